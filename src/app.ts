@@ -1,0 +1,97 @@
+/**
+ * buildApp(context): the whole HTTP application, wired explicitly from its context. It never
+ * listens: the server, the CLI and the tests each decide what to do with it.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { Config } from './config.js';
+import type { Db } from './db/database.js';
+import type { EmailDomainChecker } from './email/dns-check.js';
+import { registerAuth } from './http/auth.js';
+import { registerErrorHandling } from './http/error-handler.js';
+import { ProblemSchema } from './http/schemas.js';
+import { createValidatorCompiler, normalizeBody } from './http/validation.js';
+import { docsRoutes } from './http/docs.routes.js';
+import { Guest } from './guests/guest.schemas.js';
+import { guestRoutes } from './guests/guest.routes.js';
+import { createGuestService } from './guests/guest.service.js';
+import { Member, memberRoutes } from './members/member.routes.js';
+
+export interface AppContext {
+  config: Config;
+  db: Db;
+  emailChecker: Pick<EmailDomainChecker, 'checkDomain'>;
+  /** Fastify's logger option: pino options, a pino instance, or false. */
+  logger?: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance'];
+}
+
+export const API_TITLE = 'Guest management API';
+
+export async function buildApp(context: AppContext): Promise<FastifyInstance> {
+  const { config, db } = context;
+  const logger = context.logger ?? { level: config.logLevel };
+  const isInstance = typeof logger === 'object' && logger !== null && 'child' in logger && typeof logger.child === 'function';
+  const app = Fastify({
+    ...(isInstance ? { loggerInstance: logger as FastifyServerOptions['loggerInstance'] } : { logger: logger as FastifyServerOptions['logger'] }),
+    bodyLimit: config.bodyLimitBytes,
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 512 },
+    // Request ids are logged with every line of a request, so a 500's detail can be found.
+    requestIdLogLabel: 'request_id',
+    disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+  });
+
+  app.setValidatorCompiler(createValidatorCompiler());
+  app.addSchema(ProblemSchema);
+  app.addSchema(Guest);
+  app.addSchema(Member);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: API_TITLE,
+        version: '1.0.0',
+        description: 'Bring external people (clients, contractors, suppliers) into an organization\'s work as guests. Tallyfy-compatible guest API.',
+      },
+      servers: [{ url: `${config.publicBaseUrl}/api` }, { url: config.publicBaseUrl }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'A personal access token from `guests token create`.' },
+          client: { type: 'apiKey', in: 'header', name: 'X-Tallyfy-Client', description: 'Must be `APIClient`.' },
+        },
+      },
+      security: config.requireClientHeader ? [{ bearer: [], client: [] }] : [{ bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => String(json.$id ?? `def-${i}`) },
+    hideUntagged: true,
+    // Every operation answers under /api too; the document lists each once, with both servers.
+    transform: ({ schema, url }) => ({ schema: url.startsWith('/api/') ? { ...schema, hide: true } : schema, url }),
+  });
+
+  registerErrorHandling(app, config.publicBaseUrl);
+
+  // Trim strings and read "" as null before any validation sees the body.
+  app.addHook('preValidation', async (request) => {
+    if (request.body !== null && typeof request.body === 'object') request.body = normalizeBody(request.body);
+  });
+
+  const guests = createGuestService({
+    db: db.kysely,
+    kind: db.kind,
+    emailChecker: context.emailChecker,
+    publicBaseUrl: config.publicBaseUrl,
+    inviteLimitPerHour: config.inviteLimitPerHour,
+  });
+
+  // The bearer-token API answers under both bases Tallyfy's clients use: /api/... and /...
+  for (const prefix of ['/api', '']) {
+    await app.register(async (api) => {
+      registerAuth(api, { db: db.kysely, requireClientHeader: config.requireClientHeader });
+      guestRoutes(api, { guests, publicBaseUrl: config.publicBaseUrl });
+      memberRoutes(api, { db: db.kysely });
+    }, { prefix });
+  }
+
+  docsRoutes(app, config.publicBaseUrl);
+  return app;
+}

@@ -1,0 +1,50 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/types.js';
+
+export interface TokenOwner {
+  tokenId: number;
+  userId: number;
+  expiresAt: string | null;
+  revokedAt: string | null;
+}
+
+export async function findTokenByHash(db: Kysely<Database>, tokenHash: string): Promise<TokenOwner | undefined> {
+  const row = await db
+    .selectFrom('access_tokens')
+    .select(['id', 'user_id', 'expires_at', 'revoked_at'])
+    .where('token_hash', '=', tokenHash)
+    .executeTakeFirst();
+  return row && { tokenId: row.id, userId: row.user_id, expiresAt: row.expires_at, revokedAt: row.revoked_at };
+}
+
+export async function insertToken(
+  db: Kysely<Database>,
+  token: { userId: number; name: string | null; tokenHash: string; createdAt: string; expiresAt: string | null },
+): Promise<number> {
+  const row = await db
+    .insertInto('access_tokens')
+    .values({
+      user_id: token.userId,
+      name: token.name,
+      token_hash: token.tokenHash,
+      created_at: token.createdAt,
+      expires_at: token.expiresAt,
+      revoked_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** Marks a token revoked; returns false when there is no such token. */
+export async function revokeToken(db: Kysely<Database>, tokenId: number, at: string): Promise<boolean> {
+  const result = await db
+    .updateTable('access_tokens')
+    .set({ revoked_at: at })
+    .where('id', '=', tokenId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) > 0) return true;
+  const exists = await db.selectFrom('access_tokens').select('id').where('id', '=', tokenId).executeTakeFirst();
+  return exists !== undefined;
+}

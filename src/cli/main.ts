@@ -1,0 +1,152 @@
+/**
+ * The `guests` command-line tool: serve, migrate, and the operator actions that have no HTTP
+ * endpoint (organizations, members, tokens). `--json` prints machine-readable output; errors go
+ * to stderr with exit code 1 (2 for a usage error).
+ */
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { openDatabase, type Db } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { AppError } from '../http/errors.js';
+import { createAdminService } from '../organizations/admin.service.js';
+import { runServer } from '../server.js';
+
+const USAGE = `Usage: guests <command> [options] [--json]
+
+Commands:
+  serve [--port 3000] [--host 127.0.0.1]      run the HTTP service (migrates first)
+  migrate                                      apply database migrations
+  org create --name NAME                       create an organization
+  member add --org ID --email EMAIL --role admin|standard|light [--first-name F] [--last-name L]
+                                               add a member (or change their role)
+  token create --email EMAIL [--name N] [--expires-in DAYS]
+                                               create an access token (shown once)
+  token revoke --id ID                         revoke an access token
+
+Settings come from environment variables (see README): DATABASE_URL, DATA_DIR, ...`;
+
+class UsageError extends Error {}
+
+const OPTIONS = {
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  port: { type: 'string' },
+  host: { type: 'string' },
+  name: { type: 'string' },
+  org: { type: 'string' },
+  email: { type: 'string' },
+  role: { type: 'string' },
+  'first-name': { type: 'string' },
+  'last-name': { type: 'string' },
+  'expires-in': { type: 'string' },
+  id: { type: 'string' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+function wholeNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) throw new UsageError(`--${flag} must be a whole number, got "${value}"`);
+  return Number(value);
+}
+
+function required(values: Values, flag: keyof Values): string {
+  const value = values[flag];
+  if (typeof value !== 'string' || value.trim() === '') throw new UsageError(`--${String(flag)} is required`);
+  return value;
+}
+
+async function withDatabase<T>(config: Config, work: (db: Db) => Promise<T>): Promise<T> {
+  const db = openDatabase(config.database);
+  try {
+    await migrateToLatest(db);
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+type Output = { json: unknown; text: string };
+
+async function runCommand(command: string, values: Values, env: NodeJS.ProcessEnv): Promise<Output | 'serving'> {
+  if (command === 'serve') {
+    const port = wholeNumber(values.port, 'port');
+    const config = loadConfig({ ...env, ...(port !== undefined && { PORT: String(port) }), ...(values.host && { HOST: values.host }) });
+    await runServer(config);
+    return 'serving';
+  }
+  const config = loadConfig(env);
+  const admin = (db: Db) => createAdminService(db.kysely);
+  switch (command) {
+    case 'migrate':
+      return withDatabase(config, async () => ({ json: { migrated: true }, text: 'Database is up to date.' }));
+    case 'org create': {
+      const org = await withDatabase(config, (db) => admin(db).createOrganization({ name: required(values, 'name') }));
+      return { json: org, text: `Created organization ${org.id} (${org.name}).` };
+    }
+    case 'member add': {
+      const member = await withDatabase(config, (db) =>
+        admin(db).addMember({
+          organizationId: required(values, 'org'),
+          email: required(values, 'email'),
+          role: required(values, 'role'),
+          firstName: values['first-name'],
+          lastName: values['last-name'],
+        }),
+      );
+      return { json: member, text: `Member ${member.id}: ${member.email} (${member.role}).` };
+    }
+    case 'token create': {
+      const token = await withDatabase(config, (db) =>
+        admin(db).createToken({ email: required(values, 'email'), name: values.name, expiresInDays: wholeNumber(values['expires-in'], 'expires-in') }),
+      );
+      return {
+        json: token,
+        text: `Token ${token.id} (shown only this once): ${token.token}${token.expires_at ? `\nExpires at ${token.expires_at} UTC.` : ''}`,
+      };
+    }
+    case 'token revoke': {
+      const id = wholeNumber(required(values, 'id'), 'id') as number;
+      const result = await withDatabase(config, (db) => admin(db).revokeToken(id));
+      return { json: result, text: `Token ${result.id} revoked.` };
+    }
+    default:
+      throw new UsageError(command ? `unknown command "${command}"` : 'no command given');
+  }
+}
+
+/** Runs the CLI; returns the exit code (serve keeps running and returns undefined). */
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number | undefined> {
+  let values: Values;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true }));
+  } catch (error) {
+    process.stderr.write(`guests: ${(error as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const command = positionals.slice(0, positionals[0] === 'serve' || positionals[0] === 'migrate' ? 1 : 2).join(' ');
+  try {
+    const result = await runCommand(command, values, env);
+    if (result === 'serving') return undefined;
+    process.stdout.write(`${values.json ? JSON.stringify(result.json) : result.text}\n`);
+    return 0;
+  } catch (error) {
+    const json = values.json === true;
+    if (error instanceof UsageError) {
+      process.stderr.write(`guests: ${error.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    const message =
+      error instanceof AppError
+        ? error.options.errors ? Object.values(error.options.errors).flat().join(' ') : error.message
+        : error instanceof ConfigError ? error.message : `unexpected error: ${(error as Error).stack ?? String(error)}`;
+    const code = error instanceof AppError ? error.code : error instanceof ConfigError ? 'CONFIG_INVALID' : 'INTERNAL';
+    process.stderr.write(json ? `${JSON.stringify({ error: { code, message } })}\n` : `guests: ${message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * Configuration: environment variables -> one typed, validated object.
+ *
+ * Every variable is read here and nowhere else. A bad value stops the start with a message that
+ * names the variable, so an operator never runs with a silently ignored setting.
+ */
+import path from 'node:path';
+import type { DnsCheckMode } from './email/dns-check.js';
+
+export interface Config {
+  host: string;
+  port: number;
+  /** Where the embedded SQLite file lives when DATABASE_URL is not set. */
+  dataDir: string;
+  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; poolSize: number };
+  /** Base of the guest links handed out in `link` (no trailing slash). */
+  publicBaseUrl: string;
+  requireClientHeader: boolean;
+  bodyLimitBytes: number;
+  logLevel: string;
+  /** Guests joined to one organization per hour; past it, 429. */
+  inviteLimitPerHour: number;
+  /** Create a demo organization, admin and token on a new, empty database. */
+  seedDemo: boolean;
+  dns: {
+    mode: DnsCheckMode;
+    servers: string[];
+    timeoutMs: number;
+    cacheTtlMs: number;
+    canaryDomain: string;
+    canaryIntervalMs: number;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${message}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function int(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  const lower = raw.toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(lower)) return true;
+  if (['0', 'false', 'no', 'off'].includes(lower)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  const lower = raw.toLowerCase() as T;
+  if (!allowed.includes(lower)) throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return lower;
+}
+
+function dnsServers(env: Env): string[] {
+  const raw = read(env, 'DNS_SERVERS');
+  if (raw === undefined) return [];
+  const servers = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const server of servers) {
+    // An IPv4 or bracketed IPv6 address, optionally with a port: what node:dns setServers takes.
+    if (!/^(\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?|\[[0-9a-fA-F:]+\](:\d{1,5})?|[0-9a-fA-F:]+)$/.test(server)) {
+      throw new ConfigError('DNS_SERVERS', `must be a comma-separated list of IP addresses (ip or ip:port), got "${server}"`);
+    }
+  }
+  return servers;
+}
+
+function database(env: Env, dataDir: string, poolSize: number): Config['database'] {
+  const url = read(env, 'DATABASE_URL');
+  if (url === undefined) return { kind: 'sqlite', file: path.join(dataDir, 'guests.sqlite') };
+  if (/^postgres(ql)?:\/\//.test(url)) {
+    try {
+      new URL(url);
+    } catch {
+      throw new ConfigError('DATABASE_URL', 'is not a valid postgres:// URL');
+    }
+    return { kind: 'postgres', url, poolSize };
+  }
+  const sqlite = /^sqlite:(.+)$/.exec(url);
+  if (sqlite?.[1]) {
+    const file = sqlite[1].replace(/^\/\/(?=\/)/, '');
+    return { kind: 'sqlite', file: file === ':memory:' ? file : path.resolve(file) };
+  }
+  throw new ConfigError('DATABASE_URL', 'must start with postgres://, postgresql:// or sqlite:');
+}
+
+function baseUrl(env: Env, host: string, port: number): string {
+  const raw = read(env, 'PUBLIC_BASE_URL');
+  if (raw === undefined) return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('PUBLIC_BASE_URL', `must be an absolute http(s) URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError('PUBLIC_BASE_URL', `must be an absolute http(s) URL, got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+/** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const host = read(env, 'HOST') ?? '127.0.0.1';
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const dataDir = path.resolve(read(env, 'DATA_DIR') ?? 'data');
+  const poolSize = int(env, 'DATABASE_POOL_SIZE', 10, 1, 1000);
+  return {
+    host,
+    port,
+    dataDir,
+    database: database(env, dataDir, poolSize),
+    publicBaseUrl: baseUrl(env, host, port),
+    requireClientHeader: bool(env, 'REQUIRE_CLIENT_HEADER', true),
+    bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    inviteLimitPerHour: int(env, 'GUEST_INVITE_LIMIT_PER_HOUR', 30, 0, 10_000_000),
+    seedDemo: bool(env, 'SEED_DEMO', true),
+    dns: {
+      mode: oneOf(env, 'EMAIL_DNS_CHECK', ['on', 'off', 'strict'] as const, 'on'),
+      servers: dnsServers(env),
+      timeoutMs: int(env, 'DNS_TIMEOUT_MS', 2000, 50, 60_000),
+      cacheTtlMs: int(env, 'DNS_CACHE_TTL_SECONDS', 3600, 0, 7 * 86400) * 1000,
+      canaryDomain: read(env, 'DNS_CANARY_DOMAIN') ?? 'gmail.com',
+      canaryIntervalMs: int(env, 'DNS_CANARY_INTERVAL_SECONDS', 300, 5, 86400) * 1000,
+    },
+  };
+}

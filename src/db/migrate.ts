@@ -1,0 +1,21 @@
+/**
+ * Runs the migrations. They are listed here rather than read from a folder so that the same list
+ * works from TypeScript sources and from any bundle, and each gets the database kind for the few
+ * places where SQL differs.
+ */
+import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
+import type { Db } from './database.js';
+import * as m001 from './migrations/001_initial.js';
+
+export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
+  const migrations: Record<string, Migration> = {
+    '001_initial': { up: (k) => m001.up(k, db.kind), down: (k) => m001.down(k) },
+  };
+  const migrator = new Migrator({
+    db: db.kysely,
+    provider: { getMigrations: () => Promise.resolve(migrations) },
+  });
+  const result = await migrator.migrateToLatest();
+  if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
+  return result;
+}

@@ -1,0 +1,109 @@
+/**
+ * Table types for Kysely. Column names stay in the repositories; the API never sees a row.
+ * Timestamps are text in the contract's own format (`YYYY-MM-DD HH:MM:SS`, UTC) on both
+ * databases, so they sort and compare the same way everywhere.
+ */
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export type Role = 'admin' | 'standard' | 'light';
+
+export interface OrganizationsTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export interface UsersTable {
+  id: Generated<number>;
+  /** Lower-cased: the only form ever written, which makes the unique constraint case-insensitive. */
+  email: string;
+  first_name: string | null;
+  last_name: string | null;
+  created_at: string;
+}
+
+export interface MembershipsTable {
+  organization_id: string;
+  user_id: number;
+  role: Role;
+  created_at: string;
+}
+
+export interface AccessTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string | null;
+  /** SHA-256 of the token, hex. The token itself is never stored. */
+  token_hash: string;
+  created_at: string;
+  expires_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface GuestsTable {
+  id: Generated<number>;
+  email: string;
+  created_at: string;
+  deleted_at: string | null;
+}
+
+export interface OrganizationGuestsTable {
+  id: Generated<number>;
+  organization_id: string;
+  guest_id: number;
+  first_name: string | null;
+  last_name: string | null;
+  phone_1: string | null;
+  phone_2: string | null;
+  company_name: string | null;
+  company_url: string | null;
+  contact_url: string | null;
+  image_url: string | null;
+  opportunity_url: string | null;
+  opportunity_name: string | null;
+  timezone: string | null;
+  status: string | null;
+  external_sync_source: string | null;
+  external_date_creation: string | null;
+  /** JSON array of weekday names, or null. */
+  cadence_days: string | null;
+  /** JSON array of member ids, or null. */
+  associated_members: string | null;
+  /** The secret of the guest link; null while the guest is removed. */
+  guest_code: string | null;
+  /** SHA-256 of guest_code: the guest side looks codes up by this, never by the code itself. */
+  guest_code_hash: string | null;
+  disabled_at: string | null;
+  disabled_by: number | null;
+  reactivated_at: string | null;
+  reactivated_by: number | null;
+  last_accessed_at: string | null;
+  last_known_ip: string | null;
+  last_known_country: string | null;
+  last_city: string | null;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+}
+
+export interface InviteWindowsTable {
+  organization_id: string;
+  /** Start of the hour the count belongs to. */
+  window_start: string;
+  count: number;
+}
+
+export interface Database {
+  organizations: OrganizationsTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  access_tokens: AccessTokensTable;
+  guests: GuestsTable;
+  organization_guests: OrganizationGuestsTable;
+  invite_windows: InviteWindowsTable;
+}
+
+export type OrganizationGuestRow = Selectable<OrganizationGuestsTable>;
+export type NewOrganizationGuest = Insertable<OrganizationGuestsTable>;
+export type OrganizationGuestUpdate = Updateable<OrganizationGuestsTable>;
+export type UserRow = Selectable<UsersTable>;

@@ -1,0 +1,120 @@
+/**
+ * Email address syntax validation.
+ *
+ * The real RFC 5321 / RFC 5322 / RFC 6531 parse is done by `@hapi/address`;
+ * this module only adds normalisation (trim, Unicode NFC, lowercase) and a few
+ * extra guards that the library does not apply:
+ *
+ * - the 254-octet address limit is counted in UTF-8 octets (the library counts
+ *   UTF-16 code units, which under-counts non-ASCII addresses);
+ * - invisible characters (Unicode categories C* and Z*: controls, zero-width
+ *   and non-breaking spaces, unassigned code points) are rejected — the
+ *   library accepts them in a Unicode local part;
+ * - the domain must convert to an ASCII (A-label) name of at most 253 octets
+ *   with `domainToASCII`, so that it can actually be looked up in the DNS.
+ */
+import { analyzeEmail, type EmailOptions } from '@hapi/address';
+import { domainToASCII } from 'node:url';
+
+/** Laravel-style message returned for every syntactically invalid address. */
+export const INVALID_EMAIL_MESSAGE = 'The email must be a valid email address.';
+
+/** RFC 5321 §4.5.3.1.1: maximum local-part length in octets. */
+export const MAX_LOCAL_PART_OCTETS = 64;
+/** RFC 5321 §4.5.3.1.3 (256-octet path minus the angle brackets). */
+export const MAX_ADDRESS_OCTETS = 254;
+/** Maximum length of a domain name in its textual ASCII form (RFC 1035 §2.3.4). */
+export const MAX_ASCII_DOMAIN_OCTETS = 253;
+
+export type ParsedEmailAddress =
+  | { ok: true; email: string; domain: string }
+  | { ok: false; message: string };
+
+const HAPI_OPTIONS: EmailOptions = {
+  allowUnicode: true,
+  minDomainSegments: 2,
+  // `tlds` is deliberately omitted: in @hapi/address 5 an absent `tlds`
+  // option means "no TLD list check" (the IANA list only applies in Joi), so
+  // reserved test TLDs such as `example.test` are accepted.
+};
+
+// Control, format (zero-width), surrogate, private-use, unassigned and all
+// space separators. Ordinary ASCII space is covered by \p{Zs}.
+const INVISIBLE_RX = /[\p{C}\p{Z}]/u;
+
+const LABEL_RX = /^[a-z0-9_-]+$/;
+
+const encoder = new TextEncoder();
+
+function octets(value: string): number {
+  return encoder.encode(value).length;
+}
+
+function invalid(): ParsedEmailAddress {
+  return { ok: false, message: INVALID_EMAIL_MESSAGE };
+}
+
+/**
+ * Converts a (possibly internationalised) domain name to its ASCII form for
+ * DNS lookups. Returns `null` when the name cannot be converted or is not a
+ * plausible host name (empty label, label over 63 octets, name over 253,
+ * characters other than letters, digits, `-` and `_`, or a numeric TLD).
+ * A single trailing dot (fully-qualified form) is accepted and removed.
+ */
+export function toAsciiDomain(domain: string): string | null {
+  if (typeof domain !== 'string') return null;
+  let name = domain.trim();
+  if (name.endsWith('.')) name = name.slice(0, -1);
+  if (name === '') return null;
+  const ascii = domainToASCII(name).toLowerCase();
+  if (ascii === '' || ascii.length > MAX_ASCII_DOMAIN_OCTETS) return null;
+  const labels = ascii.split('.');
+  for (const label of labels) {
+    if (label.length === 0 || label.length > 63 || !LABEL_RX.test(label)) return null;
+  }
+  // domainToASCII follows the WHATWG URL host parser, which turns IPv4-ish
+  // input such as `0x7f.1` into `127.0.0.1`; an all-numeric TLD is never a
+  // mail domain.
+  if (/^[0-9]+$/.test(labels[labels.length - 1] ?? '')) return null;
+  return ascii;
+}
+
+/**
+ * Parses and normalises an email address.
+ *
+ * On success `email` is the trimmed, NFC-normalised, fully lowercased address
+ * (the service matches addresses case-insensitively) and `domain` is its
+ * lowercased domain in Unicode form (e.g. `bücher.example`); convert it with
+ * {@link toAsciiDomain} (or `domainToASCII` from `node:url`) before a DNS
+ * lookup. Domains need at least two labels; TLDs are not checked against the
+ * IANA list; IP-address literals and quoted local parts are rejected.
+ *
+ * Never throws; a non-string input is reported as invalid.
+ */
+export function parseEmailAddress(input: string): ParsedEmailAddress {
+  if (typeof input !== 'string') return invalid();
+
+  const email = input.trim().normalize('NFC').toLowerCase().normalize('NFC');
+  if (email === '' || INVISIBLE_RX.test(email)) return invalid();
+
+  // The library checks these too, but counts the whole address in UTF-16
+  // code units; RFC 5321/6531 limits are in (UTF-8) octets.
+  if (octets(email) > MAX_ADDRESS_OCTETS) return invalid();
+
+  const at = email.lastIndexOf('@');
+  if (at > 0 && octets(email.slice(0, at)) > MAX_LOCAL_PART_OCTETS) return invalid();
+
+  let analysis;
+  try {
+    analysis = analyzeEmail(email, HAPI_OPTIONS);
+  } catch {
+    return invalid();
+  }
+  if (analysis !== null) return invalid();
+
+  // analyzeEmail guarantees exactly one '@' from here on.
+  const domain = email.slice(at + 1);
+  if (toAsciiDomain(domain) === null) return invalid();
+
+  return { ok: true, email, domain };
+}

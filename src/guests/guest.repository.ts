@@ -1,0 +1,195 @@
+/**
+ * Guest queries. Plain functions taking the database (or a transaction) first; column names stay
+ * here and in the mapper, never in the API.
+ */
+import { sql, type Kysely, type SqlBool } from 'kysely';
+import type { Database, NewOrganizationGuest, OrganizationGuestRow, OrganizationGuestUpdate } from '../db/types.js';
+import type { DatabaseKind } from '../db/database.js';
+import type { SortKey } from './guest.schemas.js';
+
+type Q = Kysely<Database>;
+
+/** An organization's record of a guest, with the guest's global email. */
+export type GuestRecord = OrganizationGuestRow & { email: string };
+
+function records(db: Q) {
+  return db
+    .selectFrom('organization_guests')
+    .innerJoin('guests', 'guests.id', 'organization_guests.guest_id')
+    .selectAll('organization_guests')
+    .select('guests.email');
+}
+
+export async function findGlobalGuest(db: Q, email: string) {
+  return db.selectFrom('guests').selectAll().where('email', '=', email).executeTakeFirst();
+}
+
+/** The global guest for `email`, created if missing; safe against a concurrent create. */
+export async function ensureGlobalGuest(db: Q, email: string, at: string) {
+  await db
+    .insertInto('guests')
+    .values({ email, created_at: at, deleted_at: null })
+    .onConflict((oc) => oc.column('email').doNothing())
+    .execute();
+  const guest = await findGlobalGuest(db, email);
+  if (!guest) throw new Error(`global guest ${email} vanished after insert`);
+  if (guest.deleted_at !== null) {
+    await db.updateTable('guests').set({ deleted_at: null }).where('id', '=', guest.id).execute();
+    guest.deleted_at = null;
+  }
+  return guest;
+}
+
+/** The organization's record of the guest with this email, removed ones included. */
+export async function findRecordByEmail(db: Q, organizationId: string, email: string): Promise<GuestRecord | undefined> {
+  return records(db)
+    .where('organization_guests.organization_id', '=', organizationId)
+    .where('guests.email', '=', email)
+    .executeTakeFirst();
+}
+
+/** Inserts the record unless one exists for this guest and organization; undefined when it did. */
+export async function insertRecord(db: Q, values: NewOrganizationGuest): Promise<OrganizationGuestRow | undefined> {
+  return db
+    .insertInto('organization_guests')
+    .values(values)
+    .onConflict((oc) => oc.columns(['organization_id', 'guest_id']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Updates an active (not removed) record; undefined when there is none. */
+export async function updateActiveRecord(db: Q, id: number, changes: OrganizationGuestUpdate) {
+  return db
+    .updateTable('organization_guests')
+    .set(changes)
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Replaces a removed record with a fresh one; undefined when it is not removed (any more). */
+export async function reviveRemovedRecord(db: Q, id: number, values: OrganizationGuestUpdate) {
+  return db
+    .updateTable('organization_guests')
+    .set(values)
+    .where('id', '=', id)
+    .where('deleted_at', 'is not', null)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function countActiveRecordsOfGuest(db: Q, guestId: number): Promise<number> {
+  const row = await db
+    .selectFrom('organization_guests')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('guest_id', '=', guestId)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function softDeleteGlobalGuest(db: Q, guestId: number, at: string): Promise<void> {
+  await db.updateTable('guests').set({ deleted_at: at }).where('id', '=', guestId).where('deleted_at', 'is', null).execute();
+}
+
+/**
+ * Counts one invite against the organization's hourly cap, atomically: the conditional UPDATE
+ * lets through at most `cap` increments per window whatever runs concurrently. Returns false when
+ * the cap is reached. Runs inside the caller's transaction, so a failed create gives it back.
+ */
+export async function consumeInvite(db: Q, organizationId: string, windowStart: string, cap: number): Promise<boolean> {
+  await db
+    .insertInto('invite_windows')
+    .values({ organization_id: organizationId, window_start: windowStart, count: 0 })
+    .onConflict((oc) => oc.columns(['organization_id', 'window_start']).doNothing())
+    .execute();
+  const result = await db
+    .updateTable('invite_windows')
+    .set((eb) => ({ count: eb('count', '+', 1) }))
+    .where('organization_id', '=', organizationId)
+    .where('window_start', '=', windowStart)
+    .where('count', '<', cap)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export interface ListFilter {
+  organizationId: string;
+  q?: string | undefined;
+}
+
+export interface ListOrder {
+  key: SortKey;
+  descending: boolean;
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function filtered(db: Q, kind: DatabaseKind, filter: ListFilter) {
+  let query = db
+    .selectFrom('organization_guests')
+    .innerJoin('guests', 'guests.id', 'organization_guests.guest_id')
+    .where('organization_guests.organization_id', '=', filter.organizationId)
+    .where('organization_guests.deleted_at', 'is', null);
+  if (filter.q) {
+    const pattern = `%${escapeLike(filter.q.toLowerCase())}%`;
+    // SQLite's LIKE ignores ASCII case; PostgreSQL needs ILIKE for the same.
+    const like = kind === 'postgres' ? sql`ilike` : sql`like`;
+    const columns = ['guests.email', 'organization_guests.first_name', 'organization_guests.last_name', 'organization_guests.company_name'];
+    query = query.where((eb) => eb.or(columns.map((column) => sql<SqlBool>`${sql.ref(column)} ${like} ${pattern} escape '\\'`)));
+  }
+  return query;
+}
+
+const SORT_COLUMNS: Record<SortKey, string> = {
+  created_at: 'organization_guests.created_at',
+  email: 'guests.email',
+  first_name: 'organization_guests.first_name',
+  last_name: 'organization_guests.last_name',
+  last_accessed_at: 'organization_guests.last_accessed_at',
+};
+
+export async function countRecords(db: Q, kind: DatabaseKind, filter: ListFilter): Promise<number> {
+  const row = await filtered(db, kind, filter)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * The ids of one page (or of all, when `limit` is undefined) in order. Nulls sort last in both
+ * directions on both databases; the id breaks ties so that pages never overlap.
+ */
+export async function listRecordIds(
+  db: Q,
+  kind: DatabaseKind,
+  filter: ListFilter,
+  order: ListOrder,
+  page?: { limit: number; offset: number },
+): Promise<number[]> {
+  const direction = order.descending ? 'desc' : 'asc';
+  const column = sql.ref(SORT_COLUMNS[order.key]);
+  let query = filtered(db, kind, filter)
+    .select('organization_guests.id')
+    .orderBy(sql`case when ${column} is null then 1 else 0 end`)
+    .orderBy(column, direction)
+    .orderBy('organization_guests.id', direction);
+  if (page) query = query.limit(page.limit).offset(page.offset);
+  const rows = await query.execute();
+  return rows.map((r) => r.id);
+}
+
+/** The records with these ids, in the order of `ids`. */
+export async function findRecordsByIds(db: Q, ids: number[]): Promise<GuestRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await records(db).where('organization_guests.id', 'in', ids).execute();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    return row ? [row] : [];
+  });
+}

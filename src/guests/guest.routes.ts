@@ -1,0 +1,141 @@
+/**
+ * Routes A–E of the contract's §4. Each declares its params, query, body and every response, so
+ * the same object validates, serializes and documents the operation.
+ */
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fastJson from 'fast-json-stringify';
+import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../http/schemas.js';
+import { ErrorBag } from '../http/errors.js';
+import { fieldErrorsFromAjv } from '../http/validation.js';
+import { paginationMeta } from '../http/pagination.js';
+import type { ErrorObject } from 'ajv';
+import {
+  CreateGuestBody, Guest, GuestEnvelope, GuestListEnvelope, GuestParams, ListGuestsQuery, OrgParams, UpdateGuestBody, WithQuery,
+} from './guest.schemas.js';
+import type { Actor, GuestService } from './guest.service.js';
+
+const TAG = 'Guests';
+
+export function actorOf(request: FastifyRequest): Actor {
+  const { organizationId, userId } = request.principal;
+  if (organizationId === undefined) throw new Error('route without an organization used as one');
+  return { organizationId, userId };
+}
+
+/**
+ * Schema failures of a route with `attachValidation`: collected so that the service adds its own
+ * (DNS, membership) and every failing field is answered at once. A body that is not a JSON object
+ * cannot be checked further and is answered now.
+ */
+export function schemaErrors(request: FastifyRequest): ErrorBag {
+  const failure = request.validationError;
+  const bag = failure ? fieldErrorsFromAjv(failure.validation as ErrorObject[], failure.validationContext) : new ErrorBag();
+  if (request.body === null || typeof request.body !== 'object' || Array.isArray(request.body) || failure?.validationContext !== undefined && failure.validationContext !== 'body') {
+    bag.throwIfAny();
+  }
+  return bag;
+}
+
+export function guestRoutes(app: FastifyInstance, { guests, publicBaseUrl }: { guests: GuestService; publicBaseUrl: string }): void {
+  const serializeGuest = fastJson(Guest as object);
+
+  app.post('/organizations/:org_id/guests', {
+    config: { access: 'write' },
+    attachValidation: true,
+    schema: {
+      tags: [TAG],
+      summary: 'Create a guest (or join an existing one to this organization)',
+      description:
+        'A new email creates the global guest and joins it. An email that is already a guest elsewhere joins that guest, with this body as this organization\'s profile. An active guest of this organization answers 200 with the record unchanged. Counts against the hourly invite cap when a guest is joined.',
+      params: OrgParams,
+      body: CreateGuestBody,
+      response: {
+        201: { description: 'The guest was joined to the organization.', ...GuestEnvelope },
+        200: { description: 'Already a guest of this organization: the existing record, unchanged.', ...GuestEnvelope },
+        ...errorResponses([...AUTH_ERRORS, ...BODY_ERRORS, 429]),
+      },
+    },
+  }, async (request, reply) => {
+    const result = await guests.create(actorOf(request), request.body as CreateGuestBody, schemaErrors(request));
+    return reply.code(result.created ? 201 : 200).send({ data: result.guest });
+  });
+
+  app.get('/organizations/:org_id/guests', {
+    config: { access: 'read' },
+    schema: {
+      tags: [TAG],
+      summary: 'List the organization\'s guests',
+      description: 'Removed guests are not listed. `without_pagination=true` streams every guest.',
+      params: OrgParams,
+      querystring: ListGuestsQuery,
+      response: { 200: { description: 'A page of guests.', ...GuestListEnvelope }, ...errorResponses([...AUTH_ERRORS, 422]) },
+    },
+  }, async (request, reply) => {
+    const query = request.query as ListGuestsQuery;
+    const actor = actorOf(request);
+    if (query.without_pagination) {
+      return reply.type('application/json; charset=utf-8').send(Readable.from(streamAll(guests.listAll(actor, query), serializeGuest)));
+    }
+    const page = await guests.list(actor, query);
+    return { data: page.guests, meta: paginationMeta(publicBaseUrl, request, page.total, page.guests.length, page.perPage, page.page) };
+  });
+
+  app.get('/organizations/:org_id/guests/:guest_email', {
+    config: { access: 'read' },
+    schema: {
+      tags: [TAG],
+      summary: 'Get one guest',
+      params: GuestParams,
+      querystring: WithQuery,
+      response: { 200: { description: 'The guest.', ...GuestEnvelope }, ...errorResponses([...AUTH_ERRORS, 404, 422]) },
+    },
+  }, async (request) => {
+    const { guest_email } = request.params as { guest_email: string };
+    const query = request.query as { with?: string };
+    return { data: await guests.get(actorOf(request), guest_email, query.with === 'stats') };
+  });
+
+  app.put('/organizations/:org_id/guests/:guest_email', {
+    config: { access: 'write' },
+    attachValidation: true,
+    schema: {
+      tags: [TAG],
+      summary: 'Update a guest\'s profile in this organization',
+      description: 'Partial: keys not sent are unchanged, null clears. `associated_members` replaces the whole list. `email` may be sent only if it equals the guest\'s.',
+      params: GuestParams,
+      body: UpdateGuestBody,
+      response: { 200: { description: 'The updated guest.', ...GuestEnvelope }, ...errorResponses([...AUTH_ERRORS, 404, ...BODY_ERRORS]) },
+    },
+  }, async (request) => {
+    const { guest_email } = request.params as { guest_email: string };
+    return { data: await guests.update(actorOf(request), guest_email, request.body as UpdateGuestBody, schemaErrors(request)) };
+  });
+
+  app.delete('/organizations/:org_id/guests/:guest_email', {
+    config: { access: 'write' },
+    schema: {
+      tags: [TAG],
+      summary: 'Remove a guest from this organization',
+      description: 'The link stops working and `deleted_at` is set. The global identity is removed only when no other organization has the guest.',
+      params: GuestParams,
+      response: { 200: { description: 'The removed guest, with `deleted_at`.', ...GuestEnvelope }, ...errorResponses([...AUTH_ERRORS, 404]) },
+    },
+  }, async (request) => {
+    const { guest_email } = request.params as { guest_email: string };
+    return { data: await guests.remove(actorOf(request), guest_email) };
+  });
+}
+
+async function* streamAll(chunks: AsyncGenerator<Guest[]>, serialize: (guest: Guest) => string): AsyncGenerator<string> {
+  yield '{"data":[';
+  let count = 0;
+  for await (const chunk of chunks) {
+    if (chunk.length === 0) continue;
+    yield (count === 0 ? '' : ',') + chunk.map(serialize).join(',');
+    count += chunk.length;
+  }
+  const meta = { pagination: { total: count, count, per_page: count, current_page: 1, total_pages: 1, links: {} } };
+  yield `],"meta":${JSON.stringify(meta)}}`;
+}
+

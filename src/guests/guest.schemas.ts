@@ -1,0 +1,150 @@
+/**
+ * The guest API's schemas: one object per route part. They are the TypeScript types, the request
+ * validators, the response serializers (which drop any field not declared) and the OpenAPI text.
+ */
+import { Type, type Static } from 'typebox';
+import {
+  DEFAULT_PER_PAGE, MAX_NAME, MAX_PER_PAGE, MAX_PHONE, NullableArray, NullableInteger, NullableString,
+  OrganizationIdParam, PaginationMeta, Timestamp,
+} from '../http/schemas.js';
+
+export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+export const MAX_ASSOCIATED_MEMBERS = 100;
+
+const name = (what: string) => NullableString({ maxLength: MAX_NAME, description: `${what} (at most ${MAX_NAME} characters).` });
+const phone = (what: string) => NullableString({ maxLength: MAX_PHONE, description: `${what} (at most ${MAX_PHONE} characters).` });
+const url = (what: string) => NullableString({ format: 'http-url', description: `${what}: an absolute http(s) URL.` });
+
+/** The profile fields an organization keeps about its guest (§3), shared by create and update. */
+const profileFields = {
+  first_name: name('First name'),
+  last_name: name('Last name'),
+  phone_1: phone('Phone'),
+  phone_2: phone('Second phone'),
+  company_name: name('Company name'),
+  company_url: url('Company website'),
+  contact_url: url('Contact page'),
+  image_url: url('Picture'),
+  opportunity_url: url('Opportunity page'),
+  opportunity_name: name('Opportunity name'),
+  timezone: NullableString({ format: 'timezone', description: 'An IANA time zone name, e.g. `America/Chicago`.' }),
+  status: name('Free-text status set by the organization'),
+  external_sync_source: NullableString({ enum: ['salesforce', null], description: 'Only `salesforce`.' }),
+  external_date_creation: NullableString({ format: 'tallyfy-datetime', description: 'When the external system created the contact: `YYYY-MM-DD HH:MM:SS`.' }),
+  associated_members: NullableArray(Type.Integer({ minimum: 1 }), {
+    maxItems: MAX_ASSOCIATED_MEMBERS,
+    description: 'Member ids of this organization; replaces the whole list; `[]` or null clears.',
+  }),
+  cadence_days: NullableArray(Type.String({ enum: [...WEEKDAYS] }), {
+    uniqueItems: true,
+    description: 'Weekdays (`Monday`…`Sunday`, no repeats) on which the guest gets digest emails.',
+  }),
+};
+
+export const GuestEmailField = Type.String({
+  description: 'The guest\'s email address (RFC 5321/5322; the domain must accept mail).',
+  example: 'external.partner@partnerco.com',
+});
+
+export const CreateGuestBody = Type.Object(
+  { email: GuestEmailField, ...mapOptional(profileFields) },
+  { additionalProperties: false, title: 'CreateGuest' },
+);
+export type CreateGuestBody = Static<typeof CreateGuestBody>;
+
+export const UpdateGuestBody = Type.Object(
+  { email: Type.Optional(Type.Unsafe<string | null>({ ...GuestEmailField, type: ['string', 'null'], description: 'Optional; must equal the guest\'s email if sent.' })), ...mapOptional(profileFields) },
+  { additionalProperties: false, title: 'UpdateGuest' },
+);
+export type UpdateGuestBody = Static<typeof UpdateGuestBody>;
+
+function mapOptional<T extends Record<string, Parameters<typeof Type.Optional>[0]>>(fields: T) {
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, Type.Optional(v)])) as {
+    [K in keyof T]: ReturnType<typeof Type.Optional<T[K]>>;
+  };
+}
+
+export type ProfileField = keyof typeof profileFields;
+export const PROFILE_FIELDS = Object.keys(profileFields) as ProfileField[];
+
+export const GuestStats = Type.Object({
+  assigned_tasks: Type.Integer(),
+  tasks_completed: Type.Integer(),
+  last_task_completed_at: Timestamp('When the guest last completed a task.'),
+  one_off_tasks_completed: Type.Integer(),
+  last_one_off_task_completed_at: Timestamp('When the guest last completed a one-off task.'),
+});
+export type GuestStats = Static<typeof GuestStats>;
+
+export const GuestDetails = Type.Object({
+  status: NullableString(),
+  phone_1: NullableString(),
+  phone_2: NullableString(),
+  timezone: NullableString(),
+  image_url: NullableString(),
+  contact_url: NullableString(),
+  company_url: NullableString(),
+  opportunity_url: NullableString(),
+  company_name: NullableString(),
+  opportunity_name: NullableString(),
+  external_sync_source: NullableString(),
+  external_date_creation: NullableString(),
+  cadence_days: NullableArray(Type.String()),
+  associated_members: NullableArray(Type.Integer()),
+  last_city: NullableString(),
+  last_country: NullableString(),
+  last_accessed_at: Timestamp('When the guest last opened their link.'),
+  disabled_at: Timestamp('When the guest was disabled in this organization.'),
+  disabled_by: NullableInteger({ description: 'The member who disabled the guest.' }),
+  reactivated_at: Timestamp('When the guest was last enabled again.'),
+  reactivated_by: NullableInteger({ description: 'The member who enabled the guest again.' }),
+});
+
+/** The guest object of the contract's §2; keys in this order, every one always present. */
+export const Guest = Type.Object(
+  {
+    id: Type.Integer({ description: 'The global guest id: the same in every organization.' }),
+    email: Type.String(),
+    last_accessed_at: Timestamp('When the guest last opened their link.'),
+    last_known_ip: NullableString(),
+    last_known_country: NullableString(),
+    first_name: NullableString(),
+    last_name: NullableString(),
+    created_at: Type.String({ description: 'When the guest joined this organization (UTC, `YYYY-MM-DD HH:MM:SS`).' }),
+    deleted_at: Timestamp('When the guest was removed from this organization.'),
+    link: NullableString({ description: 'The guest\'s secret link for this organization; null once removed.' }),
+    details: GuestDetails,
+    stats: Type.Optional(GuestStats),
+  },
+  { $id: 'Guest', title: 'Guest' },
+);
+export type Guest = Static<typeof Guest>;
+
+export const GuestEnvelope = Type.Object({ data: Type.Ref('Guest') });
+export const GuestListEnvelope = Type.Object({ data: Type.Array(Type.Ref('Guest')), meta: PaginationMeta });
+
+export const OrgParams = Type.Object({ org_id: OrganizationIdParam });
+export const GuestParams = Type.Object({
+  org_id: OrganizationIdParam,
+  guest_email: Type.String({ description: 'The guest\'s email, URL-encoded; matched case-insensitively.', maxLength: 320 }),
+});
+
+export const SORT_KEYS = ['created_at', 'email', 'first_name', 'last_name', 'last_accessed_at'] as const;
+export type SortKey = (typeof SORT_KEYS)[number];
+const sortValues = SORT_KEYS.flatMap((k) => [k, `-${k}`]);
+
+export const ListGuestsQuery = Type.Object({
+  q: Type.Optional(Type.String({ maxLength: 200, description: 'Case-insensitive substring of email, first or last name, or company.' })),
+  sort: Type.Optional(Type.String({ enum: sortValues, description: 'Sort key; a leading `-` sorts descending. Default `created_at`.' })),
+  sort_by: Type.Optional(Type.String({ enum: sortValues, description: 'Alias of `sort`.' })),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
+  per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PER_PAGE, default: DEFAULT_PER_PAGE })),
+  without_pagination: Type.Optional(Type.Boolean({ description: '`true`: every guest, streamed, no pagination.' })),
+  with: Type.Optional(Type.String({ enum: ['stats'], description: '`stats` adds the stats object to each guest.' })),
+});
+export type ListGuestsQuery = Static<typeof ListGuestsQuery>;
+
+export const WithQuery = Type.Object({
+  with: Type.Optional(Type.String({ enum: ['stats'], description: '`stats` adds the stats object.' })),
+});

@@ -1,0 +1,210 @@
+/**
+ * Guest rules of the contract's §4 A–E: create (idempotent on email, one global identity, the
+ * invite cap), list, get, update, remove. The service owns the transactions; every rule that must
+ * not race is held by a constraint or a conditional write, not by read-then-write.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { Database, OrganizationGuestUpdate } from '../db/types.js';
+import type { DatabaseKind } from '../db/database.js';
+import { AppError, ErrorBag, assertThat, notFound } from '../http/errors.js';
+import { randomSecret, sha256 } from '../lib/secrets.js';
+import { formatTimestamp, now } from '../lib/time.js';
+import * as repo from './guest.repository.js';
+import { guestRowToGuest } from './guest.mapper.js';
+import { statsForGuests } from './guest-stats.js';
+import { PROFILE_FIELDS, type CreateGuestBody, type Guest, type ListGuestsQuery, type ProfileField, type SortKey, type UpdateGuestBody } from './guest.schemas.js';
+import { checkAssociatedMembers, checkNewGuestEmail, type EmailRules } from './guest.validation.js';
+import { DEFAULT_PER_PAGE } from '../http/schemas.js';
+
+export interface GuestServiceDeps extends EmailRules {
+  kind: DatabaseKind;
+  publicBaseUrl: string;
+  /** New guests per organization per hour; 0 = no cap. */
+  inviteLimitPerHour: number;
+}
+
+export interface Actor {
+  organizationId: string;
+  userId: number;
+}
+
+const JSON_FIELDS = new Set<ProfileField>(['associated_members', 'cadence_days']);
+
+/** The profile columns from a body: only the keys present; JSON arrays stored as text. */
+function profileColumns(body: Partial<Record<ProfileField, unknown>>): OrganizationGuestUpdate {
+  const out: Record<string, unknown> = {};
+  for (const field of PROFILE_FIELDS) {
+    if (!(field in body)) continue;
+    const value = body[field] ?? null;
+    out[field] = JSON_FIELDS.has(field) && value !== null ? (Array.isArray(value) && value.length === 0 ? null : JSON.stringify(value)) : value;
+  }
+  return out as OrganizationGuestUpdate;
+}
+
+/** Every profile column null, then the body's values: a new or re-joined guest starts fresh. */
+function freshProfile(body: Partial<Record<ProfileField, unknown>>): OrganizationGuestUpdate {
+  const blank = Object.fromEntries(PROFILE_FIELDS.map((f) => [f, null]));
+  return { ...blank, ...profileColumns(body) } as OrganizationGuestUpdate;
+}
+
+function newCode(): { guest_code: string; guest_code_hash: string } {
+  const code = randomSecret(24);
+  return { guest_code: code, guest_code_hash: sha256(code) };
+}
+
+function hourWindow(date: Date): { start: string; secondsLeft: number } {
+  const start = new Date(date);
+  start.setUTCMinutes(0, 0, 0);
+  return { start: formatTimestamp(start), secondsLeft: Math.max(1, Math.ceil((start.getTime() + 3_600_000 - date.getTime()) / 1000)) };
+}
+
+export function normalizePathEmail(value: string): string {
+  return value.trim().toLowerCase();
+}
+
+export function createGuestService(deps: GuestServiceDeps) {
+  const { db } = deps;
+  const toGuest = (row: repo.GuestRecord, withStats = false): Guest =>
+    guestRowToGuest(row, deps.publicBaseUrl, withStats ? statsForGuests([row.guest_id]).get(row.guest_id) : undefined);
+
+  async function activeRecord(q: Kysely<Database>, organizationId: string, email: string): Promise<repo.GuestRecord> {
+    const record = await repo.findRecordByEmail(q, organizationId, normalizePathEmail(email));
+    assertThat(record && record.deleted_at === null, () => notFound('guest'));
+    return record;
+  }
+
+  async function consumeInvite(trx: Transaction<Database>, organizationId: string): Promise<void> {
+    if (deps.inviteLimitPerHour === 0) return;
+    const window = hourWindow(new Date());
+    const ok = await repo.consumeInvite(trx, organizationId, window.start, deps.inviteLimitPerHour);
+    if (!ok) {
+      throw new AppError(
+        'RATE_LIMIT_EXCEEDED',
+        `This organization has invited ${deps.inviteLimitPerHour} guests this hour, the most allowed; try again later.`,
+        { headers: { 'retry-after': String(window.secondsLeft) } },
+      );
+    }
+  }
+
+  /** Joins the guest with `email` to the organization; `created` is false when already a guest. */
+  async function join(actor: Actor, email: string, body: Partial<Record<ProfileField, unknown>>): Promise<{ guest: Guest; created: boolean }> {
+    return db.transaction().execute(async (trx) => {
+      const at = now();
+      const global = await repo.ensureGlobalGuest(trx, email, at);
+      const fresh = { ...freshProfile(body), ...newCode(), created_at: at, updated_at: at, deleted_at: null };
+      const inserted = await repo.insertRecord(trx, {
+        ...fresh,
+        organization_id: actor.organizationId,
+        guest_id: global.id,
+      } as Parameters<typeof repo.insertRecord>[1]);
+      if (inserted) {
+        await consumeInvite(trx, actor.organizationId);
+        return { guest: toGuest({ ...inserted, email }), created: true };
+      }
+      const existing = await repo.findRecordByEmail(trx, actor.organizationId, email);
+      if (!existing) throw new Error(`the record of guest ${global.id} vanished inside its transaction`);
+      if (existing.deleted_at === null) return { guest: toGuest(existing), created: false };
+      const revived = await repo.reviveRemovedRecord(trx, existing.id, {
+        ...fresh,
+        disabled_at: null, disabled_by: null, reactivated_at: null, reactivated_by: null,
+        last_accessed_at: null, last_known_ip: null, last_known_country: null, last_city: null,
+      });
+      if (!revived) {
+        // Re-joined by a concurrent request a moment ago: answer as the idempotent case.
+        const current = await repo.findRecordByEmail(trx, actor.organizationId, email);
+        return { guest: toGuest(current ?? existing), created: false };
+      }
+      await consumeInvite(trx, actor.organizationId);
+      return { guest: toGuest({ ...revived, email }), created: true };
+    });
+  }
+
+  return {
+    /** A: create (or join) a guest. `bag` carries any schema failures of the body already. */
+    async create(actor: Actor, body: CreateGuestBody, bag: ErrorBag): Promise<{ guest: Guest; created: boolean }> {
+      const [email] = await Promise.all([
+        checkNewGuestEmail(deps, actor.organizationId, body.email, bag),
+        checkAssociatedMembers(db, actor.organizationId, body.associated_members, bag),
+      ]);
+      bag.throwIfAny();
+      return join(actor, email as string, body);
+    },
+
+    /** C: one guest of the organization. */
+    async get(actor: Actor, email: string, withStats: boolean): Promise<Guest> {
+      return toGuest(await activeRecord(db, actor.organizationId, email), withStats);
+    },
+
+    /** D: partial update of the organization's profile of the guest. */
+    async update(actor: Actor, pathEmail: string, body: UpdateGuestBody, bag: ErrorBag): Promise<Guest> {
+      const record = await activeRecord(db, actor.organizationId, pathEmail);
+      if (typeof body.email === 'string' && !bag.has('email') && body.email.toLowerCase() !== record.email) {
+        bag.add('email', 'The email cannot be changed; remove the guest and create one with the new email.');
+      }
+      await checkAssociatedMembers(db, actor.organizationId, body.associated_members, bag);
+      bag.throwIfAny();
+      const changes = profileColumns(body);
+      const updated = await repo.updateActiveRecord(db, record.id, { ...changes, updated_at: now() });
+      assertThat(updated, () => notFound('guest'));
+      return toGuest({ ...updated, email: record.email });
+    },
+
+    /** E: remove from this organization; the global identity goes when no organization has it. */
+    async remove(actor: Actor, pathEmail: string): Promise<Guest> {
+      return db.transaction().execute(async (trx) => {
+        const record = await activeRecord(trx, actor.organizationId, pathEmail);
+        const at = now();
+        const removed = await repo.updateActiveRecord(trx, record.id, {
+          deleted_at: at, updated_at: at, guest_code: null, guest_code_hash: null,
+        });
+        assertThat(removed, () => notFound('guest'));
+        if ((await repo.countActiveRecordsOfGuest(trx, record.guest_id)) === 0) {
+          await repo.softDeleteGlobalGuest(trx, record.guest_id, at);
+        }
+        return toGuest({ ...removed, email: record.email });
+      });
+    },
+
+    /** B: one page of guests, with the numbers for the pagination block. */
+    async list(actor: Actor, query: ListGuestsQuery) {
+      const filter = { organizationId: actor.organizationId, q: query.q };
+      const order = sortOrder(query);
+      const perPage = query.per_page ?? DEFAULT_PER_PAGE;
+      const page = query.page ?? 1;
+      const [total, ids] = await Promise.all([
+        repo.countRecords(db, deps.kind, filter),
+        repo.listRecordIds(db, deps.kind, filter, order, { limit: perPage, offset: (page - 1) * perPage }),
+      ]);
+      const rows = await repo.findRecordsByIds(db, ids);
+      const stats = query.with === 'stats' ? statsForGuests(rows.map((r) => r.guest_id)) : undefined;
+      return {
+        guests: rows.map((row) => guestRowToGuest(row, deps.publicBaseUrl, stats?.get(row.guest_id))),
+        total,
+        perPage,
+        page,
+      };
+    },
+
+    /**
+     * Every guest in order, in chunks: the ids are read once (a consistent order, a few bytes a
+     * guest), then the rows chunk by chunk, so memory stays bounded however many guests there are
+     * and no connection is held while a slow client reads.
+     */
+    async *listAll(actor: Actor, query: ListGuestsQuery, chunkSize = 500): AsyncGenerator<Guest[], void, undefined> {
+      const ids = await repo.listRecordIds(db, deps.kind, { organizationId: actor.organizationId, q: query.q }, sortOrder(query));
+      for (let i = 0; i < ids.length; i += chunkSize) {
+        const rows = (await repo.findRecordsByIds(db, ids.slice(i, i + chunkSize))).filter((r) => r.deleted_at === null);
+        const stats = query.with === 'stats' ? statsForGuests(rows.map((r) => r.guest_id)) : undefined;
+        yield rows.map((row) => guestRowToGuest(row, deps.publicBaseUrl, stats?.get(row.guest_id)));
+      }
+    },
+  };
+}
+
+export type GuestService = ReturnType<typeof createGuestService>;
+
+function sortOrder(query: ListGuestsQuery): repo.ListOrder {
+  const raw = query.sort ?? query.sort_by ?? 'created_at';
+  const descending = raw.startsWith('-');
+  return { key: (descending ? raw.slice(1) : raw) as SortKey, descending };
+}

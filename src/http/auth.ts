@@ -1,0 +1,90 @@
+/**
+ * Authentication and organization access for the bearer-token API.
+ *
+ * Runs as an onRequest hook, before the body is read: a caller without a valid token, or without
+ * access to the organization in the path, is turned away without the service parsing anything.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Kysely } from 'kysely';
+import { findTokenByHash } from '../auth/token.repository.js';
+import type { Database, Role } from '../db/types.js';
+import { findRole } from '../members/member.repository.js';
+import { sha256 } from '../lib/secrets.js';
+import { now } from '../lib/time.js';
+import { AppError } from './errors.js';
+
+/** What a route needs: `read` (any member), `write` (admin or standard), `admin`. */
+export type Access = 'read' | 'write' | 'admin';
+
+export interface Principal {
+  userId: number;
+  tokenId: number;
+  /** The caller's role in the organization of the path, when the route has one. */
+  role?: Role;
+  organizationId?: string;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal;
+  }
+  interface FastifyContextConfig {
+    /** Set on every bearer-authenticated route. */
+    access?: Access;
+  }
+}
+
+const ROLE_ALLOWS: Record<Role, Record<Access, boolean>> = {
+  admin: { read: true, write: true, admin: true },
+  standard: { read: true, write: true, admin: false },
+  light: { read: true, write: false, admin: false },
+};
+
+export const CLIENT_HEADER = 'x-tallyfy-client';
+export const CLIENT_HEADER_VALUE = 'APIClient';
+
+function bearerToken(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  if (header === undefined || header === '') {
+    throw new AppError('UNAUTHENTICATED', 'Unauthenticated: send an `Authorization: Bearer <token>` header.');
+  }
+  const match = /^Bearer +([A-Za-z0-9._~+/=-]{1,512})$/i.exec(header.trim());
+  if (!match?.[1]) throw new AppError('UNAUTHENTICATED', 'Unauthenticated: the Authorization header must be `Bearer <token>`.');
+  return match[1];
+}
+
+export interface AuthOptions {
+  db: Kysely<Database>;
+  requireClientHeader: boolean;
+}
+
+/** Registers the hook on `app` (an encapsulated scope holding only bearer-token routes). */
+export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
+  app.decorateRequest('principal', undefined as unknown as Principal);
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config.access;
+    if (access === undefined) return;
+    const token = bearerToken(request);
+    const owner = await findTokenByHash(options.db, sha256(token));
+    const at = now();
+    if (!owner || owner.revokedAt !== null || (owner.expiresAt !== null && owner.expiresAt <= at)) {
+      throw new AppError('UNAUTHENTICATED', 'Unauthenticated: the token is unknown, expired or revoked.');
+    }
+    if (options.requireClientHeader && request.headers[CLIENT_HEADER] !== CLIENT_HEADER_VALUE) {
+      throw new AppError('UNAUTHENTICATED', `The X-Tallyfy-Client header is required: send \`X-Tallyfy-Client: ${CLIENT_HEADER_VALUE}\`.`);
+    }
+    request.principal = { userId: owner.userId, tokenId: owner.tokenId };
+    const organizationId = (request.params as { org_id?: string }).org_id;
+    if (organizationId === undefined) return;
+    // Not a member -> 403 whether or not the organization exists: ids are not probed this way.
+    const role = /^[0-9a-f]{32}$/.test(organizationId) ? await findRole(options.db, organizationId, owner.userId) : undefined;
+    if (!role) throw new AppError('FORBIDDEN', 'You are not a member of this organization.');
+    if (!ROLE_ALLOWS[role][access]) {
+      throw new AppError('FORBIDDEN', access === 'admin'
+        ? 'Only an administrator of this organization may do this.'
+        : `A ${role} member may only read; this needs an admin or standard member.`);
+    }
+    request.principal.role = role;
+    request.principal.organizationId = organizationId;
+  });
+}

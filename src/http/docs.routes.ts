@@ -1,0 +1,42 @@
+/** The service's own documentation: the OpenAPI document and the page behind each error `type`. */
+import type { FastifyInstance } from 'fastify';
+import { ERROR_CATALOGUE, type ErrorCode } from './errors.js';
+
+const ERROR_TEXT: Record<ErrorCode, string> = {
+  VALIDATION_FAILED: 'A field failed validation. `errors` lists every failing field with its messages.',
+  INVALID_JSON: 'The request body could not be parsed as JSON.',
+  BAD_REQUEST: 'The request is malformed (headers or framing).',
+  UNAUTHENTICATED: 'No valid bearer token, or no `X-Tallyfy-Client: APIClient` header.',
+  FORBIDDEN: 'The caller is not a member of the organization, or the role does not allow the action.',
+  GUEST_HAS_OPEN_TASKS: 'The guest still has incomplete tasks in this organization.',
+  RESOURCE_NOT_FOUND: 'The guest or other resource does not exist in this organization.',
+  ENDPOINT_NOT_FOUND: 'No endpoint has this path.',
+  METHOD_NOT_ALLOWED: 'The path exists, but not with this method; the `Allow` header lists the methods.',
+  CONFLICT: 'The change conflicts with the current state, usually a concurrent change; retry.',
+  PAYLOAD_TOO_LARGE: 'The body is larger than the configured limit.',
+  UNSUPPORTED_MEDIA_TYPE: 'The body must be sent as `application/json`.',
+  GUEST_NOT_DISABLED: 'Disable the guest before deleting them permanently.',
+  RATE_LIMIT_EXCEEDED: 'A rate limit or the hourly guest invite cap was reached; see `Retry-After`.',
+  INTERNAL: 'An unexpected failure. The details are in the service log, under the request id.',
+  SERVICE_UNAVAILABLE: 'The database is not answering; retry later.',
+};
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function docsRoutes(app: FastifyInstance, _publicBaseUrl: string): void {
+  app.get('/openapi.json', async () => app.swagger());
+
+  const page = [
+    '<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<title>Errors — guest management API</title></head><body><main><h1>Errors</h1>',
+    '<p>Every error is answered as <code>application/problem+json</code> with <code>type</code>, <code>title</code>, <code>status</code>, <code>code</code>, <code>message</code>, <code>detail</code> and, for validation failures, <code>errors</code>.</p><dl>',
+    ...Object.entries(ERROR_CATALOGUE).map(([code, { status, title }]) => {
+      const id = code.toLowerCase().replace(/_/g, '-');
+      return `<dt id="${id}"><code>${code}</code> (${status}) ${escapeHtml(title)}</dt><dd>${escapeHtml(ERROR_TEXT[code as ErrorCode])}</dd>`;
+    }),
+    '</dl></main></body></html>',
+  ].join('\n');
+  app.get('/docs/errors', async (_request, reply) => reply.type('text/html; charset=utf-8').send(page));
+}

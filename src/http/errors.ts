@@ -1,0 +1,102 @@
+/**
+ * The one error type and the catalogue of codes. Every error the API answers is an AppError
+ * rendered by the one handler in error-handler.ts into the contract's body.
+ */
+
+export const ERROR_CATALOGUE = {
+  VALIDATION_FAILED: { status: 422, title: 'The given data was invalid.' },
+  INVALID_JSON: { status: 400, title: 'The request body is not valid JSON.' },
+  BAD_REQUEST: { status: 400, title: 'Bad request.' },
+  UNAUTHENTICATED: { status: 401, title: 'Unauthenticated.' },
+  FORBIDDEN: { status: 403, title: 'Forbidden.' },
+  GUEST_HAS_OPEN_TASKS: { status: 403, title: 'The guest has open tasks.' },
+  RESOURCE_NOT_FOUND: { status: 404, title: 'Not found.' },
+  ENDPOINT_NOT_FOUND: { status: 404, title: 'No such endpoint.' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed.' },
+  CONFLICT: { status: 409, title: 'Conflict.' },
+  PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type.' },
+  GUEST_NOT_DISABLED: { status: 422, title: 'The guest is not disabled.' },
+  RATE_LIMIT_EXCEEDED: { status: 429, title: 'Too many requests.' },
+  INTERNAL: { status: 500, title: 'Internal server error.' },
+  SERVICE_UNAVAILABLE: { status: 503, title: 'Service unavailable.' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** Field name -> messages, as in Laravel's validation errors. */
+export type FieldErrors = Record<string, string[]>;
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly options: { errors?: FieldErrors; headers?: Record<string, string> } = {},
+  ) {
+    super(message);
+    this.name = 'AppError';
+    this.status = ERROR_CATALOGUE[code].status;
+  }
+}
+
+/** Throws `error` unless `condition` holds; narrows the condition for the code after it. */
+export function assertThat(condition: unknown, error: () => AppError): asserts condition {
+  if (!condition) throw error();
+}
+
+export function notFound(what = 'resource'): AppError {
+  return new AppError('RESOURCE_NOT_FOUND', `The requested ${what} was not found.`);
+}
+
+export function validationFailed(errors: FieldErrors): AppError {
+  const first = Object.values(errors)[0]?.[0] ?? 'The given data was invalid.';
+  const more = Object.values(errors).reduce((n, list) => n + list.length, 0) - 1;
+  const message = more > 0 ? `${first} (and ${more} more error${more === 1 ? '' : 's'})` : first;
+  return new AppError('VALIDATION_FAILED', message, { errors });
+}
+
+/** Collects field errors so that every failing field is reported at once. */
+export class ErrorBag {
+  readonly errors: FieldErrors = {};
+  add(field: string, message: string): void {
+    (this.errors[field] ??= []).push(message);
+  }
+  has(field: string): boolean {
+    return field in this.errors;
+  }
+  get empty(): boolean {
+    return Object.keys(this.errors).length === 0;
+  }
+  throwIfAny(): void {
+    if (!this.empty) throw validationFailed(this.errors);
+  }
+}
+
+/** The stable `type` URI of an error kind, under the service's own docs. */
+export function errorTypeUri(baseUrl: string, code: ErrorCode): string {
+  return `${baseUrl}/docs/errors#${code.toLowerCase().replace(/_/g, '-')}`;
+}
+
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  code: ErrorCode;
+  message: string;
+  detail: string;
+  errors?: FieldErrors;
+}
+
+export function problemBody(baseUrl: string, error: AppError): ProblemBody {
+  const body: ProblemBody = {
+    type: errorTypeUri(baseUrl, error.code),
+    title: ERROR_CATALOGUE[error.code].title,
+    status: error.status,
+    code: error.code,
+    message: error.message,
+    detail: error.message,
+  };
+  if (error.options.errors) body.errors = error.options.errors;
+  return body;
+}

@@ -1,0 +1,15 @@
+import type { FastifyRequest } from 'fastify';
+
+/** The contract's pagination block; `links` are the same request with another `page`. */
+export function paginationMeta(publicBaseUrl: string, request: FastifyRequest, total: number, count: number, perPage: number, page: number) {
+  const totalPages = Math.max(1, Math.ceil(total / perPage));
+  const linkTo = (target: number): string => {
+    const url = new URL(request.url, 'http://placeholder');
+    url.searchParams.set('page', String(target));
+    return `${publicBaseUrl}${url.pathname}${url.search}`;
+  };
+  const links: { previous?: string; next?: string } = {};
+  if (page > 1) links.previous = linkTo(Math.min(page - 1, totalPages));
+  if (page < totalPages) links.next = linkTo(page + 1);
+  return { pagination: { total, count, per_page: perPage, current_page: page, total_pages: totalPages, links } };
+}

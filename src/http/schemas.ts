@@ -1,0 +1,98 @@
+/**
+ * Schema pieces shared by every resource: limits, nullable primitives, the error body, the list
+ * envelope and the standard error responses of an operation.
+ */
+import { Type, type Static, type TSchema } from 'typebox';
+import { ERROR_CATALOGUE, type ErrorCode } from './errors.js';
+
+export const MAX_NAME = 200;
+export const MAX_PHONE = 20;
+export const MAX_EMAIL = 254;
+export const MAX_PER_PAGE = 1000;
+export const DEFAULT_PER_PAGE = 999;
+
+/**
+ * A nullable string/integer written as `type: [t, 'null']` rather than `anyOf`: one validation
+ * error per bad value, a faster serializer, and valid OpenAPI 3.1.
+ */
+export function NullableString(options: Record<string, unknown> = {}) {
+  return Type.Unsafe<string | null>({ ...options, type: ['string', 'null'] });
+}
+export function NullableInteger(options: Record<string, unknown> = {}) {
+  return Type.Unsafe<number | null>({ ...options, type: ['integer', 'null'] });
+}
+export function NullableArray<T extends TSchema>(items: T, options: Record<string, unknown> = {}) {
+  return Type.Unsafe<Array<Static<T>> | null>({ ...options, type: ['array', 'null'], items });
+}
+
+export const Timestamp = (description: string) =>
+  NullableString({ description: `${description} UTC, \`YYYY-MM-DD HH:MM:SS\`.`, example: '2025-01-15 10:30:00' });
+
+export const OrganizationIdParam = Type.String({
+  description: 'The organization id: 32 lowercase hex characters.',
+  example: '3f2a9c0d4b5e6f708192a3b4c5d6e7f8',
+});
+
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String({ description: 'A stable URI naming the kind of error.' }),
+    title: Type.String({ description: 'A short, fixed summary of the kind of error.' }),
+    status: Type.Integer({ description: 'The HTTP status code.' }),
+    code: Type.String({ description: 'A stable upper-snake code, e.g. `VALIDATION_FAILED`.', enum: Object.keys(ERROR_CATALOGUE) }),
+    message: Type.String({ description: 'Human-readable text about this occurrence.' }),
+    detail: Type.String({ description: 'The same text as `message` (RFC 9457 name).' }),
+    errors: Type.Optional(
+      Type.Record(Type.String(), Type.Array(Type.String()), {
+        description: 'Validation failures only: one array of messages per field (array elements as `field.N`).',
+      }),
+    ),
+  },
+  { $id: 'Problem', title: 'Problem', description: 'The one error body (RFC 9457 problem details, readable as a Laravel error).' },
+);
+
+export const PaginationMeta = Type.Object({
+  pagination: Type.Object({
+    total: Type.Integer(),
+    count: Type.Integer(),
+    per_page: Type.Integer(),
+    current_page: Type.Integer(),
+    total_pages: Type.Integer(),
+    links: Type.Object({
+      previous: Type.Optional(Type.String()),
+      next: Type.Optional(Type.String()),
+    }),
+  }),
+});
+
+const errorDescriptions: Partial<Record<number, string>> = {
+  400: 'Malformed request: the body is not valid JSON.',
+  401: 'Missing, malformed, unknown, expired or revoked token, or no `X-Tallyfy-Client` header.',
+  403: 'The token\'s user is not a member of the organization, or the role does not allow this.',
+  404: 'The guest (or other resource) is not in this organization.',
+  409: 'The change conflicts with the current state.',
+  413: 'The body is larger than the limit.',
+  415: 'The body is not `application/json`.',
+  422: 'A field failed validation; `errors` lists every failing field.',
+  429: 'A rate limit was reached; `Retry-After` says when to try again.',
+  500: 'An unexpected failure; the details are in the service log only.',
+};
+
+/** The error responses of an operation, for the schema (serialization) and the OpenAPI document. */
+export function errorResponses(statuses: number[], descriptions: Partial<Record<number, string>> = {}) {
+  const out: Record<number, unknown> = {};
+  for (const status of statuses) {
+    out[status] = {
+      description: descriptions[status] ?? errorDescriptions[status] ?? 'Error.',
+      content: { 'application/problem+json': { schema: Type.Ref('Problem') } },
+    };
+  }
+  return out;
+}
+
+/** The errors every authenticated endpoint can return. */
+export const AUTH_ERRORS = [401, 403, 500];
+export const BODY_ERRORS = [400, 413, 415, 422];
+
+export function codeStatus(code: ErrorCode): number {
+  return ERROR_CATALOGUE[code].status;
+}

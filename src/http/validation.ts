@@ -1,0 +1,153 @@
+/**
+ * Request validation: the Ajv instances behind every route schema, the custom formats of the
+ * contract's field rules, and the translation of Ajv's errors into Laravel-style field messages.
+ */
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { FastifySchemaCompiler } from 'fastify';
+import { isValidTimestamp } from '../lib/time.js';
+import { ErrorBag, type FieldErrors } from './errors.js';
+
+/** An absolute http(s) URL with a host. */
+export function isHttpUrl(value: string): boolean {
+  if (value.length > 2048) return false;
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/** An IANA time zone name that this runtime's Intl knows, e.g. `America/Chicago`. */
+export function isTimeZone(value: string): boolean {
+  if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(value) || value.length > 64) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const FORMAT_MESSAGES: Record<string, (field: string) => string> = {
+  'http-url': (f) => `The ${f} must be a valid URL.`,
+  timezone: (f) => `The ${f} must be a valid timezone.`,
+  'tallyfy-datetime': (f) => `The ${f} does not match the format Y-m-d H:i:s.`,
+};
+
+function makeAjv(coerce: boolean): Ajv {
+  const ajv = new Ajv({
+    allErrors: true,
+    coerceTypes: coerce ? 'array' : false,
+    removeAdditional: false,
+    useDefaults: true,
+    strict: false,
+  });
+  ajv.addFormat('http-url', { type: 'string', validate: isHttpUrl });
+  ajv.addFormat('timezone', { type: 'string', validate: isTimeZone });
+  ajv.addFormat('tallyfy-datetime', { type: 'string', validate: isValidTimestamp });
+  ajv.addKeyword({ keyword: 'example' });
+  return ajv;
+}
+
+/**
+ * Bodies are validated strictly (a number is not a string); path and query values arrive as text
+ * and are coerced to the schema's types.
+ */
+export function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
+  const strict = makeAjv(false);
+  const coercing = makeAjv(true);
+  const cache = new WeakMap<object, ValidateFunction>();
+  return ({ schema, httpPart }) => {
+    const cached = cache.get(schema as object);
+    if (cached) return cached;
+    const ajv = httpPart === 'body' ? strict : coercing;
+    const validate = ajv.compile(schema as object);
+    cache.set(schema as object, validate);
+    return validate;
+  };
+}
+
+function typeName(type: unknown): string {
+  const first = Array.isArray(type) ? type.find((t) => t !== 'null') : type;
+  switch (first) {
+    case 'integer': return 'an integer';
+    case 'number': return 'a number';
+    case 'array': return 'an array';
+    case 'object': return 'an object';
+    case 'boolean': return 'true or false';
+    default: return 'a string';
+  }
+}
+
+/** `/associated_members/1` -> `associated_members.1` (Laravel's dotted field names). */
+function fieldOf(error: ErrorObject): string {
+  const path = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (error.keyword === 'required') path.push(String(error.params.missingProperty));
+  if (error.keyword === 'additionalProperties') path.push(String(error.params.additionalProperty));
+  return path.join('.');
+}
+
+function messageOf(error: ErrorObject, field: string): string | undefined {
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'required': return `The ${field} field is required.`;
+    case 'additionalProperties': return `The ${field} field is not allowed: this endpoint does not know it.`;
+    case 'type': return `The ${field} must be ${typeName(p.type)}.`;
+    case 'maxLength': return `The ${field} may not be greater than ${String(p.limit)} characters.`;
+    case 'minLength': return `The ${field} must be at least ${String(p.limit)} characters.`;
+    case 'maxItems': return `The ${field} may not have more than ${String(p.limit)} items.`;
+    case 'minItems': return `The ${field} must have at least ${String(p.limit)} items.`;
+    case 'uniqueItems': return `The ${field} field has a duplicate value.`;
+    case 'enum':
+    case 'const': return `The selected ${field} is invalid.`;
+    case 'minimum': return `The ${field} must be at least ${String(p.limit)}.`;
+    case 'maximum': return `The ${field} may not be greater than ${String(p.limit)}.`;
+    case 'pattern': return `The ${field} format is invalid.`;
+    case 'format': return (FORMAT_MESSAGES[String(p.format)] ?? ((f: string) => `The ${f} format is invalid.`))(field);
+    // anyOf/oneOf/if only summarize errors already reported for their branches.
+    case 'anyOf':
+    case 'oneOf':
+    case 'if': return undefined;
+    default: return `The ${field} is invalid.`;
+  }
+}
+
+/** Ajv errors -> field errors. `context` is Fastify's name of the request part that failed. */
+export function fieldErrorsFromAjv(errors: ErrorObject[], context: string | undefined, bag = new ErrorBag()): ErrorBag {
+  for (const error of errors) {
+    let field = fieldOf(error);
+    if (field === '') {
+      field = context === 'body' || context === undefined ? 'body' : context;
+      if (error.keyword === 'type') {
+        bag.add(field, `The request ${field === 'body' ? 'body' : field} must be a JSON object.`);
+        continue;
+      }
+    }
+    const message = messageOf(error, field);
+    if (message && !bag.errors[field]?.includes(message)) bag.add(field, message);
+  }
+  return bag;
+}
+
+/**
+ * Before validation: trim every string, and turn `""` into null (an empty optional field means
+ * "no value"). Applied to JSON object bodies only.
+ */
+export function normalizeBody(body: unknown): unknown {
+  if (Array.isArray(body)) return body.map(normalizeBody);
+  if (body === null || typeof body !== 'object') {
+    if (typeof body === 'string') {
+      const trimmed = body.trim();
+      return trimmed === '' ? null : trimmed;
+    }
+    return body;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) out[key] = normalizeBody(value);
+  return out;
+}
+
+export function hasErrors(errors: FieldErrors): boolean {
+  return Object.keys(errors).length > 0;
+}

@@ -1,0 +1,15 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/types.js';
+
+export async function insertOrganization(db: Kysely<Database>, org: { id: string; name: string; createdAt: string }): Promise<void> {
+  await db.insertInto('organizations').values({ id: org.id, name: org.name, created_at: org.createdAt }).execute();
+}
+
+export async function findOrganization(db: Kysely<Database>, id: string) {
+  return db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function countOrganizations(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom('organizations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}

@@ -1,0 +1,94 @@
+/**
+ * The server process: config -> database -> migrations -> (first run: demo data) -> listen.
+ * On SIGTERM/SIGINT it stops accepting, finishes the requests in flight, closes the database and
+ * exits 0, or exits 1 when that takes longer than the grace period.
+ */
+import { pathToFileURL } from 'node:url';
+import pino from 'pino';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { openDatabase, type Db } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { EmailDomainChecker } from './email/dns-check.js';
+import { createAdminService } from './organizations/admin.service.js';
+import { countOrganizations } from './organizations/organization.repository.js';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** On an empty database: a demo organization, its admin and a token, printed once with a curl. */
+export async function seedDemoIfEmpty(db: Db, config: Config, out: (text: string) => void): Promise<boolean> {
+  if ((await countOrganizations(db.kysely)) > 0) return false;
+  const admin = createAdminService(db.kysely);
+  const org = await admin.createOrganization({ name: 'Demo Organization' });
+  const member = await admin.addMember({ organizationId: org.id, email: 'admin@demo.example', role: 'admin', firstName: 'Demo', lastName: 'Admin' });
+  const token = await admin.createToken({ email: member.email, name: 'first-run demo token' });
+  const body = JSON.stringify({ email: 'external.partner@partnerco.com', first_name: 'External', last_name: 'Partner', company_name: 'Partner Co' });
+  out([
+    '',
+    'New database: created a demo organization, an admin member and an access token.',
+    `  organization id : ${org.id}`,
+    `  admin member    : ${member.email} (id ${member.id})`,
+    `  access token    : ${token.token}`,
+    '  (the token is shown only this once; `npx guests token create --email admin@demo.example` makes another)',
+    '',
+    'Create a guest:',
+    `  curl -s -X POST ${config.publicBaseUrl}/api/organizations/${org.id}/guests \\`,
+    `    -H 'Authorization: Bearer ${token.token}' \\`,
+    "    -H 'X-Tallyfy-Client: APIClient' -H 'Accept: application/json' -H 'Content-Type: application/json' \\",
+    `    -d '${body}'`,
+    '',
+  ].join('\n'));
+  return true;
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, out: (text: string) => void = (t) => process.stdout.write(`${t}\n`)): Promise<RunningServer> {
+  const logger = pino({ level: config.logLevel });
+  const db = openDatabase(config.database);
+  await migrateToLatest(db);
+  if (config.seedDemo) await seedDemoIfEmpty(db, config, out);
+  const emailChecker = new EmailDomainChecker(config.dns, logger.child({ component: 'dns' }));
+  await emailChecker.start();
+  const app = await buildApp({ config, db, emailChecker, logger });
+  const url = await app.listen({ host: config.host, port: config.port });
+  logger.info({ url, database: config.database.kind }, 'guest service listening');
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      emailChecker.stop();
+      await app.close();
+      await db.close();
+    })());
+  return { url, close };
+}
+
+/** Runs the server until a signal arrives. */
+export async function runServer(config: Config): Promise<void> {
+  const server = await startServer(config);
+  const stop = (signal: string) => {
+    const timer = setTimeout(() => {
+      process.stderr.write(`shutdown after ${signal} took longer than ${SHUTDOWN_GRACE_MS} ms; exiting\n`);
+      process.exit(1);
+    }, SHUTDOWN_GRACE_MS);
+    timer.unref();
+    server.close().then(() => process.exit(0), (error: unknown) => {
+      process.stderr.write(`shutdown failed: ${String(error)}\n`);
+      process.exit(1);
+    });
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  try {
+    await runServer(loadConfig());
+  } catch (error) {
+    process.stderr.write(`${error instanceof ConfigError ? error.message : `failed to start: ${(error as Error).stack ?? String(error)}`}\n`);
+    process.exit(1);
+  }
+}
