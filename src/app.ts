@@ -35,12 +35,11 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     ...(isInstance ? { loggerInstance: logger as FastifyServerOptions['loggerInstance'] } : { logger: logger as FastifyServerOptions['logger'] }),
     bodyLimit: config.bodyLimitBytes,
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 512 },
-    // Request ids are logged with every line of a request, so a 500's detail can be found.
-    requestIdLogLabel: 'request_id',
-    disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
   });
 
   app.setValidatorCompiler(createValidatorCompiler());
+  // JSON only: without this, Fastify would also accept text/plain bodies.
+  app.removeContentTypeParser('text/plain');
   app.addSchema(ProblemSchema);
   app.addSchema(Guest);
   app.addSchema(Member);

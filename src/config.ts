@@ -4,8 +4,10 @@
  * Every variable is read here and nowhere else. A bad value stops the start with a message that
  * names the variable, so an operator never runs with a silently ignored setting.
  */
+import net from 'node:net';
 import path from 'node:path';
 import type { DnsCheckMode } from './email/dns-check.js';
+import { toAsciiDomain } from './email/parse.js';
 
 export interface Config {
   host: string;
@@ -75,17 +77,34 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return lower;
 }
 
+/** True for what node:dns `setServers` takes: ip, ipv4:port, [ip] or [ip]:port, with a port 1-65535. */
+function isDnsServerAddress(server: string): boolean {
+  // Port 0 aborts the process inside c-ares and ports above 65535 silently wrap, so both are refused here.
+  const portOk = (port: string | undefined) => port === undefined || (/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535);
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(server);
+  if (bracketed) return net.isIP(bracketed[1] ?? '') !== 0 && portOk(bracketed[2]);
+  if (net.isIP(server) !== 0) return true;
+  const withPort = /^([^:]+):(\d+)$/.exec(server);
+  return withPort !== null && net.isIPv4(withPort[1] ?? '') && portOk(withPort[2]);
+}
+
 function dnsServers(env: Env): string[] {
   const raw = read(env, 'DNS_SERVERS');
   if (raw === undefined) return [];
   const servers = raw.split(',').map((s) => s.trim()).filter(Boolean);
   for (const server of servers) {
-    // An IPv4 or bracketed IPv6 address, optionally with a port: what node:dns setServers takes.
-    if (!/^(\d{1,3}(\.\d{1,3}){3}(:\d{1,5})?|\[[0-9a-fA-F:]+\](:\d{1,5})?|[0-9a-fA-F:]+)$/.test(server)) {
-      throw new ConfigError('DNS_SERVERS', `must be a comma-separated list of IP addresses (ip or ip:port), got "${server}"`);
+    if (!isDnsServerAddress(server)) {
+      throw new ConfigError('DNS_SERVERS', `must be a comma-separated list of IP addresses (ip, ip:port or [ipv6]:port; port 1-65535), got "${server}"`);
     }
   }
   return servers;
+}
+
+function canaryDomain(env: Env): string {
+  const raw = read(env, 'DNS_CANARY_DOMAIN');
+  if (raw === undefined) return 'gmail.com';
+  if (toAsciiDomain(raw) === null) throw new ConfigError('DNS_CANARY_DOMAIN', `must be a domain name, got "${raw}"`);
+  return raw;
 }
 
 function database(env: Env, dataDir: string, poolSize: number): Config['database'] {
@@ -144,7 +163,7 @@ export function loadConfig(env: Env = process.env): Config {
       servers: dnsServers(env),
       timeoutMs: int(env, 'DNS_TIMEOUT_MS', 2000, 50, 60_000),
       cacheTtlMs: int(env, 'DNS_CACHE_TTL_SECONDS', 3600, 0, 7 * 86400) * 1000,
-      canaryDomain: read(env, 'DNS_CANARY_DOMAIN') ?? 'gmail.com',
+      canaryDomain: canaryDomain(env),
       canaryIntervalMs: int(env, 'DNS_CANARY_INTERVAL_SECONDS', 300, 5, 86400) * 1000,
     },
   };

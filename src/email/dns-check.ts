@@ -11,7 +11,11 @@ export interface DnsCheckConfig {
   mode: DnsCheckMode;
   /** Resolver addresses such as `'127.0.0.1:5353'`; empty = the system resolvers. */
   servers: string[];
-  /** Timeout of one query attempt (Node/c-ares granularity: 1–2× this per attempt). */
+  /**
+   * Budget of one DNS query, shared by its `tries` attempts (c-ares doubles the timeout on
+   * each retry). Node's timeout granularity and c-ares' ~250 ms minimum per attempt mean a
+   * query can take up to about 2× this; it is cut off at `2 * timeoutMs + 500` ms.
+   */
   timeoutMs: number;
   /** How long definitive verdicts are cached; 0 disables the cache. */
   cacheTtlMs: number;
@@ -19,7 +23,7 @@ export interface DnsCheckConfig {
   canaryDomain: string;
   /** How often the canary is re-checked. */
   canaryIntervalMs: number;
-  /** Attempts per query (c-ares `tries`, 1–5); default 2 so one lost UDP packet is not fatal. */
+  /** Attempts per query (c-ares `tries`, 1–5); default 2, so one lost UDP packet is not fatal. */
   tries?: number;
   /** Maximum number of cached verdicts (oldest dropped first); default {@link DNS_CACHE_MAX_ENTRIES}. */
   cacheMaxEntries?: number;

@@ -26,7 +26,7 @@ export interface MailDomainResolver {
 export interface MailDomainResolverOptions {
   /** e.g. `['127.0.0.1:5353']`; empty = system resolvers. */
   servers: string[];
-  /** Per-attempt timeout handed to c-ares. */
+  /** Budget of one query, all attempts together (see {@link createMailDomainResolver}). */
   timeoutMs: number;
   /** Attempts per query (c-ares `tries`). */
   tries: number;
@@ -51,18 +51,20 @@ function isNullMx(exchange: string): boolean {
  * Creates a resolver (`node:dns` promises `Resolver`, so `/etc/hosts` is not consulted)
  * bound to the given servers.
  *
- * Timing: c-ares doubles the timeout on each retry and Node checks timeouts on a
- * timer whose period is `timeoutMs`, so one query takes up to about
- * `2 * timeoutMs * (2^tries - 1)`. A safety-net deadline slightly above that turns a
- * query that never settles into `ETIMEOUT`.
+ * Timing: c-ares doubles the timeout on each retry, so the first attempt gets
+ * `timeoutMs / (2^tries - 1)` and the attempts add up to `timeoutMs` (tries 2: 1/3 + 2/3).
+ * Node checks c-ares timeouts on a timer whose period is the per-attempt timeout (at
+ * most 1 s), and c-ares 1.34 waits at least ~250 ms per attempt, so a query can take up
+ * to about `2 * timeoutMs`; a deadline of `2 * timeoutMs + 500` ms caps it (ETIMEOUT).
  *
  * @throws when a server address is invalid (from `Resolver#setServers`).
  */
 export function createMailDomainResolver(options: MailDomainResolverOptions): MailDomainResolver {
   const { servers, timeoutMs, tries } = options;
-  const resolver = new Resolver({ timeout: timeoutMs, tries });
+  const perAttemptMs = Math.max(1, Math.floor(timeoutMs / (2 ** tries - 1)));
+  const resolver = new Resolver({ timeout: perAttemptMs, tries });
   if (servers.length > 0) resolver.setServers(servers);
-  const deadlineMs = 2 * timeoutMs * (2 ** tries - 1) + 500;
+  const deadlineMs = 2 * timeoutMs + 500;
 
   async function query<T>(run: () => Promise<T[]>): Promise<QueryResult<T>> {
     let timer: NodeJS.Timeout | undefined;

@@ -42,6 +42,8 @@ function makeAjv(coerce: boolean): Ajv {
     removeAdditional: false,
     useDefaults: true,
     strict: false,
+    // Errors carry the failing value, so a null where a value is required reads as "required".
+    verbose: true,
   });
   ajv.addFormat('http-url', { type: 'string', validate: isHttpUrl });
   ajv.addFormat('timezone', { type: 'string', validate: isTimeZone });
@@ -93,7 +95,7 @@ function messageOf(error: ErrorObject, field: string): string | undefined {
   switch (error.keyword) {
     case 'required': return `The ${field} field is required.`;
     case 'additionalProperties': return `The ${field} field is not allowed: this endpoint does not know it.`;
-    case 'type': return `The ${field} must be ${typeName(p.type)}.`;
+    case 'type': return error.data === null ? `The ${field} field is required.` : `The ${field} must be ${typeName(p.type)}.`;
     case 'maxLength': return `The ${field} may not be greater than ${String(p.limit)} characters.`;
     case 'minLength': return `The ${field} must be at least ${String(p.limit)} characters.`;
     case 'maxItems': return `The ${field} may not have more than ${String(p.limit)} items.`;

@@ -41,6 +41,11 @@ const NXDOMAIN = 'nx.example.test';
 const SERVFAIL = 'servfail.example.test';
 const REFUSED = 'refused.example.test';
 const SLOW = 'slow.example.test';
+// Silent names of their own for tests that count queries: c-ares keeps retrying a query
+// after the checker gave up on it, so a shared name could see another test's retries.
+const SLOW_RETRY = 'slow-retry.example.test';
+const SLOW_DEADLINE = 'slow-deadline.example.test';
+const SLOW_DEDUPE = 'slow-dedupe.example.test';
 
 const OK = { ok: true } as const;
 const UNVERIFIED = { ok: true, unverified: true } as const;
@@ -64,7 +69,7 @@ before(async () => {
     wildcardSuffixes: { '*.wild.test': { mx: [{ exchange: 'mail.wild.test', priority: 10 }] } },
     servfail: [SERVFAIL],
     refused: [REFUSED],
-    silentNames: [SLOW],
+    silentNames: [SLOW, SLOW_RETRY, SLOW_DEADLINE, SLOW_DEDUPE],
   });
 });
 
@@ -150,12 +155,16 @@ describe('EmailDomainChecker: DNS answers', () => {
   });
 
   test('a domain that is not a valid host name fails without a query', async () => {
-    const { checker } = makeChecker();
-    const count = server.queries.length;
-    for (const bad of ['', 'a..b', 'xn--a.com', '1.2.3.4', 42 as unknown as string]) {
-      assert.deepEqual(await checker.checkDomain(bad), fail(INVALID_EMAIL_MESSAGE));
+    const own = await startTestDnsServer({ zones: {} });
+    try {
+      const { checker } = makeChecker({ servers: [own.address] });
+      for (const bad of ['', 'a..b', 'xn--a.com', '1.2.3.4', 42 as unknown as string]) {
+        assert.deepEqual(await checker.checkDomain(bad), fail(INVALID_EMAIL_MESSAGE));
+      }
+      assert.deepEqual(own.queries, []);
+    } finally {
+      await own.close();
     }
-    assert.equal(server.queries.length, count);
   });
 });
 
@@ -228,7 +237,7 @@ describe('EmailDomainChecker: canary', () => {
       await new Promise((resolve) => setTimeout(resolve, 450));
       checker.stop();
     });
-    assert.ok(queries.length >= 4 && queries.length <= 6, `expected about 5 canary probes, got ${queries.length}`);
+    assert.ok(queries.length >= 3 && queries.length <= 7, `expected about 5 canary probes, got ${queries.length}`);
     const stopped = await queriesDuring(CANARY, () => new Promise((resolve) => setTimeout(resolve, 250)));
     assert.deepEqual(stopped, []);
   });
@@ -262,6 +271,26 @@ describe('EmailDomainChecker: resolver failures', () => {
     }
   }
 
+  test('default tries: one retry, and the whole query stays within 2 * timeoutMs + 500 ms', async () => {
+    const timeoutMs = 300;
+    const { checker } = makeChecker({ timeoutMs, tries: undefined });
+    const started = Date.now();
+    const queries = await queriesDuring(SLOW_RETRY, async () => assert.deepEqual(await checker.checkDomain(SLOW_RETRY), UNVERIFIED));
+    const elapsed = Date.now() - started;
+    assert.deepEqual(queries, [`${SLOW_RETRY} MX`, `${SLOW_RETRY} MX`]);
+    assert.ok(elapsed >= 250 && elapsed < 2 * timeoutMs + 500 + 150, `took ${elapsed} ms`);
+  });
+
+  test('a query that c-ares would keep retrying is cut off at 2 * timeoutMs + 500 ms', async () => {
+    // tries 3 at the c-ares minimum of ~250 ms per attempt would take well over a second.
+    const { checker, logger } = makeChecker({ timeoutMs: 50, tries: 3 });
+    const started = Date.now();
+    assert.deepEqual(await checker.checkDomain(SLOW_DEADLINE), UNVERIFIED);
+    const elapsed = Date.now() - started;
+    assert.ok(elapsed >= 550 && elapsed < 900, `took ${elapsed} ms`);
+    assert.equal(logger.warnings[0]?.obj['code'], 'ETIMEOUT');
+  });
+
   test('resolver warnings are rate-limited to one per canary period', async () => {
     const { checker, logger } = makeChecker();
     await checker.checkDomain(SERVFAIL);
@@ -275,12 +304,16 @@ describe('EmailDomainChecker: mode off, cache, deduplication', () => {
   afterEach(() => mock.timers.reset());
 
   test('mode off: always ok, no queries at all (start() included)', async () => {
-    const { checker, logger } = makeChecker({ mode: 'off' });
-    const count = server.queries.length;
-    await checker.start();
-    for (const domain of [NXDOMAIN, NULL_MX, NO_RECORDS, SLOW]) assert.deepEqual(await checker.checkDomain(domain), OK);
-    assert.equal(server.queries.length, count);
-    assert.deepEqual(logger.entries, []);
+    const own = await startTestDnsServer({ zones: { [NULL_MX]: { mx: [{ exchange: '', priority: 0 }] }, [NO_RECORDS]: {} } });
+    try {
+      const { checker, logger } = makeChecker({ mode: 'off', servers: [own.address] });
+      await checker.start();
+      for (const domain of [NXDOMAIN, NULL_MX, NO_RECORDS]) assert.deepEqual(await checker.checkDomain(domain), OK);
+      assert.deepEqual(own.queries, []);
+      assert.deepEqual(logger.entries, []);
+    } finally {
+      await own.close();
+    }
   });
 
   test('a cached verdict makes no second query, until cacheTtlMs has passed', async () => {
@@ -338,11 +371,11 @@ describe('EmailDomainChecker: mode off, cache, deduplication', () => {
 
   test('concurrent checks of a slow domain share one (timed-out) lookup', async () => {
     const { checker } = makeChecker({ mode: 'strict' });
-    const queries = await queriesDuring(SLOW, async () => {
-      const verdicts = await Promise.all(Array.from({ length: 5 }, () => checker.checkDomain(SLOW)));
+    const queries = await queriesDuring(SLOW_DEDUPE, async () => {
+      const verdicts = await Promise.all(Array.from({ length: 5 }, () => checker.checkDomain(SLOW_DEDUPE)));
       for (const verdict of verdicts) assert.deepEqual(verdict, fail(DNS_MESSAGES.unverifiable));
     });
-    assert.deepEqual(queries, [`${SLOW} MX`]);
+    assert.deepEqual(queries, [`${SLOW_DEDUPE} MX`]);
   });
 
   test('returned verdicts are copies: mutating one does not poison the cache', async () => {

@@ -11,6 +11,7 @@
  * - `silent: true` → never answers anything.
  *
  * Every record is served with TTL 0 so no resolver-side caching can hide a query.
+ * The socket is unref'd unless `keepAlive` is set (see the option).
  * Null MX (RFC 7505): `mx: [{ exchange: '', priority: 0 }]` (or `'.'`) is encoded as the
  * root name, and Node's `resolveMx` returns `{ exchange: '', priority: 0 }`.
  * Zone keys may be Unicode (IDN); they are converted with `domainToASCII`.
@@ -39,6 +40,12 @@ export interface TestDnsServerOptions {
   servfail?: string[];
   /** Names answered with REFUSED (rcode 5). */
   refused?: string[];
+  /**
+   * Keep the process alive while the server listens. Default false: the socket is unref'd,
+   * so a server shared by a whole test file (and never closed) does not stop the file from
+   * exiting. Pending client queries keep the process alive on their own.
+   */
+  keepAlive?: boolean;
 }
 
 export interface TestDnsServer {
@@ -128,7 +135,12 @@ export async function startTestDnsServer(opts: TestDnsServerOptions): Promise<Te
   server.on('error', () => undefined);
   server.on('requestError', () => undefined);
 
+  // dns2 quirk: with port 0 (falsy) it hands the whole { port, address } object to
+  // dgram's bind(), which happens to accept an options object. The address is checked below.
   const addresses = await server.listen({ udp: { port: 0, address: '127.0.0.1' } });
+  // `servers` is not in dns2's typings; it holds the dgram socket.
+  const socket = (server as unknown as { servers: { udp?: dgram.Socket } }).servers.udp;
+  if (!opts.keepAlive) socket?.unref();
   const udp = addresses.udp;
   if (!udp || udp.address !== '127.0.0.1') {
     await server.close();

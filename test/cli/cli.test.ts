@@ -1,0 +1,399 @@
+// The `guests` command as a real process (node bin/guests.js) on a temporary SQLite database,
+// and its tokens against a real `guests serve` process.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net, { type AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import SQLite from 'better-sqlite3';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BIN = path.join(ROOT, 'bin', 'guests.js');
+/** Every variable loadConfig reads: none may leak in from the environment running the tests. */
+const CONFIG_VARS = [
+  'HOST', 'PORT', 'DATA_DIR', 'DATABASE_URL', 'DATABASE_POOL_SIZE', 'PUBLIC_BASE_URL', 'REQUIRE_CLIENT_HEADER',
+  'BODY_LIMIT_BYTES', 'LOG_LEVEL', 'GUEST_INVITE_LIMIT_PER_HOUR', 'SEED_DEMO', 'EMAIL_DNS_CHECK', 'DNS_SERVERS',
+  'DNS_TIMEOUT_MS', 'DNS_CACHE_TTL_SECONDS', 'DNS_CANARY_DOMAIN', 'DNS_CANARY_INTERVAL_SECONDS',
+];
+const RUN_TIMEOUT_MS = 20_000;
+
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of [...CONFIG_VARS, 'NODE_TEST_CONTEXT']) delete env[name];
+  return { ...env, ...extra };
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+interface Exit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+const processes = new Set<GuestsProcess>();
+
+class GuestsProcess {
+  readonly child: ChildProcess;
+  stdout = '';
+  stderr = '';
+  exit: Exit | undefined;
+  readonly exited: Promise<Exit>;
+
+  constructor(readonly args: string[], env: NodeJS.ProcessEnv) {
+    this.child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    processes.add(this);
+    this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (this.stdout += chunk));
+    this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
+    this.exited = new Promise((resolve) => {
+      this.child.once('error', (error) => {
+        this.stderr += String(error);
+        this.exit ??= { code: null, signal: null };
+        resolve(this.exit);
+      });
+      // 'close': the process has exited and its output has been read to the end.
+      this.child.once('close', (code, signal) => {
+        this.exit ??= { code, signal };
+        resolve(this.exit);
+      });
+    }).finally(() => processes.delete(this)) as Promise<Exit>;
+  }
+
+  get running(): boolean {
+    return this.exit === undefined;
+  }
+
+  describe(): string {
+    return `guests ${this.args.join(' ')}\n--- stdout ---\n${this.stdout}\n--- stderr ---\n${this.stderr}`;
+  }
+
+  /** Waits until `predicate(stdout)` holds; fails if the process exits first or time runs out. */
+  async waitForStdout(predicate: (stdout: string) => boolean, timeoutMs: number, what: string): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate(this.stdout)) {
+      if (!this.running) throw new Error(`process exited (${JSON.stringify(this.exit)}) before ${what}\n${this.describe()}`);
+      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${this.describe()}`);
+      await delay(25);
+    }
+  }
+
+  /** Waits for the exit, killing the process (SIGKILL) and failing when it takes longer than `timeoutMs`. */
+  async waitForExit(timeoutMs: number): Promise<Exit> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
+    const result = await Promise.race([this.exited, timeout]);
+    clearTimeout(timer);
+    if (result === 'timeout') {
+      this.child.kill('SIGKILL');
+      await this.exited;
+      throw new Error(`process did not exit within ${timeoutMs} ms\n${this.describe()}`);
+    }
+    return result;
+  }
+}
+
+interface RunResult extends Exit {
+  stdout: string;
+  stderr: string;
+  describe: string;
+}
+
+/** Runs `guests ...args` to completion (bounded). */
+async function runGuests(args: string[], env: Record<string, string>): Promise<RunResult> {
+  const proc = new GuestsProcess(args, cleanEnv(env));
+  const exit = await proc.waitForExit(RUN_TIMEOUT_MS);
+  return { ...exit, stdout: proc.stdout, stderr: proc.stderr, describe: proc.describe() };
+}
+
+/** Runs a command that must succeed with `--json`; returns the parsed stdout. */
+async function runJson<T = Record<string, unknown>>(args: string[], env: Record<string, string>): Promise<T> {
+  const result = await runGuests([...args, '--json'], env);
+  assert.equal(result.code, 0, result.describe);
+  const lines = result.stdout.trim().split('\n');
+  assert.equal(lines.length, 1, `--json prints one line\n${result.describe}`);
+  return JSON.parse(lines[0] ?? '') as T;
+}
+
+/** Runs a command that must fail: the exit code, a message on stderr, nothing on stdout. */
+async function runFailing(args: string[], env: Record<string, string>, exitCode: number, message: RegExp): Promise<RunResult> {
+  const result = await runGuests(args, env);
+  assert.equal(result.code, exitCode, result.describe);
+  assert.equal(result.stdout, '', `nothing on stdout\n${result.describe}`);
+  assert.match(result.stderr, message, result.describe);
+  assert.doesNotMatch(result.stderr, /unexpected error|at .*\.ts:\d+/, `no stack trace\n${result.describe}`);
+  return result;
+}
+
+/** Runs a failing `--json` command; stderr must be exactly one JSON error object. */
+async function runFailingJson(args: string[], env: Record<string, string>, code: string, message: RegExp): Promise<void> {
+  const result = await runFailing([...args, '--json'], env, 1, message);
+  const body = JSON.parse(result.stderr.trim()) as { error: { code: string; message: string } };
+  assert.deepEqual(Object.keys(body), ['error']);
+  assert.equal(body.error.code, code, result.describe);
+  assert.match(body.error.message, message);
+}
+
+const HEX32 = /^[0-9a-f]{32}$/;
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+const TOKEN = /^gst_[A-Za-z0-9_-]{43}$/;
+
+interface Member {
+  id: number;
+  email: string;
+  first_name: string | null;
+  last_name: string | null;
+  role: string;
+}
+interface CreatedToken {
+  id: number;
+  token: string;
+  expires_at: string | null;
+}
+
+function parseTimestampUtc(value: string): number {
+  return Date.parse(`${value.replace(' ', 'T')}Z`);
+}
+
+// Each process costs ~1.4 s of CPU (tsx + the service's modules), so every run below is also
+// used by a later step: ~21 processes in all.
+describe('guests CLI (real processes, temporary SQLite database)', () => {
+  let dir: string;
+  let dbFile: string;
+  let env: Record<string, string>;
+  let orgId: string;
+  let otherOrgId: string;
+  const members = {} as Record<'admin' | 'standard' | 'light', Member>;
+  const tokens = {} as Record<'admin' | 'admin2' | 'standardExpiring' | 'light', CreatedToken>;
+
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guests-cli-'));
+    dbFile = path.join(dir, 'data', 'guests.sqlite');
+    env = { DATA_DIR: path.join(dir, 'data'), EMAIL_DNS_CHECK: 'off' };
+  });
+
+  after(async () => {
+    for (const proc of [...processes]) proc.child.kill('SIGKILL');
+    await Promise.all([...processes].map((proc) => proc.exited));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('migrate creates the database under DATA_DIR', { timeout: 30_000 }, async () => {
+    assert.equal(fs.existsSync(dbFile), false);
+    assert.deepEqual(await runJson(['migrate'], env), { migrated: true });
+    assert.ok(fs.existsSync(dbFile), 'the SQLite file exists under DATA_DIR');
+    const db = new SQLite(dbFile, { readonly: true });
+    try {
+      const names = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((r) => r.name);
+      for (const name of ['organizations', 'users', 'memberships', 'access_tokens', 'guests', 'organization_guests']) {
+        assert.ok(names.includes(name), `table ${name} exists (${names.join(', ')})`);
+      }
+    } finally {
+      db.close();
+    }
+  });
+
+  test('org create --name (JSON and text output)', { timeout: 30_000 }, async () => {
+    const [org, text] = await Promise.all([
+      runJson<{ id: string; name: string }>(['org', 'create', '--name', '  Acme Corp  '], env),
+      runGuests(['org', 'create', '--name', 'Other Inc'], env),
+    ]);
+    assert.deepEqual(Object.keys(org), ['id', 'name']);
+    assert.match(org.id, HEX32);
+    assert.equal(org.name, 'Acme Corp', 'the name is trimmed');
+    assert.equal(text.code, 0, text.describe);
+    const match = /^Created organization ([0-9a-f]{32}) \(Other Inc\)\.\n$/.exec(text.stdout);
+    assert.ok(match?.[1], text.describe);
+    assert.notEqual(match[1], org.id);
+    orgId = org.id;
+    otherOrgId = match[1];
+  });
+
+  test('member add for each role', { timeout: 30_000 }, async () => {
+    const [admin, standard, light] = await Promise.all([
+      runJson<Member>(['member', 'add', '--org', orgId, '--email', 'Ada.Admin@Acme.TEST', '--role', 'admin', '--first-name', 'Ada', '--last-name', 'Admin'], env),
+      runJson<Member>(['member', 'add', '--org', orgId, '--email', 'sam@acme.test', '--role', 'standard', '--first-name', ' Sam '], env),
+      runJson<Member>(['member', 'add', '--org', orgId, '--email', 'lee@acme.test', '--role', 'standard'], env),
+    ]);
+    for (const member of [admin, standard, light]) {
+      assert.deepEqual(Object.keys(member), ['id', 'email', 'first_name', 'last_name', 'role']);
+      assert.ok(Number.isInteger(member.id) && member.id > 0, `id ${member.id}`);
+    }
+    assert.deepEqual({ ...admin, id: 0 }, { id: 0, email: 'ada.admin@acme.test', first_name: 'Ada', last_name: 'Admin', role: 'admin' });
+    assert.deepEqual({ ...standard, id: 0 }, { id: 0, email: 'sam@acme.test', first_name: 'Sam', last_name: null, role: 'standard' });
+    assert.deepEqual({ ...light, id: 0 }, { id: 0, email: 'lee@acme.test', first_name: null, last_name: null, role: 'standard' });
+    assert.equal(new Set([admin.id, standard.id, light.id]).size, 3);
+
+    // Adding an existing member again changes the role; same user, same id.
+    const changed = await runJson<Member>(['member', 'add', '--org', orgId, '--email', 'LEE@acme.test', '--role', 'light'], env);
+    assert.deepEqual(changed, { ...light, role: 'light' });
+    Object.assign(members, { admin, standard, light: changed });
+  });
+
+  test('token create: without expiry, with --name, with --expires-in DAYS (JSON and text)', { timeout: 30_000 }, async () => {
+    const startedAt = Date.now();
+    const [admin, admin2, expiring, lightText] = await Promise.all([
+      runJson<CreatedToken>(['token', 'create', '--email', 'ada.admin@acme.test'], env),
+      runJson<CreatedToken>(['token', 'create', '--email', ' ADA.ADMIN@acme.test ', '--name', 'ci deploy'], env),
+      runJson<CreatedToken>(['token', 'create', '--email', 'sam@acme.test', '--expires-in', '7'], env),
+      runGuests(['token', 'create', '--email', 'lee@acme.test', '--expires-in', '1'], env),
+    ]);
+    for (const token of [admin, admin2, expiring]) {
+      assert.deepEqual(Object.keys(token), ['id', 'token', 'expires_at']);
+      assert.ok(Number.isInteger(token.id) && token.id > 0);
+      assert.match(token.token, TOKEN);
+    }
+    assert.equal(admin.expires_at, null);
+    assert.equal(admin2.expires_at, null);
+    assert.match(expiring.expires_at ?? '', TIMESTAMP);
+    const expiresAt = parseTimestampUtc(expiring.expires_at ?? '');
+    const week = 7 * 86_400_000;
+    assert.ok(expiresAt >= Math.floor(startedAt / 1000) * 1000 + week && expiresAt <= Date.now() + week,
+      `expires_at ${expiring.expires_at} is 7 days from now (UTC)`);
+
+    assert.equal(lightText.code, 0, lightText.describe);
+    const match = /^Token (\d+) \(shown only this once\): (gst_[A-Za-z0-9_-]{43})\nExpires at (\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) UTC\.\n$/.exec(lightText.stdout);
+    assert.ok(match, lightText.describe);
+    const light = { id: Number(match[1]), token: match[2] ?? '', expires_at: match[3] ?? null };
+    assert.ok(Math.abs(parseTimestampUtc(light.expires_at ?? '') - (startedAt + 86_400_000)) < 60_000);
+
+    assert.equal(new Set([admin, admin2, expiring, light].map((t) => t.token)).size, 4);
+    assert.equal(new Set([admin, admin2, expiring, light].map((t) => t.id)).size, 4);
+    // Only the hash is stored.
+    const db = new SQLite(dbFile, { readonly: true });
+    try {
+      const stored = db.prepare('SELECT token_hash, name FROM access_tokens WHERE id = ?').get(admin2.id) as { token_hash: string; name: string | null };
+      assert.notEqual(stored.token_hash, admin2.token);
+      assert.ok(!stored.token_hash.includes(admin2.token.slice(4)));
+      assert.equal(stored.name, 'ci deploy');
+    } finally {
+      db.close();
+    }
+    Object.assign(tokens, { admin, admin2, standardExpiring: expiring, light });
+  });
+
+  test('usage errors: exit 2, message and usage on stderr, nothing on stdout', { timeout: 30_000 }, async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['frobnicate', '--json'], /unknown command "frobnicate"/],
+      [['org', 'create', '--json'], /--name is required/],
+      [['token', 'create', '--email', 'ada.admin@acme.test', '--expires-in', 'abc', '--json'], /--expires-in must be a whole number, got "abc"/],
+    ];
+    const results = await Promise.all(cases.map(([args, message]) => runFailing(args, env, 2, message)));
+    for (const result of results) assert.match(result.stderr, /Usage: guests <command>/, result.describe);
+  });
+
+  test('failures: exit 1, one JSON error on stderr (--json), nothing on stdout', { timeout: 30_000 }, async () => {
+    await Promise.all([
+      runFailingJson(['member', 'add', '--org', orgId, '--email', 'bad-role@acme.test', '--role', 'owner'], env, 'VALIDATION_FAILED', /role must be one of admin, standard, light/),
+      runFailingJson(['member', 'add', '--org', '0'.repeat(32), '--email', 'nobody@acme.test', '--role', 'admin'], env, 'RESOURCE_NOT_FOUND', /No organization 0{32}/),
+      runFailingJson(['token', 'create', '--email', 'ada.admin@acme.test', '--expires-in', '0'], env, 'VALIDATION_FAILED', /from 1 to 3650/),
+      runFailingJson(['token', 'revoke', '--id', '999999'], env, 'RESOURCE_NOT_FOUND', /No token with id 999999/),
+    ]);
+    // The rejected member add created no user, so no token can be made for that address.
+    await runFailingJson(['token', 'create', '--email', 'bad-role@acme.test'], env, 'RESOURCE_NOT_FOUND', /No user with email bad-role@acme\.test/);
+  });
+
+  describe('tokens against a running server (guests serve)', () => {
+    let server: GuestsProcess;
+    let base: string;
+    let usersUrl: string;
+
+    const get = (token: string, url = usersUrl, headers: Record<string, string> = { 'X-Tallyfy-Client': 'APIClient' }) =>
+      fetch(url, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json', ...headers }, signal: AbortSignal.timeout(5_000) });
+
+    async function assertUnauthenticated(response: Response): Promise<void> {
+      assert.equal(response.status, 401);
+      assert.match(response.headers.get('content-type') ?? '', /^application\/problem\+json/);
+      const body = (await response.json()) as Record<string, unknown>;
+      assert.equal(body.code, 'UNAUTHENTICATED');
+      assert.equal(body.status, 401);
+      assert.equal(typeof body.message, 'string');
+    }
+
+    before(async () => {
+      const port = await freePort();
+      server = new GuestsProcess(['serve', '--port', String(port)], cleanEnv(env));
+      await server.waitForStdout((out) => out.includes('guest service listening'), 20_000, 'the server to listen');
+      base = `http://127.0.0.1:${port}`;
+      usersUrl = `${base}/api/organizations/${orgId}/users`;
+    });
+
+    after(async () => {
+      if (server?.running) {
+        server.child.kill('SIGTERM');
+        await server.waitForExit(10_000);
+      }
+    });
+
+    test('the database already has organizations: no demo data is seeded', () => {
+      assert.doesNotMatch(server.stdout, /New database|gst_/);
+    });
+
+    test('CLI tokens read the organization\'s members, with the client header', { timeout: 15_000 }, async () => {
+      const ok = await get(tokens.admin.token);
+      assert.equal(ok.status, 200);
+      const body = (await ok.json()) as { data: Member[] };
+      assert.deepEqual(body, { data: [members.admin, members.standard, members.light].sort((a, b) => a.id - b.id) }, 'every member, by id');
+      // A light member may read too; the token with --expires-in is valid until it expires.
+      assert.equal((await get(tokens.light.token)).status, 200);
+      assert.equal((await get(tokens.standardExpiring.token)).status, 200);
+      // Without X-Tallyfy-Client: 401.
+      await assertUnauthenticated(await get(tokens.admin.token, usersUrl, {}));
+      // A member of one organization only: the other one is forbidden.
+      const forbidden = await get(tokens.admin.token, `${base}/api/organizations/${otherOrgId}/users`);
+      assert.equal(forbidden.status, 403);
+      assert.equal(((await forbidden.json()) as { code: string }).code, 'FORBIDDEN');
+    });
+
+    test('token revoke turns the token away at once; the user\'s other tokens still work', { timeout: 30_000 }, async () => {
+      assert.deepEqual(await runJson(['token', 'revoke', '--id', String(tokens.admin.id)], env), { id: tokens.admin.id, revoked: true });
+      await assertUnauthenticated(await get(tokens.admin.token));
+      await assertUnauthenticated(await get(tokens.admin.token, `${base}/organizations/${orgId}/users`));
+      await assertUnauthenticated(await get(tokens.admin.token, `${base}/api/organizations/${orgId}/guests`));
+      assert.equal((await get(tokens.admin2.token)).status, 200);
+      // Revoking again is not an error, and the token stays revoked.
+      const again = await runGuests(['token', 'revoke', '--id', String(tokens.admin.id)], env);
+      assert.equal(again.code, 0, again.describe);
+      assert.equal(again.stdout, `Token ${tokens.admin.id} revoked.\n`);
+      await assertUnauthenticated(await get(tokens.admin.token));
+    });
+
+    test('an expired token is turned away', { timeout: 15_000 }, async () => {
+      // A day cannot be waited for: move the expiry into the past in the database the server uses.
+      const db = new SQLite(dbFile);
+      try {
+        db.pragma('busy_timeout = 5000');
+        const changed = db.prepare('UPDATE access_tokens SET expires_at = ? WHERE id = ?').run('2000-01-01 00:00:00', tokens.standardExpiring.id);
+        assert.equal(changed.changes, 1);
+      } finally {
+        db.close();
+      }
+      await assertUnauthenticated(await get(tokens.standardExpiring.token));
+    });
+
+    test('unknown and missing tokens are turned away', { timeout: 15_000 }, async () => {
+      await assertUnauthenticated(await get(`gst_${'A'.repeat(43)}`));
+      await assertUnauthenticated(await fetch(usersUrl, { headers: { 'X-Tallyfy-Client': 'APIClient' }, signal: AbortSignal.timeout(5_000) }));
+    });
+
+    test('SIGTERM stops the server with exit code 0', { timeout: 15_000 }, async () => {
+      server.child.kill('SIGTERM');
+      const exit = await server.waitForExit(10_000);
+      assert.deepEqual(exit, { code: 0, signal: null }, server.describe());
+    });
+  });
+});

@@ -1,0 +1,185 @@
+// loadConfig(env): defaults, parsing, and a ConfigError naming the variable for every bad value.
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, test } from 'node:test';
+import { ConfigError, loadConfig, type Config } from '../src/config.js';
+
+/** Asserts that loadConfig(env) throws a ConfigError for `variable` whose message names it. */
+function assertRejects(env: Record<string, string>, variable: string): ConfigError {
+  let caught: unknown;
+  try {
+    loadConfig(env);
+  } catch (error) {
+    caught = error;
+  }
+  assert.ok(caught instanceof ConfigError, `expected a ConfigError for ${JSON.stringify(env)}, got ${String(caught)}`);
+  assert.equal(caught.variable, variable);
+  assert.equal(caught.name, 'ConfigError');
+  assert.match(caught.message, new RegExp(`\\b${variable}\\b`), `message should name ${variable}: ${caught.message}`);
+  return caught;
+}
+
+describe('loadConfig defaults', () => {
+  test('an empty environment gives the documented defaults', () => {
+    const config = loadConfig({});
+    const dataDir = path.resolve('data');
+    const expected: Config = {
+      host: '127.0.0.1',
+      port: 3000,
+      dataDir,
+      database: { kind: 'sqlite', file: path.join(dataDir, 'guests.sqlite') },
+      publicBaseUrl: 'http://127.0.0.1:3000',
+      requireClientHeader: true,
+      bodyLimitBytes: 1024 * 1024,
+      logLevel: 'info',
+      inviteLimitPerHour: 30,
+      seedDemo: true,
+      dns: {
+        mode: 'on',
+        servers: [],
+        timeoutMs: 2000,
+        cacheTtlMs: 3600 * 1000,
+        canaryDomain: 'gmail.com',
+        canaryIntervalMs: 300 * 1000,
+      },
+    };
+    assert.deepEqual(config, expected);
+  });
+
+  test('empty and blank values count as unset', () => {
+    assert.deepEqual(loadConfig({ PORT: '', LOG_LEVEL: '   ', DATABASE_URL: '', DNS_SERVERS: ' ' }), loadConfig({}));
+  });
+
+  test('explicit good values are parsed and normalized', () => {
+    const config = loadConfig({
+      HOST: '0.0.0.0',
+      PORT: ' 8080 ',
+      PUBLIC_BASE_URL: 'https://guests.example.com/base///',
+      REQUIRE_CLIENT_HEADER: 'No',
+      BODY_LIMIT_BYTES: '2048',
+      LOG_LEVEL: 'WARN',
+      GUEST_INVITE_LIMIT_PER_HOUR: '0',
+      SEED_DEMO: 'off',
+      EMAIL_DNS_CHECK: 'Strict',
+      DNS_SERVERS: '127.0.0.1:5353, [::1]:53,10.0.0.1',
+      DNS_TIMEOUT_MS: '500',
+      DNS_CACHE_TTL_SECONDS: '0',
+      DNS_CANARY_DOMAIN: 'example.org',
+      DNS_CANARY_INTERVAL_SECONDS: '60',
+    });
+    assert.equal(config.host, '0.0.0.0');
+    assert.equal(config.port, 8080);
+    assert.equal(config.publicBaseUrl, 'https://guests.example.com/base');
+    assert.equal(config.requireClientHeader, false);
+    assert.equal(config.bodyLimitBytes, 2048);
+    assert.equal(config.logLevel, 'warn');
+    assert.equal(config.inviteLimitPerHour, 0);
+    assert.equal(config.seedDemo, false);
+    assert.deepEqual(config.dns, {
+      mode: 'strict',
+      servers: ['127.0.0.1:5353', '[::1]:53', '10.0.0.1'],
+      timeoutMs: 500,
+      cacheTtlMs: 0,
+      canaryDomain: 'example.org',
+      canaryIntervalMs: 60_000,
+    });
+  });
+
+  test('the default public base URL follows HOST and PORT (IPv6 hosts in brackets)', () => {
+    assert.equal(loadConfig({ HOST: 'localhost', PORT: '4000' }).publicBaseUrl, 'http://localhost:4000');
+    assert.equal(loadConfig({ HOST: '::1', PORT: '4000' }).publicBaseUrl, 'http://[::1]:4000');
+  });
+
+  test('PORT accepts the edges 0 and 65535', () => {
+    assert.equal(loadConfig({ PORT: '0' }).port, 0);
+    assert.equal(loadConfig({ PORT: '65535' }).port, 65535);
+  });
+});
+
+describe('loadConfig rejects bad values with a ConfigError naming the variable', () => {
+  const cases: Array<[string, string]> = [
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['PORT', '80.5'],
+    ['REQUIRE_CLIENT_HEADER', 'maybe'],
+    ['SEED_DEMO', 'sometimes'],
+    ['EMAIL_DNS_CHECK', 'sometimes'],
+    ['DNS_SERVERS', 'not-an-ip'],
+    ['DNS_SERVERS', '127.0.0.1,dns.google'],
+    ['DNS_SERVERS', '999.1.1.1'],
+    ['DNS_SERVERS', 'cafe'],
+    ['DNS_SERVERS', '127.0.0.1:0'],
+    ['DNS_SERVERS', '127.0.0.1:99999'],
+    ['DNS_SERVERS', '[::1]:0'],
+    ['DNS_CANARY_DOMAIN', 'not a domain!'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['DATABASE_URL', 'sqlite:'],
+    ['DATABASE_URL', '/tmp/plain/path.sqlite'],
+    ['PUBLIC_BASE_URL', 'ftp://x'],
+    ['PUBLIC_BASE_URL', 'not a url'],
+    ['LOG_LEVEL', 'loud'],
+    ['BODY_LIMIT_BYTES', '1'],
+    ['BODY_LIMIT_BYTES', '104857601'],
+    ['GUEST_INVITE_LIMIT_PER_HOUR', '-1'],
+    ['DATABASE_POOL_SIZE', '0'],
+    ['DNS_TIMEOUT_MS', '10'],
+    ['DNS_CACHE_TTL_SECONDS', 'forever'],
+    ['DNS_CANARY_INTERVAL_SECONDS', '1'],
+  ];
+  for (const [variable, value] of cases) {
+    test(`${variable}=${value}`, () => {
+      const error = assertRejects({ [variable]: value }, variable);
+      // The operator sees the bad value too (so a typo is easy to spot).
+      if (variable !== 'DATABASE_URL') assert.ok(error.message.includes(value.split(',').at(-1) ?? value), error.message);
+    });
+  }
+
+  test('the message explains the range for out-of-range numbers', () => {
+    assert.match(assertRejects({ PORT: '70000' }, 'PORT').message, /between 0 and 65535/);
+    assert.match(assertRejects({ BODY_LIMIT_BYTES: '1' }, 'BODY_LIMIT_BYTES').message, /between 1024 and/);
+  });
+
+  test('the first bad variable is reported, the others are not silently used', () => {
+    assertRejects({ PORT: 'abc', LOG_LEVEL: 'loud' }, 'PORT');
+    assertRejects({ PORT: '3000', LOG_LEVEL: 'loud' }, 'LOG_LEVEL');
+  });
+});
+
+describe('loadConfig database URLs', () => {
+  test('sqlite: with an absolute path', () => {
+    assert.deepEqual(loadConfig({ DATABASE_URL: 'sqlite:/tmp/xyz/db.sqlite' }).database, { kind: 'sqlite', file: '/tmp/xyz/db.sqlite' });
+  });
+
+  test('sqlite:/// (URL form) gives the same absolute path', () => {
+    assert.deepEqual(loadConfig({ DATABASE_URL: 'sqlite:///tmp/xyz/db.sqlite' }).database, { kind: 'sqlite', file: '/tmp/xyz/db.sqlite' });
+  });
+
+  test('sqlite: with a relative path is resolved against the working directory', () => {
+    assert.deepEqual(loadConfig({ DATABASE_URL: 'sqlite:rel/dir/g.sqlite' }).database, { kind: 'sqlite', file: path.resolve('rel/dir/g.sqlite') });
+  });
+
+  test('sqlite::memory: stays in memory', () => {
+    assert.deepEqual(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).database, { kind: 'sqlite', file: ':memory:' });
+  });
+
+  test('postgres:// and postgresql:// URLs, with the pool size', () => {
+    const url = 'postgres://user:secret@db.internal:5432/guests?sslmode=disable';
+    assert.deepEqual(loadConfig({ DATABASE_URL: url }).database, { kind: 'postgres', url, poolSize: 10 });
+    const url2 = 'postgresql://db.internal/guests';
+    assert.deepEqual(loadConfig({ DATABASE_URL: url2, DATABASE_POOL_SIZE: '3' }).database, { kind: 'postgres', url: url2, poolSize: 3 });
+  });
+
+  test('DATABASE_URL wins over DATA_DIR', () => {
+    const config = loadConfig({ DATA_DIR: '/srv/guests', DATABASE_URL: 'sqlite:/tmp/other.sqlite' });
+    assert.equal(config.dataDir, '/srv/guests');
+    assert.deepEqual(config.database, { kind: 'sqlite', file: '/tmp/other.sqlite' });
+  });
+
+  test('DATA_DIR moves the default SQLite file', () => {
+    assert.deepEqual(loadConfig({ DATA_DIR: '/var/lib/guests' }).database, { kind: 'sqlite', file: '/var/lib/guests/guests.sqlite' });
+    const relative = loadConfig({ DATA_DIR: 'some/dir' });
+    assert.equal(relative.dataDir, path.resolve('some/dir'));
+    assert.deepEqual(relative.database, { kind: 'sqlite', file: path.resolve('some/dir/guests.sqlite') });
+  });
+});

@@ -1,0 +1,142 @@
+/**
+ * Builds the app in process on a fresh database, with a real DNS server on 127.0.0.1 behind the
+ * email checks, and gives tests an organization, members of each role and their tokens.
+ *
+ * TEST_DATABASE_URL (a postgres:// URL) runs the same tests on PostgreSQL; otherwise each app
+ * gets its own in-memory SQLite database.
+ */
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { buildApp } from '../../src/app.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { openDatabase, type Db } from '../../src/db/database.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { EmailDomainChecker } from '../../src/email/dns-check.js';
+import { createAdminService, type AdminService } from '../../src/organizations/admin.service.js';
+import { startTestDnsServer, type TestDnsServer } from './dns-server.js';
+
+/** Every *.test domain accepts mail; the special zones exercise each DNS outcome. */
+export const TEST_ZONES = {
+  'gmail.com': { mx: [{ exchange: 'gmail-smtp-in.l.google.com', priority: 5 }] },
+  'nullmx.test': { mx: [{ exchange: '', priority: 0 }] },
+  'nomail.test': {},
+  'aonly.test': { a: ['192.0.2.10'] },
+};
+
+let dns: Promise<TestDnsServer> | undefined;
+/** One DNS server per test process, shared by every app it builds. */
+export function testDns(): Promise<TestDnsServer> {
+  dns ??= startTestDnsServer({ zones: TEST_ZONES, wildcardSuffixes: { test: { mx: [{ exchange: 'mx.mail.test', priority: 10 }] } } });
+  return dns;
+}
+
+export interface TestContext {
+  app: FastifyInstance;
+  db: Db;
+  config: Config;
+  admin: AdminService;
+  orgId: string;
+  /** Tokens of the organization's admin, standard and light members. */
+  tokens: { admin: string; standard: string; light: string };
+  members: { admin: number; standard: number; light: number };
+  /** Lines the app logged (JSON objects). */
+  logs: Array<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+export interface TestOptions {
+  env?: Record<string, string>;
+}
+
+export async function createOrgWithMembers(admin: AdminService, name: string, prefix: string) {
+  const org = await admin.createOrganization({ name });
+  const members = { admin: 0, standard: 0, light: 0 };
+  const tokens = { admin: '', standard: '', light: '' };
+  for (const role of ['admin', 'standard', 'light'] as const) {
+    const member = await admin.addMember({ organizationId: org.id, email: `${prefix}-${role}@members.test`, role, firstName: role, lastName: prefix });
+    members[role] = member.id;
+    tokens[role] = (await admin.createToken({ email: member.email })).token;
+  }
+  return { orgId: org.id, members, tokens };
+}
+
+export async function buildTestApp(options: TestOptions = {}): Promise<TestContext> {
+  const server = await testDns();
+  const env: Record<string, string> = {
+    DATA_DIR: '/nonexistent',
+    DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'sqlite::memory:',
+    PUBLIC_BASE_URL: 'http://guests.test',
+    DNS_SERVERS: server.address,
+    DNS_TIMEOUT_MS: '500',
+    LOG_LEVEL: 'info',
+    // The invite cap has its own tests; elsewhere it would only limit how many guests a test makes.
+    GUEST_INVITE_LIMIT_PER_HOUR: '0',
+    ...options.env,
+  };
+  const config = loadConfig(env);
+  const db = openDatabase(config.database);
+  await migrateToLatest(db);
+  const logs: Array<Record<string, unknown>> = [];
+  const logger = pino({ level: config.logLevel }, new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n')) if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  }));
+  const emailChecker = new EmailDomainChecker(config.dns, logger);
+  await emailChecker.start();
+  const app = await buildApp({ config, db, emailChecker, logger });
+  await app.ready();
+  const admin = createAdminService(db.kysely);
+  const org = await createOrgWithMembers(admin, 'Acme', 'acme');
+  return {
+    app, db, config, admin, logs, ...org,
+    async close() {
+      emailChecker.stop();
+      await app.close();
+      await db.close();
+    },
+  };
+}
+
+export function authHeaders(token: string): Record<string, string> {
+  return { authorization: `Bearer ${token}`, 'x-tallyfy-client': 'APIClient' };
+}
+
+/** `app.inject` with a token's headers; `body` is sent as JSON. */
+export async function call(
+  ctx: Pick<TestContext, 'app'>,
+  token: string | null,
+  method: InjectOptions['method'],
+  url: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<LightMyRequestResponse> {
+  return ctx.app.inject({
+    method,
+    url,
+    headers: { ...(token ? authHeaders(token) : {}), ...headers },
+    ...(body !== undefined && { payload: body as InjectOptions['payload'] }),
+  });
+}
+
+let counter = 0;
+/** A unique address on a domain the test DNS server accepts. */
+export function uniqueEmail(label = 'guest'): string {
+  counter += 1;
+  return `${label}.${process.pid}.${counter}@partner.test`;
+}
+
+/** Creates a guest through the API and returns the answer's data. */
+export async function createGuest(ctx: TestContext, overrides: Record<string, unknown> = {}, token = ctx.tokens.admin, orgId = ctx.orgId) {
+  const response = await call(ctx, token, 'POST', `/api/organizations/${orgId}/guests`, { email: uniqueEmail(), ...overrides });
+  if (response.statusCode !== 201 && response.statusCode !== 200) {
+    throw new Error(`createGuest: ${response.statusCode} ${response.body}`);
+  }
+  return response.json<{ data: Record<string, unknown> & { id: number; email: string; details: Record<string, unknown> } }>().data;
+}
+
+export function guestsUrl(orgId: string, email?: string, suffix = ''): string {
+  return `/api/organizations/${orgId}/guests${email === undefined ? '' : `/${encodeURIComponent(email)}`}${suffix}`;
+}

@@ -1,0 +1,171 @@
+/**
+ * The contract's §1: base paths, auth, client header, the error body for every error kind,
+ * trimming, "" as null, unknown fields.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'kysely';
+import { buildTestApp, call, createGuest, guestsUrl, uniqueEmail, type TestContext } from '../helpers/app.js';
+import { sha256 } from '../../src/lib/secrets.js';
+
+function assertProblem(response: { statusCode: number; headers: Record<string, unknown>; body: string }, status: number, code: string) {
+  assert.equal(response.statusCode, status, response.body);
+  assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
+  const body = JSON.parse(response.body) as Record<string, unknown>;
+  assert.deepEqual(Object.keys(body).filter((k) => k !== 'errors'), ['type', 'title', 'status', 'code', 'message', 'detail']);
+  assert.equal(body.status, status);
+  assert.equal(body.code, code);
+  assert.equal(body.message, body.detail);
+  assert.match(String(body.type), /^http:\/\/guests\.test\/docs\/errors#[a-z-]+$/);
+  assert.equal(typeof body.title, 'string');
+  return body as { message: string; errors?: Record<string, string[]> };
+}
+
+describe('conventions', () => {
+  let ctx: TestContext;
+  before(async () => {
+    ctx = await buildTestApp();
+  });
+  after(() => ctx.close());
+
+  it('answers under /api/... and /...', async () => {
+    const guest = await createGuest(ctx);
+    for (const base of ['/api', '']) {
+      const response = await call(ctx, ctx.tokens.admin, 'GET', `${base}/organizations/${ctx.orgId}/guests/${encodeURIComponent(guest.email)}`);
+      assert.equal(response.statusCode, 200);
+      assert.equal(response.json().data.id, guest.id);
+    }
+  });
+
+  describe('authentication', () => {
+    const url = () => `/api/organizations/${ctx.orgId}/guests`;
+    it('401 without a token', async () => {
+      const body = assertProblem(await call(ctx, null, 'GET', url(), undefined, { 'x-tallyfy-client': 'APIClient' }), 401, 'UNAUTHENTICATED');
+      assert.match(body.message, /Bearer/);
+    });
+    it('401 with a malformed Authorization header', async () => {
+      for (const authorization of ['Basic abc', 'Bearer', 'Bearer a b', 'token']) {
+        assertProblem(await call(ctx, null, 'GET', url(), undefined, { authorization, 'x-tallyfy-client': 'APIClient' }), 401, 'UNAUTHENTICATED');
+      }
+    });
+    it('401 with an unknown token', async () => {
+      assertProblem(await call(ctx, 'gst_unknown', 'GET', url()), 401, 'UNAUTHENTICATED');
+    });
+    it('401 with a revoked token', async () => {
+      const member = await ctx.admin.addMember({ organizationId: ctx.orgId, email: 'revoked@members.test', role: 'admin' });
+      const token = await ctx.admin.createToken({ email: member.email });
+      assert.equal((await call(ctx, token.token, 'GET', url())).statusCode, 200);
+      await ctx.admin.revokeToken(token.id);
+      assertProblem(await call(ctx, token.token, 'GET', url()), 401, 'UNAUTHENTICATED');
+    });
+    it('401 with an expired token', async () => {
+      const token = await ctx.admin.createToken({ email: 'acme-admin@members.test', expiresInDays: 1 });
+      assert.equal((await call(ctx, token.token, 'GET', url())).statusCode, 200);
+      await ctx.db.kysely.updateTable('access_tokens').set({ expires_at: '2020-01-01 00:00:00' }).where('token_hash', '=', sha256(token.token)).execute();
+      assertProblem(await call(ctx, token.token, 'GET', url()), 401, 'UNAUTHENTICATED');
+    });
+    it('401 naming the header without X-Tallyfy-Client', async () => {
+      const body = assertProblem(await call(ctx, null, 'GET', url(), undefined, { authorization: `Bearer ${ctx.tokens.admin}` }), 401, 'UNAUTHENTICATED');
+      assert.match(body.message, /X-Tallyfy-Client/);
+      const wrong = await call(ctx, null, 'GET', url(), undefined, { authorization: `Bearer ${ctx.tokens.admin}`, 'x-tallyfy-client': 'Other' });
+      assertProblem(wrong, 401, 'UNAUTHENTICATED');
+    });
+  });
+
+  it('REQUIRE_CLIENT_HEADER=false turns the header requirement off', async () => {
+    const other = await buildTestApp({ env: { REQUIRE_CLIENT_HEADER: 'false' } });
+    try {
+      const response = await other.app.inject({ method: 'GET', url: `/api/organizations/${other.orgId}/guests`, headers: { authorization: `Bearer ${other.tokens.admin}` } });
+      assert.equal(response.statusCode, 200);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('400 for a body that is not JSON, and nothing is written', async () => {
+    const response = await ctx.app.inject({
+      method: 'POST', url: guestsUrl(ctx.orgId),
+      headers: { authorization: `Bearer ${ctx.tokens.admin}`, 'x-tallyfy-client': 'APIClient', 'content-type': 'application/json' },
+      payload: '{"email": "broken@partner.test",',
+    });
+    assertProblem(response, 400, 'INVALID_JSON');
+    const row = await ctx.db.kysely.selectFrom('guests').select('id').where('email', '=', 'broken@partner.test').executeTakeFirst();
+    assert.equal(row, undefined);
+  });
+
+  it('400 for an empty JSON body and for prototype-poisoning keys', async () => {
+    const headers = { authorization: `Bearer ${ctx.tokens.admin}`, 'x-tallyfy-client': 'APIClient', 'content-type': 'application/json' };
+    assertProblem(await ctx.app.inject({ method: 'POST', url: guestsUrl(ctx.orgId), headers, payload: '' }), 400, 'INVALID_JSON');
+    const poisoned = await ctx.app.inject({ method: 'POST', url: guestsUrl(ctx.orgId), headers, payload: '{"email":"p@partner.test","__proto__":{"admin":true}}' });
+    assert.ok([400, 422].includes(poisoned.statusCode), poisoned.body);
+    assert.match(String(poisoned.headers['content-type']), /problem\+json/);
+  });
+
+  it('415 for a body that is not application/json', async () => {
+    const response = await ctx.app.inject({
+      method: 'POST', url: guestsUrl(ctx.orgId),
+      headers: { authorization: `Bearer ${ctx.tokens.admin}`, 'x-tallyfy-client': 'APIClient', 'content-type': 'text/plain' },
+      payload: 'email=someone@partner.test',
+    });
+    assertProblem(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('413 for a body over the limit (default 1 MiB)', async () => {
+    const response = await call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId), { email: uniqueEmail(), status: 'x'.repeat(1024 * 1024 + 10) });
+    assertProblem(response, 413, 'PAYLOAD_TOO_LARGE');
+  });
+
+  it('404 ENDPOINT_NOT_FOUND for an unknown route, 405 with Allow for a wrong method', async () => {
+    assertProblem(await call(ctx, ctx.tokens.admin, 'GET', '/api/nothing/here'), 404, 'ENDPOINT_NOT_FOUND');
+    const wrong = await call(ctx, ctx.tokens.admin, 'PATCH', guestsUrl(ctx.orgId));
+    assertProblem(wrong, 405, 'METHOD_NOT_ALLOWED');
+    assert.match(String(wrong.headers.allow), /GET/);
+    assert.match(String(wrong.headers.allow), /POST/);
+    assertProblem(await call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId, 'a@partner.test')), 405, 'METHOD_NOT_ALLOWED');
+  });
+
+  it('422 naming every unknown field', async () => {
+    const body = assertProblem(await call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId), { email: uniqueEmail(), phone: '1', nickname: 'x' }), 422, 'VALIDATION_FAILED');
+    assert.deepEqual(Object.keys(body.errors ?? {}).sort(), ['nickname', 'phone']);
+  });
+
+  it('422 for a body that is not an object', async () => {
+    for (const payload of [[1, 2], 'just text', 42, null]) {
+      const response = await ctx.app.inject({
+        method: 'POST', url: guestsUrl(ctx.orgId),
+        headers: { authorization: `Bearer ${ctx.tokens.admin}`, 'x-tallyfy-client': 'APIClient', 'content-type': 'application/json' },
+        payload: JSON.stringify(payload),
+      });
+      assertProblem(response, 422, 'VALIDATION_FAILED');
+    }
+  });
+
+  it('trims strings and reads "" as null', async () => {
+    const email = uniqueEmail();
+    const guest = await createGuest(ctx, { email: `  ${email.toUpperCase()}  `, first_name: '  Ada  ', last_name: '', company_name: '   ' });
+    assert.equal(guest.email, email);
+    assert.equal(guest.first_name, 'Ada');
+    assert.equal(guest.last_name, null);
+    assert.equal(guest.details.company_name, null);
+  });
+
+  it('500 INTERNAL without internals in the body; the detail goes to the log', async () => {
+    const broken = await buildTestApp();
+    try {
+      await sql`drop table organization_guests`.execute(broken.db.kysely);
+      const response = await call(broken, broken.tokens.admin, 'GET', guestsUrl(broken.orgId));
+      const body = assertProblem(response, 500, 'INTERNAL');
+      assert.doesNotMatch(response.body, /organization_guests|SQLITE|no such table|at .*\.ts/i);
+      assert.doesNotMatch(body.message, /table/);
+      const logged = broken.logs.find((line) => line.level === 50 && JSON.stringify(line).includes('organization_guests'));
+      assert.ok(logged, 'the 500 is logged with its detail');
+    } finally {
+      await broken.close();
+    }
+  });
+
+  it('timestamps use YYYY-MM-DD HH:MM:SS', async () => {
+    const guest = await createGuest(ctx);
+    assert.match(String(guest.created_at), /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+  });
+});
