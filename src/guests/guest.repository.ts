@@ -173,10 +173,15 @@ export async function listRecordIds(
 ): Promise<number[]> {
   const direction = order.descending ? 'desc' : 'asc';
   const column = sql.ref(SORT_COLUMNS[order.key]);
+  // Names sort without regard to case, in byte order on both databases (PostgreSQL's default
+  // collation would otherwise order differently from SQLite's).
+  const caseless = order.key === 'first_name' || order.key === 'last_name';
+  const key = caseless ? sql`lower(${column})` : column;
+  const sortKey = kind === 'postgres' ? sql`${key} collate "C"` : key;
   let query = filtered(db, kind, filter)
     .select('organization_guests.id')
     .orderBy(sql`case when ${column} is null then 1 else 0 end`)
-    .orderBy(column, direction)
+    .orderBy(sortKey, direction)
     .orderBy('organization_guests.id', direction);
   if (page) query = query.limit(page.limit).offset(page.offset);
   const rows = await query.execute();
