@@ -2,16 +2,19 @@
  * buildApp(context): the whole HTTP application, wired explicitly from its context. It never
  * listens: the server, the CLI and the tests each decide what to do with it.
  */
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import type { EmailDomainChecker } from './email/dns-check.js';
 import { registerAuth } from './http/auth.js';
-import { registerErrorHandling } from './http/error-handler.js';
+import { registerErrorHandling, sendProblem } from './http/error-handler.js';
+import { AppError } from './http/errors.js';
 import { ProblemSchema } from './http/schemas.js';
 import { createValidatorCompiler, normalizeBody } from './http/validation.js';
 import { docsRoutes } from './http/docs.routes.js';
+import { healthRoutes } from './http/health.routes.js';
+import { MemoryStore, registerRateLimit, type RateLimitStore } from './http/rate-limit.js';
 import { Guest } from './guests/guest.schemas.js';
 import { guestRoutes } from './guests/guest.routes.js';
 import { createGuestService } from './guests/guest.service.js';
@@ -21,8 +24,14 @@ export interface AppContext {
   config: Config;
   db: Db;
   emailChecker: Pick<EmailDomainChecker, 'checkDomain'>;
+  /** Where request counts live; the server passes a Redis store when REDIS_URL is set. */
+  rateLimitStore?: RateLimitStore;
   /** Fastify's logger option: pino options, a pino instance, or false. */
   logger?: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance'];
+}
+
+function trustHops(hops: number) {
+  return (_address: string, hop: number) => hop < hops;
 }
 
 export const API_TITLE = 'Guest management API';
@@ -34,6 +43,15 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
     ...(isInstance ? { loggerInstance: logger as FastifyServerOptions['loggerInstance'] } : { logger: logger as FastifyServerOptions['logger'] }),
     bodyLimit: config.bodyLimitBytes,
+    // A hop count trusts that many proxies in front (as proxy-addr does for a number).
+    trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
+    // Routing-level failures (an undecodable URL, an over-long path segment) get the same body.
+    frameworkErrors: (error, _request, reply) => {
+      const known = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? new AppError('URI_TOO_LONG', 'A path segment is longer than allowed.')
+        : new AppError('BAD_REQUEST', 'The request URL is malformed.');
+      return sendProblem(reply as unknown as FastifyReply, config.publicBaseUrl, known);
+    },
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 512 },
   });
 
@@ -82,15 +100,20 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     inviteLimitPerHour: config.inviteLimitPerHour,
   });
 
+  const rateLimitStore = context.rateLimitStore ?? new MemoryStore();
+  app.addHook('onClose', () => rateLimitStore.close());
+
   // The bearer-token API answers under both bases Tallyfy's clients use: /api/... and /...
   for (const prefix of ['/api', '']) {
     await app.register(async (api) => {
       registerAuth(api, { db: db.kysely, requireClientHeader: config.requireClientHeader });
+      if (config.rateLimit.max > 0) registerRateLimit(api, { limit: config.rateLimit.max, windowMs: config.rateLimit.windowMs, store: rateLimitStore });
       guestRoutes(api, { guests, publicBaseUrl: config.publicBaseUrl });
       memberRoutes(api, { db: db.kysely });
     }, { prefix });
   }
 
   docsRoutes(app, config.publicBaseUrl);
+  healthRoutes(app, db);
   return app;
 }

@@ -20,6 +20,12 @@ export interface Config {
   requireClientHeader: boolean;
   bodyLimitBytes: number;
   logLevel: string;
+  /** Requests per token per window; 0 turns the limit off. */
+  rateLimit: { max: number; windowMs: number };
+  /** Shared store for request limits across instances; in process when unset. */
+  redisUrl: string | undefined;
+  /** Fastify's trustProxy: false, true, a hop count, or a list of addresses/CIDRs. */
+  trustProxy: boolean | number | string[];
   /** Guests joined to one organization per hour; past it, 429. */
   inviteLimitPerHour: number;
   /** Create a demo organization, admin and token on a new, empty database. */
@@ -100,6 +106,35 @@ function dnsServers(env: Env): string[] {
   return servers;
 }
 
+function redisUrl(env: Env): string | undefined {
+  const raw = read(env, 'REDIS_URL');
+  if (raw === undefined) return undefined;
+  if (!/^rediss?:\/\//.test(raw)) throw new ConfigError('REDIS_URL', `must start with redis:// or rediss://, got "${raw}"`);
+  try {
+    new URL(raw);
+  } catch {
+    throw new ConfigError('REDIS_URL', 'is not a valid redis:// URL');
+  }
+  return raw;
+}
+
+function trustProxy(env: Env): Config['trustProxy'] {
+  const raw = read(env, 'TRUST_PROXY');
+  if (raw === undefined || ['false', '0', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  if (['true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/');
+    const family = net.isIP(address ?? '');
+    const bitsOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (family === 0 || !bitsOk || extra !== undefined) {
+      throw new ConfigError('TRUST_PROXY', `must be true, false, a hop count or a comma-separated list of IP addresses/CIDRs, got "${entry}"`);
+    }
+  }
+  return entries;
+}
+
 function canaryDomain(env: Env): string {
   const raw = read(env, 'DNS_CANARY_DOMAIN');
   if (raw === undefined) return 'gmail.com';
@@ -156,6 +191,12 @@ export function loadConfig(env: Env = process.env): Config {
     requireClientHeader: bool(env, 'REQUIRE_CLIENT_HEADER', true),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    rateLimit: {
+      max: int(env, 'RATE_LIMIT_MAX', 600, 0, 10_000_000),
+      windowMs: int(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86400) * 1000,
+    },
+    redisUrl: redisUrl(env),
+    trustProxy: trustProxy(env),
     inviteLimitPerHour: int(env, 'GUEST_INVITE_LIMIT_PER_HOUR', 30, 0, 10_000_000),
     seedDemo: bool(env, 'SEED_DEMO', true),
     dns: {

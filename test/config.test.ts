@@ -32,6 +32,9 @@ describe('loadConfig defaults', () => {
       requireClientHeader: true,
       bodyLimitBytes: 1024 * 1024,
       logLevel: 'info',
+      rateLimit: { max: 600, windowMs: 60_000 },
+      redisUrl: undefined,
+      trustProxy: false,
       inviteLimitPerHour: 30,
       seedDemo: true,
       dns: {

@@ -5,12 +5,14 @@ import { buildTestApp, type TestContext } from './helpers/app.js';
 
 /** Every status each operation can answer (besides 405/404 for paths and methods it does not have). */
 const EXPECTED: Record<string, number[]> = {
-  'post /organizations/{org_id}/guests': [200, 201, 400, 401, 403, 413, 415, 422, 429, 500],
-  'get /organizations/{org_id}/guests': [200, 401, 403, 422, 500],
-  'get /organizations/{org_id}/guests/{guest_email}': [200, 401, 403, 404, 422, 500],
-  'put /organizations/{org_id}/guests/{guest_email}': [200, 400, 401, 403, 404, 413, 415, 422, 500],
-  'delete /organizations/{org_id}/guests/{guest_email}': [200, 401, 403, 404, 500],
-  'get /organizations/{org_id}/users': [200, 401, 403, 500],
+  'post /organizations/{org_id}/guests': [200, 201, 400, 401, 403, 413, 415, 422, 429, 500, 503],
+  'get /organizations/{org_id}/guests': [200, 401, 403, 422, 429, 500, 503],
+  'get /organizations/{org_id}/guests/{guest_email}': [200, 401, 403, 404, 422, 429, 500, 503],
+  'put /organizations/{org_id}/guests/{guest_email}': [200, 400, 401, 403, 404, 413, 415, 422, 429, 500, 503],
+  'delete /organizations/{org_id}/guests/{guest_email}': [200, 401, 403, 404, 429, 500, 503],
+  'get /organizations/{org_id}/users': [200, 401, 403, 429, 500, 503],
+  'get /health/live': [200],
+  'get /health/ready': [200, 503],
 };
 
 interface Operation {

@@ -51,7 +51,8 @@ export function openDatabase(config: Config['database']): Db {
   }
   // node-postgres returns BIGINT/COUNT as strings; ids here fit in a JS number.
   pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
-  const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize });
+  // A request waits at most 5 s for a connection: with the database gone it fails (503) rather than hangs.
+  const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
   pool.on('error', () => {
     // An idle client lost its connection (database restarted): the pool drops it and reconnects.
   });

@@ -3,7 +3,7 @@
  * works from TypeScript sources and from any bundle, and each gets the database kind for the few
  * places where SQL differs.
  */
-import { Migrator, type Migration, type MigrationResultSet } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationResultSet } from 'kysely';
 import type { Db } from './database.js';
 import * as m001 from './migrations/001_initial.js';
 
@@ -11,8 +11,14 @@ export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
   const migrations: Record<string, Migration> = {
     '001_initial': { up: (k) => m001.up(k, db.kind), down: (k) => m001.down(k) },
   };
+  // On PostgreSQL, name the schema the tables go to: the migrator's "does the table exist" look-up
+  // would otherwise also see migration tables of other schemas in the same database.
+  const schema = db.kind === 'postgres'
+    ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db.kysely)).rows[0]?.schema
+    : undefined;
   const migrator = new Migrator({
     db: db.kysely,
+    ...(schema && { migrationTableSchema: schema }),
     provider: { getMigrations: () => Promise.resolve(migrations) },
   });
   const result = await migrator.migrateToLatest();

@@ -53,7 +53,7 @@ export function guestRoutes(app: FastifyInstance, { guests, publicBaseUrl }: { g
       response: {
         201: { description: 'The guest was joined to the organization.', ...GuestEnvelope },
         200: { description: 'Already a guest of this organization: the existing record, unchanged.', ...GuestEnvelope },
-        ...errorResponses([...AUTH_ERRORS, ...BODY_ERRORS, 429]),
+        ...errorResponses([...AUTH_ERRORS, ...BODY_ERRORS]),
       },
     },
   }, async (request, reply) => {

@@ -47,8 +47,23 @@ export function foreignKeyViolation(error: unknown): boolean {
   return e?.code === '23503' || e?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
 }
 
-/** A constraint violation as an AppError; undefined for anything else. */
+// PostgreSQL connection classes 08 (connection exception) and 57P0x (shutdown, cannot connect now).
+const UNAVAILABLE_SQLSTATES = /^(08...|57P0[1-4]|53300)$/;
+const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'SQLITE_BUSY']);
+const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|database is locked/i;
+
+/** True when the database could not be reached (or is shutting down): the request may be retried. */
+export function unavailable(error: unknown): boolean {
+  const e = error as DriverError;
+  if (typeof e?.code === 'string' && (UNAVAILABLE_SQLSTATES.test(e.code) || UNAVAILABLE_ERRNOS.has(e.code))) return true;
+  return typeof e?.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message);
+}
+
+/** A constraint violation or an unreachable database as an AppError; undefined for anything else. */
 export function databaseError(error: unknown): AppError | undefined {
+  if (unavailable(error)) {
+    return new AppError('SERVICE_UNAVAILABLE', 'The database is not answering; retry shortly.', { headers: { 'retry-after': '5' } });
+  }
   const unique = uniqueViolation(error);
   if (unique !== undefined) {
     return new AppError('CONFLICT', CONFLICT_MESSAGES[unique] ?? 'The change conflicts with existing data; retry the request.');

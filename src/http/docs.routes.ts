@@ -14,6 +14,7 @@ const ERROR_TEXT: Record<ErrorCode, string> = {
   METHOD_NOT_ALLOWED: 'The path exists, but not with this method; the `Allow` header lists the methods.',
   CONFLICT: 'The change conflicts with the current state, usually a concurrent change; retry.',
   PAYLOAD_TOO_LARGE: 'The body is larger than the configured limit.',
+  URI_TOO_LONG: 'A segment of the path is longer than any valid value.',
   UNSUPPORTED_MEDIA_TYPE: 'The body must be sent as `application/json`.',
   GUEST_NOT_DISABLED: 'Disable the guest before deleting them permanently.',
   RATE_LIMIT_EXCEEDED: 'A rate limit or the hourly guest invite cap was reached; see `Retry-After`.',

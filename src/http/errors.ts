@@ -15,6 +15,7 @@ export const ERROR_CATALOGUE = {
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed.' },
   CONFLICT: { status: 409, title: 'Conflict.' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large.' },
+  URI_TOO_LONG: { status: 414, title: 'URI too long.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type.' },
   GUEST_NOT_DISABLED: { status: 422, title: 'The guest is not disabled.' },
   RATE_LIMIT_EXCEEDED: { status: 429, title: 'Too many requests.' },

@@ -73,7 +73,8 @@ const errorDescriptions: Partial<Record<number, string>> = {
   413: 'The body is larger than the limit.',
   415: 'The body is not `application/json`.',
   422: 'A field failed validation; `errors` lists every failing field.',
-  429: 'A rate limit was reached; `Retry-After` says when to try again.',
+  429: 'The token\'s request limit (or, on create, the hourly invite cap) was reached; `Retry-After` says when to try again.',
+  503: 'The database is not answering; retry after `Retry-After` seconds.',
   500: 'An unexpected failure; the details are in the service log only.',
 };
 
@@ -90,7 +91,7 @@ export function errorResponses(statuses: number[], descriptions: Partial<Record<
 }
 
 /** The errors every authenticated endpoint can return. */
-export const AUTH_ERRORS = [401, 403, 500];
+export const AUTH_ERRORS = [401, 403, 429, 500, 503];
 export const BODY_ERRORS = [400, 413, 415, 422];
 
 export function codeStatus(code: ErrorCode): number {

@@ -5,7 +5,9 @@
  * TEST_DATABASE_URL (a postgres:// URL) runs the same tests on PostgreSQL; otherwise each app
  * gets its own in-memory SQLite database.
  */
+import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
+import pg from 'pg';
 import pino from 'pino';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
@@ -61,11 +63,43 @@ export async function createOrgWithMembers(admin: AdminService, name: string, pr
   return { orgId: org.id, members, tokens };
 }
 
+/**
+ * A fresh database for one app: in-memory SQLite, or on PostgreSQL (TEST_DATABASE_URL) a new
+ * schema that the returned `drop` removes again.
+ */
+export async function freshDatabaseUrl(): Promise<{ url: string; drop(): Promise<void> }> {
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) return { url: 'sqlite::memory:', drop: async () => undefined };
+  const schema = `test_${process.pid}_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  try {
+    await admin.query(`create schema ${schema}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(base);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: base });
+      await client.connect();
+      try {
+        await client.query(`drop schema ${schema} cascade`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
 export async function buildTestApp(options: TestOptions = {}): Promise<TestContext> {
   const server = await testDns();
+  const database = await freshDatabaseUrl();
   const env: Record<string, string> = {
     DATA_DIR: '/nonexistent',
-    DATABASE_URL: process.env.TEST_DATABASE_URL ?? 'sqlite::memory:',
+    DATABASE_URL: database.url,
     PUBLIC_BASE_URL: 'http://guests.test',
     DNS_SERVERS: server.address,
     DNS_TIMEOUT_MS: '500',
@@ -96,6 +130,7 @@ export async function buildTestApp(options: TestOptions = {}): Promise<TestConte
       emailChecker.stop();
       await app.close();
       await db.close();
+      await database.drop();
     },
   };
 }
