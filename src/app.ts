@@ -14,7 +14,7 @@ import { ProblemSchema } from './http/schemas.js';
 import { createValidatorCompiler, normalizeBody } from './http/validation.js';
 import { docsRoutes } from './http/docs.routes.js';
 import { healthRoutes } from './http/health.routes.js';
-import { MemoryStore, registerRateLimit, type RateLimitStore } from './http/rate-limit.js';
+import { MemoryStore, RedisStore, registerRateLimit, type RateLimitStore } from './http/rate-limit.js';
 import { Guest } from './guests/guest.schemas.js';
 import { guestRoutes } from './guests/guest.routes.js';
 import { createGuestService } from './guests/guest.service.js';
@@ -100,8 +100,13 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     inviteLimitPerHour: config.inviteLimitPerHour,
   });
 
-  const rateLimitStore = context.rateLimitStore ?? new MemoryStore();
+  const rateLimitStore: RateLimitStore = context.rateLimitStore ?? (config.redisUrl
+    ? new RedisStore(config.redisUrl, app.log.child({ component: 'rate-limit' }), `${config.redisKeyPrefix}ratelimit:`)
+    : new MemoryStore());
   app.addHook('onClose', () => rateLimitStore.close());
+  // Start with the shared count when Redis is configured; a Redis that is down delays the start
+  // by at most two seconds, then the instance counts locally until Redis answers.
+  await rateLimitStore.ready?.(2000);
 
   // The bearer-token API answers under both bases Tallyfy's clients use: /api/... and /...
   for (const prefix of ['/api', '']) {

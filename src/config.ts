@@ -24,6 +24,8 @@ export interface Config {
   rateLimit: { max: number; windowMs: number };
   /** Shared store for request limits across instances; in process when unset. */
   redisUrl: string | undefined;
+  /** Prefix of every Redis key, so deployments can share one Redis. */
+  redisKeyPrefix: string;
   /** Fastify's trustProxy: false, true, a hop count, or a list of addresses/CIDRs. */
   trustProxy: boolean | number | string[];
   /** Guests joined to one organization per hour; past it, 429. */
@@ -196,6 +198,7 @@ export function loadConfig(env: Env = process.env): Config {
       windowMs: int(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, 1, 86400) * 1000,
     },
     redisUrl: redisUrl(env),
+    redisKeyPrefix: read(env, 'REDIS_KEY_PREFIX') ?? 'guests:',
     trustProxy: trustProxy(env),
     inviteLimitPerHour: int(env, 'GUEST_INVITE_LIMIT_PER_HOUR', 30, 0, 10_000_000),
     seedDemo: bool(env, 'SEED_DEMO', true),

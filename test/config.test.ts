@@ -34,6 +34,7 @@ describe('loadConfig defaults', () => {
       logLevel: 'info',
       rateLimit: { max: 600, windowMs: 60_000 },
       redisUrl: undefined,
+      redisKeyPrefix: 'guests:',
       trustProxy: false,
       inviteLimitPerHour: 30,
       seedDemo: true,

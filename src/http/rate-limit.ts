@@ -21,6 +21,8 @@ export interface Hit {
 
 export interface RateLimitStore {
   hit(key: string, windowMs: number): Promise<Hit>;
+  /** Resolves once the store can count (or after `timeoutMs`, counting locally until it can). */
+  ready?(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -83,6 +85,22 @@ export class RedisStore implements RateLimitStore {
     this.#redis.on('error', (error: Error) => this.#warn(error));
     this.#redis.on('ready', () => this.logger.info({}, 'rate limit store: Redis connected'));
     this.#redis.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
+  }
+
+  async ready(timeoutMs: number): Promise<void> {
+    if (this.#redis.status === 'ready') return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.#warn(new Error(`Redis not ready after ${timeoutMs} ms`));
+        done();
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        this.#redis.off('ready', done);
+        resolve();
+      };
+      this.#redis.once('ready', done);
+    });
   }
 
   #warn(error: Error): void {
