@@ -28,14 +28,6 @@ describe('two instances on one PostgreSQL', { skip: TEST_DATABASE_URL ? false : 
 
   before(async () => {
     database = await freshDatabaseUrl();
-    db = openDatabase({ kind: 'postgres', url: database.url, poolSize: 2 });
-    await migrateToLatest(db);
-    const admin = createAdminService(db.kysely);
-    for (const name of ['dedupe', 'cap', 'limit'] as const) {
-      const org = await admin.createOrganization({ name });
-      const member = await admin.addMember({ organizationId: org.id, email: `${name}-admin@members.test`, role: 'admin' });
-      orgs[name] = { id: org.id, token: (await admin.createToken({ email: member.email })).token };
-    }
     const env = {
       DATABASE_URL: database.url,
       DATABASE_POOL_SIZE: '10',
@@ -48,8 +40,18 @@ describe('two instances on one PostgreSQL', { skip: TEST_DATABASE_URL ? false : 
       REDIS_URL,
       REDIS_KEY_PREFIX: `test:${randomBytes(6).toString('hex')}:`,
     };
-    // Both start at once: the migrations (already applied here) and start-up must not collide.
+    // Both start at once on an empty schema: one runs the migrations, the other waits for it.
     instances.push(...(await Promise.all([startServerProcess(env), startServerProcess(env)])));
+    db = openDatabase({ kind: 'postgres', url: database.url, poolSize: 2 });
+    const applied = await db.kysely.selectFrom('kysely_migration' as never).select('name' as never).execute();
+    assert.equal(applied.length, 1, 'each migration ran exactly once');
+    await migrateToLatest(db);
+    const admin = createAdminService(db.kysely);
+    for (const name of ['dedupe', 'cap', 'limit'] as const) {
+      const org = await admin.createOrganization({ name });
+      const member = await admin.addMember({ organizationId: org.id, email: `${name}-admin@members.test`, role: 'admin' });
+      orgs[name] = { id: org.id, token: (await admin.createToken({ email: member.email })).token };
+    }
   });
 
   after(async () => {
