@@ -11,13 +11,16 @@ import { openDatabase, type Db } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { EmailDomainChecker } from './email/dns-check.js';
 import { createAdminService } from './organizations/admin.service.js';
-import { countOrganizations } from './organizations/organization.repository.js';
+import { claimMarker, countOrganizations } from './organizations/organization.repository.js';
+import { now } from './lib/time.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
 /** On an empty database: a demo organization, its admin and a token, printed once with a curl. */
 export async function seedDemoIfEmpty(db: Db, config: Config, out: (text: string) => void): Promise<boolean> {
   if ((await countOrganizations(db.kysely)) > 0) return false;
+  // Instances starting together on an empty database: only the one that claims the marker seeds.
+  if (!(await claimMarker(db.kysely, 'demo_seeded', now()))) return false;
   const admin = createAdminService(db.kysely);
   const org = await admin.createOrganization({ name: 'Demo Organization' });
   const member = await admin.addMember({ organizationId: org.id, email: 'admin@demo.example', role: 'admin', firstName: 'Demo', lastName: 'Admin' });

@@ -93,7 +93,13 @@ export interface InviteWindowsTable {
   count: number;
 }
 
+export interface ServiceMarkersTable {
+  name: string;
+  created_at: string;
+}
+
 export interface Database {
+  service_markers: ServiceMarkersTable;
   organizations: OrganizationsTable;
   users: UsersTable;
   memberships: MembershipsTable;

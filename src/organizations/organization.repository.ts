@@ -13,3 +13,14 @@ export async function countOrganizations(db: Kysely<Database>): Promise<number> 
   const row = await db.selectFrom('organizations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/** Inserts a marker; true only for the one caller that inserted it. */
+export async function claimMarker(db: Kysely<Database>, name: string, at: string): Promise<boolean> {
+  const row = await db
+    .insertInto('service_markers')
+    .values({ name, created_at: at })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .returning('name')
+    .executeTakeFirst();
+  return row !== undefined;
+}
