@@ -87,6 +87,16 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
 
   registerErrorHandling(app, config.publicBaseUrl);
 
+  // While closing, answers close their connection: a request in flight at shutdown must not leave
+  // a keep-alive connection open for the server's close to wait on (keep-alive lasts 72 s).
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply) => {
+    if (closing) reply.header('connection', 'close');
+  });
+
   // Trim strings and read "" as null before any validation sees the body.
   app.addHook('preValidation', async (request) => {
     if (request.body !== null && typeof request.body === 'object') request.body = normalizeBody(request.body);

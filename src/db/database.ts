@@ -66,9 +66,24 @@ export function openDatabase(config: Config['database']): Db {
   // node-postgres returns BIGINT/COUNT as strings; ids here fit in a JS number.
   pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
   // A request waits at most 5 s for a connection: with the database gone it fails (503) rather than hangs.
-  const pool = new pg.Pool({ connectionString: config.url, max: config.poolSize, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
+  // A query whose answer never comes (a network partition) fails after 30 s (-> 503) instead of hanging.
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    max: config.poolSize,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+    query_timeout: 30_000,
+    keepAlive: true,
+  });
   pool.on('error', () => {
     // An idle client lost its connection (database restarted): the pool drops it and reconnects.
+  });
+  // The pool listens for errors on idle clients only. A client that is checked out (a query or a
+  // transaction running) emits 'error' when its connection drops, and with no listener that
+  // would end the process. The query in flight fails by itself (-> 503) and the pool discards
+  // the broken client when it is released.
+  pool.on('connect', (client) => {
+    client.on('error', () => undefined);
   });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { kysely, kind: 'postgres', close: () => kysely.destroy() };

@@ -50,7 +50,7 @@ export function foreignKeyViolation(error: unknown): boolean {
 // PostgreSQL connection classes 08 (connection exception) and 57P0x (shutdown, cannot connect now).
 const UNAVAILABLE_SQLSTATES = /^(08...|57P0[1-4]|53300)$/;
 const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'SQLITE_BUSY']);
-const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|database is locked/i;
+const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout|database is locked/i;
 
 /** True when the database could not be reached (or is shutting down): the request may be retried. */
 export function unavailable(error: unknown): boolean {
