@@ -11,7 +11,7 @@ import { registerAuth } from './http/auth.js';
 import { registerErrorHandling, sendProblem } from './http/error-handler.js';
 import { AppError } from './http/errors.js';
 import { ProblemSchema } from './http/schemas.js';
-import { createValidatorCompiler, normalizeBody } from './http/validation.js';
+import { createValidatorCompiler, normalizeBody, unsafeTextErrors } from './http/validation.js';
 import { docsRoutes } from './http/docs.routes.js';
 import { healthRoutes } from './http/health.routes.js';
 import { MemoryStore, RedisStore, registerRateLimit, type RateLimitStore } from './http/rate-limit.js';
@@ -98,8 +98,13 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   });
 
   // Trim strings and read "" as null before any validation sees the body.
+  // Text with NUL, other controls or broken UTF-16 is refused wherever it comes from.
   app.addHook('preValidation', async (request) => {
     if (request.body !== null && typeof request.body === 'object') request.body = normalizeBody(request.body);
+    const bag = unsafeTextErrors(request.params);
+    unsafeTextErrors(request.query, [], bag);
+    unsafeTextErrors(request.body, [], bag);
+    bag.throwIfAny();
   });
 
   const guests = createGuestService({

@@ -6,7 +6,7 @@
  */
 import net from 'node:net';
 import path from 'node:path';
-import type { DnsCheckMode } from './email/dns-check.js';
+import type { DnsCheckConfig } from './email/dns-check.js';
 import { toAsciiDomain } from './email/parse.js';
 
 export interface Config {
@@ -32,14 +32,7 @@ export interface Config {
   inviteLimitPerHour: number;
   /** Create a demo organization, admin and token on a new, empty database. */
   seedDemo: boolean;
-  dns: {
-    mode: DnsCheckMode;
-    servers: string[];
-    timeoutMs: number;
-    cacheTtlMs: number;
-    canaryDomain: string;
-    canaryIntervalMs: number;
-  };
+  dns: Required<Omit<DnsCheckConfig, 'tries' | 'cacheMaxEntries'>>;
 }
 
 export class ConfigError extends Error {

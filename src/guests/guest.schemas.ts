@@ -4,7 +4,7 @@
  */
 import { Type, type Static } from 'typebox';
 import {
-  DEFAULT_PER_PAGE, MAX_NAME, MAX_PER_PAGE, MAX_PHONE, NullableArray, NullableInteger, NullableString,
+  DEFAULT_PER_PAGE, MAX_ID, MAX_NAME, MAX_PER_PAGE, MAX_PHONE, NullableArray, NullableInteger, NullableString,
   OrganizationIdParam, PaginationMeta, Timestamp,
 } from '../http/schemas.js';
 
@@ -32,7 +32,7 @@ const profileFields = {
   status: name('Free-text status set by the organization'),
   external_sync_source: NullableString({ enum: ['salesforce', null], description: 'Only `salesforce`.' }),
   external_date_creation: NullableString({ format: 'tallyfy-datetime', description: 'When the external system created the contact: `YYYY-MM-DD HH:MM:SS`.' }),
-  associated_members: NullableArray(Type.Integer({ minimum: 1 }), {
+  associated_members: NullableArray(Type.Integer({ minimum: 1, maximum: MAX_ID }), {
     maxItems: MAX_ASSOCIATED_MEMBERS,
     description: 'Member ids of this organization; replaces the whole list; `[]` or null clears.',
   }),

@@ -9,6 +9,7 @@ import type { Database } from '../db/types.js';
 import { parseEmailAddress } from '../email/parse.js';
 import type { EmailDomainChecker } from '../email/dns-check.js';
 import { ErrorBag } from '../http/errors.js';
+import { MAX_ID } from '../http/schemas.js';
 import { existingMemberIds, findMemberByEmail } from '../members/member.repository.js';
 
 export interface EmailRules {
@@ -57,8 +58,10 @@ export async function checkAssociatedMembers(
   bag: ErrorBag,
 ): Promise<void> {
   if (!Array.isArray(input) || input.length === 0) return;
-  const ids = input.filter((v): v is number => Number.isSafeInteger(v) && (v as number) > 0);
-  if (ids.length !== input.length) return; // the schema reported the bad elements
+  // Elements the schema refused (not an integer, out of range) are reported already.
+  if (Object.keys(bag.errors).some((field) => field === 'associated_members' || field.startsWith('associated_members.'))) return;
+  const ids = input.filter((v): v is number => Number.isSafeInteger(v) && (v as number) > 0 && (v as number) <= MAX_ID);
+  if (ids.length !== input.length) return;
   const known = await existingMemberIds(db, organizationId, ids);
   ids.forEach((id, index) => {
     if (!known.has(id)) bag.add(`associated_members.${index}`, `The selected associated_members.${index} is not a member of this organization.`);

@@ -68,6 +68,11 @@ export function databaseError(error: unknown): AppError | undefined {
   if (unique !== undefined) {
     return new AppError('CONFLICT', CONFLICT_MESSAGES[unique] ?? 'The change conflicts with existing data; retry the request.');
   }
+  // PostgreSQL's class 22 (data exception: a number out of range, an invalid byte sequence):
+  // input the validation should have refused. A 4xx, and the handler logs it.
+  if (typeof (error as DriverError)?.code === 'string' && /^22...$/.test((error as DriverError).code as string)) {
+    return new AppError('BAD_REQUEST', 'A value in the request is out of range or malformed.');
+  }
   if (foreignKeyViolation(error)) {
     return new AppError('CONFLICT', 'The change refers to something that no longer exists.');
   }

@@ -48,11 +48,17 @@ export function sendProblem(reply: FastifyReply, baseUrl: string, error: AppErro
 
 export function registerErrorHandling(app: FastifyInstance, baseUrl: string): void {
   app.setErrorHandler((raw: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
-    const error =
-      raw instanceof AppError ? raw : (fromFastify(raw as FastifyError) ?? databaseError(raw) ?? undefined);
-    if (error) {
-      if (error.status >= 500) request.log.error({ err: raw }, 'request failed');
-      return sendProblem(reply, baseUrl, error);
+    if (raw instanceof AppError) {
+      if (raw.status >= 500) request.log.error({ err: raw }, 'request failed');
+      return sendProblem(reply, baseUrl, raw);
+    }
+    const fastify = fromFastify(raw as FastifyError);
+    if (fastify) return sendProblem(reply, baseUrl, fastify);
+    const database = databaseError(raw);
+    if (database) {
+      // The database refused what the service let through: worth a look even when it is a 4xx.
+      request.log[database.status >= 500 ? 'error' : 'warn']({ err: raw }, 'request failed in the database');
+      return sendProblem(reply, baseUrl, database);
     }
     request.log.error({ err: raw }, 'unexpected error');
     return sendProblem(reply, baseUrl, new AppError('INTERNAL', 'An unexpected error occurred. It has been logged.'));

@@ -59,7 +59,8 @@ export function validationFailed(errors: FieldErrors): AppError {
 
 /** Collects field errors so that every failing field is reported at once. */
 export class ErrorBag {
-  readonly errors: FieldErrors = {};
+  // No prototype: field names come from requests, and "constructor" must be a field like any other.
+  readonly errors: FieldErrors = Object.create(null) as FieldErrors;
   add(field: string, message: string): void {
     (this.errors[field] ??= []).push(message);
   }

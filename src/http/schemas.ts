@@ -9,6 +9,8 @@ export const MAX_NAME = 200;
 export const MAX_PHONE = 20;
 export const MAX_EMAIL = 254;
 export const MAX_PER_PAGE = 1000;
+/** Ids are 32-bit on both databases; a larger number cannot name anything. */
+export const MAX_ID = 2_147_483_647;
 export const DEFAULT_PER_PAGE = 999;
 
 /**

@@ -5,7 +5,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { FastifySchemaCompiler } from 'fastify';
 import { isValidTimestamp } from '../lib/time.js';
-import { ErrorBag, type FieldErrors } from './errors.js';
+import { ErrorBag } from './errors.js';
 
 /** An absolute http(s) URL with a host. */
 export function isHttpUrl(value: string): boolean {
@@ -145,11 +145,26 @@ export function normalizeBody(body: unknown): unknown {
     }
     return body;
   }
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(body as Record<string, unknown>)) out[key] = normalizeBody(value);
-  return out;
+  // fromEntries defines own properties: a key such as "__proto__" stays data, never a prototype.
+  return Object.fromEntries(Object.entries(body as Record<string, unknown>).map(([key, value]) => [key, normalizeBody(value)]));
 }
 
-export function hasErrors(errors: FieldErrors): boolean {
-  return Object.keys(errors).length > 0;
+// NUL and the other C0/C1 controls but tab, line feed and carriage return, and UTF-16 halves
+// without their other half: PostgreSQL refuses NUL in text, and none of these is text a person wrote.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const UNSAFE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Field errors for every string in `value` (a body, query or params) holding unsafe characters. */
+export function unsafeTextErrors(value: unknown, path: string[] = [], bag = new ErrorBag()): ErrorBag {
+  if (typeof value === 'string') {
+    if (UNSAFE_TEXT.test(value)) {
+      const field = path.join('.') || 'body';
+      bag.add(field, `The ${field} contains control characters or malformed Unicode.`);
+    }
+  } else if (Array.isArray(value)) {
+    value.forEach((item, index) => unsafeTextErrors(item, [...path, String(index)], bag));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value as Record<string, unknown>)) unsafeTextErrors(item, [...path, key], bag);
+  }
+  return bag;
 }

@@ -169,3 +169,31 @@ describe('conventions', () => {
     assert.match(String(guest.created_at), /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
   });
 });
+
+describe('hostile text', () => {
+  let ctx: TestContext;
+  before(async () => {
+    ctx = await buildTestApp();
+  });
+  after(() => ctx.close());
+
+  it('refuses NUL, control characters and broken UTF-16 in body, query and path with 422, writing nothing', async () => {
+    for (const [field, value] of [['first_name', 'a\u0000b'], ['status', 'x\u001bx'], ['company_name', '\ud800'], ['last_name', 'b\udc00']]) {
+      const email = uniqueEmail();
+      const response = await call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId), { email, [field as string]: value });
+      const body = assertProblem(response, 422, 'VALIDATION_FAILED');
+      assert.ok(body.errors?.[field as string], response.body);
+      assert.equal(await ctx.db.kysely.selectFrom('guests').select('id').where('email', '=', email).executeTakeFirst(), undefined);
+    }
+    assertProblem(await call(ctx, ctx.tokens.admin, 'GET', `${guestsUrl(ctx.orgId)}?q=%00`), 422, 'VALIDATION_FAILED');
+    assertProblem(await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId, 'a\u0000@partner.test')), 422, 'VALIDATION_FAILED');
+    const fine = await createGuest(ctx, { first_name: 'Zoë 🙂', status: 'line one\nline two\ttabbed' });
+    assert.equal(fine.first_name, 'Zoë 🙂');
+  });
+
+  it('refuses ids beyond 32 bits instead of failing in the database', async () => {
+    const response = await call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId), { email: uniqueEmail(), associated_members: [2 ** 31, 1e15] });
+    const body = assertProblem(response, 422, 'VALIDATION_FAILED');
+    assert.deepEqual(Object.keys(body.errors ?? {}), ['associated_members.0', 'associated_members.1']);
+  });
+});
