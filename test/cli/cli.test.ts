@@ -1,124 +1,12 @@
 // The `guests` command as a real process (node bin/guests.js) on a temporary SQLite database,
 // and its tokens against a real `guests serve` process.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import SQLite from 'better-sqlite3';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = path.join(ROOT, 'bin', 'guests.js');
-/** Every variable loadConfig reads: none may leak in from the environment running the tests. */
-const CONFIG_VARS = [
-  'HOST', 'PORT', 'DATA_DIR', 'DATABASE_URL', 'DATABASE_POOL_SIZE', 'PUBLIC_BASE_URL', 'REQUIRE_CLIENT_HEADER',
-  'BODY_LIMIT_BYTES', 'LOG_LEVEL', 'GUEST_INVITE_LIMIT_PER_HOUR', 'SEED_DEMO', 'EMAIL_DNS_CHECK', 'DNS_SERVERS',
-  'DNS_TIMEOUT_MS', 'DNS_CACHE_TTL_SECONDS', 'DNS_CANARY_DOMAIN', 'DNS_CANARY_INTERVAL_SECONDS',
-];
-const RUN_TIMEOUT_MS = 20_000;
-
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of [...CONFIG_VARS, 'NODE_TEST_CONTEXT']) delete env[name];
-  return { ...env, ...extra };
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-const processes = new Set<GuestsProcess>();
-
-class GuestsProcess {
-  readonly child: ChildProcess;
-  stdout = '';
-  stderr = '';
-  exit: Exit | undefined;
-  readonly exited: Promise<Exit>;
-
-  constructor(readonly args: string[], env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    processes.add(this);
-    this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (this.stdout += chunk));
-    this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
-    this.exited = new Promise((resolve) => {
-      this.child.once('error', (error) => {
-        this.stderr += String(error);
-        this.exit ??= { code: null, signal: null };
-        resolve(this.exit);
-      });
-      // 'close': the process has exited and its output has been read to the end.
-      this.child.once('close', (code, signal) => {
-        this.exit ??= { code, signal };
-        resolve(this.exit);
-      });
-    }).finally(() => processes.delete(this)) as Promise<Exit>;
-  }
-
-  get running(): boolean {
-    return this.exit === undefined;
-  }
-
-  describe(): string {
-    return `guests ${this.args.join(' ')}\n--- stdout ---\n${this.stdout}\n--- stderr ---\n${this.stderr}`;
-  }
-
-  /** Waits until `predicate(stdout)` holds; fails if the process exits first or time runs out. */
-  async waitForStdout(predicate: (stdout: string) => boolean, timeoutMs: number, what: string): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate(this.stdout)) {
-      if (!this.running) throw new Error(`process exited (${JSON.stringify(this.exit)}) before ${what}\n${this.describe()}`);
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${this.describe()}`);
-      await delay(25);
-    }
-  }
-
-  /** Waits for the exit, killing the process (SIGKILL) and failing when it takes longer than `timeoutMs`. */
-  async waitForExit(timeoutMs: number): Promise<Exit> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
-    const result = await Promise.race([this.exited, timeout]);
-    clearTimeout(timer);
-    if (result === 'timeout') {
-      this.child.kill('SIGKILL');
-      await this.exited;
-      throw new Error(`process did not exit within ${timeoutMs} ms\n${this.describe()}`);
-    }
-    return result;
-  }
-}
-
-interface RunResult extends Exit {
-  stdout: string;
-  stderr: string;
-  describe: string;
-}
-
-/** Runs `guests ...args` to completion (bounded). */
-async function runGuests(args: string[], env: Record<string, string>): Promise<RunResult> {
-  const proc = new GuestsProcess(args, cleanEnv(env));
-  const exit = await proc.waitForExit(RUN_TIMEOUT_MS);
-  return { ...exit, stdout: proc.stdout, stderr: proc.stderr, describe: proc.describe() };
-}
+import { killAll, runGuests, serveUntilListening, type GuestsProcess, type RunResult } from '../helpers/process.js';
 
 /** Runs a command that must succeed with `--json`; returns the parsed stdout. */
 async function runJson<T = Record<string, unknown>>(args: string[], env: Record<string, string>): Promise<T> {
@@ -187,8 +75,7 @@ describe('guests CLI (real processes, temporary SQLite database)', () => {
   });
 
   after(async () => {
-    for (const proc of [...processes]) proc.child.kill('SIGKILL');
-    await Promise.all([...processes].map((proc) => proc.exited));
+    await killAll();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -325,18 +212,12 @@ describe('guests CLI (real processes, temporary SQLite database)', () => {
     }
 
     before(async () => {
-      const port = await freePort();
-      server = new GuestsProcess(['serve', '--port', String(port)], cleanEnv(env));
-      await server.waitForStdout((out) => out.includes('guest service listening'), 20_000, 'the server to listen');
-      base = `http://127.0.0.1:${port}`;
+      ({ process: server, url: base } = await serveUntilListening(env, { timeoutMs: 20_000 }));
       usersUrl = `${base}/api/organizations/${orgId}/users`;
     });
 
     after(async () => {
-      if (server?.running) {
-        server.child.kill('SIGTERM');
-        await server.waitForExit(10_000);
-      }
+      if (server?.running) await server.stop(10_000);
     });
 
     test('the database already has organizations: no demo data is seeded', () => {
@@ -391,8 +272,7 @@ describe('guests CLI (real processes, temporary SQLite database)', () => {
     });
 
     test('SIGTERM stops the server with exit code 0', { timeout: 15_000 }, async () => {
-      server.child.kill('SIGTERM');
-      const exit = await server.waitForExit(10_000);
+      const exit = await server.stop(10_000);
       assert.deepEqual(exit, { code: 0, signal: null }, server.describe());
     });
   });

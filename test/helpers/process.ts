@@ -1,16 +1,19 @@
 /**
- * Real `guests` processes for the tests that only a process can show (first run, signals, two
- * instances, a database going away). Every wait is bounded; `killAll` ends what a test left.
+ * Real `guests` processes for the tests that only a process can show (the CLI, first run, a bad
+ * configuration, signals, two instances, a database going away). Every wait is bounded; `killAll`
+ * ends what a test left.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** The repository's root: the working directory of every process started here. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+/** The `guests` command (`node bin/guests.js`). */
 export const BIN = path.join(ROOT, 'bin', 'guests.js');
 
-/** Every variable the service reads: none may leak in from the environment running the tests. */
+/** Every variable src/config.ts reads (test/server/config-errors.test.ts checks this against the source). */
 export const CONFIG_VARS = [
   'HOST', 'PORT', 'DATA_DIR', 'DATABASE_URL', 'DATABASE_POOL_SIZE', 'PUBLIC_BASE_URL', 'REQUIRE_CLIENT_HEADER',
   'BODY_LIMIT_BYTES', 'LOG_LEVEL', 'GUEST_INVITE_LIMIT_PER_HOUR', 'SEED_DEMO', 'EMAIL_DNS_CHECK', 'DNS_SERVERS',
@@ -18,12 +21,14 @@ export const CONFIG_VARS = [
   'RATE_LIMIT_WINDOW_SECONDS', 'REDIS_URL', 'REDIS_KEY_PREFIX', 'TRUST_PROXY',
 ];
 
+/** This environment minus CONFIG_VARS and node:test's marker, plus `extra`: no setting leaks in from outside. */
 export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of [...CONFIG_VARS, 'NODE_TEST_CONTEXT']) delete env[name];
   return { ...env, ...extra };
 }
 
+/** A TCP port on 127.0.0.1 that was free a moment ago. */
 export async function freePort(): Promise<number> {
   const server = net.createServer();
   await new Promise<void>((resolve, reject) => {
@@ -35,10 +40,12 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** Resolves after `ms` milliseconds. */
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** How a process ended: its exit code, or the signal that ended it. */
 export interface Exit {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -46,11 +53,20 @@ export interface Exit {
 
 const running = new Set<GuestsProcess>();
 
+/** Keeps the last `max` characters of a long output. */
+function tail(text: string, max = 6000): string {
+  return text.length > max ? `...${text.slice(-max)}` : text;
+}
+
+/** One `guests ...args` process: what it printed so far, and how and when it ended. */
 export class GuestsProcess {
   readonly child: ChildProcess;
   stdout = '';
   stderr = '';
+  /** Set once the process has exited and its output has been read to the end. */
   exit: Exit | undefined;
+  /** When the process exited (Date.now()), as soon as it did: before its output has been read to the end. */
+  exitedAt: number | undefined;
   readonly exited: Promise<Exit>;
 
   constructor(readonly args: string[], env: NodeJS.ProcessEnv) {
@@ -64,7 +80,10 @@ export class GuestsProcess {
         this.exit ??= { code: null, signal: null };
         resolve(this.exit);
       });
+      this.child.once('exit', () => (this.exitedAt ??= Date.now()));
+      // 'close': the process has exited and its output has been read to the end.
       this.child.once('close', (code, signal) => {
+        this.exitedAt ??= Date.now();
         this.exit ??= { code, signal };
         resolve(this.exit);
       });
@@ -75,8 +94,9 @@ export class GuestsProcess {
     return this.exit === undefined;
   }
 
+  /** The command, how it ended and (the end of) its output: for assertion messages. */
   describe(): string {
-    return `guests ${this.args.join(' ')}\n--- stdout ---\n${this.stdout.slice(-4000)}\n--- stderr ---\n${this.stderr.slice(-4000)}`;
+    return `guests ${this.args.join(' ')} (exit ${JSON.stringify(this.exit)})\n--- stdout ---\n${tail(this.stdout)}\n--- stderr ---\n${tail(this.stderr)}`;
   }
 
   /** Waits until `predicate(stdout)` holds; fails if the process exits first or time runs out. */
@@ -110,6 +130,31 @@ export class GuestsProcess {
   }
 }
 
+/** A finished `guests` run: how it ended and all it printed, with `describe` for assertion messages. */
+export interface RunResult extends Exit {
+  stdout: string;
+  stderr: string;
+  describe: string;
+}
+
+/** Runs `guests ...args` in `cleanEnv(env)` to completion; fails (after a SIGKILL) past `timeoutMs`. */
+export async function runGuests(args: string[], env: Record<string, string>, timeoutMs = 20_000): Promise<RunResult> {
+  const proc = new GuestsProcess(args, cleanEnv(env));
+  const exit = await proc.waitForExit(timeoutMs);
+  return { ...exit, stdout: proc.stdout, stderr: proc.stderr, describe: proc.describe() };
+}
+
+/** Starts `guests serve` in `cleanEnv(env)` on `port` (a free one when not given) and waits for its "listening" line. */
+export async function serveUntilListening(
+  env: Record<string, string>,
+  { port, timeoutMs = 25_000, what = 'the server to listen' }: { port?: number; timeoutMs?: number; what?: string } = {},
+): Promise<{ process: GuestsProcess; port: number; url: string }> {
+  const listenOn = port ?? (await freePort());
+  const server = new GuestsProcess(['serve', '--port', String(listenOn)], cleanEnv(env));
+  await server.waitForStdout((out) => out.includes('guest service listening'), timeoutMs, what);
+  return { process: server, port: listenOn, url: `http://127.0.0.1:${listenOn}` };
+}
+
 /** Starts `guests serve` on a free port and waits until `/health/live` answers. */
 export async function startServerProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<{ process: GuestsProcess; url: string }> {
   const port = await freePort();
@@ -128,7 +173,7 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
   }
 }
 
-/** Ends every process a test left running. */
+/** Ends (SIGKILL) every process a test left running, and waits for them. */
 export async function killAll(): Promise<void> {
   await Promise.all([...running].map(async (p) => {
     p.child.kill('SIGKILL');

@@ -1,99 +1,12 @@
 // `guests serve` with a bad setting: the process stops before touching any data, exits non-zero
 // and names the variable on stderr. A port already in use also ends the process (no hang).
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = path.join(ROOT, 'bin', 'guests.js');
-/** Every variable loadConfig reads: none may leak in from the environment running the tests. */
-const CONFIG_VARS = [
-  'HOST', 'PORT', 'DATA_DIR', 'DATABASE_URL', 'DATABASE_POOL_SIZE', 'PUBLIC_BASE_URL', 'REQUIRE_CLIENT_HEADER',
-  'BODY_LIMIT_BYTES', 'LOG_LEVEL', 'GUEST_INVITE_LIMIT_PER_HOUR', 'SEED_DEMO', 'EMAIL_DNS_CHECK', 'DNS_SERVERS',
-  'DNS_TIMEOUT_MS', 'DNS_CACHE_TTL_SECONDS', 'DNS_CANARY_DOMAIN', 'DNS_CANARY_INTERVAL_SECONDS',
-];
-const RUN_TIMEOUT_MS = 20_000;
-
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of [...CONFIG_VARS, 'NODE_TEST_CONTEXT']) delete env[name];
-  return { ...env, ...extra };
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-const processes = new Set<GuestsProcess>();
-
-class GuestsProcess {
-  readonly child: ChildProcess;
-  stdout = '';
-  stderr = '';
-  exit: Exit | undefined;
-  readonly exited: Promise<Exit>;
-
-  constructor(readonly args: string[], env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    processes.add(this);
-    this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (this.stdout += chunk));
-    this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
-    this.exited = new Promise((resolve) => {
-      this.child.once('error', (error) => {
-        this.stderr += String(error);
-        this.exit ??= { code: null, signal: null };
-        resolve(this.exit);
-      });
-      // 'close': the process has exited and its output has been read to the end.
-      this.child.once('close', (code, signal) => {
-        this.exit ??= { code, signal };
-        resolve(this.exit);
-      });
-    }).finally(() => processes.delete(this)) as Promise<Exit>;
-  }
-
-  get running(): boolean {
-    return this.exit === undefined;
-  }
-
-  describe(): string {
-    return `guests ${this.args.join(' ')}\n--- stdout ---\n${this.stdout}\n--- stderr ---\n${this.stderr}`;
-  }
-
-  /** Waits until `predicate(stdout)` holds; fails if the process exits first or time runs out. */
-  async waitForStdout(predicate: (stdout: string) => boolean, timeoutMs: number, what: string): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate(this.stdout)) {
-      if (!this.running) throw new Error(`process exited (${JSON.stringify(this.exit)}) before ${what}\n${this.describe()}`);
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${this.describe()}`);
-      await delay(25);
-    }
-  }
-
-  /** Waits for the exit, killing the process (SIGKILL) and failing when it takes longer than `timeoutMs`. */
-  async waitForExit(timeoutMs: number): Promise<Exit> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
-    const result = await Promise.race([this.exited, timeout]);
-    clearTimeout(timer);
-    if (result === 'timeout') {
-      this.child.kill('SIGKILL');
-      await this.exited;
-      throw new Error(`process did not exit within ${timeoutMs} ms\n${this.describe()}`);
-    }
-    return result;
-  }
-}
+import { CONFIG_VARS, ROOT, killAll, runGuests } from '../helpers/process.js';
 
 describe('guests serve refuses a bad configuration', { concurrency: true }, () => {
   let dir: string;
@@ -103,16 +16,14 @@ describe('guests serve refuses a bad configuration', { concurrency: true }, () =
   });
 
   after(async () => {
-    for (const proc of [...processes]) proc.child.kill('SIGKILL');
-    await Promise.all([...processes].map((proc) => proc.exited));
+    await killAll();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
   async function serveWith(name: string, env: Record<string, string>, args: string[] = []) {
     const dataDir = path.join(dir, name);
-    const proc = new GuestsProcess(['serve', ...args], cleanEnv({ DATA_DIR: dataDir, EMAIL_DNS_CHECK: 'off', ...env }));
-    const exit = await proc.waitForExit(RUN_TIMEOUT_MS);
-    return { exit, proc, dataDir };
+    const run = await runGuests(['serve', ...args], { DATA_DIR: dataDir, EMAIL_DNS_CHECK: 'off', ...env });
+    return { ...run, dataDir };
   }
 
   const cases: Array<{ name: string; env: Record<string, string>; args?: string[]; variable: string }> = [
@@ -124,18 +35,18 @@ describe('guests serve refuses a bad configuration', { concurrency: true }, () =
   ];
   for (const { name, env, args, variable } of cases) {
     test(`${name}: exit 1, stderr names ${variable}, nothing created`, { timeout: 30_000 }, async () => {
-      const { exit, proc, dataDir } = await serveWith(name.replace(/\W+/g, '_'), env, args);
-      assert.deepEqual(exit, { code: 1, signal: null }, proc.describe());
-      assert.match(proc.stderr, new RegExp(`^guests: Invalid configuration: ${variable} `), proc.describe());
-      assert.equal(proc.stderr.trim().split('\n').length, 1, `one line, no stack trace\n${proc.describe()}`);
+      const { dataDir, ...proc } = await serveWith(name.replace(/\W+/g, '_'), env, args);
+      assert.deepEqual({ code: proc.code, signal: proc.signal }, { code: 1, signal: null }, proc.describe);
+      assert.match(proc.stderr, new RegExp(`^guests: Invalid configuration: ${variable} `), proc.describe);
+      assert.equal(proc.stderr.trim().split('\n').length, 1, `one line, no stack trace\n${proc.describe}`);
       assert.equal(proc.stdout, '', 'no demo data, no token printed');
       assert.equal(fs.existsSync(dataDir), false, 'no database was created');
     });
   }
 
   test('--json: the configuration error is one JSON object on stderr', { timeout: 30_000 }, async () => {
-    const { exit, proc } = await serveWith('json', { LOG_LEVEL: 'loud' }, ['--json']);
-    assert.equal(exit.code, 1, proc.describe());
+    const proc = await serveWith('json', { LOG_LEVEL: 'loud' }, ['--json']);
+    assert.equal(proc.code, 1, proc.describe);
     const body = JSON.parse(proc.stderr.trim()) as { error: { code: string; message: string } };
     assert.equal(body.error.code, 'CONFIG_INVALID');
     assert.match(body.error.message, /LOG_LEVEL/);
@@ -150,11 +61,22 @@ describe('guests serve refuses a bad configuration', { concurrency: true }, () =
     });
     try {
       const { port } = blocker.address() as AddressInfo;
-      const { exit, proc } = await serveWith('in-use', {}, ['--port', String(port)]);
-      assert.equal(exit.code, 1, proc.describe());
-      assert.match(proc.stderr, new RegExp(`EADDRINUSE.*127\\.0\\.0\\.1:${port}`), proc.describe());
+      const proc = await serveWith('in-use', {}, ['--port', String(port)]);
+      assert.equal(proc.code, 1, proc.describe);
+      assert.match(proc.stderr, new RegExp(`EADDRINUSE.*127\\.0\\.0\\.1:${port}`), proc.describe);
     } finally {
       await new Promise<void>((resolve) => blocker.close(() => resolve()));
     }
   });
+});
+
+// cleanEnv strips CONFIG_VARS so that no setting leaks into the processes above from the environment
+// running the tests: the list must name every variable the service reads, and nothing else.
+test('CONFIG_VARS is exactly the list of variables src/config.ts reads', () => {
+  const source = fs.readFileSync(path.join(ROOT, 'src', 'config.ts'), 'utf8');
+  // Every variable is read through read(env, NAME), directly or through int/bool/oneOf(env, NAME, ...).
+  assert.equal(source.match(/\benv\[/g)?.length, 1, 'env is indexed in one place only: read()');
+  assert.doesNotMatch(source, /\benv\.[A-Z]/, 'no env.NAME besides read()');
+  const names = [...source.matchAll(/\b\w+\(env, '([A-Z][A-Z0-9_]*)'/g)].map((match) => match[1]);
+  assert.deepEqual([...new Set(names)].sort(), [...CONFIG_VARS].sort());
 });

@@ -5,109 +5,11 @@
 // DNS is left at its defaults on purpose (no EMAIL_DNS_CHECK, no DNS_SERVERS): the printed curl
 // must work on a machine whose resolver cannot verify partnerco.com (mode `on` accepts it unverified).
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = path.join(ROOT, 'bin', 'guests.js');
-/** Every variable loadConfig reads: none may leak in from the environment running the tests. */
-const CONFIG_VARS = [
-  'HOST', 'PORT', 'DATA_DIR', 'DATABASE_URL', 'DATABASE_POOL_SIZE', 'PUBLIC_BASE_URL', 'REQUIRE_CLIENT_HEADER',
-  'BODY_LIMIT_BYTES', 'LOG_LEVEL', 'GUEST_INVITE_LIMIT_PER_HOUR', 'SEED_DEMO', 'EMAIL_DNS_CHECK', 'DNS_SERVERS',
-  'DNS_TIMEOUT_MS', 'DNS_CACHE_TTL_SECONDS', 'DNS_CANARY_DOMAIN', 'DNS_CANARY_INTERVAL_SECONDS',
-];
-
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of [...CONFIG_VARS, 'NODE_TEST_CONTEXT']) delete env[name];
-  return { ...env, ...extra };
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-const processes = new Set<GuestsProcess>();
-
-class GuestsProcess {
-  readonly child: ChildProcess;
-  stdout = '';
-  stderr = '';
-  exit: Exit | undefined;
-  readonly exited: Promise<Exit>;
-
-  constructor(readonly args: string[], env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    processes.add(this);
-    this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (this.stdout += chunk));
-    this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
-    this.exited = new Promise((resolve) => {
-      this.child.once('error', (error) => {
-        this.stderr += String(error);
-        this.exit ??= { code: null, signal: null };
-        resolve(this.exit);
-      });
-      // 'close': the process has exited and its output has been read to the end.
-      this.child.once('close', (code, signal) => {
-        this.exit ??= { code, signal };
-        resolve(this.exit);
-      });
-    }).finally(() => processes.delete(this)) as Promise<Exit>;
-  }
-
-  get running(): boolean {
-    return this.exit === undefined;
-  }
-
-  describe(): string {
-    return `guests ${this.args.join(' ')}\n--- stdout ---\n${this.stdout}\n--- stderr ---\n${this.stderr}`;
-  }
-
-  /** Waits until `predicate(stdout)` holds; fails if the process exits first or time runs out. */
-  async waitForStdout(predicate: (stdout: string) => boolean, timeoutMs: number, what: string): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate(this.stdout)) {
-      if (!this.running) throw new Error(`process exited (${JSON.stringify(this.exit)}) before ${what}\n${this.describe()}`);
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${this.describe()}`);
-      await delay(25);
-    }
-  }
-
-  /** Waits for the exit, killing the process (SIGKILL) and failing when it takes longer than `timeoutMs`. */
-  async waitForExit(timeoutMs: number): Promise<Exit> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
-    const result = await Promise.race([this.exited, timeout]);
-    clearTimeout(timer);
-    if (result === 'timeout') {
-      this.child.kill('SIGKILL');
-      await this.exited;
-      throw new Error(`process did not exit within ${timeoutMs} ms\n${this.describe()}`);
-    }
-    return result;
-  }
-}
+import { freePort, killAll, serveUntilListening, type GuestsProcess } from '../helpers/process.js';
 
 /** Splits a shell command line (single quotes, double quotes, backslash-newline continuations). */
 function shellWords(command: string): string[] {
@@ -231,14 +133,12 @@ describe('first run of `guests serve` on an empty DATA_DIR', () => {
   });
 
   after(async () => {
-    for (const proc of [...processes]) proc.child.kill('SIGKILL');
-    await Promise.all([...processes].map((proc) => proc.exited));
+    await killAll();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
   test('starts, and prints the demo organization, a token and a curl command', { timeout: 30_000 }, async () => {
-    server = new GuestsProcess(['serve', '--port', String(port)], cleanEnv(env));
-    await server.waitForStdout((out) => out.includes('guest service listening'), 25_000, 'the server to listen');
+    server = (await serveUntilListening(env, { port })).process;
     const out = server.stdout;
     assert.match(out, /New database: created a demo organization/);
     const org = /organization id : ([0-9a-f]{32})\n/.exec(out);
@@ -301,8 +201,7 @@ describe('first run of `guests serve` on an empty DATA_DIR', () => {
 
   test('SIGTERM stops the server with exit code 0 within a few seconds', { timeout: 15_000 }, async () => {
     const started = Date.now();
-    server.child.kill('SIGTERM');
-    const exit = await server.waitForExit(8_000);
+    const exit = await server.stop(8_000);
     assert.deepEqual(exit, { code: 0, signal: null }, server.describe());
     assert.ok(Date.now() - started < 8_000);
     const refused = await fetch(`${base}/api/organizations/${orgId}/users`, { signal: AbortSignal.timeout(2_000) }).then(() => 'answered', () => 'refused');
@@ -310,8 +209,7 @@ describe('first run of `guests serve` on an empty DATA_DIR', () => {
   });
 
   test('a second start on the same DATA_DIR seeds nothing and prints no token; the data is kept', { timeout: 30_000 }, async () => {
-    const second = new GuestsProcess(['serve', '--port', String(port)], cleanEnv(env));
-    await second.waitForStdout((out) => out.includes('guest service listening'), 25_000, 'the second server to listen');
+    const second = (await serveUntilListening(env, { port, what: 'the second server to listen' })).process;
     assert.doesNotMatch(second.stdout, /gst_/);
     assert.doesNotMatch(second.stdout, /New database/);
     assert.doesNotMatch(second.stdout, /curl/);
@@ -326,7 +224,6 @@ describe('first run of `guests serve` on an empty DATA_DIR', () => {
     assert.deepEqual(body.data.map((g) => g.email).sort(), ['external.partner@partnerco.com', 'second.partner@partnerco.com']);
     assert.deepEqual(body.data.map((g) => g.id).sort(), [...guestIds].sort());
 
-    second.child.kill('SIGTERM');
-    assert.deepEqual(await second.waitForExit(8_000), { code: 0, signal: null }, second.describe());
+    assert.deepEqual(await second.stop(8_000), { code: 0, signal: null }, second.describe());
   });
 });

@@ -8,20 +8,17 @@
 // must stay up, also for requests in flight when it dies; once it is back, the same process serves
 // again without a restart.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { createAdminService } from '../../src/organizations/admin.service.js';
 import { freshDatabaseUrl } from '../helpers/app.js';
+import { delay, killAll, serveUntilListening, type GuestsProcess } from '../helpers/process.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = path.join(ROOT, 'bin', 'guests.js');
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 const SKIP = TEST_DATABASE_URL && /^postgres(ql)?:\/\//.test(TEST_DATABASE_URL)
   ? false
@@ -31,28 +28,6 @@ const SKIP = TEST_DATABASE_URL && /^postgres(ql)?:\/\//.test(TEST_DATABASE_URL)
 const ANSWER_WITHIN_MS = 8_000;
 /** How long the service may take to notice that the database is back. */
 const RECOVER_WITHIN_MS = 15_000;
-
-/** Only what node needs: no configuration variable leaks in from the environment running the tests. */
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'SystemRoot']) if (process.env[name] !== undefined) env[name] = process.env[name];
-  return { ...env, ...extra };
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 /**
  * A TCP proxy to PostgreSQL that can hold PostgreSQL's answers (queries stay in flight), drop
@@ -135,71 +110,6 @@ class DatabaseProxy {
   async close(): Promise<void> {
     this.kill();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
-  }
-}
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-const processes = new Set<GuestsProcess>();
-
-class GuestsProcess {
-  readonly child: ChildProcess;
-  stdout = '';
-  stderr = '';
-  exit: Exit | undefined;
-  readonly exited: Promise<Exit>;
-
-  constructor(readonly args: string[], env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    processes.add(this);
-    this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (this.stdout += chunk));
-    this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
-    this.exited = new Promise((resolve) => {
-      this.child.once('error', (error) => {
-        this.stderr += String(error);
-        this.exit ??= { code: null, signal: null };
-        resolve(this.exit);
-      });
-      this.child.once('close', (code, signal) => {
-        this.exit ??= { code, signal };
-        resolve(this.exit);
-      });
-    }).finally(() => processes.delete(this)) as Promise<Exit>;
-  }
-
-  get running(): boolean {
-    return this.exit === undefined;
-  }
-
-  describe(): string {
-    const tail = (text: string) => (text.length > 6000 ? `...${text.slice(-6000)}` : text);
-    return `guests ${this.args.join(' ')} (exit ${JSON.stringify(this.exit)})\n--- stdout (tail) ---\n${tail(this.stdout)}\n--- stderr ---\n${tail(this.stderr)}`;
-  }
-
-  async waitForStdout(predicate: (stdout: string) => boolean, timeoutMs: number, what: string): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate(this.stdout)) {
-      if (!this.running) throw new Error(`process exited before ${what}\n${this.describe()}`);
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${this.describe()}`);
-      await delay(25);
-    }
-  }
-
-  /** Waits for the exit, killing the process (SIGKILL) and failing when it takes longer than `timeoutMs`. */
-  async waitForExit(timeoutMs: number): Promise<Exit> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
-    const result = await Promise.race([this.exited, timeout]);
-    clearTimeout(timer);
-    if (result === 'timeout') {
-      this.child.kill('SIGKILL');
-      await this.exited;
-      throw new Error(`process did not exit within ${timeoutMs} ms\n${this.describe()}`);
-    }
-    return result;
   }
 }
 
@@ -289,22 +199,18 @@ describe('PostgreSQL outage under a running server (through a TCP proxy)', { ski
     proxied.port = String(await proxy.listen());
 
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guests-pg-outage-'));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    server = new GuestsProcess(['serve', '--port', String(port)], cleanEnv({
+    ({ process: server, url: base } = await serveUntilListening({
       DATABASE_URL: proxied.toString(),
       DATA_DIR: path.join(dir, 'data'),
       EMAIL_DNS_CHECK: 'off',
       SEED_DEMO: 'false',
       LOG_LEVEL: 'info',
     }));
-    await server.waitForStdout((out) => out.includes('guest service listening'), 25_000, 'the server to listen');
   });
 
   after(async () => {
     if (SKIP) return;
-    for (const proc of [...processes]) proc.child.kill('SIGKILL');
-    await Promise.all([...processes].map((proc) => proc.exited));
+    await killAll();
     await proxy?.close();
     await database?.drop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
@@ -394,8 +300,7 @@ describe('PostgreSQL outage under a running server (through a TCP proxy)', { ski
 
   test('SIGTERM stops the server with exit code 0', { timeout: 20_000 }, async () => {
     const started = Date.now();
-    server.child.kill('SIGTERM');
-    const exit = await server.waitForExit(12_000);
+    const exit = await server.stop(12_000);
     timeline.push(`SIGTERM: exit ${JSON.stringify(exit)} after ${Date.now() - started} ms`);
     assert.deepEqual(exit, { code: 0, signal: null }, server.describe());
   });

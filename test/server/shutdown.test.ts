@@ -2,111 +2,18 @@
 // flight when SIGTERM arrives still gets its normal answer, new connections are turned away, and
 // the process exits 0 within the grace period. SIGINT (Ctrl-C) stops it the same way.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { createAdminService } from '../../src/organizations/admin.service.js';
+import { delay, killAll, serveUntilListening, type GuestsProcess } from '../helpers/process.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = path.join(ROOT, 'bin', 'guests.js');
 /** The server's own grace period is 10 s; a clean stop must come well within it. */
 const EXIT_WITHIN_MS = 10_000;
-
-/** Only what node needs: no configuration variable leaks in from the environment running the tests. */
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'SystemRoot']) if (process.env[name] !== undefined) env[name] = process.env[name];
-  return { ...env, ...extra };
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
-
-const processes = new Set<GuestsProcess>();
-
-class GuestsProcess {
-  readonly child: ChildProcess;
-  stdout = '';
-  stderr = '';
-  exit: Exit | undefined;
-  exitedAt: number | undefined;
-  readonly exited: Promise<Exit>;
-
-  constructor(readonly args: string[], env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    processes.add(this);
-    this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (this.stdout += chunk));
-    this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
-    this.exited = new Promise((resolve) => {
-      this.child.once('error', (error) => {
-        this.stderr += String(error);
-        this.exit ??= { code: null, signal: null };
-        resolve(this.exit);
-      });
-      this.child.once('exit', () => (this.exitedAt ??= Date.now()));
-      this.child.once('close', (code, signal) => {
-        this.exitedAt ??= Date.now();
-        this.exit ??= { code, signal };
-        resolve(this.exit);
-      });
-    }).finally(() => processes.delete(this)) as Promise<Exit>;
-  }
-
-  get running(): boolean {
-    return this.exit === undefined;
-  }
-
-  describe(): string {
-    return `guests ${this.args.join(' ')} (exit ${JSON.stringify(this.exit)})\n--- stdout ---\n${this.stdout}\n--- stderr ---\n${this.stderr}`;
-  }
-
-  async waitForStdout(predicate: (stdout: string) => boolean, timeoutMs: number, what: string): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate(this.stdout)) {
-      if (!this.running) throw new Error(`process exited before ${what}\n${this.describe()}`);
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${this.describe()}`);
-      await delay(25);
-    }
-  }
-
-  /** Waits for the exit, killing the process (SIGKILL) and failing when it takes longer than `timeoutMs`. */
-  async waitForExit(timeoutMs: number): Promise<Exit> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), timeoutMs)));
-    const result = await Promise.race([this.exited, timeout]);
-    clearTimeout(timer);
-    if (result === 'timeout') {
-      this.child.kill('SIGKILL');
-      await this.exited;
-      throw new Error(`process did not exit within ${timeoutMs} ms\n${this.describe()}`);
-    }
-    return result;
-  }
-}
 
 interface Answer {
   status: number;
@@ -134,13 +41,6 @@ describe('graceful shutdown of `guests serve`', () => {
   let token: string;
   const timeline: string[] = [];
 
-  async function start(): Promise<{ server: GuestsProcess; port: number }> {
-    const port = await freePort();
-    const server = new GuestsProcess(['serve', '--port', String(port)], cleanEnv(env));
-    await server.waitForStdout((out) => out.includes('guest service listening'), 25_000, 'the server to listen');
-    return { server, port };
-  }
-
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guests-shutdown-'));
     env = { DATA_DIR: path.join(dir, 'data'), EMAIL_DNS_CHECK: 'off', SEED_DEMO: 'false', LOG_LEVEL: 'info' };
@@ -158,8 +58,7 @@ describe('graceful shutdown of `guests serve`', () => {
   });
 
   after(async () => {
-    for (const proc of [...processes]) proc.child.kill('SIGKILL');
-    await Promise.all([...processes].map((proc) => proc.exited));
+    await killAll();
     fs.rmSync(dir, { recursive: true, force: true });
     if (timeline.length > 0) console.log(`observed:\n  ${timeline.join('\n  ')}`);
   });
@@ -179,7 +78,7 @@ describe('graceful shutdown of `guests serve`', () => {
    * (or has failed, or `EXIT_WITHIN_MS` passed).
    */
   async function sigtermDuringSlowRequest(agent: http.Agent | false, email: string): Promise<SlowRequestRun> {
-    const { server, port } = await start();
+    const { process: server, port } = await serveUntilListening(env);
     const body = JSON.stringify({ email, first_name: 'Slow', last_name: 'Request' });
     const half = Math.floor(body.length / 2);
     let answered: Answer | undefined;
@@ -249,7 +148,7 @@ describe('graceful shutdown of `guests serve`', () => {
     await assertCleanStop(run, 'SIGTERM (Connection: close client)', 'slow.request@example.org', EXIT_WITHIN_MS);
 
     // The guest created by the request in flight was kept.
-    const { server: again, port } = await start();
+    const { process: again, port } = await serveUntilListening(env);
     const list = await fetch(`http://127.0.0.1:${port}/api/organizations/${orgId}/guests`, {
       headers: { Authorization: `Bearer ${token}`, 'X-Tallyfy-Client': 'APIClient', Accept: 'application/json' },
       signal: AbortSignal.timeout(5_000),
@@ -257,8 +156,7 @@ describe('graceful shutdown of `guests serve`', () => {
     assert.equal(list.status, 200);
     const emails = ((await list.json()) as { data: Array<{ email: string }> }).data.map((g) => g.email);
     assert.ok(emails.includes('slow.request@example.org'), emails.join(', '));
-    again.child.kill('SIGTERM');
-    assert.deepEqual(await again.waitForExit(EXIT_WITHIN_MS), { code: 0, signal: null }, again.describe());
+    assert.deepEqual(await again.stop(EXIT_WITHIN_MS), { code: 0, signal: null }, again.describe());
     assert.match(await probe(port), /^failed ECONNREFUSED$/, 'nothing listens after the exit');
   });
 
@@ -276,7 +174,7 @@ describe('graceful shutdown of `guests serve`', () => {
   });
 
   test('SIGINT stops an idle server with exit code 0', { timeout: 40_000 }, async () => {
-    const { server, port } = await start();
+    const { process: server, port } = await serveUntilListening(env);
     const ready = await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(5_000) });
     assert.equal(ready.status, 200);
     const signalledAt = Date.now();
