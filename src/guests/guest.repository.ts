@@ -58,24 +58,17 @@ export async function insertRecord(db: Q, values: NewOrganizationGuest): Promise
     .executeTakeFirst();
 }
 
-/** Updates an active (not removed) record; undefined when there is none. */
-export async function updateActiveRecord(db: Q, id: number, changes: OrganizationGuestUpdate) {
+/**
+ * Updates the record only while it is in `state`: `active` (not removed) for an update or removal,
+ * `removed` to re-join it fresh. Undefined when it is not (any more): the check and the write are
+ * one statement, so a concurrent change cannot slip between them.
+ */
+export async function updateRecordIn(db: Q, state: 'active' | 'removed', id: number, changes: OrganizationGuestUpdate) {
   return db
     .updateTable('organization_guests')
     .set(changes)
     .where('id', '=', id)
-    .where('deleted_at', 'is', null)
-    .returningAll()
-    .executeTakeFirst();
-}
-
-/** Replaces a removed record with a fresh one; undefined when it is not removed (any more). */
-export async function reviveRemovedRecord(db: Q, id: number, values: OrganizationGuestUpdate) {
-  return db
-    .updateTable('organization_guests')
-    .set(values)
-    .where('id', '=', id)
-    .where('deleted_at', 'is not', null)
+    .where('deleted_at', state === 'active' ? 'is' : 'is not', null)
     .returningAll()
     .executeTakeFirst();
 }

@@ -104,7 +104,7 @@ export function createGuestService(deps: GuestServiceDeps) {
       const existing = await repo.findRecordByEmail(trx, actor.organizationId, email);
       if (!existing) throw new Error(`the record of guest ${global.id} vanished inside its transaction`);
       if (existing.deleted_at === null) return { guest: toGuest(existing), created: false };
-      const revived = await repo.reviveRemovedRecord(trx, existing.id, {
+      const revived = await repo.updateRecordIn(trx, 'removed', existing.id, {
         ...fresh,
         disabled_at: null, disabled_by: null, reactivated_at: null, reactivated_by: null,
         last_accessed_at: null, last_known_ip: null, last_known_country: null, last_city: null,
@@ -144,7 +144,7 @@ export function createGuestService(deps: GuestServiceDeps) {
       await checkAssociatedMembers(db, actor.organizationId, body.associated_members, bag);
       bag.throwIfAny();
       const changes = profileColumns(body);
-      const updated = await repo.updateActiveRecord(db, record.id, { ...changes, updated_at: now() });
+      const updated = await repo.updateRecordIn(db, 'active', record.id, { ...changes, updated_at: now() });
       assertThat(updated, () => notFound('guest'));
       return toGuest({ ...updated, email: record.email });
     },
@@ -154,7 +154,7 @@ export function createGuestService(deps: GuestServiceDeps) {
       return db.transaction().execute(async (trx) => {
         const record = await activeRecord(trx, actor.organizationId, pathEmail);
         const at = now();
-        const removed = await repo.updateActiveRecord(trx, record.id, {
+        const removed = await repo.updateRecordIn(trx, 'active', record.id, {
           deleted_at: at, updated_at: at, guest_code: null, guest_code_hash: null,
         });
         assertThat(removed, () => notFound('guest'));

@@ -175,3 +175,17 @@ export async function createGuest(ctx: TestContext, overrides: Record<string, un
 export function guestsUrl(orgId: string, email?: string, suffix = ''): string {
   return `/api/organizations/${orgId}/guests${email === undefined ? '' : `/${encodeURIComponent(email)}`}${suffix}`;
 }
+
+/** Migrates the database and creates an organization with one admin and a token, outside any app. */
+export async function seedOrganization(database: Config['database'], name: string, adminEmail: string): Promise<{ orgId: string; token: string }> {
+  const db = openDatabase(database);
+  try {
+    await migrateToLatest(db);
+    const admin = createAdminService(db.kysely);
+    const org = await admin.createOrganization({ name });
+    const member = await admin.addMember({ organizationId: org.id, email: adminEmail, role: 'admin' });
+    return { orgId: org.id, token: (await admin.createToken({ email: member.email, name: `${name} test` })).token };
+  } finally {
+    await db.close();
+  }
+}

@@ -13,10 +13,7 @@ import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { openDatabase } from '../../src/db/database.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
-import { createAdminService } from '../../src/organizations/admin.service.js';
-import { freshDatabaseUrl } from '../helpers/app.js';
+import { freshDatabaseUrl, seedOrganization } from '../helpers/app.js';
 import { delay, killAll, serveUntilListening, type GuestsProcess } from '../helpers/process.js';
 
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
@@ -180,17 +177,7 @@ describe('PostgreSQL outage under a running server (through a TCP proxy)', { ski
     if (SKIP) return;
     database = await freshDatabaseUrl();
     // The organization, a member and a token, straight on PostgreSQL (not through the proxy).
-    const db = openDatabase({ kind: 'postgres', url: database.url, poolSize: 2 });
-    try {
-      await migrateToLatest(db);
-      const admin = createAdminService(db.kysely);
-      const org = await admin.createOrganization({ name: 'Outage Org' });
-      const member = await admin.addMember({ organizationId: org.id, email: 'outage-admin@example.org', role: 'admin' });
-      orgId = org.id;
-      token = (await admin.createToken({ email: member.email, name: 'outage test' })).token;
-    } finally {
-      await db.close();
-    }
+    ({ orgId, token } = await seedOrganization({ kind: 'postgres', url: database.url, poolSize: 2 }, 'Outage Org', 'outage-admin@example.org'));
 
     const real = new URL(database.url);
     proxy = new DatabaseProxy({ host: real.hostname, port: Number(real.port || 5432) });

@@ -7,9 +7,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { openDatabase } from '../../src/db/database.js';
-import { migrateToLatest } from '../../src/db/migrate.js';
-import { createAdminService } from '../../src/organizations/admin.service.js';
+import { seedOrganization } from '../helpers/app.js';
 import { delay, killAll, serveUntilListening, type GuestsProcess } from '../helpers/process.js';
 
 /** The server's own grace period is 10 s; a clean stop must come well within it. */
@@ -44,17 +42,7 @@ describe('graceful shutdown of `guests serve`', () => {
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guests-shutdown-'));
     env = { DATA_DIR: path.join(dir, 'data'), EMAIL_DNS_CHECK: 'off', SEED_DEMO: 'false', LOG_LEVEL: 'info' };
-    const db = openDatabase({ kind: 'sqlite', file: path.join(dir, 'data', 'guests.sqlite') });
-    try {
-      await migrateToLatest(db);
-      const admin = createAdminService(db.kysely);
-      const org = await admin.createOrganization({ name: 'Shutdown Org' });
-      const member = await admin.addMember({ organizationId: org.id, email: 'shutdown-admin@example.org', role: 'admin' });
-      orgId = org.id;
-      token = (await admin.createToken({ email: member.email, name: 'shutdown test' })).token;
-    } finally {
-      await db.close();
-    }
+    ({ orgId, token } = await seedOrganization({ kind: 'sqlite', file: path.join(dir, 'data', 'guests.sqlite') }, 'Shutdown Org', 'shutdown-admin@example.org'));
   });
 
   after(async () => {
