@@ -7,7 +7,7 @@ import swagger from '@fastify/swagger';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import type { EmailDomainChecker } from './email/dns-check.js';
-import { registerAuth } from './http/auth.js';
+import { registerAuthentication, registerOrganizationAccess } from './http/auth.js';
 import { registerErrorHandling, sendProblem } from './http/error-handler.js';
 import { AppError } from './http/errors.js';
 import { ProblemSchema } from './http/schemas.js';
@@ -126,14 +126,16 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   // The bearer-token API answers under both bases Tallyfy's clients use: /api/... and /...
   for (const prefix of ['/api', '']) {
     await app.register(async (api) => {
-      registerAuth(api, { db: db.kysely, requireClientHeader: config.requireClientHeader });
+      // In this order: who calls, how often they may, what they may do here.
+      registerAuthentication(api, { db: db.kysely, requireClientHeader: config.requireClientHeader });
       if (config.rateLimit.max > 0) registerRateLimit(api, { limit: config.rateLimit.max, windowMs: config.rateLimit.windowMs, store: rateLimitStore });
+      registerOrganizationAccess(api, db.kysely);
       guestRoutes(api, { guests, publicBaseUrl: config.publicBaseUrl });
       memberRoutes(api, { db: db.kysely });
     }, { prefix });
   }
 
-  docsRoutes(app, config.publicBaseUrl);
+  docsRoutes(app);
   healthRoutes(app, db);
   return app;
 }

@@ -31,9 +31,9 @@ export function actorOf(request: FastifyRequest): Actor {
 export function schemaErrors(request: FastifyRequest): ErrorBag {
   const failure = request.validationError;
   const bag = failure ? fieldErrorsFromAjv(failure.validation as ErrorObject[], failure.validationContext) : new ErrorBag();
-  if (request.body === null || typeof request.body !== 'object' || Array.isArray(request.body) || failure?.validationContext !== undefined && failure.validationContext !== 'body') {
-    bag.throwIfAny();
-  }
+  const bodyIsObject = request.body !== null && typeof request.body === 'object' && !Array.isArray(request.body);
+  const onlyBodyFailed = failure === undefined || failure.validationContext === 'body';
+  if (!bodyIsObject || !onlyBodyFailed) bag.throwIfAny();
   return bag;
 }
 

@@ -58,26 +58,35 @@ export interface AuthOptions {
   requireClientHeader: boolean;
 }
 
-/** Registers the hook on `app` (an encapsulated scope holding only bearer-token routes). */
-export function registerAuth(app: FastifyInstance, options: AuthOptions): void {
+/**
+ * Who is calling: the bearer token and the client header. Registered first in an encapsulated
+ * scope holding only bearer-token routes, so the request limit can count every authenticated
+ * request, including those the organization check below turns away.
+ */
+export function registerAuthentication(app: FastifyInstance, options: AuthOptions): void {
   app.decorateRequest('principal', undefined as unknown as Principal);
   app.addHook('onRequest', async (request) => {
-    const access = request.routeOptions.config.access;
-    if (access === undefined) return;
+    if (request.routeOptions.config.access === undefined) return;
     const token = bearerToken(request);
     const owner = await findTokenByHash(options.db, sha256(token));
-    const at = now();
-    if (!owner || owner.revokedAt !== null || (owner.expiresAt !== null && owner.expiresAt <= at)) {
+    if (!owner || owner.revokedAt !== null || (owner.expiresAt !== null && owner.expiresAt <= now())) {
       throw new AppError('UNAUTHENTICATED', 'Unauthenticated: the token is unknown, expired or revoked.');
     }
     if (options.requireClientHeader && request.headers[CLIENT_HEADER] !== CLIENT_HEADER_VALUE) {
       throw new AppError('UNAUTHENTICATED', `The X-Tallyfy-Client header is required: send \`X-Tallyfy-Client: ${CLIENT_HEADER_VALUE}\`.`);
     }
     request.principal = { userId: owner.userId, tokenId: owner.tokenId };
+  });
+}
+
+/** What the caller may do in the organization of the path: membership, then role. */
+export function registerOrganizationAccess(app: FastifyInstance, db: Kysely<Database>): void {
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config.access;
     const organizationId = (request.params as { org_id?: string }).org_id;
-    if (organizationId === undefined) return;
+    if (access === undefined || organizationId === undefined) return;
     // Not a member -> 403 whether or not the organization exists: ids are not probed this way.
-    const role = /^[0-9a-f]{32}$/.test(organizationId) ? await findRole(options.db, organizationId, owner.userId) : undefined;
+    const role = /^[0-9a-f]{32}$/.test(organizationId) ? await findRole(db, organizationId, request.principal.userId) : undefined;
     if (!role) throw new AppError('FORBIDDEN', 'You are not a member of this organization.');
     if (!ROLE_ALLOWS[role][access]) {
       throw new AppError('FORBIDDEN', access === 'admin'

@@ -26,7 +26,7 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-export function docsRoutes(app: FastifyInstance, _publicBaseUrl: string): void {
+export function docsRoutes(app: FastifyInstance): void {
   app.get('/openapi.json', async () => app.swagger());
 
   const page = [

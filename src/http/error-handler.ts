@@ -29,12 +29,12 @@ function fromFastify(error: FastifyError): AppError | undefined {
     const bag = fieldErrorsFromAjv(error.validation as ErrorObject[], error.validationContext);
     return validationFailed(bag.errors);
   }
-  // JSON parser errors on hostile input (e.g. "__proto__" keys) come as SyntaxError with a 400.
-  if (error instanceof SyntaxError || (error.statusCode === 400 && /JSON|proto/i.test(error.message))) {
-    return new AppError('INVALID_JSON', 'The request body is not valid JSON.');
+  // The JSON parser refuses hostile input (e.g. "__proto__" keys) with a SyntaxError.
+  if (error instanceof SyntaxError) return new AppError('INVALID_JSON', 'The request body is not valid JSON.');
+  // Any other client error Fastify raises stays a client error, in our body.
+  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+    return new AppError('BAD_REQUEST', 'The request is malformed.');
   }
-  if (error.statusCode === 413) return new AppError('PAYLOAD_TOO_LARGE', 'The request body is larger than the limit.');
-  if (error.statusCode === 415) return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.');
   return undefined;
 }
 

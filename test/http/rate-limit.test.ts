@@ -53,6 +53,15 @@ describe('per-token request limit, in process', () => {
     assert.equal(row, undefined);
   });
 
+  it('counts requests the organization check refuses, so a token cannot probe other organizations unlimited', async () => {
+    const other = await ctx.admin.createOrganization({ name: 'Elsewhere' });
+    const prober = await ctx.admin.addMember({ organizationId: ctx.orgId, email: 'prober@members.test', role: 'standard' });
+    const token = (await ctx.admin.createToken({ email: prober.email })).token;
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i += 1) statuses.push((await call(ctx, token, 'GET', guestsUrl(other.id))).statusCode);
+    assert.deepEqual(statuses, [403, 403, 403, 429, 429]);
+  });
+
   it('RATE_LIMIT_MAX=0 turns the limit off', async () => {
     const open = await buildTestApp({ env: { RATE_LIMIT_MAX: '0' } });
     try {
