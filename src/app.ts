@@ -19,6 +19,10 @@ import { Guest } from './guests/guest.schemas.js';
 import { guestRoutes } from './guests/guest.routes.js';
 import { createGuestService } from './guests/guest.service.js';
 import { Member, memberRoutes } from './members/member.routes.js';
+import { guestLifecycleRoutes } from './guests/guest-lifecycle.routes.js';
+import { guestPortalRoutes } from './guest-portal/portal.routes.js';
+import { publicAccessRoutes } from './public/access.routes.js';
+import type { RouteDeps } from './http/route-deps.js';
 
 export interface AppContext {
   config: Config;
@@ -115,6 +119,8 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     inviteLimitPerHour: config.inviteLimitPerHour,
   });
 
+  const deps: RouteDeps = { db: db.kysely, kind: db.kind, config, guests, log: app.log };
+
   const rateLimitStore: RateLimitStore = context.rateLimitStore ?? (config.redisUrl
     ? new RedisStore(config.redisUrl, app.log.child({ component: 'rate-limit' }), `${config.redisKeyPrefix}ratelimit:`)
     : new MemoryStore());
@@ -132,8 +138,13 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
       registerOrganizationAccess(api, db.kysely);
       guestRoutes(api, { guests, publicBaseUrl: config.publicBaseUrl });
       memberRoutes(api, { db: db.kysely });
+      guestLifecycleRoutes(api, deps);
     }, { prefix });
+    // Public, unauthenticated: throttled per client IP and per address instead.
+    await app.register(async (pub) => publicAccessRoutes(pub, deps), { prefix });
   }
+  // The guest's side: the guest code in the path is the credential.
+  await app.register(async (portal) => guestPortalRoutes(portal, deps));
 
   docsRoutes(app);
   healthRoutes(app, db);

@@ -33,6 +33,25 @@ export interface Config {
   /** Create a demo organization, admin and token on a new, empty database. */
   seedDemo: boolean;
   dns: Required<Omit<DnsCheckConfig, 'tries' | 'cacheMaxEntries'>>;
+  mail: {
+    /** smtp:// or smtps:// URL of the relay; unset = write each message as an .eml file to `dir`. */
+    smtpUrl: string | undefined;
+    /** The From header of every message. */
+    from: string;
+    /** Where messages are written when no SMTP relay is configured. */
+    dir: string;
+  };
+  outbox: {
+    /** Whether this instance runs the worker that sends queued email. */
+    worker: boolean;
+    pollIntervalMs: number;
+    /** Attempts before a message is given up (each after a growing backoff). */
+    maxAttempts: number;
+  };
+  /** A MaxMind-format (.mmdb) city or country database for the guest page's country and city. */
+  geoipDatabase: string | undefined;
+  /** Access-link emails (`POST /public/guests/access`) per hour, per client IP and per address. */
+  accessEmailLimits: { perIpPerHour: number; perEmailPerHour: number };
 }
 
 export class ConfigError extends Error {
@@ -171,6 +190,29 @@ function baseUrl(env: Env, host: string, port: number): string {
   return raw.replace(/\/+$/, '');
 }
 
+function smtpUrl(env: Env): string | undefined {
+  const raw = read(env, 'SMTP_URL');
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError('SMTP_URL', 'is not a valid smtp:// or smtps:// URL');
+  }
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new ConfigError('SMTP_URL', 'must start with smtp:// or smtps://');
+  return raw;
+}
+
+function mailFrom(env: Env): string {
+  const raw = read(env, 'MAIL_FROM');
+  if (raw === undefined) return 'Guest access <no-reply@localhost>';
+  // A display name with an address in angle brackets, or a bare address; no header injection.
+  if (/[\r\n]/.test(raw) || !/^(?:[^<>@]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/.test(raw)) {
+    throw new ConfigError('MAIL_FROM', `must be an address or "Name <address>", got "${raw}"`);
+  }
+  return raw;
+}
+
 /** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const host = read(env, 'HOST') ?? '127.0.0.1';
@@ -202,6 +244,21 @@ export function loadConfig(env: Env = process.env): Config {
       cacheTtlMs: int(env, 'DNS_CACHE_TTL_SECONDS', 3600, 0, 7 * 86400) * 1000,
       canaryDomain: canaryDomain(env),
       canaryIntervalMs: int(env, 'DNS_CANARY_INTERVAL_SECONDS', 300, 5, 86400) * 1000,
+    },
+    mail: {
+      smtpUrl: smtpUrl(env),
+      from: mailFrom(env),
+      dir: path.resolve(read(env, 'MAIL_DIR') ?? path.join(dataDir, 'mail')),
+    },
+    outbox: {
+      worker: bool(env, 'OUTBOX_WORKER', true),
+      pollIntervalMs: int(env, 'OUTBOX_POLL_INTERVAL_MS', 1000, 20, 600_000),
+      maxAttempts: int(env, 'OUTBOX_MAX_ATTEMPTS', 10, 1, 1000),
+    },
+    geoipDatabase: read(env, 'GEOIP_DATABASE') === undefined ? undefined : path.resolve(read(env, 'GEOIP_DATABASE') as string),
+    accessEmailLimits: {
+      perIpPerHour: int(env, 'ACCESS_EMAIL_LIMIT_PER_IP', 20, 0, 10_000_000),
+      perEmailPerHour: int(env, 'ACCESS_EMAIL_LIMIT_PER_EMAIL', 3, 0, 10_000_000),
     },
   };
 }

@@ -46,6 +46,10 @@ describe('loadConfig defaults', () => {
         canaryDomain: 'gmail.com',
         canaryIntervalMs: 300 * 1000,
       },
+      mail: { smtpUrl: undefined, from: 'Guest access <no-reply@localhost>', dir: path.join(dataDir, 'mail') },
+      outbox: { worker: true, pollIntervalMs: 1000, maxAttempts: 10 },
+      geoipDatabase: undefined,
+      accessEmailLimits: { perIpPerHour: 20, perEmailPerHour: 3 },
     };
     assert.deepEqual(config, expected);
   });
@@ -130,12 +134,22 @@ describe('loadConfig rejects bad values with a ConfigError naming the variable',
     ['DNS_TIMEOUT_MS', '10'],
     ['DNS_CACHE_TTL_SECONDS', 'forever'],
     ['DNS_CANARY_INTERVAL_SECONDS', '1'],
+    ['SMTP_URL', 'http://mail.example'],
+    ['SMTP_URL', 'not a url'],
+    ['MAIL_FROM', 'not an address'],
+    ['MAIL_FROM', 'a@b.example\r\nBcc: x@y.example'],
+    ['OUTBOX_WORKER', 'sometimes'],
+    ['OUTBOX_POLL_INTERVAL_MS', '5'],
+    ['OUTBOX_MAX_ATTEMPTS', '0'],
+    ['ACCESS_EMAIL_LIMIT_PER_IP', 'many'],
+    ['ACCESS_EMAIL_LIMIT_PER_EMAIL', '-3'],
   ];
   for (const [variable, value] of cases) {
     test(`${variable}=${value}`, () => {
       const error = assertRejects({ [variable]: value }, variable);
-      // The operator sees the bad value too (so a typo is easy to spot).
-      if (variable !== 'DATABASE_URL') assert.ok(error.message.includes(value.split(',').at(-1) ?? value), error.message);
+      // The operator sees the bad value too (so a typo is easy to spot), but never a URL that may
+      // carry a password.
+      if (variable !== 'DATABASE_URL' && variable !== 'SMTP_URL') assert.ok(error.message.includes(value.split(',').at(-1) ?? value), error.message);
     });
   }
 

@@ -98,6 +98,45 @@ export interface ServiceMarkersTable {
   created_at: string;
 }
 
+export interface GuestPreferencesTable {
+  organization_guest_id: number;
+  slug: string;
+  /** JSON text of the value. */
+  value: string;
+  updated_at: string;
+}
+
+export interface OutboxTable {
+  id: Generated<number>;
+  /** What the message is, e.g. `guest_access`. */
+  kind: string;
+  recipient: string;
+  subject: string;
+  text_body: string;
+  html_body: string | null;
+  /** A stable Message-ID header, the same on every attempt. */
+  message_id: string;
+  created_at: string;
+  /** The next attempt is not before this moment. */
+  available_at: string;
+  attempts: Generated<number>;
+  /** A worker's claim on the message; others skip it while this is in the future. */
+  locked_until: string | null;
+  locked_by: string | null;
+  sent_at: string | null;
+  /** Given up after the last attempt. */
+  failed_at: string | null;
+  last_error: string | null;
+}
+
+/** Fixed-window counters, e.g. access emails per IP and per address per hour. */
+export interface ThrottleWindowsTable {
+  scope: string;
+  subject: string;
+  window_start: string;
+  count: number;
+}
+
 export interface Database {
   service_markers: ServiceMarkersTable;
   organizations: OrganizationsTable;
@@ -107,6 +146,9 @@ export interface Database {
   guests: GuestsTable;
   organization_guests: OrganizationGuestsTable;
   invite_windows: InviteWindowsTable;
+  guest_preferences: GuestPreferencesTable;
+  outbox: OutboxTable;
+  throttle_windows: ThrottleWindowsTable;
 }
 
 export type OrganizationGuestRow = Selectable<OrganizationGuestsTable>;

@@ -1,0 +1,15 @@
+/** What every route module is wired with: explicit dependencies, never imported singletons. */
+import type { FastifyBaseLogger } from 'fastify';
+import type { Kysely } from 'kysely';
+import type { Config } from '../config.js';
+import type { DatabaseKind } from '../db/database.js';
+import type { Database } from '../db/types.js';
+import type { GuestService } from '../guests/guest.service.js';
+
+export interface RouteDeps {
+  db: Kysely<Database>;
+  kind: DatabaseKind;
+  config: Config;
+  guests: GuestService;
+  log: FastifyBaseLogger;
+}
