@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/types.js';
+import type { Database, Role } from '../db/types.js';
 
 export interface TokenOwner {
   tokenId: number;
@@ -8,13 +8,24 @@ export interface TokenOwner {
   revokedAt: string | null;
 }
 
-export async function findTokenByHash(db: Kysely<Database>, tokenHash: string): Promise<TokenOwner | undefined> {
+/**
+ * The token's owner and, in the same query, the owner's role in `organizationId` (null when not a
+ * member, or when no organization is given): one round trip per request instead of two.
+ */
+export async function findTokenByHash(
+  db: Kysely<Database>,
+  tokenHash: string,
+  organizationId?: string,
+): Promise<(TokenOwner & { role: Role | null }) | undefined> {
   const row = await db
     .selectFrom('access_tokens')
-    .select(['id', 'user_id', 'expires_at', 'revoked_at'])
-    .where('token_hash', '=', tokenHash)
+    .leftJoin('memberships', (join) => join
+      .onRef('memberships.user_id', '=', 'access_tokens.user_id')
+      .on('memberships.organization_id', '=', organizationId ?? ''))
+    .select(['access_tokens.id', 'access_tokens.user_id', 'access_tokens.expires_at', 'access_tokens.revoked_at', 'memberships.role'])
+    .where('access_tokens.token_hash', '=', tokenHash)
     .executeTakeFirst();
-  return row && { tokenId: row.id, userId: row.user_id, expiresAt: row.expires_at, revokedAt: row.revoked_at };
+  return row && { tokenId: row.id, userId: row.user_id, expiresAt: row.expires_at, revokedAt: row.revoked_at, role: row.role ?? null };
 }
 
 export async function insertToken(

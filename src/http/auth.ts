@@ -8,7 +8,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { findTokenByHash } from '../auth/token.repository.js';
 import type { Database, Role } from '../db/types.js';
-import { findRole } from '../members/member.repository.js';
 import { sha256 } from '../lib/secrets.js';
 import { now } from '../lib/time.js';
 import { AppError } from './errors.js';
@@ -19,8 +18,10 @@ export type Access = 'read' | 'write' | 'admin';
 export interface Principal {
   userId: number;
   tokenId: number;
-  /** The caller's role in the organization of the path, when the route has one. */
+  /** The caller's role in the organization of the path, once access to it is checked. */
   role?: Role;
+  /** The membership read with the token: the role in the path's organization, null when none. */
+  membership?: Role | null;
   organizationId?: string;
 }
 
@@ -39,6 +40,8 @@ const ROLE_ALLOWS: Record<Role, Record<Access, boolean>> = {
   standard: { read: true, write: true, admin: false },
   light: { read: true, write: false, admin: false },
 };
+
+const ORG_ID = /^[0-9a-f]{32}$/;
 
 export const CLIENT_HEADER = 'x-tallyfy-client';
 export const CLIENT_HEADER_VALUE = 'APIClient';
@@ -68,25 +71,29 @@ export function registerAuthentication(app: FastifyInstance, options: AuthOption
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config.access === undefined) return;
     const token = bearerToken(request);
-    const owner = await findTokenByHash(options.db, sha256(token));
+    const organizationId = (request.params as { org_id?: string }).org_id;
+    const owner = await findTokenByHash(options.db, sha256(token), organizationId !== undefined && ORG_ID.test(organizationId) ? organizationId : undefined);
     if (!owner || owner.revokedAt !== null || (owner.expiresAt !== null && owner.expiresAt <= now())) {
       throw new AppError('UNAUTHENTICATED', 'Unauthenticated: the token is unknown, expired or revoked.');
     }
     if (options.requireClientHeader && request.headers[CLIENT_HEADER] !== CLIENT_HEADER_VALUE) {
       throw new AppError('UNAUTHENTICATED', `The X-Tallyfy-Client header is required: send \`X-Tallyfy-Client: ${CLIENT_HEADER_VALUE}\`.`);
     }
-    request.principal = { userId: owner.userId, tokenId: owner.tokenId };
+    request.principal = { userId: owner.userId, tokenId: owner.tokenId, membership: owner.role };
   });
 }
 
-/** What the caller may do in the organization of the path: membership, then role. */
-export function registerOrganizationAccess(app: FastifyInstance, db: Kysely<Database>): void {
+/**
+ * What the caller may do in the organization of the path: membership, then role. The membership
+ * was read with the token (one query); it is checked here, after the request limit counted.
+ */
+export function registerOrganizationAccess(app: FastifyInstance): void {
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access;
     const organizationId = (request.params as { org_id?: string }).org_id;
     if (access === undefined || organizationId === undefined) return;
     // Not a member -> 403 whether or not the organization exists: ids are not probed this way.
-    const role = /^[0-9a-f]{32}$/.test(organizationId) ? await findRole(db, organizationId, request.principal.userId) : undefined;
+    const role = ORG_ID.test(organizationId) ? request.principal.membership : undefined;
     if (!role) throw new AppError('FORBIDDEN', 'You are not a member of this organization.');
     if (!ROLE_ALLOWS[role][access]) {
       throw new AppError('FORBIDDEN', access === 'admin'

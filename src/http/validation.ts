@@ -18,15 +18,25 @@ export function isHttpUrl(value: string): boolean {
   }
 }
 
+// Building an Intl.DateTimeFormat to test a zone costs about as much as the rest of a create;
+// answers are remembered (the set of zone names is small and fixed for the process).
+const knownZones = new Map<string, boolean>();
+
 /** An IANA time zone name that this runtime's Intl knows, e.g. `America/Chicago`. */
 export function isTimeZone(value: string): boolean {
   if (!/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(value) || value.length > 64) return false;
+  const known = knownZones.get(value);
+  if (known !== undefined) return known;
+  let valid: boolean;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return true;
+    valid = true;
   } catch {
-    return false;
+    valid = false;
   }
+  // Unknown names are not remembered: a client sending random names must not grow the map.
+  if (valid && knownZones.size < 5000) knownZones.set(value, true);
+  return valid;
 }
 
 const FORMAT_MESSAGES: Record<string, (field: string) => string> = {
