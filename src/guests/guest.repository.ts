@@ -122,21 +122,30 @@ function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-function filtered(db: Q, kind: DatabaseKind, filter: ListFilter) {
-  let query = db
+/**
+ * The organization's active records matching the filter. The guests table is joined only when
+ * the email is needed (a search, or the email sort): the default list then reads one index only.
+ */
+function filtered(db: Q, kind: DatabaseKind, filter: ListFilter, sortKey?: SortKey) {
+  const needsEmail = Boolean(filter.q) || sortKey === 'email';
+  const query = db
     .selectFrom('organization_guests')
-    .innerJoin('guests', 'guests.id', 'organization_guests.guest_id')
     .where('organization_guests.organization_id', '=', filter.organizationId)
     .where('organization_guests.deleted_at', 'is', null);
+  if (!needsEmail) return query;
+  let joined = query.innerJoin('guests', 'guests.id', 'organization_guests.guest_id');
   if (filter.q) {
     const pattern = `%${escapeLike(filter.q.toLowerCase())}%`;
     // SQLite's LIKE ignores ASCII case; PostgreSQL needs ILIKE for the same.
     const like = kind === 'postgres' ? sql`ilike` : sql`like`;
     const columns = ['guests.email', 'organization_guests.first_name', 'organization_guests.last_name', 'organization_guests.company_name'];
-    query = query.where((eb) => eb.or(columns.map((column) => sql<SqlBool>`${sql.ref(column)} ${like} ${pattern} escape '\\'`)));
+    joined = joined.where((eb) => eb.or(columns.map((column) => sql<SqlBool>`${sql.ref(column)} ${like} ${pattern} escape '\\'`)));
   }
-  return query;
+  // The joined columns are only ever named through sql.ref, so the narrower type is kept.
+  return joined as unknown as typeof query;
 }
+
+const NULLABLE_SORT_KEYS = new Set<SortKey>(['first_name', 'last_name', 'last_accessed_at']);
 
 const SORT_COLUMNS: Record<SortKey, string> = {
   created_at: 'organization_guests.created_at',
@@ -170,10 +179,14 @@ export async function listRecordIds(
   // collation would otherwise order differently from SQLite's).
   const caseless = order.key === 'first_name' || order.key === 'last_name';
   const key = caseless ? sql`lower(${column})` : column;
-  const sortKey = kind === 'postgres' ? sql`${key} collate "C"` : key;
-  let query = filtered(db, kind, filter)
-    .select('organization_guests.id')
-    .orderBy(sql`case when ${column} is null then 1 else 0 end`)
+  // Timestamps have one fixed format and sort alike in any collation; forcing one on them would
+  // keep PostgreSQL from reading the order from the index.
+  const textual = order.key !== 'created_at' && order.key !== 'last_accessed_at';
+  const sortKey = kind === 'postgres' && textual ? sql`${key} collate "C"` : key;
+  let query = filtered(db, kind, filter, order.key).select('organization_guests.id');
+  // Nulls last, for the columns that can be null; the others keep a plain order an index can give.
+  if (NULLABLE_SORT_KEYS.has(order.key)) query = query.orderBy(sql`case when ${column} is null then 1 else 0 end`);
+  query = query
     .orderBy(sortKey, direction)
     .orderBy('organization_guests.id', direction);
   if (page) query = query.limit(page.limit).offset(page.offset);
