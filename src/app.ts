@@ -2,7 +2,7 @@
  * buildApp(context): the whole HTTP application, wired explicitly from its context. It never
  * listens: the server, the CLI and the tests each decide what to do with it.
  */
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
@@ -48,7 +48,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     ...(isInstance ? { loggerInstance: logger as FastifyServerOptions['loggerInstance'] } : { logger: logger as FastifyServerOptions['logger'] }),
     bodyLimit: config.bodyLimitBytes,
     // One access-log line per request (below) instead of Fastify's two: half the logging cost.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     // A hop count trusts that many proxies in front (as proxy-addr does for a number).
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     // Routing-level failures (an undecodable URL, an over-long path segment) get the same body.

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, Role } from '../db/types.js';
+import { prepared } from '../db/prepared.js';
 
 export interface TokenOwner {
   tokenId: number;
@@ -17,16 +18,17 @@ export async function findTokenByHash(
   tokenHash: string,
   organizationId?: string,
 ): Promise<(TokenOwner & { role: Role | null }) | undefined> {
-  const row = await db
-    .selectFrom('access_tokens')
-    .leftJoin('memberships', (join) => join
-      .onRef('memberships.user_id', '=', 'access_tokens.user_id')
-      .on('memberships.organization_id', '=', organizationId ?? ''))
-    .select(['access_tokens.id', 'access_tokens.user_id', 'access_tokens.expires_at', 'access_tokens.revoked_at', 'memberships.role'])
-    .where('access_tokens.token_hash', '=', tokenHash)
-    .executeTakeFirst();
+  const row = await tokenWithMembership.first(db, { tokenHash, organizationId: organizationId ?? '' });
   return row && { tokenId: row.id, userId: row.user_id, expiresAt: row.expires_at, revokedAt: row.revoked_at, role: row.role ?? null };
 }
+
+const tokenWithMembership = prepared((db, p) => db
+  .selectFrom('access_tokens')
+  .leftJoin('memberships', (join) => join
+    .onRef('memberships.user_id', '=', 'access_tokens.user_id')
+    .on('memberships.organization_id', '=', p('organizationId')))
+  .select(['access_tokens.id', 'access_tokens.user_id', 'access_tokens.expires_at', 'access_tokens.revoked_at', 'memberships.role'])
+  .where('access_tokens.token_hash', '=', p('tokenHash')));
 
 export async function insertToken(
   db: Kysely<Database>,

@@ -6,6 +6,7 @@ import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { Database, NewOrganizationGuest, OrganizationGuestRow, OrganizationGuestUpdate } from '../db/types.js';
 import type { DatabaseKind } from '../db/database.js';
 import type { SortKey } from './guest.schemas.js';
+import { prepared, type Prepared } from '../db/prepared.js';
 
 type Q = Kysely<Database>;
 
@@ -20,17 +21,22 @@ function records(db: Q) {
     .select('guests.email');
 }
 
+const globalGuestByEmail = prepared((db, p) => db.selectFrom('guests').selectAll().where('email', '=', p('email')));
+
 export async function findGlobalGuest(db: Q, email: string) {
-  return db.selectFrom('guests').selectAll().where('email', '=', email).executeTakeFirst();
+  return globalGuestByEmail.first(db, { email });
 }
+
+const insertGlobalGuest = prepared((db, p) => db
+  .insertInto('guests')
+  .values({ email: p('email'), created_at: p('at'), deleted_at: null })
+  .onConflict((oc) => oc.column('email').doNothing())
+  .returningAll());
 
 /** The global guest for `email`, created if missing; safe against a concurrent create. */
 export async function ensureGlobalGuest(db: Q, email: string, at: string) {
-  await db
-    .insertInto('guests')
-    .values({ email, created_at: at, deleted_at: null })
-    .onConflict((oc) => oc.column('email').doNothing())
-    .execute();
+  const created = await insertGlobalGuest.first(db, { email, at });
+  if (created) return created;
   const guest = await findGlobalGuest(db, email);
   if (!guest) throw new Error(`global guest ${email} vanished after insert`);
   if (guest.deleted_at !== null) {
@@ -41,21 +47,34 @@ export async function ensureGlobalGuest(db: Q, email: string, at: string) {
 }
 
 /** The organization's record of the guest with this email, removed ones included. */
+const recordByEmail = prepared((db, p) => records(db)
+  .where('organization_guests.organization_id', '=', p('organizationId'))
+  .where('guests.email', '=', p('email')));
+
 export async function findRecordByEmail(db: Q, organizationId: string, email: string): Promise<GuestRecord | undefined> {
-  return records(db)
-    .where('organization_guests.organization_id', '=', organizationId)
-    .where('guests.email', '=', email)
-    .executeTakeFirst();
+  return recordByEmail.first(db, { organizationId, email });
 }
 
 /** Inserts the record unless one exists for this guest and organization; undefined when it did. */
+/** Every column a new record is written with (the id is generated). */
+const RECORD_COLUMNS = [
+  'organization_id', 'guest_id', 'first_name', 'last_name', 'phone_1', 'phone_2', 'company_name', 'company_url',
+  'contact_url', 'image_url', 'opportunity_url', 'opportunity_name', 'timezone', 'status', 'external_sync_source',
+  'external_date_creation', 'cadence_days', 'associated_members', 'guest_code', 'guest_code_hash', 'disabled_at',
+  'disabled_by', 'reactivated_at', 'reactivated_by', 'last_accessed_at', 'last_known_ip', 'last_known_country',
+  'last_city', 'created_at', 'updated_at', 'deleted_at',
+] as const satisfies ReadonlyArray<keyof NewOrganizationGuest>;
+
+const insertRecordQuery = prepared((db, p) => db
+  .insertInto('organization_guests')
+  .values(Object.fromEntries(RECORD_COLUMNS.map((column) => [column, p(column)])) as unknown as NewOrganizationGuest)
+  .onConflict((oc) => oc.columns(['organization_id', 'guest_id']).doNothing())
+  .returningAll());
+
 export async function insertRecord(db: Q, values: NewOrganizationGuest): Promise<OrganizationGuestRow | undefined> {
-  return db
-    .insertInto('organization_guests')
-    .values(values)
-    .onConflict((oc) => oc.columns(['organization_id', 'guest_id']).doNothing())
-    .returningAll()
-    .executeTakeFirst();
+  const params: Record<string, unknown> = {};
+  for (const column of RECORD_COLUMNS) params[column] = values[column] ?? null;
+  return insertRecordQuery.first(db, params);
 }
 
 /**
@@ -64,13 +83,34 @@ export async function insertRecord(db: Q, values: NewOrganizationGuest): Promise
  * one statement, so a concurrent change cannot slip between them.
  */
 export async function updateRecordIn(db: Q, state: 'active' | 'removed', id: number, changes: OrganizationGuestUpdate) {
-  return db
-    .updateTable('organization_guests')
-    .set(changes)
-    .where('id', '=', id)
-    .where('deleted_at', state === 'active' ? 'is' : 'is not', null)
-    .returningAll()
-    .executeTakeFirst();
+  const params: Record<string, unknown> = { id };
+  const columns: string[] = [];
+  for (const [column, value] of Object.entries(changes)) {
+    if (value === undefined) continue;
+    columns.push(column);
+    params[column] = value;
+  }
+  return updateQueryFor(state, columns.sort()).first(db, params);
+}
+
+// One compiled update per set of columns; updates name a few fixed sets (an update's profile
+// fields, a removal, a re-join), and the map is bounded all the same.
+const updateQueries = new Map<string, Prepared<OrganizationGuestRow>>();
+
+function updateQueryFor(state: 'active' | 'removed', columns: string[]): Prepared<OrganizationGuestRow> {
+  const key = `${state}:${columns.join(',')}`;
+  let query = updateQueries.get(key);
+  if (!query) {
+    query = prepared((db, p) => db
+      .updateTable('organization_guests')
+      .set(Object.fromEntries(columns.map((column) => [column, p(column)])) as OrganizationGuestUpdate)
+      .where('id', '=', p('id'))
+      .where('deleted_at', state === 'active' ? 'is' : 'is not', null)
+      .returningAll());
+    if (updateQueries.size >= 512) updateQueries.delete(updateQueries.keys().next().value as string);
+    updateQueries.set(key, query);
+  }
+  return query;
 }
 
 export async function countActiveRecordsOfGuest(db: Q, guestId: number): Promise<number> {
@@ -92,20 +132,19 @@ export async function softDeleteGlobalGuest(db: Q, guestId: number, at: string):
  * lets through at most `cap` increments per window whatever runs concurrently. Returns false when
  * the cap is reached. Runs inside the caller's transaction, so a failed create gives it back.
  */
+const countInvite = prepared((db, p) => db
+  .insertInto('invite_windows')
+  .values({ organization_id: p('organizationId'), window_start: p('windowStart'), count: 1 })
+  .onConflict((oc) => oc
+    .columns(['organization_id', 'window_start'])
+    .doUpdateSet((eb) => ({ count: eb('invite_windows.count', '+', 1) }))
+    .where('invite_windows.count', '<', p('cap')))
+  .returning('count'));
+
 export async function consumeInvite(db: Q, organizationId: string, windowStart: string, cap: number): Promise<boolean> {
-  await db
-    .insertInto('invite_windows')
-    .values({ organization_id: organizationId, window_start: windowStart, count: 0 })
-    .onConflict((oc) => oc.columns(['organization_id', 'window_start']).doNothing())
-    .execute();
-  const result = await db
-    .updateTable('invite_windows')
-    .set((eb) => ({ count: eb('count', '+', 1) }))
-    .where('organization_id', '=', organizationId)
-    .where('window_start', '=', windowStart)
-    .where('count', '<', cap)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  // One upsert: the first invite of the window inserts 1, later ones add 1 while under the cap.
+  // A window at the cap updates nothing and returns no row.
+  return (await countInvite.first(db, { organizationId, windowStart, cap })) !== undefined;
 }
 
 export interface ListFilter {
