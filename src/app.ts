@@ -113,7 +113,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     if (request.body !== null && typeof request.body === 'object') request.body = normalizeBody(request.body);
     const bag = unsafeTextErrors(request.params);
     unsafeTextErrors(request.query, [], bag);
-    unsafeTextErrors(request.body, [], bag);
+    if (!request.routeOptions.config.bodyCheckedPerItem) unsafeTextErrors(request.body, [], bag);
     bag.throwIfAny();
   });
 

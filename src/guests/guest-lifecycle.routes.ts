@@ -1,7 +1,173 @@
-/** Routes F–L of the contract's §4: disable, enable, permanent delete, reset link, conversions, bulk. */
-import type { FastifyInstance } from 'fastify';
+/**
+ * Routes F–L of the contract's §4: disable, enable, permanent delete, reset link, conversions
+ * between guest and member, and bulk create. Each declares its params, body and every response.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ErrorObject } from 'ajv';
+import { validationFailed } from '../http/errors.js';
 import type { RouteDeps } from '../http/route-deps.js';
+import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../http/schemas.js';
+import { fieldErrorsFromAjv } from '../http/validation.js';
+import { actorOf } from './guest.routes.js';
+import { GuestEnvelope, GuestParams, OrgParams } from './guest.schemas.js';
+import { MAX_BULK_ITEMS, createGuestBulk } from './guest-bulk.js';
+import { createGuestConversionService } from './guest-lifecycle.conversions.js';
+import {
+  BulkCreateBody, BulkEnvelope, ErasedGuestEnvelope, GuestRefParams, MemberEnvelope, MemberParams,
+} from './guest-lifecycle.schemas.js';
+import { createGuestLifecycleService } from './guest-lifecycle.service.js';
 
-export function guestLifecycleRoutes(_app: FastifyInstance, _deps: RouteDeps): void {
-  // Filled in with the lifecycle endpoints.
+const TAG = 'Guests';
+
+/** Items of one bulk request created at once when no invite cap applies. */
+const BULK_LANES = 4;
+
+/** A bulk body of 1,000 full profiles is larger than a single create's limit. */
+const BULK_BODY_LIMIT = 4 * 1024 * 1024;
+
+function guestEmail(request: FastifyRequest): string {
+  return (request.params as { guest_email: string }).guest_email;
+}
+
+/**
+ * The whole bulk request is refused only when it is not a list of 1 to 1,000 items; the items'
+ * own failures (attached by the route's schema) are answered per item instead.
+ */
+function bulkItems(request: FastifyRequest): unknown[] {
+  const failure = request.validationError;
+  if (failure && failure.validationContext !== 'body') {
+    throw validationFailed(fieldErrorsFromAjv(failure.validation as ErrorObject[], failure.validationContext).errors);
+  }
+  const body = request.body;
+  if (!Array.isArray(body)) throw validationFailed({ body: [`The request body must be a JSON array of 1 to ${MAX_BULK_ITEMS} guests.`] });
+  if (body.length === 0) throw validationFailed({ body: ['The request body must have at least 1 item.'] });
+  if (body.length > MAX_BULK_ITEMS) throw validationFailed({ body: [`The request body may not have more than ${MAX_BULK_ITEMS} items.`] });
+  return body as unknown[];
+}
+
+export function guestLifecycleRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const { db, kind, config, guests, log } = deps;
+  const lifecycle = createGuestLifecycleService({ db, kind, publicBaseUrl: config.publicBaseUrl });
+  const conversions = createGuestConversionService({ db, kind, guests });
+  // Under an invite cap, one item at a time: the items refused with 429 are exactly the last new
+  // ones. Without a cap only a repeated email's order matters, and a few items at once make a
+  // large import several times faster on PostgreSQL (commits overlap).
+  const bulk = createGuestBulk({
+    guests, publicBaseUrl: config.publicBaseUrl, log, concurrency: config.inviteLimitPerHour > 0 ? 1 : BULK_LANES,
+  });
+
+  app.delete('/organizations/:org_id/guests/:guest_email/disable', {
+    config: { access: 'write' },
+    schema: {
+      tags: [TAG],
+      summary: 'Disable a guest in this organization',
+      description: 'The guest\'s link stops working for this organization; `disabled_at`/`disabled_by` are set. Refused while the guest has incomplete tasks here. A guest disabled already is answered unchanged.',
+      params: GuestParams,
+      response: {
+        200: { description: 'The disabled guest.', ...GuestEnvelope },
+        ...errorResponses([...AUTH_ERRORS, 404, 422], {
+          403: 'Not a member of the organization, a light member, or `GUEST_HAS_OPEN_TASKS`: the guest has incomplete tasks in this organization.',
+        }),
+      },
+    },
+  }, async (request) => ({ data: await lifecycle.disable(actorOf(request), guestEmail(request)) }));
+
+  app.put('/organizations/:org_id/guests/:guest_email/enable', {
+    config: { access: 'write' },
+    schema: {
+      tags: [TAG],
+      summary: 'Enable a disabled guest with a new link',
+      description: 'Access is restored with a new link (the old one never works again); `reactivated_at`/`reactivated_by` are set. A guest who is not disabled is answered unchanged, with the same link.',
+      params: GuestParams,
+      response: { 200: { description: 'The enabled guest, with the new link.', ...GuestEnvelope }, ...errorResponses([...AUTH_ERRORS, 404, 422]) },
+    },
+  }, async (request) => ({ data: await lifecycle.enable(actorOf(request), guestEmail(request)) }));
+
+  app.delete('/organizations/:org_id/guests/:guest_id_or_email/delete', {
+    config: { access: 'admin' },
+    schema: {
+      tags: [TAG],
+      summary: 'Permanently delete a disabled guest from this organization',
+      description: 'Admins only. Erases this organization\'s record of the guest (profile, link, preferences); other organizations\' records are untouched, and the global guest is erased only when no other organization has it. The guest must be disabled first; a guest removed earlier may be erased as it is.',
+      params: GuestRefParams,
+      response: {
+        200: { description: 'The guest was erased from this organization.', ...ErasedGuestEnvelope },
+        ...errorResponses([...AUTH_ERRORS, 404, 422], {
+          403: 'Not a member of the organization, or not an administrator.',
+          422: '`GUEST_NOT_DISABLED`: disable the guest before deleting it (or the path failed validation).',
+        }),
+      },
+    },
+  }, async (request) => {
+    const { guest_id_or_email } = request.params as { guest_id_or_email: string };
+    return { data: await lifecycle.erase(actorOf(request), guest_id_or_email) };
+  });
+
+  app.put('/organizations/:org_id/guests/:guest_email/reset-link', {
+    config: { access: 'write' },
+    schema: {
+      tags: [TAG],
+      summary: 'Give a guest a new link',
+      description: 'A new guest code; the old link stops working at once. A disabled guest gets one too and stays disabled.',
+      params: GuestParams,
+      response: { 200: { description: 'The guest, with the new link.', ...GuestEnvelope }, ...errorResponses([...AUTH_ERRORS, 404, 422]) },
+    },
+  }, async (request) => ({ data: await lifecycle.resetLink(actorOf(request), guestEmail(request)) }));
+
+  app.post('/organizations/:org_id/guests/:guest_email/to/member', {
+    config: { access: 'admin' },
+    schema: {
+      tags: [TAG],
+      summary: 'Turn a guest into a standard member',
+      description: 'Admins only. The guest becomes a `standard` member of this organization (a new user takes the name of this organization\'s profile) and leaves its guest list, removed as by DELETE guest.',
+      params: GuestParams,
+      response: {
+        201: { description: 'The new member.', ...MemberEnvelope },
+        ...errorResponses([...AUTH_ERRORS, 404, 409, 422], {
+          403: 'Not a member of the organization, or not an administrator.',
+          409: 'The email is a member of this organization already; nothing was changed.',
+        }),
+      },
+    },
+  }, async (request, reply) => reply.code(201).send({ data: await conversions.toMember(actorOf(request), guestEmail(request)) }));
+
+  app.put('/organizations/:org_id/users/:user_id/to/guest', {
+    config: { access: 'admin' },
+    schema: {
+      tags: ['Members'],
+      summary: 'Turn a member into a guest',
+      description: 'Admins only. The member leaves the organization\'s members and becomes its guest, with their first and last name, in one step. Not counted against the invite cap. Refused for the only administrator.',
+      params: MemberParams,
+      response: {
+        200: { description: 'The new guest.', ...GuestEnvelope },
+        ...errorResponses([...AUTH_ERRORS, 404, 409, 422], {
+          403: 'Not a member of the organization, or not an administrator.',
+          404: 'The user is not a member of this organization.',
+          409: 'The member is the only administrator of the organization.',
+        }),
+      },
+    },
+  }, async (request) => {
+    const { user_id } = request.params as { user_id: number };
+    return { data: await conversions.toGuest(actorOf(request), user_id) };
+  });
+
+  app.post('/organizations/:org_id/guests/bulk', {
+    config: { access: 'write', bodyCheckedPerItem: true },
+    attachValidation: true,
+    bodyLimit: Math.max(config.bodyLimitBytes, BULK_BODY_LIMIT),
+    schema: {
+      tags: [TAG],
+      summary: 'Create many guests in one request',
+      description: `A JSON array of 1 to ${MAX_BULK_ITEMS} create bodies. Each item is checked and created as a single create would be and succeeds or fails on its own; a repeated email is answered as already a guest. Each joined guest counts against the hourly invite cap; under a cap, items run in request order, so those refused with 429 are the last new ones. The answer lists every item's outcome.`,
+      params: OrgParams,
+      body: BulkCreateBody,
+      response: {
+        200: { description: 'Each item\'s outcome, in request order, and the counts.', ...BulkEnvelope },
+        ...errorResponses([...AUTH_ERRORS, ...BODY_ERRORS], {
+          422: 'The body is not an array of 1 to 1,000 items (the whole request is refused; an item\'s own failures are answered in its outcome).',
+        }),
+      },
+    },
+  }, async (request) => bulk.createAll(actorOf(request), bulkItems(request)));
 }

@@ -47,7 +47,8 @@ function freshProfile(body: Partial<Record<ProfileField, unknown>>): Organizatio
   return { ...blank, ...profileColumns(body) } as OrganizationGuestUpdate;
 }
 
-function newCode(): { guest_code: string; guest_code_hash: string } {
+/** A fresh guest code and the hash the guest side looks it up by. */
+export function newCode(): { guest_code: string; guest_code_hash: string } {
   const code = randomSecret(24);
   return { guest_code: code, guest_code_hash: sha256(code) };
 }
@@ -60,6 +61,22 @@ function hourWindow(date: Date): { start: string; secondsLeft: number } {
 
 export function normalizePathEmail(value: string): string {
   return value.trim().toLowerCase();
+}
+
+/**
+ * Removes the organization's record of the guest (E, and a guest turned member): link dead,
+ * `deleted_at` set; the global identity is soft-deleted once no organization has the guest
+ * actively. Runs in the caller's transaction; undefined when the record was not active any more.
+ */
+export async function removeRecord(trx: Kysely<Database>, record: repo.GuestRecord, at: string): Promise<repo.GuestRecord | undefined> {
+  const removed = await repo.updateRecordIn(trx, 'active', record.id, {
+    deleted_at: at, updated_at: at, guest_code: null, guest_code_hash: null,
+  });
+  if (!removed) return undefined;
+  if ((await repo.countActiveRecordsOfGuest(trx, record.guest_id)) === 0) {
+    await repo.softDeleteGlobalGuest(trx, record.guest_id, at);
+  }
+  return { ...removed, email: record.email };
 }
 
 export function createGuestService(deps: GuestServiceDeps) {
@@ -86,37 +103,44 @@ export function createGuestService(deps: GuestServiceDeps) {
     }
   }
 
-  /** Joins the guest with `email` to the organization; `created` is false when already a guest. */
-  async function join(actor: Actor, email: string, body: Partial<Record<ProfileField, unknown>>): Promise<{ guest: Guest; created: boolean }> {
-    return db.transaction().execute(async (trx) => {
-      const at = now();
-      const global = await repo.ensureGlobalGuest(trx, email, at);
-      const fresh = { ...freshProfile(body), ...newCode(), created_at: at, updated_at: at, deleted_at: null };
-      const inserted = await repo.insertRecord(trx, {
-        ...fresh,
-        organization_id: actor.organizationId,
-        guest_id: global.id,
-      } as Parameters<typeof repo.insertRecord>[1]);
-      if (inserted) {
-        await consumeInvite(trx, actor.organizationId);
-        return { guest: toGuest({ ...inserted, email }), created: true };
-      }
-      const existing = await repo.findRecordByEmail(trx, actor.organizationId, email);
-      if (!existing) throw new Error(`the record of guest ${global.id} vanished inside its transaction`);
-      if (existing.deleted_at === null) return { guest: toGuest(existing), created: false };
-      const revived = await repo.updateRecordIn(trx, 'removed', existing.id, {
-        ...fresh,
-        disabled_at: null, disabled_by: null, reactivated_at: null, reactivated_by: null,
-        last_accessed_at: null, last_known_ip: null, last_known_country: null, last_city: null,
-      });
-      if (!revived) {
-        // Re-joined by a concurrent request a moment ago: answer as the idempotent case.
-        const current = await repo.findRecordByEmail(trx, actor.organizationId, email);
-        return { guest: toGuest(current ?? existing), created: false };
-      }
-      await consumeInvite(trx, actor.organizationId);
-      return { guest: toGuest({ ...revived, email }), created: true };
+  /**
+   * Joins the guest with `email` to the organization within `trx`; `created` is false when already
+   * a guest. `countInvite` false: a member turned guest is no new invitation (see K).
+   */
+  async function joinIn(
+    trx: Transaction<Database>,
+    actor: Actor,
+    email: string,
+    body: Partial<Record<ProfileField, unknown>>,
+    countInvite = true,
+  ): Promise<{ guest: Guest; created: boolean }> {
+    const at = now();
+    const global = await repo.ensureGlobalGuest(trx, email, at);
+    const fresh = { ...freshProfile(body), ...newCode(), created_at: at, updated_at: at, deleted_at: null };
+    const inserted = await repo.insertRecord(trx, {
+      ...fresh,
+      organization_id: actor.organizationId,
+      guest_id: global.id,
+    } as Parameters<typeof repo.insertRecord>[1]);
+    if (inserted) {
+      if (countInvite) await consumeInvite(trx, actor.organizationId);
+      return { guest: toGuest({ ...inserted, email }), created: true };
+    }
+    const existing = await repo.findRecordByEmail(trx, actor.organizationId, email);
+    if (!existing) throw new Error(`the record of guest ${global.id} vanished inside its transaction`);
+    if (existing.deleted_at === null) return { guest: toGuest(existing), created: false };
+    const revived = await repo.updateRecordIn(trx, 'removed', existing.id, {
+      ...fresh,
+      disabled_at: null, disabled_by: null, reactivated_at: null, reactivated_by: null,
+      last_accessed_at: null, last_known_ip: null, last_known_country: null, last_city: null,
     });
+    if (!revived) {
+      // Re-joined by a concurrent request a moment ago: answer as the idempotent case.
+      const current = await repo.findRecordByEmail(trx, actor.organizationId, email);
+      return { guest: toGuest(current ?? existing), created: false };
+    }
+    if (countInvite) await consumeInvite(trx, actor.organizationId);
+    return { guest: toGuest({ ...revived, email }), created: true };
   }
 
   return {
@@ -127,8 +151,10 @@ export function createGuestService(deps: GuestServiceDeps) {
         checkAssociatedMembers(db, actor.organizationId, body.associated_members, bag),
       ]);
       bag.throwIfAny();
-      return join(actor, email as string, body);
+      return db.transaction().execute((trx) => joinIn(trx, actor, email as string, body));
     },
+
+    joinIn,
 
     /** C: one guest of the organization. */
     async get(actor: Actor, email: string, withStats: boolean): Promise<Guest> {
@@ -153,15 +179,9 @@ export function createGuestService(deps: GuestServiceDeps) {
     async remove(actor: Actor, pathEmail: string): Promise<Guest> {
       return db.transaction().execute(async (trx) => {
         const record = await activeRecord(trx, actor.organizationId, pathEmail);
-        const at = now();
-        const removed = await repo.updateRecordIn(trx, 'active', record.id, {
-          deleted_at: at, updated_at: at, guest_code: null, guest_code_hash: null,
-        });
+        const removed = await removeRecord(trx, record, now());
         assertThat(removed, () => notFound('guest'));
-        if ((await repo.countActiveRecordsOfGuest(trx, record.guest_id)) === 0) {
-          await repo.softDeleteGlobalGuest(trx, record.guest_id, at);
-        }
-        return toGuest({ ...removed, email: record.email });
+        return toGuest(removed);
       });
     },
 

@@ -32,6 +32,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Set on every bearer-authenticated route. */
     access?: Access;
+    /**
+     * The body is an array of items the route checks one by one (bulk): the service-wide text
+     * check leaves the body to it, so one bad item does not refuse the others.
+     */
+    bodyCheckedPerItem?: boolean;
   }
 }
 

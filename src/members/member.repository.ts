@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
+import type { DatabaseKind } from '../db/database.js';
 import type { Database, Role } from '../db/types.js';
+import { prepared } from '../db/prepared.js';
 
 export interface Member {
   id: number;
@@ -31,8 +33,14 @@ export async function listMembers(db: Kysely<Database>, organizationId: string):
   return membersQuery(db, organizationId).orderBy('users.id').execute();
 }
 
+export async function findMemberById(db: Kysely<Database>, organizationId: string, userId: number): Promise<Member | undefined> {
+  return membersQuery(db, organizationId).where('users.id', '=', userId).executeTakeFirst();
+}
+
+const memberByEmail = prepared((db, p) => membersQuery(db, p('organizationId')).where('users.email', '=', p('email')));
+
 export async function findMemberByEmail(db: Kysely<Database>, organizationId: string, email: string): Promise<Member | undefined> {
-  return membersQuery(db, organizationId).where('users.email', '=', email).executeTakeFirst();
+  return memberByEmail.first(db, { organizationId, email });
 }
 
 /** Which of `ids` are members of the organization. */
@@ -78,4 +86,48 @@ export async function upsertMembership(
     })
     .onConflict((oc) => oc.columns(['organization_id', 'user_id']).doUpdateSet({ role: membership.role }))
     .execute();
+}
+
+/**
+ * Adds a membership; a user who is already a member is refused by the primary key (a 409), never
+ * given another role: a conversion must not demote or promote anyone by accident.
+ */
+export async function insertMembership(
+  db: Kysely<Database>,
+  membership: { organizationId: string; userId: number; role: Role; createdAt: string },
+): Promise<void> {
+  await db
+    .insertInto('memberships')
+    .values({
+      organization_id: membership.organizationId,
+      user_id: membership.userId,
+      role: membership.role,
+      created_at: membership.createdAt,
+    })
+    .execute();
+}
+
+/** Removes a membership; false when there was none. */
+export async function deleteMembership(db: Kysely<Database>, organizationId: string, userId: number): Promise<boolean> {
+  const result = await db
+    .deleteFrom('memberships')
+    .where('organization_id', '=', organizationId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) > 0;
+}
+
+/**
+ * The ids of the organization's admins. On PostgreSQL their membership rows stay locked until the
+ * transaction ends, so two admins turning each other into guests at once cannot both pass the
+ * "not the only admin" check; SQLite transactions run one at a time (BEGIN IMMEDIATE) anyway.
+ */
+export async function lockAdminIds(db: Kysely<Database>, kind: DatabaseKind, organizationId: string): Promise<number[]> {
+  const query = db
+    .selectFrom('memberships')
+    .select('user_id')
+    .where('organization_id', '=', organizationId)
+    .where('role', '=', 'admin');
+  const rows = await (kind === 'postgres' ? query.forUpdate() : query).execute();
+  return rows.map((r) => r.user_id);
 }

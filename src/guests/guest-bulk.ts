@@ -1,0 +1,117 @@
+/**
+ * §4 L: many creates in one request. Each item is checked and created exactly as a single create
+ * (A) would be, in its own transaction, so one bad item never blocks or undoes another, and a
+ * failed item leaves nothing behind.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { ValidateFunction } from 'ajv';
+import { databaseError } from '../http/db-errors.js';
+import { AppError, ErrorBag, problemBody, validationFailed, type ProblemBody } from '../http/errors.js';
+import { createValidatorCompiler, fieldErrorsFromAjv, unsafeTextErrors } from '../http/validation.js';
+import { CreateGuestBody, type Guest } from './guest.schemas.js';
+import type { Actor, GuestService } from './guest.service.js';
+
+/** The most items one request may carry. */
+export const MAX_BULK_ITEMS = 1000;
+
+/** One item's outcome: 201 joined, 200 already a guest, or the error a single create would answer. */
+export interface BulkItemOutcome {
+  index: number;
+  status: number;
+  data?: Guest;
+  error?: ProblemBody;
+}
+
+export interface BulkResult {
+  data: BulkItemOutcome[];
+  meta: { total: number; created: number; existing: number; failed: number };
+}
+
+export interface GuestBulkDeps {
+  guests: Pick<GuestService, 'create'>;
+  publicBaseUrl: string;
+  log: FastifyBaseLogger;
+  /** Items created at once; 1 = strictly one after another. */
+  concurrency: number;
+}
+
+/**
+ * Items split into `lanes`, each kept in request order; every repeat of an email lands in the
+ * lane of its first occurrence, so it is answered after it (the idempotent 200).
+ */
+function lanesOf(items: unknown[], lanes: number): Array<Array<[number, unknown]>> {
+  const out: Array<Array<[number, unknown]>> = Array.from({ length: Math.max(1, lanes) }, () => []);
+  items.forEach((item, index) => {
+    const email = (item as { email?: unknown } | null)?.email;
+    const key = typeof email === 'string' ? email.trim().toLowerCase() : String(index);
+    let hash = 0;
+    for (let i = 0; i < key.length; i += 1) hash = (hash * 31 + key.charCodeAt(i)) >>> 0;
+    out[hash % out.length]?.push([index, item]);
+  });
+  return out;
+}
+
+export function createGuestBulk(deps: GuestBulkDeps) {
+  // The same validator (formats, messages) as the single create's body, so an item's errors
+  // read exactly like A's, keyed by field.
+  const validateItem = createValidatorCompiler()({
+    schema: CreateGuestBody,
+    httpPart: 'body',
+    method: 'POST',
+    url: '/organizations/:org_id/guests/bulk',
+  }) as ValidateFunction;
+
+  function schemaErrors(item: unknown): ErrorBag {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      throw validationFailed({ body: ['Each item must be a JSON object with the fields of a single create.'] });
+    }
+    const bag = validateItem(item) ? new ErrorBag() : fieldErrorsFromAjv(validateItem.errors ?? [], 'body');
+    // The service-wide check for control characters and broken Unicode, for this item alone.
+    unsafeTextErrors(item, [], bag);
+    return bag;
+  }
+
+  function asAppError(error: unknown): AppError {
+    if (error instanceof AppError) return error;
+    const known = databaseError(error);
+    if (known) return known;
+    deps.log.error({ err: error }, 'bulk guest create: unexpected error in one item');
+    return new AppError('INTERNAL', 'An unexpected error occurred. It has been logged.');
+  }
+
+  async function one(actor: Actor, item: unknown, index: number): Promise<BulkItemOutcome> {
+    try {
+      const bag = schemaErrors(item);
+      const result = await deps.guests.create(actor, item as CreateGuestBody, bag);
+      return { index, status: result.created ? 201 : 200, data: result.guest };
+    } catch (error) {
+      const failure = asAppError(error);
+      return { index, status: failure.status, error: problemBody(deps.publicBaseUrl, failure) };
+    }
+  }
+
+  return {
+    /**
+     * Creates every item, `concurrency` at a time (each lane in request order). The answer is in
+     * request order whatever order the items finished in.
+     */
+    async createAll(actor: Actor, items: unknown[]): Promise<BulkResult> {
+      const data: BulkItemOutcome[] = new Array<BulkItemOutcome>(items.length);
+      await Promise.all(lanesOf(items, deps.concurrency).map(async (lane) => {
+        for (const [index, item] of lane) data[index] = await one(actor, item, index);
+      }));
+      const count = (test: (o: BulkItemOutcome) => boolean) => data.filter(test).length;
+      return {
+        data,
+        meta: {
+          total: data.length,
+          created: count((o) => o.status === 201),
+          existing: count((o) => o.status === 200),
+          failed: count((o) => o.error !== undefined),
+        },
+      };
+    },
+  };
+}
+
+export type GuestBulk = ReturnType<typeof createGuestBulk>;

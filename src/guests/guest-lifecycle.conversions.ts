@@ -1,0 +1,83 @@
+/**
+ * §4 J and K: a guest becomes a member of the organization, and a member becomes a guest. Each
+ * conversion is one transaction: the person is never both, nor neither, in the organization.
+ */
+import type { Kysely } from 'kysely';
+import type { DatabaseKind } from '../db/database.js';
+import type { Database } from '../db/types.js';
+import { AppError, assertThat, notFound } from '../http/errors.js';
+import { now } from '../lib/time.js';
+import {
+  deleteMembership, findMemberByEmail, findMemberById, findRole, findUserByEmail, insertMembership, insertUser, lockAdminIds,
+  type Member,
+} from '../members/member.repository.js';
+import { findRecordByEmail } from './guest.repository.js';
+import type { Guest } from './guest.schemas.js';
+import { normalizePathEmail, removeRecord, type Actor, type GuestService } from './guest.service.js';
+
+export interface GuestConversionDeps {
+  db: Kysely<Database>;
+  kind: DatabaseKind;
+  guests: Pick<GuestService, 'joinIn'>;
+}
+
+export function createGuestConversionService(deps: GuestConversionDeps) {
+  const { db } = deps;
+  return {
+    /**
+     * J: the guest becomes a `standard` member of this organization and leaves its guest list,
+     * removed as by E (the global guest goes when no other organization has it). A new user takes
+     * the first and last name of this organization's profile of the guest; an existing user (a
+     * member elsewhere) keeps their own, since the user is shared by every organization.
+     * Someone who is a member already is refused (409) and nothing changes: making them a member
+     * again could change their role.
+     */
+    async toMember(actor: Actor, pathEmail: string): Promise<Member> {
+      return db.transaction().execute(async (trx) => {
+        const record = await findRecordByEmail(trx, actor.organizationId, normalizePathEmail(pathEmail));
+        assertThat(record && record.deleted_at === null, () => notFound('guest'));
+        const at = now();
+        const user = await findUserByEmail(trx, record.email);
+        if (user && (await findRole(trx, actor.organizationId, user.id))) {
+          throw new AppError('CONFLICT', `${record.email} is a member of this organization already; remove the guest record instead.`);
+        }
+        const userId = user?.id ?? (await insertUser(trx, { email: record.email, firstName: record.first_name, lastName: record.last_name, createdAt: at }));
+        // A concurrent conversion of the same guest fails on the membership's primary key (409).
+        await insertMembership(trx, { organizationId: actor.organizationId, userId, role: 'standard', createdAt: at });
+        // Their tasks stay theirs: the service has no tasks yet, so there is nothing to move. When
+        // tasks arrive, the guest's assignments in this organization become the member's here.
+        const removed = await removeRecord(trx, record, at);
+        assertThat(removed, () => notFound('guest'));
+        const member = await findMemberByEmail(trx, actor.organizationId, record.email);
+        if (!member) throw new Error('membership vanished inside its transaction');
+        return member;
+      });
+    },
+
+    /**
+     * K: the member leaves the organization's members and becomes its guest, joined as by A with
+     * the user's first and last name (a guest removed earlier is joined again, fresh). Not counted
+     * against the invite cap: the cap limits invitations of outsiders, and this person is already
+     * in the organization. The only admin is refused (409): the organization would be left
+     * without anyone able to manage it. Converting yourself is allowed otherwise.
+     */
+    async toGuest(actor: Actor, userId: number): Promise<Guest> {
+      return db.transaction().execute(async (trx) => {
+        // Locked first: the admin count below holds until this transaction ends.
+        const admins = await lockAdminIds(trx, deps.kind, actor.organizationId);
+        const member = await findMemberById(trx, actor.organizationId, userId);
+        assertThat(member, () => notFound('member'));
+        if (member.role === 'admin' && admins.filter((id) => id !== userId).length === 0) {
+          throw new AppError('CONFLICT', 'This member is the only administrator of the organization; make another member an administrator first.');
+        }
+        const left = await deleteMembership(trx, actor.organizationId, userId);
+        assertThat(left, () => notFound('member'));
+        // Their open tasks stay theirs: the service has no tasks yet, so there is nothing to move.
+        const joined = await deps.guests.joinIn(trx, actor, member.email, { first_name: member.first_name, last_name: member.last_name }, false);
+        return joined.guest;
+      });
+    },
+  };
+}
+
+export type GuestConversionService = ReturnType<typeof createGuestConversionService>;

@@ -1,0 +1,131 @@
+/**
+ * The rules of §4 F–I: disable, enable, permanent delete and reset-link of a guest in one
+ * organization. Nothing here touches another organization's record of the guest; the global
+ * identity goes only with the last organization that knows the guest.
+ */
+import type { Kysely } from 'kysely';
+import type { DatabaseKind } from '../db/database.js';
+import type { Database } from '../db/types.js';
+import { AppError, assertThat, notFound } from '../http/errors.js';
+import { MAX_ID } from '../http/schemas.js';
+import { now } from '../lib/time.js';
+import * as guestRepo from './guest.repository.js';
+import * as repo from './guest-lifecycle.repository.js';
+import { guestRowToGuest } from './guest.mapper.js';
+import type { Guest } from './guest.schemas.js';
+import { newCode, normalizePathEmail, type Actor } from './guest.service.js';
+import { countOpenTasks } from './guest-tasks.js';
+
+export interface GuestLifecycleDeps {
+  db: Kysely<Database>;
+  kind: DatabaseKind;
+  publicBaseUrl: string;
+}
+
+/** The body of a permanent delete (H): who was erased from the organization. */
+export interface ErasedGuest {
+  id: number;
+  email: string;
+  deleted: true;
+}
+
+/**
+ * H names a guest by global id or by email: all digits is an id (no address is all digits, it
+ * would need an `@`). An id no guest can have is undefined, answered as not found.
+ */
+export function parseGuestRef(value: string): { guestId: number } | { email: string } | undefined {
+  const trimmed = value.trim();
+  if (!/^\d+$/.test(trimmed)) return { email: normalizePathEmail(trimmed) };
+  const id = Number(trimmed);
+  return id >= 1 && id <= MAX_ID ? { guestId: id } : undefined;
+}
+
+export function createGuestLifecycleService(deps: GuestLifecycleDeps) {
+  const { db } = deps;
+  const toGuest = (row: guestRepo.GuestRecord): Guest => guestRowToGuest(row, deps.publicBaseUrl);
+
+  async function activeRecord(q: Kysely<Database>, organizationId: string, email: string): Promise<guestRepo.GuestRecord> {
+    const record = await guestRepo.findRecordByEmail(q, organizationId, normalizePathEmail(email));
+    assertThat(record && record.deleted_at === null, () => notFound('guest'));
+    return record;
+  }
+
+  /** The record as it is now, after a conditional write found it changed by someone else. */
+  async function current(q: Kysely<Database>, organizationId: string, email: string): Promise<Guest> {
+    return toGuest(await activeRecord(q, organizationId, email));
+  }
+
+  return {
+    /** F: the guest's link stops working in this organization; already disabled is left as is. */
+    async disable(actor: Actor, pathEmail: string): Promise<Guest> {
+      return db.transaction().execute(async (trx) => {
+        const record = await activeRecord(trx, actor.organizationId, pathEmail);
+        if (record.disabled_at !== null) return toGuest(record);
+        const open = await countOpenTasks(trx, record.id);
+        if (open > 0) {
+          throw new AppError('GUEST_HAS_OPEN_TASKS', `The guest has ${open} incomplete task${open === 1 ? '' : 's'} in this organization; complete or reassign them before disabling the guest.`);
+        }
+        // The code stays stored: the guest side only accepts codes of enabled records, and
+        // enabling replaces the code anyway.
+        const disabled = await repo.disableRecord(trx, record.id, actor.userId, now());
+        return disabled ? toGuest({ ...disabled, email: record.email }) : current(trx, actor.organizationId, pathEmail);
+      });
+    },
+
+    /**
+     * G: access restored with a new code; the code the guest had before the disable never works
+     * again. A guest who is not disabled is answered unchanged: no new code, no reactivation.
+     */
+    async enable(actor: Actor, pathEmail: string): Promise<Guest> {
+      return db.transaction().execute(async (trx) => {
+        const record = await activeRecord(trx, actor.organizationId, pathEmail);
+        if (record.disabled_at === null) return toGuest(record);
+        const enabled = await repo.enableRecord(trx, record.id, { memberId: actor.userId, at: now(), ...newCode() });
+        return enabled ? toGuest({ ...enabled, email: record.email }) : current(trx, actor.organizationId, pathEmail);
+      });
+    },
+
+    /**
+     * I: a new code; the old link is dead at once. A disabled guest gets one too and stays
+     * disabled: no link works until enable, which issues yet another code.
+     */
+    async resetLink(actor: Actor, pathEmail: string): Promise<Guest> {
+      return db.transaction().execute(async (trx) => {
+        const record = await activeRecord(trx, actor.organizationId, pathEmail);
+        const updated = await guestRepo.updateRecordIn(trx, 'active', record.id, { ...newCode(), updated_at: now() });
+        assertThat(updated, () => notFound('guest'));
+        return toGuest({ ...updated, email: record.email });
+      });
+    },
+
+    /**
+     * H: erases this organization's record of the guest (profile, link, preferences) and the
+     * global identity when no other organization has a record of the guest, active or removed.
+     * The guest must be disabled first. A removed guest (E) may be erased as it is: its link is
+     * dead already, and it can no longer be disabled (F answers 404 for it).
+     */
+    async erase(actor: Actor, pathRef: string): Promise<ErasedGuest> {
+      const ref = parseGuestRef(pathRef);
+      assertThat(ref, () => notFound('guest'));
+      return db.transaction().execute(async (trx) => {
+        const record = 'guestId' in ref
+          ? await repo.findRecordByGuestId(trx, actor.organizationId, ref.guestId)
+          : await guestRepo.findRecordByEmail(trx, actor.organizationId, ref.email);
+        assertThat(record, () => notFound('guest'));
+        const notDisabled = () => new AppError('GUEST_NOT_DISABLED', 'Please disable the guest before deletion.');
+        assertThat(record.disabled_at !== null || record.deleted_at !== null, notDisabled);
+        await repo.lockGlobalGuest(trx, deps.kind, record.guest_id);
+        if (!(await repo.eraseDisabledRecord(trx, record.id))) {
+          // Enabled or erased by a concurrent request since it was read.
+          const again = await repo.findRecordByGuestId(trx, actor.organizationId, record.guest_id);
+          assertThat(again, () => notFound('guest'));
+          throw notDisabled();
+        }
+        await repo.eraseGlobalGuestIfUnused(trx, record.guest_id);
+        return { id: record.guest_id, email: record.email, deleted: true };
+      });
+    },
+  };
+}
+
+export type GuestLifecycleService = ReturnType<typeof createGuestLifecycleService>;

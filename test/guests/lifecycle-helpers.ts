@@ -1,0 +1,73 @@
+/** Shared by the tests of §4 F–L: the error-body check, link liveness, and direct database reads. */
+import assert from 'node:assert/strict';
+import type { LightMyRequestResponse } from 'fastify';
+import { sha256 } from '../../src/lib/secrets.js';
+import { createGuest, type TestContext } from '../helpers/app.js';
+
+export interface GuestData {
+  id: number;
+  email: string;
+  first_name: string | null;
+  last_name: string | null;
+  created_at: string;
+  deleted_at: string | null;
+  link: string | null;
+  details: Record<string, unknown> & {
+    disabled_at: string | null;
+    disabled_by: number | null;
+    reactivated_at: string | null;
+    reactivated_by: number | null;
+  };
+}
+
+export async function newGuest(...args: Parameters<typeof createGuest>): Promise<GuestData> {
+  return (await createGuest(...args)) as unknown as GuestData;
+}
+
+export const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
+
+/** The contract's error body with this status and code. */
+export function assertProblem(response: LightMyRequestResponse, status: number, code: string, label = ''): Record<string, unknown> {
+  assert.equal(response.statusCode, status, `${label} ${response.body}`);
+  assert.match(String(response.headers['content-type']), /^application\/problem\+json/, label);
+  const body = response.json<Record<string, unknown>>();
+  assert.equal(body.status, status, label);
+  assert.equal(body.code, code, label);
+  assert.equal(body.message, body.detail, label);
+  return body;
+}
+
+export function codeOf(link: string | null): string {
+  assert.ok(link, 'the guest has a link');
+  return link.split('/').pop() as string;
+}
+
+/**
+ * Whether the guest side would accept this code: it looks the hash up among enabled, active
+ * records, as its contract says (§5).
+ */
+export async function isLive(ctx: TestContext, link: string | null): Promise<boolean> {
+  const row = await ctx.db.kysely
+    .selectFrom('organization_guests')
+    .select('id')
+    .where('guest_code_hash', '=', sha256(codeOf(link)))
+    .where('disabled_at', 'is', null)
+    .where('deleted_at', 'is', null)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function recordOf(ctx: TestContext, orgId: string, guestId: number) {
+  return ctx.db.kysely.selectFrom('organization_guests').selectAll()
+    .where('organization_id', '=', orgId).where('guest_id', '=', guestId).executeTakeFirst();
+}
+
+export async function globalGuest(ctx: TestContext, email: string) {
+  return ctx.db.kysely.selectFrom('guests').selectAll().where('email', '=', email).executeTakeFirst();
+}
+
+export async function roleOf(ctx: TestContext, orgId: string, userId: number) {
+  const row = await ctx.db.kysely.selectFrom('memberships').select('role')
+    .where('organization_id', '=', orgId).where('user_id', '=', userId).executeTakeFirst();
+  return row?.role;
+}
