@@ -119,7 +119,7 @@ export function guestRoutes(app: FastifyInstance, { guests, publicBaseUrl }: { g
       summary: 'Remove a guest from this organization',
       description: 'The link stops working and `deleted_at` is set. The global identity is removed only when no other organization has the guest.',
       params: GuestParams,
-      response: { 200: { description: 'The removed guest, with `deleted_at`.', ...GuestEnvelope }, ...errorResponses([...AUTH_ERRORS, 404]) },
+      response: { 200: { description: 'The removed guest, with `deleted_at`.', ...GuestEnvelope }, ...errorResponses([...AUTH_ERRORS, 404, 422]) },
     },
   }, async (request) => {
     const { guest_email } = request.params as { guest_email: string };
