@@ -10,13 +10,21 @@ import * as m002 from './migrations/002_settings.js';
 import * as m003 from './migrations/003_guest_side.js';
 import * as m004 from './migrations/004_active_guest_index.js';
 
-export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
-  const migrations: Record<string, Migration> = {
-    '001_initial': { up: (k) => m001.up(k, db.kind), down: (k) => m001.down(k) },
+/** The migrations, in order; each gets the database kind for the few places where SQL differs. */
+function migrationsFor(kind: Db['kind']): Record<string, Migration> {
+  return {
+    '001_initial': { up: (k) => m001.up(k, kind), down: (k) => m001.down(k) },
     '002_settings': { up: (k) => m002.up(k), down: (k) => m002.down(k) },
-    '003_guest_side': { up: (k) => m003.up(k, db.kind), down: (k) => m003.down(k) },
+    '003_guest_side': { up: (k) => m003.up(k, kind), down: (k) => m003.down(k) },
     '004_active_guest_index': { up: (k) => m004.up(k), down: (k) => m004.down(k) },
   };
+}
+
+/** The names of every migration, in order (what a fully migrated database has applied). */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(migrationsFor('sqlite'));
+
+export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
+  const migrations = migrationsFor(db.kind);
   // On PostgreSQL, name the schema the tables go to: the migrator's "does the table exist" look-up
   // would otherwise also see migration tables of other schemas in the same database.
   const schema = db.kind === 'postgres'

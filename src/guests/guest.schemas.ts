@@ -12,6 +12,14 @@ export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday',
 export type Weekday = (typeof WEEKDAYS)[number];
 export const MAX_ASSOCIATED_MEMBERS = 100;
 
+/** §3's `cadence_days` rule: weekday names, no repeats; `[]` or null clears. Shared with the guest side. */
+export function CadenceDaysField() {
+  return NullableArray(Type.String({ enum: [...WEEKDAYS] }), {
+    uniqueItems: true,
+    description: 'Weekdays (`Monday`…`Sunday`, no repeats) on which the guest gets digest emails; `[]` or null clears.',
+  });
+}
+
 const name = (what: string) => NullableString({ maxLength: MAX_NAME, description: `${what} (at most ${MAX_NAME} characters).` });
 const phone = (what: string) => NullableString({ maxLength: MAX_PHONE, description: `${what} (at most ${MAX_PHONE} characters).` });
 const url = (what: string) => NullableString({ format: 'http-url', description: `${what}: an absolute http(s) URL.` });
@@ -36,10 +44,7 @@ const profileFields = {
     maxItems: MAX_ASSOCIATED_MEMBERS,
     description: 'Member ids of this organization; replaces the whole list; `[]` or null clears.',
   }),
-  cadence_days: NullableArray(Type.String({ enum: [...WEEKDAYS] }), {
-    uniqueItems: true,
-    description: 'Weekdays (`Monday`…`Sunday`, no repeats) on which the guest gets digest emails.',
-  }),
+  cadence_days: CadenceDaysField(),
 };
 
 export const GuestEmailField = Type.String({

@@ -1,0 +1,94 @@
+/**
+ * The guest page's form (`application/x-www-form-urlencoded`): parsing, and the same rules as the
+ * JSON API (weekday names without repeats, a known language tag), with messages for the page.
+ */
+import { ErrorBag, type FieldErrors } from '../http/errors.js';
+import { WEEKDAYS, type Weekday } from '../guests/guest.schemas.js';
+import { canonicalLanguageTag, type PreferenceSlug, type PreferenceValue } from './preferences.js';
+import type { GuestSettings } from './portal.service.js';
+import type { FormValues } from './page.html.js';
+
+/** A full form is a few hundred bytes; anything much larger is not from the page. */
+export const FORM_BODY_LIMIT = 4096;
+
+/** Field -> every value sent for it, in order. A Map: field names are request data. */
+export type FormFields = Map<string, Array<string | null>>;
+
+/** Parses a urlencoded body; repeated fields (the day checkboxes) keep every value. */
+export function parseUrlencoded(body: string): Record<string, string[]> {
+  const out: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
+  for (const [key, value] of new URLSearchParams(body)) (out[key] ??= []).push(value);
+  return out;
+}
+
+/** The body after the app's normalization (strings trimmed, "" as null), as a Map. */
+function fieldsOf(body: unknown): FormFields {
+  const fields: FormFields = new Map();
+  if (body === null || typeof body !== 'object') return fields;
+  for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
+    const values = Array.isArray(value) ? value : [value];
+    fields.set(key, values.map((v) => (typeof v === 'string' ? v : null)));
+  }
+  return fields;
+}
+
+const KNOWN_FIELDS = new Set(['cadence_days', 'daily_digest', 'content_language', 'app_language']);
+
+function single(fields: FormFields, name: string, bag: ErrorBag): string | null {
+  const values = fields.get(name) ?? [];
+  if (values.length > 1) bag.add(name, `The ${name.replace('_', ' ')} field was sent more than once.`);
+  return values[0] ?? null;
+}
+
+function language(fields: FormFields, name: 'content_language' | 'app_language', label: string, bag: ErrorBag): PreferenceValue {
+  const raw = single(fields, name, bag);
+  if (raw === null) return null;
+  const tag = canonicalLanguageTag(raw);
+  if (tag === undefined) bag.add(name, `Choose a ${label} from the list.`);
+  return tag ?? null;
+}
+
+export interface ReadForm {
+  /** Set when the form is valid. */
+  settings?: GuestSettings;
+  errors: FieldErrors;
+  /** What was submitted, to show the form again as the guest left it. */
+  values: FormValues;
+}
+
+/**
+ * Reads the submitted form. An unticked checkbox sends nothing, so a missing `daily_digest` is
+ * false and missing days are none: the form always carries every setting.
+ */
+export function readSettingsForm(body: unknown): ReadForm {
+  const fields = fieldsOf(body);
+  const bag = new ErrorBag();
+  for (const name of fields.keys()) {
+    if (!KNOWN_FIELDS.has(name)) bag.add('form', 'The form contains a field this page does not know. Reload the page and try again.');
+  }
+
+  const days: string[] = [];
+  for (const value of fields.get('cadence_days') ?? []) {
+    if (value === null || !(WEEKDAYS as readonly string[]).includes(value)) {
+      if (!bag.has('cadence_days')) bag.add('cadence_days', 'Choose days from Monday to Sunday only.');
+    } else if (days.includes(value)) {
+      if (!bag.has('cadence_days')) bag.add('cadence_days', `${value} was chosen more than once; choose each day once.`);
+    } else {
+      days.push(value);
+    }
+  }
+
+  const digest = single(fields, 'daily_digest', bag);
+  if (digest !== null && digest !== 'on') bag.add('daily_digest', 'The digest email checkbox has an unexpected value.');
+
+  const preferences: Record<PreferenceSlug, PreferenceValue> = {
+    daily_digest: digest !== null,
+    content_language: language(fields, 'content_language', 'language of task content', bag),
+    app_language: language(fields, 'app_language', 'language of the app', bag),
+  };
+  const values: FormValues = { cadenceDays: days, preferences };
+  if (!bag.empty) return { errors: bag.errors, values };
+  // Days are kept in weekday order, whatever order the browser sent them in.
+  const cadenceDays = WEEKDAYS.filter((day) => days.includes(day)) as Weekday[];
+  return { settings: { cadenceDays: cadenceDays.length ? cadenceDays : null, preferences }, errors: bag.errors, values };
+}

@@ -1,0 +1,70 @@
+/**
+ * The guest's own preferences in one organization (§5): which exist, what each accepts and what
+ * holds while a guest has not set one.
+ *
+ * - `daily_digest`: true or false; default true (the digest goes out on the guest's
+ *   `cadence_days`; with no days set there is nothing to send either way).
+ * - `content_language`, `app_language`: a BCP 47 language tag, stored in canonical form
+ *   (`EN-us` is stored as `en-US`), or null for the organization's default; default null.
+ */
+import { ErrorBag } from '../http/errors.js';
+
+/** Every preference a guest can set, in the order they are listed. */
+export const PREFERENCE_SLUGS = ['daily_digest', 'content_language', 'app_language'] as const;
+export type PreferenceSlug = (typeof PREFERENCE_SLUGS)[number];
+export type PreferenceValue = boolean | string | null;
+
+/** What holds while the guest has not set a preference. */
+export const PREFERENCE_DEFAULTS: Readonly<Record<PreferenceSlug, PreferenceValue>> = {
+  daily_digest: true,
+  content_language: null,
+  app_language: null,
+};
+
+/** The longest language tag accepted (RFC 5646 §4.4.1 advises room for at least 35 characters). */
+export const MAX_LANGUAGE_TAG = 35;
+
+/** True for one of PREFERENCE_SLUGS. */
+export function isPreferenceSlug(value: unknown): value is PreferenceSlug {
+  return typeof value === 'string' && (PREFERENCE_SLUGS as readonly string[]).includes(value);
+}
+
+/** The canonical form of a BCP 47 tag (as Intl knows it), or undefined when it is not one. */
+export function canonicalLanguageTag(value: string): string | undefined {
+  if (value.length === 0 || value.length > MAX_LANGUAGE_TAG || !/^[A-Za-z0-9-]+$/.test(value)) return undefined;
+  try {
+    const [canonical] = Intl.getCanonicalLocales(value);
+    return canonical;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The value to store for `slug`, or a message (added to `bag` under `field`) when `value` does
+ * not fit the slug's rule.
+ */
+export function preferenceValue(slug: PreferenceSlug, value: unknown, bag: ErrorBag, field = 'value'): PreferenceValue | undefined {
+  if (slug === 'daily_digest') {
+    if (typeof value === 'boolean') return value;
+    bag.add(field, `The ${field} for daily_digest must be true or false.`);
+    return undefined;
+  }
+  if (value === null) return null;
+  const tag = typeof value === 'string' ? canonicalLanguageTag(value) : undefined;
+  if (tag !== undefined) return tag;
+  bag.add(field, `The ${field} for ${slug} must be a BCP 47 language tag such as "en" or "pt-BR", or null.`);
+  return undefined;
+}
+
+/** A stored value back from its JSON text; the default when the text is not a valid value any more. */
+export function storedPreferenceValue(slug: PreferenceSlug, json: string): PreferenceValue {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return PREFERENCE_DEFAULTS[slug];
+  }
+  const value = preferenceValue(slug, parsed, new ErrorBag());
+  return value === undefined ? PREFERENCE_DEFAULTS[slug] : value;
+}
