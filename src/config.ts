@@ -253,7 +253,7 @@ export function loadConfig(env: Env = process.env): Config {
     outbox: {
       worker: bool(env, 'OUTBOX_WORKER', true),
       pollIntervalMs: int(env, 'OUTBOX_POLL_INTERVAL_MS', 1000, 20, 600_000),
-      maxAttempts: int(env, 'OUTBOX_MAX_ATTEMPTS', 10, 1, 1000),
+      maxAttempts: int(env, 'OUTBOX_MAX_ATTEMPTS', 15, 1, 1000),
     },
     geoipDatabase: read(env, 'GEOIP_DATABASE') === undefined ? undefined : path.resolve(read(env, 'GEOIP_DATABASE') as string),
     accessEmailLimits: {

@@ -57,13 +57,21 @@ export async function startServer(config: Config, out: (text: string) => void = 
   const emailChecker = new EmailDomainChecker(config.dns, logger.child({ component: 'dns' }));
   await emailChecker.start();
   const app = await buildApp({ config, db, emailChecker, logger });
+  // Sends queued email; with OUTBOX_WORKER=false another instance does. Loaded here, not at the
+  // top, so that the CLI's other commands do not load the mail library; and before listening, so
+  // that nothing slow runs between "listening" and the signal handlers being in place.
+  const outbox = config.outbox.worker
+    ? (await import('./outbox/worker.js')).createOutboxWorker({ db: db.kysely, config, log: logger.child({ component: 'outbox' }) })
+    : undefined;
   const url = await app.listen({ host: config.host, port: config.port });
+  outbox?.start();
   logger.info({ url, database: config.database.kind }, 'guest service listening');
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       emailChecker.stop();
-      await app.close();
+      // The worker finishes (or gives back) what it holds while the database is still open.
+      await Promise.all([app.close(), outbox?.stop()]);
       await db.close();
     })());
   return { url, close };

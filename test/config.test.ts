@@ -47,7 +47,7 @@ describe('loadConfig defaults', () => {
         canaryIntervalMs: 300 * 1000,
       },
       mail: { smtpUrl: undefined, from: 'Guest access <no-reply@localhost>', dir: path.join(dataDir, 'mail') },
-      outbox: { worker: true, pollIntervalMs: 1000, maxAttempts: 10 },
+      outbox: { worker: true, pollIntervalMs: 1000, maxAttempts: 15 },
       geoipDatabase: undefined,
       accessEmailLimits: { perIpPerHour: 20, perEmailPerHour: 3 },
     };

@@ -18,13 +18,12 @@ const EXPECTED: Record<string, number[]> = {
   'post /organizations/{org_id}/guests/{guest_email}/to/member': [201, 401, 403, 404, 409, 422, 429, 500, 503],
   'put /organizations/{org_id}/users/{user_id}/to/guest': [200, 401, 403, 404, 409, 422, 429, 500, 503],
   'post /organizations/{org_id}/guests/bulk': [200, 400, 401, 403, 413, 415, 422, 429, 500, 503],
+  'post /public/guests/access': [202, 400, 413, 415, 422, 429, 500, 503],
   // The guest side: documented under its own `/api` server (see src/guest-portal/api.routes.ts).
   'get /guest/{guest_code}': [200, 404, 500, 503],
   'put /guest/{guest_code}/cadence_days': [200, 400, 404, 413, 415, 422, 500, 503],
   'get /guest/{guest_code}/preferences': [200, 404, 500, 503],
   'post /guest/{guest_code}/preferences': [200, 400, 404, 413, 415, 422, 500, 503],
-  'get /health/live': [200],
-  'get /health/ready': [200, 503],
   'get /health/live': [200],
   'get /health/ready': [200, 503],
 };

@@ -1,0 +1,117 @@
+/**
+ * How a queued message leaves the service: by SMTP to the relay in SMTP_URL, or, with no relay
+ * configured, as an `.eml` file (a complete RFC 5322 message any mail client opens) under
+ * MAIL_DIR, so a development setup still shows every email it would have sent.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import nodemailer, { type SendMailOptions } from 'nodemailer';
+import type { Config } from '../config.js';
+import { randomSecret, sha256 } from '../lib/secrets.js';
+import type { OutboxRow } from './outbox.repository.js';
+
+/** Each SMTP step (connect, greeting, any silence after) gives up after this long. */
+const SMTP_TIMEOUT_MS = 10_000;
+
+export interface Delivery {
+  /** `smtp` or `file`, for the log. */
+  readonly kind: 'smtp' | 'file';
+  /**
+   * Sends the message; resolves with where it went (the relay's answer, or the file written).
+   * Rejects when it could not; an error with `permanent: true` will fail the same way again.
+   */
+  deliver(row: OutboxRow): Promise<string>;
+  close(): void;
+}
+
+/** The message as nodemailer builds it: the same headers whichever way it leaves. */
+function mailOptions(from: string, row: OutboxRow): SendMailOptions {
+  return {
+    from,
+    to: row.recipient,
+    subject: row.subject,
+    text: row.text_body,
+    ...(row.html_body !== null && { html: row.html_body }),
+    // The same Message-ID on every attempt: a copy that does go out twice is recognisable.
+    messageId: row.message_id,
+    // RFC 3834: automatic mail, so vacation responders do not answer it.
+    headers: { 'Auto-Submitted': 'auto-generated' },
+    // Bodies are plain strings; never let a path or URL in them be read as an attachment source.
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  };
+}
+
+export function createDelivery(mail: Config['mail']): Delivery {
+  return mail.smtpUrl ? smtpDelivery(mail.smtpUrl, mail.from) : fileDelivery(mail.dir, mail.from);
+}
+
+function smtpDelivery(url: string, from: string): Delivery {
+  // No pool: one connection per message keeps a relay restart from leaving a dead pooled socket,
+  // and the volume here (access emails) does not need connection reuse.
+  const transport = nodemailer.createTransport({
+    url,
+    pool: false,
+    connectionTimeout: SMTP_TIMEOUT_MS,
+    greetingTimeout: SMTP_TIMEOUT_MS,
+    socketTimeout: SMTP_TIMEOUT_MS,
+    dnsTimeout: SMTP_TIMEOUT_MS,
+  });
+  return {
+    kind: 'smtp',
+    async deliver(row) {
+      const info = await transport.sendMail(mailOptions(from, row));
+      return `smtp: ${info.response}`;
+    },
+    close: () => transport.close(),
+  };
+}
+
+/** `<created>-<id>-<hash of the Message-ID>.eml`: sortable by time, and unique to the message. */
+export function emlFileName(row: Pick<OutboxRow, 'id' | 'created_at' | 'message_id'>): string {
+  const created = row.created_at.replace(/[-:]/g, '').replace(' ', 'T');
+  return `${created}-${row.id}-${sha256(row.message_id).slice(0, 12)}.eml`;
+}
+
+function fileDelivery(dir: string, from: string): Delivery {
+  const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    kind: 'file',
+    async deliver(row) {
+      const file = path.join(dir, emlFileName(row));
+      // Written before (by a worker that stopped before marking it sent): do not write it twice.
+      if (await exists(file)) return file;
+      const info = await composer.sendMail(mailOptions(from, row));
+      await fs.mkdir(dir, { recursive: true });
+      // Complete and on disk under a temporary name first, then linked into place: a crash leaves
+      // at most a stray temporary file, never half a message under the real name. link() fails if
+      // the name exists, so two writers racing for one message leave exactly one file.
+      const temporary = path.join(dir, `.${path.basename(file)}.${randomSecret(6)}.tmp`);
+      const handle = await fs.open(temporary, 'wx', 0o600);
+      try {
+        await handle.writeFile(info.message as Buffer);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      try {
+        await fs.link(temporary, file);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      } finally {
+        await fs.unlink(temporary).catch(() => undefined);
+      }
+      return file;
+    },
+    close: () => composer.close(),
+  };
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}

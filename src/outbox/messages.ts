@@ -1,0 +1,64 @@
+/**
+ * The text of the emails the service sends. Each builder returns the subject and both parts; the
+ * outbox stores them as they are, so a retried send is byte for byte the same message.
+ */
+
+/** One organization a guest belongs to, with the guest's link there. */
+export interface GuestAccessLink {
+  organizationName: string;
+  link: string;
+}
+
+export interface ComposedMessage {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export const GUEST_ACCESS_KIND = 'guest_access';
+export const GUEST_ACCESS_SUBJECT = 'Your guest links';
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Text for HTML content and attribute values: organization names are chosen by other people. */
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
+}
+
+/**
+ * The answer to `POST /public/guests/access`: every organization the guest is an active guest of,
+ * each with its link. Only the guest's own mailbox ever sees it, so listing them is no leak.
+ */
+export function guestAccessMessage(links: GuestAccessLink[]): ComposedMessage {
+  const one = links.length === 1;
+  const intro = one
+    ? 'Someone (hopefully you) asked for your guest link. Here it is:'
+    : `Someone (hopefully you) asked for your guest links. You are a guest of ${links.length} organizations:`;
+  const outro = [
+    'Each link is personal: anyone who has it can see and work on your tasks there, so do not forward this email.',
+    'If you did not ask for this, you can ignore this email; nothing has changed.',
+  ];
+  const text = [
+    'Hello,',
+    '',
+    intro,
+    '',
+    ...links.flatMap((l) => [`${l.organizationName}`, `  ${l.link}`, '']),
+    ...outro,
+    '',
+  ].join('\n');
+  const items = links
+    .map((l) => `<li><strong>${escapeHtml(l.organizationName)}</strong><br><a href="${escapeHtml(l.link)}">${escapeHtml(l.link)}</a></li>`)
+    .join('\n');
+  const html = [
+    '<!DOCTYPE html>',
+    '<html><head><meta charset="utf-8"><title>' + escapeHtml(GUEST_ACCESS_SUBJECT) + '</title></head><body>',
+    '<p>Hello,</p>',
+    `<p>${escapeHtml(intro)}</p>`,
+    `<ul>\n${items}\n</ul>`,
+    ...outro.map((line) => `<p>${escapeHtml(line)}</p>`),
+    '</body></html>',
+    '',
+  ].join('\n');
+  return { subject: GUEST_ACCESS_SUBJECT, text, html };
+}

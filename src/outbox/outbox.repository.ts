@@ -1,0 +1,175 @@
+/**
+ * The outbox: emails waiting to be sent, kept in the database. A message is written in the same
+ * transaction as the change that causes it, so it exists exactly when the change does; workers
+ * (one per instance) claim due messages with a lease, send them, and mark them sent or failed.
+ */
+import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
+import type { DatabaseKind } from '../db/database.js';
+import type { Database, OutboxTable } from '../db/types.js';
+import { randomSecret } from '../lib/secrets.js';
+import { formatTimestamp, now } from '../lib/time.js';
+
+type Q = Kysely<Database>;
+
+export type OutboxRow = Selectable<OutboxTable>;
+
+/** What a caller queues: who gets what. */
+export interface OutgoingMessage {
+  kind: string;
+  recipient: string;
+  subject: string;
+  text: string;
+  html: string | null;
+}
+
+/** The longest `last_error` kept: enough to diagnose, bounded whatever a relay answers. */
+const MAX_ERROR_LENGTH = 1000;
+/** The first retry waits about BASE, each later one twice as long, up to CAP. */
+const BACKOFF_BASE_MS = 2_000;
+const BACKOFF_CAP_MS = 15 * 60_000;
+
+/**
+ * A new Message-ID under the service's own host name (RFC 5322 `<left@right>`). It is stored
+ * with the message and sent on every attempt, so a copy sent twice is recognisable downstream.
+ */
+export function newMessageId(publicBaseUrl: string): string {
+  return `<${randomSecret(18)}@${new URL(publicBaseUrl).hostname}>`;
+}
+
+/** Queues a message; call it inside the transaction of the change that causes it. */
+export async function enqueue(db: Q, message: OutgoingMessage, messageId: string): Promise<{ id: number; messageId: string }> {
+  const at = now();
+  const row = await db
+    .insertInto('outbox')
+    .values({
+      kind: message.kind,
+      recipient: message.recipient,
+      subject: message.subject,
+      text_body: message.text,
+      html_body: message.html,
+      message_id: messageId,
+      created_at: at,
+      available_at: at,
+      locked_until: null,
+      locked_by: null,
+      sent_at: null,
+      failed_at: null,
+      last_error: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: row.id, messageId };
+}
+
+/** Not sent, not given up, due, and not claimed by a worker whose lease still runs. */
+function isDue(current: string) {
+  return (eb: ExpressionBuilder<Database, 'outbox'>) => eb.and([
+    eb('sent_at', 'is', null),
+    eb('failed_at', 'is', null),
+    eb('available_at', '<=', current),
+    eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', current)]),
+  ]);
+}
+
+/**
+ * Claims up to `limit` due messages for `workerId` until `leaseMs` from now, counting the attempt.
+ * Two workers never hold the same message: on PostgreSQL the candidates are locked with
+ * `FOR UPDATE SKIP LOCKED`, so concurrent claims pass over each other's rows; on SQLite each row is
+ * taken by its own conditional UPDATE, which only one writer can win. A worker that dies holding a
+ * claim delays its messages by the lease, after which any worker takes them again.
+ */
+export async function claimBatch(db: Q, kind: DatabaseKind, workerId: string, leaseMs: number, limit: number): Promise<OutboxRow[]> {
+  const at = new Date();
+  const current = formatTimestamp(at);
+  const claim = { locked_by: workerId, locked_until: formatTimestamp(new Date(at.getTime() + leaseMs)) };
+  if (kind === 'postgres') {
+    const rows = await db
+      .updateTable('outbox')
+      .set((eb) => ({ ...claim, attempts: eb('attempts', '+', 1) }))
+      .where('id', 'in', (eb) =>
+        eb.selectFrom('outbox').select('id').where(isDue(current))
+          .orderBy('available_at')
+          .orderBy('id')
+          .limit(limit)
+          .forUpdate()
+          .skipLocked())
+      .where(isDue(current))
+      .returningAll()
+      .execute();
+    return rows.sort((a, b) => a.id - b.id);
+  }
+
+  const candidates = await db.selectFrom('outbox').select('id').where(isDue(current)).orderBy('available_at').orderBy('id').limit(limit).execute();
+  const claimed: OutboxRow[] = [];
+  for (const { id } of candidates) {
+    const row = await db
+      .updateTable('outbox')
+      .set((eb) => ({ ...claim, attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', id)
+      .where(isDue(current))
+      .returningAll()
+      .executeTakeFirst();
+    if (row) claimed.push(row);
+  }
+  return claimed;
+}
+
+/** Records a successful send; the claim ends with it. */
+export async function markSent(db: Q, id: number): Promise<void> {
+  await db
+    .updateTable('outbox')
+    .set({ sent_at: now(), locked_until: null, locked_by: null, last_error: null })
+    .where('id', '=', id)
+    .where('sent_at', 'is', null)
+    .execute();
+}
+
+/**
+ * Records a failed attempt: the message is due again at `retryAt`, or, when that is null, given
+ * up (`failed_at`). The claim ends either way.
+ */
+export async function markFailed(db: Q, id: number, error: string, retryAt: Date | null): Promise<void> {
+  const at = now();
+  await db
+    .updateTable('outbox')
+    .set({
+      last_error: error.slice(0, MAX_ERROR_LENGTH),
+      locked_until: null,
+      locked_by: null,
+      ...(retryAt === null ? { failed_at: at } : { available_at: formatTimestamp(retryAt) }),
+    })
+    .where('id', '=', id)
+    .where('sent_at', 'is', null)
+    .execute();
+}
+
+/** Gives back claims this worker will not use (it is stopping), so others need not wait the lease. */
+export async function release(db: Q, ids: number[], workerId: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('outbox')
+    .set((eb) => ({ locked_until: null, locked_by: null, attempts: eb('attempts', '-', 1) }))
+    .where('id', 'in', ids)
+    .where('locked_by', '=', workerId)
+    .where('sent_at', 'is', null)
+    .execute();
+}
+
+/**
+ * The wait before the attempt after `attempts` failed ones: about 2^attempts seconds, capped at 15
+ * minutes, with "equal jitter" (half fixed, half random) so that messages that failed together
+ * (a relay outage) do not all come back in the same second.
+ */
+export function backoffMs(attempts: number, random: () => number = Math.random): number {
+  const exponential = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** Math.max(0, attempts - 1));
+  return Math.round(exponential / 2 + (exponential / 2) * random());
+}
+
+/** Deletes messages sent or given up before `before` (their bodies hold live guest links). */
+export async function pruneFinished(db: Q, before: string): Promise<number> {
+  const result = await db
+    .deleteFrom('outbox')
+    .where((eb) => eb.or([eb('sent_at', '<', before), eb('failed_at', '<', before)]))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,211 @@
+/**
+ * The outbox worker: claims due messages, sends them (SMTP, or .eml files without a relay), and
+ * records the outcome; failed attempts come back after a growing backoff, until the last one.
+ *
+ * Delivery is at least once. A message is marked sent only after the relay accepted it (or the
+ * file is on disk); the message row itself was committed with the change that caused it. So a
+ * crash anywhere loses no message, and under normal operation none is sent twice. The one window
+ * for a duplicate is a crash (or a lost database) between the relay's acceptance and `markSent`:
+ * the claim then expires and the message is sent again, with the same Message-ID, which lets
+ * mail systems and people recognise the copy. Without a relay the .eml file name is unique to the
+ * message, so the file is never written twice.
+ */
+import os from 'node:os';
+import type { Kysely } from 'kysely';
+import type { Config } from '../config.js';
+import type { Database } from '../db/types.js';
+import { randomSecret } from '../lib/secrets.js';
+import { formatTimestamp } from '../lib/time.js';
+import { pruneWindows } from '../public/throttle.repository.js';
+import { createDelivery, type Delivery } from './delivery.js';
+import { onOutboxQueued } from './outbox-signal.js';
+import * as repo from './outbox.repository.js';
+
+/** Longer than the slowest send (three 10 s SMTP timeouts), so a live worker never loses its claim. */
+const DEFAULT_LEASE_MS = 120_000;
+const DEFAULT_BATCH_SIZE = 10;
+/** How long `stop()` waits for a send in flight before leaving it to the lease. */
+const DEFAULT_STOP_TIMEOUT_MS = 5_000;
+const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
+/** Sent and given-up messages are kept this long (to diagnose), then deleted: they hold live links. */
+const KEEP_FINISHED_MS = 7 * 86_400_000;
+/** Throttle counters are useless once their hour is over; a day's worth is kept for the curious. */
+const KEEP_WINDOWS_MS = 86_400_000;
+/** A database outage is logged at most this often, not at every poll. */
+const ERROR_LOG_INTERVAL_MS = 60_000;
+
+interface Logger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface OutboxWorkerOptions {
+  db: Kysely<Database>;
+  config: Pick<Config, 'database' | 'mail' | 'outbox'>;
+  log: Logger;
+  /** Names this worker's claims; unique per process by default. */
+  workerId?: string;
+  leaseMs?: number;
+  batchSize?: number;
+  /** The wait before the next attempt after `attempts` failed ones (default: exponential, jittered). */
+  backoffMs?: (attempts: number) => number;
+  stopTimeoutMs?: number;
+}
+
+/** What one pass did. */
+export interface PassResult {
+  claimed: number;
+  sent: number;
+  retried: number;
+  failed: number;
+}
+
+export interface OutboxWorker {
+  readonly id: string;
+  /** Polls every OUTBOX_POLL_INTERVAL_MS, and at once when this process queues a message. */
+  start(): void;
+  /** Stops polling and waits (bounded) for a send in flight; unused claims are given back. */
+  stop(): Promise<void>;
+  /** One pass: claim a batch, send each, record each outcome. */
+  runOnce(): Promise<PassResult>;
+}
+
+function errorText(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
+  }
+  return String(error);
+}
+
+export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
+  const { db, config, log } = options;
+  const id = options.workerId ?? `${os.hostname()}:${process.pid}:${randomSecret(4)}`;
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const backoff = options.backoffMs ?? ((attempts: number) => repo.backoffMs(attempts));
+  const delivery: Delivery = createDelivery(config.mail);
+
+  let started = false;
+  let stopping = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let wakeAgain = false;
+  let unsubscribe: (() => void) | undefined;
+  let lastHousekeeping = 0;
+  let lastErrorLog = 0;
+
+  async function housekeeping(): Promise<void> {
+    if (Date.now() - lastHousekeeping < HOUSEKEEPING_INTERVAL_MS) return;
+    lastHousekeeping = Date.now();
+    const messages = await repo.pruneFinished(db, formatTimestamp(new Date(Date.now() - KEEP_FINISHED_MS)));
+    const windows = await pruneWindows(db, formatTimestamp(new Date(Date.now() - KEEP_WINDOWS_MS)));
+    if (messages + windows > 0) log.info({ messages, windows }, 'outbox: deleted old messages and throttle counters');
+  }
+
+  async function attempt(row: repo.OutboxRow): Promise<'sent' | 'retried' | 'failed'> {
+    const about = { outboxId: row.id, messageId: row.message_id, kind: row.kind, attempt: row.attempts };
+    let where: string;
+    try {
+      where = await delivery.deliver(row);
+    } catch (error) {
+      const text = errorText(error);
+      // A 5xx answer (e.g. no such mailbox) would come back the same on every retry.
+      const permanent = (error as { permanent?: unknown }).permanent === true;
+      if (permanent || row.attempts >= config.outbox.maxAttempts) {
+        await repo.markFailed(db, row.id, text, null);
+        log.error({ ...about, error: text, permanent }, 'email given up');
+        return 'failed';
+      }
+      const retryAt = new Date(Date.now() + backoff(row.attempts));
+      await repo.markFailed(db, row.id, text, retryAt);
+      log.warn({ ...about, error: text, retryAt: formatTimestamp(retryAt) }, 'email not sent; will retry');
+      return 'retried';
+    }
+    // Sent: from here a failure to record it (the database gone) means the claim runs out and the
+    // message goes again, the at-least-once window described above.
+    await repo.markSent(db, row.id);
+    log.info({ ...about, via: delivery.kind, to: where }, delivery.kind === 'file' ? 'email written to file' : 'email sent');
+    return 'sent';
+  }
+
+  async function runOnce(): Promise<PassResult> {
+    await housekeeping();
+    const rows = await repo.claimBatch(db, config.database.kind, id, leaseMs, batchSize);
+    const result: PassResult = { claimed: rows.length, sent: 0, retried: 0, failed: 0 };
+    for (const [index, row] of rows.entries()) {
+      if (stopping) {
+        await repo.release(db, rows.slice(index).map((r) => r.id), id);
+        break;
+      }
+      result[await attempt(row)] += 1;
+    }
+    return result;
+  }
+
+  function schedule(ms: number): void {
+    clearTimeout(timer);
+    timer = setTimeout(() => void pass(), ms);
+  }
+
+  /** Passes back to back while there is more to do, then waits for the next poll or nudge. */
+  async function pass(): Promise<void> {
+    timer = undefined;
+    if (stopping || running) return;
+    running = (async () => {
+      do {
+        wakeAgain = false;
+        try {
+          const result = await runOnce();
+          if (result.claimed === batchSize) wakeAgain = true;
+        } catch (error) {
+          if (Date.now() - lastErrorLog > ERROR_LOG_INTERVAL_MS) {
+            lastErrorLog = Date.now();
+            log.error({ err: error }, 'outbox pass failed; retrying at each poll (logged once a minute)');
+          }
+          wakeAgain = false;
+          break;
+        }
+      } while (wakeAgain && !stopping);
+    })();
+    await running;
+    running = undefined;
+    // A nudge that came as the last pass ended still gets its immediate pass.
+    if (!stopping) schedule(wakeAgain ? 0 : config.outbox.pollIntervalMs);
+  }
+
+  function nudge(): void {
+    if (stopping) return;
+    if (running) wakeAgain = true;
+    else schedule(0);
+  }
+
+  return {
+    id,
+    start() {
+      if (started) return;
+      started = true;
+      unsubscribe = onOutboxQueued(db, nudge);
+      log.info({ workerId: id, via: delivery.kind, ...(delivery.kind === 'file' && { dir: config.mail.dir }) }, 'outbox worker started');
+      schedule(0);
+    },
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      clearTimeout(timer);
+      unsubscribe?.();
+      if (running) {
+        let timeout: NodeJS.Timeout | undefined;
+        const late = await Promise.race([
+          running.then(() => false),
+          new Promise<boolean>((resolve) => (timeout = setTimeout(() => resolve(true), options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS))),
+        ]);
+        clearTimeout(timeout);
+        if (late) log.warn({ workerId: id }, 'outbox worker stopped with a send in flight; its claim expires and another attempt follows');
+      }
+      delivery.close();
+    },
+    runOnce,
+  };
+}

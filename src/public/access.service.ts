@@ -1,0 +1,97 @@
+/**
+ * `POST /public/guests/access`: a guest who lost their link asks for it by email. The answer is
+ * the same whoever asks about whichever address; only the address's owner learns anything, from
+ * the email itself.
+ */
+import net from 'node:net';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/types.js';
+import { guestLink } from '../guests/guest.mapper.js';
+import { AppError } from '../http/errors.js';
+import { formatTimestamp } from '../lib/time.js';
+import { GUEST_ACCESS_KIND, guestAccessMessage } from '../outbox/messages.js';
+import { notifyOutbox } from '../outbox/outbox-signal.js';
+import { enqueue, newMessageId } from '../outbox/outbox.repository.js';
+import { findActiveRecordsByEmail } from './access.repository.js';
+import { consumeWindow } from './throttle.repository.js';
+
+export interface AccessServiceDeps {
+  db: Kysely<Database>;
+  publicBaseUrl: string;
+  /** Requests per hour; 0 = no limit. */
+  limits: { perIpPerHour: number; perEmailPerHour: number };
+  log: { info(obj: object, msg: string): void };
+}
+
+export const THROTTLE_SCOPE_IP = 'guest_access:ip';
+export const THROTTLE_SCOPE_EMAIL = 'guest_access:email';
+
+function hourWindow(date: Date): { start: string; secondsLeft: number } {
+  const start = new Date(date);
+  start.setUTCMinutes(0, 0, 0);
+  return { start: formatTimestamp(start), secondsLeft: Math.max(1, Math.ceil((start.getTime() + 3_600_000 - date.getTime()) / 1000)) };
+}
+
+/** The eight 16-bit groups of an IPv6 address, written out. */
+function ipv6Groups(address: string): string[] {
+  const [head = '', tail] = address.split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  const middle = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill('0');
+  return [...left, ...middle, ...right].map((g) => g.toLowerCase().padStart(4, '0'));
+}
+
+/**
+ * What the per-IP limit counts: an IPv4 address as it is (also when written IPv4-mapped), an IPv6
+ * address by its /64 network, since one subscriber commonly holds a whole /64 and could otherwise
+ * step around the limit by changing addresses.
+ */
+export function throttleSubjectOfIp(ip: string): string {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  if (mapped?.[1]) return mapped[1];
+  if (!net.isIPv6(ip)) return ip;
+  return `${ipv6Groups(ip.split('%')[0] ?? ip).slice(0, 4).join(':')}::/64`;
+}
+
+export function createAccessService(deps: AccessServiceDeps) {
+  const { db, limits } = deps;
+  return {
+    /**
+     * Queues one email listing the guest's active links when `email` (already normalized) belongs
+     * to a guest; otherwise nothing. Throws 429 past the per-IP limit.
+     *
+     * Past the per-address limit the request still succeeds but sends nothing. A 429 there would
+     * reveal nothing about the address (requests for any address count), but answering as usual
+     * keeps the answer one and the same, and whoever floods an inbox learns nothing from it either.
+     *
+     * Known and unknown addresses take the same path (count, look up, compose) and differ only
+     * in the one insert, so timing tells little. The counts and the message are one transaction:
+     * a request that fails counts nothing and sends nothing.
+     */
+    async requestLinks(email: string, ip: string): Promise<void> {
+      const window = hourWindow(new Date());
+      const queued = await db.transaction().execute(async (trx) => {
+        if (limits.perIpPerHour > 0 && !(await consumeWindow(trx, THROTTLE_SCOPE_IP, throttleSubjectOfIp(ip), window.start, limits.perIpPerHour))) {
+          throw new AppError(
+            'RATE_LIMIT_EXCEEDED',
+            `Too many access requests from this address: at most ${limits.perIpPerHour} an hour. Retry in ${window.secondsLeft} seconds.`,
+            { headers: { 'retry-after': String(window.secondsLeft) } },
+          );
+        }
+        const withinAddressLimit = limits.perEmailPerHour === 0 || (await consumeWindow(trx, THROTTLE_SCOPE_EMAIL, email, window.start, limits.perEmailPerHour));
+        const records = await findActiveRecordsByEmail(trx, email);
+        const message = guestAccessMessage(records.map((r) => ({ organizationName: r.organizationName, link: guestLink(deps.publicBaseUrl, r.guestCode) as string })));
+        if (records.length === 0) return false;
+        if (!withinAddressLimit) {
+          deps.log.info({ organizations: records.length }, 'guest access email not sent: the address reached its hourly limit');
+          return false;
+        }
+        await enqueue(trx, { kind: GUEST_ACCESS_KIND, recipient: email, ...message }, newMessageId(deps.publicBaseUrl));
+        return true;
+      });
+      if (queued) notifyOutbox(db);
+    },
+  };
+}
+
+export type AccessService = ReturnType<typeof createAccessService>;

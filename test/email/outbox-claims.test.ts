@@ -1,0 +1,153 @@
+/**
+ * Claims on the outbox: two workers on one database never hold (or send) the same message, a
+ * running lease keeps others off, an expired one (a worker that died) lets them on again, and
+ * finished messages and old throttle counters are cleared away. On PostgreSQL the second worker
+ * has its own connection pool, as a second instance would.
+ */
+import { after, before, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Kysely } from 'kysely';
+import { buildTestApp, uniqueEmail, type TestContext } from '../helpers/app.js';
+import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
+import { openDatabase, type Db } from '../../src/db/database.js';
+import type { Database } from '../../src/db/types.js';
+import { claimBatch, enqueue, markSent, newMessageId, pruneFinished, release } from '../../src/outbox/outbox.repository.js';
+import { createOutboxWorker } from '../../src/outbox/worker.js';
+import { consumeWindow, pruneWindows } from '../../src/public/throttle.repository.js';
+import { formatTimestamp } from '../../src/lib/time.js';
+
+describe('outbox claims', () => {
+  let ctx: TestContext;
+  let smtp: TestSmtpServer;
+  /** A second handle on the same database: its own pool on PostgreSQL; the same one on in-memory SQLite. */
+  let second: Db | undefined;
+  let otherDb: Kysely<Database>;
+
+  before(async () => {
+    smtp = await startTestSmtpServer();
+    ctx = await buildTestApp({ env: { SMTP_URL: smtp.url } });
+    if (ctx.config.database.kind === 'postgres') {
+      second = openDatabase(ctx.config.database);
+      otherDb = second.kysely;
+    } else {
+      otherDb = ctx.db.kysely;
+    }
+  });
+  after(async () => {
+    await second?.close();
+    await ctx.close();
+    await smtp.stop();
+  });
+  beforeEach(async () => {
+    await ctx.db.kysely.deleteFrom('outbox').execute();
+    smtp.received.length = 0;
+  });
+
+  async function queue(count: number): Promise<string[]> {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i += 1) {
+      const messageId = newMessageId(ctx.config.publicBaseUrl);
+      await enqueue(ctx.db.kysely, { kind: 'test', recipient: uniqueEmail('claim'), subject: `Message ${i}`, text: `Body ${i}`, html: null }, messageId);
+      ids.push(messageId);
+    }
+    return ids;
+  }
+
+  it('two claimers racing take disjoint sets that together cover every due message', async () => {
+    await queue(40);
+    const kind = ctx.config.database.kind;
+    const a: number[] = [];
+    const b: number[] = [];
+    // Small batches, many rounds, both at once: every round is a chance to collide.
+    const drain = async (db: Kysely<Database>, worker: string, into: number[]) => {
+      for (;;) {
+        const rows = await claimBatch(db, kind, worker, 60_000, 3);
+        if (rows.length === 0) return;
+        into.push(...rows.map((r) => r.id));
+        for (const r of rows) assert.equal(r.locked_by, worker);
+      }
+    };
+    await Promise.all([drain(ctx.db.kysely, 'worker-a', a), drain(otherDb, 'worker-b', b)]);
+    const overlap = a.filter((id) => b.includes(id));
+    assert.deepEqual(overlap, [], 'no message claimed twice');
+    assert.equal(new Set([...a, ...b]).size, 40);
+    assert.equal(a.length + b.length, 40);
+  });
+
+  it('two workers sending at once deliver each message exactly once', async () => {
+    const messageIds = await queue(24);
+    const options = { config: ctx.config, log: ctx.app.log, batchSize: 4 };
+    const one = createOutboxWorker({ ...options, db: ctx.db.kysely, workerId: 'one' });
+    const two = createOutboxWorker({ ...options, db: otherDb, workerId: 'two' });
+    const sentBy = { one: 0, two: 0 };
+    const run = async (worker: typeof one, name: 'one' | 'two') => {
+      for (;;) {
+        const result = await worker.runOnce();
+        if (result.claimed === 0) return;
+        sentBy[name] += result.sent;
+      }
+    };
+    await Promise.all([run(one, 'one'), run(two, 'two')]);
+    const received = smtp.received.map((m) => m.messageId).sort();
+    assert.deepEqual(received, [...messageIds].sort(), 'every message once, none twice');
+    assert.equal(sentBy.one + sentBy.two, 24);
+    const unsent = await ctx.db.kysely.selectFrom('outbox').select('id').where('sent_at', 'is', null).execute();
+    assert.equal(unsent.length, 0);
+  });
+
+  it('a running lease keeps other workers off; an expired one (the worker died) lets them take it', async () => {
+    await queue(1);
+    const kind = ctx.config.database.kind;
+    const [held] = await claimBatch(ctx.db.kysely, kind, 'crashed', 60_000, 10);
+    assert.ok(held);
+    assert.equal(held.attempts, 1);
+    assert.equal((await claimBatch(otherDb, kind, 'other', 60_000, 10)).length, 0);
+    // The lease runs out, as it does when its worker never comes back.
+    await ctx.db.kysely.updateTable('outbox').set({ locked_until: formatTimestamp(new Date(Date.now() - 2000)) }).where('id', '=', held.id).execute();
+    const [retaken] = await claimBatch(otherDb, kind, 'other', 60_000, 10);
+    assert.equal(retaken?.id, held.id);
+    assert.equal(retaken?.locked_by, 'other');
+    assert.equal(retaken?.attempts, 2, 'the lost attempt counts');
+  });
+
+  it('release gives unused claims back at once, without counting an attempt', async () => {
+    await queue(3);
+    const kind = ctx.config.database.kind;
+    const rows = await claimBatch(ctx.db.kysely, kind, 'stopping', 60_000, 10);
+    assert.equal(rows.length, 3);
+    await release(ctx.db.kysely, rows.map((r) => r.id), 'someone-else');
+    assert.equal((await claimBatch(otherDb, kind, 'other', 60_000, 10)).length, 0, 'only the holder can release');
+    await release(ctx.db.kysely, rows.map((r) => r.id), 'stopping');
+    const again = await claimBatch(otherDb, kind, 'other', 60_000, 10);
+    assert.equal(again.length, 3);
+    assert.ok(again.every((r) => r.attempts === 1));
+  });
+
+  it('housekeeping deletes messages finished long ago and old throttle counters, nothing else', async () => {
+    await queue(3);
+    const rows = await ctx.db.kysely.selectFrom('outbox').select('id').orderBy('id').execute();
+    const [oldSent, oldFailed, pending] = rows.map((r) => r.id) as [number, number, number];
+    const longAgo = '2020-01-01 00:00:00';
+    await ctx.db.kysely.updateTable('outbox').set({ sent_at: longAgo }).where('id', '=', oldSent).execute();
+    await ctx.db.kysely.updateTable('outbox').set({ failed_at: longAgo }).where('id', '=', oldFailed).execute();
+    await queue(1);
+    const recent = (await ctx.db.kysely.selectFrom('outbox').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow()).id;
+    await markSent(ctx.db.kysely, recent);
+    assert.equal(await pruneFinished(ctx.db.kysely, '2021-01-01 00:00:00'), 2);
+    const left = (await ctx.db.kysely.selectFrom('outbox').select('id').orderBy('id').execute()).map((r) => r.id);
+    assert.deepEqual(left, [pending, recent]);
+
+    assert.equal(await consumeWindow(ctx.db.kysely, 'test', 'x', '2020-01-01 10:00:00', 5), true);
+    assert.equal(await consumeWindow(ctx.db.kysely, 'test', 'x', formatTimestamp(new Date()), 5), true);
+    assert.equal(await pruneWindows(ctx.db.kysely, '2021-01-01 00:00:00'), 1);
+    const windows = await ctx.db.kysely.selectFrom('throttle_windows').selectAll().where('scope', '=', 'test').execute();
+    assert.equal(windows.length, 1);
+  });
+
+  it('consumeWindow lets through exactly the cap, also when requests race', async () => {
+    const window = formatTimestamp(new Date());
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) =>
+      (i % 2 === 0 ? ctx.db.kysely : otherDb).transaction().execute((trx) => consumeWindow(trx, 'race', 'subject', window, 5))));
+    assert.equal(results.filter(Boolean).length, 5);
+  });
+});

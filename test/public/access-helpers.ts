@@ -1,0 +1,41 @@
+/** Shared by the tests of `POST /public/guests/access`. */
+import assert from 'node:assert/strict';
+import type { LightMyRequestResponse } from 'fastify';
+import type { TestContext } from '../helpers/app.js';
+import { ACCESS_ACCEPTED_MESSAGE } from '../../src/public/access.routes.js';
+
+export const ACCESS_URL = '/public/guests/access';
+
+export async function requestAccess(ctx: TestContext, email: unknown, ip = '127.0.0.1', url = ACCESS_URL): Promise<LightMyRequestResponse> {
+  return ctx.app.inject({ method: 'POST', url, payload: { email }, remoteAddress: ip });
+}
+
+export async function outboxFor(ctx: TestContext, email: string) {
+  return ctx.db.kysely.selectFrom('outbox').selectAll().where('recipient', '=', email.toLowerCase()).orderBy('id').execute();
+}
+
+export async function outboxCount(ctx: TestContext): Promise<number> {
+  const row = await ctx.db.kysely.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export function assertAccepted(response: LightMyRequestResponse, label = ''): void {
+  assert.equal(response.statusCode, 202, `${label} ${response.body}`);
+  assert.match(String(response.headers['content-type']), /^application\/json/);
+  assert.deepEqual(response.json(), { message: ACCESS_ACCEPTED_MESSAGE }, label);
+}
+
+export function assertProblem(response: LightMyRequestResponse, status: number, code: string): Record<string, unknown> {
+  assert.equal(response.statusCode, status, response.body);
+  assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
+  const body = response.json<Record<string, unknown>>();
+  assert.equal(body.code, code);
+  return body;
+}
+
+/** Headers that may differ between two answers for reasons that have nothing to do with the address. */
+export function comparableHeaders(response: LightMyRequestResponse): Record<string, unknown> {
+  const { date: _date, ...rest } = response.headers;
+  return rest;
+}
+
