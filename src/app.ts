@@ -14,7 +14,7 @@ import { ProblemSchema } from './http/schemas.js';
 import { createValidatorCompiler, normalizeBody, unsafeTextErrors } from './http/validation.js';
 import { docsRoutes } from './http/docs.routes.js';
 import { healthRoutes } from './http/health.routes.js';
-import { MemoryStore, RedisStore, registerRateLimit, type RateLimitStore } from './http/rate-limit.js';
+import { MemoryStore, registerRateLimit, type RateLimitStore } from './http/rate-limit.js';
 import { Guest } from './guests/guest.schemas.js';
 import { guestRoutes } from './guests/guest.routes.js';
 import { createGuestService } from './guests/guest.service.js';
@@ -128,7 +128,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   const deps: RouteDeps = { db: db.kysely, kind: db.kind, config, guests, log: app.log };
 
   const rateLimitStore: RateLimitStore = context.rateLimitStore ?? (config.redisUrl
-    ? new RedisStore(config.redisUrl, app.log.child({ component: 'rate-limit' }), `${config.redisKeyPrefix}ratelimit:`)
+    ? new (await import('./http/redis-store.js')).RedisStore(config.redisUrl, app.log.child({ component: 'rate-limit' }), `${config.redisKeyPrefix}ratelimit:`)
     : new MemoryStore());
   app.addHook('onClose', () => rateLimitStore.close());
   // Start with the shared count when Redis is configured; a Redis that is down delays the start

@@ -11,7 +11,7 @@
  *    what the headers did not give; its city is used only when its country agrees.
  */
 import net from 'node:net';
-import maxmind, { type CityResponse, type Reader } from 'maxmind';
+import type { CityResponse, Reader } from 'maxmind';
 import { ConfigError } from '../config.js';
 
 /** A place as recorded on the guest's record; null where unknown. */
@@ -150,6 +150,8 @@ export async function createGeoLocator(options: { trustProxy: boolean | number |
   let reader: Reader<CityResponse> | undefined;
   if (options.databasePath !== undefined) {
     try {
+      // Loaded only when a database is configured: an instance without one never pays for it.
+      const { default: maxmind } = await import('maxmind');
       reader = await maxmind.open<CityResponse>(options.databasePath);
     } catch (error) {
       throw new ConfigError('GEOIP_DATABASE', `cannot be read as a MaxMind (.mmdb) database: ${options.databasePath}: ${(error as Error).message}`);
