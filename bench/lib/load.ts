@@ -1,0 +1,111 @@
+/**
+ * Load generation with autocannon's programmatic API: a fixed number of keep-alive connections,
+ * each sending its next request as soon as the previous answer arrived, for a duration or for a
+ * fixed number of requests. Each request is made by a generator (unique emails, spread-out
+ * pages...). Any connection error, timeout or non-2xx answer is counted and kept: beyond a
+ * handful, the case is reported as broken, since the figures would then measure errors.
+ */
+import autocannon from 'autocannon';
+
+/** One request: where, and the JSON body for POST/PUT. */
+export interface NextRequest {
+  path: string;
+  body?: string;
+}
+
+export interface LoadSpec {
+  method: 'GET' | 'POST' | 'PUT';
+  connections: number;
+  /** Seconds; ignored when `amount` is set. */
+  durationSec: number;
+  /** A fixed number of requests instead of a duration. */
+  amount?: number;
+  headers: Record<string, string>;
+  next: () => NextRequest;
+  /** With `amount`: stop after this many seconds whatever is left (the result then shows it). */
+  maxSec?: number;
+}
+
+export interface LoadResult {
+  requests: number;
+  durationSec: number;
+  rps: number;
+  p50Ms: number;
+  p90Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  /** Answers per status code, e.g. `{"201": 5230}`. */
+  statusCodes: Record<string, number>;
+}
+
+/** More failed requests than this in one case means the benchmark itself broke. */
+export const MAX_FAILED_REQUESTS = 5;
+
+let current: autocannon.Instance | undefined;
+
+/** Stops the load in progress (Ctrl-C). */
+export function stopLoad(): void {
+  current?.stop();
+}
+
+export function runLoad(url: string, spec: LoadSpec): Promise<LoadResult> {
+  const options: autocannon.Options = {
+    url,
+    method: spec.method,
+    connections: spec.connections,
+    headers: spec.headers,
+    // A request not answered in this many seconds counts as a timeout (an error).
+    timeout: 20,
+    requests: [{
+      setupRequest: (request) => {
+        const next = spec.next();
+        request.path = next.path;
+        if (next.body !== undefined) request.body = next.body;
+        return request;
+      },
+    }],
+    ...(spec.amount ? { amount: spec.amount } : { duration: spec.durationSec }),
+  };
+  return new Promise((resolve, reject) => {
+    let guard: NodeJS.Timeout | undefined;
+    current = autocannon(options, (error: unknown, result: autocannon.Result) => {
+      current = undefined;
+      clearTimeout(guard);
+      if (error) return reject(error instanceof Error ? error : new Error(String(error)));
+      const statusCodes: Record<string, number> = {};
+      for (const [code, stat] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stat.count ?? 0;
+      const requests = result.requests.total;
+      resolve({
+        requests,
+        durationSec: result.duration,
+        rps: result.duration > 0 ? requests / result.duration : 0,
+        p50Ms: result.latency.p50,
+        p90Ms: result.latency.p90,
+        p99Ms: result.latency.p99,
+        maxMs: result.latency.max,
+        non2xx: result.non2xx,
+        errors: result.errors,
+        timeouts: result.timeouts,
+        statusCodes,
+      });
+    });
+    const instance = current;
+    if (spec.amount && spec.maxSec) guard = setTimeout(() => instance.stop(), spec.maxSec * 1000);
+  });
+}
+
+/**
+ * Why the result cannot be trusted, or undefined when it can. A warm-up may end before its first
+ * answer (a slow operation on a busy machine); a timed case with no answer at all is broken.
+ */
+export function loadProblem(result: LoadResult, { warmUp = false } = {}): string | undefined {
+  const failed = result.non2xx + result.errors;
+  if (result.requests === 0 && !warmUp) return 'no request was answered';
+  if (failed > MAX_FAILED_REQUESTS) {
+    return `${result.non2xx} non-2xx answers and ${result.errors} connection errors (${result.timeouts} timeouts); status codes ${JSON.stringify(result.statusCodes)}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,143 @@
+/**
+ * The service under test: `node bin/guests.js serve` as its own process on a benchmark database,
+ * with the settings a benchmark needs and nothing else changed:
+ * - GUEST_INVITE_LIMIT_PER_HOUR=0 and RATE_LIMIT_MAX=0, or the caps would answer 429s;
+ * - EMAIL_DNS_CHECK=on against the benchmark's own DNS server (DNS_SERVERS), which answers MX for
+ *   every guest domain: each create runs the real check, a cache hit after a domain's first look-up;
+ * - LOG_LEVEL as given (default `info`, the service's own default: its request log is part of
+ *   what a deployed server does), written to a file in the run's temp dir;
+ * - SEED_DEMO=false, DATA_DIR in the run's temp dir.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { BenchError, logFileFor, measure, warmUp, type BenchContext } from './context.js';
+import type { BenchDatabase, Seed } from './database.js';
+import type { LoadResult } from './load.js';
+import { freePort, GUESTS_BIN, ROOT, startProcess, type BenchProcess } from './processes.js';
+import { apiHeaders, LIST_PAGE_SIZE, nextCreate, requestsFor, serviceCases, type Operation } from './scenarios.js';
+
+const COUNT_QUERIES = path.join(ROOT, 'bench', 'instrument', 'count-queries.ts');
+
+export interface ServiceCaseResult {
+  operation: Operation;
+  connections: number;
+  result: LoadResult;
+}
+
+export function serviceEnv(context: BenchContext, database: BenchDatabase): Record<string, string> {
+  const dataDir = path.join(context.tmp, 'data');
+  mkdirSync(dataDir, { recursive: true });
+  return {
+    DATABASE_URL: database.url,
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: context.settings.logLevel,
+    SEED_DEMO: 'false',
+    GUEST_INVITE_LIMIT_PER_HOUR: '0',
+    RATE_LIMIT_MAX: '0',
+    EMAIL_DNS_CHECK: 'on',
+    DNS_SERVERS: context.dnsAddress,
+  };
+}
+
+export interface StartServiceOptions {
+  /** Load the query counter and serve its totals on this port. */
+  queryCounterPort?: number;
+  env?: Record<string, string>;
+}
+
+export function startService(context: BenchContext, name: string, database: BenchDatabase, options: StartServiceOptions = {}): Promise<BenchProcess> {
+  const nodeArgs: string[] = [];
+  const env = { ...serviceEnv(context, database), ...options.env };
+  if (options.queryCounterPort !== undefined) {
+    nodeArgs.push('--import', 'tsx', '--import', COUNT_QUERIES);
+    env.QUERY_COUNTER_PORT = String(options.queryCounterPort);
+    // No background polling while statements are counted.
+    env.OUTBOX_WORKER = 'false';
+  } else if (context.settings.cpuProfDir) {
+    // One folder per process: every thread (the module loader's too) writes its own profile.
+    nodeArgs.push('--cpu-prof', '--cpu-prof-dir', path.join(context.settings.cpuProfDir, name.replace(/\W+/g, '-')));
+  }
+  return startProcess({ name, args: [...nodeArgs, GUESTS_BIN, 'serve', '--port', '{port}'], env, readyPath: '/health/live', logFile: logFileFor(context, name) });
+}
+
+/** Warms each operation up, then runs every timed case; the caller stops the process. */
+export async function runServiceCases(context: BenchContext, service: BenchProcess, kind: string, seed: Seed): Promise<ServiceCaseResult[]> {
+  const headers = apiHeaders(seed.token);
+  const results: ServiceCaseResult[] = [];
+  const warmed = new Set<Operation>();
+  for (const { operation, connections } of serviceCases(context.settings.connections)) {
+    const spec = { ...requestsFor(operation, seed), headers };
+    if (!warmed.has(operation)) {
+      warmed.add(operation);
+      await warmUp(context, `${kind} ${operation}`, service.url, spec);
+    }
+    const result = await measure(context, `${kind} ${operation} @${connections}`, service.url, { ...spec, connections, durationSec: context.settings.durationSec });
+    results.push({ operation, connections, result });
+    if (!service.running) throw new BenchError(`the service stopped during ${operation}\n${service.describe()}`);
+  }
+  return results;
+}
+
+/** Statements per request of one probe, and by verb (`select`, `insert`, `begin`...). */
+export interface QueryCount {
+  probe: string;
+  requests: number;
+  perRequest: number;
+  byVerb: Record<string, number>;
+}
+
+export interface QueryCountRun {
+  counts: QueryCount[];
+  /** Statements seen in 1.5 s without any request (background work); 0 is expected. */
+  idleStatements: number;
+  peakRssBytes: number | undefined;
+}
+
+type Totals = { total: number; byVerb: Record<string, number> };
+
+/**
+ * Statements per request for each operation, and for list pages of 10, 100 and 1000 guests, on
+ * a service started with the query counter (bench/instrument/count-queries.ts). Requests go one
+ * at a time, and totals are read before and after each probe, so nothing else is counted; an
+ * idle interval is watched first: background work sending statements would show there.
+ */
+export async function countQueries(context: BenchContext, database: BenchDatabase, seed: Seed, kind: string): Promise<QueryCountRun> {
+  const counterPort = await freePort();
+  const service = await startService(context, `service (${kind}, counting statements)`, database, { queryCounterPort: counterPort });
+  const totals = async (): Promise<Totals> => (await (await fetch(`http://127.0.0.1:${counterPort}/`)).json()) as Totals;
+  const headers = apiHeaders(seed.token);
+  const base = `/api/organizations/${seed.listOrgId}/guests`;
+  try {
+    const idleBefore = await totals();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const idleStatements = (await totals()).total - idleBefore.total;
+    if (idleStatements !== 0) context.log(`  warning: ${kind}: ${idleStatements} statements ran in 1.5 s without requests; the counts below include background work`);
+    const probes: Array<{ probe: string; method: string; next: () => { path: string; body?: string } }> = [
+      { probe: 'create', method: 'POST', next: () => nextCreate(seed) },
+      { probe: 'get', ...requestsFor('get', seed) },
+      { probe: 'update', ...requestsFor('update', seed) },
+      ...[10, LIST_PAGE_SIZE, 1000].map((size) => ({ probe: `list per_page=${size}`, method: 'GET', next: () => ({ path: `${base}?per_page=${size}&page=3` }) })),
+      { probe: `list per_page=${LIST_PAGE_SIZE} with=stats`, method: 'GET', next: () => ({ path: `${base}?per_page=${LIST_PAGE_SIZE}&page=3&with=stats` }) },
+    ];
+    const counts: QueryCount[] = [];
+    const requests = 10;
+    for (const { probe, method, next } of probes) {
+      const before = await totals();
+      for (let i = 0; i < requests; i++) {
+        const request = next();
+        const response = await fetch(`${service.url}${request.path}`, { method, headers, body: request.body, signal: AbortSignal.timeout(20_000) });
+        const text = await response.text();
+        if (!response.ok) throw new BenchError(`${kind} ${probe} (counting statements): ${response.status} ${text.slice(0, 400)}`);
+      }
+      const after = await totals();
+      const byVerb = Object.fromEntries(Object.entries(after.byVerb)
+        .map(([verb, n]) => [verb, (n - (before.byVerb[verb] ?? 0)) / requests])
+        .filter(([, n]) => (n as number) > 0));
+      counts.push({ probe, requests, perRequest: (after.total - before.total) / requests, byVerb });
+    }
+    return { counts, idleStatements, peakRssBytes: service.peakRssBytes() };
+  } finally {
+    await service.stop();
+  }
+}

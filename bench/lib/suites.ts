@@ -1,0 +1,114 @@
+/**
+ * The two halves of a run: everything measured on one database kind (its floor, the service's
+ * cases, its statements per request), and the bulk case (N guests created through the API in one
+ * organization on a fresh SQLite service).
+ */
+import { BenchError, type BenchContext } from './context.js';
+import { countGuests, freshDatabase, seedDatabase, type DbKind } from './database.js';
+import { measureDbFloor, type ByConnections } from './floors.js';
+import { MAX_FAILED_REQUESTS, runLoad, type LoadResult } from './load.js';
+import type { FloorOperation } from './scenarios.js';
+import { apiHeaders, nextCreate } from './scenarios.js';
+import { countQueries, runServiceCases, startService, type QueryCountRun, type ServiceCaseResult } from './service.js';
+
+export interface DatabaseResults {
+  kind: DbKind;
+  floor: Record<FloorOperation, ByConnections>;
+  cases: ServiceCaseResult[];
+  queries: QueryCountRun;
+  /** Peak RSS of each service process on this database kind, bytes. */
+  peakRss: Record<string, number | undefined>;
+}
+
+export async function runDatabaseSuite(context: BenchContext, kind: DbKind): Promise<DatabaseResults> {
+  const { settings } = context;
+  const pgBase = settings.postgresUrl ?? '';
+  context.log(`\n== ${kind}: seeding two fresh databases (service and floor) with ${settings.listGuests} guests each`);
+  const serviceDb = await freshDatabase(kind, 'service', context.tmp, pgBase);
+  const floorDb = await freshDatabase(kind, 'floor', context.tmp, pgBase);
+  try {
+    const seed = await seedDatabase(serviceDb, settings.listGuests);
+    const floorSeed = await seedDatabase(floorDb, settings.listGuests);
+    context.log(`== ${kind}: floor 2 (bare node:http + ${kind === 'sqlite' ? 'better-sqlite3' : 'pg'})`);
+    const floor = await measureDbFloor(context, floorDb, floorSeed);
+    await floorDb.drop();
+
+    context.log(`== ${kind}: the service (node bin/guests.js serve)`);
+    const peakRss: Record<string, number | undefined> = {};
+    const service = await startService(context, `service-${kind}`, serviceDb);
+    let cases: ServiceCaseResult[];
+    try {
+      cases = await runServiceCases(context, service, kind, seed);
+      peakRss[`service (${kind})`] = service.peakRssBytes();
+    } finally {
+      await service.stop();
+    }
+    context.log(`== ${kind}: statements per request (a second service process with the statement counter)`);
+    const queries = await countQueries(context, serviceDb, seed, kind);
+    peakRss[`service (${kind}, counting statements)`] = queries.peakRssBytes;
+    for (const count of queries.counts) context.log(`  ${count.probe}: ${count.perRequest} per request ${JSON.stringify(count.byVerb)}`);
+    return { kind, floor, cases, queries, peakRss };
+  } finally {
+    await serviceDb.drop();
+    await floorDb.drop();
+  }
+}
+
+/** The bulk case gives up after this long (ten times its target), reporting how far it got. */
+const BULK_MAX_SEC = 600;
+
+export interface BulkResult {
+  /** Guests asked for. */
+  guests: number;
+  /** Guests the API answered 201 for: all of them unless the run was cut at BULK_MAX_SEC. */
+  created: number;
+  /** Every request was sent and answered (false: cut at BULK_MAX_SEC). */
+  finished: boolean;
+  connections: number;
+  wallSec: number;
+  result: LoadResult;
+  /** Active guests of the organization in the database afterwards. */
+  countInDatabase: number;
+  peakRssBytes: number | undefined;
+}
+
+/** `settings.bulkGuests` creates at 50 connections into one empty organization, on SQLite. */
+export async function runBulkCase(context: BenchContext): Promise<BulkResult> {
+  const guests = context.settings.bulkGuests;
+  const connections = Math.max(...context.settings.connections);
+  context.log(`\n== bulk: ${guests} guests created through the API in one organization (sqlite, ${connections} connections)`);
+  const database = await freshDatabase('sqlite', 'bulk', context.tmp, '');
+  try {
+    const seed = await seedDatabase(database, 0);
+    const service = await startService(context, 'service-sqlite-bulk', database);
+    let result: LoadResult;
+    let wallSec: number;
+    let peakRssBytes: number | undefined;
+    try {
+      const started = process.hrtime.bigint();
+      result = await runLoad(service.url, {
+        method: 'POST', connections, durationSec: 0, amount: guests, maxSec: BULK_MAX_SEC,
+        headers: apiHeaders(seed.token), next: () => nextCreate(seed),
+      });
+      wallSec = Number(process.hrtime.bigint() - started) / 1e9;
+      peakRssBytes = service.peakRssBytes();
+      if (!service.running) throw new BenchError(`the service stopped during the bulk case\n${service.describe()}`);
+    } finally {
+      await service.stop();
+    }
+    const countInDatabase = await countGuests(database, seed.createOrgId);
+    const created = result.statusCodes['201'] ?? 0;
+    const finished = created + result.non2xx + result.errors >= guests;
+    // A request that timed out, or was in flight when the run was cut, may still have been written.
+    const unsure = result.errors + (finished ? 0 : connections);
+    const consistent = countInDatabase >= created && countInDatabase <= created + unsure;
+    if (result.non2xx + result.errors > MAX_FAILED_REQUESTS || !consistent) {
+      throw new BenchError(`bulk: asked for ${guests} guests; ${created} answered 201 (${JSON.stringify(result.statusCodes)}, ${result.errors} errors) and the database holds ${countInDatabase}`);
+    }
+    const outcome = finished ? `${guests} guests` : `cut after ${BULK_MAX_SEC} s: ${created} of ${guests} guests`;
+    context.log(`  ${outcome} in ${wallSec.toFixed(1)} s (${(created / wallSec).toFixed(0)}/s), p99 ${result.p99Ms} ms; ${countInDatabase} in the database`);
+    return { guests, created, finished, connections, wallSec, result, countInDatabase, peakRssBytes };
+  } finally {
+    await database.drop();
+  }
+}
