@@ -25,6 +25,8 @@ export interface BulkItemOutcome {
 export interface BulkResult {
   data: BulkItemOutcome[];
   meta: { total: number; created: number; existing: number; failed: number };
+  /** When items were refused by the invite cap: the seconds until it lets guests through again. */
+  retryAfterSeconds?: number;
 }
 
 export interface GuestBulkDeps {
@@ -79,13 +81,15 @@ export function createGuestBulk(deps: GuestBulkDeps) {
     return new AppError('INTERNAL', 'An unexpected error occurred. It has been logged.');
   }
 
-  async function one(actor: Actor, item: unknown, index: number): Promise<BulkItemOutcome> {
+  async function one(actor: Actor, item: unknown, index: number, retryAfter: number[]): Promise<BulkItemOutcome> {
     try {
       const bag = schemaErrors(item);
       const result = await deps.guests.create(actor, item as CreateGuestBody, bag);
       return { index, status: result.created ? 201 : 200, data: result.guest };
     } catch (error) {
       const failure = asAppError(error);
+      const seconds = Number(failure.options.headers?.['retry-after']);
+      if (Number.isFinite(seconds) && seconds > 0) retryAfter.push(seconds);
       return { index, status: failure.status, error: problemBody(deps.publicBaseUrl, failure) };
     }
   }
@@ -97,8 +101,9 @@ export function createGuestBulk(deps: GuestBulkDeps) {
      */
     async createAll(actor: Actor, items: unknown[]): Promise<BulkResult> {
       const data: BulkItemOutcome[] = new Array<BulkItemOutcome>(items.length);
+      const retryAfter: number[] = [];
       await Promise.all(lanesOf(items, deps.concurrency).map(async (lane) => {
-        for (const [index, item] of lane) data[index] = await one(actor, item, index);
+        for (const [index, item] of lane) data[index] = await one(actor, item, index, retryAfter);
       }));
       const count = (test: (o: BulkItemOutcome) => boolean) => data.filter(test).length;
       return {
@@ -109,6 +114,7 @@ export function createGuestBulk(deps: GuestBulkDeps) {
           existing: count((o) => o.status === 200),
           failed: count((o) => o.error !== undefined),
         },
+        ...(retryAfter.length > 0 && { retryAfterSeconds: Math.max(...retryAfter) }),
       };
     },
   };

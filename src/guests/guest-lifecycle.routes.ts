@@ -159,7 +159,7 @@ export function guestLifecycleRoutes(app: FastifyInstance, deps: RouteDeps): voi
     schema: {
       tags: [TAG],
       summary: 'Create many guests in one request',
-      description: `A JSON array of 1 to ${MAX_BULK_ITEMS} create bodies. Each item is checked and created as a single create would be and succeeds or fails on its own; a repeated email is answered as already a guest. Each joined guest counts against the hourly invite cap; under a cap, items run in request order, so those refused with 429 are the last new ones. The answer lists every item's outcome.`,
+      description: `A JSON array of 1 to ${MAX_BULK_ITEMS} create bodies. Each item is checked and created as a single create would be and succeeds or fails on its own; a repeated email is answered as already a guest. Each joined guest counts against the hourly invite cap; under a cap, items run in request order, so those refused with 429 are the last new ones, and the answer carries a Retry-After header. The answer lists every item's outcome.`,
       params: OrgParams,
       body: BulkCreateBody,
       response: {
@@ -169,5 +169,10 @@ export function guestLifecycleRoutes(app: FastifyInstance, deps: RouteDeps): voi
         }),
       },
     },
-  }, async (request) => bulk.createAll(actorOf(request), bulkItems(request)));
+  }, async (request, reply) => {
+    const { retryAfterSeconds, ...result } = await bulk.createAll(actorOf(request), bulkItems(request));
+    // Items the invite cap refused say so in their outcome; the header tells a client when to resend them.
+    if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds));
+    return result;
+  });
 }

@@ -109,6 +109,8 @@ describe('L: bulk create', () => {
       const body = response.json<BulkBody>();
       assert.deepEqual(body.data.map((o) => o.status), [201, 201, 429, 200, 429]);
       assert.deepEqual(body.meta, { total: 5, created: 2, existing: 1, failed: 2 });
+      const retryAfter = Number(response.headers['retry-after']);
+      assert.ok(retryAfter >= 1 && retryAfter <= 3600, `Retry-After says when the cap lets guests through again: ${String(response.headers['retry-after'])}`);
       for (const index of [2, 4]) {
         assert.equal(body.data[index]?.error?.code, 'RATE_LIMIT_EXCEEDED');
         assert.deepEqual(Object.keys(body.data[index]?.error ?? {}), PROBLEM_KEYS);
@@ -142,6 +144,7 @@ describe('L: bulk create', () => {
     assert.deepEqual(Object.keys(data[1]?.error?.errors as object), ['first_name']);
     assert.deepEqual(Object.keys(data[2]?.error?.errors as object), ['last_name']);
     assert.deepEqual(meta, { total: 3, created: 1, existing: 0, failed: 2 });
+    assert.equal(response.headers['retry-after'], undefined, 'no Retry-After when no item met the invite cap');
     assert.equal(await guestCount(), before + 1);
     assert.ok(await globalGuest(ctx, good));
   });
