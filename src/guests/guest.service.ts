@@ -8,7 +8,7 @@ import type { Database, OrganizationGuestUpdate } from '../db/types.js';
 import type { DatabaseKind } from '../db/database.js';
 import { AppError, ErrorBag, assertThat, notFound } from '../http/errors.js';
 import { randomSecret, sha256 } from '../lib/secrets.js';
-import { formatTimestamp, now } from '../lib/time.js';
+import { hourWindow, now } from '../lib/time.js';
 import * as repo from './guest.repository.js';
 import { guestRowToGuest } from './guest.mapper.js';
 import { statsForGuests } from './guest-stats.js';
@@ -53,11 +53,6 @@ export function newCode(): { guest_code: string; guest_code_hash: string } {
   return { guest_code: code, guest_code_hash: sha256(code) };
 }
 
-function hourWindow(date: Date): { start: string; secondsLeft: number } {
-  const start = new Date(date);
-  start.setUTCMinutes(0, 0, 0);
-  return { start: formatTimestamp(start), secondsLeft: Math.max(1, Math.ceil((start.getTime() + 3_600_000 - date.getTime()) / 1000)) };
-}
 
 export function normalizePathEmail(value: string): string {
   return value.trim().toLowerCase();

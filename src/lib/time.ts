@@ -20,3 +20,10 @@ export function isValidTimestamp(value: string): boolean {
     date.getUTCHours() === hour && date.getUTCMinutes() === minute && date.getUTCSeconds() === second
   );
 }
+
+/** The clock hour `date` falls in (fixed-window counters): its start, and the seconds left in it. */
+export function hourWindow(date: Date): { start: string; secondsLeft: number } {
+  const start = new Date(date);
+  start.setUTCMinutes(0, 0, 0);
+  return { start: formatTimestamp(start), secondsLeft: Math.max(1, Math.ceil((start.getTime() + 3_600_000 - date.getTime()) / 1000)) };
+}

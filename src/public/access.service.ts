@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import { guestLink } from '../guests/guest.mapper.js';
 import { AppError } from '../http/errors.js';
-import { formatTimestamp } from '../lib/time.js';
+import { hourWindow } from '../lib/time.js';
 import { GUEST_ACCESS_KIND, guestAccessMessage } from '../outbox/messages.js';
 import { notifyOutbox } from '../outbox/outbox-signal.js';
 import { enqueue, newMessageId } from '../outbox/outbox.repository.js';
@@ -26,11 +26,6 @@ export interface AccessServiceDeps {
 export const THROTTLE_SCOPE_IP = 'guest_access:ip';
 export const THROTTLE_SCOPE_EMAIL = 'guest_access:email';
 
-function hourWindow(date: Date): { start: string; secondsLeft: number } {
-  const start = new Date(date);
-  start.setUTCMinutes(0, 0, 0);
-  return { start: formatTimestamp(start), secondsLeft: Math.max(1, Math.ceil((start.getTime() + 3_600_000 - date.getTime()) / 1000)) };
-}
 
 /** The eight 16-bit groups of an IPv6 address, written out. */
 function ipv6Groups(address: string): string[] {
