@@ -8,7 +8,7 @@ import type { Database } from '../db/types.js';
 import { AppError, assertThat, notFound } from '../http/errors.js';
 import { now } from '../lib/time.js';
 import {
-  deleteMembership, findMemberByEmail, findMemberById, findRole, findUserByEmail, insertMembership, insertUser, lockAdminIds,
+  deleteMembership, findMemberByEmail, findMemberById, findRole, findUserByEmail, addMembership, insertUser, lockAdminIds,
   type Member,
 } from '../members/member.repository.js';
 import { findRecordByEmail } from './guest.repository.js';
@@ -43,7 +43,7 @@ export function createGuestConversionService(deps: GuestConversionDeps) {
         }
         const userId = user?.id ?? (await insertUser(trx, { email: record.email, firstName: record.first_name, lastName: record.last_name, createdAt: at }));
         // A concurrent conversion of the same guest fails on the membership's primary key (409).
-        await insertMembership(trx, { organizationId: actor.organizationId, userId, role: 'standard', createdAt: at });
+        await addMembership(trx, { organizationId: actor.organizationId, userId, role: 'standard', createdAt: at }, 'refuse');
         // Their tasks stay theirs: the service has no tasks yet, so there is nothing to move. When
         // tasks arrive, the guest's assignments in this organization become the member's here.
         const removed = await removeRecord(trx, record, at);

@@ -71,40 +71,26 @@ export async function insertUser(
   return row.id;
 }
 
-/** Adds or changes a membership; returns nothing, the caller reads the member back. */
-export async function upsertMembership(
-  db: Kysely<Database>,
-  membership: { organizationId: string; userId: number; role: Role; createdAt: string },
-): Promise<void> {
-  await db
-    .insertInto('memberships')
-    .values({
-      organization_id: membership.organizationId,
-      user_id: membership.userId,
-      role: membership.role,
-      created_at: membership.createdAt,
-    })
-    .onConflict((oc) => oc.columns(['organization_id', 'user_id']).doUpdateSet({ role: membership.role }))
-    .execute();
-}
-
 /**
- * Adds a membership; a user who is already a member is refused by the primary key (a 409), never
- * given another role: a conversion must not demote or promote anyone by accident.
+ * Adds a membership. An existing one gets the new role with `existing: 'change-role'` (the CLI's
+ * `member add`), or is refused by the primary key (a 409) with `'refuse'`: a conversion must not
+ * demote or promote anyone by accident. The caller reads the member back.
  */
-export async function insertMembership(
+export async function addMembership(
   db: Kysely<Database>,
   membership: { organizationId: string; userId: number; role: Role; createdAt: string },
+  existing: 'change-role' | 'refuse',
 ): Promise<void> {
-  await db
-    .insertInto('memberships')
-    .values({
-      organization_id: membership.organizationId,
-      user_id: membership.userId,
-      role: membership.role,
-      created_at: membership.createdAt,
-    })
-    .execute();
+  const insert = db.insertInto('memberships').values({
+    organization_id: membership.organizationId,
+    user_id: membership.userId,
+    role: membership.role,
+    created_at: membership.createdAt,
+  });
+  await (existing === 'change-role'
+    ? insert.onConflict((oc) => oc.columns(['organization_id', 'user_id']).doUpdateSet({ role: membership.role }))
+    : insert
+  ).execute();
 }
 
 /** Removes a membership; false when there was none. */

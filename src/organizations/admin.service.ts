@@ -9,7 +9,7 @@ import { AppError, ErrorBag } from '../http/errors.js';
 import { MAX_NAME } from '../http/schemas.js';
 import { newOrganizationId, randomSecret, sha256 } from '../lib/secrets.js';
 import { formatTimestamp, now } from '../lib/time.js';
-import { findMemberByEmail, findUserByEmail, insertUser, upsertMembership, type Member } from '../members/member.repository.js';
+import { findMemberByEmail, findUserByEmail, insertUser, addMembership, type Member } from '../members/member.repository.js';
 import { findGlobalGuest } from '../guests/guest.repository.js';
 import { insertToken, revokeToken } from '../auth/token.repository.js';
 import { findOrganization, insertOrganization } from './organization.repository.js';
@@ -64,7 +64,7 @@ export function createAdminService(db: Kysely<Database>) {
         const at = now();
         const existing = await findUserByEmail(trx, email);
         const userId = existing?.id ?? (await insertUser(trx, { email, firstName, lastName, createdAt: at }));
-        await upsertMembership(trx, { organizationId: input.organizationId, userId, role: input.role as Role, createdAt: at });
+        await addMembership(trx, { organizationId: input.organizationId, userId, role: input.role as Role, createdAt: at }, 'change-role');
         const member = await findMemberByEmail(trx, input.organizationId, email);
         if (!member) throw new Error('membership vanished inside its transaction');
         return member;
