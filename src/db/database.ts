@@ -84,6 +84,18 @@ class ImmediateSqliteDialect extends SqliteDialect {
   }
 }
 
+/** Each SQLite Kysely instance's connection, by its adapter (which its transactions share). */
+const sqliteConnections = new WeakMap<DialectAdapter, SQLite.Database>();
+
+/**
+ * The better-sqlite3 connection behind a Kysely instance or transaction of this module, or
+ * undefined on PostgreSQL: for the few hot paths that run statements on it directly (see
+ * `prepared.ts` and `group-commit.ts` for when that is safe).
+ */
+export function sqliteConnectionOf(db: Kysely<Database>): SQLite.Database | undefined {
+  return sqliteConnections.get(db.getExecutor().adapter);
+}
+
 export function openDatabase(config: Config['database']): Db {
   if (config.kind === 'sqlite') {
     if (config.file !== ':memory:') fs.mkdirSync(path.dirname(config.file), { recursive: true });
@@ -92,7 +104,9 @@ export function openDatabase(config: Config['database']): Db {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) });
+    const connection = withStatementCache(sqlite);
+    const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: connection }) });
+    sqliteConnections.set(kysely.getExecutor().adapter, connection);
     return { kysely, kind: 'sqlite', close: () => kysely.destroy() };
   }
   // node-postgres returns BIGINT/COUNT as strings; ids here fit in a JS number.

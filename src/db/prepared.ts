@@ -9,8 +9,17 @@
  *
  * Only for queries whose SQL text does not depend on the values (no `in (...)` lists of varying
  * length, no optional clauses): a value changes the parameters, never the text.
+ *
+ * On SQLite the statement runs on the connection directly, synchronously, when that is safe: inside
+ * a transaction of ours (on SQLite the one transaction there can be holds the only connection),
+ * or when no transaction is open (a statement that runs to its end without yielding cannot land
+ * inside one). Otherwise, a transaction of another request being open, it goes through Kysely,
+ * which waits for the connection. The direct run skips the executor's promises and connection
+ * lock, a fifth of a simple read's cost (measured on GET guest).
  */
 import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely';
+import type SQLite from 'better-sqlite3';
+import { sqliteConnectionOf } from './database.js';
 import type { Database } from './types.js';
 
 type Q = Kysely<Database>;
@@ -25,6 +34,8 @@ interface Compiled {
   query: CompiledQuery['query'];
   /** Each parameter: the name of a value to take from the call, or a constant of the query. */
   slots: Array<{ name: string } | { value: unknown }>;
+  /** SQLite: the connection and the statement prepared on it. */
+  sqlite?: { connection: SQLite.Database; statement: SQLite.Statement };
 }
 
 export interface Prepared<O> {
@@ -52,6 +63,8 @@ export function prepared<O>(build: (db: Q, p: Placeholder) => Compilable<O>): Pr
         slots: query.parameters.map((value) =>
           typeof value === 'string' && value.startsWith(MARK) ? { name: value.slice(MARK.length) } : { value }),
       };
+      const connection = sqliteConnectionOf(db);
+      if (connection) compiled.sqlite = { connection, statement: connection.prepare(query.sql) };
       byAdapter.set(adapter, compiled);
     }
     return compiled;
@@ -65,6 +78,8 @@ export function prepared<O>(build: (db: Q, p: Placeholder) => Compilable<O>): Pr
       if (value === undefined) throw new Error(`prepared query: no value for parameter "${slot.name}"`);
       return value;
     });
+    const direct = compiled.sqlite;
+    if (direct && (db.isTransaction || !direct.connection.inTransaction)) return runOn(direct.statement, parameters);
     const query: CompiledQuery<O> = { ...CompiledQuery.raw(compiled.sql, parameters), query: compiled.query };
     return db.executeQuery(query);
   }
@@ -74,4 +89,11 @@ export function prepared<O>(build: (db: Q, p: Placeholder) => Compilable<O>): Pr
     all: async (db, params) => (await run(db, params)).rows,
     first: async (db, params) => (await run(db, params)).rows[0],
   };
+}
+
+/** What Kysely's SQLite driver answers for the statement: the rows, or the write's counts. */
+function runOn<O>(statement: SQLite.Statement, parameters: unknown[]): QueryResult<O> {
+  if (statement.reader) return { rows: statement.all(parameters) as O[] };
+  const { changes, lastInsertRowid } = statement.run(parameters);
+  return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
 }
