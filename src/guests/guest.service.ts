@@ -6,6 +6,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, OrganizationGuestUpdate } from '../db/types.js';
 import type { DatabaseKind } from '../db/database.js';
+import { inGroupCommit } from '../db/group-commit.js';
 import { AppError, ErrorBag, assertThat, notFound } from '../http/errors.js';
 import { randomSecret, sha256 } from '../lib/secrets.js';
 import { hourWindow, now } from '../lib/time.js';
@@ -146,7 +147,8 @@ export function createGuestService(deps: GuestServiceDeps) {
         checkAssociatedMembers(db, actor.organizationId, body.associated_members, bag),
       ]);
       bag.throwIfAny();
-      return db.transaction().execute((trx) => joinIn(trx, actor, email as string, body));
+      // Creates arriving together share a commit on SQLite (bulk syncs, concurrent clients).
+      return inGroupCommit(db, (trx) => joinIn(trx, actor, email as string, body));
     },
 
     joinIn,
