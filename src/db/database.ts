@@ -96,6 +96,17 @@ export function sqliteConnectionOf(db: Kysely<Database>): SQLite.Database | unde
   return sqliteConnections.get(db.getExecutor().adapter);
 }
 
+/**
+ * Whether a statement may run on the SQLite connection directly, synchronously, now: inside a
+ * transaction of ours (on SQLite the one transaction there can be holds the only connection), or
+ * when no transaction is open (a statement that runs to its end without yielding cannot land
+ * inside one). Otherwise another request's transaction is open, and the statement must go
+ * through Kysely, which waits for the connection.
+ */
+export function mayRunDirectly(db: Kysely<Database>, connection: SQLite.Database): boolean {
+  return db.isTransaction || !connection.inTransaction;
+}
+
 export function openDatabase(config: Config['database']): Db {
   if (config.kind === 'sqlite') {
     if (config.file !== ':memory:') fs.mkdirSync(path.dirname(config.file), { recursive: true });

@@ -6,7 +6,7 @@ import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { Database, NewOrganizationGuest, OrganizationGuestRow, OrganizationGuestUpdate } from '../db/types.js';
 import type { DatabaseKind } from '../db/database.js';
 import type { SortKey } from './guest.schemas.js';
-import { prepared, type Prepared } from '../db/prepared.js';
+import { prepared, selectRows, type Placeholder, type Prepared } from '../db/prepared.js';
 
 type Q = Kysely<Database>;
 
@@ -162,27 +162,28 @@ function escapeLike(value: string): string {
 }
 
 /**
- * The organization's active records matching the filter. The guests table is joined only when
- * the email is needed (a search, or the email sort): the default list then reads one index only.
+ * The organization's active records, searched when `searching` (parameters `organizationId` and
+ * `pattern`, see listParams). The guests table is joined only when the email is needed (a search,
+ * or the email sort): the default list then reads one index only.
  */
-function filtered(db: Q, kind: DatabaseKind, filter: ListFilter, sortKey?: SortKey) {
-  const needsEmail = Boolean(filter.q) || sortKey === 'email';
+function filtered(db: Q, p: Placeholder, kind: DatabaseKind, searching: boolean, sortKey: SortKey) {
   const query = db
     .selectFrom('organization_guests')
-    .where('organization_guests.organization_id', '=', filter.organizationId)
+    .where('organization_guests.organization_id', '=', p('organizationId'))
     .where('organization_guests.deleted_at', 'is', null);
-  if (!needsEmail) return query;
+  if (!searching && sortKey !== 'email') return query;
   let joined = query.innerJoin('guests', 'guests.id', 'organization_guests.guest_id');
-  if (filter.q) {
-    const pattern = `%${escapeLike(filter.q.toLowerCase())}%`;
+  if (searching) {
     // SQLite's LIKE ignores ASCII case; PostgreSQL needs ILIKE for the same.
     const like = kind === 'postgres' ? sql`ilike` : sql`like`;
     const columns = ['guests.email', 'organization_guests.first_name', 'organization_guests.last_name', 'organization_guests.company_name'];
-    joined = joined.where((eb) => eb.or(columns.map((column) => sql<SqlBool>`${sql.ref(column)} ${like} ${pattern} escape '\\'`)));
+    joined = joined.where((eb) => eb.or(columns.map((column) => sql<SqlBool>`${sql.ref(column)} ${like} ${p('pattern')} escape '\\'`)));
   }
   // The joined columns are only ever named through sql.ref, so the narrower type is kept.
   return joined as unknown as typeof query;
 }
+
+type Filtered = ReturnType<typeof filtered>;
 
 const NULLABLE_SORT_KEYS = new Set<SortKey>(['first_name', 'last_name', 'last_accessed_at']);
 
@@ -194,24 +195,60 @@ const SORT_COLUMNS: Record<SortKey, string> = {
   last_accessed_at: 'organization_guests.last_accessed_at',
 };
 
+/**
+ * The list's queries, compiled once per shape (database kind, sort, direction, search or not,
+ * paged or not: a few dozen at most); the organization, the pattern and the page are parameters.
+ */
+const listQueries = new Map<string, {
+  count: Prepared<{ n: number | string }>;
+  ids: Prepared<{ id: number }>;
+  page: Prepared<GuestRecord>;
+}>();
+
+function listQueriesFor(kind: DatabaseKind, searching: boolean, order: ListOrder, paged: boolean) {
+  const key = `${kind}:${searching}:${order.key}:${order.descending}:${paged}`;
+  let queries = listQueries.get(key);
+  if (!queries) {
+    queries = {
+      count: prepared((db, p) => filtered(db, p, kind, searching, order.key).select((eb) => eb.fn.countAll<number>().as('n'))),
+      ids: prepared((db, p) => {
+        const query = orderIds(filtered(db, p, kind, searching, order.key), kind, order).select('organization_guests.id');
+        return paged ? query.limit(p('limit')).offset(p('offset')) : query;
+      }),
+      // One statement for a page: its ids in order (read from the index alone), then their rows.
+      page: prepared((db, p) => {
+        const ids = orderIds(filtered(db, p, kind, searching, order.key), kind, order)
+          .select('organization_guests.id')
+          .limit(p('limit'))
+          .offset(p('offset'));
+        return orderIds(records(db).innerJoin(ids.as('page'), 'page.id', 'organization_guests.id'), kind, order);
+      }),
+    };
+    listQueries.set(key, queries);
+  }
+  return queries;
+}
+
+function listParams(filter: ListFilter, page?: { limit: number; offset: number }): Record<string, unknown> {
+  return {
+    organizationId: filter.organizationId,
+    ...(filter.q && { pattern: `%${escapeLike(filter.q.toLowerCase())}%` }),
+    ...(page && { limit: page.limit, offset: page.offset }),
+  };
+}
+
+const DEFAULT_ORDER: ListOrder = { key: 'created_at', descending: false };
+
 export async function countRecords(db: Q, kind: DatabaseKind, filter: ListFilter): Promise<number> {
-  const row = await filtered(db, kind, filter)
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+  const row = await listQueriesFor(kind, Boolean(filter.q), DEFAULT_ORDER, false).count.first(db, listParams(filter));
+  return Number(row?.n ?? 0);
 }
 
 /**
- * The ids of one page (or of all, when `limit` is undefined) in order. Nulls sort last in both
- * directions on both databases; the id breaks ties so that pages never overlap.
+ * Orders the ids. Nulls sort last in both directions on both databases; the id breaks ties so
+ * that pages never overlap.
  */
-export async function listRecordIds(
-  db: Q,
-  kind: DatabaseKind,
-  filter: ListFilter,
-  order: ListOrder,
-  page?: { limit: number; offset: number },
-): Promise<number[]> {
+function orderIds<T>(query: T, kind: DatabaseKind, order: ListOrder): T {
   const direction = order.descending ? 'desc' : 'asc';
   const column = sql.ref(SORT_COLUMNS[order.key]);
   // Names sort without regard to case, in byte order on both databases (PostgreSQL's default
@@ -222,21 +259,34 @@ export async function listRecordIds(
   // keep PostgreSQL from reading the order from the index.
   const textual = order.key !== 'created_at' && order.key !== 'last_accessed_at';
   const sortKey = kind === 'postgres' && textual ? sql`${key} collate "C"` : key;
-  let query = filtered(db, kind, filter, order.key).select('organization_guests.id');
+  // Any query over organization_guests (and guests, for the email): the keys are named by reference.
+  const sortable = query as unknown as Filtered;
   // Nulls last, for the columns that can be null; the others keep a plain order an index can give.
-  if (NULLABLE_SORT_KEYS.has(order.key)) query = query.orderBy(sql`case when ${column} is null then 1 else 0 end`);
-  query = query
-    .orderBy(sortKey, direction)
-    .orderBy('organization_guests.id', direction);
-  if (page) query = query.limit(page.limit).offset(page.offset);
-  const rows = await query.execute();
+  const nullsLast = NULLABLE_SORT_KEYS.has(order.key) ? sortable.orderBy(sql`case when ${column} is null then 1 else 0 end`) : sortable;
+  return nullsLast.orderBy(sortKey, direction).orderBy('organization_guests.id', direction) as unknown as T;
+}
+
+/** One page of the organization's active records, in order. */
+export async function listPage(db: Q, kind: DatabaseKind, filter: ListFilter, order: ListOrder, page: { limit: number; offset: number }): Promise<GuestRecord[]> {
+  return listQueriesFor(kind, Boolean(filter.q), order, true).page.all(db, listParams(filter, page));
+}
+
+/** The ids of one page (or of all, when `page` is undefined), in order. */
+export async function listRecordIds(
+  db: Q,
+  kind: DatabaseKind,
+  filter: ListFilter,
+  order: ListOrder,
+  page?: { limit: number; offset: number },
+): Promise<number[]> {
+  const rows = await listQueriesFor(kind, Boolean(filter.q), order, page !== undefined).ids.all(db, listParams(filter, page));
   return rows.map((r) => r.id);
 }
 
 /** The records with these ids, in the order of `ids`. */
 export async function findRecordsByIds(db: Q, ids: number[]): Promise<GuestRecord[]> {
   if (ids.length === 0) return [];
-  const rows = await records(db).where('organization_guests.id', 'in', ids).execute();
+  const rows = await selectRows(db, records(db).where('organization_guests.id', 'in', ids));
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.flatMap((id) => {
     const row = byId.get(id);

@@ -188,11 +188,10 @@ export function createGuestService(deps: GuestServiceDeps) {
       const order = sortOrder(query);
       const perPage = query.per_page ?? DEFAULT_PER_PAGE;
       const page = query.page ?? 1;
-      const [total, ids] = await Promise.all([
+      const [total, rows] = await Promise.all([
         repo.countRecords(db, deps.kind, filter),
-        repo.listRecordIds(db, deps.kind, filter, order, { limit: perPage, offset: (page - 1) * perPage }),
+        repo.listPage(db, deps.kind, filter, order, { limit: perPage, offset: (page - 1) * perPage }),
       ]);
-      const rows = await repo.findRecordsByIds(db, ids);
       const stats = query.with === 'stats' ? statsForGuests(rows.map((r) => r.guest_id)) : undefined;
       return {
         guests: rows.map((row) => guestRowToGuest(row, deps.publicBaseUrl, stats?.get(row.guest_id))),
