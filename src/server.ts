@@ -3,11 +3,11 @@
  * On SIGTERM/SIGINT it stops accepting, finishes the requests in flight, closes the database and
  * exits 0, or exits 1 when that takes longer than the grace period.
  */
-import { pathToFileURL } from 'node:url';
 import pino from 'pino';
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
-import { openDatabase, type Db } from './db/database.js';
+import type { Config } from './config.js';
+import { openDatabase, sqliteConnectionOf, type Db } from './db/database.js';
+import { startCheckpointer } from './db/checkpointer.js';
 import { migrateToLatest } from './db/migrate.js';
 import { EmailDomainChecker } from './email/dns-check.js';
 import { createAdminService } from './organizations/admin.service.js';
@@ -65,13 +65,18 @@ export async function startServer(config: Config, out: (text: string) => void = 
     : undefined;
   const url = await app.listen({ host: config.host, port: config.port });
   outbox?.start();
+  // On a SQLite file, WAL checkpoints run in a worker thread instead of inside commits.
+  const sqlite = sqliteConnectionOf(db.kysely);
+  const checkpointer = sqlite && config.database.kind === 'sqlite' && config.database.file !== ':memory:'
+    ? startCheckpointer(sqlite, config.database.file, (message) => logger.warn({ component: 'checkpoint', message }, 'background WAL checkpoint failed; commits checkpoint by themselves meanwhile'))
+    : undefined;
   logger.info({ url, database: config.database.kind }, 'guest service listening');
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       emailChecker.stop();
       // The worker finishes (or gives back) what it holds while the database is still open.
-      await Promise.all([app.close(), outbox?.stop()]);
+      await Promise.all([app.close(), outbox?.stop(), checkpointer?.stop()]);
       await db.close();
     })());
   return { url, close };
@@ -93,13 +98,4 @@ export async function runServer(config: Config): Promise<void> {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  try {
-    await runServer(loadConfig());
-  } catch (error) {
-    process.stderr.write(`${error instanceof ConfigError ? error.message : `failed to start: ${(error as Error).stack ?? String(error)}`}\n`);
-    process.exit(1);
-  }
 }
