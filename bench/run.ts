@@ -2,7 +2,8 @@
  * `npm run bench`: the guest API under load, against floors measured in the same run on the same
  * machine.
  *
- * The service runs as its own process (`node bin/guests.js serve`) on fresh databases (SQLite,
+ * The service runs as its own process, as `npm start` runs it (compiled by `npm run build`, then
+ * `node bin/guests.js serve`, which runs the compiled file), on fresh databases (SQLite,
  * then PostgreSQL), seeded with an organization of 10,000 guests. For each database it measures
  * create, get, update and list (pages spread over the range; first and last page; with=stats)
  * at 10 and 50 connections, as requests/s and p50/p99 latency, and compares them with:
@@ -122,6 +123,9 @@ async function main(): Promise<void> {
   } else if (sqliteOnly) {
     skipped.push('PostgreSQL (--sqlite-only)');
   }
+  // The service as `npm start` runs it: compiled first, so bin/guests.js runs dist/cli.js.
+  log('== building the service (npm run build)');
+  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
 
   // Every guest domain (anything under .example) accepts mail; gmail.com is the service's canary.
   const dns = await startTestDnsServer({

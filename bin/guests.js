@@ -1,8 +1,35 @@
 #!/usr/bin/env node
-// The `guests` command. Runs the TypeScript sources directly through tsx: no build step.
-import { register } from 'tsx/esm/api';
+// The `guests` command. Runs the compiled service (dist/cli.js, made by `npm run build`, which
+// `npm start` runs first) when it is newer than every source file; otherwise the TypeScript
+// sources directly through tsx, so a change to src/ never runs stale code.
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
-register();
-const { main } = await import('../src/cli/main.ts');
-const code = await main(process.argv.slice(2));
-if (code !== undefined) process.exitCode = code;
+const root = fileURLToPath(new URL('..', import.meta.url));
+const compiled = `${root}dist/cli.js`;
+
+/** The newest modification time under `dir`, in ms. */
+function newest(dir) {
+  let latest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const path = `${dir}/${entry.name}`;
+    latest = Math.max(latest, entry.isDirectory() ? newest(path) : fs.statSync(path).mtimeMs);
+  }
+  return latest;
+}
+
+function compiledIsCurrent() {
+  try {
+    return fs.statSync(compiled).mtimeMs >= newest(`${root}src`);
+  } catch {
+    return false;
+  }
+}
+
+if (compiledIsCurrent()) {
+  await import(compiled);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/cli/run.ts');
+}
