@@ -167,7 +167,8 @@ export function createGuestService(deps: GuestServiceDeps) {
       await checkAssociatedMembers(db, actor.organizationId, body.associated_members, bag);
       bag.throwIfAny();
       const changes = profileColumns(body);
-      const updated = await repo.updateRecordIn(db, 'active', record.id, { ...changes, updated_at: now() });
+      // One conditional statement; on SQLite it shares a commit with the writes arriving with it.
+      const updated = await inGroupCommit(db, (trx) => repo.updateRecordIn(trx, 'active', record.id, { ...changes, updated_at: now() }));
       assertThat(updated, () => notFound('guest'));
       return toGuest({ ...updated, email: record.email });
     },
