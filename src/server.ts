@@ -44,13 +44,23 @@ export async function seedDemoIfEmpty(db: Db, config: Config, out: (text: string
   return true;
 }
 
+/** The longest a log line waits in the buffer. */
+const LOG_FLUSH_MS = 200;
+
 export interface RunningServer {
   url: string;
   close(): Promise<void>;
 }
 
 export async function startServer(config: Config, out: (text: string) => void = (t) => process.stdout.write(`${t}\n`)): Promise<RunningServer> {
-  const logger = pino({ level: config.logLevel });
+  // Log lines go out in batches (at 4 KB, or every LOG_FLUSH_MS) rather than one write each: at
+  // one line per request the writes cost a third of a simple GET's server time (measured).
+  // Flushed at shutdown, and by pino on any exit, a crash included; only a SIGKILL can lose the
+  // last LOG_FLUSH_MS of lines.
+  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const flusher = setInterval(() => destination.flush(), LOG_FLUSH_MS);
+  flusher.unref();
+  const logger = pino({ level: config.logLevel }, destination);
   const db = openDatabase(config.database);
   await migrateToLatest(db);
   if (config.seedDemo) await seedDemoIfEmpty(db, config, out);
@@ -78,6 +88,8 @@ export async function startServer(config: Config, out: (text: string) => void = 
       // The worker finishes (or gives back) what it holds while the database is still open.
       await Promise.all([app.close(), outbox?.stop(), checkpointer?.stop()]);
       await db.close();
+      clearInterval(flusher);
+      destination.flushSync();
     })());
   return { url, close };
 }
