@@ -16,6 +16,17 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The `guests` command. */
 export const GUESTS_BIN = path.join(ROOT, 'bin', 'guests.js');
 
+/**
+ * The node options `guests` runs with as a program (`npm start`, `npx guests`): those of its
+ * `#!/usr/bin/env -S node …` line, so that the benchmark measures the service as it is run.
+ */
+export function guestsNodeOptions(bin = GUESTS_BIN): string[] {
+  const first = fs.readFileSync(bin, 'utf8').split('\n', 1)[0] ?? '';
+  const match = /^#!\/usr\/bin\/env(?: -S)? node((?: +\S+)*)\s*$/.exec(first);
+  if (!match) throw new Error(`${bin}: expected a first line "#!/usr/bin/env [-S] node [options]", got "${first}"`);
+  return (match[1] ?? '').trim().split(/ +/).filter(Boolean);
+}
+
 const OUTPUT_TAIL = 6000;
 const children = new Set<ChildProcess>();
 const cleanups: Array<() => Promise<void> | void> = [];

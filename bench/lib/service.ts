@@ -1,5 +1,6 @@
 /**
- * The service under test: `node bin/guests.js serve` as its own process on a benchmark database,
+ * The service under test: `node <its node options> bin/guests.js serve` as its own process (as
+ * `npm start` runs it, after the benchmark compiled it) on a benchmark database,
  * with the settings a benchmark needs and nothing else changed:
  * - GUEST_INVITE_LIMIT_PER_HOUR=0 and RATE_LIMIT_MAX=0, or the caps would answer 429s;
  * - EMAIL_DNS_CHECK=on against the benchmark's own DNS server (DNS_SERVERS), which answers MX for
@@ -13,7 +14,7 @@ import path from 'node:path';
 import { BenchError, logFileFor, measure, warmUp, type BenchContext } from './context.js';
 import type { BenchDatabase, Seed } from './database.js';
 import type { LoadResult } from './load.js';
-import { freePort, GUESTS_BIN, ROOT, startProcess, type BenchProcess } from './processes.js';
+import { freePort, GUESTS_BIN, guestsNodeOptions, ROOT, startProcess, type BenchProcess } from './processes.js';
 import { apiHeaders, LIST_PAGE_SIZE, nextCreate, requestsFor, serviceCases, type Operation } from './scenarios.js';
 
 const COUNT_QUERIES = path.join(ROOT, 'bench', 'instrument', 'count-queries.ts');
@@ -58,7 +59,7 @@ export function startService(context: BenchContext, name: string, database: Benc
     // One folder per process: every thread (the module loader's too) writes its own profile.
     nodeArgs.push('--cpu-prof', '--cpu-prof-dir', path.join(context.settings.cpuProfDir, name.replace(/\W+/g, '-')));
   }
-  return startProcess({ name, args: [...nodeArgs, GUESTS_BIN, 'serve', '--port', '{port}'], env, readyPath: '/health/live', logFile: logFileFor(context, name) });
+  return startProcess({ name, args: [...guestsNodeOptions(), ...nodeArgs, GUESTS_BIN, 'serve', '--port', '{port}'], env, readyPath: '/health/live', logFile: logFileFor(context, name) });
 }
 
 /** Warms each operation up, then runs every timed case; the caller stops the process. */

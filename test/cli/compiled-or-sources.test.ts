@@ -49,6 +49,17 @@ describe('bin/guests.js: the compiled service or the sources', () => {
     assert.equal(await which(), 'sources');
   });
 
+  test('runs as a program through its first line, with the node options the benchmark reads', async () => {
+    const result = await run(path.join(ROOT, 'bin', 'guests.js'), ['--help'], { cwd: ROOT }).catch((error: { stdout: string; stderr: string }) => error);
+    assert.match(`${result.stdout}${result.stderr}`, /Usage: guests <command>/);
+    const { guestsNodeOptions } = await import('../../bench/lib/processes.js');
+    const options = guestsNodeOptions();
+    assert.ok(options.length > 0);
+    // Options node accepts (a typo would stop every start).
+    const check = await run(process.execPath, [...options, '-e', 'process.stdout.write("ok")']);
+    assert.equal(check.stdout, 'ok');
+  });
+
   test('the real build compiles the service into a file that runs the command, optional parts loaded on demand', async () => {
     // The project's build settings, into a scratch directory (inside the repository, where the
     // dependencies resolve) so that dist/ itself is left alone.
