@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { sql } from 'kysely';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase, type Db } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
@@ -118,6 +119,13 @@ export async function seedDatabase(database: BenchDatabase, listGuests: number):
     }
     const token = (await admin.createToken({ email: people[0]?.email, name: 'benchmark' })).token;
     const listEmails = await insertGuests(db, listOrg.id, listGuests, memberIds);
+    if (database.kind === 'postgres') {
+      // What autovacuum does to a table that has been around: statistics for the planner, and a
+      // visibility map so that index-only scans (the list's count and ids) need not visit every
+      // row. Measured straight after the seed without it, the count of 10,000 guests fetched
+      // each row from the table (6.6 ms instead of about 1).
+      await sql`vacuum (analyze) guests, organization_guests, memberships, access_tokens`.execute(db.kysely);
+    }
     return { listOrgId: listOrg.id, createOrgId: createOrg.id, token, memberIds, listEmails };
   } finally {
     await db.close();
