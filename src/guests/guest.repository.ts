@@ -196,8 +196,8 @@ const SORT_COLUMNS: Record<SortKey, string> = {
 };
 
 /**
- * The list's queries, compiled once per shape (database kind, sort, direction, search or not,
- * paged or not: a few dozen at most); the organization, the pattern and the page are parameters.
+ * The list's queries, compiled once per shape (database kind, sort, direction, search or not: a
+ * few dozen at most); the organization, the pattern and the page are parameters.
  */
 const listQueries = new Map<string, {
   count: Prepared<{ n: number | string }>;
@@ -205,23 +205,18 @@ const listQueries = new Map<string, {
   page: Prepared<GuestRecord>;
 }>();
 
-function listQueriesFor(kind: DatabaseKind, searching: boolean, order: ListOrder, paged: boolean) {
-  const key = `${kind}:${searching}:${order.key}:${order.descending}:${paged}`;
+function listQueriesFor(kind: DatabaseKind, searching: boolean, order: ListOrder) {
+  const key = `${kind}:${searching}:${order.key}:${order.descending}`;
   let queries = listQueries.get(key);
   if (!queries) {
+    const ids = (db: Q, p: Placeholder) => orderIds(filtered(db, p, kind, searching, order.key), kind, order).select('organization_guests.id');
     queries = {
       count: prepared((db, p) => filtered(db, p, kind, searching, order.key).select((eb) => eb.fn.countAll<number>().as('n'))),
-      ids: prepared((db, p) => {
-        const query = orderIds(filtered(db, p, kind, searching, order.key), kind, order).select('organization_guests.id');
-        return paged ? query.limit(p('limit')).offset(p('offset')) : query;
-      }),
+      ids: prepared(ids),
       // One statement for a page: its ids in order (read from the index alone), then their rows.
       page: prepared((db, p) => {
-        const ids = orderIds(filtered(db, p, kind, searching, order.key), kind, order)
-          .select('organization_guests.id')
-          .limit(p('limit'))
-          .offset(p('offset'));
-        return orderIds(records(db).innerJoin(ids.as('page'), 'page.id', 'organization_guests.id'), kind, order);
+        const pageIds = ids(db, p).limit(p('limit')).offset(p('offset'));
+        return orderIds(records(db).innerJoin(pageIds.as('page'), 'page.id', 'organization_guests.id'), kind, order);
       }),
     };
     listQueries.set(key, queries);
@@ -240,7 +235,7 @@ function listParams(filter: ListFilter, page?: { limit: number; offset: number }
 const DEFAULT_ORDER: ListOrder = { key: 'created_at', descending: false };
 
 export async function countRecords(db: Q, kind: DatabaseKind, filter: ListFilter): Promise<number> {
-  const row = await listQueriesFor(kind, Boolean(filter.q), DEFAULT_ORDER, false).count.first(db, listParams(filter));
+  const row = await listQueriesFor(kind, Boolean(filter.q), DEFAULT_ORDER).count.first(db, listParams(filter));
   return Number(row?.n ?? 0);
 }
 
@@ -268,18 +263,12 @@ function orderIds<T>(query: T, kind: DatabaseKind, order: ListOrder): T {
 
 /** One page of the organization's active records, in order. */
 export async function listPage(db: Q, kind: DatabaseKind, filter: ListFilter, order: ListOrder, page: { limit: number; offset: number }): Promise<GuestRecord[]> {
-  return listQueriesFor(kind, Boolean(filter.q), order, true).page.all(db, listParams(filter, page));
+  return listQueriesFor(kind, Boolean(filter.q), order).page.all(db, listParams(filter, page));
 }
 
-/** The ids of one page (or of all, when `page` is undefined), in order. */
-export async function listRecordIds(
-  db: Q,
-  kind: DatabaseKind,
-  filter: ListFilter,
-  order: ListOrder,
-  page?: { limit: number; offset: number },
-): Promise<number[]> {
-  const rows = await listQueriesFor(kind, Boolean(filter.q), order, page !== undefined).ids.all(db, listParams(filter, page));
+/** The ids of every active record matching the filter, in order. */
+export async function listRecordIds(db: Q, kind: DatabaseKind, filter: ListFilter, order: ListOrder): Promise<number[]> {
+  const rows = await listQueriesFor(kind, Boolean(filter.q), order).ids.all(db, listParams(filter));
   return rows.map((r) => r.id);
 }
 
