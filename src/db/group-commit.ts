@@ -106,8 +106,9 @@ const batchers = new WeakMap<object, SqliteGroupCommit>();
  * transaction (not the outcome) with the writes that arrived with it. See the top of this file.
  */
 export function inGroupCommit<T>(db: Kysely<Database>, work: Work<T>): Promise<T> {
+  if (db.isTransaction) return work(db as Transaction<Database>);
   const connection = sqliteConnectionOf(db);
-  if (!connection || db.isTransaction) return db.isTransaction ? work(db as Transaction<Database>) : db.transaction().execute(work);
+  if (!connection) return db.transaction().execute(work);
   const adapter = db.getExecutor().adapter;
   let batcher = batchers.get(adapter);
   if (!batcher) {

@@ -125,11 +125,11 @@ export async function selectRows<O>(db: Q, query: Compilable<O>): Promise<O[]> {
   return readRows<O>(connection.prepare(compiled.sql), compiled.parameters);
 }
 
-/** Every row of a reading statement, fetched raw and made into objects (see selectRows). */
+/** Each statement's row builder: its columns are fixed once it is prepared (the schema changes only at start-up). */
 const statementBuilders = new WeakMap<SQLite.Statement, (values: unknown[]) => unknown>();
 
+/** Every row of a reading statement, fetched raw and made into objects (see selectRows). */
 function readRows<O>(statement: SQLite.Statement, parameters: readonly unknown[]): O[] {
-  // A statement's columns are fixed once it is prepared (the schema changes only at start-up).
   let build = statementBuilders.get(statement);
   if (!build) {
     build = rowBuilder(statement.columns().map((column) => column.name));
