@@ -9,7 +9,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp, call, createOrgWithMembers, guestsUrl, uniqueEmail, type TestContext } from '../helpers/app.js';
-import { TIMESTAMP, assertProblem, isLive, newGuest, type GuestData } from './lifecycle-helpers.js';
+import { TIMESTAMP, assertProblem, disableGuest, guestData, isLive, newGuest } from './lifecycle-helpers.js';
 
 type Org = Awaited<ReturnType<typeof createOrgWithMembers>>;
 
@@ -23,10 +23,10 @@ describe('guest lifecycle F, G, I', () => {
   after(() => ctx.close());
 
   const url = (email: string, suffix: string, orgId = ctx.orgId) => guestsUrl(orgId, email, suffix);
-  const disable = (email: string, token = ctx.tokens.admin, orgId = ctx.orgId) => call(ctx, token, 'DELETE', url(email, '/disable', orgId));
+  const disable = (email: string, token = ctx.tokens.admin, orgId = ctx.orgId) => disableGuest(ctx, email, token, orgId);
   const enable = (email: string, token = ctx.tokens.admin, orgId = ctx.orgId) => call(ctx, token, 'PUT', url(email, '/enable', orgId));
   const reset = (email: string, token = ctx.tokens.admin, orgId = ctx.orgId) => call(ctx, token, 'PUT', url(email, '/reset-link', orgId));
-  const data = (response: { json: () => unknown }) => (response.json() as { data: GuestData }).data;
+  const data = guestData;
 
   /** The errors F, G and I answer alike, for the route `method` + `suffix`. */
   async function commonErrors(method: 'PUT' | 'DELETE', suffix: string) {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import { sha256 } from '../../src/lib/secrets.js';
-import { createGuest, type TestContext } from '../helpers/app.js';
+import { call, createGuest, guestsUrl, type TestContext } from '../helpers/app.js';
 
 export interface GuestData {
   id: number;
@@ -22,6 +22,16 @@ export interface GuestData {
 
 export async function newGuest(...args: Parameters<typeof createGuest>): Promise<GuestData> {
   return (await createGuest(...args)) as unknown as GuestData;
+}
+
+/** The guest in a success body. */
+export function guestData(response: { json: () => unknown }): GuestData {
+  return (response.json() as { data: GuestData }).data;
+}
+
+/** F: disables the guest (the admin of the test's organization unless told otherwise). */
+export function disableGuest(ctx: TestContext, email: string, token = ctx.tokens.admin, orgId = ctx.orgId) {
+  return call(ctx, token, 'DELETE', guestsUrl(orgId, email, '/disable'));
 }
 
 export const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp, call, createOrgWithMembers, guestsUrl, uniqueEmail, type TestContext } from '../helpers/app.js';
-import { assertProblem, globalGuest, isLive, newGuest, recordOf, type GuestData } from './lifecycle-helpers.js';
+import { assertProblem, disableGuest, globalGuest, guestData, isLive, newGuest, recordOf } from './lifecycle-helpers.js';
 
 type Org = Awaited<ReturnType<typeof createOrgWithMembers>>;
 
@@ -19,9 +19,9 @@ describe('permanent delete', () => {
   after(() => ctx.close());
 
   const url = (email: string, suffix: string, orgId = ctx.orgId) => guestsUrl(orgId, email, suffix);
-  const disable = (email: string, token = ctx.tokens.admin, orgId = ctx.orgId) => call(ctx, token, 'DELETE', url(email, '/disable', orgId));
+  const disable = (email: string, token = ctx.tokens.admin, orgId = ctx.orgId) => disableGuest(ctx, email, token, orgId);
   const erase = (ref: string | number, token = ctx.tokens.admin, orgId = ctx.orgId) => call(ctx, token, 'DELETE', url(String(ref), '/delete', orgId));
-  const data = (response: { json: () => unknown }) => (response.json() as { data: GuestData }).data;
+  const data = guestData;
 
   describe('H: permanent delete', () => {
     it('refuses a guest who is not disabled: 422 GUEST_NOT_DISABLED, nothing erased', async () => {
