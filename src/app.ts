@@ -12,13 +12,18 @@ import { registerErrorHandling, sendProblem } from './http/error-handler.js';
 import { AppError } from './http/errors.js';
 import { ProblemSchema } from './http/schemas.js';
 import { createValidatorCompiler, normalizeBody, unsafeTextErrors } from './http/validation.js';
+import { IGNORED_FIELDS_HEADER, ignoreUnknownFields, ignoredFieldsHeader, registerJsonParser } from './http/unknown-fields.js';
 import { docsRoutes } from './http/docs.routes.js';
 import { healthRoutes } from './http/health.routes.js';
 import { MemoryStore, registerRateLimit, type RateLimitStore } from './http/rate-limit.js';
 import { Guest } from './guests/guest.schemas.js';
 import { guestRoutes } from './guests/guest.routes.js';
 import { createGuestService } from './guests/guest.service.js';
-import { Member, memberRoutes } from './members/member.routes.js';
+import { memberRoutes } from './members/member.routes.js';
+import { Member } from './members/member.schemas.js';
+import { accountRoutes } from './account/account.routes.js';
+import { groupRoutes } from './groups/group.routes.js';
+import { invitationAcceptRoutes, invitationRoutes } from './invitations/invitation.routes.js';
 import { guestLifecycleRoutes } from './guests/guest-lifecycle.routes.js';
 import { guestPortalRoutes } from './guest-portal/portal.routes.js';
 import { publicAccessRoutes } from './public/access.routes.js';
@@ -64,6 +69,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   app.setValidatorCompiler(createValidatorCompiler());
   // JSON only: without this, Fastify would also accept text/plain bodies.
   app.removeContentTypeParser('text/plain');
+  registerJsonParser(app);
   app.addSchema(ProblemSchema);
   app.addSchema(Guest);
   app.addSchema(Member);
@@ -80,7 +86,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'A personal access token from `guests token create`.' },
-          client: { type: 'apiKey', in: 'header', name: 'X-Tallyfy-Client', description: 'Must be `APIClient`.' },
+          client: { type: 'apiKey', in: 'header', name: 'X-Tallyfy-Client', description: 'Names the client type (any value, e.g. `APIClient`); required only when the service is set to require it.' },
         },
       },
       security: config.requireClientHeader ? [{ bearer: [], client: [] }] : [{ bearer: [] }],
@@ -103,14 +109,23 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     if (closing) reply.header('connection', 'close');
   });
   app.addHook('onResponse', (request, reply, done) => {
-    request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    const ignoredFields = request.ignoredFields;
+    request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime, ...(ignoredFields && { ignoredFields: ignoredFields.slice(0, 50) }) }, 'request completed');
     done();
   });
 
   // Trim strings and read "" as null before any validation sees the body.
   // Text with NUL, other controls or broken UTF-16 is refused wherever it comes from.
-  app.addHook('preValidation', async (request) => {
+  // Unknown body fields and query parameters are dropped, as Tallyfy drops them, and named in a
+  // header and the access log so that a misspelt field is still visible; UNKNOWN_FIELDS=reject
+  // answers them with 422 instead (see the README's "Unknown fields").
+  app.addHook('preValidation', async (request, reply) => {
     if (request.body !== null && typeof request.body === 'object') request.body = normalizeBody(request.body);
+    const ignored = ignoreUnknownFields(request, config.unknownFields);
+    if (ignored.length > 0) {
+      request.ignoredFields = ignored;
+      reply.header(IGNORED_FIELDS_HEADER, ignoredFieldsHeader(ignored));
+    }
     const bag = unsafeTextErrors(request.params);
     unsafeTextErrors(request.query, [], bag);
     if (!request.routeOptions.config.bodyCheckedPerItem) unsafeTextErrors(request.body, [], bag);
@@ -143,12 +158,17 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
       if (config.rateLimit.max > 0) registerRateLimit(api, { limit: config.rateLimit.max, windowMs: config.rateLimit.windowMs, store: rateLimitStore });
       registerOrganizationAccess(api);
       guestRoutes(api, { guests, publicBaseUrl: config.publicBaseUrl });
-      memberRoutes(api, { db: db.kysely });
+      memberRoutes(api, deps);
+      accountRoutes(api, deps);
       guestLifecycleRoutes(api, deps);
+      invitationRoutes(api, deps);
+      groupRoutes(api, deps);
     }, { prefix });
     // Public, unauthenticated: throttled per client IP and per address instead.
     await app.register(async (pub) => publicAccessRoutes(pub, deps), { prefix });
   }
+  // The invitation's accept link and its JSON twin: the code in the path is the credential.
+  await app.register(async (pub) => invitationAcceptRoutes(pub, deps));
   // The guest's side: the guest code in the path is the credential.
   await app.register(async (portal) => guestPortalRoutes(portal, deps));
 

@@ -17,7 +17,10 @@ export interface Config {
   database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; poolSize: number };
   /** Base of the guest links handed out in `link` (no trailing slash). */
   publicBaseUrl: string;
+  /** Refuse bearer-token requests without an `X-Tallyfy-Client` header (any value passes). */
   requireClientHeader: boolean;
+  /** Unknown body fields and query parameters: dropped and reported (`ignore`) or answered 422 (`reject`). */
+  unknownFields: 'ignore' | 'reject';
   bodyLimitBytes: number;
   logLevel: string;
   /** Requests per token per window; 0 turns the limit off. */
@@ -50,6 +53,8 @@ export interface Config {
   };
   /** A MaxMind-format (.mmdb) city or country database for the guest page's country and city. */
   geoipDatabase: string | undefined;
+  /** Days an invitation's accept link works; a resend starts the period again. */
+  invitationExpiryDays: number;
   /** Access-link emails (`POST /public/guests/access`) per hour, per client IP and per address. */
   accessEmailLimits: { perIpPerHour: number; perEmailPerHour: number };
 }
@@ -225,7 +230,8 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     database: database(env, dataDir, poolSize),
     publicBaseUrl: baseUrl(env, host, port),
-    requireClientHeader: bool(env, 'REQUIRE_CLIENT_HEADER', true),
+    requireClientHeader: bool(env, 'REQUIRE_CLIENT_HEADER', false),
+    unknownFields: oneOf(env, 'UNKNOWN_FIELDS', ['ignore', 'reject'] as const, 'ignore'),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     rateLimit: {
@@ -256,6 +262,7 @@ export function loadConfig(env: Env = process.env): Config {
       maxAttempts: int(env, 'OUTBOX_MAX_ATTEMPTS', 15, 1, 1000),
     },
     geoipDatabase: read(env, 'GEOIP_DATABASE') === undefined ? undefined : path.resolve(read(env, 'GEOIP_DATABASE') as string),
+    invitationExpiryDays: int(env, 'INVITATION_EXPIRY_DAYS', 7, 1, 365),
     accessEmailLimits: {
       perIpPerHour: int(env, 'ACCESS_EMAIL_LIMIT_PER_IP', 20, 0, 10_000_000),
       perEmailPerHour: int(env, 'ACCESS_EMAIL_LIMIT_PER_EMAIL', 3, 0, 10_000_000),

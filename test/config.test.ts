@@ -29,7 +29,8 @@ describe('loadConfig defaults', () => {
       dataDir,
       database: { kind: 'sqlite', file: path.join(dataDir, 'guests.sqlite') },
       publicBaseUrl: 'http://127.0.0.1:3000',
-      requireClientHeader: true,
+      requireClientHeader: false,
+      unknownFields: 'ignore',
       bodyLimitBytes: 1024 * 1024,
       logLevel: 'info',
       rateLimit: { max: 600, windowMs: 60_000 },
@@ -49,6 +50,7 @@ describe('loadConfig defaults', () => {
       mail: { smtpUrl: undefined, from: 'Guest access <no-reply@localhost>', dir: path.join(dataDir, 'mail') },
       outbox: { worker: true, pollIntervalMs: 1000, maxAttempts: 15 },
       geoipDatabase: undefined,
+      invitationExpiryDays: 7,
       accessEmailLimits: { perIpPerHour: 20, perEmailPerHour: 3 },
     };
     assert.deepEqual(config, expected);
@@ -63,7 +65,8 @@ describe('loadConfig defaults', () => {
       HOST: '0.0.0.0',
       PORT: ' 8080 ',
       PUBLIC_BASE_URL: 'https://guests.example.com/base///',
-      REQUIRE_CLIENT_HEADER: 'No',
+      REQUIRE_CLIENT_HEADER: 'Yes',
+      UNKNOWN_FIELDS: 'Reject',
       BODY_LIMIT_BYTES: '2048',
       LOG_LEVEL: 'WARN',
       GUEST_INVITE_LIMIT_PER_HOUR: '0',
@@ -78,7 +81,8 @@ describe('loadConfig defaults', () => {
     assert.equal(config.host, '0.0.0.0');
     assert.equal(config.port, 8080);
     assert.equal(config.publicBaseUrl, 'https://guests.example.com/base');
-    assert.equal(config.requireClientHeader, false);
+    assert.equal(config.requireClientHeader, true);
+    assert.equal(config.unknownFields, 'reject');
     assert.equal(config.bodyLimitBytes, 2048);
     assert.equal(config.logLevel, 'warn');
     assert.equal(config.inviteLimitPerHour, 0);
@@ -111,6 +115,7 @@ describe('loadConfig rejects bad values with a ConfigError naming the variable',
     ['PORT', '-1'],
     ['PORT', '80.5'],
     ['REQUIRE_CLIENT_HEADER', 'maybe'],
+    ['UNKNOWN_FIELDS', 'drop'],
     ['SEED_DEMO', 'sometimes'],
     ['EMAIL_DNS_CHECK', 'sometimes'],
     ['DNS_SERVERS', 'not-an-ip'],

@@ -27,6 +27,13 @@ export interface MembershipsTable {
   user_id: number;
   role: Role;
   created_at: string;
+  /** A disabled member's tokens do not work in this organization. */
+  disabled_at: string | null;
+  disabled_by: number | null;
+  reactivated_at: string | null;
+  reactivated_by: number | null;
+  /** The member who sent the invitation this membership was accepted from. */
+  invited_by: number | null;
 }
 
 export interface AccessTokensTable {
@@ -137,6 +144,53 @@ export interface ThrottleWindowsTable {
   count: number;
 }
 
+export interface InvitationsTable {
+  id: Generated<number>;
+  organization_id: string;
+  /** Lower-cased, as users.email. */
+  email: string;
+  first_name: string | null;
+  last_name: string | null;
+  role: Role;
+  message: string | null;
+  /** SHA-256 of the accept code; the code itself is only ever in the email. */
+  code_hash: string;
+  invited_by: number | null;
+  created_at: string;
+  /** When the email was last queued (the first send or a resend). */
+  sent_at: string;
+  send_count: Generated<number>;
+  expires_at: string;
+  /** The invited user: created with the invitation when the address was not a user yet. */
+  user_id: number;
+  accepted_at: string | null;
+  revoked_at: string | null;
+  revoked_by: number | null;
+}
+
+export interface GroupsTable {
+  /** 32 lowercase hex characters. */
+  id: string;
+  organization_id: string;
+  name: string;
+  /** lower(name): unique in the organization. */
+  name_key: string;
+  description: string | null;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface GroupMembersTable {
+  group_id: string;
+  user_id: number;
+}
+
+export interface GroupGuestsTable {
+  group_id: string;
+  organization_guest_id: number;
+}
+
 export interface Database {
   service_markers: ServiceMarkersTable;
   organizations: OrganizationsTable;
@@ -149,6 +203,10 @@ export interface Database {
   guest_preferences: GuestPreferencesTable;
   outbox: OutboxTable;
   throttle_windows: ThrottleWindowsTable;
+  invitations: InvitationsTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  group_guests: GroupGuestsTable;
 }
 
 export type OrganizationGuestRow = Selectable<OrganizationGuestsTable>;

@@ -185,14 +185,49 @@ function filtered(db: Q, p: Placeholder, kind: DatabaseKind, searching: boolean,
 
 type Filtered = ReturnType<typeof filtered>;
 
-const NULLABLE_SORT_KEYS = new Set<SortKey>(['first_name', 'last_name', 'last_accessed_at']);
+/** How each sort key orders: its columns, in order, and whether they may be null or are text. */
+interface SortSpec {
+  columns: string[];
+  nullable: boolean;
+  /** Text compared without regard to case, in byte order on both databases. */
+  caseless?: boolean;
+  /** Text in one fixed format (timestamps) or numbers: compared as they are, so an index can serve. */
+  plain?: boolean;
+}
 
-const SORT_COLUMNS: Record<SortKey, string> = {
-  created_at: 'organization_guests.created_at',
-  email: 'guests.email',
-  first_name: 'organization_guests.first_name',
-  last_name: 'organization_guests.last_name',
-  last_accessed_at: 'organization_guests.last_accessed_at',
+const og = (column: string) => `organization_guests.${column}`;
+const textKey = (column: string, caseless = false): SortSpec => ({ columns: [og(column)], nullable: true, caseless });
+const plainKey = (column: string, nullable = true): SortSpec => ({ columns: [og(column)], nullable, plain: true });
+
+const SORT_SPECS: Record<SortKey, SortSpec> = {
+  created_at: plainKey('created_at', false),
+  updated_at: plainKey('updated_at', false),
+  id: plainKey('guest_id', false),
+  email: { columns: ['guests.email'], nullable: false },
+  name: { columns: [og('first_name'), og('last_name')], nullable: true, caseless: true },
+  first_name: textKey('first_name', true),
+  last_name: textKey('last_name', true),
+  last_accessed_at: plainKey('last_accessed_at'),
+  last_known_ip: textKey('last_known_ip'),
+  last_known_country: textKey('last_known_country', true),
+  status: textKey('status', true),
+  phone_1: textKey('phone_1'),
+  phone_2: textKey('phone_2'),
+  timezone: textKey('timezone'),
+  image_url: textKey('image_url'),
+  contact_url: textKey('contact_url'),
+  company_url: textKey('company_url'),
+  opportunity_url: textKey('opportunity_url'),
+  company_name: textKey('company_name', true),
+  opportunity_name: textKey('opportunity_name', true),
+  external_sync_source: textKey('external_sync_source'),
+  external_date_creation: plainKey('external_date_creation'),
+  last_city: textKey('last_city', true),
+  last_country: textKey('last_country', true),
+  disabled_at: plainKey('disabled_at'),
+  disabled_by: plainKey('disabled_by'),
+  reactivated_at: plainKey('reactivated_at'),
+  reactivated_by: plainKey('reactivated_by'),
 };
 
 /**
@@ -245,20 +280,21 @@ export async function countRecords(db: Q, kind: DatabaseKind, filter: ListFilter
  */
 function orderIds<T>(query: T, kind: DatabaseKind, order: ListOrder): T {
   const direction = order.descending ? 'desc' : 'asc';
-  const column = sql.ref(SORT_COLUMNS[order.key]);
-  // Names sort without regard to case, in byte order on both databases (PostgreSQL's default
-  // collation would otherwise order differently from SQLite's).
-  const caseless = order.key === 'first_name' || order.key === 'last_name';
-  const key = caseless ? sql`lower(${column})` : column;
-  // Timestamps have one fixed format and sort alike in any collation; forcing one on them would
-  // keep PostgreSQL from reading the order from the index.
-  const textual = order.key !== 'created_at' && order.key !== 'last_accessed_at';
-  const sortKey = kind === 'postgres' && textual ? sql`${key} collate "C"` : key;
+  const spec = SORT_SPECS[order.key];
   // Any query over organization_guests (and guests, for the email): the keys are named by reference.
-  const sortable = query as unknown as Filtered;
-  // Nulls last, for the columns that can be null; the others keep a plain order an index can give.
-  const nullsLast = NULLABLE_SORT_KEYS.has(order.key) ? sortable.orderBy(sql`case when ${column} is null then 1 else 0 end`) : sortable;
-  return nullsLast.orderBy(sortKey, direction).orderBy('organization_guests.id', direction) as unknown as T;
+  let sorted = query as unknown as Filtered;
+  for (const name of spec.columns) {
+    const column = sql.ref(name);
+    const key = spec.caseless ? sql`lower(${column})` : column;
+    // Text sorts in byte order on both databases (PostgreSQL's default collation would otherwise
+    // order differently from SQLite's). Timestamps and numbers keep a plain order, so that
+    // PostgreSQL can read it from the index.
+    const sortKey = kind === 'postgres' && !spec.plain ? sql`${key} collate "C"` : key;
+    // Nulls last in both directions, for the columns that can be null.
+    if (spec.nullable) sorted = sorted.orderBy(sql`case when ${column} is null then 1 else 0 end`);
+    sorted = sorted.orderBy(sortKey, direction);
+  }
+  return sorted.orderBy('organization_guests.id', direction) as unknown as T;
 }
 
 /** One page of the organization's active records, in order. */

@@ -105,11 +105,14 @@ export function guestRoutes(app: FastifyInstance, { guests, publicBaseUrl }: { g
       description: 'Partial: keys not sent are unchanged, null clears. `associated_members` replaces the whole list. `email` may be sent only if it equals the guest\'s.',
       params: GuestParams,
       body: UpdateGuestBody,
-      response: { 200: { description: 'The updated guest.', ...GuestEnvelope }, ...errorResponses([...AUTH_ERRORS, 404, ...BODY_ERRORS]) },
+      response: {
+        201: { description: 'The updated guest (201, as Tallyfy documents and its samples check).', ...GuestEnvelope },
+        ...errorResponses([...AUTH_ERRORS, 404, ...BODY_ERRORS]),
+      },
     },
-  }, async (request) => {
+  }, async (request, reply) => {
     const { guest_email } = request.params as { guest_email: string };
-    return { data: await guests.update(actorOf(request), guest_email, request.body as UpdateGuestBody, schemaErrors(request)) };
+    return reply.code(201).send({ data: await guests.update(actorOf(request), guest_email, request.body as UpdateGuestBody, schemaErrors(request)) });
   });
 
   app.delete('/organizations/:org_id/guests/:guest_email', {
@@ -119,7 +122,10 @@ export function guestRoutes(app: FastifyInstance, { guests, publicBaseUrl }: { g
       summary: 'Remove a guest from this organization',
       description: 'The link stops working and `deleted_at` is set. The global identity is removed only when no other organization has the guest.',
       params: GuestParams,
-      response: { 200: { description: 'The removed guest, with `deleted_at`.', ...GuestEnvelope }, ...errorResponses([...AUTH_ERRORS, 404, 422]) },
+      response: {
+        200: { description: 'The removed guest, with `deleted_at`.', ...GuestEnvelope },
+        ...errorResponses([...AUTH_ERRORS, 422], { 422: 'The email is malformed, or not a guest of this organization (an error on `email`, as Tallyfy documents).' }),
+      },
     },
   }, async (request) => {
     const { guest_email } = request.params as { guest_email: string };
@@ -135,7 +141,7 @@ async function* streamAll(chunks: AsyncGenerator<Guest[]>, serialize: (guest: Gu
     yield (count === 0 ? '' : ',') + chunk.map(serialize).join(',');
     count += chunk.length;
   }
-  const meta = { pagination: { total: count, count, per_page: count, current_page: 1, total_pages: 1, links: {} } };
+  const meta = { pagination: { total: count, count, per_page: count, current_page: 1, total_pages: 1, has_more_pages: false, links: {} } };
   yield `],"meta":${JSON.stringify(meta)}}`;
 }
 

@@ -135,16 +135,27 @@ export const GuestParams = Type.Object({
   guest_email: Type.String({ description: 'The guest\'s email, URL-encoded; matched case-insensitively.', maxLength: 320 }),
 });
 
-export const SORT_KEYS = ['created_at', 'email', 'first_name', 'last_name', 'last_accessed_at'] as const;
+/**
+ * Every field of the guest object that has an order (arrays and the link do not), plus `name`
+ * (first name, then last name) and `updated_at`, which Tallyfy's clients offer.
+ */
+export const SORT_KEYS = [
+  'created_at', 'updated_at', 'id', 'email', 'name', 'first_name', 'last_name', 'last_accessed_at', 'last_known_ip',
+  'last_known_country', 'status', 'phone_1', 'phone_2', 'timezone', 'image_url', 'contact_url', 'company_url',
+  'opportunity_url', 'company_name', 'opportunity_name', 'external_sync_source', 'external_date_creation', 'last_city',
+  'last_country', 'disabled_at', 'disabled_by', 'reactivated_at', 'reactivated_by',
+] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 const sortValues = SORT_KEYS.flatMap((k) => [k, `-${k}`]);
+const sortDescription = `Sort key, a leading \`-\` for descending; default \`created_at\`. One of: ${SORT_KEYS.map((k) => `\`${k}\``).join(', ')} (\`name\` is first name, then last name).`;
 
 export const ListGuestsQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 200, description: 'Case-insensitive substring of email, first or last name, or company.' })),
-  sort: Type.Optional(Type.String({ enum: sortValues, description: 'Sort key; a leading `-` sorts descending. Default `created_at`.' })),
+  sort: Type.Optional(Type.String({ enum: sortValues, description: sortDescription })),
   sort_by: Type.Optional(Type.String({ enum: sortValues, description: 'Alias of `sort`.' })),
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
-  per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PER_PAGE, default: DEFAULT_PER_PAGE })),
+  per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PER_PAGE, description: `Guests per page, at most ${MAX_PER_PAGE}; default ${DEFAULT_PER_PAGE}.` })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PER_PAGE, description: 'Synonym of `per_page`, as some of Tallyfy\'s clients send it; `per_page` wins when both are sent.' })),
   without_pagination: Type.Optional(Type.Boolean({ description: '`true`: every guest, streamed, no pagination.' })),
   with: Type.Optional(Type.String({ enum: ['stats'], description: '`stats` adds the stats object to each guest.' })),
 });

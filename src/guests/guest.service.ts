@@ -7,7 +7,7 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database, OrganizationGuestUpdate } from '../db/types.js';
 import type { DatabaseKind } from '../db/database.js';
 import { inGroupCommit } from '../db/group-commit.js';
-import { AppError, ErrorBag, assertThat, notFound } from '../http/errors.js';
+import { AppError, ErrorBag, assertThat, notFound, validationFailed } from '../http/errors.js';
 import { randomSecret, sha256 } from '../lib/secrets.js';
 import { hourWindow, now } from '../lib/time.js';
 import * as repo from './guest.repository.js';
@@ -175,10 +175,13 @@ export function createGuestService(deps: GuestServiceDeps) {
 
     /** E: remove from this organization; the global identity goes when no organization has it. */
     async remove(actor: Actor, pathEmail: string): Promise<Guest> {
+      // Tallyfy documents a 422 on the email for an address that is not a guest of the organization.
+      const notAGuest = () => validationFailed({ email: ['The email is not a guest of this organization.'] });
       return db.transaction().execute(async (trx) => {
-        const record = await activeRecord(trx, actor.organizationId, pathEmail);
+        const record = await repo.findRecordByEmail(trx, actor.organizationId, normalizePathEmail(pathEmail));
+        assertThat(record && record.deleted_at === null, notAGuest);
         const removed = await removeRecord(trx, record, now());
-        assertThat(removed, () => notFound('guest'));
+        assertThat(removed, notAGuest);
         return toGuest(removed);
       });
     },
@@ -187,7 +190,7 @@ export function createGuestService(deps: GuestServiceDeps) {
     async list(actor: Actor, query: ListGuestsQuery) {
       const filter = { organizationId: actor.organizationId, q: query.q };
       const order = sortOrder(query);
-      const perPage = query.per_page ?? DEFAULT_PER_PAGE;
+      const perPage = query.per_page ?? query.limit ?? DEFAULT_PER_PAGE;
       const page = query.page ?? 1;
       const [total, rows] = await Promise.all([
         repo.countRecords(db, deps.kind, filter),

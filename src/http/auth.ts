@@ -48,8 +48,12 @@ const ROLE_ALLOWS: Record<Role, Record<Access, boolean>> = {
 
 const ORG_ID = /^[0-9a-f]{32}$/;
 
+/**
+ * The header Tallyfy's documentation says identifies the client type. Its own clients send
+ * different values (`APIClient`, `TallyfySDK`, `n8n`) and certified connectors send none, so any
+ * value is accepted; an operator may still require the header to be present.
+ */
 export const CLIENT_HEADER = 'x-tallyfy-client';
-export const CLIENT_HEADER_VALUE = 'APIClient';
 
 function bearerToken(request: FastifyRequest): string {
   const header = request.headers.authorization;
@@ -81,8 +85,8 @@ export function registerAuthentication(app: FastifyInstance, options: AuthOption
     if (!owner || owner.revokedAt !== null || (owner.expiresAt !== null && owner.expiresAt <= now())) {
       throw new AppError('UNAUTHENTICATED', 'Unauthenticated: the token is unknown, expired or revoked.');
     }
-    if (options.requireClientHeader && request.headers[CLIENT_HEADER] !== CLIENT_HEADER_VALUE) {
-      throw new AppError('UNAUTHENTICATED', `The X-Tallyfy-Client header is required: send \`X-Tallyfy-Client: ${CLIENT_HEADER_VALUE}\`.`);
+    if (options.requireClientHeader && !request.headers[CLIENT_HEADER]) {
+      throw new AppError('UNAUTHENTICATED', 'The X-Tallyfy-Client header is required: send it with any value naming your client, e.g. `X-Tallyfy-Client: APIClient`.');
     }
     request.principal = { userId: owner.userId, tokenId: owner.tokenId, membership: owner.role };
   });

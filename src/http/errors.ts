@@ -18,6 +18,8 @@ export const ERROR_CATALOGUE = {
   URI_TOO_LONG: { status: 414, title: 'URI too long.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type.' },
   GUEST_NOT_DISABLED: { status: 422, title: 'The guest is not disabled.' },
+  MEMBER_NOT_DISABLED: { status: 422, title: 'The member is not disabled.' },
+  INVITATION_EXPIRED: { status: 410, title: 'The invitation has expired.' },
   RATE_LIMIT_EXCEEDED: { status: 429, title: 'Too many requests.' },
   INTERNAL: { status: 500, title: 'Internal server error.' },
   SERVICE_UNAVAILABLE: { status: 503, title: 'Service unavailable.' },

@@ -11,5 +11,6 @@ export function paginationMeta(publicBaseUrl: string, request: FastifyRequest, t
   const links: { previous?: string; next?: string } = {};
   if (page > 1) links.previous = linkTo(Math.min(page - 1, totalPages));
   if (page < totalPages) links.next = linkTo(page + 1);
-  return { pagination: { total, count, per_page: perPage, current_page: page, total_pages: totalPages, links } };
+  // `has_more_pages`: n8n's "return all" keeps asking for pages while it is true.
+  return { pagination: { total, count, per_page: perPage, current_page: page, total_pages: totalPages, has_more_pages: page < totalPages, links } };
 }

@@ -59,6 +59,7 @@ export const PaginationMeta = Type.Object({
     per_page: Type.Integer(),
     current_page: Type.Integer(),
     total_pages: Type.Integer(),
+    has_more_pages: Type.Optional(Type.Boolean({ description: 'Whether a later page exists (read by n8n\'s "return all").' })),
     links: Type.Object({
       previous: Type.Optional(Type.String()),
       next: Type.Optional(Type.String()),

@@ -178,3 +178,42 @@ export function unsafeTextErrors(value: unknown, path: string[] = [], bag = new 
   }
   return bag;
 }
+
+interface ObjectSchemaLike {
+  type?: unknown;
+  properties?: Record<string, unknown>;
+  additionalProperties?: unknown;
+  items?: unknown;
+}
+
+/** A schema that names its properties and admits no others (an explicit `additionalProperties` schema or `true` admits them). */
+function closedObject(schema: ObjectSchemaLike): boolean {
+  return schema.properties !== undefined && (schema.additionalProperties === undefined || schema.additionalProperties === false);
+}
+
+/**
+ * The keys of `value` that `schema` does not know, as dotted paths (`name`, `3.phone` for an item
+ * of an array body), searched through nested objects and array items. With `drop`, each is removed
+ * from `value` as well. Schemas given by reference or by `anyOf` are left alone: what they admit is
+ * for the validator to say.
+ */
+export function unknownFields(schema: unknown, value: unknown, drop: boolean, path: string[] = [], out: string[] = []): string[] {
+  if (schema === null || typeof schema !== 'object' || value === null || typeof value !== 'object') return out;
+  const s = schema as ObjectSchemaLike;
+  if (Array.isArray(value)) {
+    if (s.items !== undefined) value.forEach((item, index) => unknownFields(s.items, item, drop, [...path, String(index)], out));
+    return out;
+  }
+  if (!closedObject(s)) return out;
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const propertySchema = Object.hasOwn(s.properties as object, key) ? (s.properties as Record<string, unknown>)[key] : undefined;
+    if (propertySchema === undefined) {
+      out.push([...path, key].join('.'));
+      if (drop) delete record[key];
+    } else {
+      unknownFields(propertySchema, record[key], drop, [...path, key], out);
+    }
+  }
+  return out;
+}

@@ -3,12 +3,19 @@ import type { DatabaseKind } from '../db/database.js';
 import type { Database, Role } from '../db/types.js';
 import { prepared } from '../db/prepared.js';
 
+/** A membership with its user: what the member object is made from (see member.mapper.ts). */
 export interface Member {
   id: number;
   email: string;
   first_name: string | null;
   last_name: string | null;
   role: Role;
+  created_at: string;
+  invited_by: number | null;
+  disabled_at: string | null;
+  disabled_by: number | null;
+  reactivated_at: string | null;
+  reactivated_by: number | null;
 }
 
 export async function findRole(db: Kysely<Database>, organizationId: string, userId: number): Promise<Role | undefined> {
@@ -25,7 +32,11 @@ function membersQuery(db: Kysely<Database>, organizationId: string) {
   return db
     .selectFrom('memberships')
     .innerJoin('users', 'users.id', 'memberships.user_id')
-    .select(['users.id', 'users.email', 'users.first_name', 'users.last_name', 'memberships.role'])
+    .select([
+      'users.id', 'users.email', 'users.first_name', 'users.last_name', 'memberships.role', 'memberships.created_at',
+      'memberships.invited_by', 'memberships.disabled_at', 'memberships.disabled_by', 'memberships.reactivated_at',
+      'memberships.reactivated_by',
+    ])
     .where('memberships.organization_id', '=', organizationId);
 }
 

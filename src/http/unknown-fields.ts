@@ -1,0 +1,68 @@
+/**
+ * Leniency Tallyfy's clients rely on: an empty JSON body is no body, and fields or query
+ * parameters the endpoint does not know are dropped and reported rather than refused.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { validationFailed, type FieldErrors } from './errors.js';
+import { unknownFields } from './validation.js';
+
+/** The response header naming what was ignored: body fields as dotted paths, query parameters as `query.<name>`. */
+export const IGNORED_FIELDS_HEADER = 'x-ignored-fields';
+
+/** Names listed in the header at most; the access log keeps up to 50. */
+const MAX_HEADER_NAMES = 20;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Unknown body fields and query parameters this request sent (and the service dropped). */
+    ignoredFields: string[] | null;
+  }
+}
+
+/**
+ * JSON bodies, with one difference from Fastify's parser: an empty body (or one of whitespace only)
+ * under a JSON content type is no body. n8n's transport sends `Content-Type: application/json`
+ * with every body-less call (disable, enable, remove, conversions).
+ */
+export function registerJsonParser(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.decorateRequest('ignoredFields', null);
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (typeof body === 'string' && body.trim() === '') {
+      done(null, undefined);
+      return;
+    }
+    parseJson(request, body as string, done);
+  });
+}
+
+/**
+ * The unknown body fields and query parameters of the request, against the route's own schemas.
+ * `ignore` drops them and returns their names; `reject` answers 422 naming each (a route without
+ * a querystring schema knows no query parameter). Routes without a body schema keep their body.
+ */
+export function ignoreUnknownFields(request: FastifyRequest, mode: 'ignore' | 'reject'): string[] {
+  const schema = request.routeOptions.schema;
+  if (schema === undefined) return [];
+  const drop = mode === 'ignore';
+  const names: string[] = [];
+  if (schema.body !== undefined && request.body !== undefined) names.push(...unknownFields(schema.body, request.body, drop));
+  const query = request.query;
+  if (query !== null && typeof query === 'object' && Object.keys(query).length > 0) {
+    const querySchema = schema.querystring ?? { type: 'object', properties: {} };
+    names.push(...unknownFields(querySchema, query, drop, ['query']));
+  }
+  if (!drop && names.length > 0) {
+    const errors: FieldErrors = Object.create(null) as FieldErrors;
+    for (const name of names) errors[name] = [`The ${name} field is not allowed: this endpoint does not know it.`];
+    throw validationFailed(errors);
+  }
+  return names;
+}
+
+/** The header's value: names percent-encoded (they come from the client), at most 20 of them. */
+export function ignoredFieldsHeader(names: string[]): string {
+  const listed = names.slice(0, MAX_HEADER_NAMES).map((name) => encodeURIComponent(name).replace(/%2E/gi, '.'));
+  return names.length > MAX_HEADER_NAMES ? `${listed.join(', ')}, ...(${names.length - MAX_HEADER_NAMES} more)` : listed.join(', ');
+}
