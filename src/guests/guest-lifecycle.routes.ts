@@ -9,6 +9,7 @@ import type { RouteDeps } from '../http/route-deps.js';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../http/schemas.js';
 import { fieldErrorsFromAjv } from '../http/validation.js';
 import { actorOf } from './guest.routes.js';
+import { memberRowToMember } from '../members/member.mapper.js';
 import { GuestEnvelope, GuestParams, OrgParams } from './guest.schemas.js';
 import { MAX_BULK_ITEMS, createGuestBulk } from './guest-bulk.js';
 import { createGuestConversionService } from './guest-lifecycle.conversions.js';
@@ -129,7 +130,7 @@ export function guestLifecycleRoutes(app: FastifyInstance, deps: RouteDeps): voi
         }),
       },
     },
-  }, async (request, reply) => reply.code(201).send({ data: await conversions.toMember(actorOf(request), guestEmail(request)) }));
+  }, async (request, reply) => reply.code(201).send({ data: memberRowToMember(await conversions.toMember(actorOf(request), guestEmail(request))) }));
 
   app.put('/organizations/:org_id/users/:user_id/to/guest', {
     config: { access: 'admin' },
