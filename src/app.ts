@@ -22,6 +22,7 @@ import { createGuestService } from './guests/guest.service.js';
 import { memberRoutes } from './members/member.routes.js';
 import { Member } from './members/member.schemas.js';
 import { accountRoutes } from './account/account.routes.js';
+import { ACCOUNT_SCHEMAS } from './account/account.schemas.js';
 import { groupRoutes } from './groups/group.routes.js';
 import { invitationAcceptRoutes, invitationRoutes } from './invitations/invitation.routes.js';
 import { guestLifecycleRoutes } from './guests/guest-lifecycle.routes.js';
@@ -73,6 +74,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   app.addSchema(ProblemSchema);
   app.addSchema(Guest);
   app.addSchema(Member);
+  for (const schema of ACCOUNT_SCHEMAS) app.addSchema(schema);
 
   await app.register(swagger, {
     openapi: {

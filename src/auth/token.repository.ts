@@ -17,9 +17,12 @@ export async function findTokenByHash(
   db: Kysely<Database>,
   tokenHash: string,
   organizationId?: string,
-): Promise<(TokenOwner & { role: Role | null }) | undefined> {
+): Promise<(TokenOwner & { role: Role | null; disabled: boolean }) | undefined> {
   const row = await tokenWithMembership.first(db, { tokenHash, organizationId: organizationId ?? '' });
-  return row && { tokenId: row.id, userId: row.user_id, expiresAt: row.expires_at, revokedAt: row.revoked_at, role: row.role ?? null };
+  return row && {
+    tokenId: row.id, userId: row.user_id, expiresAt: row.expires_at, revokedAt: row.revoked_at, role: row.role ?? null,
+    disabled: row.disabled_at !== null && row.disabled_at !== undefined,
+  };
 }
 
 const tokenWithMembership = prepared((db, p) => db
@@ -27,7 +30,10 @@ const tokenWithMembership = prepared((db, p) => db
   .leftJoin('memberships', (join) => join
     .onRef('memberships.user_id', '=', 'access_tokens.user_id')
     .on('memberships.organization_id', '=', p('organizationId')))
-  .select(['access_tokens.id', 'access_tokens.user_id', 'access_tokens.expires_at', 'access_tokens.revoked_at', 'memberships.role'])
+  .select([
+    'access_tokens.id', 'access_tokens.user_id', 'access_tokens.expires_at', 'access_tokens.revoked_at', 'memberships.role',
+    'memberships.disabled_at',
+  ])
   .where('access_tokens.token_hash', '=', p('tokenHash')));
 
 export async function insertToken(

@@ -8,7 +8,7 @@ import type { Database } from '../db/types.js';
 import { AppError, assertThat, notFound } from '../http/errors.js';
 import { now } from '../lib/time.js';
 import {
-  deleteMembership, findMemberByEmail, findMemberById, findRole, findUserByEmail, addMembership, insertUser, lockAdminIds,
+  deleteMembership, findMemberByEmail, findMemberById, findRole, findUserByEmail, addMembership, insertUser, leaveGroupsOf, lockAdmins,
   type Member,
 } from '../members/member.repository.js';
 import { findRecordByEmail } from './guest.repository.js';
@@ -64,12 +64,14 @@ export function createGuestConversionService(deps: GuestConversionDeps) {
     async toGuest(actor: Actor, userId: number): Promise<Guest> {
       return db.transaction().execute(async (trx) => {
         // Locked first: the admin count below holds until this transaction ends.
-        const admins = await lockAdminIds(trx, deps.kind, actor.organizationId);
+        const admins = await lockAdmins(trx, deps.kind, actor.organizationId);
         const member = await findMemberById(trx, actor.organizationId, userId);
         assertThat(member, () => notFound('member'));
-        if (member.role === 'admin' && admins.filter((id) => id !== userId).length === 0) {
+        // A disabled admin cannot manage anything: another *enabled* one must remain.
+        if (member.role === 'admin' && !admins.some((a) => a.userId !== userId && !a.disabled)) {
           throw new AppError('CONFLICT', 'This member is the only administrator of the organization; make another member an administrator first.');
         }
+        await leaveGroupsOf(trx, actor.organizationId, userId);
         const left = await deleteMembership(trx, actor.organizationId, userId);
         assertThat(left, () => notFound('member'));
         // Their open tasks stay theirs: the service has no tasks yet, so there is nothing to move.

@@ -22,6 +22,8 @@ export interface Principal {
   role?: Role;
   /** The membership read with the token: the role in the path's organization, null when none. */
   membership?: Role | null;
+  /** The membership in the path's organization is disabled: the token does not work there. */
+  disabled?: boolean;
   organizationId?: string;
 }
 
@@ -88,7 +90,7 @@ export function registerAuthentication(app: FastifyInstance, options: AuthOption
     if (options.requireClientHeader && !request.headers[CLIENT_HEADER]) {
       throw new AppError('UNAUTHENTICATED', 'The X-Tallyfy-Client header is required: send it with any value naming your client, e.g. `X-Tallyfy-Client: APIClient`.');
     }
-    request.principal = { userId: owner.userId, tokenId: owner.tokenId, membership: owner.role };
+    request.principal = { userId: owner.userId, tokenId: owner.tokenId, membership: owner.role, disabled: owner.disabled };
   });
 }
 
@@ -104,6 +106,8 @@ export function registerOrganizationAccess(app: FastifyInstance): void {
     // Not a member -> 403 whether or not the organization exists: ids are not probed this way.
     const role = ORG_ID.test(organizationId) ? request.principal.membership : undefined;
     if (!role) throw new AppError('FORBIDDEN', 'You are not a member of this organization.');
+    // Read with the token on every request, never cached: a disable holds at once on every instance.
+    if (request.principal.disabled) throw new AppError('UNAUTHENTICATED', 'Your membership of this organization is disabled; your tokens do not work here.');
     if (!ROLE_ALLOWS[role][access]) {
       throw new AppError('FORBIDDEN', access === 'admin'
         ? 'Only an administrator of this organization may do this.'

@@ -115,16 +115,50 @@ export async function deleteMembership(db: Kysely<Database>, organizationId: str
 }
 
 /**
- * The ids of the organization's admins. On PostgreSQL their membership rows stay locked until the
- * transaction ends, so two admins turning each other into guests at once cannot both pass the
- * "not the only admin" check; SQLite transactions run one at a time (BEGIN IMMEDIATE) anyway.
+ * The organization's admins and whether each is disabled. On PostgreSQL their membership rows stay
+ * locked until the transaction ends, so two admins demoting, disabling or removing each other at
+ * once cannot both pass the "another enabled admin remains" check; SQLite transactions run one at
+ * a time (BEGIN IMMEDIATE) anyway.
  */
-export async function lockAdminIds(db: Kysely<Database>, kind: DatabaseKind, organizationId: string): Promise<number[]> {
+export async function lockAdmins(db: Kysely<Database>, kind: DatabaseKind, organizationId: string): Promise<Array<{ userId: number; disabled: boolean }>> {
   const query = db
     .selectFrom('memberships')
-    .select('user_id')
+    .select(['user_id', 'disabled_at'])
     .where('organization_id', '=', organizationId)
-    .where('role', '=', 'admin');
+    .where('role', '=', 'admin')
+    // Locked in one order everywhere, so two such transactions wait for each other, never deadlock.
+    .orderBy('user_id');
   const rows = await (kind === 'postgres' ? query.forUpdate() : query).execute();
-  return rows.map((r) => r.user_id);
+  return rows.map((r) => ({ userId: r.user_id, disabled: r.disabled_at !== null }));
+}
+
+/** Changes a membership's columns; false when the user is not a member. */
+export async function updateMembership(
+  db: Kysely<Database>,
+  organizationId: string,
+  userId: number,
+  changes: Partial<{ role: Role; disabled_at: string | null; disabled_by: number | null; reactivated_at: string | null; reactivated_by: number | null }>,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('memberships')
+    .set(changes)
+    .where('organization_id', '=', organizationId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
+/** How many organizations the user is a member of. */
+export async function countMemberships(db: Kysely<Database>, userId: number): Promise<number> {
+  const row = await db.selectFrom('memberships').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Takes the user out of every group of the organization (groups hold members by user id). */
+export async function leaveGroupsOf(db: Kysely<Database>, organizationId: string, userId: number): Promise<void> {
+  await db
+    .deleteFrom('group_members')
+    .where('user_id', '=', userId)
+    .where('group_id', 'in', db.selectFrom('groups').select('id').where('organization_id', '=', organizationId))
+    .execute();
 }

@@ -32,6 +32,12 @@ function optionalName(value: string | undefined, field: string, bag: ErrorBag): 
   return trimmed === '' ? null : trimmed;
 }
 
+/** A new personal access token and the hash that is stored of it. */
+export function newPersonalToken(): { token: string; tokenHash: string } {
+  const token = `${TOKEN_PREFIX}${randomSecret(32)}`;
+  return { token, tokenHash: sha256(token) };
+}
+
 export function createAdminService(db: Kysely<Database>) {
   return {
     async createOrganization(input: { name: string | undefined }): Promise<{ id: string; name: string }> {
@@ -80,10 +86,10 @@ export function createAdminService(db: Kysely<Database>) {
       if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 3650)) {
         throw new AppError('VALIDATION_FAILED', 'The expires-in must be a whole number of days from 1 to 3650.', { errors: { expires_in: ['The expires-in must be a whole number of days from 1 to 3650.'] } });
       }
-      const token = `${TOKEN_PREFIX}${randomSecret(32)}`;
+      const { token, tokenHash } = newPersonalToken();
       const createdAt = now();
       const expiresAt = days === undefined ? null : formatTimestamp(new Date(Date.now() + days * 86_400_000));
-      const id = await insertToken(db, { userId: user.id, name: input.name?.trim() || null, tokenHash: sha256(token), createdAt, expiresAt });
+      const id = await insertToken(db, { userId: user.id, name: input.name?.trim() || null, tokenHash, createdAt, expiresAt });
       return { id, token, expires_at: expiresAt };
     },
 
