@@ -45,6 +45,9 @@ export function registerJsonParser(app: FastifyInstance): void {
 export function ignoreUnknownFields(request: FastifyRequest, mode: 'ignore' | 'reject'): string[] {
   const schema = request.routeOptions.schema;
   if (schema === undefined) return [];
+  // No body where the route takes an object: read as `{}`, so that an optional-only body (a token's
+  // name, an update n8n sends without fields) works, and a required field is named as missing.
+  if (request.body === undefined && (schema.body as { type?: unknown } | undefined)?.type === 'object') request.body = {};
   const drop = mode === 'ignore';
   const names: string[] = [];
   if (schema.body !== undefined && request.body !== undefined) names.push(...unknownFields(schema.body, request.body, drop));
