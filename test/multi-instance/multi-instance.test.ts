@@ -24,7 +24,7 @@ describe('two instances on one PostgreSQL', { skip: TEST_DATABASE_URL ? false : 
   const instances: Array<{ process: GuestsProcess; url: string }> = [];
   // Many sockets per instance, so the requests really are concurrent.
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const orgs: Record<'dedupe' | 'cap' | 'limit', { id: string; token: string }> = {} as never;
+  const orgs: Record<'dedupe' | 'cap' | 'limit' | 'access', { id: string; token: string }> = {} as never;
 
   before(async () => {
     database = await freshDatabaseUrl();
@@ -47,7 +47,7 @@ describe('two instances on one PostgreSQL', { skip: TEST_DATABASE_URL ? false : 
     assert.deepEqual(applied.map((row) => (row as { name: string }).name), [...MIGRATION_NAMES], 'each migration ran exactly once');
     await migrateToLatest(db);
     const admin = createAdminService(db.kysely);
-    for (const name of ['dedupe', 'cap', 'limit'] as const) {
+    for (const name of ['dedupe', 'cap', 'limit', 'access'] as const) {
       const org = await admin.createOrganization({ name });
       const member = await admin.addMember({ organizationId: org.id, email: `${name}-admin@members.test`, role: 'admin' });
       orgs[name] = { id: org.id, token: (await admin.createToken({ email: member.email })).token };
@@ -137,5 +137,27 @@ describe('two instances on one PostgreSQL', { skip: TEST_DATABASE_URL ? false : 
     assert.deepEqual(counts, { 200: RATE_LIMIT, 429: 400 - RATE_LIMIT });
     assert.deepEqual(new Set(through.map((a) => a.instance)), new Set([0, 1]));
     console.log(`# shared rate limit: ${JSON.stringify(counts)}; let through by instance 0: ${through.filter((a) => a.instance === 0).length}, instance 1: ${through.filter((a) => a.instance === 1).length}`);
+  });
+
+  it('a member disabled, or a token revoked, through one instance is refused by the other at once', async () => {
+    const { id, token } = orgs.access;
+    const admin = createAdminService(db.kysely);
+    const member = await admin.addMember({ organizationId: id, email: 'access-member@members.test', role: 'standard' });
+    const memberToken = (await admin.createToken({ email: member.email })).token;
+    const guests = `/api/organizations/${id}/guests`;
+    // Instance 1 answers the member first, so anything it could have cached is warm.
+    assert.equal((await send(1, memberToken, 'GET', guests)).status, 200);
+    assert.equal((await send(0, token, 'DELETE', `/api/organizations/${id}/users/${member.id}/disable`)).status, 200);
+    const refused = await send(1, memberToken, 'GET', guests);
+    assert.equal(refused.status, 401, refused.body);
+    assert.equal((await send(0, token, 'PUT', `/api/organizations/${id}/users/${member.id}/enable`)).status, 200);
+    assert.equal((await send(1, memberToken, 'GET', guests)).status, 200);
+
+    const created = await send(0, memberToken, 'POST', '/api/me/tokens', { name: 'revoked across instances' });
+    assert.equal(created.status, 201, created.body);
+    const fresh = JSON.parse(created.body).data as { id: number; token: string };
+    assert.equal((await send(1, fresh.token, 'GET', '/api/me')).status, 200);
+    assert.equal((await send(0, memberToken, 'DELETE', `/api/me/tokens/${fresh.id}`)).status, 200);
+    assert.equal((await send(1, fresh.token, 'GET', '/api/me')).status, 401);
   });
 });
