@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { RouteDeps } from '../http/route-deps.js';
-import { paginationMeta } from '../http/pagination.js';
+import { pageRequest, paginationMeta } from '../http/pagination.js';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../http/schemas.js';
 import { MemberEnvelope } from '../members/member.schemas.js';
 import {
@@ -44,8 +44,7 @@ export function accountRoutes(app: FastifyInstance, deps: RouteDeps): void {
     },
   }, async (request) => {
     const query = request.query as { q?: string; page?: number; per_page?: number; limit?: number };
-    const perPage = query.per_page ?? query.limit ?? DEFAULT_ORGANIZATIONS_PER_PAGE;
-    const page = query.page ?? 1;
+    const { page, perPage } = pageRequest(query, DEFAULT_ORGANIZATIONS_PER_PAGE);
     const result = await account.organizations(request.principal.userId, { q: query.q, perPage, page });
     return { data: result.organizations, meta: paginationMeta(deps.config.publicBaseUrl, request, result.total, result.organizations.length, perPage, page) };
   });

@@ -7,17 +7,12 @@ import { newPersonalToken } from '../organizations/admin.service.js';
 import { insertToken } from '../auth/token.repository.js';
 import { formatTimestamp, now } from '../lib/time.js';
 import { findMemberById } from '../members/member.repository.js';
-import { memberRowToMember } from '../members/member.mapper.js';
+import { fullName, memberRowToMember } from '../members/member.mapper.js';
 import type { Member } from '../members/member.schemas.js';
 import * as repo from './account.repository.js';
 
 /** Working tokens one user may hold: enough for every integration, bounded against a runaway script. */
 export const MAX_LIVE_TOKENS = 100;
-
-function fullName(first: string | null, last: string | null): string | null {
-  const name = [first, last].filter((part) => part !== null && part !== '').join(' ');
-  return name === '' ? null : name;
-}
 
 function organizationOut(row: repo.OrganizationRow) {
   return {

@@ -16,6 +16,7 @@ import { statsForGuests } from './guest-stats.js';
 import { PROFILE_FIELDS, type CreateGuestBody, type Guest, type ListGuestsQuery, type ProfileField, type SortKey, type UpdateGuestBody } from './guest.schemas.js';
 import { checkAssociatedMembers, checkNewGuestEmail, type EmailRules } from './guest.validation.js';
 import { DEFAULT_PER_PAGE } from '../http/schemas.js';
+import { pageRequest } from '../http/pagination.js';
 
 export interface GuestServiceDeps extends EmailRules {
   kind: DatabaseKind;
@@ -190,8 +191,7 @@ export function createGuestService(deps: GuestServiceDeps) {
     async list(actor: Actor, query: ListGuestsQuery) {
       const filter = { organizationId: actor.organizationId, q: query.q };
       const order = sortOrder(query);
-      const perPage = query.per_page ?? query.limit ?? DEFAULT_PER_PAGE;
-      const page = query.page ?? 1;
+      const { page, perPage } = pageRequest(query, DEFAULT_PER_PAGE);
       const [total, rows] = await Promise.all([
         repo.countRecords(db, deps.kind, filter),
         repo.listPage(db, deps.kind, filter, order, { limit: perPage, offset: (page - 1) * perPage }),

@@ -16,6 +16,7 @@ const SQLITE_UNIQUE_COLUMNS: Record<string, string> = {
   'organization_guests.organization_id, organization_guests.guest_id': 'organization_guests__organization_id__guest_id',
   'organization_guests.guest_code_hash': 'organization_guests__guest_code_hash',
   'invite_windows.organization_id, invite_windows.window_start': 'invite_windows__organization_id__window_start',
+  'groups.organization_id, groups.name_key': 'groups__organization_id__name_key',
 };
 
 const CONFLICT_MESSAGES: Record<string, string> = {

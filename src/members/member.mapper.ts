@@ -3,7 +3,8 @@ import type { Role } from '../db/types.js';
 import type { Member as MemberRow } from './member.repository.js';
 import type { Member } from './member.schemas.js';
 
-function fullName(first: string | null, last: string | null): string | null {
+/** "First Last", either alone, or null when neither is known. */
+export function fullName(first: string | null, last: string | null): string | null {
   const name = [first, last].filter((part) => part !== null && part !== '').join(' ');
   return name === '' ? null : name;
 }

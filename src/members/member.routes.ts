@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { RouteDeps } from '../http/route-deps.js';
-import { paginationMeta } from '../http/pagination.js';
+import { pageRequest, paginationMeta } from '../http/pagination.js';
 import { AUTH_ERRORS, BODY_ERRORS, MAX_ID, OrganizationIdParam, PaginationMeta, errorResponses } from '../http/schemas.js';
 import type { Role } from '../db/types.js';
 import { MemberEnvelope, MemberIdParams } from './member.schemas.js';
@@ -75,8 +75,7 @@ export function memberRoutes(app: FastifyInstance, deps: RouteDeps): void {
     },
   }, async (request) => {
     const query = request.query as ListMembersQuery;
-    const perPage = query.per_page ?? query.limit ?? DEFAULT_MEMBERS_PER_PAGE;
-    const page = query.page ?? 1;
+    const { page, perPage } = pageRequest(query, DEFAULT_MEMBERS_PER_PAGE);
     const result = await members.list(actorOf(request), { q: query.q, sort: query.sort ?? query.sort_by, page, perPage });
     return { data: result.members, meta: paginationMeta(deps.config.publicBaseUrl, request, result.total, result.members.length, perPage, page) };
   });
