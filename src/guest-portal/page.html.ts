@@ -3,7 +3,7 @@
  * inline style sheet and no external resources. Every value from the database or the request
  * goes through `escapeHtml`: names are whatever an organization typed.
  */
-import { createHash } from 'node:crypto';
+import { htmlPages } from '../http/html-page.js';
 import { WEEKDAYS } from '../guests/guest.schemas.js';
 import type { PreferenceSlug, PreferenceValue } from './preferences.js';
 import type { GuestSideView } from './portal.schemas.js';
@@ -31,36 +31,9 @@ const STYLE = [
   '.hint{margin:.25rem 0;opacity:.8}:focus-visible{outline:3px solid #1a73e8;outline-offset:2px}',
 ].join('');
 
-/**
- * Every page's headers. The CSP allows exactly the one inline style sheet (by its hash) and
- * forms posting back to this origin; the code is in the URL, so no Referer and no caching.
- */
-export const PAGE_HEADERS: Readonly<Record<string, string>> = {
-  'content-type': 'text/html; charset=utf-8',
-  'content-security-policy': [
-    "default-src 'none'",
-    `style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`,
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-  ].join('; '),
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'cache-control': 'no-store',
-  'x-robots-tag': 'noindex, nofollow',
-};
-
-function layout(title: string, body: string): string {
-  return [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
-    '<meta name="robots" content="noindex, nofollow">',
-    `<title>${escapeHtml(title)}</title><style>${STYLE}</style></head>`,
-    `<body><main>${body}</main></body>`,
-    '</html>',
-  ].join('\n');
-}
+const PAGES = htmlPages(STYLE);
+export const PAGE_HEADERS = PAGES.headers;
+const layout = PAGES.layout;
 
 /** The one page for every link that does not work: the same bytes whatever the reason. */
 export const NOT_FOUND_PAGE = layout('Link not found', [

@@ -1,9 +1,110 @@
-/** Invitations of new members (to be written). */
-import type { FastifyInstance } from 'fastify';
+/**
+ * Invitations of new members: the bearer-token routes (invite, send again, withdraw) and, apart,
+ * the public routes of the accept link, where the code in the path is the credential.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RouteDeps } from '../http/route-deps.js';
+import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../http/schemas.js';
+import { actorOf, schemaErrors } from '../guests/guest.routes.js';
+import { MemberEnvelope, MemberIdParams } from '../members/member.schemas.js';
+import { invitationApiRoutes } from './invitation.api-routes.js';
+import { invitationPageRoutes } from './invitation.page-routes.js';
+import { InviteBody, OrgParams } from './invitation.schemas.js';
+import { createInvitationService, type Inviter } from './invitation.service.js';
+
+const TAG = 'Members';
+
+interface UserParams {
+  org_id: string;
+  user_id: number;
+}
+
+function inviterOf(request: FastifyRequest): Inviter {
+  const role = request.principal.role;
+  if (role === undefined) throw new Error('route without an organization used as one');
+  return { ...actorOf(request), role };
+}
+
+function serviceOf({ db, kind, config }: RouteDeps) {
+  return createInvitationService({ db, kind, publicBaseUrl: config.publicBaseUrl, expiryDays: config.invitationExpiryDays });
+}
 
 /** Bearer-token routes: invite, resend, withdraw. */
-export function invitationRoutes(_app: FastifyInstance, _deps: RouteDeps): void {}
+export function invitationRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const invitations = serviceOf(deps);
+  const days = deps.config.invitationExpiryDays;
+
+  app.post('/organizations/:org_id/users/invite', {
+    config: { access: 'write' },
+    attachValidation: true,
+    schema: {
+      tags: [TAG],
+      summary: 'Invite a member by email',
+      description:
+        `Emails an accept link that works for ${days} days. A new address becomes a user with the names given. ` +
+        'An address with an invitation still pending (expired or not) gets that invitation again, unchanged but for a new link (the old one stops working) and a new period: names, role and message of this body are then ignored. ' +
+        'Admins and standard members may invite; only an admin may invite an admin.',
+      params: OrgParams,
+      body: InviteBody,
+      response: {
+        200: { description: 'The invitee as a member with status `invited` (200, as Tallyfy documents).', ...MemberEnvelope },
+        ...errorResponses([...AUTH_ERRORS, ...BODY_ERRORS], {
+          403: 'Not a member of the organization, a light member, or a standard member inviting an admin (or sending an admin\'s invitation again).',
+          422: 'A field failed validation, or the email is already a member, or an active guest, of this organization (an error on `email`).',
+        }),
+      },
+    },
+  }, async (request) => {
+    return { data: await invitations.invite(inviterOf(request), request.body as InviteBody, schemaErrors(request)) };
+  });
+
+  app.post('/organizations/:org_id/users/:user_id/resend-invite', {
+    config: { access: 'write' },
+    schema: {
+      tags: [TAG],
+      summary: 'Send a pending invitation again',
+      description: `A new link (the old one stops working), valid for ${days} days from now, in a new email. Works for an expired invitation too.`,
+      params: MemberIdParams,
+      response: {
+        200: { description: 'The invitee as a member with status `invited`.', ...MemberEnvelope },
+        ...errorResponses([...AUTH_ERRORS, 404, 409, 422], {
+          403: 'Not a member of the organization, a light member, or a standard member sending an admin\'s invitation.',
+          404: 'The user has no pending invitation to this organization.',
+          409: 'The user has become a member of the organization meanwhile.',
+          422: 'The user id is not a positive integer.',
+        }),
+      },
+    },
+  }, async (request) => {
+    const { user_id } = request.params as UserParams;
+    return { data: await invitations.resend(inviterOf(request), user_id) };
+  });
+
+  app.delete('/organizations/:org_id/users/:user_id/withdraw-invite', {
+    config: { access: 'write' },
+    schema: {
+      tags: [TAG],
+      summary: 'Withdraw a pending invitation',
+      description: 'The link stops working at once. The answer is the invitee as it was, with status `invited`.',
+      params: MemberIdParams,
+      response: {
+        200: { description: 'The withdrawn invitee.', ...MemberEnvelope },
+        ...errorResponses([...AUTH_ERRORS, 404, 422], {
+          404: 'The user has no pending invitation to this organization.',
+          422: 'The user id is not a positive integer.',
+        }),
+      },
+    },
+  }, async (request) => {
+    const { user_id } = request.params as UserParams;
+    return { data: await invitations.withdraw(inviterOf(request), user_id) };
+  });
+}
 
 /** Public routes: the accept link (the code in the path is the credential). */
-export function invitationAcceptRoutes(_app: FastifyInstance, _deps: RouteDeps): void {}
+export function invitationAcceptRoutes(app: FastifyInstance, deps: RouteDeps): void {
+  const invitations = serviceOf(deps);
+  const { publicBaseUrl } = deps.config;
+  void app.register(async (api) => invitationApiRoutes(api, { invitations, publicBaseUrl }), { prefix: '/api' });
+  void app.register(async (page) => invitationPageRoutes(page, { invitations, publicBaseUrl }));
+}

@@ -1,0 +1,203 @@
+/**
+ * Group rules: names unique in the organization without regard to case, members and guests of
+ * this organization only, lists replaced whole. The service owns the transactions; the name rule
+ * is held by a unique constraint, the check before it only lets every failing field be reported
+ * in one answer.
+ */
+import type { Kysely } from 'kysely';
+import type { DatabaseKind } from '../db/database.js';
+import type { Database } from '../db/types.js';
+import { uniqueViolation } from '../http/db-errors.js';
+import { ErrorBag, assertThat, notFound, validationFailed } from '../http/errors.js';
+import { MAX_ID } from '../http/schemas.js';
+import { newOrganizationId } from '../lib/secrets.js';
+import { now } from '../lib/time.js';
+import type { Actor } from '../guests/guest.service.js';
+import { existingMemberIds } from '../members/member.repository.js';
+import * as repo from './group.repository.js';
+import { groupRowToGroup } from './group.mapper.js';
+import { DEFAULT_GROUP_PER_PAGE, type CreateGroupBody, type Group, type GroupSortKey, type ListGroupsQuery, type UpdateGroupBody } from './group.schemas.js';
+
+export interface GroupServiceDeps {
+  db: Kysely<Database>;
+  kind: DatabaseKind;
+}
+
+export type GroupService = ReturnType<typeof createGroupService>;
+
+const GROUP_ID = /^[0-9a-f]{32}$/;
+const NAME_TAKEN = 'The name has already been taken.';
+
+/**
+ * A body as it may arrive when the schema check failed for some fields: those are in the bag
+ * already, and every other field is still checked against the database.
+ */
+interface RawGroupInput {
+  name?: unknown;
+  members?: unknown;
+  guests?: unknown;
+}
+
+function listItems(value: unknown, field: string, bag: ErrorBag): Array<{ item: unknown; index: number }> | undefined {
+  if (value === undefined) return undefined;
+  // null clears the list; any other non-array has its schema error already.
+  if (!Array.isArray(value) || bag.has(field)) return [];
+  return value.map((item, index) => ({ item, index })).filter(({ index }) => !bag.has(`${field}.${index}`));
+}
+
+/** The distinct member ids of the list, each checked; undefined when the list was not sent. */
+async function checkMembers(q: Kysely<Database>, organizationId: string, value: unknown, bag: ErrorBag): Promise<number[] | undefined> {
+  const items = listItems(value, 'members', bag);
+  if (items === undefined) return undefined;
+  const notMember = (index: number) => bag.add(`members.${index}`, `The selected members.${index} is not a member of this organization.`);
+  const indexesById = new Map<number, number[]>();
+  for (const { item, index } of items) {
+    const id = typeof item === 'string' && /^[0-9]+$/.test(item) ? Number(item) : item;
+    if (typeof id !== 'number' || !Number.isInteger(id)) continue;
+    // Out of the id range: nothing can match, and the database must not be asked (32-bit ids).
+    if (id < 1 || id > MAX_ID) notMember(index);
+    else indexesById.set(id, [...(indexesById.get(id) ?? []), index]);
+  }
+  const known = await existingMemberIds(q, organizationId, [...indexesById.keys()]);
+  for (const [id, indexes] of indexesById) if (!known.has(id)) indexes.forEach(notMember);
+  return [...indexesById.keys()].filter((id) => known.has(id));
+}
+
+/** The distinct guest records named by the list, each checked; undefined when the list was not sent. */
+async function checkGuests(q: Kysely<Database>, organizationId: string, value: unknown, bag: ErrorBag): Promise<number[] | undefined> {
+  const items = listItems(value, 'guests', bag);
+  if (items === undefined) return undefined;
+  const indexesByEmail = new Map<string, number[]>();
+  for (const { item, index } of items) {
+    if (typeof item !== 'string') continue;
+    const email = item.trim().toLowerCase();
+    indexesByEmail.set(email, [...(indexesByEmail.get(email) ?? []), index]);
+  }
+  const found = new Map((await repo.activeGuestsByEmail(q, organizationId, [...indexesByEmail.keys()])).map((r) => [r.email, r.id]));
+  for (const [email, indexes] of indexesByEmail) {
+    if (found.has(email)) continue;
+    for (const index of indexes) bag.add(`guests.${index}`, `The selected guests.${index} is not a guest of this organization.`);
+  }
+  return [...found.values()];
+}
+
+function byGroup<R extends { group_id: string }, V>(rows: R[], value: (row: R) => V): Map<string, V[]> {
+  const out = new Map<string, V[]>();
+  for (const row of rows) {
+    const list = out.get(row.group_id);
+    if (list) list.push(value(row));
+    else out.set(row.group_id, [value(row)]);
+  }
+  return out;
+}
+
+/**
+ * A concurrent create or rename that took the name first fails on the constraint after the check
+ * passed; it gets the same answer the check would have given.
+ */
+async function nameRace<T>(work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (uniqueViolation(error) === repo.NAME_CONSTRAINT) throw validationFailed({ name: [NAME_TAKEN] });
+    throw error;
+  }
+}
+
+export function createGroupService({ db, kind }: GroupServiceDeps) {
+  async function toGroups(q: Kysely<Database>, organizationId: string, rows: repo.GroupRow[]): Promise<Group[]> {
+    const ids = rows.map((r) => r.id);
+    const members = byGroup(await repo.membersOf(q, organizationId, ids), (m) => m.user_id);
+    const guests = byGroup(await repo.guestsOf(q, ids), (g) => g.email);
+    return rows.map((row) => groupRowToGroup(row, members.get(row.id) ?? [], guests.get(row.id) ?? []));
+  }
+
+  async function toGroup(q: Kysely<Database>, organizationId: string, row: repo.GroupRow): Promise<Group> {
+    const [group] = await toGroups(q, organizationId, [row]);
+    if (!group) throw new Error('a group row mapped to nothing');
+    return group;
+  }
+
+  async function existing(q: Kysely<Database>, organizationId: string, groupId: string, lock: boolean): Promise<repo.GroupRow> {
+    // An id of another shape names no group: not found rather than invalid, as for an unknown id.
+    assertThat(GROUP_ID.test(groupId), () => notFound('group'));
+    const row = await repo.findGroup(q, kind, organizationId, groupId, lock);
+    assertThat(row, () => notFound('group'));
+    return row;
+  }
+
+  async function checkName(q: Kysely<Database>, organizationId: string, value: unknown, bag: ErrorBag, exceptId?: string): Promise<void> {
+    if (typeof value !== 'string' || bag.has('name')) return;
+    if (await repo.nameTaken(q, organizationId, repo.nameKey(value), exceptId)) bag.add('name', NAME_TAKEN);
+  }
+
+  return {
+    async list(actor: Actor, query: ListGroupsQuery) {
+      const perPage = query.per_page ?? query.limit ?? DEFAULT_GROUP_PER_PAGE;
+      const page = query.page ?? 1;
+      const sort = query.sort ?? query.sort_by ?? 'name';
+      const order = { key: sort.replace(/^-/, '') as GroupSortKey, descending: sort.startsWith('-') };
+      const filter = { organizationId: actor.organizationId, q: query.q };
+      const total = await repo.countGroups(db, filter);
+      const rows = await repo.listGroups(db, kind, filter, order, { limit: perPage, offset: (page - 1) * perPage });
+      return { groups: await toGroups(db, actor.organizationId, rows), total, page, perPage };
+    },
+
+    async get(actor: Actor, groupId: string): Promise<Group> {
+      return toGroup(db, actor.organizationId, await existing(db, actor.organizationId, groupId, false));
+    },
+
+    async create(actor: Actor, body: CreateGroupBody, bag: ErrorBag): Promise<Group> {
+      const organizationId = actor.organizationId;
+      const input = body as RawGroupInput;
+      return nameRace(db.transaction().execute(async (trx) => {
+        await checkName(trx, organizationId, input.name, bag);
+        const members = await checkMembers(trx, organizationId, input.members, bag);
+        const guests = await checkGuests(trx, organizationId, input.guests, bag);
+        bag.throwIfAny();
+        const at = now();
+        const row: repo.GroupRow = {
+          id: newOrganizationId(),
+          organization_id: organizationId,
+          name: body.name,
+          name_key: repo.nameKey(body.name),
+          description: body.description ?? null,
+          created_by: actor.userId,
+          created_at: at,
+          updated_at: at,
+        };
+        await repo.insertGroup(trx, row);
+        await repo.replaceMembers(trx, row.id, members ?? []);
+        await repo.replaceGuests(trx, row.id, guests ?? []);
+        return toGroup(trx, organizationId, row);
+      }));
+    },
+
+    /** Partial: keys not sent stay as they are; a list sent replaces the whole list. */
+    async update(actor: Actor, groupId: string, body: UpdateGroupBody, bag: ErrorBag): Promise<Group> {
+      const organizationId = actor.organizationId;
+      const input = body as RawGroupInput;
+      return nameRace(db.transaction().execute(async (trx) => {
+        const group = await existing(trx, organizationId, groupId, true);
+        await checkName(trx, organizationId, input.name, bag, group.id);
+        const members = await checkMembers(trx, organizationId, input.members, bag);
+        const guests = await checkGuests(trx, organizationId, input.guests, bag);
+        bag.throwIfAny();
+        const changes: Parameters<typeof repo.updateGroup>[2] = { updated_at: now() };
+        if (body.name !== undefined) Object.assign(changes, { name: body.name, name_key: repo.nameKey(body.name) });
+        if ('description' in body) changes.description = body.description ?? null;
+        await repo.updateGroup(trx, group.id, changes);
+        if (members !== undefined) await repo.replaceMembers(trx, group.id, members);
+        if (guests !== undefined) await repo.replaceGuests(trx, group.id, guests);
+        return toGroup(trx, organizationId, { ...group, ...changes });
+      }));
+    },
+
+    async remove(actor: Actor, groupId: string): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const group = await existing(trx, actor.organizationId, groupId, true);
+        await repo.deleteGroup(trx, group.id);
+      });
+    },
+  };
+}

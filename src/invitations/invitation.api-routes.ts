@@ -1,0 +1,88 @@
+/**
+ * The accept link as JSON, under `/api/invitations/{code}` (the page is `/invitations/{code}`). No
+ * bearer token: the code is the credential. Every code that opens nothing answers the same 404.
+ */
+import type { ErrorObject } from 'ajv';
+import type { FastifyInstance } from 'fastify';
+import { BODY_ERRORS, errorResponses } from '../http/schemas.js';
+import { fieldErrorsFromAjv } from '../http/validation.js';
+import { AcceptBody, AcceptedEnvelope, CodeParams, InvitationViewEnvelope } from './invitation.schemas.js';
+import { invitationNotFound, isWellFormedCode, type InvitationService } from './invitation.service.js';
+
+const TAG = 'Invitations';
+const CODE_ERRORS = {
+  404: 'No pending invitation has this code: unknown, replaced by a newer one, withdrawn or accepted; never which.',
+  410: 'The invitation has expired (INVITATION_EXPIRED); an admin or standard member can send it again.',
+};
+
+export interface InvitationApiDeps {
+  invitations: InvitationService;
+  publicBaseUrl: string;
+}
+
+/** Registers the JSON routes; mounted under the `/api` prefix. */
+export function invitationApiRoutes(app: FastifyInstance, { invitations, publicBaseUrl }: InvitationApiDeps): void {
+  // Documented under the `/api` server only, like the guest side: the app-wide transform, which
+  // hides the /api twins of the bearer API, is skipped for these.
+  const documented = { swaggerTransform: false as const };
+  const servers = [{ url: `${publicBaseUrl}/api`, description: 'The invitation API answers under /api only.' }];
+
+  // A string that cannot be a code is 404 before the body is read or validated.
+  app.addHook('onRequest', async (request) => {
+    if (!isWellFormedCode((request.params as { code?: unknown }).code)) throw invitationNotFound();
+  });
+
+  app.get('/invitations/:code', {
+    config: documented,
+    schema: {
+      tags: [TAG],
+      summary: 'What an invitation offers',
+      description: 'The organization, the invitee as invited, the role, who invited and until when the link works.',
+      security: [],
+      servers,
+      params: CodeParams,
+      response: { 200: { description: 'The invitation.', ...InvitationViewEnvelope }, ...errorResponses([404, 410, 500, 503], CODE_ERRORS) },
+    },
+  }, async (request) => {
+    const { code } = request.params as CodeParams;
+    return { data: await invitations.view(code) };
+  });
+
+  app.post('/invitations/:code/accept', {
+    config: documented,
+    attachValidation: true,
+    // No body, or an empty one, is accepting without names.
+    preValidation: async (request) => {
+      if (request.body === undefined || request.body === null) request.body = {};
+    },
+    schema: {
+      tags: [TAG],
+      summary: 'Accept an invitation',
+      description:
+        'Makes the invitee a member with the invited role and answers a personal access token, shown this once. Names sent are kept only when the user has none yet. ' +
+        'An active guest of the organization stops being its guest, as a guest turned member does. The link stops working.',
+      security: [],
+      servers,
+      params: CodeParams,
+      body: AcceptBody,
+      response: {
+        201: { description: 'The new member and their token.', ...AcceptedEnvelope },
+        ...errorResponses([...BODY_ERRORS, 404, 409, 410, 500, 503], {
+          ...CODE_ERRORS,
+          409: 'The invitee is a member of the organization already.',
+        }),
+      },
+    },
+  }, async (request, reply) => {
+    const { code } = request.params as CodeParams;
+    const failure = request.validationError;
+    if (failure) {
+      // A code that opens nothing is 404 (or 410) whatever the body says.
+      await invitations.view(code);
+      fieldErrorsFromAjv(failure.validation as ErrorObject[], failure.validationContext).throwIfAny();
+    }
+    const body = request.body as AcceptBody;
+    const accepted = await invitations.accept(code, { firstName: body.first_name ?? null, lastName: body.last_name ?? null });
+    return reply.code(201).send({ data: { member: accepted.member, token: accepted.token } });
+  });
+}
