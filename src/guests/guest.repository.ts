@@ -123,6 +123,11 @@ export async function countActiveRecordsOfGuest(db: Q, guestId: number): Promise
   return Number(row.n);
 }
 
+/** Takes the organization's record of a guest out of every group (a removed guest leaves them). */
+export async function leaveGroups(db: Q, recordId: number): Promise<void> {
+  await db.deleteFrom('group_guests').where('organization_guest_id', '=', recordId).execute();
+}
+
 export async function softDeleteGlobalGuest(db: Q, guestId: number, at: string): Promise<void> {
   await db.updateTable('guests').set({ deleted_at: at }).where('id', '=', guestId).where('deleted_at', 'is', null).execute();
 }

@@ -70,6 +70,8 @@ export async function removeRecord(trx: Kysely<Database>, record: repo.GuestReco
     deleted_at: at, updated_at: at, guest_code: null, guest_code_hash: null,
   });
   if (!removed) return undefined;
+  // A guest joined again later starts outside every group, as a fresh record would.
+  await repo.leaveGroups(trx, record.id);
   if ((await repo.countActiveRecordsOfGuest(trx, record.guest_id)) === 0) {
     await repo.softDeleteGlobalGuest(trx, record.guest_id, at);
   }

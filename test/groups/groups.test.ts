@@ -131,6 +131,10 @@ describe('groups: create, get, update, delete', () => {
     const refused = await call(ctx, ctx.tokens.admin, 'PUT', groupsUrl(ctx.orgId, created.id), { guests: [stays.email, leaves.email] });
     const problem = assertProblem(refused, 422, 'VALIDATION_FAILED');
     assert.deepEqual(Object.keys(problem.errors ?? {}), ['guests.1']);
+    // Joined again, the guest starts outside every group, as a new guest would.
+    assert.equal((await call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId), { email: leaves.email })).statusCode, 201);
+    const rejoined = await call(ctx, ctx.tokens.admin, 'GET', groupsUrl(ctx.orgId, created.id));
+    assert.deepEqual(rejoined.json<{ data: GroupData }>().data.guests, [stays.email]);
   });
 });
 
