@@ -17,6 +17,7 @@ import { existingMemberIds } from '../members/member.repository.js';
 import * as repo from './group.repository.js';
 import { groupRowToGroup } from './group.mapper.js';
 import { DEFAULT_GROUP_PER_PAGE, type CreateGroupBody, type Group, type GroupSortKey, type ListGroupsQuery, type UpdateGroupBody } from './group.schemas.js';
+import { pageRequest } from '../http/pagination.js';
 
 export interface GroupServiceDeps {
   db: Kysely<Database>;
@@ -133,8 +134,7 @@ export function createGroupService({ db, kind }: GroupServiceDeps) {
 
   return {
     async list(actor: Actor, query: ListGroupsQuery) {
-      const perPage = query.per_page ?? query.limit ?? DEFAULT_GROUP_PER_PAGE;
-      const page = query.page ?? 1;
+      const { page, perPage } = pageRequest(query, DEFAULT_GROUP_PER_PAGE);
       const sort = query.sort ?? query.sort_by ?? 'name';
       const order = { key: sort.replace(/^-/, '') as GroupSortKey, descending: sort.startsWith('-') };
       const filter = { organizationId: actor.organizationId, q: query.q };
