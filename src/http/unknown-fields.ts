@@ -55,6 +55,7 @@ export function ignoreUnknownFields(request: FastifyRequest, mode: 'ignore' | 'r
   if (query !== null && typeof query === 'object' && Object.keys(query).length > 0) {
     const querySchema = schema.querystring ?? { type: 'object', properties: {} };
     names.push(...unknownFields(querySchema, query, drop, ['query']));
+    readBooleans(querySchema, query as Record<string, unknown>);
   }
   if (!drop && names.length > 0) {
     const errors: FieldErrors = Object.create(null) as FieldErrors;
@@ -62,6 +63,21 @@ export function ignoreUnknownFields(request: FastifyRequest, mode: 'ignore' | 'r
     throw validationFailed(errors);
   }
   return names;
+}
+
+const BOOLEAN_WORDS: Record<string, string> = { true: 'true', false: 'false', 1: 'true', 0: 'false' };
+
+/**
+ * Boolean query parameters written `True`, `FALSE`, `1` or `0` read as `true`/`false`: PowerShell
+ * writes its booleans capitalized into query strings, and other clients send 1 and 0.
+ */
+function readBooleans(schema: unknown, query: Record<string, unknown>): void {
+  const properties = (schema as { properties?: Record<string, { type?: unknown }> }).properties ?? {};
+  for (const [key, value] of Object.entries(query)) {
+    if (typeof value !== 'string' || !Object.hasOwn(properties, key) || properties[key]?.type !== 'boolean') continue;
+    const word = BOOLEAN_WORDS[value.toLowerCase()];
+    if (word !== undefined) query[key] = word;
+  }
 }
 
 /** The header's value: names percent-encoded (they come from the client), at most 20 of them. */

@@ -22,7 +22,8 @@ export interface MemberActor {
   userId: number;
 }
 
-export const MEMBER_SORT_KEYS = ['name', 'first_name', 'last_name', 'email', 'created_at', 'role', 'status', 'id'] as const;
+/** `updated_at` is the membership's last change: joined, disabled or enabled again (n8n offers it). */
+export const MEMBER_SORT_KEYS = ['name', 'first_name', 'last_name', 'email', 'created_at', 'updated_at', 'role', 'status', 'id'] as const;
 export type MemberSortKey = (typeof MEMBER_SORT_KEYS)[number];
 
 export interface MemberListQuery {
@@ -40,6 +41,7 @@ function sortValue(member: Member, key: MemberSortKey): string | number | null {
     case 'first_name': return member.first_name?.toLowerCase() ?? null;
     case 'last_name': return member.last_name?.toLowerCase() ?? null;
     case 'id': return member.id;
+    case 'updated_at': return [member.created_at, member.disabled_at ?? '', member.reactivated_at ?? ''].reduce((a, b) => (b > a ? b : a));
     default: return member[key];
   }
 }

@@ -75,6 +75,16 @@ describe('members', () => {
     assertProblem(await call(ctx, ctx.tokens.light, 'GET', users('?sort=password')), 422, 'VALIDATION_FAILED');
   });
 
+  it('GET users?sort=-updated_at: the membership changed last comes first (joined, disabled or enabled again)', async () => {
+    const m = await addMember('light', 'updated-last');
+    await ctx.db.kysely.updateTable('memberships').set({ reactivated_at: '2999-01-01 00:00:00' }).where('user_id', '=', m.id).execute();
+    const response = await call(ctx, ctx.tokens.light, 'GET', users('?sort=-updated_at'));
+    assert.equal(response.statusCode, 200, response.body);
+    assert.equal(response.json<{ data: MemberBody[] }>().data[0]?.id, m.id);
+    const ascending = await call(ctx, ctx.tokens.light, 'GET', users('?sort=updated_at'));
+    assert.equal(ascending.json<{ data: MemberBody[] }>().data.at(-1)?.id, m.id);
+  });
+
   it('GET users-list: every member, no pagination', async () => {
     const response = await call(ctx, ctx.tokens.light, 'GET', `/organizations/${ctx.orgId}/users-list`);
     assert.equal(response.statusCode, 200);
@@ -167,7 +177,8 @@ describe('members', () => {
     await ctx.admin.addMember({ organizationId: other.orgId, email: m.email, role: 'light' });
     const group = await call(ctx, ctx.tokens.admin, 'POST', `/api/organizations/${ctx.orgId}/groups`, { name: 'Removal group', description: 'x', members: [m.id] });
     assert.equal(group.statusCode, 201, group.body);
-    const removed = await call(ctx, ctx.tokens.admin, 'DELETE', users(`/${m.id}?with_reassignment=true&to=${ctx.members.standard}`));
+    // PowerShell writes its booleans capitalized into the query string.
+    const removed = await call(ctx, ctx.tokens.admin, 'DELETE', users(`/${m.id}?with_reassignment=True&to=${ctx.members.standard}`));
     assert.equal(removed.statusCode, 200, removed.body);
     assert.equal(removed.json<{ data: MemberBody }>().data.id, m.id);
     assertProblem(await call(ctx, ctx.tokens.admin, 'GET', users(`/${m.id}`)), 404, 'RESOURCE_NOT_FOUND');
@@ -183,6 +194,8 @@ describe('members', () => {
     const m = await addMember('light', 'reassign-bad');
     const bad = assertProblem(await call(ctx, ctx.tokens.admin, 'DELETE', users(`/${m.id}?with_reassignment=true&to=${other.members.admin}`)), 422, 'VALIDATION_FAILED');
     assert.ok(bad.errors?.to);
+    const notBoolean = assertProblem(await call(ctx, ctx.tokens.admin, 'DELETE', users(`/${m.id}?with_reassignment=maybe`)), 422, 'VALIDATION_FAILED');
+    assert.ok(notBoolean.errors?.with_reassignment);
     assert.equal((await call(ctx, ctx.tokens.admin, 'GET', users(`/${m.id}`))).statusCode, 200);
   });
 
