@@ -7,10 +7,14 @@ import { buildTestApp, type TestContext } from './helpers/app.js';
 const EXPECTED: Record<string, number[]> = {
   'post /organizations/{org_id}/guests': [200, 201, 400, 401, 403, 413, 415, 422, 429, 500, 503],
   'get /organizations/{org_id}/guests': [200, 401, 403, 422, 429, 500, 503],
+  // Every guest without paging, for pickers (written with the account endpoints).
+  'get /organizations/{org_id}/guests-list': [200, 401, 403, 422, 429, 500, 503],
   'get /organizations/{org_id}/guests/{guest_email}': [200, 401, 403, 404, 422, 429, 500, 503],
-  'put /organizations/{org_id}/guests/{guest_email}': [200, 400, 401, 403, 404, 413, 415, 422, 429, 500, 503],
-  'delete /organizations/{org_id}/guests/{guest_email}': [200, 401, 403, 404, 422, 429, 500, 503],
-  'get /organizations/{org_id}/users': [200, 401, 403, 429, 500, 503],
+  // An update answers 201, as Tallyfy documents.
+  'put /organizations/{org_id}/guests/{guest_email}': [201, 400, 401, 403, 404, 413, 415, 422, 429, 500, 503],
+  // Not a guest of the organization is a 422 on the email, as Tallyfy documents: no 404.
+  'delete /organizations/{org_id}/guests/{guest_email}': [200, 401, 403, 422, 429, 500, 503],
+  // 422 for a bad or (UNKNOWN_FIELDS=reject) unknown query parameter.
   'delete /organizations/{org_id}/guests/{guest_email}/disable': [200, 401, 403, 404, 422, 429, 500, 503],
   'put /organizations/{org_id}/guests/{guest_email}/enable': [200, 401, 403, 404, 422, 429, 500, 503],
   'delete /organizations/{org_id}/guests/{guest_id_or_email}/delete': [200, 401, 403, 404, 422, 429, 500, 503],
@@ -18,6 +22,34 @@ const EXPECTED: Record<string, number[]> = {
   'post /organizations/{org_id}/guests/{guest_email}/to/member': [201, 401, 403, 404, 409, 422, 429, 500, 503],
   'put /organizations/{org_id}/users/{user_id}/to/guest': [200, 401, 403, 404, 409, 422, 429, 500, 503],
   'post /organizations/{org_id}/guests/bulk': [200, 400, 401, 403, 413, 415, 422, 429, 500, 503],
+  // Members, invitations and the account around guests.
+  'get /organizations/{org_id}/users': [200, 401, 403, 422, 429, 500, 503],
+  'get /organizations/{org_id}/users-list': [200, 401, 403, 422, 429, 500, 503],
+  'get /organizations/{org_id}/users/{user_id}': [200, 401, 403, 404, 422, 429, 500, 503],
+  'delete /organizations/{org_id}/users/{user_id}': [200, 401, 403, 404, 409, 422, 429, 500, 503],
+  'put /organizations/{org_id}/users/{user_id}/role': [200, 400, 401, 403, 404, 409, 413, 415, 422, 429, 500, 503],
+  'delete /organizations/{org_id}/users/{user_id}/disable': [200, 401, 403, 404, 409, 422, 429, 500, 503],
+  'put /organizations/{org_id}/users/{user_id}/enable': [200, 401, 403, 404, 422, 429, 500, 503],
+  'delete /organizations/{org_id}/users/{user_id}/delete': [200, 401, 403, 404, 422, 429, 500, 503],
+  'post /organizations/{org_id}/users/invite': [200, 400, 401, 403, 413, 415, 422, 429, 500, 503],
+  'post /organizations/{org_id}/users/{user_id}/resend-invite': [200, 401, 403, 404, 409, 422, 429, 500, 503],
+  'delete /organizations/{org_id}/users/{user_id}/withdraw-invite': [200, 401, 403, 404, 422, 429, 500, 503],
+  // The invitation's accept link, documented under its own `/api` server as the guest side is.
+  'get /invitations/{code}': [200, 404, 410, 500, 503],
+  'post /invitations/{code}/accept': [201, 400, 404, 409, 410, 413, 415, 422, 500, 503],
+  'get /me': [200, 401, 429, 500, 503],
+  'get /me/organizations': [200, 401, 422, 429, 500, 503],
+  'get /organizations/{org_id}': [200, 401, 403, 422, 429, 500, 503],
+  'get /organizations/{org_id}/me': [200, 401, 403, 422, 429, 500, 503],
+  'get /me/tokens': [200, 401, 429, 500, 503],
+  'post /me/tokens': [201, 400, 401, 413, 415, 422, 429, 500, 503],
+  'delete /me/tokens/{token_id}': [200, 401, 404, 422, 429, 500, 503],
+  // Groups: a malformed group id names nothing (404); delete answers 204 with no body.
+  'get /organizations/{org_id}/groups': [200, 401, 403, 422, 429, 500, 503],
+  'post /organizations/{org_id}/groups': [201, 400, 401, 403, 413, 415, 422, 429, 500, 503],
+  'get /organizations/{org_id}/groups/{group_id}': [200, 401, 403, 404, 429, 500, 503],
+  'put /organizations/{org_id}/groups/{group_id}': [201, 400, 401, 403, 404, 413, 415, 422, 429, 500, 503],
+  'delete /organizations/{org_id}/groups/{group_id}': [204, 401, 403, 404, 429, 500, 503],
   'post /public/guests/access': [202, 400, 413, 415, 422, 429, 500, 503],
   // The guest side: documented under its own `/api` server (see src/guest-portal/api.routes.ts).
   'get /guest/{guest_code}': [200, 404, 500, 503],
@@ -64,6 +96,7 @@ describe('OpenAPI document', () => {
         assert.deepEqual(Object.keys(op.responses).map(Number).sort(), EXPECTED[name], `${name} documents its statuses`);
         for (const [status, response] of Object.entries(op.responses)) {
           assert.ok(response.description, `${name} ${status} has a description`);
+          if (status === '204') continue; // No Content: no body to describe.
           const type = Number(status) >= 400 ? 'application/problem+json' : 'application/json';
           assert.ok(response.content?.[type]?.schema, `${name} ${status} has a ${type} schema`);
         }
@@ -77,6 +110,22 @@ describe('OpenAPI document', () => {
     assert.equal(Object.keys(guest.properties.details?.properties ?? {}).length, 21);
     const problem = doc.components.schemas.Problem as { properties: Record<string, unknown> };
     assert.deepEqual(Object.keys(problem.properties), ['type', 'title', 'status', 'code', 'message', 'detail', 'errors']);
+  });
+
+  it('describes the member object with the keys Tallyfy\'s clients read, and the guest list\'s sort keys and limit', () => {
+    const member = doc.components.schemas.Member as { properties: Record<string, unknown> };
+    assert.deepEqual(Object.keys(member.properties), [
+      'id', 'email', 'username', 'first_name', 'last_name', 'full_name', 'profile_pic', 'timezone', 'role', 'status', 'created_at',
+      'last_login_at', 'invited_by', 'disabled_at', 'disabled_by', 'reactivated_at', 'reactivated_by',
+    ]);
+    const list = doc.paths['/organizations/{org_id}/guests']?.get as unknown as { parameters: Array<{ name: string; in: string; schema: { enum?: string[]; default?: unknown } }> };
+    const query = Object.fromEntries(list.parameters.filter((p) => p.in === 'query').map((p) => [p.name, p.schema]));
+    assert.ok(query.limit, 'limit is documented');
+    assert.equal(query.per_page?.default, undefined, 'per_page has no schema default: limit would never apply');
+    for (const key of ['name', '-name', 'updated_at', '-updated_at', 'id', 'company_name', '-last_accessed_at']) {
+      assert.ok(query.sort?.enum?.includes(key), `sort ${key}`);
+    }
+    assert.equal(query.sort?.enum?.includes('link'), false);
   });
 
   it('serves the error documentation behind each error type', async () => {

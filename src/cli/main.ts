@@ -10,6 +10,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { AppError } from '../http/errors.js';
 import { createAdminService } from '../organizations/admin.service.js';
 import { runServer } from '../server.js';
+import { memberRowToMember } from '../members/member.mapper.js';
 
 const USAGE = `Usage: guests <command> [options] [--json]
 
@@ -94,7 +95,7 @@ async function runCommand(command: string, values: Values, env: NodeJS.ProcessEn
           lastName: values['last-name'],
         }),
       );
-      return { json: member, text: `Member ${member.id}: ${member.email} (${member.role}).` };
+      return { json: memberRowToMember(member), text: `Member ${member.id}: ${member.email} (${member.role}).` };
     }
     case 'token create': {
       const token = await withDatabase(config, (db) =>

@@ -228,7 +228,7 @@ const SORT_SPECS: Record<SortKey, SortSpec> = {
   external_sync_source: textKey('external_sync_source'),
   external_date_creation: plainKey('external_date_creation'),
   last_city: textKey('last_city', true),
-  last_country: textKey('last_country', true),
+  last_country: textKey('last_known_country', true),
   disabled_at: plainKey('disabled_at'),
   disabled_by: plainKey('disabled_by'),
   reactivated_at: plainKey('reactivated_at'),

@@ -9,6 +9,8 @@ import { unknownFields } from './validation.js';
 /** The response header naming what was ignored: body fields as dotted paths, query parameters as `query.<name>`. */
 export const IGNORED_FIELDS_HEADER = 'x-ignored-fields';
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
 /** Names listed in the header at most; the access log keeps up to 50. */
 const MAX_HEADER_NAMES = 20;
 
@@ -38,9 +40,12 @@ export function registerJsonParser(app: FastifyInstance): void {
 }
 
 /**
- * The unknown body fields and query parameters of the request, against the route's own schemas.
- * `ignore` drops them and returns their names; `reject` answers 422 naming each (a route without
- * a querystring schema knows no query parameter). Routes without a body schema keep their body.
+ * The unknown body fields and query parameters of the request, against the route's own schemas
+ * (a route without a querystring schema knows no query parameter). They are dropped and their
+ * names returned. With `reject`, unknown body fields are answered 422 instead, naming each; query
+ * parameters are dropped either way (a cache-busting parameter must not break a health probe),
+ * and a bulk body's items are left to their own validation, so that one item's unknown field
+ * fails that item alone. Routes without a body schema keep their body.
  */
 export function ignoreUnknownFields(request: FastifyRequest, mode: 'ignore' | 'reject'): string[] {
   const schema = request.routeOptions.schema;
@@ -48,19 +53,24 @@ export function ignoreUnknownFields(request: FastifyRequest, mode: 'ignore' | 'r
   // No body where the route takes an object: read as `{}`, so that an optional-only body (a token's
   // name, an update n8n sends without fields) works, and a required field is named as missing.
   if (request.body === undefined && (schema.body as { type?: unknown } | undefined)?.type === 'object') request.body = {};
-  const drop = mode === 'ignore';
   const names: string[] = [];
-  if (schema.body !== undefined && request.body !== undefined) names.push(...unknownFields(schema.body, request.body, drop));
+  if (schema.body !== undefined && request.body !== undefined) {
+    if (mode === 'ignore') {
+      names.push(...unknownFields(schema.body, request.body, true));
+    } else if (!request.routeOptions.config.bodyCheckedPerItem) {
+      const unknown = unknownFields(schema.body, request.body, false);
+      if (unknown.length > 0) {
+        const errors: FieldErrors = Object.create(null) as FieldErrors;
+        for (const name of unknown) errors[name] = [`The ${name} field is not allowed: this endpoint does not know it.`];
+        throw validationFailed(errors);
+      }
+    }
+  }
   const query = request.query;
   if (query !== null && typeof query === 'object' && Object.keys(query).length > 0) {
     const querySchema = schema.querystring ?? { type: 'object', properties: {} };
-    names.push(...unknownFields(querySchema, query, drop, ['query']));
+    names.push(...unknownFields(querySchema, query, true, ['query']));
     readBooleans(querySchema, query as Record<string, unknown>);
-  }
-  if (!drop && names.length > 0) {
-    const errors: FieldErrors = Object.create(null) as FieldErrors;
-    for (const name of names) errors[name] = [`The ${name} field is not allowed: this endpoint does not know it.`];
-    throw validationFailed(errors);
   }
   return names;
 }
@@ -82,6 +92,7 @@ function readBooleans(schema: unknown, query: Record<string, unknown>): void {
 
 /** The header's value: names percent-encoded (they come from the client), at most 20 of them. */
 export function ignoredFieldsHeader(names: string[]): string {
-  const listed = names.slice(0, MAX_HEADER_NAMES).map((name) => encodeURIComponent(name).replace(/%2E/gi, '.'));
+  // A lone UTF-16 surrogate cannot be percent-encoded: it is written as U+FFFD first.
+  const listed = names.slice(0, MAX_HEADER_NAMES).map((name) => encodeURIComponent(name.replace(LONE_SURROGATE, '\uFFFD')).replace(/%2E/gi, '.'));
   return names.length > MAX_HEADER_NAMES ? `${listed.join(', ')}, ...(${names.length - MAX_HEADER_NAMES} more)` : listed.join(', ');
 }

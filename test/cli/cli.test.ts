@@ -47,6 +47,20 @@ interface Member {
   last_name: string | null;
   role: string;
 }
+
+/** What `member add --json` prints beyond id, email, names and role: the membership's dates and actors. */
+const MEMBERSHIP_KEYS = ['created_at', 'invited_by', 'disabled_at', 'disabled_by', 'reactivated_at', 'reactivated_by'];
+/** The member object of the API (src/members/member.schemas.ts), in order. */
+const MEMBER_OBJECT_KEYS = [
+  'id', 'email', 'username', 'first_name', 'last_name', 'full_name', 'profile_pic', 'timezone', 'role', 'status',
+  'created_at', 'last_login_at', 'invited_by', 'disabled_at', 'disabled_by', 'reactivated_at', 'reactivated_by',
+];
+
+/** The five fields every member shape shares, in this order. */
+function core(member: Member): Member {
+  return { id: member.id, email: member.email, first_name: member.first_name, last_name: member.last_name, role: member.role };
+}
+
 interface CreatedToken {
   id: number;
   token: string;
@@ -117,15 +131,18 @@ describe('guests CLI (real processes, temporary SQLite database)', () => {
       runJson<Member>(['member', 'add', '--org', orgId, '--email', 'lee@acme.test', '--role', 'standard'], env),
     ]);
     for (const member of [admin, standard, light]) {
-      assert.deepEqual(Object.keys(member), ['id', 'email', 'first_name', 'last_name', 'role']);
+      assert.deepEqual(Object.keys(member), ['id', 'email', 'first_name', 'last_name', 'role', ...MEMBERSHIP_KEYS]);
       assert.ok(Number.isInteger(member.id) && member.id > 0, `id ${member.id}`);
+      const record = member as unknown as Record<string, unknown>;
+      assert.match(String(record.created_at), TIMESTAMP);
+      for (const key of MEMBERSHIP_KEYS.slice(1)) assert.equal(record[key], null, `${key} of a member added by the CLI`);
     }
-    assert.deepEqual({ ...admin, id: 0 }, { id: 0, email: 'ada.admin@acme.test', first_name: 'Ada', last_name: 'Admin', role: 'admin' });
-    assert.deepEqual({ ...standard, id: 0 }, { id: 0, email: 'sam@acme.test', first_name: 'Sam', last_name: null, role: 'standard' });
-    assert.deepEqual({ ...light, id: 0 }, { id: 0, email: 'lee@acme.test', first_name: null, last_name: null, role: 'standard' });
+    assert.deepEqual({ ...core(admin), id: 0 }, { id: 0, email: 'ada.admin@acme.test', first_name: 'Ada', last_name: 'Admin', role: 'admin' });
+    assert.deepEqual({ ...core(standard), id: 0 }, { id: 0, email: 'sam@acme.test', first_name: 'Sam', last_name: null, role: 'standard' });
+    assert.deepEqual({ ...core(light), id: 0 }, { id: 0, email: 'lee@acme.test', first_name: null, last_name: null, role: 'standard' });
     assert.equal(new Set([admin.id, standard.id, light.id]).size, 3);
 
-    // Adding an existing member again changes the role; same user, same id.
+    // Adding an existing member again changes the role; same user, same id, same membership.
     const changed = await runJson<Member>(['member', 'add', '--org', orgId, '--email', 'LEE@acme.test', '--role', 'light'], env);
     assert.deepEqual(changed, { ...light, role: 'light' });
     Object.assign(members, { admin, standard, light: changed });
@@ -224,16 +241,29 @@ describe('guests CLI (real processes, temporary SQLite database)', () => {
       assert.doesNotMatch(server.stdout, /New database|gst_/);
     });
 
-    test('CLI tokens read the organization\'s members, with the client header', { timeout: 15_000 }, async () => {
+    test('CLI tokens read the organization\'s members, with or without the client header', { timeout: 15_000 }, async () => {
       const ok = await get(tokens.admin.token);
       assert.equal(ok.status, 200);
-      const body = (await ok.json()) as { data: Member[] };
-      assert.deepEqual(body, { data: [members.admin, members.standard, members.light].sort((a, b) => a.id - b.id) }, 'every member, by id');
+      const body = (await ok.json()) as { data: Array<Member & Record<string, unknown>> };
+      const expected = [members.admin, members.standard, members.light].sort((a, b) => a.id - b.id);
+      assert.deepEqual(body.data.map(core), expected.map(core), 'every member, by id');
+      for (const [i, member] of body.data.entries()) {
+        assert.deepEqual(Object.keys(member), MEMBER_OBJECT_KEYS, member.email);
+        const added = expected[i] as unknown as Record<string, unknown>;
+        assert.deepEqual(
+          { username: member.username, full_name: member.full_name, profile_pic: member.profile_pic, timezone: member.timezone, status: member.status, created_at: member.created_at, last_login_at: member.last_login_at },
+          { username: null, full_name: [member.first_name, member.last_name].filter(Boolean).join(' ') || null, profile_pic: null, timezone: null, status: 'active', created_at: added.created_at, last_login_at: null },
+          member.email,
+        );
+      }
       // A light member may read too; the token with --expires-in is valid until it expires.
       assert.equal((await get(tokens.light.token)).status, 200);
       assert.equal((await get(tokens.standardExpiring.token)).status, 200);
-      // Without X-Tallyfy-Client: 401.
-      await assertUnauthenticated(await get(tokens.admin.token, usersUrl, {}));
+      // X-Tallyfy-Client is optional by default (REQUIRE_CLIENT_HEADER=false): absent or any value.
+      assert.equal((await get(tokens.admin.token, usersUrl, {})).status, 200, 'without X-Tallyfy-Client');
+      for (const client of ['TallyfySDK', 'n8n']) {
+        assert.equal((await get(tokens.admin.token, usersUrl, { 'X-Tallyfy-Client': client })).status, 200, client);
+      }
       // A member of one organization only: the other one is forbidden.
       const forbidden = await get(tokens.admin.token, `${base}/api/organizations/${otherOrgId}/users`);
       assert.equal(forbidden.status, 403);

@@ -108,7 +108,6 @@ describe('the guest JSON API', () => {
       ['a repeated day', { cadence_days: ['Monday', 'Monday'] }, 'cadence_days', /duplicate/],
       ['a string instead of a list', { cadence_days: 'Monday' }, 'cadence_days', /must be an array/],
       ['a missing field', {}, 'cadence_days', /The cadence_days field is required\./],
-      ['an unknown field', { cadence_days: ['Monday'], daily_digest: true }, 'daily_digest', /not allowed/],
       ['a body that is not an object', ['Monday'], 'body', /JSON object/],
     ] as const) {
       it(`422 for ${name}, naming the field; nothing saved`, async () => {
@@ -183,7 +182,6 @@ describe('the guest JSON API', () => {
       ['an underscore tag', { slug: 'app_language', value: 'en_US' }, 'value', /BCP 47/],
       ['a number as language', { slug: 'app_language', value: 42 }, 'value', /BCP 47/],
       ['an over-long tag', { slug: 'app_language', value: `en-${'a'.repeat(40)}` }, 'value', /BCP 47/],
-      ['an unknown field', { slug: 'daily_digest', value: true, organization_id: 'x' }, 'organization_id', /not allowed/],
     ] as const) {
       it(`422 for ${name}, naming the field; nothing saved`, async () => {
         const { code } = await guestWithCode(ctx);
@@ -192,5 +190,38 @@ describe('the guest JSON API', () => {
         assert.deepEqual(rows, []);
       });
     }
+  });
+
+  describe('unknown fields', () => {
+    it('are dropped and named in x-ignored-fields; the known ones are saved', async () => {
+      const { code } = await guestWithCode(ctx, { cadence_days: ['Sunday'] });
+      const days = await api('PUT', code, '/cadence_days', { cadence_days: ['Monday'], daily_digest: true });
+      assert.equal(days.statusCode, 200, days.body);
+      assert.equal(days.headers['x-ignored-fields'], 'daily_digest');
+      assert.deepEqual(days.json().data.guest.details.cadence_days, ['Monday']);
+      assert.equal((await recordOf(ctx, code)).cadence_days, JSON.stringify(['Monday']));
+
+      const pref = await api('POST', code, '/preferences', { slug: 'daily_digest', value: false, organization_id: 'x' });
+      assert.equal(pref.statusCode, 200, pref.body);
+      assert.equal(pref.headers['x-ignored-fields'], 'organization_id');
+      assert.equal(pref.json().data.value, false);
+      assert.equal((await api('GET', code, '/preferences', undefined)).headers['x-ignored-fields'], undefined);
+    });
+
+    it('UNKNOWN_FIELDS=reject: 422 naming the field; nothing saved', async () => {
+      const strict = await buildTestApp({ env: { UNKNOWN_FIELDS: 'reject' } });
+      try {
+        const { code } = await guestWithCode(strict, { cadence_days: ['Sunday'] });
+        const send = (method: 'PUT' | 'POST', suffix: string, payload: unknown) =>
+          strict.app.inject({ method, url: `/api/guest/${code}${suffix}`, payload: payload as string });
+        assertValidation(await send('PUT', '/cadence_days', { cadence_days: ['Monday'], daily_digest: true }), 'daily_digest', /not allowed/);
+        assert.equal((await recordOf(strict, code)).cadence_days, JSON.stringify(['Sunday']));
+        assertValidation(await send('POST', '/preferences', { slug: 'daily_digest', value: true, organization_id: 'x' }), 'organization_id', /not allowed/);
+        const rows = await strict.db.kysely.selectFrom('guest_preferences').selectAll().where('organization_guest_id', '=', (await recordOf(strict, code)).id).execute();
+        assert.deepEqual(rows, []);
+      } finally {
+        await strict.close();
+      }
+    });
   });
 });

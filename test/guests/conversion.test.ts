@@ -12,10 +12,28 @@ type Org = Awaited<ReturnType<typeof createOrgWithMembers>>;
 interface MemberData {
   id: number;
   email: string;
+  username: string | null;
   first_name: string | null;
   last_name: string | null;
+  full_name: string | null;
+  profile_pic: string | null;
+  timezone: string | null;
   role: string;
+  status: string;
+  created_at: string;
+  last_login_at: string | null;
+  invited_by: number | null;
+  disabled_at: string | null;
+  disabled_by: number | null;
+  reactivated_at: string | null;
+  reactivated_by: number | null;
 }
+
+/** The member object's keys, in order (src/members/member.schemas.ts). */
+const MEMBER_KEYS = [
+  'id', 'email', 'username', 'first_name', 'last_name', 'full_name', 'profile_pic', 'timezone', 'role', 'status',
+  'created_at', 'last_login_at', 'invited_by', 'disabled_at', 'disabled_by', 'reactivated_at', 'reactivated_by',
+];
 
 describe('conversions J and K', () => {
   let ctx: TestContext;
@@ -48,9 +66,15 @@ describe('conversions J and K', () => {
       const response = await toMember(guest.email.toUpperCase());
       assert.equal(response.statusCode, 201);
       const member = response.json<{ data: MemberData }>().data;
-      assert.deepEqual(Object.keys(member), ['id', 'email', 'first_name', 'last_name', 'role']);
-      assert.deepEqual({ ...member, id: 0 }, { id: 0, email: guest.email, first_name: 'Gina', last_name: 'Guest', role: 'standard' });
-      assert.ok((await members()).some((m) => m.id === member.id && m.role === 'standard'));
+      assert.deepEqual(Object.keys(member), MEMBER_KEYS);
+      assert.match(member.created_at, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+      assert.deepEqual({ ...member, id: 0, created_at: '' }, {
+        id: 0, email: guest.email, username: null, first_name: 'Gina', last_name: 'Guest', full_name: 'Gina Guest', profile_pic: null,
+        timezone: null, role: 'standard', status: 'active', created_at: '', last_login_at: null, invited_by: null, disabled_at: null,
+        disabled_by: null, reactivated_at: null, reactivated_by: null,
+      });
+      // The list shows the same member object.
+      assert.deepEqual((await members()).find((m) => m.id === member.id), member);
       assertProblem(await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId, guest.email)), 404, 'RESOURCE_NOT_FOUND');
       const record = await recordOf(ctx, ctx.orgId, guest.id);
       assert.ok(record?.deleted_at);
@@ -79,7 +103,9 @@ describe('conversions J and K', () => {
       assert.ok(globexStandard);
       await newGuest(ctx, { email: globexStandard.email, first_name: 'Acme name' });
       const member = (await toMember(globexStandard.email)).json<{ data: MemberData }>().data;
-      assert.deepEqual(member, { ...globexStandard, role: 'standard' });
+      // The same user with their own names; created_at is when they joined this organization.
+      assert.deepEqual({ ...member, created_at: globexStandard.created_at }, { ...globexStandard, role: 'standard' });
+      assert.ok(member.created_at >= globexStandard.created_at, `${member.created_at} >= ${globexStandard.created_at}`);
       assert.equal(await roleOf(ctx, other.orgId, globexStandard.id), 'standard');
     });
 

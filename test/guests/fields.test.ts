@@ -47,7 +47,7 @@ describe('field rules', () => {
           assert.deepEqual(rule.read(created), value);
           const other = await createGuest(ctx);
           const updated = await call(ctx, ctx.tokens.admin, 'PUT', guestsUrl(ctx.orgId, other.email), { [rule.field]: value });
-          assert.equal(updated.statusCode, 200, updated.body);
+          assert.equal(updated.statusCode, 201, updated.body);
           assert.deepEqual(rule.read(updated.json().data), value);
         });
       }
@@ -149,7 +149,7 @@ describe('field rules', () => {
     it('may be sent on update only when it is the guest\'s own', async () => {
       const guest = await createGuest(ctx);
       const same = await call(ctx, ctx.tokens.admin, 'PUT', guestsUrl(ctx.orgId, guest.email), { email: guest.email.toUpperCase(), first_name: 'Same' });
-      assert.equal(same.statusCode, 200, same.body);
+      assert.equal(same.statusCode, 201, same.body);
       const different = await call(ctx, ctx.tokens.admin, 'PUT', guestsUrl(ctx.orgId, guest.email), { email: uniqueEmail(), first_name: 'Other' });
       assert.equal(different.statusCode, 422);
       assert.ok(different.json().errors.email);

@@ -327,13 +327,13 @@ describe('tenant isolation', () => {
       const { email } = await shareNewGuest();
       const bBefore = (await getIn(b, email)).json();
       const updatedA = await putIn(a, email, { first_name: 'Changed', company_name: null, phone_1: '+1 555', associated_members: [a.members.standard], timezone: 'Europe/London' });
-      assert.equal(updatedA.statusCode, 200, updatedA.body);
+      assert.equal(updatedA.statusCode, 201, updatedA.body);
       assert.equal(updatedA.json().data.first_name, 'Changed');
       assert.deepEqual((await getIn(b, email)).json(), bBefore);
 
       const aBefore = (await getIn(a, email, '')).json();
       const updatedB = await putIn(b, email, { last_name: 'Renamed', status: 'B only', cadence_days: null, associated_members: [b.members.light] }, '');
-      assert.equal(updatedB.statusCode, 200, updatedB.body);
+      assert.equal(updatedB.statusCode, 201, updatedB.body);
       assert.equal(updatedB.json().data.last_name, 'Renamed');
       assert.deepEqual((await getIn(a, email, '')).json(), aBefore);
       assert.deepEqual(aBefore.data.details.associated_members, [a.members.standard]);
@@ -374,9 +374,13 @@ describe('tenant isolation', () => {
       assert.deepEqual(listA.data, []);
 
       // B can still update its record; A's removed one is not revived by it.
-      assert.equal((await putIn(b, email, { first_name: 'Still here' })).statusCode, 200);
+      assert.equal((await putIn(b, email, { first_name: 'Still here' })).statusCode, 201);
       assertProblem(await putIn(a, email, { first_name: 'Ghost' }), 404, 'RESOURCE_NOT_FOUND');
-      assertProblem(await deleteIn(a, email), 404, 'RESOURCE_NOT_FOUND');
+      // Removing again: not a guest of A any more, answered as Tallyfy documents (422 on the email).
+      const again = await deleteIn(a, email);
+      assert.equal(again.statusCode, 422, again.body);
+      assert.equal(again.json().code, 'VALIDATION_FAILED');
+      assert.deepEqual(Object.keys(again.json().errors), ['email']);
 
       const removedB = await deleteIn(b, email, '');
       assert.equal(removedB.statusCode, 200, removedB.body);
@@ -514,7 +518,7 @@ describe('tenant isolation', () => {
           const created = await call(ctx, a.tokens[role], 'POST', guests(), { email, first_name: 'Made' });
           assert.equal(created.statusCode, 201, created.body);
           const updated = await call(ctx, a.tokens[role], 'PUT', one(email), { first_name: 'Remade' });
-          assert.equal(updated.statusCode, 200, updated.body);
+          assert.equal(updated.statusCode, 201, updated.body);
           assert.equal(updated.json().data.first_name, 'Remade');
           const got = await call(ctx, a.tokens[role], 'GET', one(email));
           assert.equal(got.json().data.first_name, 'Remade');

@@ -128,7 +128,7 @@ describe('guest endpoints A–E', () => {
       assert.equal(response.statusCode, 200);
       const body = response.json();
       assert.equal(body.data.length, 5);
-      assert.deepEqual(body.meta.pagination, { total: 5, count: 5, per_page: 999, current_page: 1, total_pages: 1, links: {} });
+      assert.deepEqual(body.meta.pagination, { total: 5, count: 5, per_page: 999, current_page: 1, total_pages: 1, has_more_pages: false, links: {} });
       assert.deepEqual(Object.keys(body.data[0]), GUEST_KEYS);
     });
 
@@ -139,9 +139,14 @@ describe('guest endpoints A–E', () => {
       assert.equal(body.meta.pagination.current_page, 2);
       assert.match(body.meta.pagination.links.previous, /^http:\/\/guests\.test\/api\/organizations\/[0-9a-f]{32}\/guests\?per_page=2&page=1$/);
       assert.match(body.meta.pagination.links.next, /page=3$/);
+      assert.equal(body.meta.pagination.has_more_pages, true);
+      const last = (await list('?per_page=2&page=3')).json();
+      assert.equal(last.data.length, 1);
+      assert.equal(last.meta.pagination.has_more_pages, false);
       const past = (await list('?per_page=2&page=9')).json();
       assert.equal(past.data.length, 0);
       assert.equal(past.meta.pagination.total, 5);
+      assert.equal(past.meta.pagination.has_more_pages, false);
     });
 
     it('sorts by each key, both directions, nulls last; sort_by is an alias', async () => {
@@ -211,7 +216,11 @@ describe('guest endpoints A–E', () => {
     });
 
     it('422 for bad query values', async () => {
-      for (const query of ['?per_page=0', '?per_page=1001', '?page=0', '?page=abc', '?sort=phone_1', '?with=everything', '?without_pagination=maybe']) {
+      // phone_1 became a sort key; fields without an order (lists, the link) and unknown names are still refused.
+      for (const query of [
+        '?per_page=0', '?per_page=1001', '?limit=0', '?limit=1001', '?limit=abc', '?page=0', '?page=abc', '?sort=phone', '?sort=link',
+        '?sort=cadence_days', '?sort=--name', '?sort_by=nickname', '?with=everything', '?without_pagination=maybe',
+      ]) {
         const response = await list(query);
         assert.equal(response.statusCode, 422, query);
         assert.equal(response.json().code, 'VALIDATION_FAILED');
@@ -242,7 +251,7 @@ describe('guest endpoints A–E', () => {
     it('changes only the keys sent; null clears', async () => {
       const guest = await createGuest(ctx, { first_name: 'A', last_name: 'B', phone_1: '123', timezone: 'Europe/Paris' });
       const response = await call(ctx, ctx.tokens.standard, 'PUT', guestsUrl(ctx.orgId, guest.email), { last_name: 'C', phone_1: null, status: 'Active' });
-      assert.equal(response.statusCode, 200);
+      assert.equal(response.statusCode, 201, 'an update answers 201, as Tallyfy documents');
       const data = response.json().data;
       assert.equal(data.first_name, 'A');
       assert.equal(data.last_name, 'C');
@@ -262,7 +271,7 @@ describe('guest endpoints A–E', () => {
   });
 
   describe('E: remove', () => {
-    it('200 with deleted_at; link dead; no longer listed or readable; a second remove is 404', async () => {
+    it('200 with deleted_at; link dead; no longer listed or readable; a second remove is 422 on the email', async () => {
       const guest = await createGuest(ctx);
       const response = await call(ctx, ctx.tokens.standard, 'DELETE', guestsUrl(ctx.orgId, guest.email));
       assert.equal(response.statusCode, 200);
@@ -273,7 +282,10 @@ describe('guest endpoints A–E', () => {
       assert.equal((await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId, guest.email))).statusCode, 404);
       const listed = (await call(ctx, ctx.tokens.admin, 'GET', `${guestsUrl(ctx.orgId)}?q=${encodeURIComponent(guest.email)}`)).json();
       assert.equal(listed.data.length, 0);
-      assert.equal((await call(ctx, ctx.tokens.admin, 'DELETE', guestsUrl(ctx.orgId, guest.email))).statusCode, 404);
+      const again = await call(ctx, ctx.tokens.admin, 'DELETE', guestsUrl(ctx.orgId, guest.email));
+      assert.equal(again.statusCode, 422, again.body);
+      assert.equal(again.json().code, 'VALIDATION_FAILED');
+      assert.deepEqual(Object.keys(again.json().errors), ['email']);
       const global = await ctx.db.kysely.selectFrom('guests').select('deleted_at').where('id', '=', guest.id).executeTakeFirstOrThrow();
       assert.notEqual(global.deleted_at, null, 'no other organization has the guest: the global identity is soft-deleted');
     });
@@ -300,7 +312,17 @@ describe('guest endpoints A–E', () => {
       assert.equal(response.statusCode, 200);
       const members = response.json().data as Array<Record<string, unknown>>;
       const admin = members.find((m) => m.email === 'acme-admin@members.test');
-      assert.deepEqual(admin, { id: ctx.members.admin, email: 'acme-admin@members.test', first_name: 'admin', last_name: 'acme', role: 'admin' });
+      assert.ok(admin, response.body);
+      assert.match(String(admin.created_at), /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+      assert.deepEqual({ ...admin, created_at: '' }, {
+        id: ctx.members.admin, email: 'acme-admin@members.test', username: null, first_name: 'admin', last_name: 'acme', full_name: 'admin acme',
+        profile_pic: null, timezone: null, role: 'admin', status: 'active', created_at: '', last_login_at: null, invited_by: null,
+        disabled_at: null, disabled_by: null, reactivated_at: null, reactivated_by: null,
+      });
+      assert.deepEqual(Object.keys(admin), [
+        'id', 'email', 'username', 'first_name', 'last_name', 'full_name', 'profile_pic', 'timezone', 'role', 'status', 'created_at',
+        'last_login_at', 'invited_by', 'disabled_at', 'disabled_by', 'reactivated_at', 'reactivated_by',
+      ]);
       assert.ok(members.some((m) => m.role === 'light'));
     });
   });

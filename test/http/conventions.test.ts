@@ -64,15 +64,32 @@ describe('conventions', () => {
       await ctx.db.kysely.updateTable('access_tokens').set({ expires_at: '2020-01-01 00:00:00' }).where('token_hash', '=', sha256(token.token)).execute();
       assertProblem(await call(ctx, token.token, 'GET', url()), 401, 'UNAUTHENTICATED');
     });
-    it('401 naming the header without X-Tallyfy-Client', async () => {
-      const body = assertProblem(await call(ctx, null, 'GET', url(), undefined, { authorization: `Bearer ${ctx.tokens.admin}` }), 401, 'UNAUTHENTICATED');
-      assert.match(body.message, /X-Tallyfy-Client/);
-      const wrong = await call(ctx, null, 'GET', url(), undefined, { authorization: `Bearer ${ctx.tokens.admin}`, 'x-tallyfy-client': 'Other' });
-      assertProblem(wrong, 401, 'UNAUTHENTICATED');
+    it('X-Tallyfy-Client is optional by default: absent or any value is accepted', async () => {
+      const authorization = `Bearer ${ctx.tokens.admin}`;
+      assert.equal((await call(ctx, null, 'GET', url(), undefined, { authorization })).statusCode, 200, 'absent');
+      for (const client of ['APIClient', 'TallyfySDK', 'n8n', 'Other']) {
+        assert.equal((await call(ctx, null, 'GET', url(), undefined, { authorization, 'x-tallyfy-client': client })).statusCode, 200, client);
+      }
     });
   });
 
-  it('REQUIRE_CLIENT_HEADER=false turns the header requirement off', async () => {
+  it('REQUIRE_CLIENT_HEADER=true: 401 naming the header when it is absent or empty; any value passes', async () => {
+    const strict = await buildTestApp({ env: { REQUIRE_CLIENT_HEADER: 'true' } });
+    try {
+      const authorization = `Bearer ${strict.tokens.admin}`;
+      const list = `/api/organizations/${strict.orgId}/guests`;
+      const body = assertProblem(await call(strict, null, 'GET', list, undefined, { authorization }), 401, 'UNAUTHENTICATED');
+      assert.match(body.message, /X-Tallyfy-Client/);
+      assertProblem(await call(strict, null, 'GET', list, undefined, { authorization, 'x-tallyfy-client': '' }), 401, 'UNAUTHENTICATED');
+      for (const client of ['APIClient', 'TallyfySDK', 'n8n', 'Other']) {
+        assert.equal((await call(strict, null, 'GET', list, undefined, { authorization, 'x-tallyfy-client': client })).statusCode, 200, client);
+      }
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('REQUIRE_CLIENT_HEADER=false (the default) turns the header requirement off', async () => {
     const other = await buildTestApp({ env: { REQUIRE_CLIENT_HEADER: 'false' } });
     try {
       const response = await other.app.inject({ method: 'GET', url: `/api/organizations/${other.orgId}/guests`, headers: { authorization: `Bearer ${other.tokens.admin}` } });
@@ -93,9 +110,12 @@ describe('conventions', () => {
     assert.equal(row, undefined);
   });
 
-  it('400 for an empty JSON body and for prototype-poisoning keys', async () => {
+  it('an empty JSON body is no body (422 naming the missing email, not 400); prototype-poisoning keys are refused', async () => {
     const headers = { authorization: `Bearer ${ctx.tokens.admin}`, 'x-tallyfy-client': 'APIClient', 'content-type': 'application/json' };
-    assertProblem(await ctx.app.inject({ method: 'POST', url: guestsUrl(ctx.orgId), headers, payload: '' }), 400, 'INVALID_JSON');
+    for (const payload of ['', '  \n\t ']) {
+      const empty = assertProblem(await ctx.app.inject({ method: 'POST', url: guestsUrl(ctx.orgId), headers, payload }), 422, 'VALIDATION_FAILED');
+      assert.ok(empty.errors?.email, JSON.stringify(empty));
+    }
     const poisoned = await ctx.app.inject({ method: 'POST', url: guestsUrl(ctx.orgId), headers, payload: '{"email":"p@partner.test","__proto__":{"admin":true}}' });
     assert.ok([400, 422].includes(poisoned.statusCode), poisoned.body);
     assert.match(String(poisoned.headers['content-type']), /problem\+json/);
@@ -124,9 +144,30 @@ describe('conventions', () => {
     assertProblem(await call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId, 'a@partner.test')), 405, 'METHOD_NOT_ALLOWED');
   });
 
-  it('422 naming every unknown field', async () => {
-    const body = assertProblem(await call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId), { email: uniqueEmail(), phone: '1', nickname: 'x' }), 422, 'VALIDATION_FAILED');
-    assert.deepEqual(Object.keys(body.errors ?? {}).sort(), ['nickname', 'phone']);
+  it('unknown fields are dropped and named in x-ignored-fields; the known ones are saved', async () => {
+    const email = uniqueEmail();
+    const response = await call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId), { email, first_name: 'Known', phone: '1', nickname: 'x' });
+    assert.equal(response.statusCode, 201, response.body);
+    assert.equal(response.headers['x-ignored-fields'], 'phone, nickname');
+    const data = response.json().data;
+    assert.equal(data.first_name, 'Known');
+    assert.equal(data.details.phone_1, null);
+    assert.doesNotMatch(response.body, /nickname/);
+    const known = await call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId), { email: uniqueEmail() });
+    assert.equal(known.headers['x-ignored-fields'], undefined, 'no header when nothing was ignored');
+  });
+
+  it('UNKNOWN_FIELDS=reject: 422 naming every unknown field, nothing written', async () => {
+    const strict = await buildTestApp({ env: { UNKNOWN_FIELDS: 'reject' } });
+    try {
+      const email = uniqueEmail();
+      const body = assertProblem(await call(strict, strict.tokens.admin, 'POST', guestsUrl(strict.orgId), { email, phone: '1', nickname: 'x' }), 422, 'VALIDATION_FAILED');
+      assert.deepEqual(Object.keys(body.errors ?? {}).sort(), ['nickname', 'phone']);
+      assert.deepEqual(body.errors?.phone, ['The phone field is not allowed: this endpoint does not know it.']);
+      assert.equal(await strict.db.kysely.selectFrom('guests').select('id').where('email', '=', email).executeTakeFirst(), undefined);
+    } finally {
+      await strict.close();
+    }
   });
 
   it('422 for a body that is not an object', async () => {
