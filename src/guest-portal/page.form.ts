@@ -14,12 +14,7 @@ export const FORM_BODY_LIMIT = 4096;
 /** Field -> every value sent for it, in order. A Map: field names are request data. */
 export type FormFields = Map<string, Array<string | null>>;
 
-/** Parses a urlencoded body; repeated fields (the day checkboxes) keep every value. */
-export function parseUrlencoded(body: string): Record<string, string[]> {
-  const out: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
-  for (const [key, value] of new URLSearchParams(body)) (out[key] ??= []).push(value);
-  return out;
-}
+export { parseUrlencoded } from '../http/html-page.js';
 
 /** The body after the app's normalization (strings trimmed, "" as null), as a Map. */
 function fieldsOf(body: unknown): FormFields {

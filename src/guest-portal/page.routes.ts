@@ -5,11 +5,11 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ERROR_CATALOGUE } from '../http/errors.js';
-import { databaseError } from '../http/db-errors.js';
 import { plainAddress, type GeoLocator } from './geo.js';
 import { FORM_BODY_LIMIT, parseUrlencoded, readSettingsForm } from './page.form.js';
 import { NOT_FOUND_PAGE, PAGE_HEADERS, errorPage, guestPage, type FormValues } from './page.html.js';
 import { isWellFormedGuestCode, type GuestPage, type PortalService } from './portal.service.js';
+import { pageStatusOf } from '../http/html-page.js';
 
 /** What the page routes are wired with. */
 export interface GuestPageDeps {
@@ -32,18 +32,6 @@ function sendPage(reply: FastifyReply, status: number, html: string): FastifyRep
   return reply.code(status).headers(PAGE_HEADERS).send(html);
 }
 
-/** The status an error is answered with, as the API's handler would choose it. */
-function statusOf(error: FastifyError | Error): { status: number; headers?: Record<string, string> } {
-  if (error instanceof AppError) return { status: error.status, headers: error.options.headers };
-  const database = databaseError(error);
-  if (database) return { status: database.status, headers: database.options.headers };
-  const code = (error as FastifyError).code;
-  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413 };
-  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { status: 415 };
-  const statusCode = (error as FastifyError).statusCode;
-  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) return { status: 400 };
-  return { status: 500 };
-}
 
 /** Registers the page and its form, in their own scope (own body parser, own error pages). */
 export function guestPageRoutes(app: FastifyInstance, { portal, geo, publicBaseUrl }: GuestPageDeps): void {
@@ -59,7 +47,7 @@ export function guestPageRoutes(app: FastifyInstance, { portal, geo, publicBaseU
   });
 
   app.setErrorHandler((error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
-    const { status, headers } = statusOf(error);
+    const { status, headers } = pageStatusOf(error);
     if (error instanceof AppError && error.code === 'RESOURCE_NOT_FOUND') return sendPage(reply, 404, NOT_FOUND_PAGE);
     if (status >= 500) request.log.error({ err: error }, 'guest page failed');
     for (const [name, value] of Object.entries(headers ?? {})) reply.header(name, value);

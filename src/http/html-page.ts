@@ -3,6 +3,9 @@
  * that works without JavaScript, one inline style sheet allowed by its hash, no external resources.
  */
 import { createHash } from 'node:crypto';
+import type { FastifyError } from 'fastify';
+import { databaseError } from './db-errors.js';
+import { AppError } from './errors.js';
 import { escapeHtml } from '../outbox/messages.js';
 
 export interface HtmlPages {
@@ -43,4 +46,24 @@ export function htmlPages(style: string): HtmlPages {
       '</html>',
     ].join('\n'),
   };
+}
+
+/** An urlencoded form: field -> every value sent for it. No prototype: field names are request data. */
+export function parseUrlencoded(body: string): Record<string, string[]> {
+  const out = Object.create(null) as Record<string, string[]>;
+  for (const [key, value] of new URLSearchParams(body)) (out[key] ??= []).push(value);
+  return out;
+}
+
+/** The status a page answers an error with, as the API's handler would choose it. */
+export function pageStatusOf(error: FastifyError | Error): { status: number; headers?: Record<string, string> } {
+  if (error instanceof AppError) return { status: error.status, headers: error.options.headers };
+  const database = databaseError(error);
+  if (database) return { status: database.status, headers: database.options.headers };
+  const code = (error as FastifyError).code;
+  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413 };
+  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { status: 415 };
+  const statusCode = (error as FastifyError).statusCode;
+  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) return { status: 400 };
+  return { status: 500 };
 }

@@ -4,11 +4,11 @@
  * opens nothing gets the one 404 page, the same bytes whatever the reason.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { databaseError } from '../http/db-errors.js';
 import { AppError } from '../http/errors.js';
 import { MAX_NAME } from '../http/schemas.js';
 import { EXPIRED_PAGE, NOT_FOUND_PAGE, PAGE_HEADERS, acceptedPage, errorPage, invitationPage, type AcceptForm } from './invitation.page.js';
 import { isWellFormedCode, type InvitationService } from './invitation.service.js';
+import { pageStatusOf, parseUrlencoded } from '../http/html-page.js';
 
 export interface InvitationPageDeps {
   invitations: InvitationService;
@@ -32,25 +32,7 @@ function sendPage(reply: FastifyReply, status: number, html: string): FastifyRep
   return reply.code(status).headers(PAGE_HEADERS).send(html);
 }
 
-/** The status an error is answered with, as the API's handler would choose it. */
-function statusOf(error: FastifyError | Error): { status: number; headers?: Record<string, string> } {
-  if (error instanceof AppError) return { status: error.status, headers: error.options.headers };
-  const database = databaseError(error);
-  if (database) return { status: database.status, headers: database.options.headers };
-  const code = (error as FastifyError).code;
-  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413 };
-  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { status: 415 };
-  const statusCode = (error as FastifyError).statusCode;
-  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) return { status: 400 };
-  return { status: 500 };
-}
 
-/** Field -> every value sent for it. No prototype: field names are request data. */
-function parseUrlencoded(body: string): Record<string, string[]> {
-  const out = Object.create(null) as Record<string, string[]>;
-  for (const [key, value] of new URLSearchParams(body)) (out[key] ??= []).push(value);
-  return out;
-}
 
 /** The names of the form (after the app's normalization: trimmed, "" as null), with their problems. */
 function readForm(body: unknown): { form: AcceptForm; errors: Record<string, string[]> } {
@@ -84,7 +66,7 @@ export function invitationPageRoutes(app: FastifyInstance, { invitations, public
   app.setErrorHandler((error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof AppError && error.code === 'RESOURCE_NOT_FOUND') return sendPage(reply, 404, NOT_FOUND_PAGE);
     if (error instanceof AppError && error.code === 'INVITATION_EXPIRED') return sendPage(reply, 410, EXPIRED_PAGE);
-    const { status, headers } = statusOf(error);
+    const { status, headers } = pageStatusOf(error);
     if (status >= 500) request.log.error({ err: error }, 'invitation page failed');
     for (const [name, value] of Object.entries(headers ?? {})) reply.header(name, value);
     const text = PAGE_ERRORS[status] ?? { title: 'Bad request', message: 'Go back to the invitation link and try again.' };
