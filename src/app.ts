@@ -14,6 +14,7 @@ import { ProblemSchema } from './http/schemas.js';
 import { createValidatorCompiler, normalizeBody, unsafeTextErrors } from './http/validation.js';
 import { IGNORED_FIELDS_HEADER, ignoreUnknownFields, ignoredFieldsHeader, registerJsonParser } from './http/unknown-fields.js';
 import { docsRoutes } from './http/docs.routes.js';
+import { accessLogRequest } from './http/access-log.js';
 import { healthRoutes } from './http/health.routes.js';
 import { MemoryStore, registerRateLimit, type RateLimitStore } from './http/rate-limit.js';
 import { Guest } from './guests/guest.schemas.js';
@@ -109,10 +110,13 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   });
   app.addHook('onSend', async (_request, reply) => {
     if (closing) reply.header('connection', 'close');
+    // Answers carry personal data and, at times, secrets (a new token, a guest's link): no cache
+    // along the way may keep them. A route that may be cached says so itself.
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
   app.addHook('onResponse', (request, reply, done) => {
     const ignoredFields = request.ignoredFields;
-    request.log.info({ req: request, res: reply, responseTime: reply.elapsedTime, ...(ignoredFields && { ignoredFields: ignoredFields.slice(0, 50) }) }, 'request completed');
+    request.log.info({ req: accessLogRequest(request), res: reply, responseTime: reply.elapsedTime, ...(ignoredFields && { ignoredFields: ignoredFields.slice(0, 50) }) }, 'request completed');
     done();
   });
 

@@ -1,0 +1,21 @@
+/**
+ * The access log's view of a request: what Fastify's own serializer writes, but with the secrets
+ * that travel in paths (a guest's code, an invitation's code) replaced, so that whoever reads the
+ * logs cannot open a guest's page or accept an invitation.
+ */
+import type { FastifyRequest } from 'fastify';
+
+const SECRET_IN_PATH = /(\/(?:guest|invitations)\/)[^/?#]+/g;
+
+/** `url` with the codes of guest and invitation paths replaced by `[code]`. */
+export function redactSecrets(url: string): string {
+  return url.replace(SECRET_IN_PATH, '$1[code]');
+}
+
+/**
+ * The request as the log's `req` serializer reads it, with its url redacted: everything else
+ * (method, host, client address and port) comes from the request itself.
+ */
+export function accessLogRequest(request: FastifyRequest): FastifyRequest {
+  return Object.create(request, { url: { value: redactSecrets(request.url), enumerable: true }, originalUrl: { value: redactSecrets(request.originalUrl), enumerable: true } }) as FastifyRequest;
+}
