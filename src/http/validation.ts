@@ -5,7 +5,10 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { FastifySchemaCompiler } from 'fastify';
 import { isValidTimestamp } from '../lib/time.js';
-import { ErrorBag } from './errors.js';
+import { AppError, ErrorBag } from './errors.js';
+
+/** How deep a JSON body may nest (objects and arrays). */
+export const MAX_BODY_DEPTH = 32;
 
 /** An absolute http(s) URL with a host. */
 export function isHttpUrl(value: string): boolean {
@@ -146,8 +149,10 @@ export function fieldErrorsFromAjv(errors: ErrorObject[], context: string | unde
  * Before validation: trim every string, and turn `""` into null (an empty optional field means
  * "no value"). Applied to JSON object bodies only.
  */
-export function normalizeBody(body: unknown): unknown {
-  if (Array.isArray(body)) return body.map(normalizeBody);
+export function normalizeBody(body: unknown, depth = 0): unknown {
+  // No body this API takes nests more than a few levels; a deeper one would only exhaust the stack.
+  if (depth > MAX_BODY_DEPTH) throw new AppError('INVALID_JSON', `The request body nests more than ${MAX_BODY_DEPTH} levels deep.`);
+  if (Array.isArray(body)) return body.map((item) => normalizeBody(item, depth + 1));
   if (body === null || typeof body !== 'object') {
     if (typeof body === 'string') {
       const trimmed = body.trim();
@@ -156,7 +161,7 @@ export function normalizeBody(body: unknown): unknown {
     return body;
   }
   // fromEntries defines own properties: a key such as "__proto__" stays data, never a prototype.
-  return Object.fromEntries(Object.entries(body as Record<string, unknown>).map(([key, value]) => [key, normalizeBody(value)]));
+  return Object.fromEntries(Object.entries(body as Record<string, unknown>).map(([key, value]) => [key, normalizeBody(value, depth + 1)]));
 }
 
 // NUL and the other C0/C1 controls but tab, line feed and carriage return, and UTF-16 halves
