@@ -3,7 +3,7 @@
  * clients use (201 on update and 204 on delete, as its documentation and Go sample check).
  */
 import type { FastifyInstance } from 'fastify';
-import { actorOf, schemaErrors } from '../guests/guest.routes.js';
+import { actorOf, schemaErrors } from '../http/request-parts.js';
 import { paginationMeta } from '../http/pagination.js';
 import type { RouteDeps } from '../http/route-deps.js';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../http/schemas.js';

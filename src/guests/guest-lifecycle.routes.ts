@@ -8,7 +8,7 @@ import { validationFailed } from '../http/errors.js';
 import type { RouteDeps } from '../http/route-deps.js';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../http/schemas.js';
 import { fieldErrorsFromAjv } from '../http/validation.js';
-import { actorOf } from './guest.routes.js';
+import { actorOf } from '../http/request-parts.js';
 import { memberRowToMember } from '../members/member.mapper.js';
 import { GuestEnvelope, GuestParams, OrgParams } from './guest.schemas.js';
 import { MAX_BULK_ITEMS, createGuestBulk } from './guest-bulk.js';

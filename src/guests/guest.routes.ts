@@ -3,39 +3,17 @@
  * the same object validates, serializes and documents the operation.
  */
 import { Readable } from 'node:stream';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import fastJson from 'fast-json-stringify';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../http/schemas.js';
-import { ErrorBag } from '../http/errors.js';
-import { fieldErrorsFromAjv } from '../http/validation.js';
 import { paginationMeta } from '../http/pagination.js';
-import type { ErrorObject } from 'ajv';
 import {
   CreateGuestBody, Guest, GuestEnvelope, GuestListEnvelope, GuestParams, ListGuestsQuery, OrgParams, UpdateGuestBody, WithQuery,
 } from './guest.schemas.js';
-import type { Actor, GuestService } from './guest.service.js';
+import type { GuestService } from './guest.service.js';
+import { actorOf, schemaErrors } from '../http/request-parts.js';
 
 const TAG = 'Guests';
-
-export function actorOf(request: FastifyRequest): Actor {
-  const { organizationId, userId } = request.principal;
-  if (organizationId === undefined) throw new Error('route without an organization used as one');
-  return { organizationId, userId };
-}
-
-/**
- * Schema failures of a route with `attachValidation`: collected so that the service adds its own
- * (DNS, membership) and every failing field is answered at once. A body that is not a JSON object
- * cannot be checked further and is answered now.
- */
-export function schemaErrors(request: FastifyRequest): ErrorBag {
-  const failure = request.validationError;
-  const bag = failure ? fieldErrorsFromAjv(failure.validation as ErrorObject[], failure.validationContext) : new ErrorBag();
-  const bodyIsObject = request.body !== null && typeof request.body === 'object' && !Array.isArray(request.body);
-  const onlyBodyFailed = failure === undefined || failure.validationContext === 'body';
-  if (!bodyIsObject || !onlyBodyFailed) bag.throwIfAny();
-  return bag;
-}
 
 export function guestRoutes(app: FastifyInstance, { guests, publicBaseUrl }: { guests: GuestService; publicBaseUrl: string }): void {
   const serializeGuest = fastJson(Guest as object);

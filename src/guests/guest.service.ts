@@ -8,6 +8,7 @@ import type { Database, OrganizationGuestUpdate } from '../db/types.js';
 import type { DatabaseKind } from '../db/database.js';
 import { inGroupCommit } from '../db/group-commit.js';
 import { AppError, ErrorBag, assertThat, notFound, validationFailed } from '../http/errors.js';
+import type { Actor } from '../http/request-parts.js';
 import { randomSecret, sha256 } from '../lib/secrets.js';
 import { hourWindow, now } from '../lib/time.js';
 import * as repo from './guest.repository.js';
@@ -25,10 +26,7 @@ export interface GuestServiceDeps extends EmailRules {
   inviteLimitPerHour: number;
 }
 
-export interface Actor {
-  organizationId: string;
-  userId: number;
-}
+export type { Actor } from '../http/request-parts.js';
 
 const JSON_FIELDS = new Set<ProfileField>(['associated_members', 'cadence_days']);
 

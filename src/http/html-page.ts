@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyError } from 'fastify';
 import { databaseError } from './db-errors.js';
 import { AppError } from './errors.js';
-import { escapeHtml } from '../outbox/messages.js';
+import { escapeHtml } from '../lib/html.js';
 
 export interface HtmlPages {
   /**

@@ -4,7 +4,8 @@
  * whatever the names contain.
  */
 import type { Role } from '../db/types.js';
-import { escapeHtml, type ComposedMessage } from '../outbox/messages.js';
+import { escapeHtml } from '../lib/html.js';
+import type { ComposedMessage } from '../outbox/messages.js';
 
 export const MEMBER_INVITATION_KIND = 'member_invitation';
 

@@ -5,7 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { RouteDeps } from '../http/route-deps.js';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../http/schemas.js';
-import { actorOf, schemaErrors } from '../guests/guest.routes.js';
+import { actorOf, schemaErrors } from '../http/request-parts.js';
 import { MemberEnvelope, MemberIdParams } from '../members/member.schemas.js';
 import { invitationApiRoutes } from './invitation.api-routes.js';
 import { invitationPageRoutes } from './invitation.page-routes.js';

@@ -20,7 +20,7 @@ import { newPersonalToken } from '../organizations/admin.service.js';
 import { notifyOutbox } from '../outbox/outbox-signal.js';
 import { enqueue, newMessageId } from '../outbox/outbox.repository.js';
 import { MEMBER_INVITATION_KIND, invitationMessage, personName } from './invitation.messages.js';
-import * as repo from './invitation.repository.js';
+import * as repo from '../members/invitation.repository.js';
 import type { InviteBody, InvitationView } from './invitation.schemas.js';
 
 export interface InvitationServiceDeps {

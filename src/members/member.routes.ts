@@ -9,7 +9,8 @@ import { pageRequest, paginationMeta } from '../http/pagination.js';
 import { AUTH_ERRORS, BODY_ERRORS, MAX_ID, OrganizationIdParam, PaginationMeta, errorResponses } from '../http/schemas.js';
 import type { Role } from '../db/types.js';
 import { MemberEnvelope, MemberIdParams } from './member.schemas.js';
-import { MEMBER_SORT_KEYS, createMemberService, type MemberActor } from './member.service.js';
+import { MEMBER_SORT_KEYS, createMemberService } from './member.service.js';
+import { actorOf } from '../http/request-parts.js';
 
 const TAG = 'Members';
 const MAX_MEMBERS_PER_PAGE = 10_000;
@@ -45,12 +46,6 @@ const MemberListEnvelope = Type.Object({ data: Type.Array(Type.Ref('Member')), m
 const ErasedMemberEnvelope = Type.Object({
   data: Type.Object({ id: Type.Integer(), email: Type.String(), deleted: Type.Boolean({ description: 'Always `true`.' }) }),
 });
-
-function actorOf(request: FastifyRequest): MemberActor {
-  const { organizationId, userId } = request.principal;
-  if (organizationId === undefined) throw new Error('route without an organization used as one');
-  return { organizationId, userId };
-}
 
 function userIdOf(request: FastifyRequest): number {
   return (request.params as { user_id: number }).user_id;

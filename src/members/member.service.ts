@@ -9,7 +9,7 @@ import type { DatabaseKind } from '../db/database.js';
 import type { Database, Role } from '../db/types.js';
 import { AppError, assertThat, notFound } from '../http/errors.js';
 import { now } from '../lib/time.js';
-import { findOpenInvitation, listOpenInvitations, withdrawInvitation } from '../invitations/invitation.repository.js';
+import { findOpenInvitation, listOpenInvitations, withdrawInvitation } from './invitation.repository.js';
 import { invitationToMember, memberRowToMember } from './member.mapper.js';
 import {
   countMemberships, deleteMembership, findMemberById, leaveGroupsOf, listMembers, lockAdmins, updateMembership,

@@ -2,6 +2,7 @@
  * The text of the emails the service sends. Each builder returns the subject and both parts; the
  * outbox stores them as they are, so a retried send is byte for byte the same message.
  */
+import { escapeHtml } from '../lib/html.js';
 
 /** One organization a guest belongs to, with the guest's link there. */
 export interface GuestAccessLink {
@@ -17,13 +18,6 @@ export interface ComposedMessage {
 
 export const GUEST_ACCESS_KIND = 'guest_access';
 export const GUEST_ACCESS_SUBJECT = 'Your guest links';
-
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-/** Text for HTML content and attribute values: organization names are chosen by other people. */
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c] ?? c);
-}
 
 /**
  * The answer to `POST /public/guests/access`: every organization the guest is an active guest of,

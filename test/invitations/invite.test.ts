@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp, call, createOrgWithMembers, createGuest, uniqueEmail, type TestContext } from '../helpers/app.js';
 import { assertProblem } from '../helpers/problem.js';
-import { findOpenInvitation, listOpenInvitations, withdrawInvitation } from '../../src/invitations/invitation.repository.js';
+import { findOpenInvitation, listOpenInvitations, withdrawInvitation } from '../../src/members/invitation.repository.js';
 
 type Org = Awaited<ReturnType<typeof createOrgWithMembers>>;
 

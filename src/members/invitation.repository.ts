@@ -8,7 +8,7 @@ import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { DatabaseKind } from '../db/database.js';
 import type { Database, Role } from '../db/types.js';
 import { now } from '../lib/time.js';
-import type { InvitedUser } from '../members/member.mapper.js';
+import type { InvitedUser } from './member.mapper.js';
 
 type Q = Kysely<Database>;
 
