@@ -124,7 +124,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   // Text with NUL, other controls or broken UTF-16 is refused wherever it comes from.
   // Unknown body fields and query parameters are dropped, as Tallyfy drops them, and named in a
   // header and the access log so that a misspelt field is still visible; UNKNOWN_FIELDS=reject
-  // answers them with 422 instead (see the README's "Unknown fields").
+  // answers them with 422 instead (docs/conventions.md, "Unknown fields").
   app.addHook('preValidation', async (request, reply) => {
     if (request.body !== null && typeof request.body === 'object') request.body = normalizeBody(request.body);
     const ignored = ignoreUnknownFields(request, config.unknownFields);

@@ -12,7 +12,7 @@ import { ErrorBag, assertThat, notFound, validationFailed } from '../http/errors
 import { MAX_ID } from '../http/schemas.js';
 import { newOrganizationId } from '../lib/secrets.js';
 import { now } from '../lib/time.js';
-import type { Actor } from '../guests/guest.service.js';
+import type { Actor } from '../http/request-parts.js';
 import { existingMemberIds } from '../members/member.repository.js';
 import * as repo from './group.repository.js';
 import { groupRowToGroup } from './group.mapper.js';

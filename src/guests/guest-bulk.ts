@@ -9,7 +9,8 @@ import { databaseError } from '../http/db-errors.js';
 import { AppError, ErrorBag, problemBody, validationFailed, type ProblemBody } from '../http/errors.js';
 import { createValidatorCompiler, fieldErrorsFromAjv, unsafeTextErrors } from '../http/validation.js';
 import { CreateGuestBody, type Guest } from './guest.schemas.js';
-import type { Actor, GuestService } from './guest.service.js';
+import type { GuestService } from './guest.service.js';
+import type { Actor } from '../http/request-parts.js';
 
 /** The most items one request may carry. */
 export const MAX_BULK_ITEMS = 1000;

@@ -13,7 +13,8 @@ import {
 } from '../members/member.repository.js';
 import { findRecordByEmail } from './guest.repository.js';
 import type { Guest } from './guest.schemas.js';
-import { normalizePathEmail, removeRecord, type Actor, type GuestService } from './guest.service.js';
+import { normalizePathEmail, removeRecord, type GuestService } from './guest.service.js';
+import type { Actor } from '../http/request-parts.js';
 
 export interface GuestConversionDeps {
   db: Kysely<Database>;

@@ -13,7 +13,8 @@ import * as guestRepo from './guest.repository.js';
 import * as repo from './guest-lifecycle.repository.js';
 import { guestRowToGuest } from './guest.mapper.js';
 import type { Guest } from './guest.schemas.js';
-import { newCode, normalizePathEmail, type Actor } from './guest.service.js';
+import { newCode, normalizePathEmail } from './guest.service.js';
+import type { Actor } from '../http/request-parts.js';
 import { countOpenTasks } from './guest-tasks.js';
 
 export interface GuestLifecycleDeps {

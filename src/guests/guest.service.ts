@@ -26,8 +26,6 @@ export interface GuestServiceDeps extends EmailRules {
   inviteLimitPerHour: number;
 }
 
-export type { Actor } from '../http/request-parts.js';
-
 const JSON_FIELDS = new Set<ProfileField>(['associated_members', 'cadence_days']);
 
 /** The profile columns from a body: only the keys present; JSON arrays stored as text. */

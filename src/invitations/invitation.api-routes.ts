@@ -50,11 +50,8 @@ export function invitationApiRoutes(app: FastifyInstance, { invitations, publicB
 
   app.post('/invitations/:code/accept', {
     config: documented,
+    // No body, or an empty one, reads as `{}` (app-wide): accepting without names.
     attachValidation: true,
-    // No body, or an empty one, is accepting without names.
-    preValidation: async (request) => {
-      if (request.body === undefined || request.body === null) request.body = {};
-    },
     schema: {
       tags: [TAG],
       summary: 'Accept an invitation',

@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely';
 import type { DatabaseKind } from '../db/database.js';
 import type { Database, Role } from '../db/types.js';
 import { AppError, assertThat, notFound } from '../http/errors.js';
+import type { Actor } from '../http/request-parts.js';
 import { now } from '../lib/time.js';
 import { findOpenInvitation, listOpenInvitations, withdrawInvitation } from './invitation.repository.js';
 import { invitationToMember, memberRowToMember } from './member.mapper.js';
@@ -16,11 +17,6 @@ import {
   type Member as MemberRow,
 } from './member.repository.js';
 import type { Member } from './member.schemas.js';
-
-export interface MemberActor {
-  organizationId: string;
-  userId: number;
-}
 
 /** `updated_at` is the membership's last change: joined, disabled or enabled again (n8n offers it). */
 export const MEMBER_SORT_KEYS = ['name', 'first_name', 'last_name', 'email', 'created_at', 'updated_at', 'role', 'status', 'id'] as const;
@@ -79,7 +75,7 @@ export function createMemberService(deps: { db: Kysely<Database>; kind: Database
 
   return {
     /** Members (active and disabled) and open invitations, filtered, sorted and paged in memory. */
-    async list(actor: MemberActor, query: MemberListQuery): Promise<{ members: Member[]; total: number }> {
+    async list(actor: Actor, query: MemberListQuery): Promise<{ members: Member[]; total: number }> {
       const [rows, invited] = await Promise.all([listMembers(db, actor.organizationId), listOpenInvitations(db, actor.organizationId)]);
       let all = [...rows.map(memberRowToMember), ...invited.map(invitationToMember)];
       const q = query.q?.toLowerCase();
@@ -92,12 +88,12 @@ export function createMemberService(deps: { db: Kysely<Database>; kind: Database
     },
 
     /** Every member, without paging (pickers); invitees are not members yet. */
-    async listAll(actor: MemberActor): Promise<Member[]> {
+    async listAll(actor: Actor): Promise<Member[]> {
       return (await listMembers(db, actor.organizationId)).map(memberRowToMember);
     },
 
     /** A member, or an invitee shown as a member with status `invited`. */
-    async get(actor: MemberActor, userId: number): Promise<Member> {
+    async get(actor: Actor, userId: number): Promise<Member> {
       const member = await findMemberById(db, actor.organizationId, userId);
       if (member) return memberRowToMember(member);
       const invitation = await findOpenInvitation(db, actor.organizationId, userId);
@@ -105,7 +101,7 @@ export function createMemberService(deps: { db: Kysely<Database>; kind: Database
       return invitationToMember(invitation);
     },
 
-    async changeRole(actor: MemberActor, userId: number, role: Role): Promise<Member> {
+    async changeRole(actor: Actor, userId: number, role: Role): Promise<Member> {
       return db.transaction().execute(async (trx) => {
         const member = await memberIn(trx, actor.organizationId, userId);
         if (member.role === role) return memberRowToMember(member);
@@ -116,7 +112,7 @@ export function createMemberService(deps: { db: Kysely<Database>; kind: Database
     },
 
     /** Disabled at once: the token check reads the membership on every request. Idempotent. */
-    async disable(actor: MemberActor, userId: number): Promise<Member> {
+    async disable(actor: Actor, userId: number): Promise<Member> {
       return db.transaction().execute(async (trx) => {
         const member = await memberIn(trx, actor.organizationId, userId);
         if (member.disabled_at !== null) return memberRowToMember(member);
@@ -127,7 +123,7 @@ export function createMemberService(deps: { db: Kysely<Database>; kind: Database
     },
 
     /** Idempotent: a member who is not disabled is answered unchanged. */
-    async enable(actor: MemberActor, userId: number): Promise<Member> {
+    async enable(actor: Actor, userId: number): Promise<Member> {
       return db.transaction().execute(async (trx) => {
         const member = await memberIn(trx, actor.organizationId, userId);
         if (member.disabled_at === null) return memberRowToMember(member);
@@ -142,7 +138,7 @@ export function createMemberService(deps: { db: Kysely<Database>; kind: Database
      * Takes the member out of the organization (their groups here too); the user and their tokens
      * stay for their other organizations. An invitee's invitation is withdrawn instead.
      */
-    async remove(actor: MemberActor, userId: number, reassignTo: number | undefined): Promise<Member> {
+    async remove(actor: Actor, userId: number, reassignTo: number | undefined): Promise<Member> {
       return db.transaction().execute(async (trx) => {
         const member = await findMemberById(trx, actor.organizationId, userId);
         if (!member) {
@@ -169,7 +165,7 @@ export function createMemberService(deps: { db: Kysely<Database>; kind: Database
      * Permanent delete: only a disabled member. The membership goes, and the user with every
      * token of theirs once they belong to no organization and no invitation is open for them.
      */
-    async erase(actor: MemberActor, userId: number): Promise<{ id: number; email: string; deleted: true }> {
+    async erase(actor: Actor, userId: number): Promise<{ id: number; email: string; deleted: true }> {
       return db.transaction().execute(async (trx) => {
         const member = await memberIn(trx, actor.organizationId, userId);
         if (member.disabled_at === null) throw new AppError('MEMBER_NOT_DISABLED', 'Please disable the member before deletion.');
