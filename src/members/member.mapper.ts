@@ -9,22 +9,21 @@ export function fullName(first: string | null, last: string | null): string | nu
   return name === '' ? null : name;
 }
 
-const NO_VALUE = { username: null, profile_pic: null, timezone: null, last_login_at: null } as const;
-
 export function memberRowToMember(row: MemberRow): Member {
   return {
     id: row.id,
     email: row.email,
-    username: NO_VALUE.username,
+    // Kept by no one here: present for the clients that read them, always null.
+    username: null,
     first_name: row.first_name,
     last_name: row.last_name,
     full_name: fullName(row.first_name, row.last_name),
-    profile_pic: NO_VALUE.profile_pic,
-    timezone: NO_VALUE.timezone,
+    profile_pic: null,
+    timezone: null,
     role: row.role,
     status: row.disabled_at === null ? 'active' : 'disabled',
     created_at: row.created_at,
-    last_login_at: NO_VALUE.last_login_at,
+    last_login_at: null,
     invited_by: row.invited_by,
     disabled_at: row.disabled_at,
     disabled_by: row.disabled_by,
@@ -45,23 +44,10 @@ export interface InvitedUser {
 }
 
 export function invitationToMember(invitation: InvitedUser): Member {
-  return {
-    id: invitation.userId,
-    email: invitation.email,
-    username: null,
-    first_name: invitation.firstName,
-    last_name: invitation.lastName,
-    full_name: fullName(invitation.firstName, invitation.lastName),
-    profile_pic: null,
-    timezone: null,
-    role: invitation.role,
-    status: 'invited',
-    created_at: invitation.invitedAt,
-    last_login_at: null,
-    invited_by: invitation.invitedBy,
-    disabled_at: null,
-    disabled_by: null,
-    reactivated_at: null,
-    reactivated_by: null,
-  };
+  const member = memberRowToMember({
+    id: invitation.userId, email: invitation.email, first_name: invitation.firstName, last_name: invitation.lastName,
+    role: invitation.role, created_at: invitation.invitedAt, invited_by: invitation.invitedBy,
+    disabled_at: null, disabled_by: null, reactivated_at: null, reactivated_by: null,
+  });
+  return { ...member, status: 'invited' };
 }
