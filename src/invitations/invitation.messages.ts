@@ -6,6 +6,7 @@
 import type { Role } from '../db/types.js';
 import { escapeHtml } from '../lib/html.js';
 import type { ComposedMessage } from '../outbox/messages.js';
+import { fullName } from '../members/member.mapper.js';
 
 export const MEMBER_INVITATION_KIND = 'member_invitation';
 
@@ -32,8 +33,7 @@ function oneLine(value: string): string {
 }
 
 export function personName(first: string | null, last: string | null, email: string | null): string {
-  const name = [first, last].filter((part) => part !== null && part !== '').join(' ');
-  return name || email || 'Someone';
+  return fullName(first, last) ?? email ?? 'Someone';
 }
 
 export function invitationMessage(invite: InvitationEmail): ComposedMessage {
