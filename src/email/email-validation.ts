@@ -20,6 +20,7 @@ export {
   INVALID_EMAIL_MESSAGE,
   MAX_ADDRESS_OCTETS,
   MAX_LOCAL_PART_OCTETS,
+  normalizeEmail,
   parseEmailAddress,
   toAsciiDomain,
   type ParsedEmailAddress,
@@ -31,7 +32,7 @@ export type EmailValidationResult =
 
 /**
  * Parses `input` and, when `checker` is given, checks its domain in the DNS.
- * Returns the normalised (lowercased) address. Never throws or rejects.
+ * Returns the normalised address (`normalizeEmail`, parse.ts). Never throws or rejects.
  */
 export async function validateEmailAddress(
   input: string,

@@ -2,8 +2,9 @@
  * Email address syntax validation.
  *
  * The real RFC 5321 / RFC 5322 / RFC 6531 parse is done by `@hapi/address`;
- * this module only adds normalisation (trim, Unicode NFC, lowercase) and a few
- * extra guards that the library does not apply:
+ * this module adds the one normalisation of an address ({@link normalizeEmail}:
+ * trim, Unicode NFC, lowercase, domain in ASCII) and a few extra guards that the
+ * library does not apply:
  *
  * - the 254-octet address limit is counted in UTF-8 octets (the library counts
  *   UTF-16 code units, which under-counts non-ASCII addresses);
@@ -11,7 +12,8 @@
  *   and non-breaking spaces, unassigned code points) are rejected — the
  *   library accepts them in a Unicode local part;
  * - the domain must convert to an ASCII (A-label) name of at most 253 octets
- *   with `domainToASCII`, so that it can actually be looked up in the DNS.
+ *   with `domainToASCII`, so that it can actually be looked up in the DNS, and
+ *   the normalised address (with that ASCII domain) must fit in 254 octets too.
  */
 import { analyzeEmail, type EmailOptions } from '@hapi/address';
 import { domainToASCII } from 'node:url';
@@ -79,42 +81,68 @@ export function toAsciiDomain(domain: string): string | null {
   return ascii;
 }
 
+/** Trim, NFC, lowercase (the whole address, as the service always matched it), NFC again. */
+function foldCase(input: string): string {
+  return input.trim().normalize('NFC').toLowerCase().normalize('NFC');
+}
+
+/**
+ * The one form of an email address that the service stores, compares and answers with: trimmed,
+ * the local part in Unicode NFC and lower case, the domain in its IDNA ASCII form (lower case,
+ * punycode A-labels, no trailing dot). `x@BÜCHER.example`, `x@bu\u0308cher.example` and
+ * `x@xn--bcher-kva.example` are all `x@xn--bcher-kva.example`.
+ *
+ * Every place an address enters (bodies, paths, the command line, the migration of stored rows)
+ * goes through this function, directly or through {@link parseEmailAddress}, so two spellings
+ * of one address can never be two people. It never throws and does not validate: a string that
+ * is not an address (no `@`, a domain with no ASCII form) comes back trimmed and case-folded
+ * only, so a look-up by it finds nothing.
+ */
+export function normalizeEmail(input: string): string {
+  const folded = foldCase(input);
+  const at = folded.lastIndexOf('@');
+  if (at < 0) return folded;
+  const domain = toAsciiDomain(folded.slice(at + 1));
+  return domain === null ? folded : `${folded.slice(0, at)}@${domain}`;
+}
+
 /**
  * Parses and normalises an email address.
  *
- * On success `email` is the trimmed, NFC-normalised, fully lowercased address
- * (the service matches addresses case-insensitively) and `domain` is its
- * lowercased domain in Unicode form (e.g. `bücher.example`); convert it with
- * {@link toAsciiDomain} (or `domainToASCII` from `node:url`) before a DNS
- * lookup. Domains need at least two labels; TLDs are not checked against the
- * IANA list; IP-address literals and quoted local parts are rejected.
+ * On success `email` is the address in the service's one form ({@link normalizeEmail}: local
+ * part NFC and lower case, domain in IDNA ASCII, e.g. `user@xn--bcher-kva.example`) and `domain`
+ * is that ASCII domain, ready for a DNS lookup. Domains need at least two labels; TLDs are not
+ * checked against the IANA list; IP-address literals and quoted local parts are rejected.
  *
  * Never throws; a non-string input is reported as invalid.
  */
 export function parseEmailAddress(input: string): ParsedEmailAddress {
   if (typeof input !== 'string') return invalid();
 
-  const email = input.trim().normalize('NFC').toLowerCase().normalize('NFC');
-  if (email === '' || INVISIBLE_RX.test(email)) return invalid();
+  const folded = foldCase(input);
+  if (folded === '' || INVISIBLE_RX.test(folded)) return invalid();
 
   // The library checks these too, but counts the whole address in UTF-16
   // code units; RFC 5321/6531 limits are in (UTF-8) octets.
-  if (octets(email) > MAX_ADDRESS_OCTETS) return invalid();
+  if (octets(folded) > MAX_ADDRESS_OCTETS) return invalid();
 
-  const at = email.lastIndexOf('@');
-  if (at > 0 && octets(email.slice(0, at)) > MAX_LOCAL_PART_OCTETS) return invalid();
+  const at = folded.lastIndexOf('@');
+  if (at > 0 && octets(folded.slice(0, at)) > MAX_LOCAL_PART_OCTETS) return invalid();
 
   let analysis;
   try {
-    analysis = analyzeEmail(email, HAPI_OPTIONS);
+    analysis = analyzeEmail(folded, HAPI_OPTIONS);
   } catch {
     return invalid();
   }
   if (analysis !== null) return invalid();
 
   // analyzeEmail guarantees exactly one '@' from here on.
-  const domain = email.slice(at + 1);
-  if (toAsciiDomain(domain) === null) return invalid();
+  const domain = toAsciiDomain(folded.slice(at + 1));
+  if (domain === null) return invalid();
+  const email = normalizeEmail(input);
+  // The stored form must be a valid address too: punycode can make a domain longer.
+  if (octets(email) > MAX_ADDRESS_OCTETS) return invalid();
 
   return { ok: true, email, domain };
 }

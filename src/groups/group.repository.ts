@@ -69,7 +69,7 @@ export async function replaceGuests(db: Q, groupId: string, organizationGuestIds
   }
 }
 
-/** The organization's active guest records among these (lower-cased) emails. */
+/** The organization's active guest records among these (normalized, `normalizeEmail`) emails. */
 export async function activeGuestsByEmail(db: Q, organizationId: string, emails: string[]): Promise<Array<{ id: number; email: string }>> {
   if (emails.length === 0) return [];
   return db

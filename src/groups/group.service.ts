@@ -13,6 +13,7 @@ import { MAX_ID } from '../http/schemas.js';
 import { newOrganizationId } from '../lib/secrets.js';
 import { now } from '../lib/time.js';
 import type { Actor } from '../http/request-parts.js';
+import { normalizeEmail } from '../email/parse.js';
 import { existingMemberIds } from '../members/member.repository.js';
 import * as repo from './group.repository.js';
 import { groupRowToGroup } from './group.mapper.js';
@@ -71,7 +72,7 @@ async function checkGuests(q: Kysely<Database>, organizationId: string, value: u
   const indexesByEmail = new Map<string, number[]>();
   for (const { item, index } of items) {
     if (typeof item !== 'string') continue;
-    const email = item.trim().toLowerCase();
+    const email = normalizeEmail(item);
     indexesByEmail.set(email, [...(indexesByEmail.get(email) ?? []), index]);
   }
   const found = new Map((await repo.activeGuestsByEmail(q, organizationId, [...indexesByEmail.keys()])).map((r) => [r.email, r.id]));

@@ -9,6 +9,7 @@ import { databaseError } from '../http/db-errors.js';
 import { AppError, ErrorBag, problemBody, validationFailed, type ProblemBody } from '../http/errors.js';
 import { createValidatorCompiler, fieldErrorsFromAjv, unsafeTextErrors } from '../http/validation.js';
 import { CreateGuestBody, type Guest } from './guest.schemas.js';
+import { normalizeEmail } from '../email/parse.js';
 import type { GuestService } from './guest.service.js';
 import type { Actor } from '../http/request-parts.js';
 
@@ -46,7 +47,7 @@ function lanesOf(items: unknown[], lanes: number): Array<Array<[number, unknown]
   const out: Array<Array<[number, unknown]>> = Array.from({ length: Math.max(1, lanes) }, () => []);
   items.forEach((item, index) => {
     const email = (item as { email?: unknown } | null)?.email;
-    const key = typeof email === 'string' ? email.trim().toLowerCase() : String(index);
+    const key = typeof email === 'string' ? normalizeEmail(email) : String(index);
     let hash = 0;
     for (let i = 0; i < key.length; i += 1) hash = (hash * 31 + key.charCodeAt(i)) >>> 0;
     out[hash % out.length]?.push([index, item]);

@@ -13,7 +13,8 @@ import {
 } from '../members/member.repository.js';
 import { findRecordByEmail } from './guest.repository.js';
 import type { Guest } from './guest.schemas.js';
-import { normalizePathEmail, removeRecord, type GuestService } from './guest.service.js';
+import { removeRecord, type GuestService } from './guest.service.js';
+import { normalizeEmail } from '../email/parse.js';
 import type { Actor } from '../http/request-parts.js';
 
 export interface GuestConversionDeps {
@@ -35,7 +36,7 @@ export function createGuestConversionService(deps: GuestConversionDeps) {
      */
     async toMember(actor: Actor, pathEmail: string): Promise<Member> {
       return db.transaction().execute(async (trx) => {
-        const record = await findRecordByEmail(trx, actor.organizationId, normalizePathEmail(pathEmail));
+        const record = await findRecordByEmail(trx, actor.organizationId, normalizeEmail(pathEmail));
         assertThat(record && record.deleted_at === null, () => notFound('guest'));
         const at = now();
         const user = await findUserByEmail(trx, record.email);

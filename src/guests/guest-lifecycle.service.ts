@@ -13,7 +13,8 @@ import * as guestRepo from './guest.repository.js';
 import * as repo from './guest-lifecycle.repository.js';
 import { guestRowToGuest } from './guest.mapper.js';
 import type { Guest } from './guest.schemas.js';
-import { newCode, normalizePathEmail } from './guest.service.js';
+import { newCode } from './guest.service.js';
+import { normalizeEmail } from '../email/parse.js';
 import type { Actor } from '../http/request-parts.js';
 import { countOpenTasks } from './guest-tasks.js';
 
@@ -36,7 +37,7 @@ export interface ErasedGuest {
  */
 export function parseGuestRef(value: string): { guestId: number } | { email: string } | undefined {
   const trimmed = value.trim();
-  if (!/^\d+$/.test(trimmed)) return { email: normalizePathEmail(trimmed) };
+  if (!/^\d+$/.test(trimmed)) return { email: normalizeEmail(trimmed) };
   const id = Number(trimmed);
   return id >= 1 && id <= MAX_ID ? { guestId: id } : undefined;
 }
@@ -46,7 +47,7 @@ export function createGuestLifecycleService(deps: GuestLifecycleDeps) {
   const toGuest = (row: guestRepo.GuestRecord): Guest => guestRowToGuest(row, deps.publicBaseUrl);
 
   async function activeRecord(q: Kysely<Database>, organizationId: string, email: string): Promise<guestRepo.GuestRecord> {
-    const record = await guestRepo.findRecordByEmail(q, organizationId, normalizePathEmail(email));
+    const record = await guestRepo.findRecordByEmail(q, organizationId, normalizeEmail(email));
     assertThat(record && record.deleted_at === null, () => notFound('guest'));
     return record;
   }

@@ -16,6 +16,7 @@ import { guestRowToGuest } from './guest.mapper.js';
 import { statsForGuests } from './guest-stats.js';
 import { PROFILE_FIELDS, type CreateGuestBody, type Guest, type ListGuestsQuery, type ProfileField, type SortKey, type UpdateGuestBody } from './guest.schemas.js';
 import { checkAssociatedMembers, checkNewGuestEmail, type EmailRules } from './guest.validation.js';
+import { normalizeEmail } from '../email/parse.js';
 import { DEFAULT_PER_PAGE } from '../http/schemas.js';
 import { pageRequest } from '../http/pagination.js';
 
@@ -52,10 +53,6 @@ export function newCode(): { guest_code: string; guest_code_hash: string } {
 }
 
 
-export function normalizePathEmail(value: string): string {
-  return value.trim().toLowerCase();
-}
-
 /**
  * Removes the organization's record of the guest (E, and a guest turned member): link dead,
  * `deleted_at` set; the global identity is soft-deleted once no organization has the guest
@@ -80,7 +77,7 @@ export function createGuestService(deps: GuestServiceDeps) {
     guestRowToGuest(row, deps.publicBaseUrl, withStats ? statsForGuests([row.guest_id]).get(row.guest_id) : undefined);
 
   async function activeRecord(q: Kysely<Database>, organizationId: string, email: string): Promise<repo.GuestRecord> {
-    const record = await repo.findRecordByEmail(q, organizationId, normalizePathEmail(email));
+    const record = await repo.findRecordByEmail(q, organizationId, normalizeEmail(email));
     assertThat(record && record.deleted_at === null, () => notFound('guest'));
     return record;
   }
@@ -160,7 +157,7 @@ export function createGuestService(deps: GuestServiceDeps) {
     /** D: partial update of the organization's profile of the guest. */
     async update(actor: Actor, pathEmail: string, body: UpdateGuestBody, bag: ErrorBag): Promise<Guest> {
       const record = await activeRecord(db, actor.organizationId, pathEmail);
-      if (typeof body.email === 'string' && !bag.has('email') && body.email.toLowerCase() !== record.email) {
+      if (typeof body.email === 'string' && !bag.has('email') && normalizeEmail(body.email) !== record.email) {
         bag.add('email', 'The email cannot be changed; remove the guest and create one with the new email.');
       }
       await checkAssociatedMembers(db, actor.organizationId, body.associated_members, bag);
@@ -177,7 +174,7 @@ export function createGuestService(deps: GuestServiceDeps) {
       // Tallyfy documents a 422 on the email for an address that is not a guest of the organization.
       const notAGuest = () => validationFailed({ email: ['The email is not a guest of this organization.'] });
       return db.transaction().execute(async (trx) => {
-        const record = await repo.findRecordByEmail(trx, actor.organizationId, normalizePathEmail(pathEmail));
+        const record = await repo.findRecordByEmail(trx, actor.organizationId, normalizeEmail(pathEmail));
         assertThat(record && record.deleted_at === null, notAGuest);
         const removed = await removeRecord(trx, record, now());
         assertThat(removed, notAGuest);

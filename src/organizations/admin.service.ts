@@ -4,7 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database, Role } from '../db/types.js';
-import { parseEmailAddress } from '../email/parse.js';
+import { normalizeEmail, parseEmailAddress } from '../email/parse.js';
 import { AppError, ErrorBag } from '../http/errors.js';
 import { MAX_NAME } from '../http/schemas.js';
 import { newOrganizationId, randomSecret, sha256 } from '../lib/secrets.js';
@@ -79,7 +79,7 @@ export function createAdminService(db: Kysely<Database>) {
 
     /** Creates a token for the user with this email. The token is returned once; only its hash is kept. */
     async createToken(input: { email: string | undefined; name?: string; expiresInDays?: number }) {
-      const email = input.email?.trim().toLowerCase() ?? '';
+      const email = normalizeEmail(input.email ?? '');
       const user = await findUserByEmail(db, email);
       if (!user) throw new AppError('RESOURCE_NOT_FOUND', `No user with email ${email || '(none given)'}; add them as a member first.`);
       const days = input.expiresInDays;

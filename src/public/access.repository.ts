@@ -8,7 +8,7 @@ export interface ActiveGuestRecord {
 }
 
 /**
- * Every organization where `email` (lower-cased) is a guest that is neither removed nor disabled,
+ * Every organization where `email` (normalized, `normalizeEmail`) is a guest that is neither removed nor disabled,
  * with the guest code there, ordered by organization name. Empty for an unknown address.
  */
 export async function findActiveRecordsByEmail(db: Kysely<Database>, email: string): Promise<ActiveGuestRecord[]> {

@@ -114,17 +114,32 @@ describe('parseEmailAddress', () => {
     expectInvalid('ab@exa\u200dmple.com');
   });
 
-  test('accepts internationalized domains and keeps them in lowercase Unicode form', () => {
-    expectValid('user@bücher.example', 'user@bücher.example', 'bücher.example');
-    expectValid('User@BÜCHER.Example', 'user@bücher.example', 'bücher.example');
-    // Decomposed "u + combining diaeresis" is normalized to NFC.
-    expectValid('user@bu\u0308cher.example', 'user@bücher.example', 'bücher.example');
+  test('accepts internationalized domains and gives them in their one ASCII (punycode) form', () => {
+    expectValid('user@bücher.example', 'user@xn--bcher-kva.example', 'xn--bcher-kva.example');
+    expectValid('User@BÜCHER.Example', 'user@xn--bcher-kva.example', 'xn--bcher-kva.example');
+    // Decomposed "u + combining diaeresis" is the same domain.
+    expectValid('user@bu\u0308cher.example', 'user@xn--bcher-kva.example', 'xn--bcher-kva.example');
     expectValid('user@xn--bcher-kva.example', 'user@xn--bcher-kva.example', 'xn--bcher-kva.example');
-    expectValid('почта@пример.рф', 'почта@пример.рф', 'пример.рф');
+    expectValid('User@XN--BCHER-KVA.Example', 'user@xn--bcher-kva.example', 'xn--bcher-kva.example');
+    expectValid('почта@пример.рф', 'почта@xn--e1afmkfd.xn--p1ai', 'xn--e1afmkfd.xn--p1ai');
   });
 
-  test('accepts a Unicode local part (RFC 6531)', () => {
+  test('the address in its ASCII-domain form must fit in 254 octets too', () => {
+    // 252 octets as given; the third label is 57 octets in UTF-8 but 63 as punycode.
+    const domain = `${'d'.repeat(63)}.${'d'.repeat(60)}.ä${'b'.repeat(55)}.test`;
+    const address = `${'a'.repeat(64)}@${domain}`;
+    assert.equal(octets(address), 252);
+    assert.equal(`${'a'.repeat(64)}@${toAsciiDomain(domain)}`.length, 258);
+    expectInvalid(address);
+    // Four letters shorter, both forms fit.
+    const shorter = `${'a'.repeat(60)}@${domain}`;
+    expectValid(shorter, `${'a'.repeat(60)}@${toAsciiDomain(domain)}`, toAsciiDomain(domain) as string);
+  });
+
+  test('accepts a Unicode local part (RFC 6531), in NFC and lower case', () => {
     expectValid('Jörg@example.test', 'jörg@example.test', 'example.test');
+    expectValid('Jo\u0308rg@example.test', 'jörg@example.test', 'example.test');
+    expectValid('JÖRG@BÜCHER.test', 'jörg@xn--bcher-kva.test', 'xn--bcher-kva.test');
   });
 
   test('never throws on non-string input', () => {
