@@ -62,7 +62,7 @@ export async function startServer(config: Config, out: (text: string) => void = 
   flusher.unref();
   const logger = pino({ level: config.logLevel }, destination);
   const db = openDatabase(config.database);
-  await migrateToLatest(db);
+  await migrateToLatest(db, logger.child({ component: 'migrate' }));
   if (config.seedDemo) await seedDemoIfEmpty(db, config, out);
   const emailChecker = new EmailDomainChecker(config.dns, logger.child({ component: 'dns' }));
   await emailChecker.start();

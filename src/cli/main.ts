@@ -11,6 +11,7 @@ import { AppError } from '../http/errors.js';
 import { createAdminService } from '../organizations/admin.service.js';
 import { runServer } from '../server.js';
 import { memberRowToMember } from '../members/member.mapper.js';
+import { findEmailCollisions } from '../email/stored-emails.js';
 
 const USAGE = `Usage: guests <command> [options] [--json]
 
@@ -23,6 +24,8 @@ Commands:
   token create --email EMAIL [--name N] [--expires-in DAYS]
                                                create an access token (shown once)
   token revoke --id ID                         revoke an access token
+  doctor emails                                list stored addresses written in several ways (one
+                                               address, several guests or users) to decide on
 
 Settings come from environment variables (see README): DATABASE_URL, DATA_DIR, ...`;
 
@@ -110,6 +113,16 @@ async function runCommand(command: string, values: Values, env: NodeJS.ProcessEn
       const id = wholeNumber(required(values, 'id'), 'id') as number;
       const result = await withDatabase(config, (db) => admin(db).revokeToken(id));
       return { json: result, text: `Token ${result.id} revoked.` };
+    }
+    case 'doctor emails': {
+      const collisions = await withDatabase(config, (db) => findEmailCollisions(db.kysely));
+      const text = collisions.length === 0
+        ? 'No stored email address is written in more than one way.'
+        : collisions.map((c) => [
+          `${c.table} ${c.normalized}${c.organizationId ? ` (open invitations in ${c.organizationId})` : ''}:`,
+          ...c.rows.map((r) => `  id ${r.id}: ${r.email}${r.organizations.length > 0 ? ` — organizations ${r.organizations.join(', ')}` : ''}`),
+        ].join('\n')).join('\n');
+      return { json: { collisions }, text };
     }
     default:
       throw new UsageError(command ? `unknown command "${command}"` : 'no command given');

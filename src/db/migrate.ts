@@ -10,23 +10,42 @@ import * as m002 from './migrations/002_settings.js';
 import * as m003 from './migrations/003_guest_side.js';
 import * as m004 from './migrations/004_active_guest_index.js';
 import * as m005 from './migrations/005_accounts.js';
+import * as m008 from './migrations/008_email_normalization.js';
+
+export type { MigrationLog } from './migrations/008_email_normalization.js';
+
+/** Where migrations report what needs an operator, when the caller gives no logger: stderr, one JSON line each. */
+const stderrLog: m008.MigrationLog = {
+  warn: (obj, msg) => process.stderr.write(`${JSON.stringify({ level: 'warn', ...obj, msg })}\n`),
+  info: () => undefined,
+};
 
 /** The migrations, in order; each gets the database kind for the few places where SQL differs. */
-function migrationsFor(kind: Db['kind']): Record<string, Migration> {
+function migrationsFor(kind: Db['kind'], log: m008.MigrationLog = stderrLog): Record<string, Migration> {
   return {
     '001_initial': { up: (k) => m001.up(k, kind), down: (k) => m001.down(k) },
     '002_settings': { up: (k) => m002.up(k), down: (k) => m002.down(k) },
     '003_guest_side': { up: (k) => m003.up(k, kind), down: (k) => m003.down(k) },
     '004_active_guest_index': { up: (k) => m004.up(k), down: (k) => m004.down(k) },
     '005_accounts': { up: (k) => m005.up(k, kind), down: (k) => m005.down(k) },
+    '008_email_normalization': { up: (k) => m008.up(k, log), down: () => m008.down() },
   };
 }
 
 /** The names of every migration, in order (what a fully migrated database has applied). */
 export const MIGRATION_NAMES: readonly string[] = Object.keys(migrationsFor('sqlite'));
 
-export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
-  const migrations = migrationsFor(db.kind);
+export async function migrateToLatest(db: Db, log?: m008.MigrationLog): Promise<MigrationResultSet> {
+  return migrate(db, log, (migrator) => migrator.migrateToLatest());
+}
+
+/** Migrates up (or down) to the named migration: for tests of a migration on the data before it. */
+export async function migrateTo(db: Db, name: string, log?: m008.MigrationLog): Promise<MigrationResultSet> {
+  return migrate(db, log, (migrator) => migrator.migrateTo(name));
+}
+
+async function migrate(db: Db, log: m008.MigrationLog | undefined, run: (migrator: Migrator) => Promise<MigrationResultSet>): Promise<MigrationResultSet> {
+  const migrations = migrationsFor(db.kind, log);
   // On PostgreSQL, name the schema the tables go to: the migrator's "does the table exist" look-up
   // would otherwise also see migration tables of other schemas in the same database.
   const schema = db.kind === 'postgres'
@@ -37,7 +56,7 @@ export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
     ...(schema && { migrationTableSchema: schema }),
     provider: { getMigrations: () => Promise.resolve(migrations) },
   });
-  const result = await migrator.migrateToLatest();
+  const result = await run(migrator);
   if (result.error) throw result.error instanceof Error ? result.error : new Error(String(result.error));
   return result;
 }
