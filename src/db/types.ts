@@ -15,7 +15,7 @@ export interface OrganizationsTable {
 
 export interface UsersTable {
   id: Generated<number>;
-  /** Lower-cased: the only form ever written, which makes the unique constraint case-insensitive. */
+  /** In the one form (`normalizeEmail`): the only form ever written, which makes the unique constraint hold for every spelling. */
   email: string;
   first_name: string | null;
   last_name: string | null;
@@ -147,7 +147,7 @@ export interface ThrottleWindowsTable {
 export interface InvitationsTable {
   id: Generated<number>;
   organization_id: string;
-  /** Lower-cased, as users.email. */
+  /** In the one form (`normalizeEmail`), as users.email. */
   email: string;
   first_name: string | null;
   last_name: string | null;

@@ -60,7 +60,7 @@ const groupFields = {
   }),
   guests: NullableArray(Type.String({ maxLength: MAX_EMAIL }), {
     maxItems: MAX_GROUP_ITEMS,
-    description: 'Emails of guests of this organization (any case); replaces the whole list; `[]` or null for none.',
+    description: 'Emails of guests of this organization (any case or spelling of the domain); replaces the whole list; `[]` or null for none.',
   }),
 };
 

@@ -132,7 +132,7 @@ export const GuestListEnvelope = Type.Object({ data: Type.Array(Type.Ref('Guest'
 export const OrgParams = Type.Object({ org_id: OrganizationIdParam });
 export const GuestParams = Type.Object({
   org_id: OrganizationIdParam,
-  guest_email: Type.String({ description: 'The guest\'s email, URL-encoded; matched case-insensitively.', maxLength: 320 }),
+  guest_email: Type.String({ description: 'The guest\'s email, URL-encoded; matched in its one form (case, Unicode normalization and punycode domains do not matter).', maxLength: 320 }),
 });
 
 /**

@@ -9,7 +9,7 @@ const name = (what: string) => Type.Optional(NullableString({ maxLength: MAX_NAM
 
 export const InviteBody = Type.Object(
   {
-    email: Type.String({ description: 'The address to invite; matched without regard to case.', example: 'new.colleague@example.com' }),
+    email: Type.String({ description: 'The address to invite; matched in its one form (case, Unicode normalization and punycode domains do not matter).', example: 'new.colleague@example.com' }),
     first_name: name('First name, kept for a new user'),
     last_name: name('Last name, kept for a new user'),
     role: Type.Optional(NullableString({ enum: [...INVITE_ROLES, null], default: 'light', description: 'The role on accepting: `admin`, `standard` or `light` (the default). Only an administrator may invite an administrator.' })),
