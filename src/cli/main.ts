@@ -24,8 +24,8 @@ Commands:
   token create --email EMAIL [--name N] [--expires-in DAYS]
                                                create an access token (shown once)
   token revoke --id ID                         revoke an access token
-  doctor emails                                list stored addresses written in several ways (one
-                                               address, several guests or users) to decide on
+  doctor emails                                list stored rows that are one address written in
+                                               several ways, for an operator to resolve
 
 Settings come from environment variables (see README): DATABASE_URL, DATA_DIR, ...`;
 
