@@ -14,7 +14,7 @@ export interface Config {
   port: number;
   /** Where the embedded SQLite file lives when DATABASE_URL is not set. */
   dataDir: string;
-  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; poolSize: number };
+  database: { kind: 'sqlite'; file: string; /** How long a statement waits for another connection's write lock (asynchronously). */ busyTimeoutMs?: number } | { kind: 'postgres'; url: string; poolSize: number };
   /** Base of the guest links handed out in `link` (no trailing slash). */
   publicBaseUrl: string;
   /** Refuse bearer-token requests without an `X-Tallyfy-Client` header (any value passes). */
@@ -163,7 +163,8 @@ function canaryDomain(env: Env): string {
 
 function database(env: Env, dataDir: string, poolSize: number): Config['database'] {
   const url = read(env, 'DATABASE_URL');
-  if (url === undefined) return { kind: 'sqlite', file: path.join(dataDir, 'guests.sqlite') };
+  const busyTimeoutMs = int(env, 'SQLITE_BUSY_TIMEOUT_MS', 5000, 0, 600_000);
+  if (url === undefined) return { kind: 'sqlite', file: path.join(dataDir, 'guests.sqlite'), busyTimeoutMs };
   if (/^postgres(ql)?:\/\//.test(url)) {
     try {
       new URL(url);
@@ -175,7 +176,7 @@ function database(env: Env, dataDir: string, poolSize: number): Config['database
   const sqlite = /^sqlite:(.+)$/.exec(url);
   if (sqlite?.[1]) {
     const file = sqlite[1].replace(/^\/\/(?=\/)/, '');
-    return { kind: 'sqlite', file: file === ':memory:' ? file : path.resolve(file) };
+    return { kind: 'sqlite', file: file === ':memory:' ? file : path.resolve(file), busyTimeoutMs };
   }
   throw new ConfigError('DATABASE_URL', 'must start with postgres://, postgresql:// or sqlite:');
 }
