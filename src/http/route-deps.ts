@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { DatabaseKind } from '../db/database.js';
+import type { EmailDomainChecker } from '../email/dns-check.js';
 import type { Database } from '../db/types.js';
 import type { GuestService } from '../guests/guest.service.js';
 
@@ -12,4 +13,5 @@ export interface RouteDeps {
   config: Config;
   guests: GuestService;
   log: FastifyBaseLogger;
+  emailChecker: Pick<EmailDomainChecker, 'checkDomain'>;
 }
