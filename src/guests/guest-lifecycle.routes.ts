@@ -55,6 +55,7 @@ export function guestLifecycleRoutes(app: FastifyInstance, deps: RouteDeps): voi
   // large import several times faster on PostgreSQL (commits overlap).
   const bulk = createGuestBulk({
     guests, publicBaseUrl: config.publicBaseUrl, log, concurrency: config.inviteLimitPerHour > 0 ? 1 : BULK_LANES,
+    emailChecker: deps.emailChecker, deadlineMs: config.bulk.deadlineMs, dnsConcurrency: config.bulk.dnsConcurrency,
   });
 
   app.delete('/organizations/:org_id/guests/:guest_email/disable', {
