@@ -18,6 +18,7 @@ import { accessLogRequest } from './http/access-log.js';
 import { healthRoutes } from './http/health.routes.js';
 import { MemoryStore, registerRateLimit, type RateLimitStore } from './http/rate-limit.js';
 import { createFailureThrottle, registerCodeThrottle } from './http/auth-throttle.js';
+import { createHeavyRequestGate } from './http/heavy-requests.js';
 import { Guest } from './guests/guest.schemas.js';
 import { guestRoutes } from './guests/guest.routes.js';
 import { createGuestService } from './guests/guest.service.js';
@@ -149,7 +150,6 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     inviteLimitPerHour: config.inviteLimitPerHour,
   });
 
-  const deps: RouteDeps = { db: db.kysely, kind: db.kind, config, guests, log: app.log, emailChecker: context.emailChecker };
 
   const rateLimitStore: RateLimitStore = context.rateLimitStore ?? (config.redisUrl
     ? new (await import('./http/redis-store.js')).RedisStore(config.redisUrl, app.log.child({ component: 'rate-limit' }), `${config.redisKeyPrefix}ratelimit:`)
@@ -160,6 +160,8 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   await rateLimitStore.ready?.(2000);
   // Unknown tokens and codes, per client address: past the limit, 429 before any look-up.
   const failures = createFailureThrottle({ store: rateLimitStore, limit: config.authFailures.limit, windowMs: config.authFailures.windowMs });
+  const heavy = createHeavyRequestGate({ store: rateLimitStore, ...config.heavyRequests });
+  const deps: RouteDeps = { db: db.kysely, kind: db.kind, config, guests, log: app.log, emailChecker: context.emailChecker, heavy };
 
   // The bearer-token API answers under both bases Tallyfy's clients use: /api/... and /...
   for (const prefix of ['/api', '']) {
@@ -168,7 +170,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
       registerAuthentication(api, { db: db.kysely, requireClientHeader: config.requireClientHeader, failures });
       if (config.rateLimit.max > 0) registerRateLimit(api, { limit: config.rateLimit.max, windowMs: config.rateLimit.windowMs, store: rateLimitStore });
       registerOrganizationAccess(api);
-      guestRoutes(api, { guests, publicBaseUrl: config.publicBaseUrl });
+      guestRoutes(api, { guests, publicBaseUrl: config.publicBaseUrl, heavy });
       memberRoutes(api, deps);
       accountRoutes(api, deps);
       guestLifecycleRoutes(api, deps);

@@ -172,7 +172,9 @@ export function guestLifecycleRoutes(app: FastifyInstance, deps: RouteDeps): voi
       },
     },
   }, async (request, reply) => {
-    const { retryAfterSeconds, ...result } = await bulk.createAll(actorOf(request), bulkItems(request));
+    const items = bulkItems(request);
+    deps.heavy.enter(request, reply);
+    const { retryAfterSeconds, ...result } = await bulk.createAll(actorOf(request), items);
     // Items the invite cap refused say so in their outcome; the header tells a client when to resend them.
     if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds));
     return result;

@@ -6,6 +6,7 @@ import type { DatabaseKind } from '../db/database.js';
 import type { EmailDomainChecker } from '../email/dns-check.js';
 import type { Database } from '../db/types.js';
 import type { GuestService } from '../guests/guest.service.js';
+import type { HeavyRequestGate } from './heavy-requests.js';
 
 export interface RouteDeps {
   db: Kysely<Database>;
@@ -14,4 +15,6 @@ export interface RouteDeps {
   guests: GuestService;
   log: FastifyBaseLogger;
   emailChecker: Pick<EmailDomainChecker, 'checkDomain'>;
+  /** Per-token bounds of unpaginated lists and bulk creates. */
+  heavy: HeavyRequestGate;
 }
