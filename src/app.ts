@@ -17,6 +17,8 @@ import { docsRoutes } from './http/docs.routes.js';
 import { accessLogRequest } from './http/access-log.js';
 import { healthRoutes } from './http/health.routes.js';
 import { MemoryStore, registerRateLimit, type RateLimitStore } from './http/rate-limit.js';
+import { createFailureThrottle, registerCodeThrottle } from './http/auth-throttle.js';
+import { createHeavyRequestGate } from './http/heavy-requests.js';
 import { Guest } from './guests/guest.schemas.js';
 import { guestRoutes } from './guests/guest.routes.js';
 import { createGuestService } from './guests/guest.service.js';
@@ -28,6 +30,8 @@ import { groupRoutes } from './groups/group.routes.js';
 import { invitationAcceptRoutes, invitationRoutes } from './invitations/invitation.routes.js';
 import { guestLifecycleRoutes } from './guests/guest-lifecycle.routes.js';
 import { guestPortalRoutes } from './guest-portal/portal.routes.js';
+import { isWellFormedGuestCode } from './guest-portal/portal.service.js';
+import { isWellFormedCode } from './invitations/invitation.service.js';
 import { publicAccessRoutes } from './public/access.routes.js';
 import type { RouteDeps } from './http/route-deps.js';
 
@@ -146,7 +150,6 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     inviteLimitPerHour: config.inviteLimitPerHour,
   });
 
-  const deps: RouteDeps = { db: db.kysely, kind: db.kind, config, guests, log: app.log };
 
   const rateLimitStore: RateLimitStore = context.rateLimitStore ?? (config.redisUrl
     ? new (await import('./http/redis-store.js')).RedisStore(config.redisUrl, app.log.child({ component: 'rate-limit' }), `${config.redisKeyPrefix}ratelimit:`)
@@ -155,15 +158,19 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   // Start with the shared count when Redis is configured; a Redis that is down delays the start
   // by at most two seconds, then the instance counts locally until Redis answers.
   await rateLimitStore.ready?.(2000);
+  // Unknown tokens and codes, per client address: past the limit, 429 before any look-up.
+  const failures = createFailureThrottle({ store: rateLimitStore, limit: config.authFailures.limit, windowMs: config.authFailures.windowMs });
+  const heavy = createHeavyRequestGate({ store: rateLimitStore, ...config.heavyRequests });
+  const deps: RouteDeps = { db: db.kysely, kind: db.kind, config, guests, log: app.log, emailChecker: context.emailChecker, heavy };
 
   // The bearer-token API answers under both bases Tallyfy's clients use: /api/... and /...
   for (const prefix of ['/api', '']) {
     await app.register(async (api) => {
       // In this order: who calls, how often they may, what they may do here.
-      registerAuthentication(api, { db: db.kysely, requireClientHeader: config.requireClientHeader });
+      registerAuthentication(api, { db: db.kysely, requireClientHeader: config.requireClientHeader, failures });
       if (config.rateLimit.max > 0) registerRateLimit(api, { limit: config.rateLimit.max, windowMs: config.rateLimit.windowMs, store: rateLimitStore });
       registerOrganizationAccess(api);
-      guestRoutes(api, { guests, publicBaseUrl: config.publicBaseUrl });
+      guestRoutes(api, { guests, publicBaseUrl: config.publicBaseUrl, heavy });
       memberRoutes(api, deps);
       accountRoutes(api, deps);
       guestLifecycleRoutes(api, deps);
@@ -174,9 +181,15 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     await app.register(async (pub) => publicAccessRoutes(pub, deps), { prefix });
   }
   // The invitation's accept link and its JSON twin: the code in the path is the credential.
-  await app.register(async (pub) => invitationAcceptRoutes(pub, deps));
+  await app.register(async (pub) => {
+    registerCodeThrottle(pub, failures, (request) => isWellFormedCode((request.params as { code?: unknown }).code));
+    await invitationAcceptRoutes(pub, deps);
+  });
   // The guest's side: the guest code in the path is the credential.
-  await app.register(async (portal) => guestPortalRoutes(portal, deps));
+  await app.register(async (portal) => {
+    registerCodeThrottle(portal, failures, (request) => isWellFormedGuestCode((request.params as { guest_code?: unknown }).guest_code));
+    await guestPortalRoutes(portal, deps);
+  });
 
   docsRoutes(app);
   healthRoutes(app, db);

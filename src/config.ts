@@ -14,7 +14,7 @@ export interface Config {
   port: number;
   /** Where the embedded SQLite file lives when DATABASE_URL is not set. */
   dataDir: string;
-  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; poolSize: number };
+  database: { kind: 'sqlite'; file: string; /** How long a statement waits for another connection's write lock (asynchronously). */ busyTimeoutMs?: number } | { kind: 'postgres'; url: string; poolSize: number };
   /** Base of the guest links handed out in `link` (no trailing slash). */
   publicBaseUrl: string;
   /** Refuse bearer-token requests without an `X-Tallyfy-Client` header (any value passes). */
@@ -57,6 +57,12 @@ export interface Config {
   invitationExpiryDays: number;
   /** Access-link emails (`POST /public/guests/access`) per hour, per client IP and per address. */
   accessEmailLimits: { perIpPerHour: number; perEmailPerHour: number };
+  /** Unknown tokens and guest/invitation codes per client address per window; past it, 429. 0 = off. */
+  authFailures: { limit: number; windowMs: number };
+  /** Work one token may cause: unpaginated lists and bulk requests at once, rows of unpaginated lists per minute. 0 = off. */
+  heavyRequests: { concurrencyPerToken: number; unpaginatedRowsPerMinute: number };
+  /** Bulk create: the whole request's deadline and the DNS checks run at once. */
+  bulk: { deadlineMs: number; dnsConcurrency: number };
 }
 
 export class ConfigError extends Error {
@@ -163,7 +169,9 @@ function canaryDomain(env: Env): string {
 
 function database(env: Env, dataDir: string, poolSize: number): Config['database'] {
   const url = read(env, 'DATABASE_URL');
-  if (url === undefined) return { kind: 'sqlite', file: path.join(dataDir, 'guests.sqlite') };
+  // Only when set: unset, openDatabase applies its default (SQLITE_BUSY_TIMEOUT_MS, 5000).
+  const busy = read(env, 'SQLITE_BUSY_TIMEOUT_MS') === undefined ? {} : { busyTimeoutMs: int(env, 'SQLITE_BUSY_TIMEOUT_MS', 5000, 0, 600_000) };
+  if (url === undefined) return { kind: 'sqlite', file: path.join(dataDir, 'guests.sqlite'), ...busy };
   if (/^postgres(ql)?:\/\//.test(url)) {
     try {
       new URL(url);
@@ -175,7 +183,7 @@ function database(env: Env, dataDir: string, poolSize: number): Config['database
   const sqlite = /^sqlite:(.+)$/.exec(url);
   if (sqlite?.[1]) {
     const file = sqlite[1].replace(/^\/\/(?=\/)/, '');
-    return { kind: 'sqlite', file: file === ':memory:' ? file : path.resolve(file) };
+    return { kind: 'sqlite', file: file === ':memory:' ? file : path.resolve(file), ...busy };
   }
   throw new ConfigError('DATABASE_URL', 'must start with postgres://, postgresql:// or sqlite:');
 }
@@ -266,6 +274,18 @@ export function loadConfig(env: Env = process.env): Config {
     accessEmailLimits: {
       perIpPerHour: int(env, 'ACCESS_EMAIL_LIMIT_PER_IP', 20, 0, 10_000_000),
       perEmailPerHour: int(env, 'ACCESS_EMAIL_LIMIT_PER_EMAIL', 3, 0, 10_000_000),
+    },
+    authFailures: {
+      limit: int(env, 'AUTH_FAILURE_LIMIT', 60, 0, 10_000_000),
+      windowMs: int(env, 'AUTH_FAILURE_WINDOW_SECONDS', 60, 1, 86400) * 1000,
+    },
+    heavyRequests: {
+      concurrencyPerToken: int(env, 'HEAVY_REQUESTS_PER_TOKEN', 2, 0, 1000),
+      unpaginatedRowsPerMinute: int(env, 'UNPAGINATED_ROWS_PER_MINUTE', 100_000, 0, 1_000_000_000),
+    },
+    bulk: {
+      deadlineMs: int(env, 'BULK_DEADLINE_SECONDS', 30, 1, 3600) * 1000,
+      dnsConcurrency: int(env, 'BULK_DNS_CONCURRENCY', 8, 1, 256),
     },
   };
 }

@@ -52,8 +52,18 @@ describe('loadConfig defaults', () => {
       geoipDatabase: undefined,
       invitationExpiryDays: 7,
       accessEmailLimits: { perIpPerHour: 20, perEmailPerHour: 3 },
+      authFailures: { limit: 60, windowMs: 60_000 },
+      heavyRequests: { concurrencyPerToken: 2, unpaginatedRowsPerMinute: 100_000 },
+      bulk: { deadlineMs: 30_000, dnsConcurrency: 8 },
     };
     assert.deepEqual(config, expected);
+  });
+
+  test('SQLITE_BUSY_TIMEOUT_MS is carried with the SQLite database when set, and checked', () => {
+    assert.deepEqual(loadConfig({ DATABASE_URL: 'sqlite::memory:', SQLITE_BUSY_TIMEOUT_MS: '250' }).database, { kind: 'sqlite', file: ':memory:', busyTimeoutMs: 250 });
+    assert.throws(() => loadConfig({ SQLITE_BUSY_TIMEOUT_MS: 'soon' }), /SQLITE_BUSY_TIMEOUT_MS/);
+    assert.throws(() => loadConfig({ AUTH_FAILURE_LIMIT: '-1' }), /AUTH_FAILURE_LIMIT/);
+    assert.throws(() => loadConfig({ BULK_DNS_CONCURRENCY: '0' }), /BULK_DNS_CONCURRENCY/);
   });
 
   test('empty and blank values count as unset', () => {

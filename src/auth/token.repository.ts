@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, Role } from '../db/types.js';
 import { prepared } from '../db/prepared.js';
+import { forgetUnknown } from './unknown-tokens.js';
 
 export interface TokenOwner {
   tokenId: number;
@@ -52,6 +53,7 @@ export async function insertToken(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
+  forgetUnknown(token.tokenHash);
   return row.id;
 }
 

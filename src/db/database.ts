@@ -24,8 +24,61 @@ export interface Db {
  * second server) writes, instead of waiting for busy_timeout.
  */
 class ImmediateSqliteDriver extends SqliteDriver {
+  #connection: DatabaseConnection | undefined;
+
+  constructor(config: ConstructorParameters<typeof SqliteDriver>[0], private readonly sqlite: SQLite.Database, private readonly busyTimeoutMs: number) {
+    super(config);
+  }
+
+  /**
+   * The one connection, with statements outside a transaction (BEGIN IMMEDIATE included) retried
+   * while SQLite answers SQLITE_BUSY: see `retryWhileBusy`. Inside a transaction the write lock is
+   * ours already, so nothing there waits for another connection.
+   */
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const inner = await super.acquireConnection();
+    const connection: DatabaseConnection = this.#connection ?? {
+      executeQuery: <R>(query: CompiledQuery) => (this.sqlite.inTransaction
+        ? inner.executeQuery<R>(query)
+        : retryWhileBusy(() => inner.executeQuery<R>(query), this.busyTimeoutMs)),
+      streamQuery: <R>(query: CompiledQuery, chunkSize?: number) => inner.streamQuery<R>(query, chunkSize),
+    };
+    this.#connection = connection;
+    return connection;
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+/** SQLite's "another connection holds the lock" (SQLITE_BUSY and its extended codes). */
+export function isSqliteBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
+/** Default of SQLITE_BUSY_TIMEOUT_MS: how long a statement waits for another connection's lock. */
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Runs `attempt` again while it fails with SQLITE_BUSY, waiting between attempts with timers
+ * (2 ms, doubling up to 100 ms) until `timeoutMs` has passed, then lets the error through (503
+ * with Retry-After, see http/db-errors.ts). The connection's own busy_timeout is 0: SQLite's
+ * busy handler sleeps in the thread that runs the statement, and better-sqlite3 runs statements
+ * on the event loop's thread, so waiting there would stop every request of the process.
+ */
+export async function retryWhileBusy<T>(attempt: () => T | Promise<T>, timeoutMs: number): Promise<T> {
+  const start = Date.now();
+  let wait = 2;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!isSqliteBusy(error) || Date.now() - start + wait > timeoutMs) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      wait = Math.min(wait * 2, 100);
+    }
   }
 }
 
@@ -73,11 +126,15 @@ export function withStatementCache(sqlite: SQLite.Database, maxEntries = 256): S
 }
 
 class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly sqliteConfig: ConstructorParameters<typeof SqliteDialect>[0]) {
+  constructor(
+    private readonly sqliteConfig: ConstructorParameters<typeof SqliteDialect>[0],
+    private readonly sqlite: SQLite.Database,
+    private readonly busyTimeoutMs: number,
+  ) {
     super(sqliteConfig);
   }
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.sqliteConfig);
+    return new ImmediateSqliteDriver(this.sqliteConfig, this.sqlite, this.busyTimeoutMs);
   }
   override createAdapter(): DialectAdapter {
     return new TransactionalDdlSqliteAdapter();
@@ -114,9 +171,11 @@ export function openDatabase(config: Config['database']): Db {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
-    sqlite.pragma('busy_timeout = 5000');
+    // Never wait inside SQLite for another connection's lock: that would block the event loop.
+    // Statements are retried asynchronously instead (retryWhileBusy).
+    sqlite.pragma('busy_timeout = 0');
     const connection = withStatementCache(sqlite);
-    const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: connection }) });
+    const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: connection }, sqlite, config.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS) });
     sqliteConnections.set(kysely.getExecutor().adapter, connection);
     return { kysely, kind: 'sqlite', close: () => kysely.destroy() };
   }

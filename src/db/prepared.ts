@@ -17,7 +17,7 @@
  */
 import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely';
 import type SQLite from 'better-sqlite3';
-import { mayRunDirectly, sqliteConnectionOf } from './database.js';
+import { isSqliteBusy, mayRunDirectly, sqliteConnectionOf } from './database.js';
 import type { Database } from './types.js';
 
 type Q = Kysely<Database>;
@@ -77,7 +77,14 @@ export function prepared<O>(build: (db: Q, p: Placeholder) => Compilable<O>): Pr
       return value;
     });
     const direct = compiled.sqlite;
-    if (direct && mayRunDirectly(db, direct.connection)) return runOn(direct.statement, parameters);
+    if (direct && mayRunDirectly(db, direct.connection)) {
+      try {
+        return runOn(direct.statement, parameters);
+      } catch (error) {
+        // Another connection holds the lock: through Kysely, which waits for it without blocking.
+        if (!isSqliteBusy(error) || direct.connection.inTransaction) throw error;
+      }
+    }
     const query: CompiledQuery<O> = { ...CompiledQuery.raw(compiled.sql, parameters), query: compiled.query };
     return db.executeQuery(query);
   }

@@ -12,6 +12,8 @@ import { CreateGuestBody, type Guest } from './guest.schemas.js';
 import { normalizeEmail } from '../email/parse.js';
 import type { GuestService } from './guest.service.js';
 import type { Actor } from '../http/request-parts.js';
+import type { DomainVerdict, EmailDomainChecker } from '../email/dns-check.js';
+import { parseEmailAddress } from '../email/parse.js';
 
 /** The most items one request may carry. */
 export const MAX_BULK_ITEMS = 1000;
@@ -33,10 +35,65 @@ export interface BulkResult {
 
 export interface GuestBulkDeps {
   guests: Pick<GuestService, 'create'>;
+  emailChecker: Pick<EmailDomainChecker, 'checkDomain'>;
   publicBaseUrl: string;
   log: FastifyBaseLogger;
   /** Items created at once; 1 = strictly one after another. */
   concurrency: number;
+  /** The whole request's time: an item whose email domain is not checked by then fails alone. */
+  deadlineMs: number;
+  /** Email domains checked in the DNS at once. */
+  dnsConcurrency: number;
+}
+
+/** Seconds a client is told to wait before sending again the items the deadline cut off. */
+const DEADLINE_RETRY_SECONDS = 5;
+
+function pastDeadline(deadlineMs: number): AppError {
+  return new AppError('SERVICE_UNAVAILABLE', `The request's time (${Math.round(deadlineMs / 1000)} s) ran out before this item's email domain could be checked; nothing was written for it. Send it again.`, {
+    headers: { 'retry-after': String(DEADLINE_RETRY_SECONDS) },
+  });
+}
+
+/**
+ * The DNS checks of a bulk request: every distinct email domain, `concurrency` at a time, started
+ * at once (ahead of the creates, which wait only for their own domain). A domain not answered by
+ * the deadline rejects with `pastDeadline` for each item that needs it.
+ */
+function prefetchDomains(items: unknown[], checker: GuestBulkDeps['emailChecker'], concurrency: number, deadlineMs: number) {
+  const deadline = Date.now() + deadlineMs;
+  const domains = new Map<string, { promise: Promise<DomainVerdict>; resolve(v: DomainVerdict): void }>();
+  for (const item of items) {
+    const email = (item as { email?: unknown } | null)?.email;
+    if (typeof email !== 'string') continue;
+    const parsed = parseEmailAddress(email);
+    if (!parsed.ok || domains.has(parsed.domain)) continue;
+    let resolve!: (v: DomainVerdict) => void;
+    const promise = new Promise<DomainVerdict>((r) => (resolve = r));
+    domains.set(parsed.domain, { promise, resolve });
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(pastDeadline(deadlineMs)), deadlineMs);
+  });
+  expired.catch(() => undefined);
+  const queue = [...domains.entries()];
+  const worker = async () => {
+    for (let next = queue.shift(); next !== undefined && Date.now() < deadline; next = queue.shift()) {
+      next[1].resolve(await checker.checkDomain(next[0]));
+    }
+  };
+  void Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+  return {
+    checker: {
+      checkDomain(domain: string): Promise<DomainVerdict> {
+        const known = domains.get(domain);
+        return known ? Promise.race([known.promise, expired]) : Promise.race([checker.checkDomain(domain), expired]);
+      },
+    },
+    deadline,
+    done: () => clearTimeout(timer),
+  };
 }
 
 /**
@@ -83,10 +140,11 @@ export function createGuestBulk(deps: GuestBulkDeps) {
     return new AppError('INTERNAL', 'An unexpected error occurred. It has been logged.');
   }
 
-  async function one(actor: Actor, item: unknown, index: number, retryAfter: number[]): Promise<BulkItemOutcome> {
+  async function one(actor: Actor, item: unknown, index: number, retryAfter: number[], dns: ReturnType<typeof prefetchDomains>): Promise<BulkItemOutcome> {
     try {
+      if (Date.now() >= dns.deadline) throw pastDeadline(deps.deadlineMs);
       const bag = schemaErrors(item);
-      const result = await deps.guests.create(actor, item as CreateGuestBody, bag);
+      const result = await deps.guests.create(actor, item as CreateGuestBody, bag, dns.checker);
       return { index, status: result.created ? 201 : 200, data: result.guest };
     } catch (error) {
       const failure = asAppError(error);
@@ -98,15 +156,23 @@ export function createGuestBulk(deps: GuestBulkDeps) {
 
   return {
     /**
-     * Creates every item, `concurrency` at a time (each lane in request order). The answer is in
-     * request order whatever order the items finished in.
+     * Creates every item, `concurrency` at a time (each lane in request order), while the email
+     * domains are checked `dnsConcurrency` at a time ahead of them. Past `deadlineMs` an item
+     * still waiting for its domain, or not started, fails alone with 503 and Retry-After; items
+     * created already stay created. The answer is in request order whatever order the items
+     * finished in.
      */
     async createAll(actor: Actor, items: unknown[]): Promise<BulkResult> {
       const data: BulkItemOutcome[] = new Array<BulkItemOutcome>(items.length);
       const retryAfter: number[] = [];
-      await Promise.all(lanesOf(items, deps.concurrency).map(async (lane) => {
-        for (const [index, item] of lane) data[index] = await one(actor, item, index, retryAfter);
-      }));
+      const dns = prefetchDomains(items, deps.emailChecker, deps.dnsConcurrency, deps.deadlineMs);
+      try {
+        await Promise.all(lanesOf(items, deps.concurrency).map(async (lane) => {
+          for (const [index, item] of lane) data[index] = await one(actor, item, index, retryAfter, dns);
+        }));
+      } finally {
+        dns.done();
+      }
       const count = (test: (o: BulkItemOutcome) => boolean) => data.filter(test).length;
       return {
         data,

@@ -55,6 +55,7 @@ export function guestLifecycleRoutes(app: FastifyInstance, deps: RouteDeps): voi
   // large import several times faster on PostgreSQL (commits overlap).
   const bulk = createGuestBulk({
     guests, publicBaseUrl: config.publicBaseUrl, log, concurrency: config.inviteLimitPerHour > 0 ? 1 : BULK_LANES,
+    emailChecker: deps.emailChecker, deadlineMs: config.bulk.deadlineMs, dnsConcurrency: config.bulk.dnsConcurrency,
   });
 
   app.delete('/organizations/:org_id/guests/:guest_email/disable', {
@@ -171,7 +172,9 @@ export function guestLifecycleRoutes(app: FastifyInstance, deps: RouteDeps): voi
       },
     },
   }, async (request, reply) => {
-    const { retryAfterSeconds, ...result } = await bulk.createAll(actorOf(request), bulkItems(request));
+    const items = bulkItems(request);
+    deps.heavy.enter(request, reply);
+    const { retryAfterSeconds, ...result } = await bulk.createAll(actorOf(request), items);
     // Items the invite cap refused say so in their outcome; the header tells a client when to resend them.
     if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds));
     return result;

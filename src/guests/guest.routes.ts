@@ -12,10 +12,11 @@ import {
 } from './guest.schemas.js';
 import type { GuestService } from './guest.service.js';
 import { actorOf, schemaErrors } from '../http/request-parts.js';
+import type { HeavyRequestGate } from '../http/heavy-requests.js';
 
 const TAG = 'Guests';
 
-export function guestRoutes(app: FastifyInstance, { guests, publicBaseUrl }: { guests: GuestService; publicBaseUrl: string }): void {
+export function guestRoutes(app: FastifyInstance, { guests, publicBaseUrl, heavy }: { guests: GuestService; publicBaseUrl: string; heavy: HeavyRequestGate }): void {
   const serializeGuest = fastJson(Guest as object);
 
   app.post('/organizations/:org_id/guests', {
@@ -53,7 +54,12 @@ export function guestRoutes(app: FastifyInstance, { guests, publicBaseUrl }: { g
     const query = request.query as ListGuestsQuery;
     const actor = actorOf(request);
     if (query.without_pagination) {
-      return reply.type('application/json; charset=utf-8').send(Readable.from(streamAll(guests.listAll(actor, query), serializeGuest)));
+      // Every guest at once costs far more than a page: bounded per token (docs/guests.md, List guests).
+      await heavy.checkRows(request);
+      heavy.enter(request, reply);
+      const tokenId = request.principal.tokenId;
+      const counted = (rows: number) => void heavy.countRows(tokenId, rows).catch(() => undefined);
+      return reply.type('application/json; charset=utf-8').send(Readable.from(streamAll(guests.listAll(actor, query), serializeGuest, counted)));
     }
     const page = await guests.list(actor, query);
     return { data: page.guests, meta: paginationMeta(publicBaseUrl, request, page.total, page.guests.length, page.perPage, page.page) };
@@ -111,13 +117,27 @@ export function guestRoutes(app: FastifyInstance, { guests, publicBaseUrl }: { g
   });
 }
 
-async function* streamAll(chunks: AsyncGenerator<Guest[]>, serialize: (guest: Guest) => string): AsyncGenerator<string> {
+/** Guests serialized between turns of the event loop: other requests are served in between. */
+const SERIALIZE_SLICE = 100;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * The whole list as JSON, in pieces. The rows come from SQLite synchronously, so without the
+ * pauses below one list of 10,000 guests would hold the event loop for its whole serialization;
+ * here it gives way after every SERIALIZE_SLICE guests. `counted` gets the number of guests of each chunk sent.
+ */
+async function* streamAll(chunks: AsyncGenerator<Guest[]>, serialize: (guest: Guest) => string, counted: (rows: number) => void): AsyncGenerator<string> {
   yield '{"data":[';
   let count = 0;
   for await (const chunk of chunks) {
-    if (chunk.length === 0) continue;
-    yield (count === 0 ? '' : ',') + chunk.map(serialize).join(',');
-    count += chunk.length;
+    for (let i = 0; i < chunk.length; i += SERIALIZE_SLICE) {
+      await nextTurn();
+      yield (count === 0 ? '' : ',') + chunk.slice(i, i + SERIALIZE_SLICE).map(serialize).join(',');
+      count += Math.min(SERIALIZE_SLICE, chunk.length - i);
+    }
+    // Counted as they go: a client that stops reading halfway has still had these.
+    counted(chunk.length);
   }
   const meta = { pagination: { total: count, count, per_page: count, current_page: 1, total_pages: 1, has_more_pages: false, links: {} } };
   yield `],"meta":${JSON.stringify(meta)}}`;

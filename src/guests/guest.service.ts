@@ -137,9 +137,9 @@ export function createGuestService(deps: GuestServiceDeps) {
 
   return {
     /** A: create (or join) a guest. `bag` carries any schema failures of the body already. */
-    async create(actor: Actor, body: CreateGuestBody, bag: ErrorBag): Promise<{ guest: Guest; created: boolean }> {
+    async create(actor: Actor, body: CreateGuestBody, bag: ErrorBag, emailChecker = deps.emailChecker): Promise<{ guest: Guest; created: boolean }> {
       const [email] = await Promise.all([
-        checkNewGuestEmail(deps, actor.organizationId, body.email, bag),
+        checkNewGuestEmail({ db, emailChecker }, actor.organizationId, body.email, bag),
         checkAssociatedMembers(db, actor.organizationId, body.associated_members, bag),
       ]);
       bag.throwIfAny();

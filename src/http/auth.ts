@@ -7,9 +7,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { findTokenByHash } from '../auth/token.repository.js';
+import { isKnownUnknown, rememberUnknown } from '../auth/unknown-tokens.js';
 import type { Database, Role } from '../db/types.js';
 import { sha256 } from '../lib/secrets.js';
 import { now } from '../lib/time.js';
+import type { FailureThrottle } from './auth-throttle.js';
 import { AppError } from './errors.js';
 
 /** What a route needs: `read` (any member), `write` (admin or standard), `admin`. */
@@ -70,6 +72,8 @@ function bearerToken(request: FastifyRequest): string {
 export interface AuthOptions {
   db: Kysely<Database>;
   requireClientHeader: boolean;
+  /** Unknown tokens counted per client address; over the limit, 429 before any look-up. */
+  failures?: FailureThrottle;
 }
 
 /**
@@ -82,10 +86,19 @@ export function registerAuthentication(app: FastifyInstance, options: AuthOption
   app.addHook('onRequest', async (request) => {
     if (request.routeOptions.config.access === undefined) return;
     const token = bearerToken(request);
+    await options.failures?.check(request);
+    const tokenHash = sha256(token);
+    const refused = () => new AppError('UNAUTHENTICATED', 'Unauthenticated: the token is unknown, expired or revoked.');
+    if (isKnownUnknown(tokenHash)) {
+      await options.failures?.fail(request);
+      throw refused();
+    }
     const organizationId = (request.params as { org_id?: string }).org_id;
-    const owner = await findTokenByHash(options.db, sha256(token), organizationId !== undefined && ORG_ID.test(organizationId) ? organizationId : undefined);
+    const owner = await findTokenByHash(options.db, tokenHash, organizationId !== undefined && ORG_ID.test(organizationId) ? organizationId : undefined);
     if (!owner || owner.revokedAt !== null || (owner.expiresAt !== null && owner.expiresAt <= now())) {
-      throw new AppError('UNAUTHENTICATED', 'Unauthenticated: the token is unknown, expired or revoked.');
+      if (!owner) rememberUnknown(tokenHash);
+      await options.failures?.fail(request);
+      throw refused();
     }
     if (options.requireClientHeader && !request.headers[CLIENT_HEADER]) {
       throw new AppError('UNAUTHENTICATED', 'The X-Tallyfy-Client header is required: send it with any value naming your client, e.g. `X-Tallyfy-Client: APIClient`.');

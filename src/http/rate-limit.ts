@@ -20,6 +20,10 @@ export interface Hit {
 
 export interface RateLimitStore {
   hit(key: string, windowMs: number): Promise<Hit>;
+  /** The current count of `key` without counting (0 and `windowMs` when no window is open). */
+  peek(key: string, windowMs: number): Promise<Hit>;
+  /** Adds `amount` (a cost, e.g. rows) to `key`'s window; `hit` is `add(key, windowMs, 1)`. */
+  add(key: string, windowMs: number, amount: number): Promise<Hit>;
   /** Resolves once the store can count (or after `timeoutMs`, counting locally until it can). */
   ready?(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
@@ -36,6 +40,10 @@ export class MemoryStore implements RateLimitStore {
   #lastSweep = Date.now();
 
   async hit(key: string, windowMs: number): Promise<Hit> {
+    return this.add(key, windowMs, 1);
+  }
+
+  async add(key: string, windowMs: number, amount: number): Promise<Hit> {
     const now = Date.now();
     if (now - this.#lastSweep > windowMs) this.#sweep(now);
     let window = this.#windows.get(key);
@@ -43,7 +51,14 @@ export class MemoryStore implements RateLimitStore {
       window = { count: 0, endsAt: now + windowMs };
       this.#windows.set(key, window);
     }
-    window.count += 1;
+    window.count += amount;
+    return { count: window.count, resetMs: window.endsAt - now };
+  }
+
+  async peek(key: string, windowMs: number): Promise<Hit> {
+    const now = Date.now();
+    const window = this.#windows.get(key);
+    if (!window || window.endsAt <= now) return { count: 0, resetMs: windowMs };
     return { count: window.count, resetMs: window.endsAt - now };
   }
 

@@ -7,10 +7,17 @@ import { MemoryStore, type Hit, type Logger, type RateLimitStore } from './rate-
 
 // INCR and set the expiry on the window's first request, atomically; answer count and time left.
 const HIT_SCRIPT = `
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local count = redis.call('INCRBY', KEYS[1], ARGV[2] or 1)
+if count == tonumber(ARGV[2] or 1) then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
+return {count, ttl}`;
+
+// The count and time left of a window, without counting.
+const PEEK_SCRIPT = `
+local count = tonumber(redis.call('GET', KEYS[1]) or '0')
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then ttl = tonumber(ARGV[1]) end
 return {count, ttl}`;
 
 /** Shared by every instance on the same Redis; falls back to `fallback` while Redis is away. */
@@ -32,6 +39,7 @@ export class RedisStore implements RateLimitStore {
     this.#redis.on('error', (error: Error) => this.#warn(error));
     this.#redis.on('ready', () => this.logger.info({}, 'rate limit store: Redis connected'));
     this.#redis.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT_SCRIPT });
+    this.#redis.defineCommand('rateLimitPeek', { numberOfKeys: 1, lua: PEEK_SCRIPT });
   }
 
   async ready(timeoutMs: number): Promise<void> {
@@ -58,13 +66,28 @@ export class RedisStore implements RateLimitStore {
   }
 
   async hit(key: string, windowMs: number): Promise<Hit> {
+    return this.add(key, windowMs, 1);
+  }
+
+  async add(key: string, windowMs: number, amount: number): Promise<Hit> {
     try {
-      const command = (this.#redis as unknown as { rateLimitHit(key: string, ms: number): Promise<[number, number]> }).rateLimitHit;
+      const command = (this.#redis as unknown as { rateLimitHit(key: string, ms: number, amount: number): Promise<[number, number]> }).rateLimitHit;
+      const [count, ttl] = await command.call(this.#redis, `${this.prefix}${key}`, windowMs, Math.max(0, Math.round(amount)));
+      return { count: Number(count), resetMs: Number(ttl) };
+    } catch (error) {
+      this.#warn(error as Error);
+      return this.#fallback.add(key, windowMs, amount);
+    }
+  }
+
+  async peek(key: string, windowMs: number): Promise<Hit> {
+    try {
+      const command = (this.#redis as unknown as { rateLimitPeek(key: string, ms: number): Promise<[number, number]> }).rateLimitPeek;
       const [count, ttl] = await command.call(this.#redis, `${this.prefix}${key}`, windowMs);
       return { count: Number(count), resetMs: Number(ttl) };
     } catch (error) {
       this.#warn(error as Error);
-      return this.#fallback.hit(key, windowMs);
+      return this.#fallback.peek(key, windowMs);
     }
   }
 

@@ -3,8 +3,10 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { DatabaseKind } from '../db/database.js';
+import type { EmailDomainChecker } from '../email/dns-check.js';
 import type { Database } from '../db/types.js';
 import type { GuestService } from '../guests/guest.service.js';
+import type { HeavyRequestGate } from './heavy-requests.js';
 
 export interface RouteDeps {
   db: Kysely<Database>;
@@ -12,4 +14,7 @@ export interface RouteDeps {
   config: Config;
   guests: GuestService;
   log: FastifyBaseLogger;
+  emailChecker: Pick<EmailDomainChecker, 'checkDomain'>;
+  /** Per-token bounds of unpaginated lists and bulk creates. */
+  heavy: HeavyRequestGate;
 }

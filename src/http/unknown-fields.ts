@@ -3,8 +3,8 @@
  * parameters the endpoint does not know are dropped and reported rather than refused.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { validationFailed, type FieldErrors } from './errors.js';
-import { unknownFields } from './validation.js';
+import { AppError, validationFailed, type FieldErrors } from './errors.js';
+import { MAX_BODY_DEPTH, unknownFields } from './validation.js';
 
 /** The response header naming what was ignored: body fields as dotted paths, query parameters as `query.<name>`. */
 export const IGNORED_FIELDS_HEADER = 'x-ignored-fields';
@@ -21,6 +21,43 @@ declare module 'fastify' {
   }
 }
 
+/** Values (objects, arrays, members and elements) a JSON body may hold: 1,000 full bulk items fit many times. */
+export const MAX_BODY_VALUES = 100_000;
+
+/**
+ * The shape of a JSON text, read once from start to end without recursion and before it is
+ * parsed: refused when its objects and arrays nest deeper than anything the service walks
+ * (normalizeBody refuses a value below MAX_BODY_DEPTH levels; here one more level is let
+ * through so that it answers the same), or when it holds more than MAX_BODY_VALUES values.
+ * Anything else (including text that is not JSON at all) is left to the parser.
+ */
+export function jsonShapeError(text: string): AppError | undefined {
+  let depth = 0;
+  let values = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i += 1; // a backslash: the next character is escaped
+      else if (c === 0x22) inString = false;
+      continue;
+    }
+    if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x7b || c === 0x5b) {
+      depth += 1;
+      values += 1;
+      if (depth > MAX_BODY_DEPTH + 1) return new AppError('INVALID_JSON', `The request body nests more than ${MAX_BODY_DEPTH} levels deep.`);
+    } else if (c === 0x7d || c === 0x5d) {
+      depth -= 1;
+    } else if (c === 0x2c) {
+      values += 1;
+    }
+    if (values > MAX_BODY_VALUES) return new AppError('PAYLOAD_TOO_LARGE', `The request body holds more than ${MAX_BODY_VALUES.toLocaleString('en-US')} values.`);
+  }
+  return undefined;
+}
+
 /**
  * JSON bodies, with one difference from Fastify's parser: an empty body (or one of whitespace only)
  * under a JSON content type is no body. n8n's transport sends `Content-Type: application/json`
@@ -33,6 +70,12 @@ export function registerJsonParser(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     if (typeof body === 'string' && body.trim() === '') {
       done(null, undefined);
+      return;
+    }
+    // Depth and size are bounded before anything walks the body (docs/conventions.md).
+    const shape = jsonShapeError(body as string);
+    if (shape) {
+      done(shape, undefined);
       return;
     }
     void parseJson(request, body as string, done);

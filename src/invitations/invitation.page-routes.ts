@@ -24,6 +24,7 @@ const PAGE_ERRORS: Partial<Record<number, { title: string; message: string }>> =
   413: { title: 'The form is too large', message: 'Go back to the invitation link and try again.' },
   415: { title: 'The form could not be read', message: 'This page takes its own form only. Go back to the invitation link and try again.' },
   422: { title: 'The request could not be used', message: 'It contains characters this page cannot take. Go back to the invitation link and try again.' },
+  429: { title: 'Too many attempts', message: 'Too many links that do not work were opened from your network. Wait a minute, then try your link again.' },
   503: { title: 'Please try again shortly', message: 'The service is busy for a moment. Reload the page in a few seconds.' },
   500: { title: 'Something went wrong', message: 'The invitation was not accepted. Reload the page to try again.' },
 };

@@ -106,6 +106,8 @@ export async function buildTestApp(options: TestOptions = {}): Promise<TestConte
     LOG_LEVEL: 'info',
     // The invite cap has its own tests; elsewhere it would only limit how many guests a test makes.
     GUEST_INVITE_LIMIT_PER_HOUR: '0',
+    // So is the throttle of unknown tokens and codes; elsewhere tests try many from one address.
+    AUTH_FAILURE_LIMIT: '0',
     ...options.env,
   };
   const config = loadConfig(env);

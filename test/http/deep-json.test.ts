@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { buildTestApp, call, guestsUrl, uniqueEmail, type TestContext } from '../helpers/app.js';
 import { assertProblem } from '../helpers/problem.js';
 import { MAX_BODY_DEPTH } from '../../src/http/validation.js';
+import { MAX_BODY_VALUES } from '../../src/http/unknown-fields.js';
 
 /** `{"email": ..., "x": [[[ ... ]]]}` with `depth` levels in all. */
 function nested(depth: number, email = uniqueEmail('deep')): string {
@@ -50,5 +51,21 @@ describe('deeply nested JSON', () => {
     assert.equal(response.statusCode, 201, response.body);
     assert.equal(response.headers['x-ignored-fields'], 'x');
     assertProblem(await post(guestsUrl(ctx.orgId), nested(MAX_BODY_DEPTH + 2)), 400, 'INVALID_JSON');
+  });
+
+  it(`more than ${MAX_BODY_VALUES} values: 413 PAYLOAD_TOO_LARGE before the body is parsed; nothing written`, async () => {
+    const email = uniqueEmail('wide');
+    const wide = `{"email":"${email}","x":[${Array<string>(MAX_BODY_VALUES + 1).fill('0').join(',')}]}`;
+    assertProblem(await post(guestsUrl(ctx.orgId), wide), 413, 'PAYLOAD_TOO_LARGE');
+    assertProblem(await post(guestsUrl(ctx.orgId, undefined, '/bulk'), `[${wide}]`), 413, 'PAYLOAD_TOO_LARGE', 'bulk');
+    assert.equal(await ctx.db.kysely.selectFrom('guests').select('id').where('email', '=', email).executeTakeFirst(), undefined);
+  });
+
+  it('brackets, braces, commas and escaped quotes inside strings are text, not structure', async () => {
+    // 48 opening brackets and braces, an escaped quote and an escaped backslash, all inside one string.
+    const text = `${'[{,'.repeat(12)} \\" ${'[{'.repeat(12)} \\\\ ]`;
+    const response = await post(guestsUrl(ctx.orgId), `{"email":"${uniqueEmail('text')}","first_name":"${text}"}`);
+    assert.equal(response.statusCode, 201, response.body);
+    assert.equal(response.json<{ data: { first_name: string } }>().data.first_name, JSON.parse(`"${text}"`));
   });
 });
