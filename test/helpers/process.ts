@@ -73,8 +73,10 @@ export class GuestsProcess {
   exitedAt: number | undefined;
   readonly exited: Promise<Exit>;
 
-  constructor(readonly args: string[], env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** `wrapper`: a command that runs the process, e.g. `['prlimit', '--nofile=256']`. */
+  constructor(readonly args: string[], env: NodeJS.ProcessEnv, wrapper: string[] = []) {
+    const [command = process.execPath, ...rest] = [...wrapper, process.execPath, BIN, ...args];
+    this.child = spawn(command, rest, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     running.add(this);
     this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (this.stdout += chunk));
     this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));
