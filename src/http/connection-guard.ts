@@ -1,6 +1,6 @@
 /**
  * Connections: how long a client may take to send its request, how many connections stay open,
- * and which one goes when there are too many (README, "Connections, timeouts and overload").
+ * and which one goes when there are too many (docs/conventions.md, "Timeouts and overload").
  *
  * - A request whose headers or body do not arrive within HEADERS_TIMEOUT_MS / REQUEST_TIMEOUT_MS
  *   is answered 408 with the error body and its connection closed; malformed HTTP gets 400 (431

@@ -1,7 +1,7 @@
 /**
  * Event-loop stalls: while the loop is (or just was) stalled longer than EVENT_LOOP_STALL_MS, new
  * requests are answered 503 with Retry-After at once, instead of each waiting its turn behind the
- * backlog the stall left (README, "Connections, timeouts and overload"). `/health/live` still
+ * backlog the stall left (docs/conventions.md, "Timeouts and overload"). `/health/live` still
  * answers: the process is alive, only late.
  *
  * The delay is measured by a timer that should fire every BEAT_MS: how late it fired is how long
