@@ -16,6 +16,8 @@ import { IGNORED_FIELDS_HEADER, ignoreUnknownFields, ignoredFieldsHeader, regist
 import { docsRoutes } from './http/docs.routes.js';
 import { accessLogRequest } from './http/access-log.js';
 import { healthRoutes } from './http/health.routes.js';
+import { serverOptions } from './http/connection-guard.js';
+import { EventLoopMonitor } from './http/event-loop-guard.js';
 import { MemoryStore, registerRateLimit, type RateLimitStore } from './http/rate-limit.js';
 import { createFailureThrottle, registerCodeThrottle } from './http/auth-throttle.js';
 import { createHeavyRequestGate } from './http/heavy-requests.js';
@@ -70,6 +72,8 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
       return sendProblem(reply as unknown as FastifyReply, config.publicBaseUrl, known);
     },
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 512 },
+    // Request timeouts, keep-alive, and answers given before routing (src/http/connection-guard.ts).
+    ...serverOptions(config),
   });
 
   app.setValidatorCompiler(createValidatorCompiler());
@@ -111,6 +115,26 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
+  });
+  // Requests that arrive while closing (on a connection still open), or while the event loop is
+  // stalled (src/http/event-loop-guard.ts), are answered 503 at once rather than served late.
+  // The loop is watched once the server listens: starting up is allowed to take its time.
+  let loop: EventLoopMonitor | undefined;
+  if (config.connections.eventLoopStallMs > 0) {
+    app.addHook('onListen', (done) => {
+      loop ??= new EventLoopMonitor(config.connections.eventLoopStallMs, (delayMs) => app.log.warn({ delayMs }, 'event loop stalled: new requests are answered 503 until it catches up'));
+      done();
+    });
+    app.addHook('onClose', () => loop?.stop());
+  }
+  app.addHook('onRequest', (request, reply, done) => {
+    if (closing) {
+      sendProblem(reply, config.publicBaseUrl, new AppError('SERVICE_UNAVAILABLE', 'The server is shutting down; retry on another instance or in a moment.', { headers: { 'retry-after': '1' } }));
+    } else if (loop?.stalled() && request.routeOptions.url !== '/health/live') {
+      sendProblem(reply, config.publicBaseUrl, new AppError('SERVICE_UNAVAILABLE', 'The server is overloaded; retry in a moment.', { headers: { 'retry-after': '1' } }));
+    } else {
+      done();
+    }
   });
   app.addHook('onSend', async (_request, reply) => {
     if (closing) reply.header('connection', 'close');

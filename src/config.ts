@@ -63,6 +63,25 @@ export interface Config {
   heavyRequests: { concurrencyPerToken: number; unpaginatedRowsPerMinute: number };
   /** Bulk create: the whole request's deadline and the DNS checks run at once. */
   bulk: { deadlineMs: number; dnsConcurrency: number };
+  /** Connections and their timeouts (src/http/connection-guard.ts). */
+  connections: {
+    /** Time for a request's headers to arrive; past it, 408. */
+    headersTimeoutMs: number;
+    /** Time for a whole request (headers and body) to arrive; past it, 408. */
+    requestTimeoutMs: number;
+    /** How long an idle keep-alive connection stays open. */
+    keepAliveTimeoutMs: number;
+    /** Requests on one connection before it is closed after the answer; 0: no limit. */
+    maxRequestsPerSocket: number;
+    /** Open connections at most; unset: 10,000. Always kept below the process's open-file limit. */
+    max: number | undefined;
+    /** Open connections per client address; unset: half of the total; 0: no per-address cap. */
+    maxPerAddress: number | undefined;
+    /** An event loop stalled longer than this answers new requests 503; 0: off. */
+    eventLoopStallMs: number;
+  };
+  /** Time requests in flight get at shutdown before their connections are cut. */
+  shutdownGraceMs: number;
 }
 
 export class ConfigError extends Error {
@@ -226,6 +245,30 @@ function mailFrom(env: Env): string {
   return raw;
 }
 
+function optionalInt(env: Env, name: string, min: number, max: number): number | undefined {
+  return read(env, name) === undefined ? undefined : int(env, name, 0, min, max);
+}
+
+function connections(env: Env): Config['connections'] {
+  const headersTimeoutMs = int(env, 'HEADERS_TIMEOUT_MS', 10_000, 100, 3_600_000);
+  const requestTimeoutMs = int(env, 'REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000);
+  // Node refuses a headers timeout longer than the whole request's.
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError('HEADERS_TIMEOUT_MS', `must not be longer than REQUEST_TIMEOUT_MS (${requestTimeoutMs}), got ${headersTimeoutMs}`);
+  }
+  const eventLoopStallMs = int(env, 'EVENT_LOOP_STALL_MS', 1000, 0, 600_000);
+  if (eventLoopStallMs > 0 && eventLoopStallMs < 50) throw new ConfigError('EVENT_LOOP_STALL_MS', `must be 0 (off) or at least 50, got ${eventLoopStallMs}`);
+  return {
+    headersTimeoutMs,
+    requestTimeoutMs,
+    keepAliveTimeoutMs: int(env, 'KEEP_ALIVE_TIMEOUT_MS', 72_000, 100, 3_600_000),
+    maxRequestsPerSocket: int(env, 'MAX_REQUESTS_PER_SOCKET', 1000, 0, 10_000_000),
+    max: optionalInt(env, 'MAX_CONNECTIONS', 16, 10_000_000),
+    maxPerAddress: optionalInt(env, 'MAX_CONNECTIONS_PER_ADDRESS', 0, 10_000_000),
+    eventLoopStallMs,
+  };
+}
+
 /** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const host = read(env, 'HOST') ?? '127.0.0.1';
@@ -287,5 +330,7 @@ export function loadConfig(env: Env = process.env): Config {
       deadlineMs: int(env, 'BULK_DEADLINE_SECONDS', 30, 1, 3600) * 1000,
       dnsConcurrency: int(env, 'BULK_DNS_CONCURRENCY', 8, 1, 256),
     },
+    connections: connections(env),
+    shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 3_600_000),
   };
 }

@@ -1,7 +1,9 @@
 /**
  * The server process: config -> database -> migrations -> (first run: demo data) -> listen.
  * On SIGTERM/SIGINT it stops accepting, finishes the requests in flight, closes the database and
- * exits 0, or exits 1 when that takes longer than the grace period.
+ * exits 0. Connections still open at the end of the grace period (an upload that never ends, an
+ * answer that never finishes) are cut so that the database can close; only when closing the
+ * database itself hangs does it exit 1.
  */
 import pino from 'pino';
 import { buildApp } from './app.js';
@@ -10,11 +12,13 @@ import { openDatabase, sqliteConnectionOf, type Db } from './db/database.js';
 import { startCheckpointer } from './db/checkpointer.js';
 import { migrateToLatest } from './db/migrate.js';
 import { EmailDomainChecker } from './email/dns-check.js';
+import { ConnectionGuard, connectionLimits, readOpenFileLimit } from './http/connection-guard.js';
 import { createAdminService } from './organizations/admin.service.js';
 import { claimMarker, countOrganizations } from './organizations/organization.repository.js';
 import { now } from './lib/time.js';
 
-const SHUTDOWN_GRACE_MS = 10_000;
+/** After the grace period, the time closing the database (and the workers) may take before exit 1. */
+const CLOSE_DATABASE_MS = 5_000;
 
 /** On an empty database: a demo organization, its admin and a token, printed once with a curl. */
 export async function seedDemoIfEmpty(db: Db, config: Config, out: (text: string) => void): Promise<boolean> {
@@ -67,6 +71,13 @@ export async function startServer(config: Config, out: (text: string) => void = 
   const emailChecker = new EmailDomainChecker(config.dns, logger.child({ component: 'dns' }));
   await emailChecker.start();
   const app = await buildApp({ config, db, emailChecker, logger });
+  // Caps on open connections, kept below the open-file limit (src/http/connection-guard.ts).
+  const limits = connectionLimits(config, readOpenFileLimit());
+  const connectionLog = logger.child({ component: 'connections' });
+  if (limits.lowered) {
+    connectionLog.warn({ ...limits.lowered, max: limits.max }, 'MAX_CONNECTIONS lowered to stay below the open-file limit (ulimit -n)');
+  }
+  const guard = new ConnectionGuard(app.server, limits, config.publicBaseUrl, connectionLog);
   // Sends queued email; with OUTBOX_WORKER=false another instance does. Loaded here, not at the
   // top, so that the CLI's other commands do not load the mail library; and before listening, so
   // that nothing slow runs between "listening" and the signal handlers being in place.
@@ -80,13 +91,23 @@ export async function startServer(config: Config, out: (text: string) => void = 
   const checkpointer = sqlite && config.database.kind === 'sqlite' && config.database.file !== ':memory:'
     ? startCheckpointer(sqlite, config.database.file, (message) => logger.warn({ component: 'checkpoint', message }, 'background WAL checkpoint failed; commits checkpoint by themselves meanwhile'))
     : undefined;
-  logger.info({ url, database: config.database.kind }, 'guest service listening');
+  logger.info({ url, database: config.database.kind, maxConnections: limits.max, maxConnectionsPerAddress: limits.perAddress }, 'guest service listening');
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       emailChecker.stop();
-      // The worker finishes (or gives back) what it holds while the database is still open.
-      await Promise.all([app.close(), outbox?.stop(), checkpointer?.stop()]);
+      // Requests in flight have the grace period to finish; then whatever connection is still
+      // open is cut, so that a client that never finishes its upload cannot hold the shutdown.
+      const cut = setTimeout(() => {
+        const cutOff = guard.closeAll();
+        if (cutOff > 0) logger.warn({ connections: cutOff, graceMs: config.shutdownGraceMs }, 'shutdown: connections still open after the grace period were closed');
+      }, config.shutdownGraceMs);
+      try {
+        // The worker finishes (or gives back) what it holds while the database is still open.
+        await Promise.all([app.close(), outbox?.stop(), checkpointer?.stop()]);
+      } finally {
+        clearTimeout(cut);
+      }
       await db.close();
       clearInterval(flusher);
       destination.flushSync();
@@ -98,10 +119,11 @@ export async function startServer(config: Config, out: (text: string) => void = 
 export async function runServer(config: Config): Promise<void> {
   const server = await startServer(config);
   const stop = (signal: string) => {
+    const limitMs = config.shutdownGraceMs + CLOSE_DATABASE_MS;
     const timer = setTimeout(() => {
-      process.stderr.write(`shutdown after ${signal} took longer than ${SHUTDOWN_GRACE_MS} ms; exiting\n`);
+      process.stderr.write(`shutdown after ${signal} took longer than ${limitMs} ms (closing the database or a worker hangs); exiting\n`);
       process.exit(1);
-    }, SHUTDOWN_GRACE_MS);
+    }, limitMs);
     timer.unref();
     server.close().then(() => process.exit(0), (error: unknown) => {
       process.stderr.write(`shutdown failed: ${String(error)}\n`);

@@ -55,6 +55,16 @@ describe('loadConfig defaults', () => {
       authFailures: { limit: 60, windowMs: 60_000 },
       heavyRequests: { concurrencyPerToken: 2, unpaginatedRowsPerMinute: 100_000 },
       bulk: { deadlineMs: 30_000, dnsConcurrency: 8 },
+      connections: {
+        headersTimeoutMs: 10_000,
+        requestTimeoutMs: 30_000,
+        keepAliveTimeoutMs: 72_000,
+        maxRequestsPerSocket: 1000,
+        max: undefined,
+        maxPerAddress: undefined,
+        eventLoopStallMs: 1000,
+      },
+      shutdownGraceMs: 10_000,
     };
     assert.deepEqual(config, expected);
   });
@@ -158,6 +168,15 @@ describe('loadConfig rejects bad values with a ConfigError naming the variable',
     ['OUTBOX_MAX_ATTEMPTS', '0'],
     ['ACCESS_EMAIL_LIMIT_PER_IP', 'many'],
     ['ACCESS_EMAIL_LIMIT_PER_EMAIL', '-3'],
+    ['HEADERS_TIMEOUT_MS', '10'],
+    ['HEADERS_TIMEOUT_MS', '40000'],
+    ['REQUEST_TIMEOUT_MS', 'slow'],
+    ['KEEP_ALIVE_TIMEOUT_MS', '0'],
+    ['MAX_REQUESTS_PER_SOCKET', '-1'],
+    ['MAX_CONNECTIONS', '5'],
+    ['MAX_CONNECTIONS_PER_ADDRESS', 'all'],
+    ['EVENT_LOOP_STALL_MS', '10'],
+    ['SHUTDOWN_GRACE_MS', '1.5'],
   ];
   for (const [variable, value] of cases) {
     test(`${variable}=${value}`, () => {
@@ -171,6 +190,22 @@ describe('loadConfig rejects bad values with a ConfigError naming the variable',
   test('the message explains the range for out-of-range numbers', () => {
     assert.match(assertRejects({ PORT: '70000' }, 'PORT').message, /between 0 and 65535/);
     assert.match(assertRejects({ BODY_LIMIT_BYTES: '1' }, 'BODY_LIMIT_BYTES').message, /between 1024 and/);
+  });
+
+  test('a headers timeout longer than the whole request\'s is refused, naming both', () => {
+    assert.match(assertRejects({ HEADERS_TIMEOUT_MS: '20000', REQUEST_TIMEOUT_MS: '15000' }, 'HEADERS_TIMEOUT_MS').message, /REQUEST_TIMEOUT_MS \(15000\)/);
+    assert.equal(loadConfig({ HEADERS_TIMEOUT_MS: '15000', REQUEST_TIMEOUT_MS: '15000' }).connections.headersTimeoutMs, 15_000);
+  });
+
+  test('connection settings: explicit values, 0 for "off" where the README says so', () => {
+    const config = loadConfig({
+      HEADERS_TIMEOUT_MS: '2000', REQUEST_TIMEOUT_MS: '5000', KEEP_ALIVE_TIMEOUT_MS: '4000', MAX_REQUESTS_PER_SOCKET: '0',
+      MAX_CONNECTIONS: '300', MAX_CONNECTIONS_PER_ADDRESS: '0', EVENT_LOOP_STALL_MS: '0', SHUTDOWN_GRACE_MS: '0',
+    });
+    assert.deepEqual(config.connections, {
+      headersTimeoutMs: 2000, requestTimeoutMs: 5000, keepAliveTimeoutMs: 4000, maxRequestsPerSocket: 0, max: 300, maxPerAddress: 0, eventLoopStallMs: 0,
+    });
+    assert.equal(config.shutdownGraceMs, 0);
   });
 
   test('the first bad variable is reported, the others are not silently used', () => {

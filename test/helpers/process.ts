@@ -21,6 +21,8 @@ export const CONFIG_VARS = [
   'RATE_LIMIT_WINDOW_SECONDS', 'REDIS_URL', 'REDIS_KEY_PREFIX', 'TRUST_PROXY', 'SMTP_URL', 'MAIL_FROM', 'MAIL_DIR',
   'OUTBOX_WORKER', 'OUTBOX_POLL_INTERVAL_MS', 'OUTBOX_MAX_ATTEMPTS', 'GEOIP_DATABASE', 'ACCESS_EMAIL_LIMIT_PER_IP',
   'ACCESS_EMAIL_LIMIT_PER_EMAIL', 'UNKNOWN_FIELDS', 'INVITATION_EXPIRY_DAYS',
+  'HEADERS_TIMEOUT_MS', 'REQUEST_TIMEOUT_MS', 'KEEP_ALIVE_TIMEOUT_MS', 'MAX_REQUESTS_PER_SOCKET', 'MAX_CONNECTIONS',
+  'MAX_CONNECTIONS_PER_ADDRESS', 'EVENT_LOOP_STALL_MS', 'SHUTDOWN_GRACE_MS',
 ];
 
 /** This environment minus CONFIG_VARS and node:test's marker, plus `extra`: no setting leaks in from outside. */
@@ -71,8 +73,10 @@ export class GuestsProcess {
   exitedAt: number | undefined;
   readonly exited: Promise<Exit>;
 
-  constructor(readonly args: string[], env: NodeJS.ProcessEnv) {
-    this.child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** `wrapper`: a command that runs the process, e.g. `['prlimit', '--nofile=256']`. */
+  constructor(readonly args: string[], env: NodeJS.ProcessEnv, wrapper: string[] = []) {
+    const [command = process.execPath, ...rest] = [...wrapper, process.execPath, BIN, ...args];
+    this.child = spawn(command, rest, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     running.add(this);
     this.child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (this.stdout += chunk));
     this.child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.stderr += chunk));

@@ -1,6 +1,8 @@
 // Graceful shutdown of the real server process (`node bin/guests.js serve`, SQLite): a request in
 // flight when SIGTERM arrives still gets its normal answer, new connections are turned away, and
-// the process exits 0 within the grace period. SIGINT (Ctrl-C) stops it the same way.
+// the process exits 0 within the grace period. SIGINT (Ctrl-C) stops it the same way. An upload
+// that never finishes is cut at the end of the grace period (SHUTDOWN_GRACE_MS) and the process
+// still exits 0; a request arriving while it closes gets 503 with Retry-After in the error body.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -8,7 +10,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { seedOrganization } from '../helpers/app.js';
+import { assertProblem } from '../helpers/problem.js';
 import { delay, killAll, serveUntilListening, type GuestsProcess } from '../helpers/process.js';
+import { parseRaw, rawConnect, unfinishedPost, waitFor } from './raw-http.js';
 
 /** The server's own grace period is 10 s; a clean stop must come well within it. */
 const EXIT_WITHIN_MS = 10_000;
@@ -159,6 +163,39 @@ describe('graceful shutdown of `guests serve`', () => {
     } finally {
       agent.destroy();
     }
+  });
+
+  test('SIGTERM with an upload that never finishes: cut at the end of the grace period (503), exit 0 just after it; a request arriving meanwhile gets 503 + Retry-After', {
+    timeout: 40_000,
+  }, async () => {
+    const graceMs = 2500;
+    const { process: server, port } = await serveUntilListening({ ...env, SHUTDOWN_GRACE_MS: String(graceMs) });
+    const stuck = await rawConnect(port, unfinishedPost(`/api/organizations/${orgId}/guests`, { Authorization: `Bearer ${token}` }));
+    // A request whose headers are on their way when the signal comes.
+    const late = await rawConnect(port, 'POST /public/guests/access HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    await delay(300);
+    const signalledAt = Date.now();
+    server.child.kill('SIGTERM');
+    await delay(300);
+    const body = JSON.stringify({ email: 'late@example.org' });
+    late.socket.write(`Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    assert.ok(await waitFor(() => late.closedAt !== undefined, 3000), `the late request was answered and closed\n${server.describe()}`);
+    const answer = parseRaw(late.received);
+    const problem = assertProblem(answer, 503, 'SERVICE_UNAVAILABLE', 'a request arriving while closing');
+    assert.match(problem.message, /shutting down/);
+    assert.equal(answer.headers['retry-after'], '1');
+    assert.equal(answer.headers.connection, 'close');
+    timeline.push(`stuck upload: a request arriving ${Date.now() - signalledAt} ms after SIGTERM: ${answer.statusCode} ${problem.code}, Retry-After ${answer.headers['retry-after']}`);
+
+    const exit = await server.waitForExit(graceMs + 8_000);
+    const took = (server.exitedAt ?? Date.now()) - signalledAt;
+    timeline.push(`stuck upload: exit ${JSON.stringify(exit)} ${took} ms after SIGTERM (grace ${graceMs} ms); the upload got ${parseRaw(stuck.received).statusCode}`);
+    assert.deepEqual(exit, { code: 0, signal: null }, server.describe());
+    assert.ok(took >= graceMs - 100 && took < graceMs + 1500, `exited ${took} ms after SIGTERM (grace ${graceMs} ms)`);
+    assert.ok(stuck.closedAt !== undefined, 'the stuck upload was cut');
+    assert.match(assertProblem(parseRaw(stuck.received), 503, 'SERVICE_UNAVAILABLE', 'the stuck upload').message, /shutting down/);
+    assert.match(server.stdout, /connections still open after the grace period were closed/);
+    assert.doesNotMatch(server.stderr, /longer than|shutdown failed/, server.describe());
   });
 
   test('SIGINT stops an idle server with exit code 0', { timeout: 40_000 }, async () => {
