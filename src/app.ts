@@ -30,6 +30,7 @@ import { guestLifecycleRoutes } from './guests/guest-lifecycle.routes.js';
 import { guestPortalRoutes } from './guest-portal/portal.routes.js';
 import { publicAccessRoutes } from './public/access.routes.js';
 import type { RouteDeps } from './http/route-deps.js';
+import { guestCodesFor, type GuestCodes } from './guests/guest-code.js';
 
 export interface AppContext {
   config: Config;
@@ -37,6 +38,8 @@ export interface AppContext {
   emailChecker: Pick<EmailDomainChecker, 'checkDomain'>;
   /** Where request counts live; the server passes a Redis store when REDIS_URL is set. */
   rateLimitStore?: RateLimitStore;
+  /** The keys of guest codes; read from the configuration (src/guests/guest-code.ts) when not given. */
+  codes?: GuestCodes;
   /** Fastify's logger option: pino options, a pino instance, or false. */
   logger?: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance'];
 }
@@ -138,15 +141,16 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     bag.throwIfAny();
   });
 
+  const links = { publicBaseUrl: config.publicBaseUrl, codes: context.codes ?? guestCodesFor(config) };
   const guests = createGuestService({
     db: db.kysely,
     kind: db.kind,
     emailChecker: context.emailChecker,
-    publicBaseUrl: config.publicBaseUrl,
+    links,
     inviteLimitPerHour: config.inviteLimitPerHour,
   });
 
-  const deps: RouteDeps = { db: db.kysely, kind: db.kind, config, guests, log: app.log };
+  const deps: RouteDeps = { db: db.kysely, kind: db.kind, config, guests, links, log: app.log };
 
   const rateLimitStore: RateLimitStore = context.rateLimitStore ?? (config.redisUrl
     ? new (await import('./http/redis-store.js')).RedisStore(config.redisUrl, app.log.child({ component: 'rate-limit' }), `${config.redisKeyPrefix}ratelimit:`)

@@ -13,6 +13,8 @@ import { EmailDomainChecker } from './email/dns-check.js';
 import { createAdminService } from './organizations/admin.service.js';
 import { claimMarker, countOrganizations } from './organizations/organization.repository.js';
 import { now } from './lib/time.js';
+import { guestCodesFor } from './guests/guest-code.js';
+import { prepareStoredCodes } from './guests/guest-code.store.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -63,10 +65,14 @@ export async function startServer(config: Config, out: (text: string) => void = 
   const logger = pino({ level: config.logLevel }, destination);
   const db = openDatabase(config.database);
   await migrateToLatest(db);
+  // Plain codes left from before encryption are encrypted now; a key that cannot open the stored
+  // codes stops the start here rather than failing every guest answer later.
+  const codes = guestCodesFor(config);
+  await prepareStoredCodes(db.kysely, codes);
   if (config.seedDemo) await seedDemoIfEmpty(db, config, out);
   const emailChecker = new EmailDomainChecker(config.dns, logger.child({ component: 'dns' }));
   await emailChecker.start();
-  const app = await buildApp({ config, db, emailChecker, logger });
+  const app = await buildApp({ config, db, emailChecker, logger, codes });
   // Sends queued email; with OUTBOX_WORKER=false another instance does. Loaded here, not at the
   // top, so that the CLI's other commands do not load the mail library; and before listening, so
   // that nothing slow runs between "listening" and the signal handlers being in place.

@@ -5,11 +5,14 @@ import type { Config } from '../config.js';
 import type { DatabaseKind } from '../db/database.js';
 import type { Database } from '../db/types.js';
 import type { GuestService } from '../guests/guest.service.js';
+import type { GuestLinks } from '../guests/guest-code.js';
 
 export interface RouteDeps {
   db: Kysely<Database>;
   kind: DatabaseKind;
   config: Config;
   guests: GuestService;
+  /** The public base and the keys guest links are written with (src/guests/guest-code.ts). */
+  links: GuestLinks;
   log: FastifyBaseLogger;
 }

@@ -17,6 +17,9 @@ import { migrateToLatest } from '../../src/db/migrate.js';
 import { EmailDomainChecker } from '../../src/email/dns-check.js';
 import { createAdminService, type AdminService } from '../../src/organizations/admin.service.js';
 import { startTestDnsServer, type TestDnsServer } from './dns-server.js';
+import { TEST_GUEST_CODE_KEY } from './process.js';
+
+export { TEST_GUEST_CODE_KEY };
 
 /** Every *.test domain accepts mail; the special zones exercise each DNS outcome. */
 export const TEST_ZONES = {
@@ -104,6 +107,7 @@ export async function buildTestApp(options: TestOptions = {}): Promise<TestConte
     DNS_SERVERS: server.address,
     DNS_TIMEOUT_MS: '500',
     LOG_LEVEL: 'info',
+    GUEST_CODE_KEY: TEST_GUEST_CODE_KEY,
     // The invite cap has its own tests; elsewhere it would only limit how many guests a test makes.
     GUEST_INVITE_LIMIT_PER_HOUR: '0',
     ...options.env,
