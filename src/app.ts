@@ -14,7 +14,7 @@ import { ProblemSchema } from './http/schemas.js';
 import { createValidatorCompiler, normalizeBody, unsafeTextErrors } from './http/validation.js';
 import { IGNORED_FIELDS_HEADER, ignoreUnknownFields, ignoredFieldsHeader, registerJsonParser } from './http/unknown-fields.js';
 import { docsRoutes } from './http/docs.routes.js';
-import { accessLogRequest } from './http/access-log.js';
+import { LOG_SERIALIZERS, accessLogRequest } from './http/access-log.js';
 import { healthRoutes } from './http/health.routes.js';
 import { MemoryStore, registerRateLimit, type RateLimitStore } from './http/rate-limit.js';
 import { Guest } from './guests/guest.schemas.js';
@@ -52,7 +52,7 @@ export const API_TITLE = 'Guest management API';
 
 export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   const { config, db } = context;
-  const logger = context.logger ?? { level: config.logLevel };
+  const logger = context.logger ?? { level: config.logLevel, serializers: LOG_SERIALIZERS };
   const isInstance = typeof logger === 'object' && logger !== null && 'child' in logger && typeof logger.child === 'function';
   const app = Fastify({
     ...(isInstance ? { loggerInstance: logger as FastifyServerOptions['loggerInstance'] } : { logger: logger as FastifyServerOptions['logger'] }),

@@ -5,6 +5,7 @@
  */
 import pino from 'pino';
 import { buildApp } from './app.js';
+import { LOG_SERIALIZERS } from './http/access-log.js';
 import type { Config } from './config.js';
 import { openDatabase, sqliteConnectionOf, type Db } from './db/database.js';
 import { startCheckpointer } from './db/checkpointer.js';
@@ -62,7 +63,7 @@ export async function startServer(config: Config, out: (text: string) => void = 
   const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
   const flusher = setInterval(() => destination.flush(), LOG_FLUSH_MS);
   flusher.unref();
-  const logger = pino({ level: config.logLevel }, destination);
+  const logger = pino({ level: config.logLevel, serializers: LOG_SERIALIZERS }, destination);
   const db = openDatabase(config.database);
   await migrateToLatest(db);
   // Plain codes left from before encryption are encrypted now; a key that cannot open the stored

@@ -11,6 +11,7 @@ import pg from 'pg';
 import pino from 'pino';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
+import { LOG_SERIALIZERS } from '../../src/http/access-log.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openDatabase, type Db } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
@@ -116,7 +117,7 @@ export async function buildTestApp(options: TestOptions = {}): Promise<TestConte
   const db = openDatabase(config.database);
   await migrateToLatest(db);
   const logs: Array<Record<string, unknown>> = [];
-  const logger = pino({ level: config.logLevel }, new Writable({
+  const logger = pino({ level: config.logLevel, serializers: LOG_SERIALIZERS }, new Writable({
     write(chunk: Buffer, _encoding, done) {
       for (const line of chunk.toString().split('\n')) if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
       done();
