@@ -66,6 +66,8 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
       const known = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
         ? new AppError('URI_TOO_LONG', 'A path segment is longer than allowed.')
         : new AppError('BAD_REQUEST', 'The request URL is malformed.');
+      // Answered before any route or hook: the onSend hook below never sees these answers.
+      reply.header('cache-control', 'no-store');
       return sendProblem(reply as unknown as FastifyReply, config.publicBaseUrl, known);
     },
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 512 },
