@@ -14,7 +14,7 @@ import { ProblemSchema } from './http/schemas.js';
 import { createValidatorCompiler, normalizeBody, unsafeTextErrors } from './http/validation.js';
 import { IGNORED_FIELDS_HEADER, ignoreUnknownFields, ignoredFieldsHeader, registerJsonParser } from './http/unknown-fields.js';
 import { docsRoutes } from './http/docs.routes.js';
-import { accessLogRequest } from './http/access-log.js';
+import { LOG_SERIALIZERS, accessLogRequest } from './http/access-log.js';
 import { healthRoutes } from './http/health.routes.js';
 import { serverOptions } from './http/connection-guard.js';
 import { EventLoopMonitor } from './http/event-loop-guard.js';
@@ -36,6 +36,7 @@ import { isWellFormedGuestCode } from './guest-portal/portal.service.js';
 import { isWellFormedCode } from './invitations/invitation.service.js';
 import { publicAccessRoutes } from './public/access.routes.js';
 import type { RouteDeps } from './http/route-deps.js';
+import { guestCodesFor, type GuestCodes } from './guests/guest-code.js';
 
 export interface AppContext {
   config: Config;
@@ -43,6 +44,8 @@ export interface AppContext {
   emailChecker: Pick<EmailDomainChecker, 'checkDomain'>;
   /** Where request counts live; the server passes a Redis store when REDIS_URL is set. */
   rateLimitStore?: RateLimitStore;
+  /** The keys of guest codes; read from the configuration (src/guests/guest-code.ts) when not given. */
+  codes?: GuestCodes;
   /** Fastify's logger option: pino options, a pino instance, or false. */
   logger?: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance'];
 }
@@ -55,7 +58,7 @@ export const API_TITLE = 'Guest management API';
 
 export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   const { config, db } = context;
-  const logger = context.logger ?? { level: config.logLevel };
+  const logger = context.logger ?? { level: config.logLevel, serializers: LOG_SERIALIZERS };
   const isInstance = typeof logger === 'object' && logger !== null && 'child' in logger && typeof logger.child === 'function';
   const app = Fastify({
     ...(isInstance ? { loggerInstance: logger as FastifyServerOptions['loggerInstance'] } : { logger: logger as FastifyServerOptions['logger'] }),
@@ -69,6 +72,8 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
       const known = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
         ? new AppError('URI_TOO_LONG', 'A path segment is longer than allowed.')
         : new AppError('BAD_REQUEST', 'The request URL is malformed.');
+      // Answered before any route or hook: the onSend hook below never sees these answers.
+      reply.header('cache-control', 'no-store');
       return sendProblem(reply as unknown as FastifyReply, config.publicBaseUrl, known);
     },
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 512 },
@@ -166,11 +171,12 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     bag.throwIfAny();
   });
 
+  const links = { publicBaseUrl: config.publicBaseUrl, codes: context.codes ?? guestCodesFor(config) };
   const guests = createGuestService({
     db: db.kysely,
     kind: db.kind,
     emailChecker: context.emailChecker,
-    publicBaseUrl: config.publicBaseUrl,
+    links,
     inviteLimitPerHour: config.inviteLimitPerHour,
   });
 
@@ -185,7 +191,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   // Unknown tokens and codes, per client address: past the limit, 429 before any look-up.
   const failures = createFailureThrottle({ store: rateLimitStore, limit: config.authFailures.limit, windowMs: config.authFailures.windowMs });
   const heavy = createHeavyRequestGate({ store: rateLimitStore, ...config.heavyRequests });
-  const deps: RouteDeps = { db: db.kysely, kind: db.kind, config, guests, log: app.log, emailChecker: context.emailChecker, heavy };
+  const deps: RouteDeps = { db: db.kysely, kind: db.kind, config, guests, links, log: app.log, emailChecker: context.emailChecker, heavy };
 
   // The bearer-token API answers under both bases Tallyfy's clients use: /api/... and /...
   for (const prefix of ['/api', '']) {

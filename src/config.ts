@@ -8,6 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import type { DnsCheckConfig } from './email/dns-check.js';
 import { toAsciiDomain } from './email/parse.js';
+import { parseKey } from './lib/secrets.js';
 
 export interface Config {
   host: string;
@@ -82,6 +83,8 @@ export interface Config {
   };
   /** Time requests in flight get at shutdown before their connections are cut. */
   shutdownGraceMs: number;
+  /** The key guest codes are encrypted with at rest, and earlier keys still accepted for reading. */
+  guestCodeKey: { current: Buffer | undefined; previous: Buffer[] };
 }
 
 export class ConfigError extends Error {
@@ -269,17 +272,36 @@ function connections(env: Env): Config['connections'] {
   };
 }
 
+const KEY_FORMAT = 'must be 32 bytes written as base64 or hex (e.g. `openssl rand -base64 32`)';
+
+function guestCodeKey(env: Env, database: Config['database']): Config['guestCodeKey'] {
+  const raw = read(env, 'GUEST_CODE_KEY');
+  const current = raw === undefined ? undefined : parseKey(raw);
+  if (raw !== undefined && !current) throw new ConfigError('GUEST_CODE_KEY', KEY_FORMAT);
+  // Instances sharing a PostgreSQL database must share the key; none can make one up by itself.
+  if (!current && database.kind === 'postgres') {
+    throw new ConfigError('GUEST_CODE_KEY', `must be set with a PostgreSQL DATABASE_URL (every instance needs the same key); it ${KEY_FORMAT}`);
+  }
+  const previous = (read(env, 'GUEST_CODE_KEYS_PREVIOUS') ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((text, i) => {
+    const key = parseKey(text);
+    if (!key) throw new ConfigError('GUEST_CODE_KEYS_PREVIOUS', `entry ${i + 1} ${KEY_FORMAT}`);
+    return key;
+  });
+  return { current, previous };
+}
+
 /** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const host = read(env, 'HOST') ?? '127.0.0.1';
   const port = int(env, 'PORT', 3000, 0, 65535);
   const dataDir = path.resolve(read(env, 'DATA_DIR') ?? 'data');
   const poolSize = int(env, 'DATABASE_POOL_SIZE', 10, 1, 1000);
+  const db = database(env, dataDir, poolSize);
   return {
     host,
     port,
     dataDir,
-    database: database(env, dataDir, poolSize),
+    database: db,
     publicBaseUrl: baseUrl(env, host, port),
     requireClientHeader: bool(env, 'REQUIRE_CLIENT_HEADER', false),
     unknownFields: oneOf(env, 'UNKNOWN_FIELDS', ['ignore', 'reject'] as const, 'ignore'),
@@ -332,5 +354,6 @@ export function loadConfig(env: Env = process.env): Config {
     },
     connections: connections(env),
     shutdownGraceMs: int(env, 'SHUTDOWN_GRACE_MS', 10_000, 0, 3_600_000),
+    guestCodeKey: guestCodeKey(env, db),
   };
 }

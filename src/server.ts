@@ -7,6 +7,7 @@
  */
 import pino from 'pino';
 import { buildApp } from './app.js';
+import { LOG_SERIALIZERS } from './http/access-log.js';
 import type { Config } from './config.js';
 import { openDatabase, sqliteConnectionOf, type Db } from './db/database.js';
 import { startCheckpointer } from './db/checkpointer.js';
@@ -16,6 +17,8 @@ import { ConnectionGuard, connectionLimits, readOpenFileLimit } from './http/con
 import { createAdminService } from './organizations/admin.service.js';
 import { claimMarker, countOrganizations } from './organizations/organization.repository.js';
 import { now } from './lib/time.js';
+import { guestCodesFor } from './guests/guest-code.js';
+import { prepareStoredCodes } from './guests/guest-code.store.js';
 
 /** After the grace period, the time closing the database (and the workers) may take before exit 1. */
 const CLOSE_DATABASE_MS = 5_000;
@@ -64,13 +67,17 @@ export async function startServer(config: Config, out: (text: string) => void = 
   const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
   const flusher = setInterval(() => destination.flush(), LOG_FLUSH_MS);
   flusher.unref();
-  const logger = pino({ level: config.logLevel }, destination);
+  const logger = pino({ level: config.logLevel, serializers: LOG_SERIALIZERS }, destination);
   const db = openDatabase(config.database);
   await migrateToLatest(db, logger.child({ component: 'migrate' }));
+  // Plain codes left from before encryption are encrypted now; a key that cannot open the stored
+  // codes stops the start here rather than failing every guest answer later.
+  const codes = guestCodesFor(config);
+  await prepareStoredCodes(db.kysely, codes);
   if (config.seedDemo) await seedDemoIfEmpty(db, config, out);
   const emailChecker = new EmailDomainChecker(config.dns, logger.child({ component: 'dns' }));
   await emailChecker.start();
-  const app = await buildApp({ config, db, emailChecker, logger });
+  const app = await buildApp({ config, db, emailChecker, logger, codes });
   // Caps on open connections, kept below the open-file limit (src/http/connection-guard.ts).
   const limits = connectionLimits(config, readOpenFileLimit());
   const connectionLog = logger.child({ component: 'connections' });

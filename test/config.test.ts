@@ -65,6 +65,7 @@ describe('loadConfig defaults', () => {
         eventLoopStallMs: 1000,
       },
       shutdownGraceMs: 10_000,
+      guestCodeKey: { current: undefined, previous: [] },
     };
     assert.deepEqual(config, expected);
   });
@@ -233,9 +234,10 @@ describe('loadConfig database URLs', () => {
 
   test('postgres:// and postgresql:// URLs, with the pool size', () => {
     const url = 'postgres://user:secret@db.internal:5432/guests?sslmode=disable';
-    assert.deepEqual(loadConfig({ DATABASE_URL: url }).database, { kind: 'postgres', url, poolSize: 10 });
+    const key = { GUEST_CODE_KEY: 'ab'.repeat(32) };
+    assert.deepEqual(loadConfig({ DATABASE_URL: url, ...key }).database, { kind: 'postgres', url, poolSize: 10 });
     const url2 = 'postgresql://db.internal/guests';
-    assert.deepEqual(loadConfig({ DATABASE_URL: url2, DATABASE_POOL_SIZE: '3' }).database, { kind: 'postgres', url: url2, poolSize: 3 });
+    assert.deepEqual(loadConfig({ DATABASE_URL: url2, DATABASE_POOL_SIZE: '3', ...key }).database, { kind: 'postgres', url: url2, poolSize: 3 });
   });
 
   test('DATABASE_URL wins over DATA_DIR', () => {
@@ -249,5 +251,30 @@ describe('loadConfig database URLs', () => {
     const relative = loadConfig({ DATA_DIR: 'some/dir' });
     assert.equal(relative.dataDir, path.resolve('some/dir'));
     assert.deepEqual(relative.database, { kind: 'sqlite', file: path.resolve('some/dir/guests.sqlite') });
+  });
+});
+
+describe('loadConfig guest code keys', () => {
+  const b64 = Buffer.alloc(32, 7).toString('base64');
+  test('GUEST_CODE_KEY is read as base64, base64url or hex; previous keys as a comma-separated list', () => {
+    const bytes = Buffer.alloc(32, 7);
+    assert.deepEqual(loadConfig({ GUEST_CODE_KEY: b64 }).guestCodeKey, { current: bytes, previous: [] });
+    assert.deepEqual(loadConfig({ GUEST_CODE_KEY: bytes.toString('base64url') }).guestCodeKey.current, bytes);
+    assert.deepEqual(loadConfig({ GUEST_CODE_KEY: bytes.toString('hex') }).guestCodeKey.current, bytes);
+    const previous = loadConfig({ GUEST_CODE_KEY: b64, GUEST_CODE_KEYS_PREVIOUS: ` ${'01'.repeat(32)} ,${Buffer.alloc(32, 2).toString('base64')}` }).guestCodeKey.previous;
+    assert.deepEqual(previous, [Buffer.alloc(32, 1), Buffer.alloc(32, 2)]);
+  });
+
+  test('a key that is not 32 bytes is refused, naming the variable', () => {
+    assertRejects({ GUEST_CODE_KEY: 'short' }, 'GUEST_CODE_KEY');
+    assertRejects({ GUEST_CODE_KEY: Buffer.alloc(16).toString('base64') }, 'GUEST_CODE_KEY');
+    assertRejects({ GUEST_CODE_KEY: 'ab'.repeat(31) }, 'GUEST_CODE_KEY');
+    assertRejects({ GUEST_CODE_KEY: b64, GUEST_CODE_KEYS_PREVIOUS: `${b64},nope` }, 'GUEST_CODE_KEYS_PREVIOUS');
+  });
+
+  test('PostgreSQL without GUEST_CODE_KEY is refused: instances sharing a database need one key', () => {
+    const error = assertRejects({ DATABASE_URL: 'postgres://db.internal/guests' }, 'GUEST_CODE_KEY');
+    assert.match(error.message, /PostgreSQL/);
+    assert.equal(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).guestCodeKey.current, undefined, 'SQLite needs no setting');
   });
 });

@@ -13,7 +13,8 @@ import { loadConfig } from '../../src/config.js';
 import { openDatabase, type Db } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { createAdminService } from '../../src/organizations/admin.service.js';
-import { randomSecret, sha256 } from '../../src/lib/secrets.js';
+import { parseKey, randomSecret } from '../../src/lib/secrets.js';
+import { GuestCodes } from '../../src/guests/guest-code.js';
 import { formatTimestamp } from '../../src/lib/time.js';
 import { onCleanup } from './processes.js';
 import { guestProfile } from './people.js';
@@ -77,9 +78,12 @@ export async function freshDatabase(kind: DbKind, name: string, dir: string, pgB
   return { kind, url: url.toString(), drop };
 }
 
+/** The guest code key of the benchmark's databases and services (seeded codes are stored encrypted with it). */
+export const BENCH_GUEST_CODE_KEY = 'be0c4c0d'.repeat(8);
+
 /** Opens a benchmark database with the service's own connection settings. */
 export function openBenchDatabase(database: BenchDatabase): Db {
-  return openDatabase(loadConfig({ DATABASE_URL: database.url }).database);
+  return openDatabase(loadConfig({ DATABASE_URL: database.url, GUEST_CODE_KEY: BENCH_GUEST_CODE_KEY }).database);
 }
 
 export interface Seed {
@@ -134,6 +138,7 @@ export async function seedDatabase(database: BenchDatabase, listGuests: number):
 
 /** `count` guests joined to the organization, one second apart, in one transaction. */
 async function insertGuests(db: Db, organizationId: string, count: number, memberIds: number[]): Promise<string[]> {
+  const codes = new GuestCodes(parseKey(BENCH_GUEST_CODE_KEY) as Buffer);
   const emails: string[] = [];
   const start = Date.now() - count * 1000;
   await db.kysely.transaction().execute(async (trx) => {
@@ -151,7 +156,6 @@ async function insertGuests(db: Db, organizationId: string, count: number, membe
       await trx
         .insertInto('organization_guests')
         .values(batch.map(({ at, profile }) => {
-          const code = randomSecret(24);
           return {
             organization_id: organizationId,
             guest_id: idByEmail.get(profile.email) as number,
@@ -171,8 +175,7 @@ async function insertGuests(db: Db, organizationId: string, count: number, membe
             external_date_creation: null,
             cadence_days: null,
             associated_members: JSON.stringify(profile.associated_members),
-            guest_code: code,
-            guest_code_hash: sha256(code),
+            ...codes.seal(randomSecret(24)),
             created_at: at,
             updated_at: at,
             deleted_at: null,

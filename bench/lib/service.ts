@@ -12,7 +12,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { BenchError, logFileFor, measure, warmUp, type BenchContext } from './context.js';
-import type { BenchDatabase, Seed } from './database.js';
+import { BENCH_GUEST_CODE_KEY, type BenchDatabase, type Seed } from './database.js';
 import type { LoadResult } from './load.js';
 import { freePort, GUESTS_BIN, guestsNodeOptions, ROOT, startProcess, type BenchProcess } from './processes.js';
 import { apiHeaders, LIST_PAGE_SIZE, nextCreate, requestsFor, serviceCases, type Operation } from './scenarios.js';
@@ -30,6 +30,7 @@ export function serviceEnv(context: BenchContext, database: BenchDatabase): Reco
   mkdirSync(dataDir, { recursive: true });
   return {
     DATABASE_URL: database.url,
+    GUEST_CODE_KEY: BENCH_GUEST_CODE_KEY,
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
     LOG_LEVEL: context.settings.logLevel,

@@ -12,12 +12,16 @@ import { createAdminService } from '../organizations/admin.service.js';
 import { runServer } from '../server.js';
 import { memberRowToMember } from '../members/member.mapper.js';
 import { findEmailCollisions } from '../email/stored-emails.js';
+import { guestCodesFor } from '../guests/guest-code.js';
+import { prepareStoredCodes, rekeyCodes } from '../guests/guest-code.store.js';
 
 const USAGE = `Usage: guests <command> [options] [--json]
 
 Commands:
   serve [--port 3000] [--host 127.0.0.1]      run the HTTP service (migrates first)
-  migrate                                      apply database migrations
+  migrate                                      apply database migrations (and encrypt plain guest codes)
+  codes rekey                                  re-encrypt every stored guest code with GUEST_CODE_KEY
+                                               (after a key change; README, "Guest code encryption")
   org create --name NAME                       create an organization
   member add --org ID --email EMAIL --role admin|standard|light [--first-name F] [--last-name L]
                                                add a member (or change their role)
@@ -83,7 +87,18 @@ async function runCommand(command: string, values: Values, env: NodeJS.ProcessEn
   const admin = (db: Db) => createAdminService(db.kysely);
   switch (command) {
     case 'migrate':
-      return withDatabase(config, async () => ({ json: { migrated: true }, text: 'Database is up to date.' }));
+      return withDatabase(config, async (db) => {
+        await prepareStoredCodes(db.kysely, guestCodesFor(config));
+        return { json: { migrated: true }, text: 'Database is up to date.' };
+      });
+    case 'codes rekey': {
+      const codes = guestCodesFor(config);
+      const rekeyed = await withDatabase(config, (db) => rekeyCodes(db.kysely, codes));
+      return {
+        json: { rekeyed, key_id: codes.currentKeyId },
+        text: `Re-encrypted ${rekeyed} guest code${rekeyed === 1 ? '' : 's'} with key ${codes.currentKeyId}; every stored code now opens with the current key.`,
+      };
+    }
     case 'org create': {
       const org = await withDatabase(config, (db) => admin(db).createOrganization({ name: required(values, 'name') }));
       return { json: org, text: `Created organization ${org.id} (${org.name}).` };

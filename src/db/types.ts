@@ -76,10 +76,14 @@ export interface OrganizationGuestsTable {
   cadence_days: string | null;
   /** JSON array of member ids, or null. */
   associated_members: string | null;
-  /** The secret of the guest link; null while the guest is removed. */
+  /** Empty: the plain guest code of old, encrypted by the startup step of src/guests/guest-code.store.ts. */
   guest_code: string | null;
-  /** SHA-256 of guest_code: the guest side looks codes up by this, never by the code itself. */
+  /** SHA-256 of the guest code: the guest side looks codes up by this, never by the code itself. */
   guest_code_hash: string | null;
+  /** The guest code (the secret of the guest link), AES-256-GCM encrypted; null while the guest is removed. */
+  guest_code_encrypted: string | null;
+  /** The id of the key guest_code_encrypted is encrypted with. */
+  guest_code_key_id: string | null;
   disabled_at: string | null;
   disabled_by: number | null;
   reactivated_at: string | null;

@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import type { DatabaseKind } from '../db/database.js';
 import type { Database, OrganizationGuestRow } from '../db/types.js';
 import type { GuestRecord } from './guest.repository.js';
+import type { StoredCode } from './guest-code.js';
 
 type Q = Kysely<Database>;
 
@@ -40,7 +41,7 @@ export async function disableRecord(db: Q, id: number, memberId: number, at: str
 export async function enableRecord(
   db: Q,
   id: number,
-  change: { memberId: number; at: string; guest_code: string; guest_code_hash: string },
+  change: { memberId: number; at: string } & StoredCode,
 ): Promise<OrganizationGuestRow | undefined> {
   return db
     .updateTable('organization_guests')
@@ -51,6 +52,8 @@ export async function enableRecord(
       reactivated_by: change.memberId,
       guest_code: change.guest_code,
       guest_code_hash: change.guest_code_hash,
+      guest_code_encrypted: change.guest_code_encrypted,
+      guest_code_key_id: change.guest_code_key_id,
       updated_at: change.at,
     })
     .where('id', '=', id)

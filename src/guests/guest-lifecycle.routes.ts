@@ -48,7 +48,7 @@ function bulkItems(request: FastifyRequest): unknown[] {
 
 export function guestLifecycleRoutes(app: FastifyInstance, deps: RouteDeps): void {
   const { db, kind, config, guests, log } = deps;
-  const lifecycle = createGuestLifecycleService({ db, kind, publicBaseUrl: config.publicBaseUrl });
+  const lifecycle = createGuestLifecycleService({ db, kind, links: deps.links });
   const conversions = createGuestConversionService({ db, kind, guests });
   // Under an invite cap, one item at a time: the items refused with 429 are exactly the last new
   // ones. Without a cap only a repeated email's order matters, and a few items at once make a

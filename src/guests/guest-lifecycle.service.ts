@@ -12,8 +12,8 @@ import { now } from '../lib/time.js';
 import * as guestRepo from './guest.repository.js';
 import * as repo from './guest-lifecycle.repository.js';
 import { guestRowToGuest } from './guest.mapper.js';
+import type { GuestLinks } from './guest-code.js';
 import type { Guest } from './guest.schemas.js';
-import { newCode } from './guest.service.js';
 import { normalizeEmail } from '../email/parse.js';
 import type { Actor } from '../http/request-parts.js';
 import { countOpenTasks } from './guest-tasks.js';
@@ -21,7 +21,8 @@ import { countOpenTasks } from './guest-tasks.js';
 export interface GuestLifecycleDeps {
   db: Kysely<Database>;
   kind: DatabaseKind;
-  publicBaseUrl: string;
+  /** The public base and the keys guest links are written with. */
+  links: GuestLinks;
 }
 
 /** The body of a permanent delete (H): who was erased from the organization. */
@@ -44,7 +45,7 @@ export function parseGuestRef(value: string): { guestId: number } | { email: str
 
 export function createGuestLifecycleService(deps: GuestLifecycleDeps) {
   const { db } = deps;
-  const toGuest = (row: guestRepo.GuestRecord): Guest => guestRowToGuest(row, deps.publicBaseUrl);
+  const guestFor = (actor: Actor) => (row: guestRepo.GuestRecord): Guest => guestRowToGuest(row, { links: deps.links, role: actor.role });
 
   async function activeRecord(q: Kysely<Database>, organizationId: string, email: string): Promise<guestRepo.GuestRecord> {
     const record = await guestRepo.findRecordByEmail(q, organizationId, normalizeEmail(email));
@@ -53,13 +54,14 @@ export function createGuestLifecycleService(deps: GuestLifecycleDeps) {
   }
 
   /** The record as it is now, after a conditional write found it changed by someone else. */
-  async function current(q: Kysely<Database>, organizationId: string, email: string): Promise<Guest> {
-    return toGuest(await activeRecord(q, organizationId, email));
+  async function current(q: Kysely<Database>, actor: Actor, email: string): Promise<Guest> {
+    return guestFor(actor)(await activeRecord(q, actor.organizationId, email));
   }
 
   return {
     /** F: the guest's link stops working in this organization; already disabled is left as is. */
     async disable(actor: Actor, pathEmail: string): Promise<Guest> {
+      const toGuest = guestFor(actor);
       return db.transaction().execute(async (trx) => {
         const record = await activeRecord(trx, actor.organizationId, pathEmail);
         if (record.disabled_at !== null) return toGuest(record);
@@ -70,7 +72,7 @@ export function createGuestLifecycleService(deps: GuestLifecycleDeps) {
         // The code stays stored: the guest side only accepts codes of enabled records, and
         // enabling replaces the code anyway.
         const disabled = await repo.disableRecord(trx, record.id, actor.userId, now());
-        return disabled ? toGuest({ ...disabled, email: record.email }) : current(trx, actor.organizationId, pathEmail);
+        return disabled ? toGuest({ ...disabled, email: record.email }) : current(trx, actor, pathEmail);
       });
     },
 
@@ -79,11 +81,12 @@ export function createGuestLifecycleService(deps: GuestLifecycleDeps) {
      * again. A guest who is not disabled is answered unchanged: no new code, no reactivation.
      */
     async enable(actor: Actor, pathEmail: string): Promise<Guest> {
+      const toGuest = guestFor(actor);
       return db.transaction().execute(async (trx) => {
         const record = await activeRecord(trx, actor.organizationId, pathEmail);
         if (record.disabled_at === null) return toGuest(record);
-        const enabled = await repo.enableRecord(trx, record.id, { memberId: actor.userId, at: now(), ...newCode() });
-        return enabled ? toGuest({ ...enabled, email: record.email }) : current(trx, actor.organizationId, pathEmail);
+        const enabled = await repo.enableRecord(trx, record.id, { memberId: actor.userId, at: now(), ...deps.links.codes.fresh() });
+        return enabled ? toGuest({ ...enabled, email: record.email }) : current(trx, actor, pathEmail);
       });
     },
 
@@ -92,9 +95,10 @@ export function createGuestLifecycleService(deps: GuestLifecycleDeps) {
      * disabled: no link works until enable, which issues yet another code.
      */
     async resetLink(actor: Actor, pathEmail: string): Promise<Guest> {
+      const toGuest = guestFor(actor);
       return db.transaction().execute(async (trx) => {
         const record = await activeRecord(trx, actor.organizationId, pathEmail);
-        const updated = await guestRepo.updateRecordIn(trx, 'active', record.id, { ...newCode(), updated_at: now() });
+        const updated = await guestRepo.updateRecordIn(trx, 'active', record.id, { ...deps.links.codes.fresh(), updated_at: now() });
         assertThat(updated, () => notFound('guest'));
         return toGuest({ ...updated, email: record.email });
       });

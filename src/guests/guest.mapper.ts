@@ -1,6 +1,17 @@
 /** Row -> API object. The only place that knows both the columns and the contract's keys. */
+import type { Role } from '../db/types.js';
+import { guestLinkOf, mayReceiveLinks, type GuestLinks } from './guest-code.js';
 import type { GuestRecord } from './guest.repository.js';
 import type { Guest, GuestStats } from './guest.schemas.js';
+
+/**
+ * Whom a guest object is written for. A light member gets `link: null` (the key stays, so clients
+ * that read it do not break): the link lets its holder act as the guest (docs/guests.md, "Links").
+ */
+export interface GuestAudience {
+  links: GuestLinks;
+  role: Role;
+}
 
 function jsonArray<T>(value: string | null): T[] | null {
   if (value === null) return null;
@@ -8,11 +19,7 @@ function jsonArray<T>(value: string | null): T[] | null {
   return Array.isArray(parsed) ? (parsed as T[]) : null;
 }
 
-export function guestLink(publicBaseUrl: string, code: string | null): string | null {
-  return code === null ? null : `${publicBaseUrl}/guest/${code}`;
-}
-
-export function guestRowToGuest(row: GuestRecord, publicBaseUrl: string, stats?: GuestStats): Guest {
+export function guestRowToGuest(row: GuestRecord, audience: GuestAudience, stats?: GuestStats): Guest {
   const guest: Guest = {
     id: row.guest_id,
     email: row.email,
@@ -23,7 +30,7 @@ export function guestRowToGuest(row: GuestRecord, publicBaseUrl: string, stats?:
     last_name: row.last_name,
     created_at: row.created_at,
     deleted_at: row.deleted_at,
-    link: guestLink(publicBaseUrl, row.guest_code),
+    link: mayReceiveLinks(audience.role) ? guestLinkOf(audience.links, row) : null,
     details: {
       status: row.status,
       phone_1: row.phone_1,

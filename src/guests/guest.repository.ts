@@ -60,7 +60,7 @@ export async function findRecordByEmail(db: Q, organizationId: string, email: st
 const RECORD_COLUMNS = [
   'organization_id', 'guest_id', 'first_name', 'last_name', 'phone_1', 'phone_2', 'company_name', 'company_url',
   'contact_url', 'image_url', 'opportunity_url', 'opportunity_name', 'timezone', 'status', 'external_sync_source',
-  'external_date_creation', 'cadence_days', 'associated_members', 'guest_code', 'guest_code_hash', 'disabled_at',
+  'external_date_creation', 'cadence_days', 'associated_members', 'guest_code', 'guest_code_hash', 'guest_code_encrypted', 'guest_code_key_id', 'disabled_at',
   'disabled_by', 'reactivated_at', 'reactivated_by', 'last_accessed_at', 'last_known_ip', 'last_known_country',
   'last_city', 'created_at', 'updated_at', 'deleted_at',
 ] as const satisfies ReadonlyArray<keyof NewOrganizationGuest>;

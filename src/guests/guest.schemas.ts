@@ -118,7 +118,7 @@ export const Guest = Type.Object(
     last_name: NullableString(),
     created_at: Type.String({ description: 'When the guest joined this organization (UTC, `YYYY-MM-DD HH:MM:SS`).' }),
     deleted_at: Timestamp('When the guest was removed from this organization.'),
-    link: NullableString({ description: 'The guest\'s secret link for this organization; null once removed.' }),
+    link: NullableString({ description: 'The guest\'s secret link for this organization; null once removed, and always null for a light member (the link lets its holder act as the guest).' }),
     details: GuestDetails,
     stats: Type.Optional(GuestStats),
   },

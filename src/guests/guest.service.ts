@@ -9,10 +9,10 @@ import type { DatabaseKind } from '../db/database.js';
 import { inGroupCommit } from '../db/group-commit.js';
 import { AppError, ErrorBag, assertThat, notFound, validationFailed } from '../http/errors.js';
 import type { Actor } from '../http/request-parts.js';
-import { randomSecret, sha256 } from '../lib/secrets.js';
 import { hourWindow, now } from '../lib/time.js';
 import * as repo from './guest.repository.js';
 import { guestRowToGuest } from './guest.mapper.js';
+import type { GuestLinks } from './guest-code.js';
 import { statsForGuests } from './guest-stats.js';
 import { PROFILE_FIELDS, type CreateGuestBody, type Guest, type ListGuestsQuery, type ProfileField, type SortKey, type UpdateGuestBody } from './guest.schemas.js';
 import { checkAssociatedMembers, checkNewGuestEmail, type EmailRules } from './guest.validation.js';
@@ -22,7 +22,8 @@ import { pageRequest } from '../http/pagination.js';
 
 export interface GuestServiceDeps extends EmailRules {
   kind: DatabaseKind;
-  publicBaseUrl: string;
+  /** The public base and the keys guest links are written with. */
+  links: GuestLinks;
   /** New guests per organization per hour; 0 = no cap. */
   inviteLimitPerHour: number;
 }
@@ -46,12 +47,6 @@ function freshProfile(body: Partial<Record<ProfileField, unknown>>): Organizatio
   return { ...blank, ...profileColumns(body) } as OrganizationGuestUpdate;
 }
 
-/** A fresh guest code and the hash the guest side looks it up by. */
-export function newCode(): { guest_code: string; guest_code_hash: string } {
-  const code = randomSecret(24);
-  return { guest_code: code, guest_code_hash: sha256(code) };
-}
-
 
 /**
  * Removes the organization's record of the guest (E, and a guest turned member): link dead,
@@ -60,7 +55,7 @@ export function newCode(): { guest_code: string; guest_code_hash: string } {
  */
 export async function removeRecord(trx: Kysely<Database>, record: repo.GuestRecord, at: string): Promise<repo.GuestRecord | undefined> {
   const removed = await repo.updateRecordIn(trx, 'active', record.id, {
-    deleted_at: at, updated_at: at, guest_code: null, guest_code_hash: null,
+    deleted_at: at, updated_at: at, guest_code: null, guest_code_hash: null, guest_code_encrypted: null, guest_code_key_id: null,
   });
   if (!removed) return undefined;
   // A guest joined again later starts outside every group, as a fresh record would.
@@ -73,8 +68,8 @@ export async function removeRecord(trx: Kysely<Database>, record: repo.GuestReco
 
 export function createGuestService(deps: GuestServiceDeps) {
   const { db } = deps;
-  const toGuest = (row: repo.GuestRecord, withStats = false): Guest =>
-    guestRowToGuest(row, deps.publicBaseUrl, withStats ? statsForGuests([row.guest_id]).get(row.guest_id) : undefined);
+  const toGuest = (actor: Actor, row: repo.GuestRecord, withStats = false): Guest =>
+    guestRowToGuest(row, { links: deps.links, role: actor.role }, withStats ? statsForGuests([row.guest_id]).get(row.guest_id) : undefined);
 
   async function activeRecord(q: Kysely<Database>, organizationId: string, email: string): Promise<repo.GuestRecord> {
     const record = await repo.findRecordByEmail(q, organizationId, normalizeEmail(email));
@@ -108,7 +103,7 @@ export function createGuestService(deps: GuestServiceDeps) {
   ): Promise<{ guest: Guest; created: boolean }> {
     const at = now();
     const global = await repo.ensureGlobalGuest(trx, email, at);
-    const fresh = { ...freshProfile(body), ...newCode(), created_at: at, updated_at: at, deleted_at: null };
+    const fresh = { ...freshProfile(body), ...deps.links.codes.fresh(), created_at: at, updated_at: at, deleted_at: null };
     const inserted = await repo.insertRecord(trx, {
       ...fresh,
       organization_id: actor.organizationId,
@@ -116,11 +111,11 @@ export function createGuestService(deps: GuestServiceDeps) {
     } as Parameters<typeof repo.insertRecord>[1]);
     if (inserted) {
       if (countInvite) await consumeInvite(trx, actor.organizationId);
-      return { guest: toGuest({ ...inserted, email }), created: true };
+      return { guest: toGuest(actor, { ...inserted, email }), created: true };
     }
     const existing = await repo.findRecordByEmail(trx, actor.organizationId, email);
     if (!existing) throw new Error(`the record of guest ${global.id} vanished inside its transaction`);
-    if (existing.deleted_at === null) return { guest: toGuest(existing), created: false };
+    if (existing.deleted_at === null) return { guest: toGuest(actor, existing), created: false };
     const revived = await repo.updateRecordIn(trx, 'removed', existing.id, {
       ...fresh,
       disabled_at: null, disabled_by: null, reactivated_at: null, reactivated_by: null,
@@ -129,10 +124,10 @@ export function createGuestService(deps: GuestServiceDeps) {
     if (!revived) {
       // Re-joined by a concurrent request a moment ago: answer as the idempotent case.
       const current = await repo.findRecordByEmail(trx, actor.organizationId, email);
-      return { guest: toGuest(current ?? existing), created: false };
+      return { guest: toGuest(actor, current ?? existing), created: false };
     }
     if (countInvite) await consumeInvite(trx, actor.organizationId);
-    return { guest: toGuest({ ...revived, email }), created: true };
+    return { guest: toGuest(actor, { ...revived, email }), created: true };
   }
 
   return {
@@ -151,7 +146,7 @@ export function createGuestService(deps: GuestServiceDeps) {
 
     /** C: one guest of the organization. */
     async get(actor: Actor, email: string, withStats: boolean): Promise<Guest> {
-      return toGuest(await activeRecord(db, actor.organizationId, email), withStats);
+      return toGuest(actor, await activeRecord(db, actor.organizationId, email), withStats);
     },
 
     /** D: partial update of the organization's profile of the guest. */
@@ -166,7 +161,7 @@ export function createGuestService(deps: GuestServiceDeps) {
       // One conditional statement; on SQLite it shares a commit with the writes arriving with it.
       const updated = await inGroupCommit(db, (trx) => repo.updateRecordIn(trx, 'active', record.id, { ...changes, updated_at: now() }));
       assertThat(updated, () => notFound('guest'));
-      return toGuest({ ...updated, email: record.email });
+      return toGuest(actor, { ...updated, email: record.email });
     },
 
     /** E: remove from this organization; the global identity goes when no organization has it. */
@@ -178,7 +173,7 @@ export function createGuestService(deps: GuestServiceDeps) {
         assertThat(record && record.deleted_at === null, notAGuest);
         const removed = await removeRecord(trx, record, now());
         assertThat(removed, notAGuest);
-        return toGuest(removed);
+        return toGuest(actor, removed);
       });
     },
 
@@ -193,7 +188,7 @@ export function createGuestService(deps: GuestServiceDeps) {
       ]);
       const stats = query.with === 'stats' ? statsForGuests(rows.map((r) => r.guest_id)) : undefined;
       return {
-        guests: rows.map((row) => guestRowToGuest(row, deps.publicBaseUrl, stats?.get(row.guest_id))),
+        guests: rows.map((row) => guestRowToGuest(row, { links: deps.links, role: actor.role }, stats?.get(row.guest_id))),
         total,
         perPage,
         page,
@@ -210,7 +205,7 @@ export function createGuestService(deps: GuestServiceDeps) {
       for (let i = 0; i < ids.length; i += chunkSize) {
         const rows = (await repo.findRecordsByIds(db, ids.slice(i, i + chunkSize))).filter((r) => r.deleted_at === null);
         const stats = query.with === 'stats' ? statsForGuests(rows.map((r) => r.guest_id)) : undefined;
-        yield rows.map((row) => guestRowToGuest(row, deps.publicBaseUrl, stats?.get(row.guest_id)));
+        yield rows.map((row) => guestRowToGuest(row, { links: deps.links, role: actor.role }, stats?.get(row.guest_id)));
       }
     },
   };

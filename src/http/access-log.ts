@@ -1,16 +1,13 @@
 /**
  * The access log's view of a request: what Fastify's own serializer writes, but with the secrets
  * that travel in paths (a guest's code, an invitation's code) replaced, so that whoever reads the
- * logs cannot open a guest's page or accept an invitation.
+ * logs cannot open a guest's page or accept an invitation, and email addresses (a guest named in
+ * the path, a search for an address) replaced as well (src/lib/log-redaction.ts).
  */
 import type { FastifyRequest } from 'fastify';
+import { redactSecrets } from '../lib/log-redaction.js';
 
-const SECRET_IN_PATH = /(\/(?:guest|invitations)\/)[^/?#]+/g;
-
-/** `url` with the codes of guest and invitation paths replaced by `[code]`. */
-export function redactSecrets(url: string): string {
-  return url.replace(SECRET_IN_PATH, '$1[code]');
-}
+export { LOG_SERIALIZERS, redactSecrets } from '../lib/log-redaction.js';
 
 /**
  * The request as the log's `req` serializer reads it, with its url redacted: everything else

@@ -1,6 +1,7 @@
 /** What every organization route reads off its request: who acts, and the body's schema failures. */
 import type { FastifyRequest } from 'fastify';
 import type { ErrorObject } from 'ajv';
+import type { Role } from '../db/types.js';
 import { ErrorBag } from './errors.js';
 import { fieldErrorsFromAjv } from './validation.js';
 
@@ -8,12 +9,14 @@ import { fieldErrorsFromAjv } from './validation.js';
 export interface Actor {
   organizationId: string;
   userId: number;
+  /** The caller's role there: what they may see as well as do (a light member gets no guest links). */
+  role: Role;
 }
 
 export function actorOf(request: FastifyRequest): Actor {
-  const { organizationId, userId } = request.principal;
-  if (organizationId === undefined) throw new Error('route without an organization used as one');
-  return { organizationId, userId };
+  const { organizationId, userId, role } = request.principal;
+  if (organizationId === undefined || role === undefined) throw new Error('route without an organization used as one');
+  return { organizationId, userId, role };
 }
 
 /**

@@ -7,12 +7,15 @@ import type { EmailDomainChecker } from '../email/dns-check.js';
 import type { Database } from '../db/types.js';
 import type { GuestService } from '../guests/guest.service.js';
 import type { HeavyRequestGate } from './heavy-requests.js';
+import type { GuestLinks } from '../guests/guest-code.js';
 
 export interface RouteDeps {
   db: Kysely<Database>;
   kind: DatabaseKind;
   config: Config;
   guests: GuestService;
+  /** The public base and the keys guest links are written with (src/guests/guest-code.ts). */
+  links: GuestLinks;
   log: FastifyBaseLogger;
   emailChecker: Pick<EmailDomainChecker, 'checkDomain'>;
   /** Per-token bounds of unpaginated lists and bulk creates. */

@@ -14,3 +14,14 @@ export function randomSecret(bytes = 24): string {
 export function newOrganizationId(): string {
   return randomBytes(16).toString('hex');
 }
+
+/** Reads a 32-byte key written as base64, base64url or hex; undefined when it is none of them. */
+export function parseKey(text: string): Buffer | undefined {
+  const value = text.trim();
+  if (/^[0-9a-fA-F]{64}$/.test(value)) return Buffer.from(value, 'hex');
+  if (/^[A-Za-z0-9+/]{43}=?$/.test(value) || /^[A-Za-z0-9_-]{43}$/.test(value)) {
+    const key = Buffer.from(value.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+    return key.length === 32 ? key : undefined;
+  }
+  return undefined;
+}

@@ -114,11 +114,17 @@ export async function claimBatch(db: Q, kind: DatabaseKind, workerId: string, le
   return claimed;
 }
 
-/** Records a successful send; the claim ends with it. */
+/**
+ * The bodies of a message that will not be sent again: emptied. They hold secrets (a guest's link,
+ * an invitation's accept link) that the database keeps nowhere else in clear.
+ */
+const NO_BODY = { text_body: '', html_body: null };
+
+/** Records a successful send; the claim ends with it, and the bodies go. */
 export async function markSent(db: Q, id: number): Promise<void> {
   await db
     .updateTable('outbox')
-    .set({ sent_at: now(), locked_until: null, locked_by: null, last_error: null })
+    .set({ sent_at: now(), locked_until: null, locked_by: null, last_error: null, ...NO_BODY })
     .where('id', '=', id)
     .where('sent_at', 'is', null)
     .execute();
@@ -126,7 +132,7 @@ export async function markSent(db: Q, id: number): Promise<void> {
 
 /**
  * Records a failed attempt: the message is due again at `retryAt`, or, when that is null, given
- * up (`failed_at`). The claim ends either way.
+ * up (`failed_at`, and the bodies go). The claim ends either way.
  */
 export async function markFailed(db: Q, id: number, error: string, retryAt: Date | null): Promise<void> {
   const at = now();
@@ -136,7 +142,7 @@ export async function markFailed(db: Q, id: number, error: string, retryAt: Date
       last_error: error.slice(0, MAX_ERROR_LENGTH),
       locked_until: null,
       locked_by: null,
-      ...(retryAt === null ? { failed_at: at } : { available_at: formatTimestamp(retryAt) }),
+      ...(retryAt === null ? { failed_at: at, ...NO_BODY } : { available_at: formatTimestamp(retryAt) }),
     })
     .where('id', '=', id)
     .where('sent_at', 'is', null)

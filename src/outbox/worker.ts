@@ -14,6 +14,7 @@ import os from 'node:os';
 import type { Kysely } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database } from '../db/types.js';
+import { redactText } from '../lib/log-redaction.js';
 import { randomSecret } from '../lib/secrets.js';
 import { formatTimestamp } from '../lib/time.js';
 import { pruneWindows } from '../public/throttle.repository.js';
@@ -115,18 +116,18 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       const permanent = (error as { permanent?: unknown }).permanent === true;
       if (permanent || row.attempts >= config.outbox.maxAttempts) {
         await repo.markFailed(db, row.id, text, null);
-        log.error({ ...about, error: text, permanent }, 'email given up');
+        log.error({ ...about, error: redactText(text), permanent }, 'email given up');
         return 'failed';
       }
       const retryAt = new Date(Date.now() + backoff(row.attempts));
       await repo.markFailed(db, row.id, text, retryAt);
-      log.warn({ ...about, error: text, retryAt: formatTimestamp(retryAt) }, 'email not sent; will retry');
+      log.warn({ ...about, error: redactText(text), retryAt: formatTimestamp(retryAt) }, 'email not sent; will retry');
       return 'retried';
     }
     // Sent: from here a failure to record it (the database gone) means the claim runs out and the
     // message goes again, the at-least-once window described above.
     await repo.markSent(db, row.id);
-    log.info({ ...about, via: delivery.kind, to: where }, delivery.kind === 'file' ? 'email written to file' : 'email sent');
+    log.info({ ...about, via: delivery.kind, to: redactText(where) }, delivery.kind === 'file' ? 'email written to file' : 'email sent');
     return 'sent';
   }
 

@@ -28,7 +28,7 @@ export function publicAccessRoutes(app: FastifyInstance, deps: RouteDeps): void 
   const { perIpPerHour, perEmailPerHour } = deps.config.accessEmailLimits;
   const access = createAccessService({
     db: deps.db,
-    publicBaseUrl: deps.config.publicBaseUrl,
+    links: deps.links,
     limits: deps.config.accessEmailLimits,
     log: deps.log.child({ component: 'guest-access' }),
   });

@@ -6,7 +6,7 @@
 import net from 'node:net';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
-import { guestLink } from '../guests/guest.mapper.js';
+import { guestLinkOf, type GuestLinks } from '../guests/guest-code.js';
 import { AppError } from '../http/errors.js';
 import { hourWindow } from '../lib/time.js';
 import { GUEST_ACCESS_KIND, guestAccessMessage } from '../outbox/messages.js';
@@ -17,7 +17,8 @@ import { consumeWindow } from './throttle.repository.js';
 
 export interface AccessServiceDeps {
   db: Kysely<Database>;
-  publicBaseUrl: string;
+  /** The public base and the keys guest links are written with. */
+  links: GuestLinks;
   /** Requests per hour; 0 = no limit. */
   limits: { perIpPerHour: number; perEmailPerHour: number };
   log: { info(obj: object, msg: string): void };
@@ -75,13 +76,13 @@ export function createAccessService(deps: AccessServiceDeps) {
         }
         const withinAddressLimit = limits.perEmailPerHour === 0 || (await consumeWindow(trx, THROTTLE_SCOPE_EMAIL, email, window.start, limits.perEmailPerHour));
         const records = await findActiveRecordsByEmail(trx, email);
-        const message = guestAccessMessage(records.map((r) => ({ organizationName: r.organizationName, link: guestLink(deps.publicBaseUrl, r.guestCode) as string })));
+        const message = guestAccessMessage(records.map((r) => ({ organizationName: r.organizationName, link: guestLinkOf(deps.links, r.code) as string })));
         if (records.length === 0) return false;
         if (!withinAddressLimit) {
           deps.log.info({ organizations: records.length }, 'guest access email not sent: the address reached its hourly limit');
           return false;
         }
-        await enqueue(trx, { kind: GUEST_ACCESS_KIND, recipient: email, ...message }, newMessageId(deps.publicBaseUrl));
+        await enqueue(trx, { kind: GUEST_ACCESS_KIND, recipient: email, ...message }, newMessageId(deps.links.publicBaseUrl));
         return true;
       });
       if (queued) notifyOutbox(db);

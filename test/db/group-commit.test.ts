@@ -31,7 +31,7 @@ describe('group commit and direct statements', () => {
   before(async () => {
     const fresh = await freshDatabaseUrl();
     drop = fresh.drop;
-    db = openDatabase(loadConfig({ DATABASE_URL: fresh.url, DATA_DIR: '/nonexistent' }).database);
+    db = openDatabase(loadConfig({ DATABASE_URL: fresh.url, DATA_DIR: '/nonexistent', GUEST_CODE_KEY: '7e57c0de'.repeat(8) }).database);
     await migrateToLatest(db);
     q = db.kysely;
     await sql`create table gc_items (name text primary key)`.execute(q);

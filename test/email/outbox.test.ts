@@ -79,6 +79,9 @@ describe('outbox worker over SMTP', () => {
 
     const sent = await row(queued.id);
     assert.ok(sent.sent_at);
+    assert.ok(queued.text_body.includes(String(guest.link)));
+    // Sent, the bodies go: the guest's link is kept in clear nowhere in the database.
+    assert.deepEqual([sent.text_body, sent.html_body], ['', null]);
     assert.equal(sent.attempts, 1);
     assert.equal(sent.locked_until, null);
     assert.equal(sent.locked_by, null);
@@ -142,6 +145,7 @@ describe('outbox worker over SMTP', () => {
     assert.ok(given.failed_at);
     assert.equal(given.attempts, 1);
     assert.match(String(given.last_error), /550/);
+    assert.deepEqual([given.text_body, given.html_body], ['', null], 'given up, the bodies go too');
   });
 
   it('with the relay down, messages wait and go out once it is back', async () => {

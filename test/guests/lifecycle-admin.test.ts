@@ -59,7 +59,8 @@ describe('guest lifecycle F, G, I', () => {
       assert.equal(disabled.first_name, 'Dee');
       assert.equal(disabled.deleted_at, null);
       assert.equal(await isLive(ctx, guest.link), false);
-      assert.deepEqual(data(await call(ctx, ctx.tokens.light, 'GET', guestsUrl(ctx.orgId, guest.email))), disabled);
+      assert.deepEqual(data(await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId, guest.email))), disabled);
+      assert.deepEqual(data(await call(ctx, ctx.tokens.light, 'GET', guestsUrl(ctx.orgId, guest.email))), { ...disabled, link: null });
     });
 
     it('already disabled: 200, unchanged (no new disabled_at or disabled_by)', async () => {

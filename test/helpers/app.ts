@@ -11,12 +11,16 @@ import pg from 'pg';
 import pino from 'pino';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp } from '../../src/app.js';
+import { LOG_SERIALIZERS } from '../../src/http/access-log.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openDatabase, type Db } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { EmailDomainChecker } from '../../src/email/dns-check.js';
 import { createAdminService, type AdminService } from '../../src/organizations/admin.service.js';
 import { startTestDnsServer, type TestDnsServer } from './dns-server.js';
+import { TEST_GUEST_CODE_KEY } from './process.js';
+
+export { TEST_GUEST_CODE_KEY };
 
 /** Every *.test domain accepts mail; the special zones exercise each DNS outcome. */
 export const TEST_ZONES = {
@@ -104,6 +108,7 @@ export async function buildTestApp(options: TestOptions = {}): Promise<TestConte
     DNS_SERVERS: server.address,
     DNS_TIMEOUT_MS: '500',
     LOG_LEVEL: 'info',
+    GUEST_CODE_KEY: TEST_GUEST_CODE_KEY,
     // The invite cap has its own tests; elsewhere it would only limit how many guests a test makes.
     GUEST_INVITE_LIMIT_PER_HOUR: '0',
     // So is the throttle of unknown tokens and codes; elsewhere tests try many from one address.
@@ -114,7 +119,7 @@ export async function buildTestApp(options: TestOptions = {}): Promise<TestConte
   const db = openDatabase(config.database);
   await migrateToLatest(db);
   const logs: Array<Record<string, unknown>> = [];
-  const logger = pino({ level: config.logLevel }, new Writable({
+  const logger = pino({ level: config.logLevel, serializers: LOG_SERIALIZERS }, new Writable({
     write(chunk: Buffer, _encoding, done) {
       for (const line of chunk.toString().split('\n')) if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
       done();

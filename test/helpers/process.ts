@@ -13,6 +13,12 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The `guests` command (`node bin/guests.js`). */
 export const BIN = path.join(ROOT, 'bin', 'guests.js');
 
+/**
+ * The guest code key of test apps and processes: on PostgreSQL one is required, and every app and
+ * instance of a test sharing a database must use the same one.
+ */
+export const TEST_GUEST_CODE_KEY = '7e57c0de'.repeat(8);
+
 /** Every variable src/config.ts reads (test/server/config-errors.test.ts checks this against the source). */
 export const CONFIG_VARS = [
   'HOST', 'PORT', 'DATA_DIR', 'DATABASE_URL', 'DATABASE_POOL_SIZE', 'PUBLIC_BASE_URL', 'REQUIRE_CLIENT_HEADER',
@@ -23,13 +29,18 @@ export const CONFIG_VARS = [
   'ACCESS_EMAIL_LIMIT_PER_EMAIL', 'UNKNOWN_FIELDS', 'INVITATION_EXPIRY_DAYS',
   'HEADERS_TIMEOUT_MS', 'REQUEST_TIMEOUT_MS', 'KEEP_ALIVE_TIMEOUT_MS', 'MAX_REQUESTS_PER_SOCKET', 'MAX_CONNECTIONS',
   'MAX_CONNECTIONS_PER_ADDRESS', 'EVENT_LOOP_STALL_MS', 'SHUTDOWN_GRACE_MS',
+  'GUEST_CODE_KEY', 'GUEST_CODE_KEYS_PREVIOUS',
 ];
 
-/** This environment minus CONFIG_VARS and node:test's marker, plus `extra`: no setting leaks in from outside. */
+/**
+ * This environment minus CONFIG_VARS and node:test's marker, plus `extra`: no setting leaks in from
+ * outside. On PostgreSQL the test key is added unless `extra` names GUEST_CODE_KEY itself.
+ */
 export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of [...CONFIG_VARS, 'NODE_TEST_CONTEXT']) delete env[name];
-  return { ...env, ...extra };
+  const postgres = /^postgres(ql)?:/.test(extra.DATABASE_URL ?? '') && !('GUEST_CODE_KEY' in extra);
+  return { ...env, ...(postgres && { GUEST_CODE_KEY: TEST_GUEST_CODE_KEY }), ...extra };
 }
 
 /** A TCP port on 127.0.0.1 that was free a moment ago. */

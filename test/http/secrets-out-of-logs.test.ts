@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp, call, createGuest, uniqueEmail, type TestContext } from '../helpers/app.js';
 import { redactSecrets } from '../../src/http/access-log.js';
+import { redactText } from '../../src/lib/log-redaction.js';
 
 describe('secrets in paths and caching', () => {
   let ctx: TestContext;
@@ -21,7 +22,15 @@ describe('secrets in paths and caching', () => {
     assert.equal(redactSecrets('/api/guest/abc/preferences'), '/api/guest/[code]/preferences');
     assert.equal(redactSecrets('/invitations/abc'), '/invitations/[code]');
     assert.equal(redactSecrets('/api/invitations/abc/accept'), '/api/invitations/[code]/accept');
-    assert.equal(redactSecrets('/api/organizations/x/guests/a%40b.test'), '/api/organizations/x/guests/a%40b.test');
+    assert.equal(redactSecrets('/api/organizations/x/guests'), '/api/organizations/x/guests');
+    assert.equal(redactSecrets('/api/organizations/x/guests?q=smith&page=2'), '/api/organizations/x/guests?q=smith&page=2');
+  });
+
+  it('redactSecrets and redactText replace email addresses, in paths, queries and free text', () => {
+    assert.equal(redactSecrets('/api/organizations/x/guests/a%40b.test'), '/api/organizations/x/guests/[email]');
+    assert.equal(redactSecrets('/organizations/x/guests/A%40B.test/reset-link?q=c@d.test&page=1'), '/organizations/x/guests/[email]/reset-link?q=[email]&page=1');
+    assert.equal(redactText('550 5.1.1 <joe+x@example.com>: no such user; Key (email)=(a@b.test) exists'), '550 5.1.1 <[email]>: no such user; Key (email)=([email]) exists');
+    assert.equal(redactText('at /app/node_modules/@fastify/swagger/index.js; GET /guest/abc'), 'at /app/node_modules/@fastify/swagger/index.js; GET /guest/[code]');
   });
 
   it('a guest\'s code is never in the access log: page, form and JSON API', async () => {
