@@ -6,8 +6,10 @@
  *
  * The delay is measured by a timer that should fire every BEAT_MS: how late it fired is how long
  * the loop could not turn. A histogram such as perf_hooks' monitorEventLoopDelay learns of a stall
- * only from its own timer, after the stall is over, while the requests queued during it are read
- * first; so at each request the monitor also counts how late the next beat already is.
+ * only from its own timer, after the stall is over, while the requests queued during it may be
+ * read first; so at each request the monitor also counts how late the next beat already is. Once
+ * a stall is seen, requests are shed for as long again (at most EVENT_LOOP_STALL_MS): reading the
+ * backlog a stall leaves behind takes longer than one beat, and those requests have waited already.
  */
 import { performance } from 'node:perf_hooks';
 
@@ -16,8 +18,8 @@ const BEAT_MS = 100;
 
 export class EventLoopMonitor {
   #lastBeat = performance.now();
-  /** How late the latest beat fired. */
-  #lastDelay = 0;
+  /** Until when (performance.now()) requests are shed after a stall. */
+  #shedUntil = 0;
   readonly #timer: NodeJS.Timeout;
 
   constructor(readonly stallMs: number, private readonly onStall: (delayMs: number) => void = () => undefined) {
@@ -27,22 +29,18 @@ export class EventLoopMonitor {
 
   #beat(): void {
     const now = performance.now();
-    this.#lastDelay = Math.max(0, now - this.#lastBeat - BEAT_MS);
+    const delay = now - this.#lastBeat - BEAT_MS;
     this.#lastBeat = now;
-    if (this.#lastDelay > this.stallMs) this.onStall(Math.round(this.#lastDelay));
+    if (delay > this.stallMs) {
+      this.#shedUntil = now + Math.min(delay, this.stallMs);
+      this.onStall(Math.round(delay));
+    }
   }
 
-  /**
-   * How far behind the loop is: the delay of the latest beat (the loop is still working off what
-   * queued up during a stall until the next beat comes on time), or how late the next beat
-   * already is (the loop is stalled right now, or has just come back).
-   */
-  delayMs(): number {
-    return Math.max(this.#lastDelay, performance.now() - this.#lastBeat - BEAT_MS);
-  }
-
+  /** The loop is stalled right now (or has just come back and not yet beaten), or came back from a stall moments ago. */
   stalled(): boolean {
-    return this.delayMs() > this.stallMs;
+    const now = performance.now();
+    return now < this.#shedUntil || now - this.#lastBeat - BEAT_MS > this.stallMs;
   }
 
   stop(): void {
