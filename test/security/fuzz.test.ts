@@ -67,7 +67,7 @@ describe('fuzzing every route with hostile requests', () => {
         const response = await ctx.app.inject(options);
         requests += 1;
         statuses[response.statusCode] = (statuses[response.statusCode] ?? 0) + 1;
-        if (response.statusCode < 300 && request.method === route.method) reached += 1;
+        if (response.statusCode < 400 && request.method === route.method) reached += 1;
         const problem = answerProblem(String(options.url), String(options.method), response);
         if (problem !== undefined) {
           if (response.statusCode >= 500) serverErrors += 1;
@@ -99,10 +99,10 @@ describe('fuzzing every route with hostile requests', () => {
     const summary = `fuzz: ${requests} requests over ${fuzzed} routes in ${seconds} s, ${serverErrors} server errors (FUZZ_SEED=${SEED}); statuses ${JSON.stringify(statuses)}`;
     t.diagnostic(summary);
     console.log(summary);
-    if (unreached.length > 0) t.diagnostic(`routes never answered 2xx: ${unreached.join(', ')}`);
+    if (unreached.length > 0) t.diagnostic(`routes never answered with success: ${unreached.join(', ')}`);
     assert.equal(serverErrors, 0);
-    // The generated requests do reach the handlers: most routes answered some of them with success
+    // The generated requests do reach the handlers: most routes answered some of them with success (2xx, or a page's 303)
     // (a short run, FUZZ_RUNS below 1000, may not get there).
-    if (ONLY === undefined && RUNS >= 1000) assert.ok(unreached.length <= fuzzed / 4, `routes never answered 2xx: ${unreached.join(', ')}`);
+    if (ONLY === undefined && RUNS >= 1000) assert.ok(unreached.length <= fuzzed / 4, `routes never answered with success: ${unreached.join(', ')}`);
   });
 });
