@@ -2,7 +2,7 @@
  * buildApp(context): the whole HTTP application, wired explicitly from its context. It never
  * listens: the server, the CLI and the tests each decide what to do with it.
  */
-import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
@@ -48,6 +48,8 @@ export interface AppContext {
   codes?: GuestCodes;
   /** Fastify's logger option: pino options, a pino instance, or false. */
   logger?: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance'];
+  /** Told of every route as it is added: the tests read the route table from it. */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 function trustHops(hops: number) {
@@ -81,6 +83,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     ...serverOptions(config),
   });
 
+  if (context.onRoute) app.addHook('onRoute', context.onRoute);
   app.setValidatorCompiler(createValidatorCompiler());
   // JSON only: without this, Fastify would also accept text/plain bodies.
   app.removeContentTypeParser('text/plain');

@@ -10,7 +10,7 @@ import { Writable } from 'node:stream';
 import pg from 'pg';
 import pino from 'pino';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import { buildApp } from '../../src/app.js';
+import { buildApp, type AppContext } from '../../src/app.js';
 import { LOG_SERIALIZERS } from '../../src/http/access-log.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openDatabase, type Db } from '../../src/db/database.js';
@@ -53,6 +53,8 @@ export interface TestContext {
 
 export interface TestOptions {
   env?: Record<string, string>;
+  /** Told of every route as the app adds it. */
+  onRoute?: AppContext['onRoute'];
 }
 
 export async function createOrgWithMembers(admin: AdminService, name: string, prefix: string) {
@@ -127,7 +129,7 @@ export async function buildTestApp(options: TestOptions = {}): Promise<TestConte
   }));
   const emailChecker = new EmailDomainChecker(config.dns, logger);
   await emailChecker.start();
-  const app = await buildApp({ config, db, emailChecker, logger });
+  const app = await buildApp({ config, db, emailChecker, logger, ...(options.onRoute && { onRoute: options.onRoute }) });
   await app.ready();
   const admin = createAdminService(db.kysely);
   const org = await createOrgWithMembers(admin, 'Acme', 'acme');
