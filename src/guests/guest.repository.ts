@@ -8,6 +8,7 @@ import type { DatabaseKind } from '../db/database.js';
 import type { SortKey } from './guest.schemas.js';
 import { prepared, selectRows, type Placeholder, type Prepared } from '../db/prepared.js';
 import { sqliteConnectionOf } from '../db/database.js';
+import { randomId } from '../lib/ids.js';
 
 type Q = Kysely<Database>;
 
@@ -28,10 +29,14 @@ export async function findGlobalGuest(db: Q, email: string) {
   return globalGuestByEmail.first(db, { email });
 }
 
+/**
+ * Inserts the global guest with a random id (src/lib/ids.ts); no row when the email, or the id,
+ * is taken already.
+ */
 const insertGlobalGuest = prepared((db, p) => db
   .insertInto('guests')
-  .values({ email: p('email'), created_at: p('at'), deleted_at: null })
-  .onConflict((oc) => oc.column('email').doNothing())
+  .values({ id: p('id'), email: p('email'), created_at: p('at'), deleted_at: null })
+  .onConflict((oc) => oc.doNothing())
   .returningAll());
 
 /**
@@ -51,9 +56,9 @@ export async function lockGlobalGuest(db: Q, guestId: number) {
  * against a concurrent create, and locked (see lockGlobalGuest) until the transaction ends.
  */
 export async function ensureGlobalGuest(db: Q, email: string, at: string) {
-  // A permanent delete erasing the row between the steps sends the loop round again.
-  for (let attempt = 0; attempt < 3; attempt += 1) {
-    const created = await insertGlobalGuest.first(db, { email, at });
+  // A taken id, or a permanent delete erasing the row between the steps, sends the loop round again.
+  for (let attempt = 0; attempt < 8; attempt += 1) {
+    const created = await insertGlobalGuest.first(db, { id: randomId(), email, at });
     if (created) return created;
     const found = await findGlobalGuest(db, email);
     const guest = found && (await lockGlobalGuest(db, found.id));

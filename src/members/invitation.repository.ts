@@ -7,6 +7,7 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { DatabaseKind } from '../db/database.js';
 import type { Database, Role } from '../db/types.js';
+import { withRandomId } from '../lib/ids.js';
 import { now } from '../lib/time.js';
 import type { InvitedUser } from './member.mapper.js';
 
@@ -216,15 +217,19 @@ export async function markAccepted(db: Q, id: number, at: string): Promise<boole
 
 /** The user with this address, created (with these names) when there is none, also against a concurrent insert. */
 export async function ensureUser(db: Q, user: { email: string; firstName: string | null; lastName: string | null; at: string }): Promise<number> {
-  const inserted = await db
-    .insertInto('users')
-    .values({ email: user.email, first_name: user.firstName, last_name: user.lastName, created_at: user.at })
-    .onConflict((oc) => oc.column('email').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (inserted) return inserted.id;
-  const existing = await db.selectFrom('users').select('id').where('email', '=', user.email).executeTakeFirstOrThrow();
-  return existing.id;
+  // A random id (src/lib/ids.ts): no row back when the email or the id is taken; only a taken id
+  // (no user with the email) draws again.
+  return withRandomId(async (id) => {
+    const inserted = await db
+      .insertInto('users')
+      .values({ id, email: user.email, first_name: user.firstName, last_name: user.lastName, created_at: user.at })
+      .onConflict((oc) => oc.doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (inserted) return inserted.id;
+    const existing = await db.selectFrom('users').select('id').where('email', '=', user.email).executeTakeFirst();
+    return existing?.id;
+  });
 }
 
 /** Names given on accepting are kept only by a user who has none (the user is shared by every organization). */

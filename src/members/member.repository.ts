@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DatabaseKind } from '../db/database.js';
 import type { Database, Role } from '../db/types.js';
 import { prepared } from '../db/prepared.js';
+import { withRandomId } from '../lib/ids.js';
 
 /** A membership with its user: what the member object is made from (see member.mapper.ts). */
 export interface Member {
@@ -74,11 +75,13 @@ export async function insertUser(
   db: Kysely<Database>,
   user: { email: string; firstName: string | null; lastName: string | null; createdAt: string },
 ): Promise<number> {
-  const row = await db
+  // A random id (src/lib/ids.ts), drawn again when taken; an email taken already is an error.
+  const row = await withRandomId((id) => db
     .insertInto('users')
-    .values({ email: user.email, first_name: user.firstName, last_name: user.lastName, created_at: user.createdAt })
+    .values({ id, email: user.email, first_name: user.firstName, last_name: user.lastName, created_at: user.createdAt })
+    .onConflict((oc) => oc.column('id').doNothing())
     .returning('id')
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst());
   return row.id;
 }
 
