@@ -16,6 +16,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/types.js';
 import { randomSecret } from '../lib/secrets.js';
 import { formatTimestamp } from '../lib/time.js';
+import { resolveAccessRequest } from '../public/access.resolve.js';
 import { pruneWindows } from '../public/throttle.repository.js';
 import { createDelivery, type Delivery } from './delivery.js';
 import { onOutboxQueued } from './outbox-signal.js';
@@ -42,7 +43,7 @@ interface Logger {
 
 export interface OutboxWorkerOptions {
   db: Kysely<Database>;
-  config: Pick<Config, 'database' | 'mail' | 'outbox'>;
+  config: Pick<Config, 'database' | 'mail' | 'outbox' | 'publicBaseUrl'>;
   log: Logger;
   /** Names this worker's claims; unique per process by default. */
   workerId?: string;
@@ -55,6 +56,7 @@ export interface OutboxWorkerOptions {
 
 /** What one pass did. */
 export interface PassResult {
+  /** Access requests dropped for an address with no active guest record count here only. */
   claimed: number;
   sent: number;
   retried: number;
@@ -104,7 +106,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     if (messages + windows > 0) log.info({ messages, windows }, 'outbox: deleted old messages and throttle counters');
   }
 
-  async function attempt(row: repo.OutboxRow): Promise<'sent' | 'retried' | 'failed'> {
+  async function attempt(claimed: repo.OutboxRow): Promise<'sent' | 'retried' | 'failed' | 'dropped'> {
+    // An access request is looked up only now, off the request path (src/public/access.resolve.ts).
+    const row = await resolveAccessRequest(db, claimed, config.publicBaseUrl);
+    if (!row) return 'dropped';
     const about = { outboxId: row.id, messageId: row.message_id, kind: row.kind, attempt: row.attempts };
     let where: string;
     try {
@@ -139,7 +144,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         await repo.release(db, rows.slice(index).map((r) => r.id), id);
         break;
       }
-      result[await attempt(row)] += 1;
+      const outcome = await attempt(row);
+      if (outcome !== 'dropped') result[outcome] += 1;
     }
     return result;
   }
