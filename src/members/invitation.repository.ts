@@ -19,8 +19,8 @@ function pending(eb: ExpressionBuilder<Database, 'invitations'>) {
 }
 
 /**
- * The invitation with its user. The names shown are the user's own when the user has any (the user
- * is shared by every organization and keeps them on accepting), else those the inviter gave.
+ * The invitation with its user. The names shown are those the inviter gave: the user's are shared
+ * by every organization, and may have been written by another one.
  */
 function invitedUsers(db: Q, organizationId: string) {
   return db
@@ -29,7 +29,6 @@ function invitedUsers(db: Q, organizationId: string) {
     .select([
       'invitations.id', 'invitations.user_id', 'invitations.email', 'invitations.first_name', 'invitations.last_name',
       'invitations.role', 'invitations.created_at', 'invitations.invited_by', 'invitations.expires_at', 'invitations.message',
-      'users.first_name as user_first_name', 'users.last_name as user_last_name',
     ])
     .where('invitations.organization_id', '=', organizationId)
     .where(pending);
@@ -45,13 +44,12 @@ export interface PendingInvitation extends InvitedUser {
 type InvitedRow = Awaited<ReturnType<ReturnType<typeof invitedUsers>['executeTakeFirstOrThrow']>>;
 
 function toPending(row: InvitedRow): PendingInvitation {
-  const userHasName = row.user_first_name !== null || row.user_last_name !== null;
   return {
     id: row.id,
     userId: row.user_id,
     email: row.email,
-    firstName: userHasName ? row.user_first_name : row.first_name,
-    lastName: userHasName ? row.user_last_name : row.last_name,
+    firstName: row.first_name,
+    lastName: row.last_name,
     role: row.role,
     invitedAt: row.created_at,
     invitedBy: row.invited_by,
@@ -246,7 +244,8 @@ export async function nameUserIfUnnamed(db: Q, userId: number, names: { firstNam
 
 /** The membership an accepted invitation gives; the primary key refuses a second one (409). */
 export async function insertInvitedMembership(
-  db: Q, membership: { organizationId: string; userId: number; role: Role; invitedBy: number | null; at: string },
+  db: Q,
+  membership: { organizationId: string; userId: number; role: Role; invitedBy: number | null; at: string; firstName: string | null; lastName: string | null },
 ): Promise<void> {
   await db
     .insertInto('memberships')
@@ -256,6 +255,8 @@ export async function insertInvitedMembership(
       role: membership.role,
       created_at: membership.at,
       invited_by: membership.invitedBy,
+      first_name: membership.firstName,
+      last_name: membership.lastName,
       disabled_at: null,
       disabled_by: null,
       reactivated_at: null,

@@ -29,12 +29,16 @@ export async function findRole(db: Kysely<Database>, organizationId: string, use
   return row?.role;
 }
 
+/**
+ * The organization's members. Names come from the membership, never from the user row: the user is
+ * shared by every organization, and one organization must not see the names another wrote.
+ */
 function membersQuery(db: Kysely<Database>, organizationId: string) {
   return db
     .selectFrom('memberships')
     .innerJoin('users', 'users.id', 'memberships.user_id')
     .select([
-      'users.id', 'users.email', 'users.first_name', 'users.last_name', 'memberships.role', 'memberships.created_at',
+      'users.id', 'users.email', 'memberships.first_name', 'memberships.last_name', 'memberships.role', 'memberships.created_at',
       'memberships.invited_by', 'memberships.disabled_at', 'memberships.disabled_by', 'memberships.reactivated_at',
       'memberships.reactivated_by',
     ])
@@ -86,13 +90,13 @@ export async function insertUser(
 }
 
 /**
- * Adds a membership. An existing one gets the new role with `existing: 'change-role'` (the CLI's
+ * Adds a membership, with the names this organization gives the member. An existing one gets the new role with `existing: 'change-role'` (the CLI's
  * `member add`), or is refused by the primary key (a 409) with `'refuse'`: a conversion must not
  * demote or promote anyone by accident. The caller reads the member back.
  */
 export async function addMembership(
   db: Kysely<Database>,
-  membership: { organizationId: string; userId: number; role: Role; createdAt: string },
+  membership: { organizationId: string; userId: number; role: Role; createdAt: string; firstName?: string | null; lastName?: string | null },
   existing: 'change-role' | 'refuse',
 ): Promise<void> {
   const insert = db.insertInto('memberships').values({
@@ -100,6 +104,9 @@ export async function addMembership(
     user_id: membership.userId,
     role: membership.role,
     created_at: membership.createdAt,
+    // This organization's names for the member (see membersQuery); an existing membership keeps its own.
+    first_name: membership.firstName ?? null,
+    last_name: membership.lastName ?? null,
   });
   await (existing === 'change-role'
     ? insert.onConflict((oc) => oc.columns(['organization_id', 'user_id']).doUpdateSet({ role: membership.role }))
