@@ -89,7 +89,7 @@ export async function startServer(config: Config, out: (text: string) => void = 
   // top, so that the CLI's other commands do not load the mail library; and before listening, so
   // that nothing slow runs between "listening" and the signal handlers being in place.
   const outbox = config.outbox.worker
-    ? (await import('./outbox/worker.js')).createOutboxWorker({ db: db.kysely, config, log: logger.child({ component: 'outbox' }) })
+    ? (await import('./outbox/worker.js')).createOutboxWorker({ db: db.kysely, config, links: { publicBaseUrl: config.publicBaseUrl, codes }, log: logger.child({ component: 'outbox' }) })
     : undefined;
   const url = await app.listen({ host: config.host, port: config.port });
   outbox?.start();

@@ -10,6 +10,7 @@ import * as m002 from './migrations/002_settings.js';
 import * as m003 from './migrations/003_guest_side.js';
 import * as m004 from './migrations/004_active_guest_index.js';
 import * as m005 from './migrations/005_accounts.js';
+import * as m006 from './migrations/006_identity.js';
 import * as m007 from './migrations/007_encrypted_codes.js';
 import * as m008 from './migrations/008_email_normalization.js';
 
@@ -29,6 +30,7 @@ function migrationsFor(kind: Db['kind'], log: m008.MigrationLog = stderrLog): Re
     '003_guest_side': { up: (k) => m003.up(k, kind), down: (k) => m003.down(k) },
     '004_active_guest_index': { up: (k) => m004.up(k), down: (k) => m004.down(k) },
     '005_accounts': { up: (k) => m005.up(k, kind), down: (k) => m005.down(k) },
+    '006_identity': { up: (k) => m006.up(k), down: (k) => m006.down(k) },
     '007_encrypted_codes': { up: (k) => m007.up(k), down: (k) => m007.down(k) },
     '008_email_normalization': { up: (k) => m008.up(k, log), down: () => m008.down() },
   };

@@ -34,6 +34,9 @@ export interface MembershipsTable {
   reactivated_by: number | null;
   /** The member who sent the invitation this membership was accepted from. */
   invited_by: number | null;
+  /** The names this organization knows the member by (users' names are shared by every organization). */
+  first_name: string | null;
+  last_name: string | null;
 }
 
 export interface AccessTokensTable {

@@ -28,9 +28,9 @@ export function createGuestConversionService(deps: GuestConversionDeps) {
   return {
     /**
      * J: the guest becomes a `standard` member of this organization and leaves its guest list,
-     * removed as by E (the global guest goes when no other organization has it). A new user takes
-     * the first and last name of this organization's profile of the guest; an existing user (a
-     * member elsewhere) keeps their own, since the user is shared by every organization.
+     * removed as by E (the global guest goes when no other organization has it). The member is
+     * known here by the first and last name of this organization's profile of the guest, whether
+     * or not the person is a user elsewhere: names another organization wrote never show here.
      * Someone who is a member already is refused (409) and nothing changes: making them a member
      * again could change their role.
      */
@@ -45,7 +45,7 @@ export function createGuestConversionService(deps: GuestConversionDeps) {
         }
         const userId = user?.id ?? (await insertUser(trx, { email: record.email, firstName: record.first_name, lastName: record.last_name, createdAt: at }));
         // A concurrent conversion of the same guest fails on the membership's primary key (409).
-        await addMembership(trx, { organizationId: actor.organizationId, userId, role: 'standard', createdAt: at }, 'refuse');
+        await addMembership(trx, { organizationId: actor.organizationId, userId, role: 'standard', createdAt: at, firstName: record.first_name, lastName: record.last_name }, 'refuse');
         // Their tasks stay theirs: the service has no tasks yet, so there is nothing to move. When
         // tasks arrive, the guest's assignments in this organization become the member's here.
         const removed = await removeRecord(trx, record, at);

@@ -3,7 +3,6 @@
  * one conditional statement: the condition and the write cannot be split by a concurrent request.
  */
 import type { Kysely } from 'kysely';
-import type { DatabaseKind } from '../db/database.js';
 import type { Database, OrganizationGuestRow } from '../db/types.js';
 import type { GuestRecord } from './guest.repository.js';
 import type { StoredCode } from './guest-code.js';
@@ -61,16 +60,6 @@ export async function enableRecord(
     .where('disabled_at', 'is not', null)
     .returningAll()
     .executeTakeFirst();
-}
-
-/**
- * Locks the global guest row until the transaction ends (PostgreSQL; SQLite transactions run one
- * at a time). An organization joining the guest meanwhile waits for it, so the "does any other
- * organization have this guest" count that follows cannot miss a join in flight.
- */
-export async function lockGlobalGuest(db: Q, kind: DatabaseKind, guestId: number): Promise<void> {
-  const query = db.selectFrom('guests').select('id').where('id', '=', guestId);
-  await (kind === 'postgres' ? query.forUpdate() : query).execute();
 }
 
 /**

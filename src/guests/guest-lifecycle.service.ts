@@ -120,7 +120,7 @@ export function createGuestLifecycleService(deps: GuestLifecycleDeps) {
         assertThat(record, () => notFound('guest'));
         const notDisabled = () => new AppError('GUEST_NOT_DISABLED', 'Please disable the guest before deletion.');
         assertThat(record.disabled_at !== null || record.deleted_at !== null, notDisabled);
-        await repo.lockGlobalGuest(trx, deps.kind, record.guest_id);
+        await guestRepo.lockGlobalGuest(trx, record.guest_id);
         if (!(await repo.eraseDisabledRecord(trx, record.id))) {
           // Enabled or erased by a concurrent request since it was read.
           const again = await repo.findRecordByGuestId(trx, actor.organizationId, record.guest_id);

@@ -7,6 +7,8 @@ import type { Database, NewOrganizationGuest, OrganizationGuestRow, Organization
 import type { DatabaseKind } from '../db/database.js';
 import type { SortKey } from './guest.schemas.js';
 import { prepared, selectRows, type Placeholder, type Prepared } from '../db/prepared.js';
+import { sqliteConnectionOf } from '../db/database.js';
+import { randomId } from '../lib/ids.js';
 
 type Q = Kysely<Database>;
 
@@ -27,23 +29,47 @@ export async function findGlobalGuest(db: Q, email: string) {
   return globalGuestByEmail.first(db, { email });
 }
 
+/**
+ * Inserts the global guest with a random id (src/lib/ids.ts); no row when the email, or the id,
+ * is taken already.
+ */
 const insertGlobalGuest = prepared((db, p) => db
   .insertInto('guests')
-  .values({ email: p('email'), created_at: p('at'), deleted_at: null })
-  .onConflict((oc) => oc.column('email').doNothing())
+  .values({ id: p('id'), email: p('email'), created_at: p('at'), deleted_at: null })
+  .onConflict((oc) => oc.doNothing())
   .returningAll());
 
-/** The global guest for `email`, created if missing; safe against a concurrent create. */
+/**
+ * Locks the global guest row until the transaction ends, and reads it as it is now. Joining and
+ * removing both take this lock before they touch an organization's record, so one waits for the
+ * other: a removal's "does any organization still have the guest" count then sees a join that
+ * committed first, and a join sees (and clears) a removal that committed first. On SQLite,
+ * transactions run one at a time (BEGIN IMMEDIATE), so the plain read is enough.
+ */
+export async function lockGlobalGuest(db: Q, guestId: number) {
+  const query = db.selectFrom('guests').selectAll().where('id', '=', guestId);
+  return (sqliteConnectionOf(db) ? query : query.forUpdate()).executeTakeFirst();
+}
+
+/**
+ * The global guest for `email`, created if missing and active again if it was removed; safe
+ * against a concurrent create, and locked (see lockGlobalGuest) until the transaction ends.
+ */
 export async function ensureGlobalGuest(db: Q, email: string, at: string) {
-  const created = await insertGlobalGuest.first(db, { email, at });
-  if (created) return created;
-  const guest = await findGlobalGuest(db, email);
-  if (!guest) throw new Error(`global guest ${email} vanished after insert`);
-  if (guest.deleted_at !== null) {
-    await db.updateTable('guests').set({ deleted_at: null }).where('id', '=', guest.id).execute();
-    guest.deleted_at = null;
+  // A taken id, or a permanent delete erasing the row between the steps, sends the loop round again.
+  for (let attempt = 0; attempt < 8; attempt += 1) {
+    const created = await insertGlobalGuest.first(db, { id: randomId(), email, at });
+    if (created) return created;
+    const found = await findGlobalGuest(db, email);
+    const guest = found && (await lockGlobalGuest(db, found.id));
+    if (!guest) continue;
+    if (guest.deleted_at !== null) {
+      await db.updateTable('guests').set({ deleted_at: null }).where('id', '=', guest.id).execute();
+      guest.deleted_at = null;
+    }
+    return guest;
   }
-  return guest;
+  throw new Error(`global guest ${email} vanished after insert`);
 }
 
 /** The organization's record of the guest with this email, removed ones included. */

@@ -54,6 +54,8 @@ function freshProfile(body: Partial<Record<ProfileField, unknown>>): Organizatio
  * actively. Runs in the caller's transaction; undefined when the record was not active any more.
  */
 export async function removeRecord(trx: Kysely<Database>, record: repo.GuestRecord, at: string): Promise<repo.GuestRecord | undefined> {
+  // The global row first, then the record: the order joins take too (see lockGlobalGuest).
+  await repo.lockGlobalGuest(trx, record.guest_id);
   const removed = await repo.updateRecordIn(trx, 'active', record.id, {
     deleted_at: at, updated_at: at, guest_code: null, guest_code_hash: null, guest_code_encrypted: null, guest_code_key_id: null,
   });

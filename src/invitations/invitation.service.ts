@@ -217,10 +217,13 @@ export function createInvitationService(deps: InvitationServiceDeps) {
         if (await findMemberById(trx, organizationId, userId)) {
           throw new AppError('CONFLICT', 'You are a member of this organization already.');
         }
-        await repo.insertInvitedMembership(trx, { organizationId, userId, role: invitation.role, invitedBy: invitation.invited_by, at });
+        // The organization knows the member by the names its inviter gave, else those given on accepting.
+        const given = names.firstName !== null || names.lastName !== null;
+        const invitedNames = { firstName: invitation.first_name, lastName: invitation.last_name };
+        const memberNames = invitedNames.firstName !== null || invitedNames.lastName !== null ? invitedNames : names;
+        await repo.insertInvitedMembership(trx, { organizationId, userId, role: invitation.role, invitedBy: invitation.invited_by, at, ...memberNames });
         const guest = await findRecordByEmail(trx, organizationId, invitation.email);
         if (guest && guest.deleted_at === null) await removeRecord(trx, guest, at);
-        const given = names.firstName !== null || names.lastName !== null;
         await repo.nameUserIfUnnamed(trx, userId, given ? names : { firstName: invitation.first_name, lastName: invitation.last_name });
         const { token, tokenHash } = newPersonalToken();
         const tokenId = await insertToken(trx, { userId, name: `Invitation to ${invitation.organization_name}`, tokenHash, createdAt: at, expiresAt: null });

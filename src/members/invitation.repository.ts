@@ -7,6 +7,7 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { DatabaseKind } from '../db/database.js';
 import type { Database, Role } from '../db/types.js';
+import { withRandomId } from '../lib/ids.js';
 import { now } from '../lib/time.js';
 import type { InvitedUser } from './member.mapper.js';
 
@@ -18,8 +19,8 @@ function pending(eb: ExpressionBuilder<Database, 'invitations'>) {
 }
 
 /**
- * The invitation with its user. The names shown are the user's own when the user has any (the user
- * is shared by every organization and keeps them on accepting), else those the inviter gave.
+ * The invitation with its user. The names shown are those the inviter gave: the user's are shared
+ * by every organization, and may have been written by another one.
  */
 function invitedUsers(db: Q, organizationId: string) {
   return db
@@ -28,7 +29,6 @@ function invitedUsers(db: Q, organizationId: string) {
     .select([
       'invitations.id', 'invitations.user_id', 'invitations.email', 'invitations.first_name', 'invitations.last_name',
       'invitations.role', 'invitations.created_at', 'invitations.invited_by', 'invitations.expires_at', 'invitations.message',
-      'users.first_name as user_first_name', 'users.last_name as user_last_name',
     ])
     .where('invitations.organization_id', '=', organizationId)
     .where(pending);
@@ -44,13 +44,12 @@ export interface PendingInvitation extends InvitedUser {
 type InvitedRow = Awaited<ReturnType<ReturnType<typeof invitedUsers>['executeTakeFirstOrThrow']>>;
 
 function toPending(row: InvitedRow): PendingInvitation {
-  const userHasName = row.user_first_name !== null || row.user_last_name !== null;
   return {
     id: row.id,
     userId: row.user_id,
     email: row.email,
-    firstName: userHasName ? row.user_first_name : row.first_name,
-    lastName: userHasName ? row.user_last_name : row.last_name,
+    firstName: row.first_name,
+    lastName: row.last_name,
     role: row.role,
     invitedAt: row.created_at,
     invitedBy: row.invited_by,
@@ -216,15 +215,19 @@ export async function markAccepted(db: Q, id: number, at: string): Promise<boole
 
 /** The user with this address, created (with these names) when there is none, also against a concurrent insert. */
 export async function ensureUser(db: Q, user: { email: string; firstName: string | null; lastName: string | null; at: string }): Promise<number> {
-  const inserted = await db
-    .insertInto('users')
-    .values({ email: user.email, first_name: user.firstName, last_name: user.lastName, created_at: user.at })
-    .onConflict((oc) => oc.column('email').doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (inserted) return inserted.id;
-  const existing = await db.selectFrom('users').select('id').where('email', '=', user.email).executeTakeFirstOrThrow();
-  return existing.id;
+  // A random id (src/lib/ids.ts): no row back when the email or the id is taken; only a taken id
+  // (no user with the email) draws again.
+  return withRandomId(async (id) => {
+    const inserted = await db
+      .insertInto('users')
+      .values({ id, email: user.email, first_name: user.firstName, last_name: user.lastName, created_at: user.at })
+      .onConflict((oc) => oc.doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (inserted) return inserted.id;
+    const existing = await db.selectFrom('users').select('id').where('email', '=', user.email).executeTakeFirst();
+    return existing?.id;
+  });
 }
 
 /** Names given on accepting are kept only by a user who has none (the user is shared by every organization). */
@@ -241,7 +244,8 @@ export async function nameUserIfUnnamed(db: Q, userId: number, names: { firstNam
 
 /** The membership an accepted invitation gives; the primary key refuses a second one (409). */
 export async function insertInvitedMembership(
-  db: Q, membership: { organizationId: string; userId: number; role: Role; invitedBy: number | null; at: string },
+  db: Q,
+  membership: { organizationId: string; userId: number; role: Role; invitedBy: number | null; at: string; firstName: string | null; lastName: string | null },
 ): Promise<void> {
   await db
     .insertInto('memberships')
@@ -251,6 +255,8 @@ export async function insertInvitedMembership(
       role: membership.role,
       created_at: membership.at,
       invited_by: membership.invitedBy,
+      first_name: membership.firstName,
+      last_name: membership.lastName,
       disabled_at: null,
       disabled_by: null,
       reactivated_at: null,

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DatabaseKind } from '../db/database.js';
 import type { Database, Role } from '../db/types.js';
 import { prepared } from '../db/prepared.js';
+import { withRandomId } from '../lib/ids.js';
 
 /** A membership with its user: what the member object is made from (see member.mapper.ts). */
 export interface Member {
@@ -28,12 +29,16 @@ export async function findRole(db: Kysely<Database>, organizationId: string, use
   return row?.role;
 }
 
+/**
+ * The organization's members. Names come from the membership, never from the user row: the user is
+ * shared by every organization, and one organization must not see the names another wrote.
+ */
 function membersQuery(db: Kysely<Database>, organizationId: string) {
   return db
     .selectFrom('memberships')
     .innerJoin('users', 'users.id', 'memberships.user_id')
     .select([
-      'users.id', 'users.email', 'users.first_name', 'users.last_name', 'memberships.role', 'memberships.created_at',
+      'users.id', 'users.email', 'memberships.first_name', 'memberships.last_name', 'memberships.role', 'memberships.created_at',
       'memberships.invited_by', 'memberships.disabled_at', 'memberships.disabled_by', 'memberships.reactivated_at',
       'memberships.reactivated_by',
     ])
@@ -74,22 +79,24 @@ export async function insertUser(
   db: Kysely<Database>,
   user: { email: string; firstName: string | null; lastName: string | null; createdAt: string },
 ): Promise<number> {
-  const row = await db
+  // A random id (src/lib/ids.ts), drawn again when taken; an email taken already is an error.
+  const row = await withRandomId((id) => db
     .insertInto('users')
-    .values({ email: user.email, first_name: user.firstName, last_name: user.lastName, created_at: user.createdAt })
+    .values({ id, email: user.email, first_name: user.firstName, last_name: user.lastName, created_at: user.createdAt })
+    .onConflict((oc) => oc.column('id').doNothing())
     .returning('id')
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst());
   return row.id;
 }
 
 /**
- * Adds a membership. An existing one gets the new role with `existing: 'change-role'` (the CLI's
+ * Adds a membership, with the names this organization gives the member. An existing one gets the new role with `existing: 'change-role'` (the CLI's
  * `member add`), or is refused by the primary key (a 409) with `'refuse'`: a conversion must not
  * demote or promote anyone by accident. The caller reads the member back.
  */
 export async function addMembership(
   db: Kysely<Database>,
-  membership: { organizationId: string; userId: number; role: Role; createdAt: string },
+  membership: { organizationId: string; userId: number; role: Role; createdAt: string; firstName?: string | null; lastName?: string | null },
   existing: 'change-role' | 'refuse',
 ): Promise<void> {
   const insert = db.insertInto('memberships').values({
@@ -97,6 +104,9 @@ export async function addMembership(
     user_id: membership.userId,
     role: membership.role,
     created_at: membership.createdAt,
+    // This organization's names for the member (see membersQuery); an existing membership keeps its own.
+    first_name: membership.firstName ?? null,
+    last_name: membership.lastName ?? null,
   });
   await (existing === 'change-role'
     ? insert.onConflict((oc) => oc.columns(['organization_id', 'user_id']).doUpdateSet({ role: membership.role }))

@@ -70,7 +70,7 @@ export function createAdminService(db: Kysely<Database>) {
         const at = now();
         const existing = await findUserByEmail(trx, email);
         const userId = existing?.id ?? (await insertUser(trx, { email, firstName, lastName, createdAt: at }));
-        await addMembership(trx, { organizationId: input.organizationId, userId, role: input.role as Role, createdAt: at }, 'change-role');
+        await addMembership(trx, { organizationId: input.organizationId, userId, role: input.role as Role, createdAt: at, firstName, lastName }, 'change-role');
         const member = await findMemberByEmail(trx, input.organizationId, email);
         if (!member) throw new Error('membership vanished inside its transaction');
         return member;

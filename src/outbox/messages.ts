@@ -17,6 +17,12 @@ export interface ComposedMessage {
 }
 
 export const GUEST_ACCESS_KIND = 'guest_access';
+/**
+ * A queued `POST /public/guests/access` for an address, not yet looked up: the worker turns it
+ * into a `guest_access` email or drops it (src/public/access.resolve.ts). Its subject and bodies
+ * are empty until then.
+ */
+export const GUEST_ACCESS_REQUEST_KIND = 'guest_access_request';
 export const GUEST_ACCESS_SUBJECT = 'Your guest links';
 
 /**

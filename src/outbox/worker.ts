@@ -17,6 +17,8 @@ import type { Database } from '../db/types.js';
 import { redactText } from '../lib/log-redaction.js';
 import { randomSecret } from '../lib/secrets.js';
 import { formatTimestamp } from '../lib/time.js';
+import { resolveAccessRequest } from '../public/access.resolve.js';
+import { guestCodesFor, type GuestLinks } from '../guests/guest-code.js';
 import { pruneWindows } from '../public/throttle.repository.js';
 import { createDelivery, type Delivery } from './delivery.js';
 import { onOutboxQueued } from './outbox-signal.js';
@@ -43,7 +45,7 @@ interface Logger {
 
 export interface OutboxWorkerOptions {
   db: Kysely<Database>;
-  config: Pick<Config, 'database' | 'mail' | 'outbox'>;
+  config: Pick<Config, 'database' | 'mail' | 'outbox' | 'publicBaseUrl' | 'guestCodeKey'>;
   log: Logger;
   /** Names this worker's claims; unique per process by default. */
   workerId?: string;
@@ -52,10 +54,13 @@ export interface OutboxWorkerOptions {
   /** The wait before the next attempt after `attempts` failed ones (default: exponential, jittered). */
   backoffMs?: (attempts: number) => number;
   stopTimeoutMs?: number;
+  /** What opens stored guest codes for access emails; from the configuration when not given. */
+  links?: GuestLinks;
 }
 
 /** What one pass did. */
 export interface PassResult {
+  /** Access requests dropped for an address with no active guest record count here only. */
   claimed: number;
   sent: number;
   retried: number;
@@ -82,6 +87,7 @@ function errorText(error: unknown): string {
 
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const { db, config, log } = options;
+  const links: GuestLinks = options.links ?? { publicBaseUrl: config.publicBaseUrl, codes: guestCodesFor(config) };
   const id = options.workerId ?? `${os.hostname()}:${process.pid}:${randomSecret(4)}`;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
@@ -105,7 +111,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     if (messages + windows > 0) log.info({ messages, windows }, 'outbox: deleted old messages and throttle counters');
   }
 
-  async function attempt(row: repo.OutboxRow): Promise<'sent' | 'retried' | 'failed'> {
+  async function attempt(claimed: repo.OutboxRow): Promise<'sent' | 'retried' | 'failed' | 'dropped'> {
+    // An access request is looked up only now, off the request path (src/public/access.resolve.ts).
+    const row = await resolveAccessRequest(db, claimed, links);
+    if (!row) return 'dropped';
     const about = { outboxId: row.id, messageId: row.message_id, kind: row.kind, attempt: row.attempts };
     let where: string;
     try {
@@ -140,7 +149,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         await repo.release(db, rows.slice(index).map((r) => r.id), id);
         break;
       }
-      result[await attempt(row)] += 1;
+      const outcome = await attempt(row);
+      if (outcome !== 'dropped') result[outcome] += 1;
     }
     return result;
   }

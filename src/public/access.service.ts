@@ -6,13 +6,12 @@
 import net from 'node:net';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
-import { guestLinkOf, type GuestLinks } from '../guests/guest-code.js';
+import type { GuestLinks } from '../guests/guest-code.js';
 import { AppError } from '../http/errors.js';
 import { hourWindow } from '../lib/time.js';
-import { GUEST_ACCESS_KIND, guestAccessMessage } from '../outbox/messages.js';
+import { GUEST_ACCESS_REQUEST_KIND } from '../outbox/messages.js';
 import { notifyOutbox } from '../outbox/outbox-signal.js';
 import { enqueue, newMessageId } from '../outbox/outbox.repository.js';
-import { findActiveRecordsByEmail } from './access.repository.js';
 import { consumeWindow } from './throttle.repository.js';
 
 export interface AccessServiceDeps {
@@ -53,16 +52,19 @@ export function createAccessService(deps: AccessServiceDeps) {
   const { db, limits } = deps;
   return {
     /**
-     * Queues one email listing the guest's active links when `email` (already normalized) belongs
-     * to a guest; otherwise nothing. Throws 429 past the per-IP limit.
+     * Queues one access request for `email` (already normalized), which becomes the email listing
+     * the guest's active links when the address belongs to a guest, and nothing otherwise. Throws
+     * 429 past the per-IP limit.
      *
      * Past the per-address limit the request still succeeds but sends nothing. A 429 there would
      * reveal nothing about the address (requests for any address count), but answering as usual
      * keeps the answer one and the same, and whoever floods an inbox learns nothing from it either.
      *
-     * Known and unknown addresses take the same path (count, look up, compose) and differ only
-     * in the one insert, so timing tells little. The counts and the message are one transaction:
-     * a request that fails counts nothing and sends nothing.
+     * Known and unknown addresses do the same work: count, then queue one access request for the
+     * address, which the outbox worker resolves into the email, or drops, when it sends
+     * (src/public/access.resolve.ts). Nothing on the request path looks the address up, so its
+     * timing cannot tell whether the address is a guest's. The counts and the request are one
+     * transaction: a request that fails counts nothing and queues nothing.
      */
     async requestLinks(email: string, ip: string): Promise<void> {
       const window = hourWindow(new Date());
@@ -74,15 +76,11 @@ export function createAccessService(deps: AccessServiceDeps) {
             { headers: { 'retry-after': String(window.secondsLeft) } },
           );
         }
-        const withinAddressLimit = limits.perEmailPerHour === 0 || (await consumeWindow(trx, THROTTLE_SCOPE_EMAIL, email, window.start, limits.perEmailPerHour));
-        const records = await findActiveRecordsByEmail(trx, email);
-        const message = guestAccessMessage(records.map((r) => ({ organizationName: r.organizationName, link: guestLinkOf(deps.links, r.code) as string })));
-        if (records.length === 0) return false;
-        if (!withinAddressLimit) {
-          deps.log.info({ organizations: records.length }, 'guest access email not sent: the address reached its hourly limit');
+        if (limits.perEmailPerHour > 0 && !(await consumeWindow(trx, THROTTLE_SCOPE_EMAIL, email, window.start, limits.perEmailPerHour))) {
+          deps.log.info({}, 'guest access email not sent: the address reached its hourly limit');
           return false;
         }
-        await enqueue(trx, { kind: GUEST_ACCESS_KIND, recipient: email, ...message }, newMessageId(deps.links.publicBaseUrl));
+        await enqueue(trx, { kind: GUEST_ACCESS_REQUEST_KIND, recipient: email, subject: '', text: '', html: null }, newMessageId(deps.links.publicBaseUrl));
         return true;
       });
       if (queued) notifyOutbox(db);

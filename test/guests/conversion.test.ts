@@ -98,13 +98,19 @@ describe('conversions J and K', () => {
       assert.equal((await members(other.orgId, other.tokens.admin)).some((m) => m.email === email), false);
     });
 
-    it('an existing user (a member elsewhere) keeps their id and own names', async () => {
+    it('an existing user (a member elsewhere) keeps their id; this organization sees only its own names for them', async () => {
       const globexStandard = (await members(other.orgId, other.tokens.admin)).find((m) => m.role === 'standard');
       assert.ok(globexStandard);
       await newGuest(ctx, { email: globexStandard.email, first_name: 'Acme name' });
       const member = (await toMember(globexStandard.email)).json<{ data: MemberData }>().data;
-      // The same user with their own names; created_at is when they joined this organization.
-      assert.deepEqual({ ...member, created_at: globexStandard.created_at }, { ...globexStandard, role: 'standard' });
+      // The same user, known here by this organization's profile of the guest, not by the names
+      // the other organization has; created_at is when they joined this organization.
+      assert.deepEqual(
+        { ...member, created_at: globexStandard.created_at },
+        { ...globexStandard, role: 'standard', first_name: 'Acme name', last_name: null, full_name: 'Acme name' },
+      );
+      const there = (await members(other.orgId, other.tokens.admin)).find((m) => m.id === globexStandard.id);
+      assert.deepEqual(there, globexStandard, 'the other organization still sees its own names');
       assert.ok(member.created_at >= globexStandard.created_at, `${member.created_at} >= ${globexStandard.created_at}`);
       assert.equal(await roleOf(ctx, other.orgId, globexStandard.id), 'standard');
     });

@@ -12,6 +12,7 @@ import pino from 'pino';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppContext } from '../../src/app.js';
 import { LOG_SERIALIZERS } from '../../src/http/access-log.js';
+import { guestCodesFor, type GuestLinks } from '../../src/guests/guest-code.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { openDatabase, type Db } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
@@ -46,6 +47,8 @@ export interface TestContext {
   /** Tokens of the organization's admin, standard and light members. */
   tokens: { admin: string; standard: string; light: string };
   members: { admin: number; standard: number; light: number };
+  /** What the app writes guest links with (its key opens the stored codes). */
+  links: GuestLinks;
   /** Lines the app logged (JSON objects). */
   logs: Array<Record<string, unknown>>;
   close(): Promise<void>;
@@ -129,12 +132,13 @@ export async function buildTestApp(options: TestOptions = {}): Promise<TestConte
   }));
   const emailChecker = new EmailDomainChecker(config.dns, logger);
   await emailChecker.start();
-  const app = await buildApp({ config, db, emailChecker, logger, ...(options.onRoute && { onRoute: options.onRoute }) });
+  const links: GuestLinks = { publicBaseUrl: config.publicBaseUrl, codes: guestCodesFor(config) };
+  const app = await buildApp({ config, db, emailChecker, logger, codes: links.codes, ...(options.onRoute && { onRoute: options.onRoute }) });
   await app.ready();
   const admin = createAdminService(db.kysely);
   const org = await createOrgWithMembers(admin, 'Acme', 'acme');
   return {
-    app, db, config, admin, logs, ...org,
+    app, db, config, admin, links, logs, ...org,
     async close() {
       emailChecker.stop();
       await app.close();
