@@ -75,8 +75,10 @@ export async function retryWhileBusy<T>(attempt: () => T | Promise<T>, timeoutMs
     try {
       return await attempt();
     } catch (error) {
-      if (!isSqliteBusy(error) || Date.now() - start + wait > timeoutMs) throw error;
-      await new Promise((resolve) => setTimeout(resolve, wait));
+      const left = timeoutMs - (Date.now() - start);
+      if (!isSqliteBusy(error) || left <= 0) throw error;
+      // The last wait is cut to what is left, so the statement tries once more at the deadline.
+      await new Promise((resolve) => setTimeout(resolve, Math.min(wait, left)));
       wait = Math.min(wait * 2, 100);
     }
   }

@@ -18,7 +18,7 @@ import { redactText } from '../lib/log-redaction.js';
 import { randomSecret } from '../lib/secrets.js';
 import { formatTimestamp } from '../lib/time.js';
 import { resolveAccessRequest } from '../public/access.resolve.js';
-import { guestCodesFor, type GuestLinks } from '../guests/guest-code.js';
+import type { GuestLinks } from '../guests/guest-code.js';
 import { pruneWindows } from '../public/throttle.repository.js';
 import { createDelivery, type Delivery } from './delivery.js';
 import { onOutboxQueued } from './outbox-signal.js';
@@ -45,7 +45,7 @@ interface Logger {
 
 export interface OutboxWorkerOptions {
   db: Kysely<Database>;
-  config: Pick<Config, 'database' | 'mail' | 'outbox' | 'publicBaseUrl' | 'guestCodeKey'>;
+  config: Pick<Config, 'database' | 'mail' | 'outbox' | 'publicBaseUrl'>;
   log: Logger;
   /** Names this worker's claims; unique per process by default. */
   workerId?: string;
@@ -54,8 +54,8 @@ export interface OutboxWorkerOptions {
   /** The wait before the next attempt after `attempts` failed ones (default: exponential, jittered). */
   backoffMs?: (attempts: number) => number;
   stopTimeoutMs?: number;
-  /** What opens stored guest codes for access emails; from the configuration when not given. */
-  links?: GuestLinks;
+  /** What opens stored guest codes for access emails: the app's own (its key). */
+  links: GuestLinks;
 }
 
 /** What one pass did. */
@@ -87,7 +87,7 @@ function errorText(error: unknown): string {
 
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const { db, config, log } = options;
-  const links: GuestLinks = options.links ?? { publicBaseUrl: config.publicBaseUrl, codes: guestCodesFor(config) };
+  const { links } = options;
   const id = options.workerId ?? `${os.hostname()}:${process.pid}:${randomSecret(4)}`;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;

@@ -76,7 +76,7 @@ describe('outbox claims', () => {
 
   it('two workers sending at once deliver each message exactly once', async () => {
     const messageIds = await queue(24);
-    const options = { config: ctx.config, log: ctx.app.log, batchSize: 4 };
+    const options = { config: ctx.config, links: ctx.links, log: ctx.app.log, batchSize: 4 };
     const one = createOutboxWorker({ ...options, db: ctx.db.kysely, workerId: 'one' });
     const two = createOutboxWorker({ ...options, db: otherDb, workerId: 'two' });
     const sentBy = { one: 0, two: 0 };

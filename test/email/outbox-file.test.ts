@@ -29,7 +29,7 @@ describe('outbox worker without SMTP: .eml files', () => {
     fs.rmSync(path.join(dir, 'mail'), { recursive: true, force: true });
   });
 
-  const worker = () => createOutboxWorker({ db: ctx.db.kysely, config: ctx.config, log: ctx.app.log, backoffMs: () => 0 });
+  const worker = () => createOutboxWorker({ db: ctx.db.kysely, config: ctx.config, links: ctx.links, log: ctx.app.log, backoffMs: () => 0 });
   const files = () => (fs.existsSync(path.join(dir, 'mail')) ? fs.readdirSync(path.join(dir, 'mail')).sort() : []);
 
   async function requestAccess() {
@@ -85,6 +85,7 @@ describe('outbox worker without SMTP: .eml files', () => {
     const blocked = createOutboxWorker({
       db: ctx.db.kysely,
       config: { ...ctx.config, mail: { ...ctx.config.mail, dir: path.join(blocker, 'mail') } },
+      links: ctx.links,
       log: ctx.app.log,
       backoffMs: () => 0,
     });

@@ -137,7 +137,7 @@ describe('connection limits', () => {
   test('the total cap stays below the open-file limit, leaving room for the database pool', () => {
     assert.deepEqual(connectionLimits(config(), undefined), { max: 10_000, perAddress: 5000, maxRequestsPerSocket: 1000 });
     assert.deepEqual(connectionLimits(config(), 1024), { max: 960, perAddress: 480, maxRequestsPerSocket: 1000, lowered: { wanted: 10_000, fileLimit: 1024 } });
-    const pg = config({ DATABASE_URL: 'postgres://db/x', DATABASE_POOL_SIZE: '40', MAX_CONNECTIONS: '5000' });
+    const pg = config({ DATABASE_URL: 'postgres://db/x', GUEST_CODE_KEY: 'ab'.repeat(32), DATABASE_POOL_SIZE: '40', MAX_CONNECTIONS: '5000' });
     assert.equal(connectionLimits(pg, 1024).max, 1024 - 64 - 40);
     assert.deepEqual(connectionLimits(config({ MAX_CONNECTIONS: '300', MAX_CONNECTIONS_PER_ADDRESS: '0' }), 20_000), { max: 300, perAddress: 0, maxRequestsPerSocket: 1000 });
   });
