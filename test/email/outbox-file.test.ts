@@ -2,34 +2,24 @@
  * With no SMTP relay configured, the worker writes each message as a real .eml file under
  * MAIL_DIR, logs where, never writes one message twice and never leaves half a file.
  */
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
-import { buildTestApp, createGuest, type TestContext } from '../helpers/app.js';
+import { createGuest, type TestContext } from '../helpers/app.js';
 import { createOutboxWorker } from '../../src/outbox/worker.js';
+import { appWritingMail } from '../helpers/mail-dir.js';
 import { emlFileName } from '../../src/outbox/delivery.js';
 
 describe('outbox worker without SMTP: .eml files', () => {
+  const mail = appWritingMail('guests-mail-');
   let ctx: TestContext;
   let dir: string;
-
-  before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guests-mail-'));
-    ctx = await buildTestApp({ env: { MAIL_DIR: path.join(dir, 'mail'), ACCESS_EMAIL_LIMIT_PER_IP: '0', ACCESS_EMAIL_LIMIT_PER_EMAIL: '0' } });
+  before(() => {
+    ({ ctx, dir } = mail);
   });
-  after(async () => {
-    await ctx.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  beforeEach(async () => {
-    await ctx.db.kysely.deleteFrom('outbox').execute();
-    fs.rmSync(path.join(dir, 'mail'), { recursive: true, force: true });
-  });
-
-  const worker = () => createOutboxWorker({ db: ctx.db.kysely, config: ctx.config, links: ctx.links, log: ctx.app.log, backoffMs: () => 0 });
+  const worker = mail.worker;
   const files = () => (fs.existsSync(path.join(dir, 'mail')) ? fs.readdirSync(path.join(dir, 'mail')).sort() : []);
 
   async function requestAccess() {

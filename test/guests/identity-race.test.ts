@@ -7,18 +7,15 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, call, createGuest, createOrgWithMembers, guestsUrl, uniqueEmail, type TestContext } from '../helpers/app.js';
+import { buildTestAppWithOther, call, createGuest, guestsUrl, uniqueEmail, type OrgWithMembers, type TestContext } from '../helpers/app.js';
 import { findActiveRecordsByEmail } from '../../src/public/access.repository.js';
 
 const ROUNDS = Number(process.env.IDENTITY_RACE_ROUNDS ?? 200);
 
 let ctx: TestContext;
-let other: Awaited<ReturnType<typeof createOrgWithMembers>>;
+let other: OrgWithMembers;
 
-before(async () => {
-  ctx = await buildTestApp();
-  other = await createOrgWithMembers(ctx.admin, 'Other', 'other');
-});
+before(async () => ({ ctx, other } = await buildTestAppWithOther()));
 after(() => ctx.close());
 
 async function globalGuest(email: string) {

@@ -5,16 +5,13 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, createGuest, createOrgWithMembers, uniqueEmail, type TestContext } from '../helpers/app.js';
+import { buildTestAppWithOther, createGuest, uniqueEmail, type OrgWithMembers, type TestContext } from '../helpers/app.js';
 import { MAX_RANDOM_ID, randomId, withRandomId } from '../../src/lib/ids.js';
 
 let ctx: TestContext;
-let other: Awaited<ReturnType<typeof createOrgWithMembers>>;
+let other: OrgWithMembers;
 
-before(async () => {
-  ctx = await buildTestApp();
-  other = await createOrgWithMembers(ctx.admin, 'Other', 'other');
-});
+before(async () => ({ ctx, other } = await buildTestAppWithOther()));
 after(() => ctx.close());
 
 /** How many neighbours go up; a random order has about half, a counter all of them. */

@@ -72,6 +72,14 @@ export async function createOrgWithMembers(admin: AdminService, name: string, pr
   return { orgId: org.id, members, tokens };
 }
 
+export type OrgWithMembers = Awaited<ReturnType<typeof createOrgWithMembers>>;
+
+/** A test app whose database also holds a second organization ("Other") with its own members. */
+export async function buildTestAppWithOther(options: TestOptions = {}): Promise<{ ctx: TestContext; other: OrgWithMembers }> {
+  const ctx = await buildTestApp(options);
+  return { ctx, other: await createOrgWithMembers(ctx.admin, 'Other', 'other') };
+}
+
 /**
  * A fresh database for one app: in-memory SQLite, or on PostgreSQL (TEST_DATABASE_URL) a new
  * schema that the returned `drop` removes again.

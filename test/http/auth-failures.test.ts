@@ -7,26 +7,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import { insertToken } from '../../src/auth/token.repository.js';
 import { sha256 } from '../../src/lib/secrets.js';
 import { buildTestApp, type TestContext } from '../helpers/app.js';
+import { REDIS_URL, redisAnswers } from '../helpers/redis.js';
 import { assertProblem } from '../helpers/problem.js';
-
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-
-async function redisAnswers(): Promise<boolean> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 1000, enableOfflineQueue: false, retryStrategy: () => null });
-  try {
-    await redis.connect();
-    return (await redis.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    redis.disconnect();
-  }
-}
 
 function me(ctx: TestContext, token: string, remoteAddress = '127.0.0.1') {
   return ctx.app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${token}` }, remoteAddress });

@@ -4,15 +4,12 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, call, createOrgWithMembers, type TestContext } from '../helpers/app.js';
+import { buildTestAppWithOther, call, type OrgWithMembers, type TestContext } from '../helpers/app.js';
 
 let ctx: TestContext;
-let other: Awaited<ReturnType<typeof createOrgWithMembers>>;
+let other: OrgWithMembers;
 
-before(async () => {
-  ctx = await buildTestApp();
-  other = await createOrgWithMembers(ctx.admin, 'Other', 'other');
-});
+before(async () => ({ ctx, other } = await buildTestAppWithOther()));
 after(() => ctx.close());
 
 async function invite(email: string): Promise<number> {

@@ -4,33 +4,22 @@
  * it sends, looks the address up: the email with the links for a guest, nothing (the request is
  * dropped) for anyone else.
  */
-import { after, before, beforeEach, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { buildTestApp, call, createGuest, guestsUrl, uniqueEmail, type TestContext } from '../helpers/app.js';
-import { createOutboxWorker } from '../../src/outbox/worker.js';
+import { appWritingMail } from '../helpers/mail-dir.js';
 import { assertAccepted, requestAccess } from './access-helpers.js';
 
 describe('access requests: the same work for known and unknown addresses', () => {
+  const fixture = appWritingMail('guests-access-');
   let ctx: TestContext;
   let dir: string;
-
-  before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guests-access-'));
-    ctx = await buildTestApp({ env: { MAIL_DIR: path.join(dir, 'mail'), ACCESS_EMAIL_LIMIT_PER_IP: '0', ACCESS_EMAIL_LIMIT_PER_EMAIL: '0' } });
+  before(() => {
+    ({ ctx, dir } = fixture);
   });
-  after(async () => {
-    await ctx.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
-  beforeEach(async () => {
-    await ctx.db.kysely.deleteFrom('outbox').execute();
-    fs.rmSync(path.join(dir, 'mail'), { recursive: true, force: true });
-  });
-
-  const worker = () => createOutboxWorker({ db: ctx.db.kysely, config: ctx.config, links: ctx.links, log: ctx.app.log, backoffMs: () => 0 });
+  const worker = fixture.worker;
   const rows = () => ctx.db.kysely.selectFrom('outbox').selectAll().orderBy('id').execute();
   const mail = () => {
     const folder = path.join(dir, 'mail');
