@@ -14,7 +14,7 @@ import { loadConfig } from '../../src/config.js';
 import { openDatabase, type Db } from '../../src/db/database.js';
 import { MIGRATION_NAMES, migrateTo, migrateToLatest } from '../../src/db/migrate.js';
 import { findEmailCollisions, planEmailNormalization } from '../../src/email/stored-emails.js';
-import { freshDatabaseUrl } from '../helpers/app.js';
+import { TEST_GUEST_CODE_KEY, freshDatabaseUrl } from '../helpers/app.js';
 import { runGuests } from '../helpers/process.js';
 
 const MIGRATION = '008_email_normalization';
@@ -77,7 +77,7 @@ describe('migration 008: stored email addresses in their one form', () => {
 
   before(async () => {
     database = await freshDatabaseUrl();
-    db = openDatabase(loadConfig({ DATA_DIR: '/nonexistent', DATABASE_URL: database.url }).database);
+    db = openDatabase(loadConfig({ DATA_DIR: '/nonexistent', DATABASE_URL: database.url, GUEST_CODE_KEY: TEST_GUEST_CODE_KEY }).database);
     await migrateTo(db, PREVIOUS, log);
     await seed(db.kysely);
     await migrateToLatest(db, log);
@@ -169,7 +169,7 @@ describe('guests doctor emails', () => {
     const database = process.env.TEST_DATABASE_URL
       ? await freshDatabaseUrl()
       : { url: `sqlite:${path.join(dir, 'guests.sqlite')}`, drop: async () => undefined };
-    const env = { DATA_DIR: dir, DATABASE_URL: database.url };
+    const env = { DATA_DIR: dir, DATABASE_URL: database.url, GUEST_CODE_KEY: TEST_GUEST_CODE_KEY };
     const db = openDatabase(loadConfig(env).database);
     try {
       await migrateTo(db, PREVIOUS);
