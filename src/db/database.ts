@@ -166,13 +166,34 @@ export function mayRunDirectly(db: Kysely<Database>, connection: SQLite.Database
   return db.isTransaction || !connection.inTransaction;
 }
 
+/** How long opening waits for another process that holds the file's lock (switching to WAL needs it). */
+const OPEN_BUSY_TIMEOUT_MS = 10_000;
+
+/**
+ * A pragma run while opening the file. Processes starting together on a new file all switch it to
+ * WAL, which SQLite may refuse at once with SQLITE_BUSY (without waiting in its busy handler) while
+ * another holds the lock; nothing is served yet, so this waits in place and tries again.
+ */
+function pragmaAtOpen(sqlite: SQLite.Database, text: string): void {
+  const deadline = Date.now() + OPEN_BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      sqlite.pragma(text);
+      return;
+    } catch (error) {
+      if (!isSqliteBusy(error) || Date.now() > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
+  }
+}
+
 export function openDatabase(config: Config['database']): Db {
   if (config.kind === 'sqlite') {
     if (config.file !== ':memory:') fs.mkdirSync(path.dirname(config.file), { recursive: true });
     const sqlite = new SQLite(config.file);
-    sqlite.pragma('journal_mode = WAL');
-    sqlite.pragma('synchronous = NORMAL');
-    sqlite.pragma('foreign_keys = ON');
+    pragmaAtOpen(sqlite, 'journal_mode = WAL');
+    pragmaAtOpen(sqlite, 'synchronous = NORMAL');
+    pragmaAtOpen(sqlite, 'foreign_keys = ON');
     // Never wait inside SQLite for another connection's lock: that would block the event loop.
     // Statements are retried asynchronously instead (retryWhileBusy).
     sqlite.pragma('busy_timeout = 0');
