@@ -28,7 +28,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { startTestDnsServer } from '../test/helpers/dns-server.js';
+import { startTestDnsServer } from '../support/dns-server.js';
 import { BenchError, type BenchContext, type BenchSettings } from './lib/context.js';
 import { postgresProblem } from './lib/database.js';
 import { measureHttpFloor } from './lib/floors.js';

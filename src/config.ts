@@ -8,7 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import type { DnsCheckConfig } from './email/dns-check.js';
 import { toAsciiDomain } from './email/parse.js';
-import { parseKey } from './lib/secrets.js';
+import { parseKey } from './core/secrets.js';
 
 export interface Config {
   host: string;

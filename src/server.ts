@@ -16,7 +16,7 @@ import { EmailDomainChecker } from './email/dns-check.js';
 import { ConnectionGuard, connectionLimits, readOpenFileLimit } from './http/connection-guard.js';
 import { createAdminService } from './organizations/admin.service.js';
 import { claimMarker, countOrganizations } from './organizations/organization.repository.js';
-import { now } from './lib/time.js';
+import { now } from './core/time.js';
 import { guestCodesFor } from './guests/guest-code.js';
 import { prepareStoredCodes } from './guests/guest-code.store.js';
 

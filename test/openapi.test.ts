@@ -1,7 +1,7 @@
 /** The OpenAPI 3.1 document: generated from the route schemas, one entry per operation. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, type TestContext } from './helpers/app.js';
+import { buildTestApp, type TestContext } from '../support/app.js';
 
 /** Every status each operation can answer (besides 405/404 for paths and methods it does not have). */
 const EXPECTED: Record<string, number[]> = {

@@ -18,8 +18,8 @@ import http from 'node:http';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { PROFILE_FIELDS } from '../../src/guests/guest.schemas.js';
-import { randomSecret, sha256 } from '../../src/lib/secrets.js';
-import { now } from '../../src/lib/time.js';
+import { randomSecret, sha256 } from '../../src/core/secrets.js';
+import { now } from '../../src/core/time.js';
 
 type Row = Record<string, unknown>;
 

@@ -13,9 +13,9 @@ import { loadConfig } from '../../src/config.js';
 import { openDatabase, type Db } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { createAdminService } from '../../src/organizations/admin.service.js';
-import { parseKey, randomSecret } from '../../src/lib/secrets.js';
+import { parseKey, randomSecret } from '../../src/core/secrets.js';
 import { GuestCodes } from '../../src/guests/guest-code.js';
-import { formatTimestamp } from '../../src/lib/time.js';
+import { formatTimestamp } from '../../src/core/time.js';
 import { onCleanup } from './processes.js';
 import { guestProfile } from './people.js';
 

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cleanEnv, freePort } from '../../test/helpers/process.js';
+import { cleanEnv, freePort } from '../../support/process.js';
 
 /** The repository's root: the working directory of every process started here. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -2,10 +2,10 @@
 import type { Kysely } from 'kysely';
 import type { DatabaseKind } from '../db/database.js';
 import type { Database } from '../db/types.js';
-import { AppError, assertThat, notFound, validationFailed } from '../http/errors.js';
+import { AppError, assertThat, notFound, validationFailed } from '../core/errors.js';
 import { newPersonalToken } from '../organizations/admin.service.js';
 import { insertToken } from '../auth/token.repository.js';
-import { formatTimestamp, now } from '../lib/time.js';
+import { formatTimestamp, now } from '../core/time.js';
 import { findMemberById } from '../members/member.repository.js';
 import { fullName, memberRowToMember } from '../members/member.mapper.js';
 import type { Member } from '../members/member.schemas.js';

@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { openDatabase, type Db } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../core/errors.js';
 import { createAdminService } from '../organizations/admin.service.js';
 import { runServer } from '../server.js';
 import { memberRowToMember } from '../members/member.mapper.js';

@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ErrorObject } from 'ajv';
 import { BODY_ERRORS, errorResponses } from '../http/schemas.js';
-import { ErrorBag } from '../http/errors.js';
+import { ErrorBag } from '../core/errors.js';
 import { fieldErrorsFromAjv } from '../http/validation.js';
 import {
   CadenceDaysBody, GuestCodeParams, GuestSideEnvelope, PreferenceBody, PreferenceEnvelope, PreferenceListEnvelope,

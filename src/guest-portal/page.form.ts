@@ -2,7 +2,7 @@
  * The guest page's form (`application/x-www-form-urlencoded`): parsing, and the same rules as the
  * JSON API (weekday names without repeats, a known language tag), with messages for the page.
  */
-import { ErrorBag, type FieldErrors } from '../http/errors.js';
+import { ErrorBag, type FieldErrors } from '../core/errors.js';
 import { WEEKDAYS, type Weekday } from '../guests/guest.schemas.js';
 import { canonicalLanguageTag, type PreferenceSlug, type PreferenceValue } from './preferences.js';
 import type { GuestSettings } from './portal.service.js';

@@ -4,7 +4,7 @@
  * 404 page, the same bytes whatever the reason.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, ERROR_CATALOGUE } from '../http/errors.js';
+import { AppError, ERROR_CATALOGUE } from '../core/errors.js';
 import { plainAddress, type GeoLocator } from './geo.js';
 import { FORM_BODY_LIMIT, parseUrlencoded, readSettingsForm } from './page.form.js';
 import { NOT_FOUND_PAGE, PAGE_HEADERS, errorPage, guestPage, type FormValues } from './page.html.js';

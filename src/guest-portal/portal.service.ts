@@ -6,9 +6,9 @@
 import type { Kysely } from 'kysely';
 import type { DatabaseKind } from '../db/database.js';
 import type { Database } from '../db/types.js';
-import { AppError, ErrorBag, assertThat } from '../http/errors.js';
-import { sha256 } from '../lib/secrets.js';
-import { now } from '../lib/time.js';
+import { AppError, ErrorBag, assertThat } from '../core/errors.js';
+import { sha256 } from '../core/secrets.js';
+import { now } from '../core/time.js';
 import type { Weekday } from '../guests/guest.schemas.js';
 import * as repo from './portal.repository.js';
 import {

@@ -7,7 +7,7 @@
  * - `content_language`, `app_language`: a BCP 47 language tag, stored in canonical form
  *   (`EN-us` is stored as `en-US`), or null for the organization's default; default null.
  */
-import { ErrorBag } from '../http/errors.js';
+import { ErrorBag } from '../core/errors.js';
 
 /** Every preference a guest can set, in the order they are listed. */
 export const PREFERENCE_SLUGS = ['daily_digest', 'content_language', 'app_language'] as const;

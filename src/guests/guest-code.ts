@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, type Config } from '../config.js';
 import type { Role } from '../db/types.js';
-import { parseKey, randomSecret, sha256 } from '../lib/secrets.js';
+import { parseKey, randomSecret, sha256 } from '../core/secrets.js';
 
 /** The columns a guest code is stored in. `guest_code` (the plain code of old) stays empty. */
 export interface StoredCode {

@@ -8,7 +8,7 @@ import type { DatabaseKind } from '../db/database.js';
 import type { SortKey } from './guest.schemas.js';
 import { prepared, selectRows, type Placeholder, type Prepared } from '../db/prepared.js';
 import { sqliteConnectionOf } from '../db/database.js';
-import { randomId } from '../lib/ids.js';
+import { randomId } from '../core/ids.js';
 
 type Q = Kysely<Database>;
 
@@ -30,7 +30,7 @@ export async function findGlobalGuest(db: Q, email: string) {
 }
 
 /**
- * Inserts the global guest with a random id (src/lib/ids.ts); no row when the email, or the id,
+ * Inserts the global guest with a random id (src/core/ids.ts); no row when the email, or the id,
  * is taken already.
  */
 const insertGlobalGuest = prepared((db, p) => db

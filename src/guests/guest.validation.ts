@@ -8,7 +8,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import { parseEmailAddress } from '../email/parse.js';
 import type { EmailDomainChecker } from '../email/dns-check.js';
-import { ErrorBag } from '../http/errors.js';
+import { ErrorBag } from '../core/errors.js';
 import { MAX_ID } from '../http/schemas.js';
 import { existingMemberIds, findMemberByEmail } from '../members/member.repository.js';
 

@@ -2,12 +2,12 @@
  * The access log's view of a request: what Fastify's own serializer writes, but with the secrets
  * that travel in paths (a guest's code, an invitation's code) replaced, so that whoever reads the
  * logs cannot open a guest's page or accept an invitation, and email addresses (a guest named in
- * the path, a search for an address) replaced as well (src/lib/log-redaction.ts).
+ * the path, a search for an address) replaced as well (src/core/log-redaction.ts).
  */
 import type { FastifyRequest } from 'fastify';
-import { redactSecrets } from '../lib/log-redaction.js';
+import { redactSecrets } from '../core/log-redaction.js';
 
-export { LOG_SERIALIZERS, redactSecrets } from '../lib/log-redaction.js';
+export { LOG_SERIALIZERS, redactSecrets } from '../core/log-redaction.js';
 
 /**
  * The request as the log's `req` serializer reads it, with its url redacted: everything else

@@ -10,7 +10,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { throttleSubjectOfIp } from '../public/access.service.js';
-import { AppError } from './errors.js';
+import { AppError } from '../core/errors.js';
 import type { RateLimitStore } from './rate-limit.js';
 
 export interface FailureThrottleOptions {

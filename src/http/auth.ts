@@ -9,10 +9,10 @@ import type { Kysely } from 'kysely';
 import { findTokenByHash } from '../auth/token.repository.js';
 import { isKnownUnknown, rememberUnknown } from '../auth/unknown-tokens.js';
 import type { Database, Role } from '../db/types.js';
-import { sha256 } from '../lib/secrets.js';
-import { now } from '../lib/time.js';
+import { sha256 } from '../core/secrets.js';
+import { now } from '../core/time.js';
 import type { FailureThrottle } from './auth-throttle.js';
-import { AppError } from './errors.js';
+import { AppError } from '../core/errors.js';
 
 /** What a route needs: `read` (any member), `write` (admin or standard), `admin`. */
 export type Access = 'read' | 'write' | 'admin';

@@ -17,7 +17,7 @@ import http from 'node:http';
 import type net from 'node:net';
 import type { ConnectionError, FastifyBaseLogger, FastifyHttpOptions, FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
-import { AppError, problemBody } from './errors.js';
+import { AppError, problemBody } from '../core/errors.js';
 
 /** Open connections when MAX_CONNECTIONS is not set (still kept below the open-file limit). */
 export const DEFAULT_MAX_CONNECTIONS = 10_000;

@@ -1,6 +1,6 @@
 /** The service's own documentation: the OpenAPI document and the page behind each error `type`. */
 import type { FastifyInstance } from 'fastify';
-import { ERROR_CATALOGUE, type ErrorCode } from './errors.js';
+import { ERROR_CATALOGUE, type ErrorCode } from '../core/errors.js';
 
 const ERROR_TEXT: Record<ErrorCode, string> = {
   VALIDATION_FAILED: 'A field failed validation. `errors` lists every failing field with its messages.',

@@ -4,7 +4,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import FindMyWay from 'find-my-way';
-import { AppError, problemBody, validationFailed } from './errors.js';
+import { AppError, problemBody, validationFailed } from '../core/errors.js';
 import { fieldErrorsFromAjv } from './validation.js';
 import { databaseError } from './db-errors.js';
 import type { ErrorObject } from 'ajv';

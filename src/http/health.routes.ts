@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
 import type { Db } from '../db/database.js';
-import { AppError } from './errors.js';
+import { AppError } from '../core/errors.js';
 import { errorResponses } from './schemas.js';
 
 const READY_TIMEOUT_MS = 2000;

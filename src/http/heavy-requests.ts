@@ -6,7 +6,7 @@
  * Beyond either, 429 with Retry-After.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from './errors.js';
+import { AppError } from '../core/errors.js';
 import type { RateLimitStore } from './rate-limit.js';
 
 const MINUTE_MS = 60_000;

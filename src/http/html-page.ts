@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyError } from 'fastify';
 import { databaseError } from './db-errors.js';
-import { AppError } from './errors.js';
-import { escapeHtml } from '../lib/html.js';
+import { AppError } from '../core/errors.js';
+import { escapeHtml } from '../core/html.js';
 
 export interface HtmlPages {
   /**

@@ -9,7 +9,7 @@
  * on 429, `Retry-After`.
  */
 import type { FastifyInstance } from 'fastify';
-import { AppError } from './errors.js';
+import { AppError } from '../core/errors.js';
 
 export interface Hit {
   /** Requests counted in the current window, this one included. */

@@ -2,7 +2,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { ErrorObject } from 'ajv';
 import type { Role } from '../db/types.js';
-import { ErrorBag } from './errors.js';
+import { ErrorBag } from '../core/errors.js';
 import { fieldErrorsFromAjv } from './validation.js';
 
 /** Who acts, and in which organization: the caller of an organization route. */

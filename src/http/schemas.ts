@@ -3,7 +3,7 @@
  * envelope and the standard error responses of an operation.
  */
 import { Type, type Static, type TSchema } from 'typebox';
-import { ERROR_CATALOGUE, type ErrorCode } from './errors.js';
+import { ERROR_CATALOGUE, type ErrorCode } from '../core/errors.js';
 
 export const MAX_NAME = 200;
 export const MAX_PHONE = 20;

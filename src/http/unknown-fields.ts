@@ -3,7 +3,7 @@
  * parameters the endpoint does not know are dropped and reported rather than refused.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError, validationFailed, type FieldErrors } from './errors.js';
+import { AppError, validationFailed, type FieldErrors } from '../core/errors.js';
 import { MAX_BODY_DEPTH, unknownFields } from './validation.js';
 
 /** The response header naming what was ignored: body fields as dotted paths, query parameters as `query.<name>`. */

@@ -4,8 +4,8 @@
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { FastifySchemaCompiler } from 'fastify';
-import { isValidTimestamp } from '../lib/time.js';
-import { AppError, ErrorBag } from './errors.js';
+import { isValidTimestamp } from '../core/time.js';
+import { AppError, ErrorBag } from '../core/errors.js';
 
 /** How deep a JSON body may nest (objects and arrays). */
 export const MAX_BODY_DEPTH = 32;

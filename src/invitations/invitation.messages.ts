@@ -4,7 +4,7 @@
  * whatever the names contain.
  */
 import type { Role } from '../db/types.js';
-import { escapeHtml } from '../lib/html.js';
+import { escapeHtml } from '../core/html.js';
 import type { ComposedMessage } from '../outbox/messages.js';
 import { fullName } from '../members/member.mapper.js';
 

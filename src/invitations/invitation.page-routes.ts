@@ -4,7 +4,7 @@
  * opens nothing gets the one 404 page, the same bytes whatever the reason.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from '../http/errors.js';
+import { AppError } from '../core/errors.js';
 import { MAX_NAME } from '../http/schemas.js';
 import { EXPIRED_PAGE, NOT_FOUND_PAGE, PAGE_HEADERS, acceptedPage, errorPage, invitationPage, type AcceptForm } from './invitation.page.js';
 import { isWellFormedCode, type InvitationService } from './invitation.service.js';

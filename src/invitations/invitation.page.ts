@@ -3,7 +3,7 @@
  * small inline style sheet (allowed by its hash) and no external resources. Every value that a
  * person typed (organization, names, the message) is escaped.
  */
-import { escapeHtml } from '../lib/html.js';
+import { escapeHtml } from '../core/html.js';
 import { htmlPages } from '../http/html-page.js';
 import { ROLE_NAMES } from './invitation.messages.js';
 import type { InvitationView } from './invitation.schemas.js';

@@ -7,8 +7,8 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { DatabaseKind } from '../db/database.js';
 import type { Database, Role } from '../db/types.js';
-import { withRandomId } from '../lib/ids.js';
-import { now } from '../lib/time.js';
+import { withRandomId } from '../core/ids.js';
+import { now } from '../core/time.js';
 import type { InvitedUser } from './member.mapper.js';
 
 type Q = Kysely<Database>;
@@ -215,7 +215,7 @@ export async function markAccepted(db: Q, id: number, at: string): Promise<boole
 
 /** The user with this address, created (with these names) when there is none, also against a concurrent insert. */
 export async function ensureUser(db: Q, user: { email: string; firstName: string | null; lastName: string | null; at: string }): Promise<number> {
-  // A random id (src/lib/ids.ts): no row back when the email or the id is taken; only a taken id
+  // A random id (src/core/ids.ts): no row back when the email or the id is taken; only a taken id
   // (no user with the email) draws again.
   return withRandomId(async (id) => {
     const inserted = await db

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DatabaseKind } from '../db/database.js';
 import type { Database, Role } from '../db/types.js';
 import { prepared } from '../db/prepared.js';
-import { withRandomId } from '../lib/ids.js';
+import { withRandomId } from '../core/ids.js';
 
 /** A membership with its user: what the member object is made from (see member.mapper.ts). */
 export interface Member {
@@ -79,7 +79,7 @@ export async function insertUser(
   db: Kysely<Database>,
   user: { email: string; firstName: string | null; lastName: string | null; createdAt: string },
 ): Promise<number> {
-  // A random id (src/lib/ids.ts), drawn again when taken; an email taken already is an error.
+  // A random id (src/core/ids.ts), drawn again when taken; an email taken already is an error.
   const row = await withRandomId((id) => db
     .insertInto('users')
     .values({ id, email: user.email, first_name: user.firstName, last_name: user.lastName, created_at: user.createdAt })

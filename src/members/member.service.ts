@@ -7,9 +7,9 @@
 import type { Kysely } from 'kysely';
 import type { DatabaseKind } from '../db/database.js';
 import type { Database, Role } from '../db/types.js';
-import { AppError, assertThat, notFound } from '../http/errors.js';
+import { AppError, assertThat, notFound } from '../core/errors.js';
 import type { Actor } from '../http/request-parts.js';
-import { now } from '../lib/time.js';
+import { now } from '../core/time.js';
 import { findOpenInvitation, listOpenInvitations, withdrawInvitation } from './invitation.repository.js';
 import { invitationToMember, memberRowToMember } from './member.mapper.js';
 import {

@@ -5,10 +5,10 @@
 import type { Kysely } from 'kysely';
 import type { Database, Role } from '../db/types.js';
 import { normalizeEmail, parseEmailAddress } from '../email/parse.js';
-import { AppError, ErrorBag } from '../http/errors.js';
+import { AppError, ErrorBag } from '../core/errors.js';
 import { MAX_NAME } from '../http/schemas.js';
-import { newOrganizationId, randomSecret, sha256 } from '../lib/secrets.js';
-import { formatTimestamp, now } from '../lib/time.js';
+import { newOrganizationId, randomSecret, sha256 } from '../core/secrets.js';
+import { formatTimestamp, now } from '../core/time.js';
 import { findMemberByEmail, findUserByEmail, insertUser, addMembership, type Member } from '../members/member.repository.js';
 import { findGlobalGuest } from '../guests/guest.repository.js';
 import { insertToken, revokeToken } from '../auth/token.repository.js';

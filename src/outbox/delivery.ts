@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import type { Config } from '../config.js';
-import { randomSecret, sha256 } from '../lib/secrets.js';
+import { randomSecret, sha256 } from '../core/secrets.js';
 import type { OutboxRow } from './outbox.repository.js';
 
 /** Each SMTP step (connect, greeting, any silence after) gives up after this long. */

@@ -2,7 +2,7 @@
  * The text of the emails the service sends. Each builder returns the subject and both parts; the
  * outbox stores them as they are, so a retried send is byte for byte the same message.
  */
-import { escapeHtml } from '../lib/html.js';
+import { escapeHtml } from '../core/html.js';
 
 /** One organization a guest belongs to, with the guest's link there. */
 export interface GuestAccessLink {

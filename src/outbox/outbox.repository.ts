@@ -6,8 +6,8 @@
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
 import type { DatabaseKind } from '../db/database.js';
 import type { Database, OutboxTable } from '../db/types.js';
-import { randomSecret } from '../lib/secrets.js';
-import { formatTimestamp, now } from '../lib/time.js';
+import { randomSecret } from '../core/secrets.js';
+import { formatTimestamp, now } from '../core/time.js';
 
 type Q = Kysely<Database>;
 

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { parseEmailAddress } from '../email/parse.js';
-import { validationFailed } from '../http/errors.js';
+import { validationFailed } from '../core/errors.js';
 import type { RouteDeps } from '../http/route-deps.js';
 import { BODY_ERRORS, errorResponses } from '../http/schemas.js';
 import { createAccessService } from './access.service.js';

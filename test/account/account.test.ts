@@ -4,8 +4,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, call, createGuest, createOrgWithMembers, guestsUrl, type TestContext } from '../helpers/app.js';
-import { assertProblem } from '../helpers/problem.js';
+import { buildTestApp, call, createGuest, createOrgWithMembers, guestsUrl, type TestContext } from '../../support/app.js';
+import { assertProblem } from '../../support/problem.js';
 
 type Org = { id: string; name: string; created_at: string; created_on: string; users_count: number; guests_count: number; user_role: string };
 

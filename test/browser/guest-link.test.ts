@@ -13,8 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Config } from '../../src/config.js';
-import { freshDatabaseUrl, seedOrganization } from '../helpers/app.js';
-import { killAll, startServerProcess, type GuestsProcess } from '../helpers/process.js';
+import { freshDatabaseUrl, seedOrganization } from '../../support/app.js';
+import { killAll, startServerProcess, type GuestsProcess } from '../../support/process.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [

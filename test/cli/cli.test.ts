@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import SQLite from 'better-sqlite3';
-import { killAll, runGuests, serveUntilListening, type GuestsProcess, type RunResult } from '../helpers/process.js';
+import { killAll, runGuests, serveUntilListening, type GuestsProcess, type RunResult } from '../../support/process.js';
 
 /** Runs a command that must succeed with `--json`; returns the parsed stdout. */
 async function runJson<T = Record<string, unknown>>(args: string[], env: Record<string, string>): Promise<T> {

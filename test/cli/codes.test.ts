@@ -8,9 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import SQLite from 'better-sqlite3';
-import { killAll, runGuests } from '../helpers/process.js';
+import { killAll, runGuests } from '../../support/process.js';
 import { GuestCodes, KEY_FILE_NAME } from '../../src/guests/guest-code.js';
-import { parseKey, sha256 } from '../../src/lib/secrets.js';
+import { parseKey, sha256 } from '../../src/core/secrets.js';
 
 describe('guest codes from the command line', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guests-codes-'));

@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { call, uniqueEmail, type TestContext } from '../helpers/app.js';
+import { call, uniqueEmail, type TestContext } from '../../support/app.js';
 
 export interface ClientProfile {
   /** How reports name the client. */

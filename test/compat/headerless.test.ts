@@ -16,7 +16,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, uniqueEmail, type TestContext } from '../helpers/app.js';
+import { buildTestApp, uniqueEmail, type TestContext } from '../../support/app.js';
 import {
   addMember, clientFor, expectErrorMessage, expectJson, ignoredFields, sentOf,
   type ClientProfile, type CompatClient, type GroupData, type GuestData, type ListBody, type MemberData, type OrganizationData,

@@ -14,7 +14,7 @@ import { MAX_BATCH, inGroupCommit } from '../../src/db/group-commit.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { prepared } from '../../src/db/prepared.js';
 import type { Database } from '../../src/db/types.js';
-import { freshDatabaseUrl } from '../helpers/app.js';
+import { freshDatabaseUrl } from '../../support/app.js';
 
 // Scratch tables of this test only, reached through the untyped builder.
 type Scratch = Kysely<Record<string, Record<string, unknown>>>;

@@ -10,8 +10,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { buildTestApp, call, guestsUrl, uniqueEmail, type TestContext } from '../helpers/app.js';
-import { assertProblem } from '../helpers/problem.js';
+import { buildTestApp, call, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';
+import { assertProblem } from '../../support/problem.js';
 
 const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

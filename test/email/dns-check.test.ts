@@ -10,7 +10,7 @@ import {
   type DnsLogger,
 } from '../../src/email/dns-check.js';
 import { INVALID_EMAIL_MESSAGE } from '../../src/email/parse.js';
-import { startTestDnsServer, unusedUdpAddress, type TestDnsServer } from '../helpers/dns-server.js';
+import { startTestDnsServer, unusedUdpAddress, type TestDnsServer } from '../../support/dns-server.js';
 
 interface LogEntry {
   level: 'warn' | 'info';

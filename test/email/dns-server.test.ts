@@ -1,9 +1,9 @@
-// The test DNS server (test/helpers/dns-server.ts) answers the way the email checks rely on,
+// The test DNS server (support/dns-server.ts) answers the way the email checks rely on,
 // as seen through Node's own resolver.
 import assert from 'node:assert/strict';
 import { Resolver } from 'node:dns/promises';
 import { after, before, describe, test } from 'node:test';
-import { startTestDnsServer, unusedUdpAddress, type TestDnsServer } from '../helpers/dns-server.js';
+import { startTestDnsServer, unusedUdpAddress, type TestDnsServer } from '../../support/dns-server.js';
 
 function resolverFor(address: string): Resolver {
   const resolver = new Resolver({ timeout: 200, tries: 1 });

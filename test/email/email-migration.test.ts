@@ -14,8 +14,8 @@ import { loadConfig } from '../../src/config.js';
 import { openDatabase, type Db } from '../../src/db/database.js';
 import { MIGRATION_NAMES, migrateTo, migrateToLatest } from '../../src/db/migrate.js';
 import { findEmailCollisions, planEmailNormalization } from '../../src/email/stored-emails.js';
-import { TEST_GUEST_CODE_KEY, freshDatabaseUrl } from '../helpers/app.js';
-import { runGuests } from '../helpers/process.js';
+import { TEST_GUEST_CODE_KEY, freshDatabaseUrl } from '../../support/app.js';
+import { runGuests } from '../../support/process.js';
 
 const MIGRATION = '008_email_normalization';
 const PREVIOUS = MIGRATION_NAMES[MIGRATION_NAMES.indexOf(MIGRATION) - 1] as string;

@@ -8,7 +8,7 @@ import {
   validateEmailAddress,
   type DnsCheckConfig,
 } from '../../src/email/email-validation.js';
-import { startTestDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
+import { startTestDnsServer, type TestDnsServer } from '../../support/dns-server.js';
 
 const silentLogger = { warn: () => undefined, info: () => undefined };
 

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { buildTestApp, call, createOrgWithMembers, guestsUrl, type TestContext } from '../helpers/app.js';
+import { buildTestApp, call, createOrgWithMembers, guestsUrl, type TestContext } from '../../support/app.js';
 import { groupsUrl } from '../groups/group-helpers.js';
 import { outboxFor, requestAccess } from '../public/access-helpers.js';
 

@@ -7,14 +7,14 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Kysely } from 'kysely';
-import { buildTestApp, uniqueEmail, type TestContext } from '../helpers/app.js';
-import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
+import { buildTestApp, uniqueEmail, type TestContext } from '../../support/app.js';
+import { startTestSmtpServer, type TestSmtpServer } from '../../support/smtp.js';
 import { openDatabase, type Db } from '../../src/db/database.js';
 import type { Database } from '../../src/db/types.js';
 import { claimBatch, enqueue, markSent, newMessageId, pruneFinished, release } from '../../src/outbox/outbox.repository.js';
 import { createOutboxWorker } from '../../src/outbox/worker.js';
 import { consumeWindow, pruneWindows } from '../../src/public/throttle.repository.js';
-import { formatTimestamp } from '../../src/lib/time.js';
+import { formatTimestamp } from '../../src/core/time.js';
 
 describe('outbox claims', () => {
   let ctx: TestContext;

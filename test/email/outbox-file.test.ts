@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
-import { createGuest, type TestContext } from '../helpers/app.js';
+import { createGuest, type TestContext } from '../../support/app.js';
 import { createOutboxWorker } from '../../src/outbox/worker.js';
-import { appWritingMail } from '../helpers/mail-dir.js';
+import { appWritingMail } from '../../support/mail-dir.js';
 import { emlFileName } from '../../src/outbox/delivery.js';
 
 describe('outbox worker without SMTP: .eml files', () => {

@@ -5,13 +5,13 @@
  */
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, createGuest, uniqueEmail, type TestContext } from '../helpers/app.js';
-import { delay } from '../helpers/process.js';
-import { linksIn, startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
+import { buildTestApp, createGuest, uniqueEmail, type TestContext } from '../../support/app.js';
+import { delay } from '../../support/process.js';
+import { linksIn, startTestSmtpServer, type TestSmtpServer } from '../../support/smtp.js';
 import { createOutboxWorker, type OutboxWorkerOptions } from '../../src/outbox/worker.js';
 import { backoffMs, enqueue, newMessageId } from '../../src/outbox/outbox.repository.js';
 import { notifyOutbox } from '../../src/outbox/outbox-signal.js';
-import { formatTimestamp } from '../../src/lib/time.js';
+import { formatTimestamp } from '../../src/core/time.js';
 
 const MAX_ATTEMPTS = 3;
 

@@ -10,9 +10,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freshDatabaseUrl, seedOrganization } from '../helpers/app.js';
-import { delay, killAll, startServerProcess, type GuestsProcess } from '../helpers/process.js';
-import { linksIn, startTestSmtpServer, type ReceivedMail, type TestSmtpServer } from '../helpers/smtp.js';
+import { freshDatabaseUrl, seedOrganization } from '../../support/app.js';
+import { delay, killAll, startServerProcess, type GuestsProcess } from '../../support/process.js';
+import { linksIn, startTestSmtpServer, type ReceivedMail, type TestSmtpServer } from '../../support/smtp.js';
 import { openDatabase, type Db } from '../../src/db/database.js';
 import type { Config } from '../../src/config.js';
 

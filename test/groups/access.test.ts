@@ -4,8 +4,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, call, createGuest, createOrgWithMembers, type TestContext } from '../helpers/app.js';
-import { assertProblem } from '../helpers/problem.js';
+import { buildTestApp, call, createGuest, createOrgWithMembers, type TestContext } from '../../support/app.js';
+import { assertProblem } from '../../support/problem.js';
 import { createGroup, groupsUrl, type GroupData } from './group-helpers.js';
 
 describe('groups: access', () => {

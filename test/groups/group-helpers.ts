@@ -1,6 +1,6 @@
 /** Shared by the group tests: paths, a typed create, and the group object's shape. */
 import assert from 'node:assert/strict';
-import { call, type TestContext } from '../helpers/app.js';
+import { call, type TestContext } from '../../support/app.js';
 
 export interface GroupData {
   id: string;

@@ -3,9 +3,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, call, createGuest, guestsUrl, uniqueEmail, type TestContext } from '../helpers/app.js';
+import { buildTestApp, call, createGuest, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';
 import { uniqueViolation } from '../../src/http/db-errors.js';
-import { assertProblem } from '../helpers/problem.js';
+import { assertProblem } from '../../support/problem.js';
 import { assertGroupShape, createGroup, groupsUrl, type GroupData } from './group-helpers.js';
 
 const MISSING_ID = '0123456789abcdef0123456789abcdef';

@@ -1,8 +1,8 @@
 /** The group list: pagination, search, sort and their query parameters. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, call, type TestContext } from '../helpers/app.js';
-import { assertProblem } from '../helpers/problem.js';
+import { buildTestApp, call, type TestContext } from '../../support/app.js';
+import { assertProblem } from '../../support/problem.js';
 import { assertGroupShape, createGroup, groupsUrl, type GroupData } from './group-helpers.js';
 
 interface ListBody {

@@ -4,7 +4,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, call, guestsUrl, type TestContext } from '../helpers/app.js';
+import { buildTestApp, call, guestsUrl, type TestContext } from '../../support/app.js';
 import { guestWithCode, recordOf } from './portal-helpers.js';
 
 describe('the guest JSON API', () => {

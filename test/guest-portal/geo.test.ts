@@ -9,8 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../../src/config.js';
 import { createGeoLocator, locationFromHeaders, normalizeCity, normalizeCountry, peerTrust } from '../../src/guest-portal/geo.js';
-import { buildTestApp, type TestContext } from '../helpers/app.js';
-import { cityRecord, writeMmdb } from '../helpers/mmdb.js';
+import { buildTestApp, type TestContext } from '../../support/app.js';
+import { cityRecord, writeMmdb } from '../../support/mmdb.js';
 import { guestWithCode, recordOf } from './portal-helpers.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'geo-test-'));

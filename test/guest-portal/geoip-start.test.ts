@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { freePort, killAll, runGuests } from '../helpers/process.js';
+import { freePort, killAll, runGuests } from '../../support/process.js';
 
 describe('GEOIP_DATABASE at start', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'geoip-start-'));

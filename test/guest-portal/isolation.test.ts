@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, call, createOrgWithMembers, guestsUrl, uniqueEmail, type TestContext } from '../helpers/app.js';
+import { buildTestApp, call, createOrgWithMembers, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';
 import { FORM, codeOf, disableInDatabase, recordOf } from './portal-helpers.js';
 
 describe('a guest of two organizations', () => {

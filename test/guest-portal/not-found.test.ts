@@ -5,8 +5,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
-import { randomSecret } from '../../src/lib/secrets.js';
-import { buildTestApp, call, guestsUrl, type TestContext } from '../helpers/app.js';
+import { randomSecret } from '../../src/core/secrets.js';
+import { buildTestApp, call, guestsUrl, type TestContext } from '../../support/app.js';
 import { FORM, disableInDatabase, guestWithCode, recordOf, replaceCodeInDatabase } from './portal-helpers.js';
 
 const MALFORMED = {

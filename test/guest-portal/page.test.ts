@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
 import { WEEKDAYS } from '../../src/guests/guest.schemas.js';
 import { tasksSection } from '../../src/guest-portal/page.html.js';
-import { buildTestApp, call, createOrgWithMembers, guestsUrl, type TestContext } from '../helpers/app.js';
+import { buildTestApp, call, createOrgWithMembers, guestsUrl, type TestContext } from '../../support/app.js';
 import { FORM, form, guestWithCode, recordOf } from './portal-helpers.js';
 
 function assertPageHeaders(response: LightMyRequestResponse): void {

@@ -1,8 +1,8 @@
 /** Shared steps of the guest-side tests: a guest's code, and the record behind it in the database. */
 import assert from 'node:assert/strict';
-import { randomSecret, sha256 } from '../../src/lib/secrets.js';
-import { now } from '../../src/lib/time.js';
-import { createGuest, type TestContext } from '../helpers/app.js';
+import { randomSecret, sha256 } from '../../src/core/secrets.js';
+import { now } from '../../src/core/time.js';
+import { createGuest, type TestContext } from '../../support/app.js';
 
 /** The code at the end of a guest link. */
 export function codeOf(link: unknown): string {

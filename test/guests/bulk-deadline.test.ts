@@ -6,8 +6,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, call, guestsUrl, type TestContext } from '../helpers/app.js';
-import { startTestDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
+import { buildTestApp, call, guestsUrl, type TestContext } from '../../support/app.js';
+import { startTestDnsServer, type TestDnsServer } from '../../support/dns-server.js';
 
 interface Outcome {
   index: number;

@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, call, createOrgWithMembers, guestsUrl, uniqueEmail, type TestContext } from '../helpers/app.js';
+import { buildTestApp, call, createOrgWithMembers, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';
 import { assertProblem, globalGuest, newGuest, type GuestData } from './lifecycle-helpers.js';
 
 interface Outcome {

@@ -1,7 +1,7 @@
 /** Every field rule of the contract's §3, on create and on update: a passing and a failing value. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, call, createGuest, guestsUrl, uniqueEmail, type TestContext } from '../helpers/app.js';
+import { buildTestApp, call, createGuest, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';
 
 interface Rule {
   field: string;

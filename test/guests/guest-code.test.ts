@@ -9,11 +9,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { buildTestApp, call, createGuest, guestsUrl, TEST_GUEST_CODE_KEY, type TestContext } from '../helpers/app.js';
+import { buildTestApp, call, createGuest, guestsUrl, TEST_GUEST_CODE_KEY, type TestContext } from '../../support/app.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { GuestCodes, KEY_FILE_NAME, guestCodesFor } from '../../src/guests/guest-code.js';
 import { assertCodeKeysKnown, prepareStoredCodes, rekeyCodes, sealPlainCodes } from '../../src/guests/guest-code.store.js';
-import { parseKey, sha256 } from '../../src/lib/secrets.js';
+import { parseKey, sha256 } from '../../src/core/secrets.js';
 
 const testKey = parseKey(TEST_GUEST_CODE_KEY) as Buffer;
 const codeOf = (link: unknown) => String(link).split('/').pop() as string;

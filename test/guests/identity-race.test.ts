@@ -7,7 +7,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestAppWithOther, call, createGuest, guestsUrl, uniqueEmail, type OrgWithMembers, type TestContext } from '../helpers/app.js';
+import { buildTestAppWithOther, call, createGuest, guestsUrl, uniqueEmail, type OrgWithMembers, type TestContext } from '../../support/app.js';
 import { findActiveRecordsByEmail } from '../../src/public/access.repository.js';
 
 const ROUNDS = Number(process.env.IDENTITY_RACE_ROUNDS ?? 200);

@@ -5,8 +5,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestAppWithOther, createGuest, uniqueEmail, type OrgWithMembers, type TestContext } from '../helpers/app.js';
-import { MAX_RANDOM_ID, randomId, withRandomId } from '../../src/lib/ids.js';
+import { buildTestAppWithOther, createGuest, uniqueEmail, type OrgWithMembers, type TestContext } from '../../support/app.js';
+import { MAX_RANDOM_ID, randomId, withRandomId } from '../../src/core/ids.js';
 
 let ctx: TestContext;
 let other: OrgWithMembers;

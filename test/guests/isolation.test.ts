@@ -8,11 +8,11 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { sha256 } from '../../src/lib/secrets.js';
+import { sha256 } from '../../src/core/secrets.js';
 import type { InjectOptions } from 'fastify';
 import {
   buildTestApp, call, createGuest, createOrgWithMembers, uniqueEmail, type TestContext,
-} from '../helpers/app.js';
+} from '../../support/app.js';
 
 const BASES = ['/api', ''] as const;
 const ROLES = ['admin', 'standard', 'light'] as const;

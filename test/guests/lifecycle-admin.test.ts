@@ -8,7 +8,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, call, createOrgWithMembers, guestsUrl, uniqueEmail, type TestContext } from '../helpers/app.js';
+import { buildTestApp, call, createOrgWithMembers, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';
 import { TIMESTAMP, assertProblem, disableGuest, guestData, isLive, newGuest } from './lifecycle-helpers.js';
 
 type Org = Awaited<ReturnType<typeof createOrgWithMembers>>;

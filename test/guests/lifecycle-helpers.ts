@@ -1,8 +1,8 @@
 /** Shared by the tests of §4 F–L: the error-body check, link liveness, and direct database reads. */
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
-import { sha256 } from '../../src/lib/secrets.js';
-import { call, createGuest, guestsUrl, type TestContext } from '../helpers/app.js';
+import { sha256 } from '../../src/core/secrets.js';
+import { call, createGuest, guestsUrl, type TestContext } from '../../support/app.js';
 
 export interface GuestData {
   id: number;

@@ -1,7 +1,7 @@
 /** Endpoints A–E of the contract's §4: what each does and each status it returns. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, call, createGuest, guestsUrl, uniqueEmail, type TestContext } from '../helpers/app.js';
+import { buildTestApp, call, createGuest, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';
 
 const GUEST_KEYS = ['id', 'email', 'last_accessed_at', 'last_known_ip', 'last_known_country', 'first_name', 'last_name', 'created_at', 'deleted_at', 'link', 'details'];
 const DETAIL_KEYS = [

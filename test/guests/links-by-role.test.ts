@@ -5,7 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, call, createGuest, guestsUrl, uniqueEmail, type TestContext } from '../helpers/app.js';
+import { buildTestApp, call, createGuest, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';
 
 type Role = 'admin' | 'standard' | 'light';
 const LINK = /^http:\/\/guests\.test\/guest\/[A-Za-z0-9_-]{32}$/;

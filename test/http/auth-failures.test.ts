@@ -9,10 +9,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { insertToken } from '../../src/auth/token.repository.js';
-import { sha256 } from '../../src/lib/secrets.js';
-import { buildTestApp, type TestContext } from '../helpers/app.js';
-import { REDIS_URL, redisAnswers } from '../helpers/redis.js';
-import { assertProblem } from '../helpers/problem.js';
+import { sha256 } from '../../src/core/secrets.js';
+import { buildTestApp, type TestContext } from '../../support/app.js';
+import { REDIS_URL, redisAnswers } from '../../support/redis.js';
+import { assertProblem } from '../../support/problem.js';
 
 function me(ctx: TestContext, token: string, remoteAddress = '127.0.0.1') {
   return ctx.app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${token}` }, remoteAddress });

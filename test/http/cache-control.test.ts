@@ -8,7 +8,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { buildTestApp, call, createGuest, guestsUrl, uniqueEmail, type TestContext } from '../helpers/app.js';
+import { buildTestApp, call, createGuest, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';
 
 interface Answer {
   statusCode: number;

@@ -4,8 +4,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, call, guestsUrl, uniqueEmail, type TestContext } from '../helpers/app.js';
-import { assertProblem } from '../helpers/problem.js';
+import { buildTestApp, call, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';
+import { assertProblem } from '../../support/problem.js';
 import { MAX_BODY_DEPTH } from '../../src/http/validation.js';
 import { MAX_BODY_VALUES } from '../../src/http/unknown-fields.js';
 

@@ -6,9 +6,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, call, guestsUrl, type TestContext } from '../helpers/app.js';
-import { startTestDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
-import { assertProblem } from '../helpers/problem.js';
+import { buildTestApp, call, guestsUrl, type TestContext } from '../../support/app.js';
+import { startTestDnsServer, type TestDnsServer } from '../../support/dns-server.js';
+import { assertProblem } from '../../support/problem.js';
 
 async function seedGuests(ctx: TestContext, count: number, label: string): Promise<void> {
   for (let start = 0; start < count; start += 1000) {

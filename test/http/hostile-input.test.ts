@@ -6,7 +6,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, call, createGuest, guestsUrl, type TestContext } from '../helpers/app.js';
+import { buildTestApp, call, createGuest, guestsUrl, type TestContext } from '../../support/app.js';
 
 /** Mulberry32: a small seeded generator, so every run sends the same requests. */
 function generator(seed: number) {

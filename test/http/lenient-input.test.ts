@@ -8,8 +8,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { buildTestApp, call, createGuest, createOrgWithMembers, guestsUrl, uniqueEmail, type TestContext } from '../helpers/app.js';
-import { assertProblem } from '../helpers/problem.js';
+import { buildTestApp, call, createGuest, createOrgWithMembers, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';
+import { assertProblem } from '../../support/problem.js';
 import { SORT_KEYS } from '../../src/guests/guest.schemas.js';
 import { redactSecrets } from '../../src/http/access-log.js';
 

@@ -2,8 +2,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { buildTestApp, call, guestsUrl, type TestContext } from '../helpers/app.js';
-import { REDIS_URL, redisAnswers } from '../helpers/redis.js';
+import { buildTestApp, call, guestsUrl, type TestContext } from '../../support/app.js';
+import { REDIS_URL, redisAnswers } from '../../support/redis.js';
 
 describe('per-token request limit, in process', () => {
   let ctx: TestContext;

@@ -1,7 +1,7 @@
 /** TRUST_PROXY: behind a load balancer the client address comes from X-Forwarded-For, and only then. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, call, guestsUrl, type TestContext } from '../helpers/app.js';
+import { buildTestApp, call, guestsUrl, type TestContext } from '../../support/app.js';
 
 async function loggedAddress(ctx: TestContext, forwardedFor: string): Promise<unknown> {
   const response = await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId), undefined, { 'x-forwarded-for': forwardedFor });

@@ -6,9 +6,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
-import { randomSecret } from '../../src/lib/secrets.js';
-import { buildTestApp, call, createGuest, createOrgWithMembers, guestsUrl, uniqueEmail, type TestContext } from '../helpers/app.js';
-import { assertProblem } from '../helpers/problem.js';
+import { randomSecret } from '../../src/core/secrets.js';
+import { buildTestApp, call, createGuest, createOrgWithMembers, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';
+import { assertProblem } from '../../support/problem.js';
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 

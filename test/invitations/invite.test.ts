@@ -4,8 +4,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, call, createOrgWithMembers, createGuest, uniqueEmail, type TestContext } from '../helpers/app.js';
-import { assertProblem } from '../helpers/problem.js';
+import { buildTestApp, call, createOrgWithMembers, createGuest, uniqueEmail, type TestContext } from '../../support/app.js';
+import { assertProblem } from '../../support/problem.js';
 import { findOpenInvitation, listOpenInvitations, withdrawInvitation } from '../../src/members/invitation.repository.js';
 
 type Org = Awaited<ReturnType<typeof createOrgWithMembers>>;

@@ -4,7 +4,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestAppWithOther, call, type OrgWithMembers, type TestContext } from '../helpers/app.js';
+import { buildTestAppWithOther, call, type OrgWithMembers, type TestContext } from '../../support/app.js';
 
 let ctx: TestContext;
 let other: OrgWithMembers;

@@ -5,8 +5,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, call, createOrgWithMembers, type TestContext } from '../helpers/app.js';
-import { assertProblem } from '../helpers/problem.js';
+import { buildTestApp, call, createOrgWithMembers, type TestContext } from '../../support/app.js';
+import { assertProblem } from '../../support/problem.js';
 
 type MemberBody = { id: number; email: string; role: string; status: string; disabled_at: string | null; disabled_by: number | null; reactivated_by: number | null; full_name: string | null };
 

@@ -6,7 +6,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, call, createGuest, createOrgWithMembers, guestsUrl, uniqueEmail, type TestContext } from '../helpers/app.js';
+import { buildTestApp, call, createGuest, createOrgWithMembers, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';
 
 const PLANTED = 'PlantedByOther';
 

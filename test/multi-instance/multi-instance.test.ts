@@ -10,8 +10,8 @@ import http from 'node:http';
 import { openDatabase, type Db } from '../../src/db/database.js';
 import { MIGRATION_NAMES, migrateToLatest } from '../../src/db/migrate.js';
 import { createAdminService } from '../../src/organizations/admin.service.js';
-import { freshDatabaseUrl } from '../helpers/app.js';
-import { killAll, startServerProcess, type GuestsProcess } from '../helpers/process.js';
+import { freshDatabaseUrl } from '../../support/app.js';
+import { killAll, startServerProcess, type GuestsProcess } from '../../support/process.js';
 
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -8,8 +8,8 @@ import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildTestApp, call, createGuest, guestsUrl, uniqueEmail, type TestContext } from '../helpers/app.js';
-import { appWritingMail } from '../helpers/mail-dir.js';
+import { buildTestApp, call, createGuest, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';
+import { appWritingMail } from '../../support/mail-dir.js';
 import { assertAccepted, requestAccess } from './access-helpers.js';
 
 describe('access requests: the same work for known and unknown addresses', () => {

@@ -1,7 +1,7 @@
 /** Shared by the tests of `POST /public/guests/access`. */
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
-import type { TestContext } from '../helpers/app.js';
+import type { TestContext } from '../../support/app.js';
 import { ACCESS_ACCEPTED_MESSAGE } from '../../src/public/access.routes.js';
 import { resolvePendingAccessRequests } from '../../src/public/access.resolve.js';
 

@@ -4,9 +4,9 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, createGuest, uniqueEmail } from '../helpers/app.js';
+import { buildTestApp, createGuest, uniqueEmail } from '../../support/app.js';
 import { THROTTLE_SCOPE_IP, throttleSubjectOfIp } from '../../src/public/access.service.js';
-import { formatTimestamp } from '../../src/lib/time.js';
+import { formatTimestamp } from '../../src/core/time.js';
 import { assertAccepted, assertProblem, outboxFor, requestAccess } from './access-helpers.js';
 
 describe('POST /public/guests/access limits', () => {

@@ -6,8 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   buildTestApp, call, createGuest, createOrgWithMembers, guestsUrl, uniqueEmail, type TestContext,
-} from '../helpers/app.js';
-import { formatTimestamp } from '../../src/lib/time.js';
+} from '../../support/app.js';
+import { formatTimestamp } from '../../src/core/time.js';
 import { ACCESS_URL, assertAccepted, assertProblem, comparableHeaders, outboxCount, outboxFor, requestAccess } from './access-helpers.js';
 
 describe('POST /public/guests/access', () => {

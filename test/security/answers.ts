@@ -1,6 +1,6 @@
 /** What every answer must be, whatever was asked: checks that say what is wrong instead of throwing. */
 import type { LightMyRequestResponse } from 'fastify';
-import { ERROR_CATALOGUE } from '../../src/http/errors.js';
+import { ERROR_CATALOGUE } from '../../src/core/errors.js';
 
 const PROBLEM_KEYS = ['type', 'title', 'status', 'code', 'message', 'detail'];
 /** Internals that must never reach a client: database errors, SQL, stack frames. */

@@ -4,9 +4,9 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { brokenInvariants, organizationSnapshot } from '../helpers/invariants.js';
+import { brokenInvariants, organizationSnapshot } from '../../support/invariants.js';
 import { buildFuzzApp, buildWorld, type World } from './world.js';
-import type { TestContext } from '../helpers/app.js';
+import type { TestContext } from '../../support/app.js';
 
 describe('database invariants', () => {
   let ctx: TestContext;

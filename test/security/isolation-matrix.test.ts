@@ -9,8 +9,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import type { TestContext } from '../helpers/app.js';
-import { brokenInvariants, organizationSnapshot } from '../helpers/invariants.js';
+import type { TestContext } from '../../support/app.js';
+import { brokenInvariants, organizationSnapshot } from '../../support/invariants.js';
 import { answerProblem } from './answers.js';
 import { buildFuzzApp, buildWorld, type RouteInfo, type World } from './world.js';
 

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { RouteOptions } from 'fastify';
-import { buildTestApp, call, createOrgWithMembers, uniqueEmail, type TestContext, type TestOptions } from '../helpers/app.js';
+import { buildTestApp, call, createOrgWithMembers, uniqueEmail, type TestContext, type TestOptions } from '../../support/app.js';
 
 export interface RouteInfo {
   method: string;

@@ -10,8 +10,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../src/db/database.js';
 import { MIGRATION_NAMES } from '../../src/db/migrate.js';
-import { freshDatabaseUrl } from '../helpers/app.js';
-import { killAll, startServerProcess } from '../helpers/process.js';
+import { freshDatabaseUrl } from '../../support/app.js';
+import { killAll, startServerProcess } from '../../support/process.js';
 
 describe('instances starting together on an empty database', () => {
   after(killAll);

@@ -6,7 +6,7 @@ import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { CONFIG_VARS, ROOT, killAll, runGuests } from '../helpers/process.js';
+import { CONFIG_VARS, ROOT, killAll, runGuests } from '../../support/process.js';
 
 describe('guests serve refuses a bad configuration', { concurrency: true }, () => {
   let dir: string;

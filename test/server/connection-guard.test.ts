@@ -10,8 +10,8 @@ import { after, describe, test } from 'node:test';
 import pino from 'pino';
 import { loadConfig } from '../../src/config.js';
 import { ConnectionGuard, connectionLimits, readOpenFileLimit, type ConnectionLimits } from '../../src/http/connection-guard.js';
-import { buildTestApp, type TestContext } from '../helpers/app.js';
-import { assertProblem } from '../helpers/problem.js';
+import { buildTestApp, type TestContext } from '../../support/app.js';
+import { assertProblem } from '../../support/problem.js';
 import { parseRaw, rawConnect, unfinishedPost, waitFor, type RawConnection } from './raw-http.js';
 
 const BASE = 'http://guests.test';

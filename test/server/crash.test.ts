@@ -8,8 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Config } from '../../src/config.js';
-import { freshDatabaseUrl, seedOrganization } from '../helpers/app.js';
-import { delay, killAll, serveUntilListening } from '../helpers/process.js';
+import { freshDatabaseUrl, seedOrganization } from '../../support/app.js';
+import { delay, killAll, serveUntilListening } from '../../support/process.js';
 
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 const WRITERS = 8;

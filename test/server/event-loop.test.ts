@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { buildTestApp, type TestContext } from '../helpers/app.js';
-import { assertProblem } from '../helpers/problem.js';
+import { buildTestApp, type TestContext } from '../../support/app.js';
+import { assertProblem } from '../../support/problem.js';
 import { parseRaw, rawConnect, waitFor, type RawConnection } from './raw-http.js';
 
 /** Blocks the event loop for `ms` milliseconds. */

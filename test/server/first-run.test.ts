@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { freePort, killAll, serveUntilListening, type GuestsProcess } from '../helpers/process.js';
+import { freePort, killAll, serveUntilListening, type GuestsProcess } from '../../support/process.js';
 
 /** Splits a shell command line (single quotes, double quotes, backslash-newline continuations). */
 function shellWords(command: string): string[] {

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { killAll, serveUntilListening } from '../helpers/process.js';
+import { killAll, serveUntilListening } from '../../support/process.js';
 
 const requestLines = (stdout: string, marker: string) =>
   stdout.split('\n').filter((line) => line.includes('"request completed"') && line.includes(marker)).length;

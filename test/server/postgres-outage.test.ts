@@ -13,8 +13,8 @@ import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { freshDatabaseUrl, seedOrganization } from '../helpers/app.js';
-import { delay, killAll, serveUntilListening, type GuestsProcess } from '../helpers/process.js';
+import { freshDatabaseUrl, seedOrganization } from '../../support/app.js';
+import { delay, killAll, serveUntilListening, type GuestsProcess } from '../../support/process.js';
 
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
 const SKIP = TEST_DATABASE_URL && /^postgres(ql)?:\/\//.test(TEST_DATABASE_URL)

@@ -3,7 +3,7 @@
  * the server wrote back before it closed the connection. Every wait is bounded.
  */
 import net from 'node:net';
-import type { ResponseLike } from '../helpers/problem.js';
+import type { ResponseLike } from '../../support/problem.js';
 
 /** One raw connection: what it received, and when the server closed it. */
 export interface RawConnection {

@@ -9,9 +9,9 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { seedOrganization } from '../helpers/app.js';
-import { assertProblem } from '../helpers/problem.js';
-import { delay, killAll, serveUntilListening, type GuestsProcess } from '../helpers/process.js';
+import { seedOrganization } from '../../support/app.js';
+import { assertProblem } from '../../support/problem.js';
+import { delay, killAll, serveUntilListening, type GuestsProcess } from '../../support/process.js';
 import { parseRaw, rawConnect, unfinishedPost, waitFor } from './raw-http.js';
 
 /** The server's own grace period is 10 s; a clean stop must come well within it. */

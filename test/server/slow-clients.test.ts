@@ -10,9 +10,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { seedOrganization } from '../helpers/app.js';
-import { assertProblem } from '../helpers/problem.js';
-import { GuestsProcess, cleanEnv, delay, freePort, killAll } from '../helpers/process.js';
+import { seedOrganization } from '../../support/app.js';
+import { assertProblem } from '../../support/problem.js';
+import { GuestsProcess, cleanEnv, delay, freePort, killAll } from '../../support/process.js';
 import { parseRaw, rawConnect, unfinishedPost, waitFor, type RawConnection } from './raw-http.js';
 
 const STUCK = 320;

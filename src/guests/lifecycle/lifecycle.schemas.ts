@@ -1,8 +1,8 @@
 /** Schemas of §4 F–L beyond the guest object: params, the bodies of H and L, their answers. */
 import { Type } from 'typebox';
-import { MAX_ID, OrganizationIdParam } from '../http/schemas.js';
-import { MAX_BULK_ITEMS } from './guest-bulk.js';
-import { CreateGuestBody } from './guest.schemas.js';
+import { MAX_ID, OrganizationIdParam } from '../../http/schemas.js';
+import { MAX_BULK_ITEMS } from '../bulk/bulk.service.js';
+import { CreateGuestBody } from '../guest.schemas.js';
 
 export const GuestRefParams = Type.Object({
   org_id: OrganizationIdParam,

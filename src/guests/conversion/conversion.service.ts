@@ -3,19 +3,19 @@
  * conversion is one transaction: the person is never both, nor neither, in the organization.
  */
 import type { Kysely } from 'kysely';
-import type { DatabaseKind } from '../db/database.js';
-import type { Database } from '../db/types.js';
-import { AppError, assertThat, notFound } from '../http/errors.js';
-import { now } from '../lib/time.js';
+import type { DatabaseKind } from '../../db/database.js';
+import type { Database } from '../../db/types.js';
+import { AppError, assertThat, notFound } from '../../core/errors.js';
+import { now } from '../../core/time.js';
 import {
   deleteMembership, findMemberByEmail, findMemberById, findRole, findUserByEmail, addMembership, insertUser, leaveGroupsOf, lockAdmins,
   type Member,
-} from '../members/member.repository.js';
-import { findRecordByEmail } from './guest.repository.js';
-import type { Guest } from './guest.schemas.js';
-import { removeRecord, type GuestService } from './guest.service.js';
-import { normalizeEmail } from '../email/parse.js';
-import type { Actor } from '../http/request-parts.js';
+} from '../../members/member.repository.js';
+import { findRecordByEmail } from '../guest.repository.js';
+import type { Guest } from '../guest.schemas.js';
+import { removeRecord, type GuestService } from '../guest.service.js';
+import { normalizeEmail } from '../../email/parse.js';
+import type { Actor } from '../../http/request-parts.js';
 
 export interface GuestConversionDeps {
   db: Kysely<Database>;

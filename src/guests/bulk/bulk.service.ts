@@ -5,15 +5,15 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { ValidateFunction } from 'ajv';
-import { databaseError } from '../http/db-errors.js';
-import { AppError, ErrorBag, problemBody, validationFailed, type ProblemBody } from '../http/errors.js';
-import { createValidatorCompiler, fieldErrorsFromAjv, unsafeTextErrors } from '../http/validation.js';
-import { CreateGuestBody, type Guest } from './guest.schemas.js';
-import { normalizeEmail } from '../email/parse.js';
-import type { GuestService } from './guest.service.js';
-import type { Actor } from '../http/request-parts.js';
-import type { DomainVerdict, EmailDomainChecker } from '../email/dns-check.js';
-import { parseEmailAddress } from '../email/parse.js';
+import { databaseError } from '../../http/db-errors.js';
+import { AppError, ErrorBag, problemBody, validationFailed, type ProblemBody } from '../../core/errors.js';
+import { createValidatorCompiler, fieldErrorsFromAjv, unsafeTextErrors } from '../../http/validation.js';
+import { CreateGuestBody, type Guest } from '../guest.schemas.js';
+import { normalizeEmail } from '../../email/parse.js';
+import type { GuestService } from '../guest.service.js';
+import type { Actor } from '../../http/request-parts.js';
+import type { DomainVerdict, EmailDomainChecker } from '../../email/dns-check.js';
+import { parseEmailAddress } from '../../email/parse.js';
 
 /** The most items one request may carry. */
 export const MAX_BULK_ITEMS = 1000;

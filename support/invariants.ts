@@ -4,7 +4,7 @@
  * snapshot of everything one organization owns, to show that requests aimed elsewhere wrote nothing.
  */
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../../src/db/types.js';
+import type { Database } from '../src/db/types.js';
 
 /** Each query counts rows that break one rule; every count must be 0. */
 const RULES: Record<string, string> = {

@@ -3,9 +3,9 @@
  * one conditional statement: the condition and the write cannot be split by a concurrent request.
  */
 import type { Kysely } from 'kysely';
-import type { Database, OrganizationGuestRow } from '../db/types.js';
-import type { GuestRecord } from './guest.repository.js';
-import type { StoredCode } from './guest-code.js';
+import type { Database, OrganizationGuestRow } from '../../db/types.js';
+import type { GuestRecord } from '../guest.repository.js';
+import type { StoredCode } from '../guest-code.js';
 
 type Q = Kysely<Database>;
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository's root: the working directory of every process started here. */
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The `guests` command (`node bin/guests.js`). */
 export const BIN = path.join(ROOT, 'bin', 'guests.js');
 

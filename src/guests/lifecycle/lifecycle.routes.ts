@@ -4,19 +4,19 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ErrorObject } from 'ajv';
-import { validationFailed } from '../http/errors.js';
-import type { RouteDeps } from '../http/route-deps.js';
-import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../http/schemas.js';
-import { fieldErrorsFromAjv } from '../http/validation.js';
-import { actorOf } from '../http/request-parts.js';
-import { memberRowToMember } from '../members/member.mapper.js';
-import { GuestEnvelope, GuestParams, OrgParams } from './guest.schemas.js';
-import { MAX_BULK_ITEMS, createGuestBulk } from './guest-bulk.js';
-import { createGuestConversionService } from './guest-lifecycle.conversions.js';
+import { validationFailed } from '../../core/errors.js';
+import type { RouteDeps } from '../../http/route-deps.js';
+import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../../http/schemas.js';
+import { fieldErrorsFromAjv } from '../../http/validation.js';
+import { actorOf } from '../../http/request-parts.js';
+import { memberRowToMember } from '../../members/member.mapper.js';
+import { GuestEnvelope, GuestParams, OrgParams } from '../guest.schemas.js';
+import { MAX_BULK_ITEMS, createGuestBulk } from '../bulk/bulk.service.js';
+import { createGuestConversionService } from '../conversion/conversion.service.js';
 import {
   BulkCreateBody, BulkEnvelope, ErasedGuestEnvelope, GuestRefParams, MemberEnvelope, MemberParams,
-} from './guest-lifecycle.schemas.js';
-import { createGuestLifecycleService } from './guest-lifecycle.service.js';
+} from './lifecycle.schemas.js';
+import { createGuestLifecycleService } from './lifecycle.service.js';
 
 const TAG = 'Guests';
 

@@ -7,7 +7,7 @@ import { after, before, beforeEach } from 'node:test';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createOutboxWorker, type OutboxWorker } from '../../src/outbox/worker.js';
+import { createOutboxWorker, type OutboxWorker } from '../src/outbox/worker.js';
 import { buildTestApp, type TestContext } from './app.js';
 
 export interface MailFixture {

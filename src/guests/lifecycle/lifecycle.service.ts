@@ -4,19 +4,19 @@
  * identity goes only with the last organization that knows the guest.
  */
 import type { Kysely } from 'kysely';
-import type { DatabaseKind } from '../db/database.js';
-import type { Database } from '../db/types.js';
-import { AppError, assertThat, notFound } from '../http/errors.js';
-import { MAX_ID } from '../http/schemas.js';
-import { now } from '../lib/time.js';
-import * as guestRepo from './guest.repository.js';
-import * as repo from './guest-lifecycle.repository.js';
-import { guestRowToGuest } from './guest.mapper.js';
-import type { GuestLinks } from './guest-code.js';
-import type { Guest } from './guest.schemas.js';
-import { normalizeEmail } from '../email/parse.js';
-import type { Actor } from '../http/request-parts.js';
-import { countOpenTasks } from './guest-tasks.js';
+import type { DatabaseKind } from '../../db/database.js';
+import type { Database } from '../../db/types.js';
+import { AppError, assertThat, notFound } from '../../core/errors.js';
+import { MAX_ID } from '../../http/schemas.js';
+import { now } from '../../core/time.js';
+import * as guestRepo from '../guest.repository.js';
+import * as repo from './lifecycle.repository.js';
+import { guestRowToGuest } from '../guest.mapper.js';
+import type { GuestLinks } from '../guest-code.js';
+import type { Guest } from '../guest.schemas.js';
+import { normalizeEmail } from '../../email/parse.js';
+import type { Actor } from '../../http/request-parts.js';
+import { countOpenTasks } from '../guest-tasks.js';
 
 export interface GuestLifecycleDeps {
   db: Kysely<Database>;
