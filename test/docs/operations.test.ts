@@ -19,6 +19,8 @@ const OPERATION_LINE = new RegExp(`^\`(${METHODS.join('|')}) (/[^\\s\`]*)\`$`);
 interface Documented {
   operation: string;
   where: string;
+  /** The line right after the section's heading: a section is one operation's. */
+  headsSection: boolean;
 }
 
 /** Every `METHOD /path` line of docs/*.md, with the page and the section it stands in. */
@@ -26,11 +28,15 @@ function documentedOperations(): Documented[] {
   const found: Documented[] = [];
   for (const file of readdirSync(DOCS_DIR).filter((name) => name.endsWith('.md')).sort()) {
     let section = '(before any section)';
+    let previous = '';
     readFileSync(join(DOCS_DIR, file), 'utf8').split('\n').forEach((line) => {
       const heading = /^#{2,4} (.+)$/.exec(line);
       if (heading?.[1]) section = heading[1].trim();
       const match = OPERATION_LINE.exec(line.trim());
-      if (match) found.push({ operation: `${match[1]} ${match[2]}`, where: `docs/${file}, ${section}` });
+      if (match) {
+        found.push({ operation: `${match[1]} ${match[2]}`, where: `docs/${file}, ${section}`, headsSection: /^#{2,4} /.test(previous) });
+      }
+      if (line.trim() !== '') previous = line;
     });
   }
   return found;
@@ -104,6 +110,11 @@ describe('docs/ and the OpenAPI document', () => {
       ...unknown.map((d) => `in ${d.where} but neither in the OpenAPI document nor a route: ${d.operation}`),
     ];
     assert.deepEqual(problems, [], `docs/ and the OpenAPI document disagree:\n${problems.join('\n')}`);
+  });
+
+  it('gives each operation a section of its own, its method and path right under the heading', () => {
+    const misplaced = documentedOperations().filter((d) => !d.headsSection).map((d) => `${d.operation} (${d.where})`);
+    assert.deepEqual(misplaced, [], `operation lines not right under a heading of their own:\n${misplaced.join('\n')}`);
   });
 
   it('describes each operation in one place only', () => {
