@@ -1,4 +1,7 @@
-/** The one assertion for error answers: status, content type and the contract's error body. */
+/**
+ * The one assertion for error answers: status, content type and the one error body
+ * (docs/conventions.md, Errors).
+ */
 import assert from 'node:assert/strict';
 
 export interface ResponseLike {

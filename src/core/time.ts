@@ -1,4 +1,4 @@
-/** The contract's timestamp format: UTC, `YYYY-MM-DD HH:MM:SS`. */
+/** The API's timestamp format: UTC, `YYYY-MM-DD HH:MM:SS`. */
 export function formatTimestamp(date: Date): string {
   return date.toISOString().slice(0, 19).replace('T', ' ');
 }

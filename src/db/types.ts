@@ -1,6 +1,6 @@
 /**
  * Table types for Kysely. Column names stay in the repositories; the API never sees a row.
- * Timestamps are text in the contract's own format (`YYYY-MM-DD HH:MM:SS`, UTC) on both
+ * Timestamps are text in the API's own format (`YYYY-MM-DD HH:MM:SS`, UTC) on both
  * databases, so they sort and compare the same way everywhere.
  */
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';

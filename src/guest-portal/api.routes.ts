@@ -1,8 +1,9 @@
 /**
- * The guest JSON API (§5), under `/api/guest/{code}` only (`/guest/{code}` is the page). No
- * bearer token: the code in the path is the credential. Every code that opens nothing answers
- * the same 404 RESOURCE_NOT_FOUND. Reading through this API is not recorded as an access: only
- * opening the page is (the guest's own app polling would otherwise bury the real visits).
+ * The guest JSON API (docs/guest-side.md, Get guest record, Set digest days, Get guest preferences,
+ * Set guest preference), under `/api/guest/{code}` only (`/guest/{code}` is the page). No bearer
+ * token: the code in the path is the credential. Every code that opens nothing answers the same 404
+ * RESOURCE_NOT_FOUND. Reading through this API is not recorded as an access: only opening the page
+ * is (the guest's own app polling would otherwise bury the real visits).
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ErrorObject } from 'ajv';

@@ -1,5 +1,6 @@
 /**
- * Where a guest opened their link from: country and city, recorded with the access (§2, §5).
+ * Where a guest opened their link from: country and city, recorded with the access (docs/guests.md,
+ * The guest object; docs/guest-side.md, Get guest page).
  *
  * Two sources, in this order:
  * 1. Headers set by a trusted proxy or CDN, read only when the connection comes from a proxy that

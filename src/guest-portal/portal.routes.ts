@@ -1,4 +1,7 @@
-/** The guest's side (§5): the page at /guest/{code} and the JSON API under /api/guest/{code}. */
+/**
+ * The guest's side (docs/guest-side.md): the page at /guest/{code} and the JSON API under
+ * /api/guest/{code}.
+ */
 import type { FastifyInstance } from 'fastify';
 import type { RouteDeps } from '../http/route-deps.js';
 import { guestApiRoutes } from './api.routes.js';

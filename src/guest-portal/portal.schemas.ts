@@ -1,6 +1,6 @@
 /**
- * Schemas of the guest JSON API (§5): what a guest sees of their own record in one organization,
- * and the bodies they may send. Nothing here names another guest or a member.
+ * Schemas of the guest JSON API (docs/guest-side.md): what a guest sees of their own record in one
+ * organization, and the bodies they may send. Nothing here names another guest or a member.
  */
 import { Type, type Static } from 'typebox';
 import { NullableArray, NullableString, Timestamp } from '../http/schemas.js';

@@ -1,7 +1,8 @@
 /**
- * The guest's side (§5): the guest code is the credential. A code is looked up by its SHA-256
- * only (never compared as text), so response times say nothing about valid prefixes; nothing is
- * cached in process, so a disable, removal or new link on any instance takes effect at once.
+ * The guest's side (docs/guest-side.md): the guest code is the credential. A code is looked up by
+ * its SHA-256 only (never compared as text), so response times say nothing about valid prefixes;
+ * nothing is cached in process, so a disable, removal or new link on any instance takes effect at
+ * once.
  */
 import type { Kysely } from 'kysely';
 import type { DatabaseKind } from '../db/database.js';
@@ -134,7 +135,8 @@ export function createPortalService({ db, kind }: PortalServiceDeps) {
       return {
         view: toView(record),
         preferences: Object.fromEntries(preferences.map((p) => [p.slug, p.value])) as GuestPage['preferences'],
-        // The product has no tasks yet (§6); the page lists whatever is given here.
+        // The product has no tasks yet (docs/guests.md, Disable guest); the page lists whatever is
+        // given here.
         tasks: [],
       };
     },

@@ -1,6 +1,6 @@
 /**
- * The guest's own preferences in one organization (§5): which exist, what each accepts and what
- * holds while a guest has not set one.
+ * The guest's own preferences in one organization (docs/guest-side.md, Set guest preference): which
+ * exist, what each accepts and what holds while a guest has not set one.
  *
  * - `daily_digest`: true or false; default true (the digest goes out on the guest's
  *   `cadence_days`; with no days set there is nothing to send either way).

@@ -1,4 +1,4 @@
-/** Row -> API object. The only place that knows both the columns and the contract's keys. */
+/** Row -> API object. The only place that knows both the columns and the API's keys. */
 import type { Role } from '../db/types.js';
 import { guestLinkOf, mayReceiveLinks, type GuestLinks } from './guest-code.js';
 import type { GuestRecord } from './guest.repository.js';

@@ -1,6 +1,7 @@
 /**
- * Routes A–E of the contract's §4. Each declares its params, query, body and every response, so
- * the same object validates, serializes and documents the operation.
+ * Create guest, List guests, Get guest, Update guest and Remove guest (docs/guests.md). Each
+ * declares its params, query, body and every response, so the same object validates, serializes and
+ * documents the operation.
  */
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';

@@ -12,7 +12,10 @@ export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday',
 export type Weekday = (typeof WEEKDAYS)[number];
 export const MAX_ASSOCIATED_MEMBERS = 100;
 
-/** §3's `cadence_days` rule: weekday names, no repeats; `[]` or null clears. Shared with the guest side. */
+/**
+ * The `cadence_days` rule (docs/guests.md, Fields): weekday names, no repeats; `[]` or null clears.
+ * Shared with the guest side.
+ */
 export function CadenceDaysField() {
   return NullableArray(Type.String({ enum: [...WEEKDAYS] }), {
     uniqueItems: true,
@@ -24,7 +27,10 @@ const name = (what: string) => NullableString({ maxLength: MAX_NAME, description
 const phone = (what: string) => NullableString({ maxLength: MAX_PHONE, description: `${what} (at most ${MAX_PHONE} characters).` });
 const url = (what: string) => NullableString({ format: 'http-url', description: `${what}: an absolute http(s) URL.` });
 
-/** The profile fields an organization keeps about its guest (§3), shared by create and update. */
+/**
+ * The profile fields an organization keeps about its guest (docs/guests.md, Fields), shared by
+ * create and update.
+ */
 const profileFields = {
   first_name: name('First name'),
   last_name: name('Last name'),
@@ -106,7 +112,7 @@ export const GuestDetails = Type.Object({
   reactivated_by: NullableInteger({ description: 'The member who enabled the guest again.' }),
 });
 
-/** The guest object of the contract's §2; keys in this order, every one always present. */
+/** The guest object (docs/guests.md, The guest object); keys in this order, every one always present. */
 export const Guest = Type.Object(
   {
     id: Type.Integer({ description: 'The global guest id: the same in every organization.' }),

@@ -1,7 +1,8 @@
 /**
- * Guest rules of the contract's §4 A–E: create (idempotent on email, one global identity, the
- * invite cap), list, get, update, remove. The service owns the transactions; every rule that must
- * not race is held by a constraint or a conditional write, not by read-then-write.
+ * Guest rules of docs/guests.md, Create guest to Remove guest: create (idempotent on email, one
+ * global identity, the invite cap), list, get, update, remove. The service owns the transactions;
+ * every rule that must not race is held by a constraint or a conditional write, not by
+ * read-then-write.
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, OrganizationGuestUpdate } from '../db/types.js';
@@ -49,8 +50,8 @@ function freshProfile(body: Partial<Record<ProfileField, unknown>>): Organizatio
 
 
 /**
- * Removes the organization's record of the guest (E, and a guest turned member): link dead,
- * `deleted_at` set; the global identity is soft-deleted once no organization has the guest
+ * Removes the organization's record of the guest (Remove guest, and a guest turned member): link
+ * dead, `deleted_at` set; the global identity is soft-deleted once no organization has the guest
  * actively. Runs in the caller's transaction; undefined when the record was not active any more.
  */
 export async function removeRecord(trx: Kysely<Database>, record: repo.GuestRecord, at: string): Promise<repo.GuestRecord | undefined> {
@@ -94,7 +95,8 @@ export function createGuestService(deps: GuestServiceDeps) {
 
   /**
    * Joins the guest with `email` to the organization within `trx`; `created` is false when already
-   * a guest. `countInvite` false: a member turned guest is no new invitation (see K).
+   * a guest. `countInvite` false: a member turned guest is no new invitation (docs/guests.md,
+   * Convert member to guest).
    */
   async function joinIn(
     trx: Transaction<Database>,
@@ -133,7 +135,7 @@ export function createGuestService(deps: GuestServiceDeps) {
   }
 
   return {
-    /** A: create (or join) a guest. `bag` carries any schema failures of the body already. */
+    /** Create guest: create or join. `bag` carries any schema failures of the body already. */
     async create(actor: Actor, body: CreateGuestBody, bag: ErrorBag, emailChecker = deps.emailChecker): Promise<{ guest: Guest; created: boolean }> {
       const [email] = await Promise.all([
         checkNewGuestEmail({ db, emailChecker }, actor.organizationId, body.email, bag),
@@ -146,12 +148,12 @@ export function createGuestService(deps: GuestServiceDeps) {
 
     joinIn,
 
-    /** C: one guest of the organization. */
+    /** Get guest: one guest of the organization. */
     async get(actor: Actor, email: string, withStats: boolean): Promise<Guest> {
       return toGuest(actor, await activeRecord(db, actor.organizationId, email), withStats);
     },
 
-    /** D: partial update of the organization's profile of the guest. */
+    /** Update guest: partial update of the organization's profile of the guest. */
     async update(actor: Actor, pathEmail: string, body: UpdateGuestBody, bag: ErrorBag): Promise<Guest> {
       const record = await activeRecord(db, actor.organizationId, pathEmail);
       if (typeof body.email === 'string' && !bag.has('email') && normalizeEmail(body.email) !== record.email) {
@@ -166,7 +168,7 @@ export function createGuestService(deps: GuestServiceDeps) {
       return toGuest(actor, { ...updated, email: record.email });
     },
 
-    /** E: remove from this organization; the global identity goes when no organization has it. */
+    /** Remove guest: from this organization; the global identity goes when no organization has it. */
     async remove(actor: Actor, pathEmail: string): Promise<Guest> {
       // Tallyfy documents a 422 on the email for an address that is not a guest of the organization.
       const notAGuest = () => validationFailed({ email: ['The email is not a guest of this organization.'] });
@@ -179,7 +181,7 @@ export function createGuestService(deps: GuestServiceDeps) {
       });
     },
 
-    /** B: one page of guests, with the numbers for the pagination block. */
+    /** List guests: one page of guests, with the numbers for the pagination block. */
     async list(actor: Actor, query: ListGuestsQuery) {
       const filter = { organizationId: actor.organizationId, q: query.q };
       const order = sortOrder(query);

@@ -26,7 +26,10 @@ const RETRY_AFTER_SECONDS = '1';
 /** Evictions and refusals are logged as one summary line at most this often. */
 const SUMMARY_EVERY_MS = 10_000;
 
-/** The contract's error body as a whole raw HTTP/1.1 answer that closes the connection. */
+/**
+ * The error body (docs/conventions.md, Errors) as a whole raw HTTP/1.1 answer that closes the
+ * connection.
+ */
 export function rawProblemResponse(baseUrl: string, error: AppError): string {
   const body = JSON.stringify(problemBody(baseUrl, error));
   const lines = [

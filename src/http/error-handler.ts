@@ -1,6 +1,7 @@
 /**
- * The one error handler: every failure, whatever raised it, leaves as the contract's error body.
- * Unknown failures answer a generic 500; their detail goes to the log only.
+ * The one error handler: every failure, whatever raised it, leaves as the one error body
+ * (docs/conventions.md, Errors). Unknown failures answer a generic 500; their detail goes to the
+ * log only.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import FindMyWay from 'find-my-way';

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 
-/** The contract's pagination block; `links` are the same request with another `page`. */
+/** The pagination block (docs/conventions.md, Paging); `links`: the same request, another `page`. */
 export function paginationMeta(publicBaseUrl: string, request: FastifyRequest, total: number, count: number, perPage: number, page: number) {
   const totalPages = Math.max(1, Math.ceil(total / perPage));
   const linkTo = (target: number): string => {

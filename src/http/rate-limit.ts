@@ -1,9 +1,9 @@
 /**
- * The per-token request limit (contract §7): `limit` requests per `windowMs`, counted from the
- * first request of a window. Kept in process by default, in Redis when REDIS_URL is set so that
- * every instance counts against the same window. When Redis does not answer, the instance falls
- * back to its own count (logged, at most once a minute) and keeps serving: a degraded limit,
- * never a failed request.
+ * The per-token request limit (docs/conventions.md, Request limits): `limit` requests per
+ * `windowMs`, counted from the first request of a window. Kept in process by default, in Redis when
+ * REDIS_URL is set so that every instance counts against the same window. When Redis does not
+ * answer, the instance falls back to its own count (logged, at most once a minute) and keeps
+ * serving: a degraded limit, never a failed request.
  *
  * Answers carry `RateLimit-Policy` and `RateLimit` (IETF httpapi draft, structured fields) and,
  * on 429, `Retry-After`.

@@ -1,6 +1,7 @@
 /**
- * Request validation: the Ajv instances behind every route schema, the custom formats of the
- * contract's field rules, and the translation of Ajv's errors into Laravel-style field messages.
+ * Request validation: the Ajv instances behind every route schema, the custom formats of the field
+ * rules (docs/guests.md, Fields), and the translation of Ajv's errors into Laravel-style field
+ * messages.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { FastifySchemaCompiler } from 'fastify';

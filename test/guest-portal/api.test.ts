@@ -1,6 +1,6 @@
 /**
- * The guest JSON API (§5): the guest's own record, digest days and preferences, each rule and
- * each error; answered under /api only.
+ * The guest JSON API (docs/guest-side.md): the guest's own record, digest days and preferences,
+ * each rule and each error; answered under /api only.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

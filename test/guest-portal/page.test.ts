@@ -1,6 +1,6 @@
 /**
- * The guest's page (§5 `GET /guest/{code}`) and its form (`POST /guest/{code}`): the HTML, its
- * headers, escaping, the access it records, saving and refusing the form.
+ * The guest's page (docs/guest-side.md, Get guest page) and its form (Save guest page): the HTML,
+ * its headers, escaping, the access it records, saving and refusing the form.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,7 +1,7 @@
 /**
- * §4 L: bulk create. Each item succeeds or fails on its own with exactly what a single create
- * would answer; a failed item leaves no row; the invite cap counts each joined guest; the whole
- * request is refused only when it is not a list of 1 to 1,000 items.
+ * Bulk create guests (docs/guests.md). Each item succeeds or fails on its own with exactly what a
+ * single create would answer; a failed item leaves no row; the invite cap counts each joined guest;
+ * the whole request is refused only when it is not a list of 1 to 1,000 items.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

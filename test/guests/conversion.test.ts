@@ -1,6 +1,7 @@
 /**
- * §4 J and K: guest to member and member to guest. After each, the person is exactly one of the
- * two in the organization; refusals change nothing; other organizations are never touched.
+ * Convert guest to member and Convert member to guest (docs/guests.md). After each, the person is
+ * exactly one of the two in the organization; refusals change nothing; other organizations are
+ * never touched.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -35,7 +36,7 @@ const MEMBER_KEYS = [
   'created_at', 'last_login_at', 'invited_by', 'disabled_at', 'disabled_by', 'reactivated_at', 'reactivated_by',
 ];
 
-describe('conversions J and K', () => {
+describe('convert guest to member, convert member to guest', () => {
   let ctx: TestContext;
   let other: Org;
   before(async () => {
@@ -80,7 +81,7 @@ describe('conversions J and K', () => {
       assert.ok(record?.deleted_at);
       assert.equal(record.guest_code, null);
       assert.equal(await isLive(ctx, guest.link), false);
-      // No other organization had the guest: the global identity is soft-deleted, as by E.
+      // No other organization had the guest: the global identity is soft-deleted, as by Remove guest.
       assert.ok((await globalGuest(ctx, guest.email))?.deleted_at);
       await assertExactlyOne(guest.email, 'member');
       // A member's email cannot be invited as a guest any more.

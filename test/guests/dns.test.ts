@@ -1,7 +1,7 @@
 /**
- * The email DNS rule of §3, end to end: create through the API with the app's resolver pointed at
- * the real test DNS server on 127.0.0.1 (see support/app.ts for its zones), and the settings
- * that change it (canary, EMAIL_DNS_CHECK off/strict, a resolver that cannot answer).
+ * The email DNS rule (docs/guests.md, Fields), end to end: create through the API with the app's
+ * resolver pointed at the real test DNS server on 127.0.0.1 (see support/app.ts for its zones), and
+ * the settings that change it (canary, EMAIL_DNS_CHECK off/strict, a resolver that cannot answer).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-/** Every field rule of the contract's §3, on create and on update: a passing and a failing value. */
+/** Every field rule of docs/guests.md, Fields, on create and on update: a passing and a failing one. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp, call, createGuest, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';

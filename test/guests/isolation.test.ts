@@ -1,8 +1,9 @@
 /**
- * Tenant isolation (§1 Roles, §4 A–E): a member of one organization can neither read nor change
- * another's guests or members through any route, under either base path; an unknown or malformed
- * organization id is the same 403 as one the caller is not a member of; a guest of two
- * organizations keeps two independent profiles; and each role gets exactly the access §1 gives it.
+ * Tenant isolation (docs/conventions.md, Authentication; docs/guests.md): a member of one
+ * organization can neither read nor change another's guests or members through any route, under
+ * either base path; an unknown or malformed organization id is the same 403 as one the caller is
+ * not a member of; a guest of two organizations keeps two independent profiles; and each role gets
+ * exactly the access docs/ gives it.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,10 +1,10 @@
 /**
- * §4 F, G and I: disable, enable and reset-link (H, permanent delete, has its own file). Each
- * success, each error, and tenant isolation: another organization's admin can change nothing, and
- * a guest of two organizations is changed in one only.
+ * Disable guest, Enable guest and Reset guest link (docs/guests.md; Permanently delete guest has
+ * its own file). Each success, each error, and tenant isolation: another organization's admin can
+ * change nothing, and a guest of two organizations is changed in one only.
  *
- * 403 GUEST_HAS_OPEN_TASKS (F) cannot be triggered yet: the service has no tasks, so
- * countOpenTasks is 0 for every guest. Its test belongs with the tasks (§6).
+ * 403 GUEST_HAS_OPEN_TASKS (Disable guest) cannot be triggered yet: the service has no tasks, so
+ * countOpenTasks is 0 for every guest. Its test belongs with the tasks, when they come.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,7 +13,7 @@ import { TIMESTAMP, assertProblem, disableGuest, guestData, isLive, newGuest } f
 
 type Org = Awaited<ReturnType<typeof createOrgWithMembers>>;
 
-describe('guest lifecycle F, G, I', () => {
+describe('disable guest, enable guest, reset guest link', () => {
   let ctx: TestContext;
   let other: Org;
   before(async () => {
@@ -28,7 +28,7 @@ describe('guest lifecycle F, G, I', () => {
   const reset = (email: string, token = ctx.tokens.admin, orgId = ctx.orgId) => call(ctx, token, 'PUT', url(email, '/reset-link', orgId));
   const data = guestData;
 
-  /** The errors F, G and I answer alike, for the route `method` + `suffix`. */
+  /** The errors Disable guest, Enable guest and Reset guest link answer alike (`method` + `suffix`). */
   async function commonErrors(method: 'PUT' | 'DELETE', suffix: string) {
     const route = (email: string, token: string | null = ctx.tokens.admin) => call(ctx, token, method, url(email, suffix));
     const guest = await newGuest(ctx);

@@ -1,4 +1,7 @@
-/** Shared by the tests of §4 F–L: the error-body check, link liveness, and direct database reads. */
+/**
+ * Shared by the tests of docs/guests.md, Disable guest to Bulk create guests: the error-body check,
+ * link liveness, and direct database reads.
+ */
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import { sha256 } from '../../src/core/secrets.js';
@@ -29,14 +32,14 @@ export function guestData(response: { json: () => unknown }): GuestData {
   return (response.json() as { data: GuestData }).data;
 }
 
-/** F: disables the guest (the admin of the test's organization unless told otherwise). */
+/** Disable guest, by the admin of the test's organization unless told otherwise. */
 export function disableGuest(ctx: TestContext, email: string, token = ctx.tokens.admin, orgId = ctx.orgId) {
   return call(ctx, token, 'DELETE', guestsUrl(orgId, email, '/disable'));
 }
 
 export const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
-/** The contract's error body with this status and code. */
+/** The error body (docs/conventions.md, Errors) with this status and code. */
 export function assertProblem(response: LightMyRequestResponse, status: number, code: string, label = ''): Record<string, unknown> {
   assert.equal(response.statusCode, status, `${label} ${response.body}`);
   assert.match(String(response.headers['content-type']), /^application\/problem\+json/, label);
@@ -54,7 +57,7 @@ export function codeOf(link: string | null): string {
 
 /**
  * Whether the guest side would accept this code: it looks the hash up among enabled, active
- * records, as its contract says (§5).
+ * records, as docs/guest-side.md says.
  */
 export async function isLive(ctx: TestContext, link: string | null): Promise<boolean> {
   const row = await ctx.db.kysely

@@ -1,4 +1,7 @@
-/** Endpoints A–E of the contract's §4: what each does and each status it returns. */
+/**
+ * Create guest, List guests, Get guest, Update guest and Remove guest (docs/guests.md): what each
+ * does and each status it returns.
+ */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp, call, createGuest, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';
@@ -10,7 +13,7 @@ const DETAIL_KEYS = [
   'last_country', 'last_accessed_at', 'disabled_at', 'disabled_by', 'reactivated_at', 'reactivated_by',
 ];
 
-describe('guest endpoints A–E', () => {
+describe('create, list, get, update and remove guest', () => {
   let ctx: TestContext;
   before(async () => {
     ctx = await buildTestApp();

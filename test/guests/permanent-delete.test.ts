@@ -1,6 +1,7 @@
 /**
- * §4 H: permanent delete. Only a disabled (or removed) guest; only this organization's record;
- * the global guest only when no other organization has a record of it, active or removed.
+ * Permanently delete guest (docs/guests.md). Only a disabled (or removed) guest; only this
+ * organization's record; the global guest only when no other organization has a record of it,
+ * active or removed.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 /**
- * The contract's §1: base paths, auth, client header, the error body for every error kind,
+ * docs/conventions.md: base paths, auth, client header, the error body for every error kind,
  * trimming, "" as null, unknown fields.
  */
 import { after, before, describe, it } from 'node:test';

@@ -1,7 +1,7 @@
 /**
  * Malformed and hostile input, generated: a bounded run of random bodies, query strings and path
  * segments (seeded, so a failure repeats) against every route. Nothing may answer 5xx, every
- * error must be the contract's body, and refused writes must leave the data as it was.
+ * error must be the one error body, and refused writes must leave the data as it was.
  * HOSTILE_SEED=N runs another sequence.
  */
 import { after, before, describe, it } from 'node:test';

@@ -1,4 +1,7 @@
-/** The per-token request limit (§7) in process and in Redis, and the health endpoints. */
+/**
+ * The per-token request limit (docs/conventions.md, Request limits) in process and in Redis, and
+ * the health endpoints.
+ */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';

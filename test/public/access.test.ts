@@ -1,6 +1,7 @@
 /**
- * `POST /public/guests/access` (§5): the same 202 for any address; one queued email listing every
- * active link of a known guest and none for anyone else; validation. The limits have their own file.
+ * `POST /public/guests/access` (docs/guest-side.md, Request guest links): the same 202 for any
+ * address; one queued email listing every active link of a known guest and none for anyone else;
+ * validation. The limits have their own file.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -11,7 +11,7 @@ export function isPagePath(url: string): boolean {
   return /^\/(guest|invitations)\//.test(url);
 }
 
-/** Why this answer breaks the contract, or undefined when it keeps it. */
+/** Why this answer breaks the rules of docs/, or undefined when it keeps them. */
 export function answerProblem(url: string, method: string, response: LightMyRequestResponse): string | undefined {
   const status = response.statusCode;
   if (status >= 500) return `server error ${status}`;

@@ -2,7 +2,7 @@
  * Property-based fuzzing over the app's own route table: for every route (every method and path,
  * the /api twins, the public, guest and invitation pages included) fast-check generates hostile
  * requests, with real tokens, ids, emails and codes mixed in so that handlers are reached past
- * validation. Every answer must be below 500, every error the contract's body (or, on a browser
+ * validation. Every answer must be below 500, every error the one error body (or, on a browser
  * page, an HTML page); afterwards the app still answers, the database invariants hold and the
  * organization the fuzzer had no token for is exactly as it was.
  *

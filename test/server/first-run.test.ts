@@ -93,7 +93,7 @@ interface GuestBody {
   data: Record<string, unknown> & { id: number; email: string; link: string; created_at: string; details: Record<string, unknown> };
 }
 
-/** The guest answer: exactly the contract's keys, in order, with the profile sent. */
+/** The guest answer: exactly the guest object's keys, in order, with the profile sent. */
 function assertGuestShape(body: unknown, expected: { email: string; first_name: string; last_name: string; company_name: string }, base: string): GuestBody['data'] {
   assert.deepEqual(Object.keys(body as object), ['data']);
   const guest = (body as GuestBody).data;

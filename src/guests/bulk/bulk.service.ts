@@ -1,7 +1,7 @@
 /**
- * §4 L: many creates in one request. Each item is checked and created exactly as a single create
- * (A) would be, in its own transaction, so one bad item never blocks or undoes another, and a
- * failed item leaves nothing behind.
+ * Bulk create guests (docs/guests.md): many creates in one request. Each item is checked and
+ * created exactly as a single create (Create guest) would be, in its own transaction, so one bad
+ * item never blocks or undoes another, and a failed item leaves nothing behind.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { ValidateFunction } from 'ajv';
@@ -113,7 +113,7 @@ function lanesOf(items: unknown[], lanes: number): Array<Array<[number, unknown]
 
 export function createGuestBulk(deps: GuestBulkDeps) {
   // The same validator (formats, messages) as the single create's body, so an item's errors
-  // read exactly like A's, keyed by field.
+  // read exactly like Create guest's, keyed by field.
   const validateItem = createValidatorCompiler()({
     schema: CreateGuestBody,
     httpPart: 'body',

@@ -1,6 +1,7 @@
 /**
- * §4 J and K: a guest becomes a member of the organization, and a member becomes a guest. Each
- * conversion is one transaction: the person is never both, nor neither, in the organization.
+ * Convert guest to member and Convert member to guest (docs/guests.md): a guest becomes a member of
+ * the organization, and a member becomes a guest. Each conversion is one transaction: the person is
+ * never both, nor neither, in the organization.
  */
 import type { Kysely } from 'kysely';
 import type { DatabaseKind } from '../../db/database.js';
@@ -27,12 +28,12 @@ export function createGuestConversionService(deps: GuestConversionDeps) {
   const { db } = deps;
   return {
     /**
-     * J: the guest becomes a `standard` member of this organization and leaves its guest list,
-     * removed as by E (the global guest goes when no other organization has it). The member is
-     * known here by the first and last name of this organization's profile of the guest, whether
-     * or not the person is a user elsewhere: names another organization wrote never show here.
-     * Someone who is a member already is refused (409) and nothing changes: making them a member
-     * again could change their role.
+     * Convert guest to member: the guest becomes a `standard` member of this organization and
+     * leaves its guest list, removed as by Remove guest (the global guest goes when no other
+     * organization has it). The member is known here by the first and last name of this
+     * organization's profile of the guest, whether or not the person is a user elsewhere: names
+     * another organization wrote never show here. Someone who is a member already is refused (409)
+     * and nothing changes: making them a member again could change their role.
      */
     async toMember(actor: Actor, pathEmail: string): Promise<Member> {
       return db.transaction().execute(async (trx) => {
@@ -57,11 +58,12 @@ export function createGuestConversionService(deps: GuestConversionDeps) {
     },
 
     /**
-     * K: the member leaves the organization's members and becomes its guest, joined as by A with
-     * the user's first and last name (a guest removed earlier is joined again, fresh). Not counted
-     * against the invite cap: the cap limits invitations of outsiders, and this person is already
-     * in the organization. The only admin is refused (409): the organization would be left
-     * without anyone able to manage it. Converting yourself is allowed otherwise.
+     * Convert member to guest: the member leaves the organization's members and becomes its guest,
+     * joined as by Create guest with the user's first and last name (a guest removed earlier is
+     * joined again, fresh). Not counted against the invite cap: the cap limits invitations of
+     * outsiders, and this person is already in the organization. The only admin is refused (409):
+     * the organization would be left without anyone able to manage it. Converting yourself is
+     * allowed otherwise.
      */
     async toGuest(actor: Actor, userId: number): Promise<Guest> {
       return db.transaction().execute(async (trx) => {

@@ -1,6 +1,7 @@
 /**
- * Queries behind disable, enable, reset-link and permanent delete (§4 F–I). Every state change is
- * one conditional statement: the condition and the write cannot be split by a concurrent request.
+ * Queries behind disable, enable, reset-link and permanent delete (docs/guests.md). Every state
+ * change is one conditional statement: the condition and the write cannot be split by a concurrent
+ * request.
  */
 import type { Kysely } from 'kysely';
 import type { Database, OrganizationGuestRow } from '../../db/types.js';

@@ -1,6 +1,7 @@
 /**
- * Routes F–L of the contract's §4: disable, enable, permanent delete, reset link, conversions
- * between guest and member, and bulk create. Each declares its params, body and every response.
+ * Disable guest, Enable guest, Permanently delete guest, Reset guest link, Convert guest to
+ * member, Convert member to guest and Bulk create guests (docs/guests.md). Each declares its
+ * params, body and every response.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ErrorObject } from 'ajv';

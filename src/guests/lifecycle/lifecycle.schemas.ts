@@ -1,4 +1,7 @@
-/** Schemas of §4 F–L beyond the guest object: params, the bodies of H and L, their answers. */
+/**
+ * Schemas of docs/guests.md, Disable guest to Bulk create guests, beyond the guest object: params,
+ * the bodies of Permanently delete guest and Bulk create guests, their answers.
+ */
 import { Type } from 'typebox';
 import { MAX_ID, OrganizationIdParam } from '../../http/schemas.js';
 import { MAX_BULK_ITEMS } from '../bulk/bulk.service.js';

@@ -1,7 +1,8 @@
 /**
- * The rules of §4 F–I: disable, enable, permanent delete and reset-link of a guest in one
- * organization. Nothing here touches another organization's record of the guest; the global
- * identity goes only with the last organization that knows the guest.
+ * The rules of docs/guests.md, Disable guest, Enable guest, Permanently delete guest and Reset
+ * guest link: disable, enable, permanent delete and reset-link of a guest in one organization.
+ * Nothing here touches another organization's record of the guest; the global identity goes only
+ * with the last organization that knows the guest.
  */
 import type { Kysely } from 'kysely';
 import type { DatabaseKind } from '../../db/database.js';
@@ -25,7 +26,7 @@ export interface GuestLifecycleDeps {
   links: GuestLinks;
 }
 
-/** The body of a permanent delete (H): who was erased from the organization. */
+/** The body of Permanently delete guest: who was erased from the organization. */
 export interface ErasedGuest {
   id: number;
   email: string;
@@ -33,8 +34,9 @@ export interface ErasedGuest {
 }
 
 /**
- * H names a guest by global id or by email: all digits is an id (no address is all digits, it
- * would need an `@`). An id no guest can have is undefined, answered as not found.
+ * Permanently delete guest names a guest by global id or by email: all digits is an id (no address
+ * is all digits, it would need an `@`). An id no guest can have is undefined, answered as not
+ * found.
  */
 export function parseGuestRef(value: string): { guestId: number } | { email: string } | undefined {
   const trimmed = value.trim();
@@ -59,7 +61,7 @@ export function createGuestLifecycleService(deps: GuestLifecycleDeps) {
   }
 
   return {
-    /** F: the guest's link stops working in this organization; already disabled is left as is. */
+    /** Disable guest: the link stops working in this organization; already disabled is left as is. */
     async disable(actor: Actor, pathEmail: string): Promise<Guest> {
       const toGuest = guestFor(actor);
       return db.transaction().execute(async (trx) => {
@@ -77,8 +79,9 @@ export function createGuestLifecycleService(deps: GuestLifecycleDeps) {
     },
 
     /**
-     * G: access restored with a new code; the code the guest had before the disable never works
-     * again. A guest who is not disabled is answered unchanged: no new code, no reactivation.
+     * Enable guest: access restored with a new code; the code the guest had before the disable
+     * never works again. A guest who is not disabled is answered unchanged: no new code, no
+     * reactivation.
      */
     async enable(actor: Actor, pathEmail: string): Promise<Guest> {
       const toGuest = guestFor(actor);
@@ -91,8 +94,8 @@ export function createGuestLifecycleService(deps: GuestLifecycleDeps) {
     },
 
     /**
-     * I: a new code; the old link is dead at once. A disabled guest gets one too and stays
-     * disabled: no link works until enable, which issues yet another code.
+     * Reset guest link: a new code; the old link is dead at once. A disabled guest gets one too and
+     * stays disabled: no link works until enable, which issues yet another code.
      */
     async resetLink(actor: Actor, pathEmail: string): Promise<Guest> {
       const toGuest = guestFor(actor);
@@ -105,10 +108,11 @@ export function createGuestLifecycleService(deps: GuestLifecycleDeps) {
     },
 
     /**
-     * H: erases this organization's record of the guest (profile, link, preferences) and the
-     * global identity when no other organization has a record of the guest, active or removed.
-     * The guest must be disabled first. A removed guest (E) may be erased as it is: its link is
-     * dead already, and it can no longer be disabled (F answers 404 for it).
+     * Permanently delete guest: erases this organization's record of the guest (profile, link,
+     * preferences) and the global identity when no other organization has a record of the guest,
+     * active or removed. The guest must be disabled first. A removed guest (Remove guest) may be
+     * erased as it is: its link is dead already, and it can no longer be disabled (Disable guest
+     * answers 404 for it).
      */
     async erase(actor: Actor, pathRef: string): Promise<ErasedGuest> {
       const ref = parseGuestRef(pathRef);
