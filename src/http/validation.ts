@@ -5,7 +5,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { FastifySchemaCompiler } from 'fastify';
 import { isValidTimestamp } from '../core/time.js';
-import { AppError, ErrorBag } from '../core/errors.js';
+import { AppError, ErrorBag, type FieldErrors } from '../core/errors.js';
 
 /** How deep a JSON body may nest (objects and arrays). */
 export const MAX_BODY_DEPTH = 32;
@@ -128,8 +128,28 @@ function messageOf(error: ErrorObject, field: string): string | undefined {
   }
 }
 
+/**
+ * Field errors handed on, never added to: the schema's failures a route gives a service, which
+ * answers them together with its own checks.
+ */
+export type ReadonlyFieldErrors = Readonly<Record<string, readonly string[]>>;
+
+/** No failure at all. */
+export const NO_FIELD_ERRORS: ReadonlyFieldErrors = Object.freeze(Object.create(null) as FieldErrors);
+
+/**
+ * A collector for one check: it starts with the failures found before it (a field that failed
+ * already is not checked again), so that every failing field is answered at once, in one 422.
+ */
+export function collectFieldErrors(...before: ReadonlyFieldErrors[]): ErrorBag {
+  const bag = new ErrorBag();
+  for (const errors of before) for (const [field, messages] of Object.entries(errors)) for (const message of messages) bag.add(field, message);
+  return bag;
+}
+
 /** Ajv errors -> field errors. `context` is Fastify's name of the request part that failed. */
-export function fieldErrorsFromAjv(errors: ErrorObject[], context: string | undefined, bag = new ErrorBag()): ErrorBag {
+export function fieldErrorsFromAjv(errors: ErrorObject[], context: string | undefined): FieldErrors {
+  const bag = new ErrorBag();
   for (const error of errors) {
     let field = fieldOf(error);
     if (field === '') {
@@ -142,7 +162,7 @@ export function fieldErrorsFromAjv(errors: ErrorObject[], context: string | unde
     const message = messageOf(error, field);
     if (message && !bag.errors[field]?.includes(message)) bag.add(field, message);
   }
-  return bag;
+  return bag.errors;
 }
 
 /**
