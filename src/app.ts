@@ -13,7 +13,7 @@ import { rawParam } from './http/request-parts.js';
 import { registerErrorHandling, sendProblem } from './http/error-handler.js';
 import { AppError } from './core/errors.js';
 import { ProblemSchema } from './http/schemas.js';
-import { createValidatorCompiler, normalizeBody, unsafeTextErrors } from './http/validation.js';
+import { NO_FIELD_ERRORS, collectFieldErrors, createValidatorCompiler, normalizeBody, unsafeTextErrors } from './http/validation.js';
 import { IGNORED_FIELDS_HEADER, ignoreUnknownFields, ignoredFieldsHeader, registerJsonParser } from './http/unknown-fields.js';
 import { docsRoutes } from './http/docs.routes.js';
 import { LOG_SERIALIZERS, accessLogRequest } from './http/access-log.js';
@@ -169,10 +169,8 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
       request.ignoredFields = ignored;
       reply.header(IGNORED_FIELDS_HEADER, ignoredFieldsHeader(ignored));
     }
-    const bag = unsafeTextErrors(request.params);
-    unsafeTextErrors(request.query, [], bag);
-    if (!request.routeOptions.config.bodyCheckedPerItem) unsafeTextErrors(request.body, [], bag);
-    bag.throwIfAny();
+    const body = request.routeOptions.config.bodyCheckedPerItem ? NO_FIELD_ERRORS : unsafeTextErrors(request.body);
+    collectFieldErrors(unsafeTextErrors(request.params), unsafeTextErrors(request.query), body).throwIfAny();
   });
 
   const rateLimitStore: RateLimitStore = context.rateLimitStore ?? (config.redisUrl

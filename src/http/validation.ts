@@ -190,18 +190,22 @@ export function normalizeBody(body: unknown, depth = 0): unknown {
 const UNSAFE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Field errors for every string in `value` (a body, query or params) holding unsafe characters. */
-export function unsafeTextErrors(value: unknown, path: string[] = [], bag = new ErrorBag()): ErrorBag {
-  if (typeof value === 'string') {
-    if (UNSAFE_TEXT.test(value)) {
-      const field = path.join('.') || 'body';
-      bag.add(field, `The ${field} contains control characters or malformed Unicode.`);
+export function unsafeTextErrors(value: unknown): FieldErrors {
+  const bag = new ErrorBag();
+  const visit = (item: unknown, path: string[]): void => {
+    if (typeof item === 'string') {
+      if (UNSAFE_TEXT.test(item)) {
+        const field = path.join('.') || 'body';
+        bag.add(field, `The ${field} contains control characters or malformed Unicode.`);
+      }
+    } else if (Array.isArray(item)) {
+      item.forEach((element, index) => visit(element, [...path, String(index)]));
+    } else if (item !== null && typeof item === 'object') {
+      for (const [key, element] of Object.entries(item as Record<string, unknown>)) visit(element, [...path, key]);
     }
-  } else if (Array.isArray(value)) {
-    value.forEach((item, index) => unsafeTextErrors(item, [...path, String(index)], bag));
-  } else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value as Record<string, unknown>)) unsafeTextErrors(item, [...path, key], bag);
-  }
-  return bag;
+  };
+  visit(value, []);
+  return bag.errors;
 }
 
 interface ObjectSchemaLike {

@@ -131,7 +131,7 @@ export function createGuestBulk(deps: GuestBulkDeps) {
     }
     const errors = validateItem(item) ? NO_FIELD_ERRORS : fieldErrorsFromAjv(validateItem.errors ?? [], 'body');
     // The service-wide check for control characters and broken Unicode, for this item alone.
-    return { fields: item, failures: unsafeTextErrors(item, [], collectFieldErrors(errors)).errors };
+    return { fields: item, failures: collectFieldErrors(errors, unsafeTextErrors(item)).errors };
   }
 
   function asAppError(error: unknown): AppError {
