@@ -56,8 +56,8 @@ export async function createServices(context: ServiceContext) {
   });
   const invitations = createInvitationService({ db: db.kysely, kind: db.kind, publicBaseUrl: config.publicBaseUrl, expiryDays: config.invitationExpiryDays });
   return {
+    /** The settings routes read (public base, limits, descriptions that quote them). */
     config,
-    links,
     guests,
     guestLifecycle: createGuestLifecycleService({ db: db.kysely, kind: db.kind, links }),
     guestConversions: createGuestConversionService({ db: db.kysely, kind: db.kind, guests }),

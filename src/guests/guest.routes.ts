@@ -116,8 +116,9 @@ export function guestRoutes(app: RouteApp, { guests, config: { publicBaseUrl }, 
 }
 
 /**
- * JSON text made piece by piece, sent as it is: each guest in it went through the Guest schema's
- * serializer already, so the route's response serializer is not applied again.
+ * JSON text made piece by piece, sent as a stream: Fastify sends a stream as it is, without the
+ * route's response serializer (each guest in it went through the Guest schema's own already).
+ * A plain reply here, as the route's typed reply takes its response schema's objects only.
  */
 function sendJsonText(reply: FastifyReply, pieces: AsyncGenerator<string>): FastifyReply {
   return reply.type('application/json; charset=utf-8').send(Readable.from(pieces));
