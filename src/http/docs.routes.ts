@@ -1,5 +1,4 @@
 /** The service's own documentation: the OpenAPI document and the page behind each error `type`. */
-import type { Services } from '../services.js';
 import type { RouteApp } from './route-app.js';
 import { ERROR_CATALOGUE, type ErrorCode } from '../core/errors.js';
 
@@ -31,8 +30,11 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-/** Takes no service: the document is the app's own, and the error pages are fixed text. */
-export function docsRoutes(app: RouteApp, _services: Services): void {
+/**
+ * Takes the services as every route module does, and uses none: the document is the app's own and
+ * the error page is fixed text.
+ */
+export function docsRoutes(app: RouteApp, _services: unknown): void {
   app.get('/openapi.json', async () => app.swagger());
 
   const page = [
