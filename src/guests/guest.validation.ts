@@ -29,7 +29,7 @@ export async function checkNewGuestEmail(
   failed: ReadonlyFieldErrors,
   field = 'email',
 ): Promise<CheckedEmail> {
-  if (field in failed) return {};
+  if (Object.hasOwn(failed, field)) return {};
   if (typeof input !== 'string' || input === '') return { error: `The ${field} field is required.` };
   const parsed = parseEmailAddress(input);
   if (!parsed.ok) return { error: parsed.message };
