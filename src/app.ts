@@ -1,6 +1,7 @@
 /**
- * buildApp(context): the whole HTTP application, wired explicitly from its context. It never
- * listens: the server, the CLI and the tests each decide what to do with it.
+ * buildApp(context): the whole HTTP application, wired explicitly from its context: the services
+ * are built once (src/services.ts) and every route module is given them. It never listens: the
+ * server, the CLI and the tests each decide what to do with it.
  */
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import swagger from '@fastify/swagger';
@@ -8,10 +9,11 @@ import type { Config } from './config.js';
 import type { Db } from './db/database.js';
 import type { EmailDomainChecker } from './email/dns-check.js';
 import { registerAuthentication, registerOrganizationAccess } from './http/auth.js';
+import { rawParam } from './http/request-parts.js';
 import { registerErrorHandling, sendProblem } from './http/error-handler.js';
 import { AppError } from './core/errors.js';
 import { ProblemSchema } from './http/schemas.js';
-import { createValidatorCompiler, normalizeBody, unsafeTextErrors } from './http/validation.js';
+import { NO_FIELD_ERRORS, collectFieldErrors, createValidatorCompiler, normalizeBody, unsafeTextErrors } from './http/validation.js';
 import { IGNORED_FIELDS_HEADER, ignoreUnknownFields, ignoredFieldsHeader, registerJsonParser } from './http/unknown-fields.js';
 import { docsRoutes } from './http/docs.routes.js';
 import { LOG_SERIALIZERS, accessLogRequest } from './http/access-log.js';
@@ -19,11 +21,9 @@ import { healthRoutes } from './http/health.routes.js';
 import { serverOptions } from './http/connection-guard.js';
 import { EventLoopMonitor } from './http/event-loop-guard.js';
 import { MemoryStore, registerRateLimit, type RateLimitStore } from './http/rate-limit.js';
-import { createFailureThrottle, registerCodeThrottle } from './http/auth-throttle.js';
-import { createHeavyRequestGate } from './http/heavy-requests.js';
+import { registerCodeThrottle } from './http/auth-throttle.js';
 import { Guest } from './guests/guest.schemas.js';
 import { guestRoutes } from './guests/guest.routes.js';
-import { createGuestService } from './guests/guest.service.js';
 import { memberRoutes } from './members/member.routes.js';
 import { Member } from './members/member.schemas.js';
 import { accountRoutes } from './account/account.routes.js';
@@ -35,8 +35,9 @@ import { guestPortalRoutes } from './guest-portal/portal.routes.js';
 import { isWellFormedGuestCode } from './guest-portal/portal.service.js';
 import { isWellFormedCode } from './invitations/invitation.service.js';
 import { publicAccessRoutes } from './public/access.routes.js';
-import type { RouteDeps } from './http/route-deps.js';
 import { guestCodesFor, type GuestCodes } from './guests/guest-code.js';
+import { createServices } from './services.js';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 
 export interface AppContext {
   config: Config;
@@ -81,7 +82,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, maxParamLength: 512 },
     // Request timeouts, keep-alive, and answers given before routing (src/http/connection-guard.ts).
     ...serverOptions(config),
-  });
+  }).withTypeProvider<TypeBoxTypeProvider>();
 
   if (context.onRoute) app.addHook('onRoute', context.onRoute);
   app.setValidatorCompiler(createValidatorCompiler());
@@ -168,21 +169,9 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
       request.ignoredFields = ignored;
       reply.header(IGNORED_FIELDS_HEADER, ignoredFieldsHeader(ignored));
     }
-    const bag = unsafeTextErrors(request.params);
-    unsafeTextErrors(request.query, [], bag);
-    if (!request.routeOptions.config.bodyCheckedPerItem) unsafeTextErrors(request.body, [], bag);
-    bag.throwIfAny();
+    const body = request.routeOptions.config.bodyCheckedPerItem ? NO_FIELD_ERRORS : unsafeTextErrors(request.body);
+    collectFieldErrors(unsafeTextErrors(request.params), unsafeTextErrors(request.query), body).throwIfAny();
   });
-
-  const links = { publicBaseUrl: config.publicBaseUrl, codes: context.codes ?? guestCodesFor(config) };
-  const guests = createGuestService({
-    db: db.kysely,
-    kind: db.kind,
-    emailChecker: context.emailChecker,
-    links,
-    inviteLimitPerHour: config.inviteLimitPerHour,
-  });
-
 
   const rateLimitStore: RateLimitStore = context.rateLimitStore ?? (config.redisUrl
     ? new (await import('./http/redis-store.js')).RedisStore(config.redisUrl, app.log.child({ component: 'rate-limit' }), `${config.redisKeyPrefix}ratelimit:`)
@@ -191,10 +180,9 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   // Start with the shared count when Redis is configured; a Redis that is down delays the start
   // by at most two seconds, then the instance counts locally until Redis answers.
   await rateLimitStore.ready?.(2000);
-  // Unknown tokens and codes, per client address: past the limit, 429 before any look-up.
-  const failures = createFailureThrottle({ store: rateLimitStore, limit: config.authFailures.limit, windowMs: config.authFailures.windowMs });
-  const heavy = createHeavyRequestGate({ store: rateLimitStore, ...config.heavyRequests });
-  const deps: RouteDeps = { db: db.kysely, kind: db.kind, config, guests, links, log: app.log, emailChecker: context.emailChecker, heavy };
+  const links = { publicBaseUrl: config.publicBaseUrl, codes: context.codes ?? guestCodesFor(config) };
+  const services = await createServices({ config, db, emailChecker: context.emailChecker, links, log: app.log, rateLimitStore });
+  const failures = services.authFailures;
 
   // The bearer-token API answers under both bases Tallyfy's clients use: /api/... and /...
   for (const prefix of ['/api', '']) {
@@ -203,28 +191,28 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
       registerAuthentication(api, { db: db.kysely, requireClientHeader: config.requireClientHeader, failures });
       if (config.rateLimit.max > 0) registerRateLimit(api, { limit: config.rateLimit.max, windowMs: config.rateLimit.windowMs, store: rateLimitStore });
       registerOrganizationAccess(api);
-      guestRoutes(api, { guests, publicBaseUrl: config.publicBaseUrl, heavy });
-      memberRoutes(api, deps);
-      accountRoutes(api, deps);
-      guestLifecycleRoutes(api, deps);
-      invitationRoutes(api, deps);
-      groupRoutes(api, deps);
+      guestRoutes(api, services);
+      memberRoutes(api, services);
+      accountRoutes(api, services);
+      guestLifecycleRoutes(api, services);
+      invitationRoutes(api, services);
+      groupRoutes(api, services);
     }, { prefix });
     // Public, unauthenticated: throttled per client IP and per address instead.
-    await app.register(async (pub) => publicAccessRoutes(pub, deps), { prefix });
+    await app.register(async (pub) => publicAccessRoutes(pub, services), { prefix });
   }
   // The invitation's accept link and its JSON twin: the code in the path is the credential.
   await app.register(async (pub) => {
-    registerCodeThrottle(pub, failures, (request) => isWellFormedCode((request.params as { code?: unknown }).code));
-    await invitationAcceptRoutes(pub, deps);
+    registerCodeThrottle(pub, failures, (request) => isWellFormedCode(rawParam(request, 'code')));
+    await invitationAcceptRoutes(pub, services);
   });
   // The guest's side: the guest code in the path is the credential.
   await app.register(async (portal) => {
-    registerCodeThrottle(portal, failures, (request) => isWellFormedGuestCode((request.params as { guest_code?: unknown }).guest_code));
-    await guestPortalRoutes(portal, deps);
+    registerCodeThrottle(portal, failures, (request) => isWellFormedGuestCode(rawParam(request, 'guest_code')));
+    await guestPortalRoutes(portal, services);
   });
 
-  docsRoutes(app);
-  healthRoutes(app, db);
+  docsRoutes(app, services);
+  healthRoutes(app, services);
   return app;
 }

@@ -3,26 +3,20 @@
  * node call to check a token), their organizations, the organization and their membership in it,
  * the guests light list, and their personal access tokens.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { RouteDeps } from '../http/route-deps.js';
+import type { RouteApp } from '../http/route-app.js';
+import type { Services } from '../services.js';
 import { pageRequest, paginationMeta } from '../http/pagination.js';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../http/schemas.js';
 import { MemberEnvelope } from '../members/member.schemas.js';
 import {
   CreateTokenBody, GuestSummary, MyOrganizationsQuery, NewToken, OrgParams, OrganizationEnvelope, OrganizationListEnvelope, TokenIdParams,
 } from './account.schemas.js';
-import { createAccountService } from './account.service.js';
 
 const TAG = 'Account';
 const DEFAULT_ORGANIZATIONS_PER_PAGE = 100;
 
-function organizationIdOf(request: FastifyRequest): string {
-  return (request.params as { org_id: string }).org_id;
-}
-
-export function accountRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  const account = createAccountService({ db: deps.db, kind: deps.kind });
+export function accountRoutes(app: RouteApp, { account, config }: Services): void {
 
   app.get('/me', {
     config: { access: 'read' },
@@ -43,10 +37,10 @@ export function accountRoutes(app: FastifyInstance, deps: RouteDeps): void {
       response: { 200: { description: 'A page of organizations, by name.', ...OrganizationListEnvelope }, ...errorResponses([401, 422, 429, 500, 503]) },
     },
   }, async (request) => {
-    const query = request.query as { q?: string; page?: number; per_page?: number; limit?: number };
+    const query = request.query;
     const { page, perPage } = pageRequest(query, DEFAULT_ORGANIZATIONS_PER_PAGE);
     const result = await account.organizations(request.principal.userId, { q: query.q, perPage, page });
-    return { data: result.organizations, meta: paginationMeta(deps.config.publicBaseUrl, request, result.total, result.organizations.length, perPage, page) };
+    return { data: result.organizations, meta: paginationMeta(config.publicBaseUrl, request, result.total, result.organizations.length, perPage, page) };
   });
 
   app.get('/organizations/:org_id', {
@@ -57,7 +51,7 @@ export function accountRoutes(app: FastifyInstance, deps: RouteDeps): void {
       params: OrgParams,
       response: { 200: { description: 'The organization.', ...OrganizationEnvelope }, ...errorResponses([...AUTH_ERRORS, 422]) },
     },
-  }, async (request) => ({ data: await account.organization(request.principal.userId, organizationIdOf(request)) }));
+  }, async (request) => ({ data: await account.organization(request.principal.userId, request.params.org_id) }));
 
   app.get('/organizations/:org_id/me', {
     config: { access: 'read' },
@@ -67,7 +61,7 @@ export function accountRoutes(app: FastifyInstance, deps: RouteDeps): void {
       params: OrgParams,
       response: { 200: { description: 'The caller\'s member object.', ...MemberEnvelope }, ...errorResponses([...AUTH_ERRORS, 422]) },
     },
-  }, async (request) => ({ data: await account.membership(request.principal.userId, organizationIdOf(request)) }));
+  }, async (request) => ({ data: await account.membership(request.principal.userId, request.params.org_id) }));
 
   app.get('/organizations/:org_id/guests-list', {
     config: { access: 'read' },
@@ -78,7 +72,7 @@ export function accountRoutes(app: FastifyInstance, deps: RouteDeps): void {
       params: OrgParams,
       response: { 200: { description: 'Every active guest, by email.', ...Type.Object({ data: Type.Array(GuestSummary) }) }, ...errorResponses([...AUTH_ERRORS, 422]) },
     },
-  }, async (request) => ({ data: await account.guestSummaries(organizationIdOf(request)) }));
+  }, async (request) => ({ data: await account.guestSummaries(request.params.org_id) }));
 
   app.get('/me/tokens', {
     config: { access: 'read' },
@@ -103,7 +97,7 @@ export function accountRoutes(app: FastifyInstance, deps: RouteDeps): void {
       },
     },
   }, async (request, reply) => {
-    const body = (request.body ?? {}) as { name?: string | null; expires_in_days?: number | null };
+    const body = request.body ?? {};
     return reply.code(201).send({ data: await account.createToken(request.principal.userId, body) });
   });
 
@@ -117,7 +111,6 @@ export function accountRoutes(app: FastifyInstance, deps: RouteDeps): void {
       response: { 200: { description: 'The revoked token.', ...Type.Object({ data: Type.Ref('AccessToken') }) }, ...errorResponses([401, 404, 422, 429, 500, 503]) },
     },
   }, async (request) => {
-    const { token_id } = request.params as { token_id: number };
-    return { data: await account.revokeToken(request.principal.userId, token_id, request.principal.tokenId) };
+    return { data: await account.revokeToken(request.principal.userId, request.params.token_id, request.principal.tokenId) };
   });
 }

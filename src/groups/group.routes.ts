@@ -2,21 +2,25 @@
  * Groups of an organization's members and guests, at the paths and with the statuses Tallyfy's
  * clients use (201 on update and 204 on delete, as its documentation and Go sample check).
  */
-import type { FastifyInstance } from 'fastify';
-import { actorOf, schemaErrors } from '../http/request-parts.js';
+import type { FastifyReply } from 'fastify';
+import { actorOf, bodyToCheck, unchecked } from '../http/request-parts.js';
 import { paginationMeta } from '../http/pagination.js';
-import type { RouteDeps } from '../http/route-deps.js';
+import type { RouteApp } from '../http/route-app.js';
+import type { Services } from '../services.js';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../http/schemas.js';
 import {
   CreateGroupBody, GroupEnvelope, GroupListEnvelope, GroupParams, ListGroupsQuery, OrgParams, UpdateGroupBody,
 } from './group.schemas.js';
-import { createGroupService } from './group.service.js';
 
 const TAG = 'Groups';
 const NOT_FOUND = { 404: 'No group with this id in this organization.' };
 
-export function groupRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  const groups = createGroupService({ db: deps.db, kind: deps.kind });
+/** 204 with no body at all (the response schema's `null` only documents it). */
+function noContent(reply: FastifyReply): FastifyReply {
+  return reply.code(204).send();
+}
+
+export function groupRoutes(app: RouteApp, { groups, config }: Services): void {
 
   app.get('/organizations/:org_id/groups', {
     config: { access: 'read' },
@@ -28,8 +32,8 @@ export function groupRoutes(app: FastifyInstance, deps: RouteDeps): void {
       response: { 200: { description: 'A page of groups.', ...GroupListEnvelope }, ...errorResponses([...AUTH_ERRORS, 422]) },
     },
   }, async (request) => {
-    const page = await groups.list(actorOf(request), request.query as ListGroupsQuery);
-    return { data: page.groups, meta: paginationMeta(deps.config.publicBaseUrl, request, page.total, page.groups.length, page.perPage, page.page) };
+    const page = await groups.list(actorOf(request), request.query);
+    return { data: page.groups, meta: paginationMeta(config.publicBaseUrl, request, page.total, page.groups.length, page.perPage, page.page) };
   });
 
   app.get('/organizations/:org_id/groups/:group_id', {
@@ -41,8 +45,7 @@ export function groupRoutes(app: FastifyInstance, deps: RouteDeps): void {
       response: { 200: { description: 'The group.', ...GroupEnvelope }, ...errorResponses([...AUTH_ERRORS, 404], NOT_FOUND) },
     },
   }, async (request) => {
-    const { group_id } = request.params as { group_id: string };
-    return { data: await groups.get(actorOf(request), group_id) };
+    return { data: await groups.get(actorOf(request), request.params.group_id) };
   });
 
   app.post('/organizations/:org_id/groups', {
@@ -53,14 +56,15 @@ export function groupRoutes(app: FastifyInstance, deps: RouteDeps): void {
       summary: 'Create a group',
       description: 'Members are member ids (integers or strings of digits); guests are emails of guests of this organization.',
       params: OrgParams,
-      body: CreateGroupBody,
+      body: unchecked(CreateGroupBody),
       response: {
         201: { description: 'The new group.', ...GroupEnvelope },
         ...errorResponses([...AUTH_ERRORS, ...BODY_ERRORS]),
       },
     },
   }, async (request, reply) => {
-    const group = await groups.create(actorOf(request), request.body as CreateGroupBody, schemaErrors(request));
+    const { fields, failures } = bodyToCheck(request);
+    const group = await groups.create(actorOf(request), fields, failures);
     return reply.code(201).send({ data: group });
   });
 
@@ -76,15 +80,15 @@ export function groupRoutes(app: FastifyInstance, deps: RouteDeps): void {
       summary: 'Update a group',
       description: 'Partial: keys not sent are unchanged. `members` and `guests` each replace the whole list.',
       params: GroupParams,
-      body: UpdateGroupBody,
+      body: unchecked(UpdateGroupBody),
       response: {
         201: { description: 'The updated group (201, as Tallyfy documents and its samples check).', ...GroupEnvelope },
         ...errorResponses([...AUTH_ERRORS, 404, ...BODY_ERRORS], NOT_FOUND),
       },
     },
   }, async (request, reply) => {
-    const { group_id } = request.params as { group_id: string };
-    const group = await groups.update(actorOf(request), group_id, request.body as UpdateGroupBody, schemaErrors(request));
+    const { fields, failures } = bodyToCheck(request);
+    const group = await groups.update(actorOf(request), request.params.group_id, fields, failures);
     return reply.code(201).send({ data: group });
   });
 
@@ -101,8 +105,7 @@ export function groupRoutes(app: FastifyInstance, deps: RouteDeps): void {
       },
     },
   }, async (request, reply) => {
-    const { group_id } = request.params as { group_id: string };
-    await groups.remove(actorOf(request), group_id);
-    return reply.code(204).send();
+    await groups.remove(actorOf(request), request.params.group_id);
+    return noContent(reply);
   });
 }

@@ -8,11 +8,12 @@ import type { Kysely } from 'kysely';
 import type { DatabaseKind } from '../db/database.js';
 import type { Database } from '../db/types.js';
 import { uniqueViolation } from '../http/db-errors.js';
-import { ErrorBag, assertThat, notFound, validationFailed } from '../core/errors.js';
+import { ErrorBag, assertThat, notFound, validationFailed, type FieldErrors } from '../core/errors.js';
 import { MAX_ID } from '../http/schemas.js';
 import { newOrganizationId } from '../core/secrets.js';
 import { now } from '../core/time.js';
-import type { Actor } from '../http/request-parts.js';
+import type { Actor, UncheckedFields } from '../http/request-parts.js';
+import { NO_FIELD_ERRORS, collectFieldErrors, type ReadonlyFieldErrors } from '../http/validation.js';
 import { normalizeEmail } from '../email/parse.js';
 import { existingMemberIds } from '../members/member.repository.js';
 import * as repo from './group.repository.js';
@@ -30,27 +31,29 @@ export type GroupService = ReturnType<typeof createGroupService>;
 const GROUP_ID = /^[0-9a-f]{32}$/;
 const NAME_TAKEN = 'The name has already been taken.';
 
-/**
- * A body as it may arrive when the schema check failed for some fields: those are in the bag
- * already, and every other field is still checked against the database.
- */
-interface RawGroupInput {
-  name?: unknown;
-  members?: unknown;
-  guests?: unknown;
+/** A list of the body, and what checking it found: the ids to store (undefined when not sent), and its failures. */
+interface CheckedList {
+  ids: number[] | undefined;
+  errors: FieldErrors;
 }
 
-function listItems(value: unknown, field: string, bag: ErrorBag): Array<{ item: unknown; index: number }> | undefined {
+/** `field in failed`, for a record without a prototype as well. */
+function failedAlready(failed: ReadonlyFieldErrors, field: string): boolean {
+  return Object.hasOwn(failed, field);
+}
+
+function listItems(value: unknown, field: string, failed: ReadonlyFieldErrors): Array<{ item: unknown; index: number }> | undefined {
   if (value === undefined) return undefined;
   // null clears the list; any other non-array has its schema error already.
-  if (!Array.isArray(value) || bag.has(field)) return [];
-  return value.map((item, index) => ({ item, index })).filter(({ index }) => !bag.has(`${field}.${index}`));
+  if (!Array.isArray(value) || failedAlready(failed, field)) return [];
+  return value.map((item, index) => ({ item, index })).filter(({ index }) => !failedAlready(failed, `${field}.${index}`));
 }
 
 /** The distinct member ids of the list, each checked; undefined when the list was not sent. */
-async function checkMembers(q: Kysely<Database>, organizationId: string, value: unknown, bag: ErrorBag): Promise<number[] | undefined> {
-  const items = listItems(value, 'members', bag);
-  if (items === undefined) return undefined;
+async function checkMembers(q: Kysely<Database>, organizationId: string, value: unknown, failed: ReadonlyFieldErrors): Promise<CheckedList> {
+  const bag = new ErrorBag();
+  const items = listItems(value, 'members', failed);
+  if (items === undefined) return { ids: undefined, errors: bag.errors };
   const notMember = (index: number) => bag.add(`members.${index}`, `The selected members.${index} is not a member of this organization.`);
   const indexesById = new Map<number, number[]>();
   for (const { item, index } of items) {
@@ -62,13 +65,14 @@ async function checkMembers(q: Kysely<Database>, organizationId: string, value: 
   }
   const known = await existingMemberIds(q, organizationId, [...indexesById.keys()]);
   for (const [id, indexes] of indexesById) if (!known.has(id)) indexes.forEach(notMember);
-  return [...indexesById.keys()].filter((id) => known.has(id));
+  return { ids: [...indexesById.keys()].filter((id) => known.has(id)), errors: bag.errors };
 }
 
 /** The distinct guest records named by the list, each checked; undefined when the list was not sent. */
-async function checkGuests(q: Kysely<Database>, organizationId: string, value: unknown, bag: ErrorBag): Promise<number[] | undefined> {
-  const items = listItems(value, 'guests', bag);
-  if (items === undefined) return undefined;
+async function checkGuests(q: Kysely<Database>, organizationId: string, value: unknown, failed: ReadonlyFieldErrors): Promise<CheckedList> {
+  const bag = new ErrorBag();
+  const items = listItems(value, 'guests', failed);
+  if (items === undefined) return { ids: undefined, errors: bag.errors };
   const indexesByEmail = new Map<string, number[]>();
   for (const { item, index } of items) {
     if (typeof item !== 'string') continue;
@@ -80,7 +84,7 @@ async function checkGuests(q: Kysely<Database>, organizationId: string, value: u
     if (found.has(email)) continue;
     for (const index of indexes) bag.add(`guests.${index}`, `The selected guests.${index} is not a guest of this organization.`);
   }
-  return [...found.values()];
+  return { ids: [...found.values()], errors: bag.errors };
 }
 
 function byGroup<R extends { group_id: string }, V>(rows: R[], value: (row: R) => V): Map<string, V[]> {
@@ -128,9 +132,10 @@ export function createGroupService({ db, kind }: GroupServiceDeps) {
     return row;
   }
 
-  async function checkName(q: Kysely<Database>, organizationId: string, value: unknown, bag: ErrorBag, exceptId?: string): Promise<void> {
-    if (typeof value !== 'string' || bag.has('name')) return;
-    if (await repo.nameTaken(q, organizationId, repo.nameKey(value), exceptId)) bag.add('name', NAME_TAKEN);
+  /** The name's failure when another group of the organization has it (not checked when the schema refused it). */
+  async function checkName(q: Kysely<Database>, organizationId: string, value: unknown, failed: ReadonlyFieldErrors, exceptId?: string): Promise<ReadonlyFieldErrors> {
+    if (typeof value !== 'string' || failedAlready(failed, 'name')) return NO_FIELD_ERRORS;
+    return await repo.nameTaken(q, organizationId, repo.nameKey(value), exceptId) ? { name: [NAME_TAKEN] } : NO_FIELD_ERRORS;
   }
 
   return {
@@ -148,14 +153,19 @@ export function createGroupService({ db, kind }: GroupServiceDeps) {
       return toGroup(db, actor.organizationId, await existing(db, actor.organizationId, groupId, false));
     },
 
-    async create(actor: Actor, body: CreateGroupBody, bag: ErrorBag): Promise<Group> {
+    /**
+     * `schemaFailures` are the body's failures of its schema: they are answered together with
+     * the name's, the members' and the guests' in one 422.
+     */
+    async create(actor: Actor, input: UncheckedFields<CreateGroupBody>, schemaFailures: ReadonlyFieldErrors): Promise<Group> {
       const organizationId = actor.organizationId;
-      const input = body as RawGroupInput;
       return nameRace(db.transaction().execute(async (trx) => {
-        await checkName(trx, organizationId, input.name, bag);
-        const members = await checkMembers(trx, organizationId, input.members, bag);
-        const guests = await checkGuests(trx, organizationId, input.guests, bag);
-        bag.throwIfAny();
+        const name = await checkName(trx, organizationId, input.name, schemaFailures);
+        const members = await checkMembers(trx, organizationId, input.members, schemaFailures);
+        const guests = await checkGuests(trx, organizationId, input.guests, schemaFailures);
+        collectFieldErrors(schemaFailures, name, members.errors, guests.errors).throwIfAny();
+        // No failure of the schema or of the checks: the body is what the schema describes.
+        const body = input as CreateGroupBody;
         const at = now();
         const row: repo.GroupRow = {
           id: newOrganizationId(),
@@ -168,28 +178,29 @@ export function createGroupService({ db, kind }: GroupServiceDeps) {
           updated_at: at,
         };
         await repo.insertGroup(trx, row);
-        await repo.replaceMembers(trx, row.id, members ?? []);
-        await repo.replaceGuests(trx, row.id, guests ?? []);
+        await repo.replaceMembers(trx, row.id, members.ids ?? []);
+        await repo.replaceGuests(trx, row.id, guests.ids ?? []);
         return toGroup(trx, organizationId, row);
       }));
     },
 
-    /** Partial: keys not sent stay as they are; a list sent replaces the whole list. */
-    async update(actor: Actor, groupId: string, body: UpdateGroupBody, bag: ErrorBag): Promise<Group> {
+    /** Partial: keys not sent stay as they are; a list sent replaces the whole list. `schemaFailures` as for create. */
+    async update(actor: Actor, groupId: string, input: UncheckedFields<UpdateGroupBody>, schemaFailures: ReadonlyFieldErrors): Promise<Group> {
       const organizationId = actor.organizationId;
-      const input = body as RawGroupInput;
       return nameRace(db.transaction().execute(async (trx) => {
         const group = await existing(trx, organizationId, groupId, true);
-        await checkName(trx, organizationId, input.name, bag, group.id);
-        const members = await checkMembers(trx, organizationId, input.members, bag);
-        const guests = await checkGuests(trx, organizationId, input.guests, bag);
-        bag.throwIfAny();
+        const name = await checkName(trx, organizationId, input.name, schemaFailures, group.id);
+        const members = await checkMembers(trx, organizationId, input.members, schemaFailures);
+        const guests = await checkGuests(trx, organizationId, input.guests, schemaFailures);
+        collectFieldErrors(schemaFailures, name, members.errors, guests.errors).throwIfAny();
+        // No failure of the schema or of the checks: the body is what the schema describes.
+        const body = input as UpdateGroupBody;
         const changes: Parameters<typeof repo.updateGroup>[2] = { updated_at: now() };
         if (body.name !== undefined) Object.assign(changes, { name: body.name, name_key: repo.nameKey(body.name) });
         if ('description' in body) changes.description = body.description ?? null;
         await repo.updateGroup(trx, group.id, changes);
-        if (members !== undefined) await repo.replaceMembers(trx, group.id, members);
-        if (guests !== undefined) await repo.replaceGuests(trx, group.id, guests);
+        if (members.ids !== undefined) await repo.replaceMembers(trx, group.id, members.ids);
+        if (guests.ids !== undefined) await repo.replaceGuests(trx, group.id, guests.ids);
         return toGroup(trx, organizationId, { ...group, ...changes });
       }));
     },

@@ -5,31 +5,21 @@
  * RESOURCE_NOT_FOUND. Reading through this API is not recorded as an access: only opening the page
  * is (the guest's own app polling would otherwise bury the real visits).
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ErrorObject } from 'ajv';
 import { BODY_ERRORS, errorResponses } from '../http/schemas.js';
-import { ErrorBag } from '../core/errors.js';
-import { fieldErrorsFromAjv } from '../http/validation.js';
+import { rawParam, schemaErrors, unchecked } from '../http/request-parts.js';
+import type { RouteApp } from '../http/route-app.js';
+import type { Services } from '../services.js';
 import {
   CadenceDaysBody, GuestCodeParams, GuestSideEnvelope, PreferenceBody, PreferenceEnvelope, PreferenceListEnvelope,
 } from './portal.schemas.js';
-import { guestLinkNotFound, isWellFormedGuestCode, type PortalService } from './portal.service.js';
+import { guestLinkNotFound, isWellFormedGuestCode } from './portal.service.js';
 
 const TAG = 'Guest side';
 const NOT_FOUND = { 404: 'No active guest record has this code: unknown, old (after a new link), disabled or removed; never which.' };
 const READ_ERRORS = [404, 500, 503];
 
-/**
- * The body's schema failures (routes with `attachValidation`), held until the service has found
- * the record: a bad code is 404 whatever the body says.
- */
-function bodyErrors(request: FastifyRequest): ErrorBag {
-  const failure = request.validationError;
-  return failure ? fieldErrorsFromAjv(failure.validation as ErrorObject[], failure.validationContext) : new ErrorBag();
-}
-
 /** Registers the guest JSON API; mounted under the `/api` prefix. */
-export function guestApiRoutes(app: FastifyInstance, { portal, publicBaseUrl }: { portal: PortalService; publicBaseUrl: string }): void {
+export function guestApiRoutes(app: RouteApp, { portal, config: { publicBaseUrl } }: Services): void {
   // These answer under /api only, which the document's `/api` server already carries: each
   // operation names that server, and the app-wide transform (which hides /api duplicates of the
   // bearer API) is skipped for them.
@@ -38,7 +28,7 @@ export function guestApiRoutes(app: FastifyInstance, { portal, publicBaseUrl }: 
 
   // A string that cannot be a code is 404 before the body is read or validated.
   app.addHook('onRequest', async (request) => {
-    if (!isWellFormedGuestCode((request.params as { guest_code?: unknown }).guest_code)) throw guestLinkNotFound();
+    if (!isWellFormedGuestCode(rawParam(request, 'guest_code'))) throw guestLinkNotFound();
   });
 
   app.get('/guest/:guest_code', {
@@ -53,8 +43,7 @@ export function guestApiRoutes(app: FastifyInstance, { portal, publicBaseUrl }: 
       response: { 200: { description: 'The guest and the organization.', ...GuestSideEnvelope }, ...errorResponses(READ_ERRORS, NOT_FOUND) },
     },
   }, async (request) => {
-    const { guest_code } = request.params as GuestCodeParams;
-    return { data: await portal.view(guest_code) };
+    return { data: await portal.view(request.params.guest_code) };
   });
 
   app.put('/guest/:guest_code/cadence_days', {
@@ -67,13 +56,13 @@ export function guestApiRoutes(app: FastifyInstance, { portal, publicBaseUrl }: 
       security: [],
       servers,
       params: GuestCodeParams,
-      body: CadenceDaysBody,
+      body: unchecked(CadenceDaysBody),
       response: { 200: { description: 'The updated record.', ...GuestSideEnvelope }, ...errorResponses([...BODY_ERRORS, ...READ_ERRORS], NOT_FOUND) },
     },
   }, async (request) => {
-    const { guest_code } = request.params as GuestCodeParams;
-    const body = request.body as Partial<CadenceDaysBody> | null;
-    return { data: await portal.setCadenceDays(guest_code, body?.cadence_days, bodyErrors(request)) };
+    // The body's schema failures are held until the service has found the record: a bad code is
+    // 404 whatever the body says.
+    return { data: await portal.setCadenceDays(request.params.guest_code, request.body, schemaErrors(request)) };
   });
 
   app.get('/guest/:guest_code/preferences', {
@@ -88,8 +77,7 @@ export function guestApiRoutes(app: FastifyInstance, { portal, publicBaseUrl }: 
       response: { 200: { description: 'All preferences.', ...PreferenceListEnvelope }, ...errorResponses(READ_ERRORS, NOT_FOUND) },
     },
   }, async (request) => {
-    const { guest_code } = request.params as GuestCodeParams;
-    return { data: await portal.preferences(guest_code) };
+    return { data: await portal.preferences(request.params.guest_code) };
   });
 
   app.post('/guest/:guest_code/preferences', {
@@ -102,12 +90,10 @@ export function guestApiRoutes(app: FastifyInstance, { portal, publicBaseUrl }: 
       security: [],
       servers,
       params: GuestCodeParams,
-      body: PreferenceBody,
+      body: unchecked(PreferenceBody),
       response: { 200: { description: 'The saved preference.', ...PreferenceEnvelope }, ...errorResponses([...BODY_ERRORS, ...READ_ERRORS], NOT_FOUND) },
     },
   }, async (request) => {
-    const { guest_code } = request.params as GuestCodeParams;
-    const body = request.body as Partial<PreferenceBody> | null;
-    return { data: await portal.setPreference(guest_code, body ?? {}, bodyErrors(request)) };
+    return { data: await portal.setPreference(request.params.guest_code, request.body, schemaErrors(request)) };
   });
 }

@@ -29,18 +29,23 @@ function fieldsOf(body: unknown): FormFields {
 
 const KNOWN_FIELDS = new Set(['cadence_days', 'daily_digest', 'content_language', 'app_language']);
 
-function single(fields: FormFields, name: string, bag: ErrorBag): string | null {
-  const values = fields.get(name) ?? [];
-  if (values.length > 1) bag.add(name, `The ${name.replace('_', ' ')} field was sent more than once.`);
-  return values[0] ?? null;
+/** A field sent at most once: its value (null when absent), and its failures. */
+interface FormField<T> {
+  value: T;
+  errors: string[];
 }
 
-function language(fields: FormFields, name: 'content_language' | 'app_language', label: string, bag: ErrorBag): PreferenceValue {
-  const raw = single(fields, name, bag);
-  if (raw === null) return null;
-  const tag = canonicalLanguageTag(raw);
-  if (tag === undefined) bag.add(name, `Choose a ${label} from the list.`);
-  return tag ?? null;
+function single(fields: FormFields, name: string): FormField<string | null> {
+  const values = fields.get(name) ?? [];
+  const errors = values.length > 1 ? [`The ${name.replace('_', ' ')} field was sent more than once.`] : [];
+  return { value: values[0] ?? null, errors };
+}
+
+function language(fields: FormFields, name: 'content_language' | 'app_language', label: string): FormField<PreferenceValue> {
+  const raw = single(fields, name);
+  if (raw.value === null) return raw;
+  const tag = canonicalLanguageTag(raw.value);
+  return { value: tag ?? null, errors: tag === undefined ? [...raw.errors, `Choose a ${label} from the list.`] : raw.errors };
 }
 
 export interface ReadForm {
@@ -73,13 +78,19 @@ export function readSettingsForm(body: unknown): ReadForm {
     }
   }
 
-  const digest = single(fields, 'daily_digest', bag);
-  if (digest !== null && digest !== 'on') bag.add('daily_digest', 'The digest email checkbox has an unexpected value.');
+  const digest = single(fields, 'daily_digest');
+  for (const message of digest.errors) bag.add('daily_digest', message);
+  if (digest.value !== null && digest.value !== 'on') bag.add('daily_digest', 'The digest email checkbox has an unexpected value.');
+
+  const contentLanguage = language(fields, 'content_language', 'language of task content');
+  for (const message of contentLanguage.errors) bag.add('content_language', message);
+  const appLanguage = language(fields, 'app_language', 'language of the app');
+  for (const message of appLanguage.errors) bag.add('app_language', message);
 
   const preferences: Record<PreferenceSlug, PreferenceValue> = {
-    daily_digest: digest !== null,
-    content_language: language(fields, 'content_language', 'language of task content', bag),
-    app_language: language(fields, 'app_language', 'language of the app', bag),
+    daily_digest: digest.value !== null,
+    content_language: contentLanguage.value,
+    app_language: appLanguage.value,
   };
   const values: FormValues = { cadenceDays: days, preferences };
   if (!bag.empty) return { errors: bag.errors, values };

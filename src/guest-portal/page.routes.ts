@@ -3,20 +3,17 @@
  * scope is HTML with the page headers, errors included; a code that opens nothing gets the one
  * 404 page, the same bytes whatever the reason.
  */
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ERROR_CATALOGUE } from '../core/errors.js';
-import { plainAddress, type GeoLocator } from './geo.js';
+import { plainAddress } from './geo.js';
 import { FORM_BODY_LIMIT, parseUrlencoded, readSettingsForm } from './page.form.js';
 import { NOT_FOUND_PAGE, PAGE_HEADERS, errorPage, guestPage, type FormValues } from './page.html.js';
-import { isWellFormedGuestCode, type GuestPage, type PortalService } from './portal.service.js';
+import { isWellFormedGuestCode, type GuestPage } from './portal.service.js';
 import { pageStatusOf } from '../http/html-page.js';
-
-/** What the page routes are wired with. */
-export interface GuestPageDeps {
-  portal: PortalService;
-  geo: GeoLocator;
-  publicBaseUrl: string;
-}
+import { rawParam } from '../http/request-parts.js';
+import type { RouteApp } from '../http/route-app.js';
+import type { Services } from '../services.js';
+import type { GuestCodeParams } from './portal.schemas.js';
 
 /** Page texts for the errors this scope can meet. */
 const PAGE_ERRORS: Partial<Record<number, { title: string; message: string }>> = {
@@ -35,7 +32,7 @@ function sendPage(reply: FastifyReply, status: number, html: string): FastifyRep
 
 
 /** Registers the page and its form, in their own scope (own body parser, own error pages). */
-export function guestPageRoutes(app: FastifyInstance, { portal, geo, publicBaseUrl }: GuestPageDeps): void {
+export function guestPageRoutes(app: RouteApp, { portal, geo, config: { publicBaseUrl } }: Services): void {
   // The page's own path under the public base (which may carry a path prefix behind a proxy),
   // without the host: the form and its redirect stay on whatever host the guest used.
   const basePath = new URL(publicBaseUrl).pathname.replace(/\/+$/, '');
@@ -59,8 +56,7 @@ export function guestPageRoutes(app: FastifyInstance, { portal, geo, publicBaseU
   // A string that cannot be a code is answered before anything else runs: no body parsing, no
   // validation, no database query, and the same 404 page as an unknown code.
   app.addHook('onRequest', async (request, reply) => {
-    const { guest_code } = request.params as { guest_code?: unknown };
-    if (!isWellFormedGuestCode(guest_code)) return sendPage(reply, 404, NOT_FOUND_PAGE);
+    if (!isWellFormedGuestCode(rawParam(request, 'guest_code'))) return sendPage(reply, 404, NOT_FOUND_PAGE);
   });
 
   function render(code: string, page: GuestPage, form: FormValues, extra: { saved?: boolean; errors?: Record<string, string[]> } = {}): string {
@@ -74,9 +70,9 @@ export function guestPageRoutes(app: FastifyInstance, { portal, geo, publicBaseU
     });
   }
 
-  app.get('/guest/:guest_code', async (request, reply) => {
-    const { guest_code: code } = request.params as { guest_code: string };
-    const { saved } = request.query as { saved?: unknown };
+  app.get<{ Params: GuestCodeParams; Querystring: { saved?: unknown } }>('/guest/:guest_code', async (request, reply) => {
+    const { guest_code: code } = request.params;
+    const { saved } = request.query;
     // HEAD is asked by link checkers, not read by a person: it is not recorded as an access.
     const ip = plainAddress(request.ip);
     const access = request.method === 'HEAD' ? null : { ip, location: geo.locate({ ip, peer: request.socket.remoteAddress, headers: request.headers }) };
@@ -85,8 +81,8 @@ export function guestPageRoutes(app: FastifyInstance, { portal, geo, publicBaseU
     return sendPage(reply, 200, render(code, page, form, { saved: saved === '1' }));
   });
 
-  app.post('/guest/:guest_code', async (request, reply) => {
-    const { guest_code: code } = request.params as { guest_code: string };
+  app.post<{ Params: GuestCodeParams }>('/guest/:guest_code', async (request, reply) => {
+    const { guest_code: code } = request.params;
     // The page's form always has a body (even with nothing ticked); a bare POST would clear every setting.
     if (request.body === undefined || request.body === null) throw new AppError('BAD_REQUEST', 'The request has no form.');
     const submitted = readSettingsForm(request.body);

@@ -2,21 +2,13 @@
  * The guest's side (docs/guest-side.md): the page at /guest/{code} and the JSON API under
  * /api/guest/{code}.
  */
-import type { FastifyInstance } from 'fastify';
-import type { RouteDeps } from '../http/route-deps.js';
+import type { RouteApp } from '../http/route-app.js';
+import type { Services } from '../services.js';
 import { guestApiRoutes } from './api.routes.js';
-import { createGeoLocator } from './geo.js';
 import { guestPageRoutes } from './page.routes.js';
-import { createPortalService } from './portal.service.js';
 
-/**
- * Registers both. The GeoIP database (GEOIP_DATABASE) is opened here, once, while the app is
- * built: a configured file that cannot be read fails the start with a message naming the setting.
- */
-export async function guestPortalRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
-  const { config } = deps;
-  const geo = await createGeoLocator({ trustProxy: config.trustProxy, databasePath: config.geoipDatabase });
-  const portal = createPortalService({ db: deps.db, kind: deps.kind });
-  await app.register(async (api) => guestApiRoutes(api, { portal, publicBaseUrl: config.publicBaseUrl }), { prefix: '/api' });
-  await app.register(async (page) => guestPageRoutes(page, { portal, geo, publicBaseUrl: config.publicBaseUrl }));
+/** Registers both: the JSON API under the `/api` prefix, the page in its own scope. */
+export async function guestPortalRoutes(app: RouteApp, services: Services): Promise<void> {
+  await app.register(async (api) => guestApiRoutes(api, services), { prefix: '/api' });
+  await app.register(async (page) => guestPageRoutes(page, services));
 }

@@ -7,7 +7,9 @@
 import type { Kysely } from 'kysely';
 import type { DatabaseKind } from '../db/database.js';
 import type { Database } from '../db/types.js';
-import { AppError, ErrorBag, assertThat } from '../core/errors.js';
+import { AppError, assertThat } from '../core/errors.js';
+import type { UncheckedBody, UncheckedFields } from '../http/request-parts.js';
+import { collectFieldErrors, type ReadonlyFieldErrors } from '../http/validation.js';
 import { sha256 } from '../core/secrets.js';
 import { now } from '../core/time.js';
 import type { Weekday } from '../guests/guest.schemas.js';
@@ -15,7 +17,7 @@ import * as repo from './portal.repository.js';
 import {
   PREFERENCE_DEFAULTS, PREFERENCE_SLUGS, isPreferenceSlug, preferenceValue, storedPreferenceValue, type PreferenceSlug, type PreferenceValue,
 } from './preferences.js';
-import type { GuestSideView, Preference } from './portal.schemas.js';
+import type { CadenceDaysBody, GuestSideView, Preference, PreferenceBody } from './portal.schemas.js';
 import type { GeoLocation } from './geo.js';
 
 /** The guest side's service is wired with the database only: nothing it needs is kept in process. */
@@ -146,10 +148,12 @@ export function createPortalService({ db, kind }: PortalServiceDeps) {
       return toView(await active(db, code));
     },
 
-    /** `bag` holds the body's schema failures: answered only once the code is known to be good. */
-    async setCadenceDays(code: string, days: readonly string[] | null | undefined, bag: ErrorBag): Promise<GuestSideView> {
+    /** `schemaFailures` are the body's failures of its schema: answered only once the code is known to be good. */
+    async setCadenceDays(code: string, body: UncheckedBody<CadenceDaysBody>, schemaFailures: ReadonlyFieldErrors): Promise<GuestSideView> {
       return withLockedRecord(code, async (trx, record) => {
-        bag.throwIfAny();
+        collectFieldErrors(schemaFailures).throwIfAny();
+        // No schema failure: the body is what the schema describes (or absent).
+        const days = (body as CadenceDaysBody | null | undefined)?.cadence_days;
         return toView(await saveDays(trx, record, days ?? null, now()));
       });
     },
@@ -160,16 +164,20 @@ export function createPortalService({ db, kind }: PortalServiceDeps) {
     },
 
     /**
-     * Saves one preference; 422 on `value` when it does not fit the slug's rule. `bag` holds the
-     * body's schema failures; the code is checked first, so a bad code is 404 whatever the body.
+     * Saves one preference; 422 on `value` when it does not fit the slug's rule. `schemaFailures`
+     * are the body's failures of its schema; the code is checked first, so a bad code is 404
+     * whatever the body.
      */
-    async setPreference(code: string, body: { slug?: unknown; value?: unknown }, bag: ErrorBag): Promise<Preference> {
+    async setPreference(code: string, body: UncheckedBody<PreferenceBody>, schemaFailures: ReadonlyFieldErrors): Promise<Preference> {
       return withLockedRecord(code, async (trx, record) => {
-        const { slug, value } = body;
-        const checked = isPreferenceSlug(slug) && !bag.has('value') ? preferenceValue(slug, value, bag) : undefined;
+        const { slug, value } = body !== null && typeof body === 'object' && !Array.isArray(body) ? body as UncheckedFields<PreferenceBody> : {};
+        const bag = collectFieldErrors(schemaFailures);
+        const result = isPreferenceSlug(slug) && !bag.has('value') ? preferenceValue(slug, value) : undefined;
+        if (result?.ok === false) bag.add('value', result.message);
         bag.throwIfAny();
         // The schema reported a bad or missing slug above; this only narrows the types.
-        if (!isPreferenceSlug(slug) || checked === undefined) throw new Error('a preference passed validation without a slug and value');
+        if (!isPreferenceSlug(slug) || !result?.ok) throw new Error('a preference passed validation without a slug and value');
+        const checked = result.value;
         const at = now();
         await repo.upsertPreference(trx, record.id, slug, JSON.stringify(checked), at);
         return { slug, value: checked, updated_at: at };

@@ -7,7 +7,6 @@
  * - `content_language`, `app_language`: a BCP 47 language tag, stored in canonical form
  *   (`EN-us` is stored as `en-US`), or null for the organization's default; default null.
  */
-import { ErrorBag } from '../core/errors.js';
 
 /** Every preference a guest can set, in the order they are listed. */
 export const PREFERENCE_SLUGS = ['daily_digest', 'content_language', 'app_language'] as const;
@@ -40,21 +39,19 @@ export function canonicalLanguageTag(value: string): string | undefined {
   }
 }
 
-/**
- * The value to store for `slug`, or a message (added to `bag` under `field`) when `value` does
- * not fit the slug's rule.
- */
-export function preferenceValue(slug: PreferenceSlug, value: unknown, bag: ErrorBag, field = 'value'): PreferenceValue | undefined {
+/** The value to store for a slug, or why the given value does not fit the slug's rule. */
+export type CheckedPreference = { ok: true; value: PreferenceValue } | { ok: false; message: string };
+
+/** The value to store for `slug`, or the message for `field` when `value` does not fit the slug's rule. */
+export function preferenceValue(slug: PreferenceSlug, value: unknown, field = 'value'): CheckedPreference {
   if (slug === 'daily_digest') {
-    if (typeof value === 'boolean') return value;
-    bag.add(field, `The ${field} for daily_digest must be true or false.`);
-    return undefined;
+    if (typeof value === 'boolean') return { ok: true, value };
+    return { ok: false, message: `The ${field} for daily_digest must be true or false.` };
   }
-  if (value === null) return null;
+  if (value === null) return { ok: true, value: null };
   const tag = typeof value === 'string' ? canonicalLanguageTag(value) : undefined;
-  if (tag !== undefined) return tag;
-  bag.add(field, `The ${field} for ${slug} must be a BCP 47 language tag such as "en" or "pt-BR", or null.`);
-  return undefined;
+  if (tag !== undefined) return { ok: true, value: tag };
+  return { ok: false, message: `The ${field} for ${slug} must be a BCP 47 language tag such as "en" or "pt-BR", or null.` };
 }
 
 /** A stored value back from its JSON text; the default when the text is not a valid value any more. */
@@ -65,6 +62,6 @@ export function storedPreferenceValue(slug: PreferenceSlug, json: string): Prefe
   } catch {
     return PREFERENCE_DEFAULTS[slug];
   }
-  const value = preferenceValue(slug, parsed, new ErrorBag());
-  return value === undefined ? PREFERENCE_DEFAULTS[slug] : value;
+  const checked = preferenceValue(slug, parsed);
+  return checked.ok ? checked.value : PREFERENCE_DEFAULTS[slug];
 }

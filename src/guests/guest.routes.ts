@@ -4,20 +4,20 @@
  * documents the operation.
  */
 import { Readable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyReply } from 'fastify';
 import fastJson from 'fast-json-stringify';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../http/schemas.js';
 import { paginationMeta } from '../http/pagination.js';
 import {
   CreateGuestBody, Guest, GuestEnvelope, GuestListEnvelope, GuestParams, ListGuestsQuery, OrgParams, UpdateGuestBody, WithQuery,
 } from './guest.schemas.js';
-import type { GuestService } from './guest.service.js';
-import { actorOf, schemaErrors } from '../http/request-parts.js';
-import type { HeavyRequestGate } from '../http/heavy-requests.js';
+import { actorOf, bodyToCheck, unchecked } from '../http/request-parts.js';
+import type { RouteApp } from '../http/route-app.js';
+import type { Services } from '../services.js';
 
 const TAG = 'Guests';
 
-export function guestRoutes(app: FastifyInstance, { guests, publicBaseUrl, heavy }: { guests: GuestService; publicBaseUrl: string; heavy: HeavyRequestGate }): void {
+export function guestRoutes(app: RouteApp, { guests, config: { publicBaseUrl }, heavy }: Services): void {
   const serializeGuest = fastJson(Guest as object);
 
   app.post('/organizations/:org_id/guests', {
@@ -29,7 +29,7 @@ export function guestRoutes(app: FastifyInstance, { guests, publicBaseUrl, heavy
       description:
         'A new email creates the global guest and joins it. An email that is already a guest elsewhere joins that guest, with this body as this organization\'s profile. An active guest of this organization answers 200 with the record unchanged. Counts against the hourly invite cap when a guest is joined.',
       params: OrgParams,
-      body: CreateGuestBody,
+      body: unchecked(CreateGuestBody),
       response: {
         201: { description: 'The guest was joined to the organization.', ...GuestEnvelope },
         200: { description: 'Already a guest of this organization: the existing record, unchanged.', ...GuestEnvelope },
@@ -37,7 +37,8 @@ export function guestRoutes(app: FastifyInstance, { guests, publicBaseUrl, heavy
       },
     },
   }, async (request, reply) => {
-    const result = await guests.create(actorOf(request), request.body as CreateGuestBody, schemaErrors(request));
+    const { fields, failures } = bodyToCheck(request);
+    const result = await guests.create(actorOf(request), fields, failures);
     return reply.code(result.created ? 201 : 200).send({ data: result.guest });
   });
 
@@ -52,7 +53,7 @@ export function guestRoutes(app: FastifyInstance, { guests, publicBaseUrl, heavy
       response: { 200: { description: 'A page of guests.', ...GuestListEnvelope }, ...errorResponses([...AUTH_ERRORS, 422]) },
     },
   }, async (request, reply) => {
-    const query = request.query as ListGuestsQuery;
+    const query = request.query;
     const actor = actorOf(request);
     if (query.without_pagination) {
       // Every guest at once costs far more than a page: bounded per token (docs/guests.md, List guests).
@@ -60,7 +61,7 @@ export function guestRoutes(app: FastifyInstance, { guests, publicBaseUrl, heavy
       heavy.enter(request, reply);
       const tokenId = request.principal.tokenId;
       const counted = (rows: number) => void heavy.countRows(tokenId, rows).catch(() => undefined);
-      return reply.type('application/json; charset=utf-8').send(Readable.from(streamAll(guests.listAll(actor, query), serializeGuest, counted)));
+      return sendJsonText(reply, streamAll(guests.listAll(actor, query), serializeGuest, counted));
     }
     const page = await guests.list(actor, query);
     return { data: page.guests, meta: paginationMeta(publicBaseUrl, request, page.total, page.guests.length, page.perPage, page.page) };
@@ -76,9 +77,7 @@ export function guestRoutes(app: FastifyInstance, { guests, publicBaseUrl, heavy
       response: { 200: { description: 'The guest.', ...GuestEnvelope }, ...errorResponses([...AUTH_ERRORS, 404, 422]) },
     },
   }, async (request) => {
-    const { guest_email } = request.params as { guest_email: string };
-    const query = request.query as { with?: string };
-    return { data: await guests.get(actorOf(request), guest_email, query.with === 'stats') };
+    return { data: await guests.get(actorOf(request), request.params.guest_email, request.query.with === 'stats') };
   });
 
   app.put('/organizations/:org_id/guests/:guest_email', {
@@ -89,15 +88,15 @@ export function guestRoutes(app: FastifyInstance, { guests, publicBaseUrl, heavy
       summary: 'Update a guest\'s profile in this organization',
       description: 'Partial: keys not sent are unchanged, null clears. `associated_members` replaces the whole list. `email` may be sent only if it equals the guest\'s.',
       params: GuestParams,
-      body: UpdateGuestBody,
+      body: unchecked(UpdateGuestBody),
       response: {
         201: { description: 'The updated guest (201, as Tallyfy documents and its samples check).', ...GuestEnvelope },
         ...errorResponses([...AUTH_ERRORS, 404, ...BODY_ERRORS]),
       },
     },
   }, async (request, reply) => {
-    const { guest_email } = request.params as { guest_email: string };
-    return reply.code(201).send({ data: await guests.update(actorOf(request), guest_email, request.body as UpdateGuestBody, schemaErrors(request)) });
+    const { fields, failures } = bodyToCheck(request);
+    return reply.code(201).send({ data: await guests.update(actorOf(request), request.params.guest_email, fields, failures) });
   });
 
   app.delete('/organizations/:org_id/guests/:guest_email', {
@@ -113,9 +112,17 @@ export function guestRoutes(app: FastifyInstance, { guests, publicBaseUrl, heavy
       },
     },
   }, async (request) => {
-    const { guest_email } = request.params as { guest_email: string };
-    return { data: await guests.remove(actorOf(request), guest_email) };
+    return { data: await guests.remove(actorOf(request), request.params.guest_email) };
   });
+}
+
+/**
+ * JSON text made piece by piece, sent as a stream: Fastify sends a stream as it is, without the
+ * route's response serializer (each guest in it went through the Guest schema's own already).
+ * A plain reply here, as the route's typed reply takes its response schema's objects only.
+ */
+function sendJsonText(reply: FastifyReply, pieces: AsyncGenerator<string>): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(Readable.from(pieces));
 }
 
 /** Guests serialized between turns of the event loop: other requests are served in between. */

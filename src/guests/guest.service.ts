@@ -8,8 +8,9 @@ import type { Kysely, Transaction } from 'kysely';
 import type { Database, OrganizationGuestUpdate } from '../db/types.js';
 import type { DatabaseKind } from '../db/database.js';
 import { inGroupCommit } from '../db/group-commit.js';
-import { AppError, ErrorBag, assertThat, notFound, validationFailed } from '../core/errors.js';
-import type { Actor } from '../http/request-parts.js';
+import { AppError, assertThat, notFound, validationFailed } from '../core/errors.js';
+import type { Actor, UncheckedFields } from '../http/request-parts.js';
+import { NO_FIELD_ERRORS, collectFieldErrors, type ReadonlyFieldErrors } from '../http/validation.js';
 import { hourWindow, now } from '../core/time.js';
 import * as repo from './guest.repository.js';
 import { guestRowToGuest } from './guest.mapper.js';
@@ -135,15 +136,23 @@ export function createGuestService(deps: GuestServiceDeps) {
   }
 
   return {
-    /** Create guest: create or join. `bag` carries any schema failures of the body already. */
-    async create(actor: Actor, body: CreateGuestBody, bag: ErrorBag, emailChecker = deps.emailChecker): Promise<{ guest: Guest; created: boolean }> {
-      const [email] = await Promise.all([
-        checkNewGuestEmail({ db, emailChecker }, actor.organizationId, body.email, bag),
-        checkAssociatedMembers(db, actor.organizationId, body.associated_members, bag),
+    /**
+     * Create guest: create or join. `schemaFailures` are the body's failures of its schema: they
+     * are answered together with the email's and the associated members' in one 422.
+     */
+    async create(
+      actor: Actor,
+      body: UncheckedFields<CreateGuestBody>,
+      schemaFailures: ReadonlyFieldErrors,
+      emailChecker = deps.emailChecker,
+    ): Promise<{ guest: Guest; created: boolean }> {
+      const [email, members] = await Promise.all([
+        checkNewGuestEmail({ db, emailChecker }, actor.organizationId, body.email, schemaFailures),
+        checkAssociatedMembers(db, actor.organizationId, body.associated_members, schemaFailures),
       ]);
-      bag.throwIfAny();
+      collectFieldErrors(schemaFailures, email.error === undefined ? NO_FIELD_ERRORS : { email: [email.error] }, members).throwIfAny();
       // Creates arriving together share a commit on SQLite (bulk syncs, concurrent clients).
-      return inGroupCommit(db, (trx) => joinIn(trx, actor, email as string, body));
+      return inGroupCommit(db, (trx) => joinIn(trx, actor, email.email as string, body));
     },
 
     joinIn,
@@ -153,14 +162,15 @@ export function createGuestService(deps: GuestServiceDeps) {
       return toGuest(actor, await activeRecord(db, actor.organizationId, email), withStats);
     },
 
-    /** Update guest: partial update of the organization's profile of the guest. */
-    async update(actor: Actor, pathEmail: string, body: UpdateGuestBody, bag: ErrorBag): Promise<Guest> {
+    /** Update guest: partial update of the organization's profile of the guest; `schemaFailures` as for create. */
+    async update(actor: Actor, pathEmail: string, body: UncheckedFields<UpdateGuestBody>, schemaFailures: ReadonlyFieldErrors): Promise<Guest> {
       const record = await activeRecord(db, actor.organizationId, pathEmail);
+      const bag = collectFieldErrors(schemaFailures);
       if (typeof body.email === 'string' && !bag.has('email') && normalizeEmail(body.email) !== record.email) {
         bag.add('email', 'The email cannot be changed; remove the guest and create one with the new email.');
       }
-      await checkAssociatedMembers(db, actor.organizationId, body.associated_members, bag);
-      bag.throwIfAny();
+      const members = await checkAssociatedMembers(db, actor.organizationId, body.associated_members, bag.errors);
+      collectFieldErrors(bag.errors, members).throwIfAny();
       const changes = profileColumns(body);
       // One conditional statement; on SQLite it shares a commit with the writes arriving with it.
       const updated = await inGroupCommit(db, (trx) => repo.updateRecordIn(trx, 'active', record.id, { ...changes, updated_at: now() }));

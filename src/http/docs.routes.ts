@@ -1,5 +1,5 @@
 /** The service's own documentation: the OpenAPI document and the page behind each error `type`. */
-import type { FastifyInstance } from 'fastify';
+import type { RouteApp } from './route-app.js';
 import { ERROR_CATALOGUE, type ErrorCode } from '../core/errors.js';
 
 const ERROR_TEXT: Record<ErrorCode, string> = {
@@ -30,7 +30,11 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-export function docsRoutes(app: FastifyInstance): void {
+/**
+ * Takes the services as every route module does, and uses none: the document is the app's own and
+ * the error page is fixed text.
+ */
+export function docsRoutes(app: RouteApp, _services: unknown): void {
   app.get('/openapi.json', async () => app.swagger());
 
   const page = [

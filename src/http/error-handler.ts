@@ -27,8 +27,7 @@ function fromFastify(error: FastifyError): AppError | undefined {
       return new AppError('BAD_REQUEST', 'The Content-Type header is malformed.');
   }
   if (error.validation) {
-    const bag = fieldErrorsFromAjv(error.validation as ErrorObject[], error.validationContext);
-    return validationFailed(bag.errors);
+    return validationFailed(fieldErrorsFromAjv(error.validation as ErrorObject[], error.validationContext));
   }
   // The JSON parser refuses hostile input (e.g. "__proto__" keys) with a SyntaxError.
   if (error instanceof SyntaxError) return new AppError('INVALID_JSON', 'The request body is not valid JSON.');

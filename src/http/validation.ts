@@ -6,7 +6,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { FastifySchemaCompiler } from 'fastify';
 import { isValidTimestamp } from '../core/time.js';
-import { AppError, ErrorBag } from '../core/errors.js';
+import { AppError, ErrorBag, type FieldErrors } from '../core/errors.js';
 
 /** How deep a JSON body may nest (objects and arrays). */
 export const MAX_BODY_DEPTH = 32;
@@ -129,8 +129,28 @@ function messageOf(error: ErrorObject, field: string): string | undefined {
   }
 }
 
+/**
+ * Field errors handed on, never added to: the schema's failures a route gives a service, which
+ * answers them together with its own checks.
+ */
+export type ReadonlyFieldErrors = Readonly<Record<string, readonly string[]>>;
+
+/** No failure at all. */
+export const NO_FIELD_ERRORS: ReadonlyFieldErrors = Object.freeze(Object.create(null) as FieldErrors);
+
+/**
+ * A collector for one check: it starts with the failures found before it (a field that failed
+ * already is not checked again), so that every failing field is answered at once, in one 422.
+ */
+export function collectFieldErrors(...before: ReadonlyFieldErrors[]): ErrorBag {
+  const bag = new ErrorBag();
+  for (const errors of before) for (const [field, messages] of Object.entries(errors)) for (const message of messages) bag.add(field, message);
+  return bag;
+}
+
 /** Ajv errors -> field errors. `context` is Fastify's name of the request part that failed. */
-export function fieldErrorsFromAjv(errors: ErrorObject[], context: string | undefined, bag = new ErrorBag()): ErrorBag {
+export function fieldErrorsFromAjv(errors: ErrorObject[], context: string | undefined): FieldErrors {
+  const bag = new ErrorBag();
   for (const error of errors) {
     let field = fieldOf(error);
     if (field === '') {
@@ -143,7 +163,7 @@ export function fieldErrorsFromAjv(errors: ErrorObject[], context: string | unde
     const message = messageOf(error, field);
     if (message && !bag.errors[field]?.includes(message)) bag.add(field, message);
   }
-  return bag;
+  return bag.errors;
 }
 
 /**
@@ -171,18 +191,22 @@ export function normalizeBody(body: unknown, depth = 0): unknown {
 const UNSAFE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Field errors for every string in `value` (a body, query or params) holding unsafe characters. */
-export function unsafeTextErrors(value: unknown, path: string[] = [], bag = new ErrorBag()): ErrorBag {
-  if (typeof value === 'string') {
-    if (UNSAFE_TEXT.test(value)) {
-      const field = path.join('.') || 'body';
-      bag.add(field, `The ${field} contains control characters or malformed Unicode.`);
+export function unsafeTextErrors(value: unknown): FieldErrors {
+  const bag = new ErrorBag();
+  const visit = (item: unknown, path: string[]): void => {
+    if (typeof item === 'string') {
+      if (UNSAFE_TEXT.test(item)) {
+        const field = path.join('.') || 'body';
+        bag.add(field, `The ${field} contains control characters or malformed Unicode.`);
+      }
+    } else if (Array.isArray(item)) {
+      item.forEach((element, index) => visit(element, [...path, String(index)]));
+    } else if (item !== null && typeof item === 'object') {
+      for (const [key, element] of Object.entries(item as Record<string, unknown>)) visit(element, [...path, key]);
     }
-  } else if (Array.isArray(value)) {
-    value.forEach((item, index) => unsafeTextErrors(item, [...path, String(index)], bag));
-  } else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value as Record<string, unknown>)) unsafeTextErrors(item, [...path, key], bag);
-  }
-  return bag;
+  };
+  visit(value, []);
+  return bag.errors;
 }
 
 interface ObjectSchemaLike {

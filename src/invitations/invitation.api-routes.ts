@@ -2,12 +2,12 @@
  * The accept link as JSON, under `/api/invitations/{code}` (the page is `/invitations/{code}`). No
  * bearer token: the code is the credential. Every code that opens nothing answers the same 404.
  */
-import type { ErrorObject } from 'ajv';
-import type { FastifyInstance } from 'fastify';
 import { BODY_ERRORS, errorResponses } from '../http/schemas.js';
-import { fieldErrorsFromAjv } from '../http/validation.js';
+import { rawParam, unchecked, validBody } from '../http/request-parts.js';
+import type { RouteApp } from '../http/route-app.js';
+import type { Services } from '../services.js';
 import { AcceptBody, AcceptedEnvelope, CodeParams, InvitationViewEnvelope } from './invitation.schemas.js';
-import { invitationNotFound, isWellFormedCode, type InvitationService } from './invitation.service.js';
+import { invitationNotFound, isWellFormedCode } from './invitation.service.js';
 
 const TAG = 'Invitations';
 const CODE_ERRORS = {
@@ -15,13 +15,8 @@ const CODE_ERRORS = {
   410: 'The invitation has expired (INVITATION_EXPIRED); an admin or standard member can send it again.',
 };
 
-export interface InvitationApiDeps {
-  invitations: InvitationService;
-  publicBaseUrl: string;
-}
-
 /** Registers the JSON routes; mounted under the `/api` prefix. */
-export function invitationApiRoutes(app: FastifyInstance, { invitations, publicBaseUrl }: InvitationApiDeps): void {
+export function invitationApiRoutes(app: RouteApp, { invitations, config: { publicBaseUrl } }: Services): void {
   // Documented under the `/api` server only, like the guest side: the app-wide transform, which
   // hides the /api twins of the bearer API, is skipped for these.
   const documented = { swaggerTransform: false as const };
@@ -29,7 +24,7 @@ export function invitationApiRoutes(app: FastifyInstance, { invitations, publicB
 
   // A string that cannot be a code is 404 before the body is read or validated.
   app.addHook('onRequest', async (request) => {
-    if (!isWellFormedCode((request.params as { code?: unknown }).code)) throw invitationNotFound();
+    if (!isWellFormedCode(rawParam(request, 'code'))) throw invitationNotFound();
   });
 
   app.get('/invitations/:code', {
@@ -44,8 +39,7 @@ export function invitationApiRoutes(app: FastifyInstance, { invitations, publicB
       response: { 200: { description: 'The invitation.', ...InvitationViewEnvelope }, ...errorResponses([404, 410, 500, 503], CODE_ERRORS) },
     },
   }, async (request) => {
-    const { code } = request.params as CodeParams;
-    return { data: await invitations.view(code) };
+    return { data: await invitations.view(request.params.code) };
   });
 
   app.post('/invitations/:code/accept', {
@@ -61,7 +55,7 @@ export function invitationApiRoutes(app: FastifyInstance, { invitations, publicB
       security: [],
       servers,
       params: CodeParams,
-      body: AcceptBody,
+      body: unchecked(AcceptBody),
       response: {
         201: { description: 'The new member and their token.', ...AcceptedEnvelope },
         ...errorResponses([...BODY_ERRORS, 404, 409, 410, 500, 503], {
@@ -71,14 +65,10 @@ export function invitationApiRoutes(app: FastifyInstance, { invitations, publicB
       },
     },
   }, async (request, reply) => {
-    const { code } = request.params as CodeParams;
-    const failure = request.validationError;
-    if (failure) {
-      // A code that opens nothing is 404 (or 410) whatever the body says.
-      await invitations.view(code);
-      fieldErrorsFromAjv(failure.validation as ErrorObject[], failure.validationContext).throwIfAny();
-    }
-    const body = request.body as AcceptBody;
+    const { code } = request.params;
+    // A code that opens nothing is 404 (or 410) whatever the body says.
+    if (request.validationError) await invitations.view(code);
+    const body = validBody(request, AcceptBody);
     const accepted = await invitations.accept(code, { firstName: body.first_name ?? null, lastName: body.last_name ?? null });
     return reply.code(201).send({ data: { member: accepted.member, token: accepted.token } });
   });

@@ -3,17 +3,16 @@
  * form. Every answer in this scope is HTML with the page headers, errors included; a code that
  * opens nothing gets the one 404 page, the same bytes whatever the reason.
  */
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../core/errors.js';
 import { MAX_NAME } from '../http/schemas.js';
 import { EXPIRED_PAGE, NOT_FOUND_PAGE, PAGE_HEADERS, acceptedPage, errorPage, invitationPage, type AcceptForm } from './invitation.page.js';
-import { isWellFormedCode, type InvitationService } from './invitation.service.js';
+import { isWellFormedCode } from './invitation.service.js';
 import { pageStatusOf, parseUrlencoded } from '../http/html-page.js';
-
-export interface InvitationPageDeps {
-  invitations: InvitationService;
-  publicBaseUrl: string;
-}
+import type { RouteApp } from '../http/route-app.js';
+import { rawParam } from '../http/request-parts.js';
+import type { CodeParams } from './invitation.schemas.js';
+import type { Services } from '../services.js';
 
 /** The form has two short fields; anything much larger is not from the page. */
 const FORM_BODY_LIMIT = 4096;
@@ -37,10 +36,10 @@ function sendPage(reply: FastifyReply, status: number, html: string): FastifyRep
 
 /** The names of the form (after the app's normalization: trimmed, "" as null), with their problems. */
 function readForm(body: unknown): { form: AcceptForm; errors: Record<string, string[]> } {
-  const fields = (body !== null && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const fields = new Map<string, unknown>(body !== null && typeof body === 'object' ? Object.entries(body) : []);
   const errors: Record<string, string[]> = {};
   const read = (field: 'first_name' | 'last_name', label: string): string | null => {
-    const raw = Object.hasOwn(fields, field) ? fields[field] : undefined;
+    const raw = fields.get(field);
     const values = Array.isArray(raw) ? raw : [raw];
     if (values.length > 1) errors[field] = [`The ${label} was sent more than once.`];
     const value = typeof values[0] === 'string' ? values[0] : null;
@@ -52,7 +51,7 @@ function readForm(body: unknown): { form: AcceptForm; errors: Record<string, str
 }
 
 /** Registers the page and its form, in their own scope (own body parser, own error pages). */
-export function invitationPageRoutes(app: FastifyInstance, { invitations, publicBaseUrl }: InvitationPageDeps): void {
+export function invitationPageRoutes(app: RouteApp, { invitations, config: { publicBaseUrl } }: Services): void {
   // The page's own path under the public base (which may carry a path prefix behind a proxy),
   // without the host: the form stays on whatever host the invitee used.
   const basePath = new URL(publicBaseUrl).pathname.replace(/\/+$/, '');
@@ -77,17 +76,17 @@ export function invitationPageRoutes(app: FastifyInstance, { invitations, public
   // A string that cannot be a code is answered before anything else runs: no body parsing, no
   // validation, no database query, and the same 404 page as an unknown code.
   app.addHook('onRequest', async (request, reply) => {
-    if (!isWellFormedCode((request.params as { code?: unknown }).code)) return sendPage(reply, 404, NOT_FOUND_PAGE);
+    if (!isWellFormedCode(rawParam(request, 'code'))) return sendPage(reply, 404, NOT_FOUND_PAGE);
   });
 
-  app.get('/invitations/:code', async (request, reply) => {
-    const { code } = request.params as { code: string };
+  app.get<{ Params: CodeParams }>('/invitations/:code', async (request, reply) => {
+    const { code } = request.params;
     const view = await invitations.view(code);
     return sendPage(reply, 200, invitationPage(view, pagePath(code), { firstName: view.first_name, lastName: view.last_name }));
   });
 
-  app.post('/invitations/:code', async (request, reply) => {
-    const { code } = request.params as { code: string };
+  app.post<{ Params: CodeParams }>('/invitations/:code', async (request, reply) => {
+    const { code } = request.params;
     const { form, errors } = readForm(request.body);
     if (Object.keys(errors).length > 0) {
       // Shows the form again as the invitee left it, with the problems; accepts nothing.

@@ -2,22 +2,18 @@
  * Invitations of new members: the bearer-token routes (invite, send again, withdraw) and, apart,
  * the public routes of the accept link, where the code in the path is the credential.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { RouteDeps } from '../http/route-deps.js';
+import type { FastifyRequest } from 'fastify';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../http/schemas.js';
-import { actorOf, schemaErrors } from '../http/request-parts.js';
+import { actorOf, bodyToCheck, unchecked } from '../http/request-parts.js';
+import type { RouteApp } from '../http/route-app.js';
+import type { Services } from '../services.js';
 import { MemberEnvelope, MemberIdParams } from '../members/member.schemas.js';
 import { invitationApiRoutes } from './invitation.api-routes.js';
 import { invitationPageRoutes } from './invitation.page-routes.js';
 import { InviteBody, OrgParams } from './invitation.schemas.js';
-import { createInvitationService, type Inviter } from './invitation.service.js';
+import type { Inviter } from './invitation.service.js';
 
 const TAG = 'Members';
-
-interface UserParams {
-  org_id: string;
-  user_id: number;
-}
 
 function inviterOf(request: FastifyRequest): Inviter {
   const role = request.principal.role;
@@ -25,14 +21,9 @@ function inviterOf(request: FastifyRequest): Inviter {
   return { ...actorOf(request), role };
 }
 
-function serviceOf({ db, kind, config }: RouteDeps) {
-  return createInvitationService({ db, kind, publicBaseUrl: config.publicBaseUrl, expiryDays: config.invitationExpiryDays });
-}
-
 /** Bearer-token routes: invite, resend, withdraw. */
-export function invitationRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  const invitations = serviceOf(deps);
-  const days = deps.config.invitationExpiryDays;
+export function invitationRoutes(app: RouteApp, { invitations, config }: Services): void {
+  const days = config.invitationExpiryDays;
 
   app.post('/organizations/:org_id/users/invite', {
     config: { access: 'write' },
@@ -45,7 +36,7 @@ export function invitationRoutes(app: FastifyInstance, deps: RouteDeps): void {
         'An address with an invitation still pending (expired or not) gets that invitation again, unchanged but for a new link (the old one stops working) and a new period: names, role and message of this body are then ignored. ' +
         'Admins and standard members may invite; only an admin may invite an admin.',
       params: OrgParams,
-      body: InviteBody,
+      body: unchecked(InviteBody),
       response: {
         200: { description: 'The invitee as a member with status `invited` (200, as Tallyfy documents).', ...MemberEnvelope },
         ...errorResponses([...AUTH_ERRORS, ...BODY_ERRORS], {
@@ -55,7 +46,8 @@ export function invitationRoutes(app: FastifyInstance, deps: RouteDeps): void {
       },
     },
   }, async (request) => {
-    return { data: await invitations.invite(inviterOf(request), request.body as InviteBody, schemaErrors(request)) };
+    const { fields, failures } = bodyToCheck(request);
+    return { data: await invitations.invite(inviterOf(request), fields, failures) };
   });
 
   app.post('/organizations/:org_id/users/:user_id/resend-invite', {
@@ -76,8 +68,7 @@ export function invitationRoutes(app: FastifyInstance, deps: RouteDeps): void {
       },
     },
   }, async (request) => {
-    const { user_id } = request.params as UserParams;
-    return { data: await invitations.resend(inviterOf(request), user_id) };
+    return { data: await invitations.resend(inviterOf(request), request.params.user_id) };
   });
 
   app.delete('/organizations/:org_id/users/:user_id/withdraw-invite', {
@@ -96,15 +87,12 @@ export function invitationRoutes(app: FastifyInstance, deps: RouteDeps): void {
       },
     },
   }, async (request) => {
-    const { user_id } = request.params as UserParams;
-    return { data: await invitations.withdraw(inviterOf(request), user_id) };
+    return { data: await invitations.withdraw(inviterOf(request), request.params.user_id) };
   });
 }
 
 /** Public routes: the accept link (the code in the path is the credential). */
-export function invitationAcceptRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  const invitations = serviceOf(deps);
-  const { publicBaseUrl } = deps.config;
-  void app.register(async (api) => invitationApiRoutes(api, { invitations, publicBaseUrl }), { prefix: '/api' });
-  void app.register(async (page) => invitationPageRoutes(page, { invitations, publicBaseUrl }));
+export function invitationAcceptRoutes(app: RouteApp, services: Services): void {
+  void app.register(async (api) => invitationApiRoutes(api, services), { prefix: '/api' });
+  void app.register(async (page) => invitationPageRoutes(page, services));
 }

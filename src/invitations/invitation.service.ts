@@ -10,8 +10,9 @@ import { insertToken } from '../auth/token.repository.js';
 import { parseEmailAddress } from '../email/parse.js';
 import { findRecordByEmail } from '../guests/guest.repository.js';
 import { removeRecord } from '../guests/guest.service.js';
-import type { Actor } from '../http/request-parts.js';
-import { AppError, type ErrorBag, assertThat } from '../core/errors.js';
+import type { Actor, UncheckedFields } from '../http/request-parts.js';
+import { collectFieldErrors, type ReadonlyFieldErrors } from '../http/validation.js';
+import { AppError, assertThat, validationFailed } from '../core/errors.js';
 import { randomSecret, sha256 } from '../core/secrets.js';
 import { formatTimestamp, now } from '../core/time.js';
 import { findMemberByEmail, findMemberById } from '../members/member.repository.js';
@@ -123,21 +124,24 @@ export function createInvitationService(deps: InvitationServiceDeps) {
      * again unchanged: Tallyfy's Python SDK "resends" by posting the invite again with placeholder
      * names, which must not overwrite what the inviter first gave.
      */
-    async invite(inviter: Inviter, body: InviteBody, bag: ErrorBag): Promise<Member> {
-      const parsed = typeof body.email === 'string' ? parseEmailAddress(body.email) : undefined;
+    async invite(inviter: Inviter, input: UncheckedFields<InviteBody>, schemaFailures: ReadonlyFieldErrors): Promise<Member> {
+      const parsed = typeof input.email === 'string' ? parseEmailAddress(input.email) : undefined;
+      const bag = collectFieldErrors(schemaFailures);
       if (parsed && !parsed.ok && !bag.has('email')) bag.add('email', parsed.message);
       bag.throwIfAny();
+      // No failure of the schema or of the address: the body is what the schema describes.
+      const body = input as InviteBody;
       const email = (parsed as { email: string }).email;
       const role: Role = (body.role as Role | null | undefined) ?? 'light';
       if (role === 'admin' && inviter.role !== 'admin') throw new AppError('FORBIDDEN', 'Only an administrator may invite an administrator.');
       const { organizationId } = inviter;
       return withEmail(async (trx) => {
         if (await findMemberByEmail(trx, organizationId, email)) {
-          bag.add('email', `${email} is already a member of this organization.`);
-        } else if (await repo.isActiveGuest(trx, organizationId, email)) {
-          bag.add('email', `${email} is a guest of this organization: convert the guest instead, with POST /organizations/${organizationId}/guests/${email}/to/member.`);
+          throw validationFailed({ email: [`${email} is already a member of this organization.`] });
         }
-        bag.throwIfAny();
+        if (await repo.isActiveGuest(trx, organizationId, email)) {
+          throw validationFailed({ email: [`${email} is a guest of this organization: convert the guest instead, with POST /organizations/${organizationId}/guests/${email}/to/member.`] });
+        }
         let pending = await repo.findPendingInvitation(trx, kind, organizationId, { email });
         if (!pending) {
           const code = randomSecret(24);

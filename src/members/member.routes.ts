@@ -2,15 +2,15 @@
  * Members of an organization: list (and the light list), one member, role change, disable, enable,
  * removal and permanent deletion, on Tallyfy's paths. Changes are for administrators.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { RouteDeps } from '../http/route-deps.js';
 import { pageRequest, paginationMeta } from '../http/pagination.js';
 import { AUTH_ERRORS, BODY_ERRORS, MAX_ID, OrganizationIdParam, PaginationMeta, errorResponses } from '../http/schemas.js';
 import type { Role } from '../db/types.js';
 import { MemberEnvelope, MemberIdParams } from './member.schemas.js';
-import { MEMBER_SORT_KEYS, createMemberService } from './member.service.js';
+import { MEMBER_SORT_KEYS } from './member.service.js';
 import { actorOf } from '../http/request-parts.js';
+import type { RouteApp } from '../http/route-app.js';
+import type { Services } from '../services.js';
 
 const TAG = 'Members';
 const MAX_MEMBERS_PER_PAGE = 10_000;
@@ -28,12 +28,9 @@ const ListMembersQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_MEMBERS_PER_PAGE, description: 'Synonym of `per_page` (n8n sends it); `per_page` wins.' })),
   with: Type.Optional(Type.String({ maxLength: 200, description: 'Accepted for Tallyfy\'s clients; no embedded objects are added.' })),
 });
-type ListMembersQuery = {
-  q?: string; sort?: string; sort_by?: string; page?: number; per_page?: number; limit?: number;
-};
 
 const RoleBody = Type.Object(
-  { role: Type.String({ enum: ['admin', 'standard', 'light'], description: 'The new role.' }) },
+  { role: Type.Unsafe<Role>({ type: 'string', enum: ['admin', 'standard', 'light'] satisfies Role[], description: 'The new role.' }) },
   { additionalProperties: false, title: 'MemberRoleChange' },
 );
 
@@ -47,15 +44,10 @@ const ErasedMemberEnvelope = Type.Object({
   data: Type.Object({ id: Type.Integer(), email: Type.String(), deleted: Type.Boolean({ description: 'Always `true`.' }) }),
 });
 
-function userIdOf(request: FastifyRequest): number {
-  return (request.params as { user_id: number }).user_id;
-}
-
 const ADMIN_ONLY = { 403: 'Not a member of the organization, or not an administrator.' };
 const LAST_ADMIN = { 409: 'The change would leave the organization without an enabled administrator.' };
 
-export function memberRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  const members = createMemberService({ db: deps.db, kind: deps.kind });
+export function memberRoutes(app: RouteApp, { members, config }: Services): void {
   const OrgParams = Type.Object({ org_id: OrganizationIdParam });
 
   app.get('/organizations/:org_id/users', {
@@ -69,10 +61,10 @@ export function memberRoutes(app: FastifyInstance, deps: RouteDeps): void {
       response: { 200: { description: 'A page of members.', ...MemberListEnvelope }, ...errorResponses([...AUTH_ERRORS, 422]) },
     },
   }, async (request) => {
-    const query = request.query as ListMembersQuery;
+    const query = request.query;
     const { page, perPage } = pageRequest(query, DEFAULT_MEMBERS_PER_PAGE);
     const result = await members.list(actorOf(request), { q: query.q, sort: query.sort ?? query.sort_by, page, perPage });
-    return { data: result.members, meta: paginationMeta(deps.config.publicBaseUrl, request, result.total, result.members.length, perPage, page) };
+    return { data: result.members, meta: paginationMeta(config.publicBaseUrl, request, result.total, result.members.length, perPage, page) };
   });
 
   app.get('/organizations/:org_id/users-list', {
@@ -93,7 +85,7 @@ export function memberRoutes(app: FastifyInstance, deps: RouteDeps): void {
       params: MemberIdParams,
       response: { 200: { description: 'The member.', ...MemberEnvelope }, ...errorResponses([...AUTH_ERRORS, 404, 422]) },
     },
-  }, async (request) => ({ data: await members.get(actorOf(request), userIdOf(request)) }));
+  }, async (request) => ({ data: await members.get(actorOf(request), request.params.user_id) }));
 
   app.put('/organizations/:org_id/users/:user_id/role', {
     config: { access: 'admin' },
@@ -108,7 +100,7 @@ export function memberRoutes(app: FastifyInstance, deps: RouteDeps): void {
         ...errorResponses([...AUTH_ERRORS, 404, 409, ...BODY_ERRORS], { ...ADMIN_ONLY, ...LAST_ADMIN }),
       },
     },
-  }, async (request) => ({ data: await members.changeRole(actorOf(request), userIdOf(request), (request.body as { role: Role }).role) }));
+  }, async (request) => ({ data: await members.changeRole(actorOf(request), request.params.user_id, request.body.role) }));
 
   app.delete('/organizations/:org_id/users/:user_id/disable', {
     config: { access: 'admin' },
@@ -119,7 +111,7 @@ export function memberRoutes(app: FastifyInstance, deps: RouteDeps): void {
       params: MemberIdParams,
       response: { 200: { description: 'The disabled member.', ...MemberEnvelope }, ...errorResponses([...AUTH_ERRORS, 404, 409, 422], { ...ADMIN_ONLY, ...LAST_ADMIN }) },
     },
-  }, async (request) => ({ data: await members.disable(actorOf(request), userIdOf(request)) }));
+  }, async (request) => ({ data: await members.disable(actorOf(request), request.params.user_id) }));
 
   app.put('/organizations/:org_id/users/:user_id/enable', {
     config: { access: 'admin' },
@@ -130,7 +122,7 @@ export function memberRoutes(app: FastifyInstance, deps: RouteDeps): void {
       params: MemberIdParams,
       response: { 200: { description: 'The enabled member.', ...MemberEnvelope }, ...errorResponses([...AUTH_ERRORS, 404, 422], ADMIN_ONLY) },
     },
-  }, async (request) => ({ data: await members.enable(actorOf(request), userIdOf(request)) }));
+  }, async (request) => ({ data: await members.enable(actorOf(request), request.params.user_id) }));
 
   app.delete('/organizations/:org_id/users/:user_id', {
     config: { access: 'admin' },
@@ -143,8 +135,7 @@ export function memberRoutes(app: FastifyInstance, deps: RouteDeps): void {
       response: { 200: { description: 'The member as they were.', ...MemberEnvelope }, ...errorResponses([...AUTH_ERRORS, 404, 409, 422], { ...ADMIN_ONLY, ...LAST_ADMIN }) },
     },
   }, async (request) => {
-    const query = request.query as { with_reassignment?: boolean; to?: number };
-    return { data: await members.remove(actorOf(request), userIdOf(request), query.to) };
+    return { data: await members.remove(actorOf(request), request.params.user_id, request.query.to) };
   });
 
   app.delete('/organizations/:org_id/users/:user_id/delete', {
@@ -159,5 +150,5 @@ export function memberRoutes(app: FastifyInstance, deps: RouteDeps): void {
         ...errorResponses([...AUTH_ERRORS, 404, 422], { ...ADMIN_ONLY, 422: '`MEMBER_NOT_DISABLED`: disable the member first (or the path failed validation).' }),
       },
     },
-  }, async (request) => ({ data: await members.erase(actorOf(request), userIdOf(request)) }));
+  }, async (request) => ({ data: await members.erase(actorOf(request), request.params.user_id) }));
 }

@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, Role } from '../db/types.js';
 import { normalizeEmail, parseEmailAddress } from '../email/parse.js';
-import { AppError, ErrorBag } from '../core/errors.js';
+import { AppError, ErrorBag, validationFailed } from '../core/errors.js';
 import { MAX_NAME } from '../http/schemas.js';
 import { newOrganizationId, randomSecret, sha256 } from '../core/secrets.js';
 import { formatTimestamp, now } from '../core/time.js';
@@ -18,18 +18,19 @@ export const ROLES: readonly Role[] = ['admin', 'standard', 'light'];
 /** Tokens start with a recognizable prefix so that secret scanners can spot a leaked one. */
 export const TOKEN_PREFIX = 'gst_';
 
-function requiredName(value: string | undefined, field: string, bag: ErrorBag): string | undefined {
+/** A name that must be given, trimmed; or the field's failure. */
+function requiredName(value: string | undefined, field: string): { name?: string; error?: string } {
   const trimmed = value?.trim() ?? '';
-  if (trimmed === '') bag.add(field, `The ${field} field is required.`);
-  else if (trimmed.length > MAX_NAME) bag.add(field, `The ${field} may not be greater than ${MAX_NAME} characters.`);
-  else return trimmed;
-  return undefined;
+  if (trimmed === '') return { error: `The ${field} field is required.` };
+  if (trimmed.length > MAX_NAME) return { error: `The ${field} may not be greater than ${MAX_NAME} characters.` };
+  return { name: trimmed };
 }
 
-function optionalName(value: string | undefined, field: string, bag: ErrorBag): string | null {
+/** A name that may be left out (null), trimmed; with the field's failure when it is too long. */
+function optionalName(value: string | undefined, field: string): { name: string | null; error?: string } {
   const trimmed = value?.trim() ?? '';
-  if (trimmed.length > MAX_NAME) bag.add(field, `The ${field} may not be greater than ${MAX_NAME} characters.`);
-  return trimmed === '' ? null : trimmed;
+  const name = trimmed === '' ? null : trimmed;
+  return trimmed.length > MAX_NAME ? { name, error: `The ${field} may not be greater than ${MAX_NAME} characters.` } : { name };
 }
 
 /** A new personal access token and the hash that is stored of it. */
@@ -41,9 +42,8 @@ export function newPersonalToken(): { token: string; tokenHash: string } {
 export function createAdminService(db: Kysely<Database>) {
   return {
     async createOrganization(input: { name: string | undefined }): Promise<{ id: string; name: string }> {
-      const bag = new ErrorBag();
-      const name = requiredName(input.name, 'name', bag);
-      bag.throwIfAny();
+      const { name, error } = requiredName(input.name, 'name');
+      if (error !== undefined) throw validationFailed({ name: [error] });
       const org = { id: newOrganizationId(), name: name as string };
       await insertOrganization(db, { ...org, createdAt: now() });
       return org;
@@ -55,9 +55,13 @@ export function createAdminService(db: Kysely<Database>) {
       const parsed = parseEmailAddress(input.email?.trim() ?? '');
       if (!parsed.ok) bag.add('email', parsed.message);
       if (!ROLES.includes(input.role as Role)) bag.add('role', `The role must be one of ${ROLES.join(', ')}.`);
-      const firstName = optionalName(input.firstName, 'first_name', bag);
-      const lastName = optionalName(input.lastName, 'last_name', bag);
+      const first = optionalName(input.firstName, 'first_name');
+      if (first.error !== undefined) bag.add('first_name', first.error);
+      const last = optionalName(input.lastName, 'last_name');
+      if (last.error !== undefined) bag.add('last_name', last.error);
       bag.throwIfAny();
+      const firstName = first.name;
+      const lastName = last.name;
       const email = (parsed as { email: string }).email;
       if (!(await findOrganization(db, input.organizationId))) throw new AppError('RESOURCE_NOT_FOUND', `No organization ${input.organizationId}.`);
       return db.transaction().execute(async (trx) => {

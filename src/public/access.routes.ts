@@ -1,11 +1,10 @@
 /** `POST /public/guests/access`: emails a guest their links; the same 202 for any address. */
-import type { FastifyInstance } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { parseEmailAddress } from '../email/parse.js';
 import { validationFailed } from '../core/errors.js';
-import type { RouteDeps } from '../http/route-deps.js';
 import { BODY_ERRORS, errorResponses } from '../http/schemas.js';
-import { createAccessService } from './access.service.js';
+import type { RouteApp } from '../http/route-app.js';
+import type { Services } from '../services.js';
 
 /** The one answer, whatever the address: it never says whether the address belongs to a guest. */
 export const ACCESS_ACCEPTED_MESSAGE = 'If this address belongs to a guest, we have sent them their links.';
@@ -24,14 +23,8 @@ export type AccessBody = Static<typeof AccessBody>;
 
 const AccessAccepted = Type.Object({ message: Type.String({ description: 'Always the same text.', example: ACCESS_ACCEPTED_MESSAGE }) });
 
-export function publicAccessRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  const { perIpPerHour, perEmailPerHour } = deps.config.accessEmailLimits;
-  const access = createAccessService({
-    db: deps.db,
-    links: deps.links,
-    limits: deps.config.accessEmailLimits,
-    log: deps.log.child({ component: 'guest-access' }),
-  });
+export function publicAccessRoutes(app: RouteApp, { access, config }: Services): void {
+  const { perIpPerHour, perEmailPerHour } = config.accessEmailLimits;
 
   app.post('/public/guests/access', {
     schema: {
@@ -53,7 +46,7 @@ export function publicAccessRoutes(app: FastifyInstance, deps: RouteDeps): void 
       },
     },
   }, async (request, reply) => {
-    const parsed = parseEmailAddress((request.body as AccessBody).email);
+    const parsed = parseEmailAddress(request.body.email);
     if (!parsed.ok) throw validationFailed({ email: [parsed.message] });
     await access.requestLinks(parsed.email, request.ip);
     return reply.code(202).send({ message: ACCESS_ACCEPTED_MESSAGE });

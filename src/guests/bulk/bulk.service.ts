@@ -6,12 +6,12 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { ValidateFunction } from 'ajv';
 import { databaseError } from '../../http/db-errors.js';
-import { AppError, ErrorBag, problemBody, validationFailed, type ProblemBody } from '../../core/errors.js';
-import { createValidatorCompiler, fieldErrorsFromAjv, unsafeTextErrors } from '../../http/validation.js';
+import { AppError, problemBody, validationFailed, type ProblemBody } from '../../core/errors.js';
+import { NO_FIELD_ERRORS, collectFieldErrors, createValidatorCompiler, fieldErrorsFromAjv, unsafeTextErrors, type ReadonlyFieldErrors } from '../../http/validation.js';
 import { CreateGuestBody, type Guest } from '../guest.schemas.js';
 import { normalizeEmail } from '../../email/parse.js';
 import type { GuestService } from '../guest.service.js';
-import type { Actor } from '../../http/request-parts.js';
+import type { Actor, UncheckedFields } from '../../http/request-parts.js';
 import type { DomainVerdict, EmailDomainChecker } from '../../email/dns-check.js';
 import { parseEmailAddress } from '../../email/parse.js';
 
@@ -60,7 +60,7 @@ function pastDeadline(deadlineMs: number): AppError {
  * at once (ahead of the creates, which wait only for their own domain). A domain not answered by
  * the deadline rejects with `pastDeadline` for each item that needs it.
  */
-function prefetchDomains(items: unknown[], checker: GuestBulkDeps['emailChecker'], concurrency: number, deadlineMs: number) {
+function prefetchDomains(items: readonly unknown[], checker: GuestBulkDeps['emailChecker'], concurrency: number, deadlineMs: number) {
   const deadline = Date.now() + deadlineMs;
   const domains = new Map<string, { promise: Promise<DomainVerdict>; resolve(v: DomainVerdict): void }>();
   for (const item of items) {
@@ -99,7 +99,7 @@ function prefetchDomains(items: unknown[], checker: GuestBulkDeps['emailChecker'
  * Items split into `lanes`, each kept in request order; every repeat of an email lands in the
  * lane of its first occurrence, so it is answered after it (the idempotent 200).
  */
-function lanesOf(items: unknown[], lanes: number): Array<Array<[number, unknown]>> {
+function lanesOf(items: readonly unknown[], lanes: number): Array<Array<[number, unknown]>> {
   const out: Array<Array<[number, unknown]>> = Array.from({ length: Math.max(1, lanes) }, () => []);
   items.forEach((item, index) => {
     const email = (item as { email?: unknown } | null)?.email;
@@ -121,14 +121,17 @@ export function createGuestBulk(deps: GuestBulkDeps) {
     url: '/organizations/:org_id/guests/bulk',
   }) as ValidateFunction;
 
-  function schemaErrors(item: unknown): ErrorBag {
+  /**
+   * An item as a single create's body, with its failures of that body's schema and of the
+   * service-wide text check: the create answers them with its own, as a single create does.
+   */
+  function itemToCheck(item: unknown): { fields: UncheckedFields<CreateGuestBody>; failures: ReadonlyFieldErrors } {
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
       throw validationFailed({ body: ['Each item must be a JSON object with the fields of a single create.'] });
     }
-    const bag = validateItem(item) ? new ErrorBag() : fieldErrorsFromAjv(validateItem.errors ?? [], 'body');
+    const errors = validateItem(item) ? NO_FIELD_ERRORS : fieldErrorsFromAjv(validateItem.errors ?? [], 'body');
     // The service-wide check for control characters and broken Unicode, for this item alone.
-    unsafeTextErrors(item, [], bag);
-    return bag;
+    return { fields: item, failures: collectFieldErrors(errors, unsafeTextErrors(item)).errors };
   }
 
   function asAppError(error: unknown): AppError {
@@ -141,8 +144,8 @@ export function createGuestBulk(deps: GuestBulkDeps) {
 
   async function one(actor: Actor, item: unknown, index: number, retryAfter: number[], dns: ReturnType<typeof prefetchDomains>): Promise<BulkItemOutcome> {
     try {
-      const bag = schemaErrors(item);
-      const result = await deps.guests.create(actor, item as CreateGuestBody, bag, dns.checker);
+      const { fields, failures } = itemToCheck(item);
+      const result = await deps.guests.create(actor, fields, failures, dns.checker);
       return { index, status: result.created ? 201 : 200, data: result.guest };
     } catch (error) {
       const failure = asAppError(error);
@@ -161,7 +164,7 @@ export function createGuestBulk(deps: GuestBulkDeps) {
      * the database work of items whose domain was checked goes on (at most 1,000 items). The
      * answer is in request order whatever order the items finished in.
      */
-    async createAll(actor: Actor, items: unknown[]): Promise<BulkResult> {
+    async createAll(actor: Actor, items: readonly unknown[]): Promise<BulkResult> {
       const data: BulkItemOutcome[] = new Array<BulkItemOutcome>(items.length);
       const retryAfter: number[] = [];
       const dns = prefetchDomains(items, deps.emailChecker, deps.dnsConcurrency, deps.deadlineMs);

@@ -3,61 +3,41 @@
  * member, Convert member to guest and Bulk create guests (docs/guests.md). Each declares its
  * params, body and every response.
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { ErrorObject } from 'ajv';
+import type { FastifyRequest } from 'fastify';
 import { validationFailed } from '../../core/errors.js';
-import type { RouteDeps } from '../../http/route-deps.js';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../../http/schemas.js';
-import { fieldErrorsFromAjv } from '../../http/validation.js';
-import { actorOf } from '../../http/request-parts.js';
+import { collectFieldErrors } from '../../http/validation.js';
+import { actorOf, schemaErrors, unchecked } from '../../http/request-parts.js';
+import type { RouteApp } from '../../http/route-app.js';
+import type { Services } from '../../services.js';
 import { memberRowToMember } from '../../members/member.mapper.js';
 import { GuestEnvelope, GuestParams, OrgParams } from '../guest.schemas.js';
-import { MAX_BULK_ITEMS, createGuestBulk } from '../bulk/bulk.service.js';
-import { createGuestConversionService } from '../conversion/conversion.service.js';
+import { MAX_BULK_ITEMS } from '../bulk/bulk.service.js';
 import {
   BulkCreateBody, BulkEnvelope, ErasedGuestEnvelope, GuestRefParams, MemberEnvelope, MemberParams,
 } from './lifecycle.schemas.js';
-import { createGuestLifecycleService } from './lifecycle.service.js';
 
 const TAG = 'Guests';
 
-/** Items of one bulk request created at once when no invite cap applies. */
-const BULK_LANES = 4;
-
 /** A bulk body of 1,000 full profiles is larger than a single create's limit. */
 const BULK_BODY_LIMIT = 4 * 1024 * 1024;
-
-function guestEmail(request: FastifyRequest): string {
-  return (request.params as { guest_email: string }).guest_email;
-}
 
 /**
  * The whole bulk request is refused only when it is not a list of 1 to 1,000 items; the items'
  * own failures (attached by the route's schema) are answered per item instead.
  */
-function bulkItems(request: FastifyRequest): unknown[] {
+function bulkItems(request: FastifyRequest & { body: unknown }): readonly unknown[] {
   const failure = request.validationError;
-  if (failure && failure.validationContext !== 'body') {
-    throw validationFailed(fieldErrorsFromAjv(failure.validation as ErrorObject[], failure.validationContext).errors);
-  }
+  if (failure && failure.validationContext !== 'body') collectFieldErrors(schemaErrors(request)).throwIfAny();
   const body = request.body;
   if (!Array.isArray(body)) throw validationFailed({ body: [`The request body must be a JSON array of 1 to ${MAX_BULK_ITEMS} guests.`] });
   if (body.length === 0) throw validationFailed({ body: ['The request body must have at least 1 item.'] });
   if (body.length > MAX_BULK_ITEMS) throw validationFailed({ body: [`The request body may not have more than ${MAX_BULK_ITEMS} items.`] });
-  return body as unknown[];
+  return body;
 }
 
-export function guestLifecycleRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  const { db, kind, config, guests, log } = deps;
-  const lifecycle = createGuestLifecycleService({ db, kind, links: deps.links });
-  const conversions = createGuestConversionService({ db, kind, guests });
-  // Under an invite cap, one item at a time: the items refused with 429 are exactly the last new
-  // ones. Without a cap only a repeated email's order matters, and a few items at once make a
-  // large import several times faster on PostgreSQL (commits overlap).
-  const bulk = createGuestBulk({
-    guests, publicBaseUrl: config.publicBaseUrl, log, concurrency: config.inviteLimitPerHour > 0 ? 1 : BULK_LANES,
-    emailChecker: deps.emailChecker, deadlineMs: config.bulk.deadlineMs, dnsConcurrency: config.bulk.dnsConcurrency,
-  });
+export function guestLifecycleRoutes(app: RouteApp, services: Services): void {
+  const { config, guestLifecycle: lifecycle, guestConversions: conversions, guestBulk: bulk, heavy } = services;
 
   app.delete('/organizations/:org_id/guests/:guest_email/disable', {
     config: { access: 'write' },
@@ -73,7 +53,7 @@ export function guestLifecycleRoutes(app: FastifyInstance, deps: RouteDeps): voi
         }),
       },
     },
-  }, async (request) => ({ data: await lifecycle.disable(actorOf(request), guestEmail(request)) }));
+  }, async (request) => ({ data: await lifecycle.disable(actorOf(request), request.params.guest_email) }));
 
   app.put('/organizations/:org_id/guests/:guest_email/enable', {
     config: { access: 'write' },
@@ -84,7 +64,7 @@ export function guestLifecycleRoutes(app: FastifyInstance, deps: RouteDeps): voi
       params: GuestParams,
       response: { 200: { description: 'The enabled guest, with the new link.', ...GuestEnvelope }, ...errorResponses([...AUTH_ERRORS, 404, 422]) },
     },
-  }, async (request) => ({ data: await lifecycle.enable(actorOf(request), guestEmail(request)) }));
+  }, async (request) => ({ data: await lifecycle.enable(actorOf(request), request.params.guest_email) }));
 
   app.delete('/organizations/:org_id/guests/:guest_id_or_email/delete', {
     config: { access: 'admin' },
@@ -102,8 +82,7 @@ export function guestLifecycleRoutes(app: FastifyInstance, deps: RouteDeps): voi
       },
     },
   }, async (request) => {
-    const { guest_id_or_email } = request.params as { guest_id_or_email: string };
-    return { data: await lifecycle.erase(actorOf(request), guest_id_or_email) };
+    return { data: await lifecycle.erase(actorOf(request), request.params.guest_id_or_email) };
   });
 
   app.put('/organizations/:org_id/guests/:guest_email/reset-link', {
@@ -115,7 +94,7 @@ export function guestLifecycleRoutes(app: FastifyInstance, deps: RouteDeps): voi
       params: GuestParams,
       response: { 200: { description: 'The guest, with the new link.', ...GuestEnvelope }, ...errorResponses([...AUTH_ERRORS, 404, 422]) },
     },
-  }, async (request) => ({ data: await lifecycle.resetLink(actorOf(request), guestEmail(request)) }));
+  }, async (request) => ({ data: await lifecycle.resetLink(actorOf(request), request.params.guest_email) }));
 
   app.post('/organizations/:org_id/guests/:guest_email/to/member', {
     config: { access: 'admin' },
@@ -132,7 +111,7 @@ export function guestLifecycleRoutes(app: FastifyInstance, deps: RouteDeps): voi
         }),
       },
     },
-  }, async (request, reply) => reply.code(201).send({ data: memberRowToMember(await conversions.toMember(actorOf(request), guestEmail(request))) }));
+  }, async (request, reply) => reply.code(201).send({ data: memberRowToMember(await conversions.toMember(actorOf(request), request.params.guest_email)) }));
 
   app.put('/organizations/:org_id/users/:user_id/to/guest', {
     config: { access: 'admin' },
@@ -151,8 +130,7 @@ export function guestLifecycleRoutes(app: FastifyInstance, deps: RouteDeps): voi
       },
     },
   }, async (request) => {
-    const { user_id } = request.params as { user_id: number };
-    return { data: await conversions.toGuest(actorOf(request), user_id) };
+    return { data: await conversions.toGuest(actorOf(request), request.params.user_id) };
   });
 
   app.post('/organizations/:org_id/guests/bulk', {
@@ -164,7 +142,7 @@ export function guestLifecycleRoutes(app: FastifyInstance, deps: RouteDeps): voi
       summary: 'Create many guests in one request',
       description: `A JSON array of 1 to ${MAX_BULK_ITEMS} create bodies. Each item is checked and created as a single create would be and succeeds or fails on its own; a repeated email is answered as already a guest. Each joined guest counts against the hourly invite cap; under a cap, items run in request order, so those refused with 429 are the last new ones, and the answer carries a Retry-After header. The answer lists every item's outcome.`,
       params: OrgParams,
-      body: BulkCreateBody,
+      body: unchecked(BulkCreateBody),
       response: {
         200: { description: 'Each item\'s outcome, in request order, and the counts.', ...BulkEnvelope },
         ...errorResponses([...AUTH_ERRORS, ...BODY_ERRORS], {
@@ -174,7 +152,7 @@ export function guestLifecycleRoutes(app: FastifyInstance, deps: RouteDeps): voi
     },
   }, async (request, reply) => {
     const items = bulkItems(request);
-    deps.heavy.enter(request, reply);
+    heavy.enter(request, reply);
     const { retryAfterSeconds, ...result } = await bulk.createAll(actorOf(request), items);
     // Items the invite cap refused say so in their outcome; the header tells a client when to resend them.
     if (retryAfterSeconds !== undefined) reply.header('retry-after', String(retryAfterSeconds));

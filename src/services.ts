@@ -1,0 +1,104 @@
+/**
+ * The composition root: every repository-backed service, built once from the app's context and
+ * handed to the route modules. No route module builds a service; each takes what it needs from here.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import { sql } from 'kysely';
+import type { Config } from './config.js';
+import type { Db } from './db/database.js';
+import type { EmailDomainChecker } from './email/dns-check.js';
+import type { GuestLinks } from './guests/guest-code.js';
+import type { RateLimitStore } from './http/rate-limit.js';
+import { createFailureThrottle } from './http/auth-throttle.js';
+import { createHeavyRequestGate } from './http/heavy-requests.js';
+import { createGuestService } from './guests/guest.service.js';
+import { createGuestLifecycleService } from './guests/lifecycle/lifecycle.service.js';
+import { createGuestConversionService } from './guests/conversion/conversion.service.js';
+import { createGuestBulk } from './guests/bulk/bulk.service.js';
+import { createMemberService } from './members/member.service.js';
+import { createAccountService } from './account/account.service.js';
+import { createGroupService } from './groups/group.service.js';
+import { createInvitationService } from './invitations/invitation.service.js';
+import { createPortalService } from './guest-portal/portal.service.js';
+import { createGeoLocator } from './guest-portal/geo.js';
+import { createAccessService } from './public/access.service.js';
+
+/** What the services are built from. */
+export interface ServiceContext {
+  config: Config;
+  db: Db;
+  emailChecker: Pick<EmailDomainChecker, 'checkDomain'>;
+  /** The public base and the keys guest links are written with (src/guests/guest-code.ts). */
+  links: GuestLinks;
+  log: FastifyBaseLogger;
+  /** Where request counts live (memory, or Redis shared by every instance). */
+  rateLimitStore: RateLimitStore;
+}
+
+/** Items of one bulk request created at once when no invite cap applies. */
+const BULK_LANES = 4;
+
+/** The time a readiness check gives the database. */
+const READY_TIMEOUT_MS = 2000;
+
+/**
+ * Builds every service. Async because the GeoIP database (GEOIP_DATABASE) is opened here, once:
+ * a configured file that cannot be read fails the start with a message naming the setting.
+ */
+export async function createServices(context: ServiceContext) {
+  const { config, db, emailChecker, links, log, rateLimitStore } = context;
+  const guests = createGuestService({
+    db: db.kysely,
+    kind: db.kind,
+    emailChecker,
+    links,
+    inviteLimitPerHour: config.inviteLimitPerHour,
+  });
+  const invitations = createInvitationService({ db: db.kysely, kind: db.kind, publicBaseUrl: config.publicBaseUrl, expiryDays: config.invitationExpiryDays });
+  return {
+    /** The settings routes read (public base, limits, descriptions that quote them). */
+    config,
+    guests,
+    guestLifecycle: createGuestLifecycleService({ db: db.kysely, kind: db.kind, links }),
+    guestConversions: createGuestConversionService({ db: db.kysely, kind: db.kind, guests }),
+    // Under an invite cap, one item at a time: the items refused with 429 are exactly the last new
+    // ones. Without a cap only a repeated email's order matters, and a few items at once make a
+    // large import several times faster on PostgreSQL (commits overlap).
+    guestBulk: createGuestBulk({
+      guests, publicBaseUrl: config.publicBaseUrl, log, concurrency: config.inviteLimitPerHour > 0 ? 1 : BULK_LANES,
+      emailChecker, deadlineMs: config.bulk.deadlineMs, dnsConcurrency: config.bulk.dnsConcurrency,
+    }),
+    members: createMemberService({ db: db.kysely, kind: db.kind }),
+    account: createAccountService({ db: db.kysely, kind: db.kind }),
+    groups: createGroupService({ db: db.kysely, kind: db.kind }),
+    invitations,
+    portal: createPortalService({ db: db.kysely, kind: db.kind }),
+    geo: await createGeoLocator({ trustProxy: config.trustProxy, databasePath: config.geoipDatabase }),
+    access: createAccessService({
+      db: db.kysely,
+      links,
+      limits: config.accessEmailLimits,
+      log: log.child({ component: 'guest-access' }),
+    }),
+    /** Unknown tokens and codes, per client address: past the limit, 429 before any look-up. */
+    authFailures: createFailureThrottle({ store: rateLimitStore, limit: config.authFailures.limit, windowMs: config.authFailures.windowMs }),
+    /** Per-token bounds of unpaginated lists and bulk creates. */
+    heavy: createHeavyRequestGate({ store: rateLimitStore, ...config.heavyRequests }),
+    /** Readiness: resolves when the database answers within its time, rejects otherwise. */
+    database: {
+      async ping(): Promise<void> {
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('database check timed out')), READY_TIMEOUT_MS);
+        });
+        try {
+          await Promise.race([sql`select 1`.execute(db.kysely), timeout]);
+        } finally {
+          clearTimeout(timer);
+        }
+      },
+    },
+  };
+}
+
+export type Services = Awaited<ReturnType<typeof createServices>>;
