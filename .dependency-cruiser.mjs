@@ -2,7 +2,7 @@
 // A folder counts with everything under it (src/guests includes src/guests/lifecycle); a file
 // directly in src/ (app.ts, config.ts, server.ts) is the composition that may import any folder.
 /** @type {import('dependency-cruiser').IConfiguration} */
-module.exports = {
+export default {
   forbidden: [
     {
       name: 'no-folder-cycle-in-src',
