@@ -3,7 +3,7 @@
  * envelope and the standard error responses of an operation.
  */
 import { Type, type Static, type TSchema } from 'typebox';
-import { ERROR_CATALOGUE, type ErrorCode } from '../core/errors.js';
+import { ERROR_CATALOGUE } from '../core/errors.js';
 
 export const MAX_NAME = 200;
 export const MAX_PHONE = 20;
@@ -97,6 +97,3 @@ export function errorResponses(statuses: number[], descriptions: Partial<Record<
 export const AUTH_ERRORS = [401, 403, 429, 500, 503];
 export const BODY_ERRORS = [400, 413, 415, 422];
 
-export function codeStatus(code: ErrorCode): number {
-  return ERROR_CATALOGUE[code].status;
-}

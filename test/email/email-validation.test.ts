@@ -1,18 +1,14 @@
-// validateEmailAddress: syntax, then the DNS check of the domain, against a local DNS server.
+// An address as the service checks it (src/guests/guest.validation.ts): syntax (parse.ts), then the
+// DNS check of the parsed domain (dns-check.ts), against a local DNS server.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import {
-  DNS_MESSAGES,
-  EmailDomainChecker,
-  INVALID_EMAIL_MESSAGE,
-  validateEmailAddress,
-  type DnsCheckConfig,
-} from '../../src/email/email-validation.js';
+import { DNS_MESSAGES, EmailDomainChecker, type DnsCheckConfig } from '../../src/email/dns-check.js';
+import { INVALID_EMAIL_MESSAGE, parseEmailAddress } from '../../src/email/parse.js';
 import { startTestDnsServer, type TestDnsServer } from '../../support/dns-server.js';
 
 const silentLogger = { warn: () => undefined, info: () => undefined };
 
-describe('validateEmailAddress', () => {
+describe('email address: syntax, then the domain in the DNS', () => {
   let server: TestDnsServer;
   let config: DnsCheckConfig;
 
@@ -39,46 +35,56 @@ describe('validateEmailAddress', () => {
 
   after(() => server.close());
 
-  test('without a checker: syntax only, no queries', async () => {
+  /** The parsed address, then the verdict on its domain: what the service checks, in its order. */
+  async function check(input: string, checker: EmailDomainChecker) {
+    const parsed = parseEmailAddress(input);
+    assert.ok(parsed.ok, `${input} parses`);
+    return { parsed, verdict: await checker.checkDomain(parsed.domain) };
+  }
+
+  test('syntax alone makes no queries', () => {
     const count = server.queries.length;
-    assert.deepEqual(await validateEmailAddress(' Someone@Nowhere.Test '), { ok: true, email: 'someone@nowhere.test', domain: 'nowhere.test' });
-    assert.deepEqual(await validateEmailAddress('nope'), { ok: false, message: INVALID_EMAIL_MESSAGE });
+    assert.deepEqual(parseEmailAddress(' Someone@Nowhere.Test '), { ok: true, email: 'someone@nowhere.test', domain: 'nowhere.test' });
+    assert.deepEqual(parseEmailAddress('nope'), { ok: false, message: INVALID_EMAIL_MESSAGE });
     assert.equal(server.queries.length, count);
   });
 
   test('valid address on a mail domain', async () => {
     const checker = new EmailDomainChecker(config, silentLogger);
-    assert.deepEqual(await validateEmailAddress('Ann@Example.Test', checker), { ok: true, email: 'ann@example.test', domain: 'example.test' });
+    assert.deepEqual(await check('Ann@Example.Test', checker), {
+      parsed: { ok: true, email: 'ann@example.test', domain: 'example.test' },
+      verdict: { ok: true },
+    });
   });
 
   test('IDN address: normalized to its A-label form, and looked up by it', async () => {
     const checker = new EmailDomainChecker(config, silentLogger);
-    assert.deepEqual(await validateEmailAddress('Ann@BÜCHER.example', checker), { ok: true, email: 'ann@xn--bcher-kva.example', domain: 'xn--bcher-kva.example' });
+    assert.deepEqual(await check('Ann@BÜCHER.example', checker), {
+      parsed: { ok: true, email: 'ann@xn--bcher-kva.example', domain: 'xn--bcher-kva.example' },
+      verdict: { ok: true },
+    });
     assert.ok(server.queries.includes('xn--bcher-kva.example A'));
   });
 
   test('DNS failures carry their message', async () => {
     const checker = new EmailDomainChecker(config, silentLogger);
-    assert.deepEqual(await validateEmailAddress('a@nomail.example.test', checker), { ok: false, message: DNS_MESSAGES.nullMx });
-    assert.deepEqual(await validateEmailAddress('a@missing.example.test', checker), { ok: false, message: DNS_MESSAGES.notFound });
+    assert.deepEqual((await check('a@nomail.example.test', checker)).verdict, { ok: false, message: DNS_MESSAGES.nullMx });
+    assert.deepEqual((await check('a@missing.example.test', checker)).verdict, { ok: false, message: DNS_MESSAGES.notFound });
   });
 
   test('an unverifiable domain is accepted with unverified: true in mode on', async () => {
     const checker = new EmailDomainChecker(config, silentLogger);
-    assert.deepEqual(await validateEmailAddress('a@broken.example.test', checker), {
-      ok: true,
-      email: 'a@broken.example.test',
-      domain: 'broken.example.test',
-      unverified: true,
+    assert.deepEqual(await check('a@broken.example.test', checker), {
+      parsed: { ok: true, email: 'a@broken.example.test', domain: 'broken.example.test' },
+      verdict: { ok: true, unverified: true },
     });
     const strict = new EmailDomainChecker({ ...config, mode: 'strict' }, silentLogger);
-    assert.deepEqual(await validateEmailAddress('a@broken.example.test', strict), { ok: false, message: DNS_MESSAGES.unverifiable });
+    assert.deepEqual((await check('a@broken.example.test', strict)).verdict, { ok: false, message: DNS_MESSAGES.unverifiable });
   });
 
-  test('a syntax failure makes no DNS query', async () => {
-    const checker = new EmailDomainChecker(config, silentLogger);
+  test('a syntax failure makes no DNS query', () => {
     const count = server.queries.length;
-    assert.deepEqual(await validateEmailAddress(`${'a'.repeat(65)}@example.test`, checker), { ok: false, message: INVALID_EMAIL_MESSAGE });
+    assert.deepEqual(parseEmailAddress(`${'a'.repeat(65)}@example.test`), { ok: false, message: INVALID_EMAIL_MESSAGE });
     assert.equal(server.queries.length, count);
   });
 });

@@ -6,7 +6,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp, call, createOrgWithMembers, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';
-import { assertProblem, globalGuest, newGuest, type GuestData } from './lifecycle-helpers.js';
+import { globalGuest, newGuest, type GuestData } from './lifecycle-helpers.js';
+import { assertProblem } from '../../support/problem.js';
 
 interface Outcome {
   index: number;

@@ -6,7 +6,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp, call, createOrgWithMembers, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';
-import { assertProblem, globalGuest, isLive, newGuest, recordOf, roleOf, type GuestData } from './lifecycle-helpers.js';
+import { globalGuest, isLive, newGuest, recordOf, roleOf, type GuestData } from './lifecycle-helpers.js';
+import { assertProblem } from '../../support/problem.js';
 
 type Org = Awaited<ReturnType<typeof createOrgWithMembers>>;
 

@@ -14,6 +14,7 @@ import type { InjectOptions } from 'fastify';
 import {
   buildTestApp, call, createGuest, createOrgWithMembers, uniqueEmail, type TestContext,
 } from '../../support/app.js';
+import { assertProblem } from '../../support/problem.js';
 
 const BASES = ['/api', ''] as const;
 const ROLES = ['admin', 'standard', 'light'] as const;
@@ -49,19 +50,6 @@ interface ListBody {
 /** `createGuest`, typed with the fields these tests read. */
 async function newGuest(...args: Parameters<typeof createGuest>): Promise<GuestData> {
   return (await createGuest(...args)) as unknown as GuestData;
-}
-
-function assertProblem(response: ResponseLike, status: number, code: string, label = '') {
-  assert.equal(response.statusCode, status, `${label} ${response.body}`);
-  assert.match(String(response.headers['content-type']), /^application\/problem\+json/, label);
-  const body = JSON.parse(response.body) as Record<string, unknown>;
-  assert.deepEqual(Object.keys(body), ['type', 'title', 'status', 'code', 'message', 'detail'], label);
-  assert.equal(body.status, status, label);
-  assert.equal(body.code, code, label);
-  assert.equal(body.message, body.detail, label);
-  assert.equal(typeof body.title, 'string', label);
-  assert.match(String(body.type), /^http:\/\/guests\.test\/docs\/errors#[a-z-]+$/, label);
-  return body;
 }
 
 interface RouteCase {

@@ -9,7 +9,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp, call, createOrgWithMembers, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';
-import { TIMESTAMP, assertProblem, disableGuest, guestData, isLive, newGuest } from './lifecycle-helpers.js';
+import { TIMESTAMP, disableGuest, guestData, isLive, newGuest } from './lifecycle-helpers.js';
+import { assertProblem } from '../../support/problem.js';
 
 type Org = Awaited<ReturnType<typeof createOrgWithMembers>>;
 

@@ -1,9 +1,5 @@
-/**
- * Shared by the tests of docs/guests.md, Disable guest to Bulk create guests: the error-body check,
- * link liveness, and direct database reads.
- */
+/** Shared by the guest lifecycle tests (docs/guests.md): link liveness and direct database reads. */
 import assert from 'node:assert/strict';
-import type { LightMyRequestResponse } from 'fastify';
 import { sha256 } from '../../src/core/secrets.js';
 import { call, createGuest, guestsUrl, type TestContext } from '../../support/app.js';
 
@@ -38,17 +34,6 @@ export function disableGuest(ctx: TestContext, email: string, token = ctx.tokens
 }
 
 export const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
-
-/** The error body (docs/conventions.md, Errors) with this status and code. */
-export function assertProblem(response: LightMyRequestResponse, status: number, code: string, label = ''): Record<string, unknown> {
-  assert.equal(response.statusCode, status, `${label} ${response.body}`);
-  assert.match(String(response.headers['content-type']), /^application\/problem\+json/, label);
-  const body = response.json<Record<string, unknown>>();
-  assert.equal(body.status, status, label);
-  assert.equal(body.code, code, label);
-  assert.equal(body.message, body.detail, label);
-  return body;
-}
 
 export function codeOf(link: string | null): string {
   assert.ok(link, 'the guest has a link');

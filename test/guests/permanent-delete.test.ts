@@ -6,7 +6,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp, call, createOrgWithMembers, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';
-import { assertProblem, disableGuest, globalGuest, guestData, isLive, newGuest, recordOf } from './lifecycle-helpers.js';
+import { disableGuest, globalGuest, guestData, isLive, newGuest, recordOf } from './lifecycle-helpers.js';
+import { assertProblem } from '../../support/problem.js';
 
 type Org = Awaited<ReturnType<typeof createOrgWithMembers>>;
 

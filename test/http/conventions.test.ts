@@ -7,19 +7,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { buildTestApp, call, createGuest, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';
 import { sha256 } from '../../src/core/secrets.js';
-
-function assertProblem(response: { statusCode: number; headers: Record<string, unknown>; body: string }, status: number, code: string) {
-  assert.equal(response.statusCode, status, response.body);
-  assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
-  const body = JSON.parse(response.body) as Record<string, unknown>;
-  assert.deepEqual(Object.keys(body).filter((k) => k !== 'errors'), ['type', 'title', 'status', 'code', 'message', 'detail']);
-  assert.equal(body.status, status);
-  assert.equal(body.code, code);
-  assert.equal(body.message, body.detail);
-  assert.match(String(body.type), /^http:\/\/guests\.test\/docs\/errors#[a-z-]+$/);
-  assert.equal(typeof body.title, 'string');
-  return body as { message: string; errors?: Record<string, string[]> };
-}
+import { assertProblem } from '../../support/problem.js';
 
 describe('conventions', () => {
   let ctx: TestContext;

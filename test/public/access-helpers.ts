@@ -36,14 +36,6 @@ export function assertAccepted(response: LightMyRequestResponse, label = ''): vo
   assert.deepEqual(response.json(), { message: ACCESS_ACCEPTED_MESSAGE }, label);
 }
 
-export function assertProblem(response: LightMyRequestResponse, status: number, code: string): Record<string, unknown> {
-  assert.equal(response.statusCode, status, response.body);
-  assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
-  const body = response.json<Record<string, unknown>>();
-  assert.equal(body.code, code);
-  return body;
-}
-
 /** Headers that may differ between two answers for reasons that have nothing to do with the address. */
 export function comparableHeaders(response: LightMyRequestResponse): Record<string, unknown> {
   const { date: _date, ...rest } = response.headers;

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { buildTestApp, createGuest, uniqueEmail } from '../../support/app.js';
 import { THROTTLE_SCOPE_IP, throttleSubjectOfIp } from '../../src/public/access.service.js';
 import { formatTimestamp } from '../../src/core/time.js';
-import { assertAccepted, assertProblem, outboxFor, requestAccess } from './access-helpers.js';
+import { assertAccepted, outboxFor, requestAccess } from './access-helpers.js';
+import { assertProblem } from '../../support/problem.js';
 
 describe('POST /public/guests/access limits', () => {
   it('per client IP: past the limit 429 with Retry-After, for known and unknown addresses alike; other IPs unaffected', async () => {

@@ -9,7 +9,8 @@ import {
   buildTestApp, call, createGuest, createOrgWithMembers, guestsUrl, uniqueEmail, type TestContext,
 } from '../../support/app.js';
 import { formatTimestamp } from '../../src/core/time.js';
-import { ACCESS_URL, assertAccepted, assertProblem, comparableHeaders, outboxCount, outboxFor, requestAccess } from './access-helpers.js';
+import { ACCESS_URL, assertAccepted, comparableHeaders, outboxCount, outboxFor, requestAccess } from './access-helpers.js';
+import { assertProblem } from '../../support/problem.js';
 
 describe('POST /public/guests/access', () => {
   let ctx: TestContext;
