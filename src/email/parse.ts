@@ -16,7 +16,7 @@
  *   the normalised address (with that ASCII domain) must fit in 254 octets too.
  */
 import { analyzeEmail, type EmailOptions } from '@hapi/address';
-import { domainToASCII } from 'node:url';
+import { domainToASCII, domainToUnicode } from 'node:url';
 
 /** Laravel-style message returned for every syntactically invalid address. */
 export const INVALID_EMAIL_MESSAGE = 'The email must be a valid email address.';
@@ -73,12 +73,21 @@ export function toAsciiDomain(domain: string): string | null {
   const labels = ascii.split('.');
   for (const label of labels) {
     if (label.length === 0 || label.length > 63 || !LABEL_RX.test(label)) return null;
+    // An A-label must decode: Node 20 refuses `xn--a` in domainToASCII, Node 24 passes it through
+    // unchanged, so the decoding is checked here for both.
+    if (label.startsWith('xn--') && !decodesAsALabel(label)) return null;
   }
   // domainToASCII follows the WHATWG URL host parser, which turns IPv4-ish
   // input such as `0x7f.1` into `127.0.0.1`; an all-numeric TLD is never a
   // mail domain.
   if (/^[0-9]+$/.test(labels[labels.length - 1] ?? '')) return null;
   return ascii;
+}
+
+/** True when `label` (`xn--…`) is valid Punycode that decodes to a name with non-ASCII letters. */
+function decodesAsALabel(label: string): boolean {
+  const unicode = domainToUnicode(label);
+  return unicode !== '' && unicode !== label && !unicode.startsWith('xn--');
 }
 
 /** Trim, NFC, lowercase (the whole address, as the service always matched it), NFC again. */
