@@ -5,7 +5,7 @@
  * RESOURCE_NOT_FOUND. Reading through this API is not recorded as an access: only opening the page
  * is (the guest's own app polling would otherwise bury the real visits).
  */
-import { BODY_ERRORS, errorResponses } from '../http/schemas.js';
+import { BODY_ERRORS, CODE_FAILURES_LIMITED, errorResponses } from '../http/schemas.js';
 import { rawParam, schemaErrors, unchecked } from '../http/request-parts.js';
 import type { RouteApp } from '../http/route-app.js';
 import type { Services } from '../services.js';
@@ -15,8 +15,11 @@ import {
 import { guestLinkNotFound, isWellFormedGuestCode } from './portal.service.js';
 
 const TAG = 'Guest side';
-const NOT_FOUND = { 404: 'No active guest record has this code: unknown, old (after a new link), disabled or removed; never which.' };
-const READ_ERRORS = [404, 500, 503];
+const NOT_FOUND = {
+  404: 'No active guest record has this code: unknown, old (after a new link), disabled or removed; never which.',
+  429: CODE_FAILURES_LIMITED,
+};
+const READ_ERRORS = [404, 429, 500, 503];
 
 /** Registers the guest JSON API; mounted under the `/api` prefix. */
 export function guestApiRoutes(app: RouteApp, { portal, config: { publicBaseUrl } }: Services): void {
@@ -52,7 +55,7 @@ export function guestApiRoutes(app: RouteApp, { portal, config: { publicBaseUrl 
     schema: {
       tags: [TAG],
       summary: 'Set the days the guest gets digest emails',
-      description: 'Weekday names (`Monday`…`Sunday`), no repeats; `[]` or null clears. Unknown fields are refused.',
+      description: 'Weekday names (`Monday`…`Sunday`), no repeats; `[]` or null clears. Unknown fields are dropped and named in `X-Ignored-Fields` (refused with `UNKNOWN_FIELDS=reject`).',
       security: [],
       servers,
       params: GuestCodeParams,

@@ -93,6 +93,10 @@ export function errorResponses(statuses: number[], descriptions: Partial<Record<
   return out;
 }
 
+/** The 429 of a route whose path holds a code: the failure limit per client address (docs/conventions.md). */
+export const CODE_FAILURES_LIMITED =
+  'Too many unknown codes or tokens from this client address; `Retry-After` says when to try again.';
+
 /** The errors every authenticated endpoint can return. */
 export const AUTH_ERRORS = [401, 403, 429, 500, 503];
 export const BODY_ERRORS = [400, 413, 415, 422];

@@ -2,7 +2,7 @@
  * The accept link as JSON, under `/api/invitations/{code}` (the page is `/invitations/{code}`). No
  * bearer token: the code is the credential. Every code that opens nothing answers the same 404.
  */
-import { BODY_ERRORS, errorResponses } from '../http/schemas.js';
+import { BODY_ERRORS, CODE_FAILURES_LIMITED, errorResponses } from '../http/schemas.js';
 import { rawParam, unchecked, validBody } from '../http/request-parts.js';
 import type { RouteApp } from '../http/route-app.js';
 import type { Services } from '../services.js';
@@ -13,6 +13,7 @@ const TAG = 'Invitations';
 const CODE_ERRORS = {
   404: 'No pending invitation has this code: unknown, replaced by a newer one, withdrawn or accepted; never which.',
   410: 'The invitation has expired (INVITATION_EXPIRED); an admin or standard member can send it again.',
+  429: CODE_FAILURES_LIMITED,
 };
 
 /** Registers the JSON routes; mounted under the `/api` prefix. */
@@ -36,7 +37,7 @@ export function invitationApiRoutes(app: RouteApp, { invitations, config: { publ
       security: [],
       servers,
       params: CodeParams,
-      response: { 200: { description: 'The invitation.', ...InvitationViewEnvelope }, ...errorResponses([404, 410, 500, 503], CODE_ERRORS) },
+      response: { 200: { description: 'The invitation.', ...InvitationViewEnvelope }, ...errorResponses([404, 410, 429, 500, 503], CODE_ERRORS) },
     },
   }, async (request) => {
     return { data: await invitations.view(request.params.code) };
@@ -58,7 +59,7 @@ export function invitationApiRoutes(app: RouteApp, { invitations, config: { publ
       body: unchecked(AcceptBody),
       response: {
         201: { description: 'The new member and their token.', ...AcceptedEnvelope },
-        ...errorResponses([...BODY_ERRORS, 404, 409, 410, 500, 503], {
+        ...errorResponses([...BODY_ERRORS, 404, 409, 410, 429, 500, 503], {
           ...CODE_ERRORS,
           409: 'The invitee is a member of the organization already.',
         }),
