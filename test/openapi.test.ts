@@ -35,8 +35,8 @@ const EXPECTED: Record<string, number[]> = {
   'post /organizations/{org_id}/users/{user_id}/resend-invite': [200, 401, 403, 404, 409, 422, 429, 500, 503],
   'delete /organizations/{org_id}/users/{user_id}/withdraw-invite': [200, 401, 403, 404, 422, 429, 500, 503],
   // The invitation's accept link, documented under its own `/api` server as the guest side is.
-  'get /invitations/{code}': [200, 404, 410, 500, 503],
-  'post /invitations/{code}/accept': [201, 400, 404, 409, 410, 413, 415, 422, 500, 503],
+  'get /invitations/{code}': [200, 404, 410, 429, 500, 503],
+  'post /invitations/{code}/accept': [201, 400, 404, 409, 410, 413, 415, 422, 429, 500, 503],
   'get /me': [200, 401, 429, 500, 503],
   'get /me/organizations': [200, 401, 422, 429, 500, 503],
   'get /organizations/{org_id}': [200, 401, 403, 422, 429, 500, 503],
@@ -52,10 +52,10 @@ const EXPECTED: Record<string, number[]> = {
   'delete /organizations/{org_id}/groups/{group_id}': [204, 401, 403, 404, 429, 500, 503],
   'post /public/guests/access': [202, 400, 413, 415, 422, 429, 500, 503],
   // The guest side: documented under its own `/api` server (see src/guest-portal/api.routes.ts).
-  'get /guest/{guest_code}': [200, 404, 500, 503],
-  'put /guest/{guest_code}/cadence_days': [200, 400, 404, 413, 415, 422, 500, 503],
-  'get /guest/{guest_code}/preferences': [200, 404, 500, 503],
-  'post /guest/{guest_code}/preferences': [200, 400, 404, 413, 415, 422, 500, 503],
+  'get /guest/{guest_code}': [200, 404, 429, 500, 503],
+  'put /guest/{guest_code}/cadence_days': [200, 400, 404, 413, 415, 422, 429, 500, 503],
+  'get /guest/{guest_code}/preferences': [200, 404, 429, 500, 503],
+  'post /guest/{guest_code}/preferences': [200, 400, 404, 413, 415, 422, 429, 500, 503],
   'get /health/live': [200],
   'get /health/ready': [200, 503],
 };
