@@ -64,7 +64,7 @@ export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 /**
  * Runs `attempt` again while it fails with SQLITE_BUSY, waiting between attempts with timers
  * (2 ms, doubling up to 100 ms) until `timeoutMs` has passed, then lets the error through (503
- * with Retry-After, see http/db-errors.ts). The connection's own busy_timeout is 0: SQLite's
+ * with Retry-After, see core/database-errors.ts). The connection's own busy_timeout is 0: SQLite's
  * busy handler sleeps in the thread that runs the statement, and better-sqlite3 runs statements
  * on the event loop's thread, so waiting there would stop every request of the process.
  */

@@ -7,7 +7,7 @@
 import type { Kysely } from 'kysely';
 import type { DatabaseKind } from '../db/database.js';
 import type { Database } from '../db/types.js';
-import { uniqueViolation } from '../http/db-errors.js';
+import { uniqueViolation } from '../core/database-errors.js';
 import { ErrorBag, assertThat, notFound, validationFailed } from '../core/errors.js';
 import { MAX_ID } from '../http/schemas.js';
 import { newOrganizationId } from '../core/secrets.js';

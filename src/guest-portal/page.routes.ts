@@ -5,11 +5,11 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ERROR_CATALOGUE } from '../core/errors.js';
+import { toAppError } from '../core/to-app-error.js';
 import { plainAddress, type GeoLocator } from './geo.js';
 import { FORM_BODY_LIMIT, parseUrlencoded, readSettingsForm } from './page.form.js';
 import { NOT_FOUND_PAGE, PAGE_HEADERS, errorPage, guestPage, type FormValues } from './page.html.js';
 import { isWellFormedGuestCode, type GuestPage, type PortalService } from './portal.service.js';
-import { pageStatusOf } from '../http/html-page.js';
 
 /** What the page routes are wired with. */
 export interface GuestPageDeps {
@@ -48,8 +48,9 @@ export function guestPageRoutes(app: FastifyInstance, { portal, geo, publicBaseU
   });
 
   app.setErrorHandler((error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
-    const { status, headers } = pageStatusOf(error);
-    if (error instanceof AppError && error.code === 'RESOURCE_NOT_FOUND') return sendPage(reply, 404, NOT_FOUND_PAGE);
+    // The status the API's handler would answer, from the one mapping of failures.
+    const { status, code, options: { headers } } = toAppError(error);
+    if (code === 'RESOURCE_NOT_FOUND') return sendPage(reply, 404, NOT_FOUND_PAGE);
     if (status >= 500) request.log.error({ err: error }, 'guest page failed');
     for (const [name, value] of Object.entries(headers ?? {})) reply.header(name, value);
     const text = PAGE_ERRORS[status] ?? { title: ERROR_CATALOGUE.BAD_REQUEST.title, message: 'Go back to your guest link and try again.' };

@@ -5,7 +5,7 @@
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { ValidateFunction } from 'ajv';
-import { databaseError } from '../../http/db-errors.js';
+import { toAppError } from '../../core/to-app-error.js';
 import { AppError, ErrorBag, problemBody, validationFailed, type ProblemBody } from '../../core/errors.js';
 import { createValidatorCompiler, fieldErrorsFromAjv, unsafeTextErrors } from '../../http/validation.js';
 import { CreateGuestBody, type Guest } from '../guest.schemas.js';
@@ -132,11 +132,9 @@ export function createGuestBulk(deps: GuestBulkDeps) {
   }
 
   function asAppError(error: unknown): AppError {
-    if (error instanceof AppError) return error;
-    const known = databaseError(error);
-    if (known) return known;
-    deps.log.error({ err: error }, 'bulk guest create: unexpected error in one item');
-    return new AppError('INTERNAL', 'An unexpected error occurred. It has been logged.');
+    const failure = toAppError(error);
+    if (failure.code === 'INTERNAL' && failure !== error) deps.log.error({ err: error }, 'bulk guest create: unexpected error in one item');
+    return failure;
   }
 
   async function one(actor: Actor, item: unknown, index: number, retryAfter: number[], dns: ReturnType<typeof prefetchDomains>): Promise<BulkItemOutcome> {
