@@ -177,7 +177,6 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   const links = { publicBaseUrl: config.publicBaseUrl, codes: context.codes ?? guestCodesFor(config) };
   const guests = createGuestService({
     db: db.kysely,
-    kind: db.kind,
     emailChecker: context.emailChecker,
     links,
     inviteLimitPerHour: config.inviteLimitPerHour,

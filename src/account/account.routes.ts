@@ -22,7 +22,7 @@ function organizationIdOf(request: FastifyRequest): string {
 }
 
 export function accountRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  const account = createAccountService({ db: deps.db, kind: deps.kind });
+  const account = createAccountService({ db: deps.db });
 
   app.get('/me', {
     config: { access: 'read' },

@@ -1,6 +1,5 @@
 /** The caller's own account. A user disabled in every organization they belong to is refused here too. */
 import type { Kysely } from 'kysely';
-import type { DatabaseKind } from '../db/database.js';
 import type { Database } from '../db/types.js';
 import { AppError, assertThat, notFound, validationFailed } from '../core/errors.js';
 import { newPersonalToken } from '../organizations/admin.service.js';
@@ -24,8 +23,8 @@ function organizationOut(row: repo.OrganizationRow) {
 type TokenRow = { id: number; name: string | null; created_at: string; expires_at: string | null; revoked_at: string | null };
 const tokenOut = (row: TokenRow, currentId: number) => ({ ...row, current: row.id === currentId });
 
-export function createAccountService(deps: { db: Kysely<Database>; kind: DatabaseKind }) {
-  const { db, kind } = deps;
+export function createAccountService(deps: { db: Kysely<Database> }) {
+  const { db } = deps;
 
   /** The organization-free routes hold a disable too: a user disabled everywhere is turned away. */
   async function assertUsable(userId: number): Promise<void> {
@@ -47,7 +46,7 @@ export function createAccountService(deps: { db: Kysely<Database>; kind: Databas
 
     async organizations(userId: number, query: { q?: string | undefined; perPage: number; page: number }) {
       const [result] = await Promise.all([
-        repo.listOrganizationsOf(db, kind, userId, { q: query.q, limit: query.perPage, offset: (query.page - 1) * query.perPage }),
+        repo.listOrganizationsOf(db, userId, { q: query.q, limit: query.perPage, offset: (query.page - 1) * query.perPage }),
         assertUsable(userId),
       ]);
       return { organizations: result.rows.map(organizationOut), total: result.total };

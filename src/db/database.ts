@@ -6,11 +6,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { CompiledQuery, Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type DialectAdapter, type Driver } from 'kysely';
+import { CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type DialectAdapter, type Driver } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database } from './types.js';
 
 export type DatabaseKind = Config['database']['kind'];
+
+/**
+ * The kind of database behind a Kysely instance or one of its transactions, read from its
+ * dialect's adapter (which transactions share): repositories ask it where their SQL differs
+ * (locks, collations) instead of being handed the kind with every call.
+ */
+export function kindOf(db: Kysely<Database>): DatabaseKind {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
 
 export interface Db {
   kysely: Kysely<Database>;

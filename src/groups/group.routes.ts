@@ -16,7 +16,7 @@ const TAG = 'Groups';
 const NOT_FOUND = { 404: 'No group with this id in this organization.' };
 
 export function groupRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  const groups = createGroupService({ db: deps.db, kind: deps.kind });
+  const groups = createGroupService({ db: deps.db });
 
   app.get('/organizations/:org_id/groups', {
     config: { access: 'read' },

@@ -5,7 +5,6 @@
  * in one answer.
  */
 import type { Kysely } from 'kysely';
-import type { DatabaseKind } from '../db/database.js';
 import type { Database } from '../db/types.js';
 import { uniqueViolation } from '../core/database-errors.js';
 import { ErrorBag, assertThat, notFound, validationFailed } from '../core/errors.js';
@@ -22,7 +21,6 @@ import { pageRequest } from '../http/pagination.js';
 
 export interface GroupServiceDeps {
   db: Kysely<Database>;
-  kind: DatabaseKind;
 }
 
 export type GroupService = ReturnType<typeof createGroupService>;
@@ -106,7 +104,7 @@ async function nameRace<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-export function createGroupService({ db, kind }: GroupServiceDeps) {
+export function createGroupService({ db }: GroupServiceDeps) {
   async function toGroups(q: Kysely<Database>, organizationId: string, rows: repo.GroupRow[]): Promise<Group[]> {
     const ids = rows.map((r) => r.id);
     const members = byGroup(await repo.membersOf(q, organizationId, ids), (m) => m.user_id);
@@ -123,7 +121,7 @@ export function createGroupService({ db, kind }: GroupServiceDeps) {
   async function existing(q: Kysely<Database>, organizationId: string, groupId: string, lock: boolean): Promise<repo.GroupRow> {
     // An id of another shape names no group: not found rather than invalid, as for an unknown id.
     assertThat(GROUP_ID.test(groupId), () => notFound('group'));
-    const row = await repo.findGroup(q, kind, organizationId, groupId, lock);
+    const row = await repo.findGroup(q, organizationId, groupId, lock);
     assertThat(row, () => notFound('group'));
     return row;
   }
@@ -140,7 +138,7 @@ export function createGroupService({ db, kind }: GroupServiceDeps) {
       const order = { key: sort.replace(/^-/, '') as GroupSortKey, descending: sort.startsWith('-') };
       const filter = { organizationId: actor.organizationId, q: query.q };
       const total = await repo.countGroups(db, filter);
-      const rows = await repo.listGroups(db, kind, filter, order, { limit: perPage, offset: (page - 1) * perPage });
+      const rows = await repo.listGroups(db, filter, order, { limit: perPage, offset: (page - 1) * perPage });
       return { groups: await toGroups(db, actor.organizationId, rows), total, page, perPage };
     },
 

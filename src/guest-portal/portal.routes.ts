@@ -13,7 +13,7 @@ import { createPortalService } from './portal.service.js';
 export async function guestPortalRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
   const { config } = deps;
   const geo = await createGeoLocator({ trustProxy: config.trustProxy, databasePath: config.geoipDatabase });
-  const portal = createPortalService({ db: deps.db, kind: deps.kind });
+  const portal = createPortalService({ db: deps.db });
   await app.register(async (api) => guestApiRoutes(api, { portal, publicBaseUrl: config.publicBaseUrl }), { prefix: '/api' });
   await app.register(async (page) => guestPageRoutes(page, { portal, geo, publicBaseUrl: config.publicBaseUrl }));
 }

@@ -4,7 +4,6 @@
  * cached in process, so a disable, removal or new link on any instance takes effect at once.
  */
 import type { Kysely } from 'kysely';
-import type { DatabaseKind } from '../db/database.js';
 import type { Database } from '../db/types.js';
 import { AppError, ErrorBag, assertThat } from '../core/errors.js';
 import { sha256 } from '../core/secrets.js';
@@ -20,7 +19,6 @@ import type { GeoLocation } from './geo.js';
 /** The guest side's service is wired with the database only: nothing it needs is kept in process. */
 export interface PortalServiceDeps {
   db: Kysely<Database>;
-  kind: DatabaseKind;
 }
 
 /**
@@ -102,9 +100,9 @@ function storedDays(days: readonly string[] | null): string | null {
 }
 
 /** The guest side's rules: finding a record by its code, reading and saving what the guest may. */
-export function createPortalService({ db, kind }: PortalServiceDeps) {
+export function createPortalService({ db }: PortalServiceDeps) {
   async function active(q: Kysely<Database>, code: string, lock = false): Promise<repo.PortalRecord> {
-    const record = isWellFormedGuestCode(code) ? await repo.findActiveByCodeHash(q, sha256(code), lock ? kind : undefined) : undefined;
+    const record = isWellFormedGuestCode(code) ? await repo.findActiveByCodeHash(q, sha256(code), lock) : undefined;
     assertThat(record, guestLinkNotFound);
     return record;
   }

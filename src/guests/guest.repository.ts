@@ -4,10 +4,9 @@
  */
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { Database, NewOrganizationGuest, OrganizationGuestRow, OrganizationGuestUpdate } from '../db/types.js';
-import type { DatabaseKind } from '../db/database.js';
 import type { SortKey } from './guest.schemas.js';
 import { prepared, selectRows, type Placeholder, type Prepared } from '../db/prepared.js';
-import { sqliteConnectionOf } from '../db/database.js';
+import { kindOf, sqliteConnectionOf, type DatabaseKind } from '../db/database.js';
 import { randomId } from '../core/ids.js';
 
 type Q = Kysely<Database>;
@@ -300,8 +299,8 @@ function listParams(filter: ListFilter, page?: { limit: number; offset: number }
 
 const DEFAULT_ORDER: ListOrder = { key: 'created_at', descending: false };
 
-export async function countRecords(db: Q, kind: DatabaseKind, filter: ListFilter): Promise<number> {
-  const row = await listQueriesFor(kind, Boolean(filter.q), DEFAULT_ORDER).count.first(db, listParams(filter));
+export async function countRecords(db: Q, filter: ListFilter): Promise<number> {
+  const row = await listQueriesFor(kindOf(db), Boolean(filter.q), DEFAULT_ORDER).count.first(db, listParams(filter));
   return Number(row?.n ?? 0);
 }
 
@@ -329,13 +328,13 @@ function orderIds<T>(query: T, kind: DatabaseKind, order: ListOrder): T {
 }
 
 /** One page of the organization's active records, in order. */
-export async function listPage(db: Q, kind: DatabaseKind, filter: ListFilter, order: ListOrder, page: { limit: number; offset: number }): Promise<GuestRecord[]> {
-  return listQueriesFor(kind, Boolean(filter.q), order).page.all(db, listParams(filter, page));
+export async function listPage(db: Q, filter: ListFilter, order: ListOrder, page: { limit: number; offset: number }): Promise<GuestRecord[]> {
+  return listQueriesFor(kindOf(db), Boolean(filter.q), order).page.all(db, listParams(filter, page));
 }
 
 /** The ids of every active record matching the filter, in order. */
-export async function listRecordIds(db: Q, kind: DatabaseKind, filter: ListFilter, order: ListOrder): Promise<number[]> {
-  const rows = await listQueriesFor(kind, Boolean(filter.q), order).ids.all(db, listParams(filter));
+export async function listRecordIds(db: Q, filter: ListFilter, order: ListOrder): Promise<number[]> {
+  const rows = await listQueriesFor(kindOf(db), Boolean(filter.q), order).ids.all(db, listParams(filter));
   return rows.map((r) => r.id);
 }
 

@@ -5,7 +5,6 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database, OrganizationGuestUpdate } from '../db/types.js';
-import type { DatabaseKind } from '../db/database.js';
 import { inGroupCommit } from '../db/group-commit.js';
 import { AppError, ErrorBag, assertThat, notFound, validationFailed } from '../core/errors.js';
 import type { Actor } from '../http/request-parts.js';
@@ -21,7 +20,6 @@ import { DEFAULT_PER_PAGE } from '../http/schemas.js';
 import { pageRequest } from '../http/pagination.js';
 
 export interface GuestServiceDeps extends EmailRules {
-  kind: DatabaseKind;
   /** The public base and the keys guest links are written with. */
   links: GuestLinks;
   /** New guests per organization per hour; 0 = no cap. */
@@ -185,8 +183,8 @@ export function createGuestService(deps: GuestServiceDeps) {
       const order = sortOrder(query);
       const { page, perPage } = pageRequest(query, DEFAULT_PER_PAGE);
       const [total, rows] = await Promise.all([
-        repo.countRecords(db, deps.kind, filter),
-        repo.listPage(db, deps.kind, filter, order, { limit: perPage, offset: (page - 1) * perPage }),
+        repo.countRecords(db, filter),
+        repo.listPage(db, filter, order, { limit: perPage, offset: (page - 1) * perPage }),
       ]);
       const stats = query.with === 'stats' ? statsForGuests(rows.map((r) => r.guest_id)) : undefined;
       return {
@@ -203,7 +201,7 @@ export function createGuestService(deps: GuestServiceDeps) {
      * and no connection is held while a slow client reads.
      */
     async *listAll(actor: Actor, query: ListGuestsQuery, chunkSize = 500): AsyncGenerator<Guest[], void, undefined> {
-      const ids = await repo.listRecordIds(db, deps.kind, { organizationId: actor.organizationId, q: query.q }, sortOrder(query));
+      const ids = await repo.listRecordIds(db, { organizationId: actor.organizationId, q: query.q }, sortOrder(query));
       for (let i = 0; i < ids.length; i += chunkSize) {
         const rows = (await repo.findRecordsByIds(db, ids.slice(i, i + chunkSize))).filter((r) => r.deleted_at === null);
         const stats = query.with === 'stats' ? statsForGuests(rows.map((r) => r.guest_id)) : undefined;

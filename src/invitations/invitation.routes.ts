@@ -25,8 +25,8 @@ function inviterOf(request: FastifyRequest): Inviter {
   return { ...actorOf(request), role };
 }
 
-function serviceOf({ db, kind, config }: RouteDeps) {
-  return createInvitationService({ db, kind, publicBaseUrl: config.publicBaseUrl, expiryDays: config.invitationExpiryDays });
+function serviceOf({ db, config }: RouteDeps) {
+  return createInvitationService({ db, publicBaseUrl: config.publicBaseUrl, expiryDays: config.invitationExpiryDays });
 }
 
 /** Bearer-token routes: invite, resend, withdraw. */

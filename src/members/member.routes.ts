@@ -55,7 +55,7 @@ const ADMIN_ONLY = { 403: 'Not a member of the organization, or not an administr
 const LAST_ADMIN = { 409: 'The change would leave the organization without an enabled administrator.' };
 
 export function memberRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  const members = createMemberService({ db: deps.db, kind: deps.kind });
+  const members = createMemberService({ db: deps.db });
   const OrgParams = Type.Object({ org_id: OrganizationIdParam });
 
   app.get('/organizations/:org_id/users', {

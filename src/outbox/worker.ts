@@ -142,7 +142,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   async function runOnce(): Promise<PassResult> {
     await housekeeping();
-    const rows = await repo.claimBatch(db, config.database.kind, id, leaseMs, batchSize);
+    const rows = await repo.claimBatch(db, id, leaseMs, batchSize);
     const result: PassResult = { claimed: rows.length, sent: 0, retried: 0, failed: 0 };
     for (const [index, row] of rows.entries()) {
       if (stopping) {

@@ -3,7 +3,6 @@
  * conversion is one transaction: the person is never both, nor neither, in the organization.
  */
 import type { Kysely } from 'kysely';
-import type { DatabaseKind } from '../../db/database.js';
 import type { Database } from '../../db/types.js';
 import { AppError, assertThat, notFound } from '../../core/errors.js';
 import { now } from '../../core/time.js';
@@ -19,7 +18,6 @@ import type { Actor } from '../../http/request-parts.js';
 
 export interface GuestConversionDeps {
   db: Kysely<Database>;
-  kind: DatabaseKind;
   guests: Pick<GuestService, 'joinIn'>;
 }
 
@@ -66,7 +64,7 @@ export function createGuestConversionService(deps: GuestConversionDeps) {
     async toGuest(actor: Actor, userId: number): Promise<Guest> {
       return db.transaction().execute(async (trx) => {
         // Locked first: the admin count below holds until this transaction ends.
-        const admins = await lockAdmins(trx, deps.kind, actor.organizationId);
+        const admins = await lockAdmins(trx, actor.organizationId);
         const member = await findMemberById(trx, actor.organizationId, userId);
         assertThat(member, () => notFound('member'));
         // A disabled admin cannot manage anything: another *enabled* one must remain.

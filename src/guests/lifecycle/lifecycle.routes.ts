@@ -47,9 +47,9 @@ function bulkItems(request: FastifyRequest): unknown[] {
 }
 
 export function guestLifecycleRoutes(app: FastifyInstance, deps: RouteDeps): void {
-  const { db, kind, config, guests, log } = deps;
-  const lifecycle = createGuestLifecycleService({ db, kind, links: deps.links });
-  const conversions = createGuestConversionService({ db, kind, guests });
+  const { db, config, guests, log } = deps;
+  const lifecycle = createGuestLifecycleService({ db, links: deps.links });
+  const conversions = createGuestConversionService({ db, guests });
   // Under an invite cap, one item at a time: the items refused with 429 are exactly the last new
   // ones. Without a cap only a repeated email's order matters, and a few items at once make a
   // large import several times faster on PostgreSQL (commits overlap).

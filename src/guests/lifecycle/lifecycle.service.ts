@@ -4,7 +4,6 @@
  * identity goes only with the last organization that knows the guest.
  */
 import type { Kysely } from 'kysely';
-import type { DatabaseKind } from '../../db/database.js';
 import type { Database } from '../../db/types.js';
 import { AppError, assertThat, notFound } from '../../core/errors.js';
 import { MAX_ID } from '../../http/schemas.js';
@@ -20,7 +19,6 @@ import { countOpenTasks } from '../guest-tasks.js';
 
 export interface GuestLifecycleDeps {
   db: Kysely<Database>;
-  kind: DatabaseKind;
   /** The public base and the keys guest links are written with. */
   links: GuestLinks;
 }
