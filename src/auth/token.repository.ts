@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, Role } from '../db/types.js';
-import { prepared } from '../db/prepared.js';
+import { prepared, type Placeholder } from '../db/prepared.js';
 import { forgetUnknown } from './unknown-tokens.js';
 
 export interface TokenOwner {
@@ -26,7 +26,7 @@ export async function findTokenByHash(
   };
 }
 
-const tokenWithMembership = prepared((db, p) => db
+const tokenWithMembership = prepared((db, p: Placeholder<{ tokenHash: string; organizationId: string }>) => db
   .selectFrom('access_tokens')
   .leftJoin('memberships', (join) => join
     .onRef('memberships.user_id', '=', 'access_tokens.user_id')

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { kindOf } from '../db/database.js';
 import type { Database, Role } from '../db/types.js';
-import { prepared } from '../db/prepared.js';
+import { prepared, type Placeholder } from '../db/prepared.js';
 import { withRandomId } from '../core/ids.js';
 
 /** A membership with its user: what the member object is made from (see member.mapper.ts). */
@@ -53,7 +53,7 @@ export async function findMemberById(db: Kysely<Database>, organizationId: strin
   return membersQuery(db, organizationId).where('users.id', '=', userId).executeTakeFirst();
 }
 
-const memberByEmail = prepared((db, p) => membersQuery(db, p('organizationId')).where('users.email', '=', p('email')));
+const memberByEmail = prepared((db, p: Placeholder<{ organizationId: string; email: string }>) => membersQuery(db, p('organizationId')).where('users.email', '=', p('email')));
 
 export async function findMemberByEmail(db: Kysely<Database>, organizationId: string, email: string): Promise<Member | undefined> {
   return memberByEmail.first(db, { organizationId, email });
