@@ -3,7 +3,7 @@
  * invite cap), list, get, update, remove. The service owns the transactions; every rule that must
  * not race is held by a constraint or a conditional write, not by read-then-write.
  */
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Database, OrganizationGuestUpdate } from '../db/types.js';
 import { inGroupCommit } from '../db/group-commit.js';
 import { AppError, ErrorBag, assertThat, notFound, validationFailed } from '../core/errors.js';
@@ -11,6 +11,7 @@ import type { Actor } from '../http/request-parts.js';
 import { hourWindow, now } from '../core/time.js';
 import * as repo from './guest.repository.js';
 import { guestRowToGuest } from './guest.mapper.js';
+import { activeRecord, removeRecord } from './guest.records.js';
 import type { GuestLinks } from './guest-code.js';
 import { statsForGuests } from './guest-stats.js';
 import { PROFILE_FIELDS, type CreateGuestBody, type Guest, type ListGuestsQuery, type ProfileField, type SortKey, type UpdateGuestBody } from './guest.schemas.js';
@@ -46,36 +47,10 @@ function freshProfile(body: Partial<Record<ProfileField, unknown>>): Organizatio
 }
 
 
-/**
- * Removes the organization's record of the guest (E, and a guest turned member): link dead,
- * `deleted_at` set; the global identity is soft-deleted once no organization has the guest
- * actively. Runs in the caller's transaction; undefined when the record was not active any more.
- */
-export async function removeRecord(trx: Kysely<Database>, record: repo.GuestRecord, at: string): Promise<repo.GuestRecord | undefined> {
-  // The global row first, then the record: the order joins take too (see lockGlobalGuest).
-  await repo.lockGlobalGuest(trx, record.guest_id);
-  const removed = await repo.updateRecordIn(trx, 'active', record.id, {
-    deleted_at: at, updated_at: at, guest_code: null, guest_code_hash: null, guest_code_encrypted: null, guest_code_key_id: null,
-  });
-  if (!removed) return undefined;
-  // A guest joined again later starts outside every group, as a fresh record would.
-  await repo.leaveGroups(trx, record.id);
-  if ((await repo.countActiveRecordsOfGuest(trx, record.guest_id)) === 0) {
-    await repo.softDeleteGlobalGuest(trx, record.guest_id, at);
-  }
-  return { ...removed, email: record.email };
-}
-
 export function createGuestService(deps: GuestServiceDeps) {
   const { db } = deps;
   const toGuest = (actor: Actor, row: repo.GuestRecord, withStats = false): Guest =>
     guestRowToGuest(row, { links: deps.links, role: actor.role }, withStats ? statsForGuests([row.guest_id]).get(row.guest_id) : undefined);
-
-  async function activeRecord(q: Kysely<Database>, organizationId: string, email: string): Promise<repo.GuestRecord> {
-    const record = await repo.findRecordByEmail(q, organizationId, normalizeEmail(email));
-    assertThat(record && record.deleted_at === null, () => notFound('guest'));
-    return record;
-  }
 
   async function consumeInvite(trx: Transaction<Database>, organizationId: string): Promise<void> {
     if (deps.inviteLimitPerHour === 0) return;

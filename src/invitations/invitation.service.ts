@@ -8,7 +8,7 @@ import type { Database, Role } from '../db/types.js';
 import { insertToken } from '../auth/token.repository.js';
 import { parseEmailAddress } from '../email/parse.js';
 import { findRecordByEmail } from '../guests/guest.repository.js';
-import { removeRecord } from '../guests/guest.service.js';
+import { removeRecord } from '../guests/guest.records.js';
 import type { Actor } from '../http/request-parts.js';
 import { AppError, type ErrorBag, assertThat } from '../core/errors.js';
 import { randomSecret, sha256 } from '../core/secrets.js';

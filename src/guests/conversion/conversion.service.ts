@@ -12,7 +12,8 @@ import {
 } from '../../members/member.repository.js';
 import { findRecordByEmail } from '../guest.repository.js';
 import type { Guest } from '../guest.schemas.js';
-import { removeRecord, type GuestService } from '../guest.service.js';
+import type { GuestService } from '../guest.service.js';
+import { removeRecord } from '../guest.records.js';
 import { normalizeEmail } from '../../email/parse.js';
 import type { Actor } from '../../http/request-parts.js';
 

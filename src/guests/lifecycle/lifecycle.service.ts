@@ -11,6 +11,7 @@ import { now } from '../../core/time.js';
 import * as guestRepo from '../guest.repository.js';
 import * as repo from './lifecycle.repository.js';
 import { guestRowToGuest } from '../guest.mapper.js';
+import { activeRecord } from '../guest.records.js';
 import type { GuestLinks } from '../guest-code.js';
 import type { Guest } from '../guest.schemas.js';
 import { normalizeEmail } from '../../email/parse.js';
@@ -44,12 +45,6 @@ export function parseGuestRef(value: string): { guestId: number } | { email: str
 export function createGuestLifecycleService(deps: GuestLifecycleDeps) {
   const { db } = deps;
   const guestFor = (actor: Actor) => (row: guestRepo.GuestRecord): Guest => guestRowToGuest(row, { links: deps.links, role: actor.role });
-
-  async function activeRecord(q: Kysely<Database>, organizationId: string, email: string): Promise<guestRepo.GuestRecord> {
-    const record = await guestRepo.findRecordByEmail(q, organizationId, normalizeEmail(email));
-    assertThat(record && record.deleted_at === null, () => notFound('guest'));
-    return record;
-  }
 
   /** The record as it is now, after a conditional write found it changed by someone else. */
   async function current(q: Kysely<Database>, actor: Actor, email: string): Promise<Guest> {
