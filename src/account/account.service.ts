@@ -9,9 +9,7 @@ import { findMemberById } from '../members/member.repository.js';
 import { fullName, memberRowToMember } from '../members/member.mapper.js';
 import type { Member } from '../members/member.schemas.js';
 import * as repo from './account.repository.js';
-
-/** Working tokens one user may hold: enough for every integration, bounded against a runaway script. */
-export const MAX_LIVE_TOKENS = 100;
+import { MAX_LIVE_TOKENS } from '../core/limits.js';
 
 function organizationOut(row: repo.OrganizationRow) {
   return {

@@ -8,16 +8,16 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import { uniqueViolation } from '../core/database-errors.js';
 import { ErrorBag, assertThat, notFound, validationFailed } from '../core/errors.js';
-import { MAX_ID } from '../http/schemas.js';
+import { MAX_ID } from '../core/limits.js';
 import { newOrganizationId } from '../core/secrets.js';
 import { now } from '../core/time.js';
-import type { Actor } from '../http/request-parts.js';
+import type { Actor } from '../core/actor.js';
 import { normalizeEmail } from '../email/parse.js';
 import { existingMemberIds } from '../members/member.repository.js';
 import * as repo from './group.repository.js';
 import { groupRowToGroup } from './group.mapper.js';
 import { DEFAULT_GROUP_PER_PAGE, type CreateGroupBody, type Group, type GroupSortKey, type ListGroupsQuery, type UpdateGroupBody } from './group.schemas.js';
-import { pageRequest } from '../http/pagination.js';
+import { pageRequest } from '../core/paging.js';
 
 export interface GroupServiceDeps {
   db: Kysely<Database>;

@@ -7,7 +7,7 @@ import type { Transaction } from 'kysely';
 import type { Database, OrganizationGuestUpdate } from '../db/types.js';
 import { inGroupCommit } from '../db/group-commit.js';
 import { AppError, ErrorBag, assertThat, notFound, validationFailed } from '../core/errors.js';
-import type { Actor } from '../http/request-parts.js';
+import type { Actor } from '../core/actor.js';
 import { hourWindow, now } from '../core/time.js';
 import * as repo from './guest.repository.js';
 import { guestRowToGuest } from './guest.mapper.js';
@@ -17,8 +17,8 @@ import { statsForGuests } from './guest-stats.js';
 import { PROFILE_FIELDS, type CreateGuestBody, type Guest, type ListGuestsQuery, type ProfileField, type SortKey, type UpdateGuestBody } from './guest.schemas.js';
 import { checkAssociatedMembers, checkNewGuestEmail, type EmailRules } from './guest.validation.js';
 import { normalizeEmail } from '../email/parse.js';
-import { DEFAULT_PER_PAGE } from '../http/schemas.js';
-import { pageRequest } from '../http/pagination.js';
+import { DEFAULT_PER_PAGE } from '../core/limits.js';
+import { pageRequest } from '../core/paging.js';
 
 export interface GuestServiceDeps extends EmailRules {
   /** The public base and the keys guest links are written with. */

@@ -9,7 +9,7 @@ import type { Database } from '../db/types.js';
 import { parseEmailAddress } from '../email/parse.js';
 import type { EmailDomainChecker } from '../email/dns-check.js';
 import { ErrorBag } from '../core/errors.js';
-import { MAX_ID } from '../http/schemas.js';
+import { MAX_ID } from '../core/limits.js';
 import { existingMemberIds, findMemberByEmail } from '../members/member.repository.js';
 
 export interface EmailRules {

@@ -1,17 +1,10 @@
 /** What every organization route reads off its request: who acts, and the body's schema failures. */
 import type { FastifyRequest } from 'fastify';
 import type { ErrorObject } from 'ajv';
-import type { Role } from '../db/types.js';
+import type { Actor } from '../core/actor.js';
 import { ErrorBag } from '../core/errors.js';
 import { fieldErrorsFromAjv } from './validation.js';
 
-/** Who acts, and in which organization: the caller of an organization route. */
-export interface Actor {
-  organizationId: string;
-  userId: number;
-  /** The caller's role there: what they may see as well as do (a light member gets no guest links). */
-  role: Role;
-}
 
 export function actorOf(request: FastifyRequest): Actor {
   const { organizationId, userId, role } = request.principal;

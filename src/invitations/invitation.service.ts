@@ -9,7 +9,7 @@ import { insertToken } from '../auth/token.repository.js';
 import { parseEmailAddress } from '../email/parse.js';
 import { findRecordByEmail } from '../guests/guest.repository.js';
 import { removeRecord } from '../guests/guest.records.js';
-import type { Actor } from '../http/request-parts.js';
+import type { Actor } from '../core/actor.js';
 import { AppError, type ErrorBag, assertThat } from '../core/errors.js';
 import { randomSecret, sha256 } from '../core/secrets.js';
 import { formatTimestamp, now } from '../core/time.js';

@@ -7,7 +7,7 @@
 import type { Kysely } from 'kysely';
 import type { Database, Role } from '../db/types.js';
 import { AppError, assertThat, notFound } from '../core/errors.js';
-import type { Actor } from '../http/request-parts.js';
+import type { Actor } from '../core/actor.js';
 import { now } from '../core/time.js';
 import { findOpenInvitation, listOpenInvitations, withdrawInvitation } from './invitation.repository.js';
 import { invitationToMember, memberRowToMember } from './member.mapper.js';

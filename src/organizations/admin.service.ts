@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Database, Role } from '../db/types.js';
 import { normalizeEmail, parseEmailAddress } from '../email/parse.js';
 import { AppError, ErrorBag } from '../core/errors.js';
-import { MAX_NAME } from '../http/schemas.js';
+import { MAX_NAME } from '../core/limits.js';
 import { newOrganizationId, randomSecret, sha256 } from '../core/secrets.js';
 import { formatTimestamp, now } from '../core/time.js';
 import { findMemberByEmail, findUserByEmail, insertUser, addMembership, type Member } from '../members/member.repository.js';

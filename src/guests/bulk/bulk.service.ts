@@ -4,19 +4,15 @@
  * failed item leaves nothing behind.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { ValidateFunction } from 'ajv';
 import { toAppError } from '../../core/to-app-error.js';
 import { AppError, ErrorBag, problemBody, validationFailed, type ProblemBody } from '../../core/errors.js';
-import { createValidatorCompiler, fieldErrorsFromAjv, unsafeTextErrors } from '../../http/validation.js';
+import { compileBodyValidator, fieldErrorsFromAjv, unsafeTextErrors } from '../../core/validation.js';
 import { CreateGuestBody, type Guest } from '../guest.schemas.js';
 import { normalizeEmail } from '../../email/parse.js';
 import type { GuestService } from '../guest.service.js';
-import type { Actor } from '../../http/request-parts.js';
+import type { Actor } from '../../core/actor.js';
 import type { DomainVerdict, EmailDomainChecker } from '../../email/dns-check.js';
 import { parseEmailAddress } from '../../email/parse.js';
-
-/** The most items one request may carry. */
-export const MAX_BULK_ITEMS = 1000;
 
 /** One item's outcome: 201 joined, 200 already a guest, or the error a single create would answer. */
 export interface BulkItemOutcome {
@@ -114,12 +110,7 @@ function lanesOf(items: unknown[], lanes: number): Array<Array<[number, unknown]
 export function createGuestBulk(deps: GuestBulkDeps) {
   // The same validator (formats, messages) as the single create's body, so an item's errors
   // read exactly like A's, keyed by field.
-  const validateItem = createValidatorCompiler()({
-    schema: CreateGuestBody,
-    httpPart: 'body',
-    method: 'POST',
-    url: '/organizations/:org_id/guests/bulk',
-  }) as ValidateFunction;
+  const validateItem = compileBodyValidator(CreateGuestBody);
 
   function schemaErrors(item: unknown): ErrorBag {
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {

@@ -15,7 +15,7 @@ import type { Guest } from '../guest.schemas.js';
 import type { GuestService } from '../guest.service.js';
 import { removeRecord } from '../guest.records.js';
 import { normalizeEmail } from '../../email/parse.js';
-import type { Actor } from '../../http/request-parts.js';
+import type { Actor } from '../../core/actor.js';
 
 export interface GuestConversionDeps {
   db: Kysely<Database>;

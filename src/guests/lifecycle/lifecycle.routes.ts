@@ -11,7 +11,8 @@ import { fieldErrorsFromAjv } from '../../http/validation.js';
 import { actorOf } from '../../http/request-parts.js';
 import { memberRowToMember } from '../../members/member.mapper.js';
 import { GuestEnvelope, GuestParams, OrgParams } from '../guest.schemas.js';
-import { MAX_BULK_ITEMS, createGuestBulk } from '../bulk/bulk.service.js';
+import { createGuestBulk } from '../bulk/bulk.service.js';
+import { MAX_BULK_ITEMS } from '../../core/limits.js';
 import { createGuestConversionService } from '../conversion/conversion.service.js';
 import {
   BulkCreateBody, BulkEnvelope, ErasedGuestEnvelope, GuestRefParams, MemberEnvelope, MemberParams,

@@ -1,7 +1,7 @@
 /** Schemas of §4 F–L beyond the guest object: params, the bodies of H and L, their answers. */
 import { Type } from 'typebox';
-import { MAX_ID, OrganizationIdParam } from '../../http/schemas.js';
-import { MAX_BULK_ITEMS } from '../bulk/bulk.service.js';
+import { OrganizationIdParam } from '../../http/schemas.js';
+import { MAX_BULK_ITEMS, MAX_ID } from '../../core/limits.js';
 import { CreateGuestBody } from '../guest.schemas.js';
 
 export const GuestRefParams = Type.Object({

@@ -6,7 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import { AppError, assertThat, notFound } from '../../core/errors.js';
-import { MAX_ID } from '../../http/schemas.js';
+import { MAX_ID } from '../../core/limits.js';
 import { now } from '../../core/time.js';
 import * as guestRepo from '../guest.repository.js';
 import * as repo from './lifecycle.repository.js';
@@ -15,7 +15,7 @@ import { activeRecord } from '../guest.records.js';
 import type { GuestLinks } from '../guest-code.js';
 import type { Guest } from '../guest.schemas.js';
 import { normalizeEmail } from '../../email/parse.js';
-import type { Actor } from '../../http/request-parts.js';
+import type { Actor } from '../../core/actor.js';
 import { countOpenTasks } from '../guest-tasks.js';
 
 export interface GuestLifecycleDeps {
