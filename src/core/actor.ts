@@ -1,5 +1,7 @@
 /** Who acts: what services are told about the caller, whichever way the call arrived. */
-import type { Role } from '../db/types.js';
+
+/** A member's role in an organization: what they may see as well as do. */
+export type Role = 'admin' | 'standard' | 'light';
 
 /** Who acts, and in which organization: the caller of an organization operation. */
 export interface Actor {

@@ -4,8 +4,9 @@
  * databases, so they sort and compare the same way everywhere.
  */
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Role } from '../core/actor.js';
 
-export type Role = 'admin' | 'standard' | 'light';
+export type { Role };
 
 export interface OrganizationsTable {
   id: string;

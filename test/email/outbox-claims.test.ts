@@ -13,6 +13,7 @@ import { openDatabase, type Db } from '../../src/db/database.js';
 import type { Database } from '../../src/db/types.js';
 import { claimBatch, enqueue, markSent, newMessageId, pruneFinished, release } from '../../src/outbox/outbox.repository.js';
 import { createOutboxWorker } from '../../src/outbox/worker.js';
+import { accessRequestHandlers } from '../../src/public/access.resolve.js';
 import { consumeWindow, pruneWindows } from '../../src/public/throttle.repository.js';
 import { formatTimestamp } from '../../src/core/time.js';
 
@@ -75,7 +76,7 @@ describe('outbox claims', () => {
 
   it('two workers sending at once deliver each message exactly once', async () => {
     const messageIds = await queue(24);
-    const options = { config: ctx.config, links: ctx.links, log: ctx.app.log, batchSize: 4 };
+    const options = { config: ctx.config, handlers: accessRequestHandlers(ctx.links), log: ctx.app.log, batchSize: 4 };
     const one = createOutboxWorker({ ...options, db: ctx.db.kysely, workerId: 'one' });
     const two = createOutboxWorker({ ...options, db: otherDb, workerId: 'two' });
     const sentBy = { one: 0, two: 0 };
