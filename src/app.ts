@@ -13,7 +13,7 @@ import { rawParam } from './http/request-parts.js';
 import { registerErrorHandling, sendProblem } from './http/error-handler.js';
 import { AppError } from './core/errors.js';
 import { ProblemSchema } from './http/schemas.js';
-import { NO_FIELD_ERRORS, collectFieldErrors, createValidatorCompiler, normalizeBody, unsafeTextErrors } from './http/validation.js';
+import { createValidatorCompiler, normalizeBody, unsafeTextErrors } from './http/validation.js';
 import { IGNORED_FIELDS_HEADER, ignoreUnknownFields, ignoredFieldsHeader, registerJsonParser } from './http/unknown-fields.js';
 import { docsRoutes } from './http/docs.routes.js';
 import { LOG_SERIALIZERS, accessLogRequest } from './http/access-log.js';
@@ -38,6 +38,7 @@ import { publicAccessRoutes } from './public/access.routes.js';
 import { guestCodesFor, type GuestCodes } from './guests/guest-code.js';
 import { createServices } from './services.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { NO_FIELD_ERRORS, collectFieldErrors } from './core/validation.js';
 
 export interface AppContext {
   config: Config;
@@ -188,7 +189,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   for (const prefix of ['/api', '']) {
     await app.register(async (api) => {
       // In this order: who calls, how often they may, what they may do here.
-      registerAuthentication(api, { db: db.kysely, requireClientHeader: config.requireClientHeader, failures });
+      registerAuthentication(api, { db: db.kysely, requireClientHeader: config.requireClientHeader, failures, unknownTokens: services.unknownTokens });
       if (config.rateLimit.max > 0) registerRateLimit(api, { limit: config.rateLimit.max, windowMs: config.rateLimit.windowMs, store: rateLimitStore });
       registerOrganizationAccess(api);
       guestRoutes(api, services);

@@ -19,6 +19,7 @@ import { claimMarker, countOrganizations } from './organizations/organization.re
 import { now } from './core/time.js';
 import { guestCodesFor } from './guests/guest-code.js';
 import { prepareStoredCodes } from './guests/guest-code.store.js';
+import { accessRequestHandlers } from './public/access.resolve.js';
 
 /** After the grace period, the time closing the database (and the workers) may take before exit 1. */
 const CLOSE_DATABASE_MS = 5_000;
@@ -89,7 +90,12 @@ export async function startServer(config: Config, out: (text: string) => void = 
   // top, so that the CLI's other commands do not load the mail library; and before listening, so
   // that nothing slow runs between "listening" and the signal handlers being in place.
   const outbox = config.outbox.worker
-    ? (await import('./outbox/worker.js')).createOutboxWorker({ db: db.kysely, config, links: { publicBaseUrl: config.publicBaseUrl, codes }, log: logger.child({ component: 'outbox' }) })
+    ? (await import('./outbox/worker.js')).createOutboxWorker({
+      db: db.kysely,
+      config,
+      handlers: accessRequestHandlers({ publicBaseUrl: config.publicBaseUrl, codes }),
+      log: logger.child({ component: 'outbox' }),
+    })
     : undefined;
   const url = await app.listen({ host: config.host, port: config.port });
   outbox?.start();

@@ -22,6 +22,7 @@ import { createInvitationService } from './invitations/invitation.service.js';
 import { createPortalService } from './guest-portal/portal.service.js';
 import { createGeoLocator } from './guest-portal/geo.js';
 import { createAccessService } from './public/access.service.js';
+import { UnknownTokens } from './auth/unknown-tokens.js';
 
 /** What the services are built from. */
 export interface ServiceContext {
@@ -49,18 +50,17 @@ export async function createServices(context: ServiceContext) {
   const { config, db, emailChecker, links, log, rateLimitStore } = context;
   const guests = createGuestService({
     db: db.kysely,
-    kind: db.kind,
     emailChecker,
     links,
     inviteLimitPerHour: config.inviteLimitPerHour,
   });
-  const invitations = createInvitationService({ db: db.kysely, kind: db.kind, publicBaseUrl: config.publicBaseUrl, expiryDays: config.invitationExpiryDays });
+  const invitations = createInvitationService({ db: db.kysely, publicBaseUrl: config.publicBaseUrl, expiryDays: config.invitationExpiryDays });
   return {
     /** The settings routes read (public base, limits, descriptions that quote them). */
     config,
     guests,
-    guestLifecycle: createGuestLifecycleService({ db: db.kysely, kind: db.kind, links }),
-    guestConversions: createGuestConversionService({ db: db.kysely, kind: db.kind, guests }),
+    guestLifecycle: createGuestLifecycleService({ db: db.kysely, links }),
+    guestConversions: createGuestConversionService({ db: db.kysely, guests }),
     // Under an invite cap, one item at a time: the items refused with 429 are exactly the last new
     // ones. Without a cap only a repeated email's order matters, and a few items at once make a
     // large import several times faster on PostgreSQL (commits overlap).
@@ -68,11 +68,11 @@ export async function createServices(context: ServiceContext) {
       guests, publicBaseUrl: config.publicBaseUrl, log, concurrency: config.inviteLimitPerHour > 0 ? 1 : BULK_LANES,
       emailChecker, deadlineMs: config.bulk.deadlineMs, dnsConcurrency: config.bulk.dnsConcurrency,
     }),
-    members: createMemberService({ db: db.kysely, kind: db.kind }),
-    account: createAccountService({ db: db.kysely, kind: db.kind }),
-    groups: createGroupService({ db: db.kysely, kind: db.kind }),
+    members: createMemberService({ db: db.kysely }),
+    account: createAccountService({ db: db.kysely }),
+    groups: createGroupService({ db: db.kysely }),
     invitations,
-    portal: createPortalService({ db: db.kysely, kind: db.kind }),
+    portal: createPortalService({ db: db.kysely }),
     geo: await createGeoLocator({ trustProxy: config.trustProxy, databasePath: config.geoipDatabase }),
     access: createAccessService({
       db: db.kysely,
@@ -82,6 +82,8 @@ export async function createServices(context: ServiceContext) {
     }),
     /** Unknown tokens and codes, per client address: past the limit, 429 before any look-up. */
     authFailures: createFailureThrottle({ store: rateLimitStore, limit: config.authFailures.limit, windowMs: config.authFailures.windowMs }),
+    /** Token hashes the database did not know a moment ago (this instance's memory). */
+    unknownTokens: new UnknownTokens(),
     /** Per-token bounds of unpaginated lists and bulk creates. */
     heavy: createHeavyRequestGate({ store: rateLimitStore, ...config.heavyRequests }),
     /** Readiness: resolves when the database answers within its time, rejects otherwise. */

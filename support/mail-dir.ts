@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createOutboxWorker, type OutboxWorker } from '../src/outbox/worker.js';
+import { accessRequestHandlers } from '../src/public/access.resolve.js';
 import { buildTestApp, type TestContext } from './app.js';
 
 export interface MailFixture {
@@ -20,7 +21,7 @@ export interface MailFixture {
 
 export function appWritingMail(prefix: string): MailFixture {
   const fixture = {
-    worker: () => createOutboxWorker({ db: fixture.ctx.db.kysely, config: fixture.ctx.config, links: fixture.ctx.links, log: fixture.ctx.app.log, backoffMs: () => 0 }),
+    worker: () => createOutboxWorker({ db: fixture.ctx.db.kysely, config: fixture.ctx.config, handlers: accessRequestHandlers(fixture.ctx.links), log: fixture.ctx.app.log, backoffMs: () => 0 }),
   } as MailFixture;
   before(async () => {
     fixture.dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));

@@ -1,6 +1,6 @@
 /** Queries of the caller's own account: their user, organizations, tokens; the guests light list. */
 import { sql, type Kysely, type SqlBool } from 'kysely';
-import type { DatabaseKind } from '../db/database.js';
+import { kindOf } from '../db/database.js';
 import type { Database, Role } from '../db/types.js';
 
 type Q = Kysely<Database>;
@@ -51,13 +51,13 @@ function organizationsWithCounts(db: Q, userId: number) {
 }
 
 /** The organizations where the user is an enabled member, by name, with their counts. */
-export async function listOrganizationsOf(db: Q, kind: DatabaseKind, userId: number, filter: { q?: string | undefined; limit: number; offset: number }) {
+export async function listOrganizationsOf(db: Q, userId: number, filter: { q?: string | undefined; limit: number; offset: number }) {
   const pattern = filter.q ? `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
   const matching = sql<SqlBool>`lower(organizations.name) like ${pattern ?? '%'} escape '\\'`;
   const [count, rows] = await Promise.all([
     organizationsOf(db, userId).where(matching).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
     organizationsWithCounts(db, userId).where(matching)
-      .orderBy(kind === 'postgres' ? sql`lower(organizations.name) collate "C"` : sql`lower(organizations.name)`)
+      .orderBy(kindOf(db) === 'postgres' ? sql`lower(organizations.name) collate "C"` : sql`lower(organizations.name)`)
       .orderBy('organizations.id')
       .limit(filter.limit)
       .offset(filter.offset)

@@ -9,9 +9,7 @@ import type { Services } from '../services.js';
 import { pageRequest, paginationMeta } from '../http/pagination.js';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../http/schemas.js';
 import { MemberEnvelope } from '../members/member.schemas.js';
-import {
-  CreateTokenBody, GuestSummary, MyOrganizationsQuery, NewToken, OrgParams, OrganizationEnvelope, OrganizationListEnvelope, TokenIdParams,
-} from './account.schemas.js';
+import { CreateTokenBody, GuestSummary, MyOrganizationsQuery, NewToken, OrgParams, OrganizationEnvelope, OrganizationListEnvelope, TokenIdParams } from './account.schemas.js';
 
 const TAG = 'Account';
 const DEFAULT_ORGANIZATIONS_PER_PAGE = 100;

@@ -1,6 +1,7 @@
 /** The caller's own objects: the user, an organization as its member sees it, a token. */
 import { Type } from 'typebox';
-import { MAX_ID, MAX_NAME, NullableString, OrganizationIdParam, PaginationMeta, Timestamp } from '../http/schemas.js';
+import { NullableString, OrganizationIdParam, PaginationMeta, Timestamp } from '../http/schemas.js';
+import { MAX_ID, MAX_NAME } from '../core/limits.js';
 
 export const User = Type.Object(
   {

@@ -1,6 +1,5 @@
 /** The caller's own account. A user disabled in every organization they belong to is refused here too. */
 import type { Kysely } from 'kysely';
-import type { DatabaseKind } from '../db/database.js';
 import type { Database } from '../db/types.js';
 import { AppError, assertThat, notFound, validationFailed } from '../core/errors.js';
 import { newPersonalToken } from '../organizations/admin.service.js';
@@ -10,9 +9,7 @@ import { findMemberById } from '../members/member.repository.js';
 import { fullName, memberRowToMember } from '../members/member.mapper.js';
 import type { Member } from '../members/member.schemas.js';
 import * as repo from './account.repository.js';
-
-/** Working tokens one user may hold: enough for every integration, bounded against a runaway script. */
-export const MAX_LIVE_TOKENS = 100;
+import { MAX_LIVE_TOKENS } from '../core/limits.js';
 
 function organizationOut(row: repo.OrganizationRow) {
   return {
@@ -24,8 +21,8 @@ function organizationOut(row: repo.OrganizationRow) {
 type TokenRow = { id: number; name: string | null; created_at: string; expires_at: string | null; revoked_at: string | null };
 const tokenOut = (row: TokenRow, currentId: number) => ({ ...row, current: row.id === currentId });
 
-export function createAccountService(deps: { db: Kysely<Database>; kind: DatabaseKind }) {
-  const { db, kind } = deps;
+export function createAccountService(deps: { db: Kysely<Database> }) {
+  const { db } = deps;
 
   /** The organization-free routes hold a disable too: a user disabled everywhere is turned away. */
   async function assertUsable(userId: number): Promise<void> {
@@ -47,7 +44,7 @@ export function createAccountService(deps: { db: Kysely<Database>; kind: Databas
 
     async organizations(userId: number, query: { q?: string | undefined; perPage: number; page: number }) {
       const [result] = await Promise.all([
-        repo.listOrganizationsOf(db, kind, userId, { q: query.q, limit: query.perPage, offset: (query.page - 1) * query.perPage }),
+        repo.listOrganizationsOf(db, userId, { q: query.q, limit: query.perPage, offset: (query.page - 1) * query.perPage }),
         assertUsable(userId),
       ]);
       return { organizations: result.rows.map(organizationOut), total: result.total };

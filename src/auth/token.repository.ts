@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, Role } from '../db/types.js';
-import { prepared } from '../db/prepared.js';
-import { forgetUnknown } from './unknown-tokens.js';
+import { prepared, type Placeholder } from '../db/prepared.js';
 
 export interface TokenOwner {
   tokenId: number;
@@ -26,7 +25,7 @@ export async function findTokenByHash(
   };
 }
 
-const tokenWithMembership = prepared((db, p) => db
+const tokenWithMembership = prepared((db, p: Placeholder<{ tokenHash: string; organizationId: string }>) => db
   .selectFrom('access_tokens')
   .leftJoin('memberships', (join) => join
     .onRef('memberships.user_id', '=', 'access_tokens.user_id')
@@ -53,7 +52,6 @@ export async function insertToken(
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  forgetUnknown(token.tokenHash);
   return row.id;
 }
 

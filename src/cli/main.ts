@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { openDatabase, type Db } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
-import { AppError } from '../core/errors.js';
+import { toAppError } from '../core/to-app-error.js';
 import { createAdminService } from '../organizations/admin.service.js';
 import { runServer } from '../server.js';
 import { memberRowToMember } from '../members/member.mapper.js';
@@ -170,11 +170,19 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       process.stderr.write(`guests: ${error.message}\n\n${USAGE}\n`);
       return 2;
     }
-    const message =
-      error instanceof AppError
-        ? error.options.errors ? Object.values(error.options.errors).flat().join(' ') : error.message
-        : error instanceof ConfigError ? error.message : `unexpected error: ${(error as Error).stack ?? String(error)}`;
-    const code = error instanceof AppError ? error.code : error instanceof ConfigError ? 'CONFIG_INVALID' : 'INTERNAL';
+    let code: string;
+    let message: string;
+    if (error instanceof ConfigError) {
+      code = 'CONFIG_INVALID';
+      message = error.message;
+    } else {
+      // The same mapping as the API's answers: a refused or unreachable database reads as there.
+      const failure = toAppError(error);
+      code = failure.code;
+      message = failure !== error && failure.code === 'INTERNAL'
+        ? `unexpected error: ${(error as Error).stack ?? String(error)}`
+        : failure.options.errors ? Object.values(failure.options.errors).flat().join(' ') : failure.message;
+    }
     process.stderr.write(json ? `${JSON.stringify({ error: { code, message } })}\n` : `guests: ${message}\n`);
     return 1;
   }

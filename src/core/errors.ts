@@ -1,7 +1,7 @@
 /**
  * The one error type and the catalogue of codes. Every error the API answers is an AppError
- * rendered by the one handler in error-handler.ts into the one error body (docs/conventions.md,
- * Errors).
+ * rendered by the one handler in error-handler.ts into the one error body (docs/conventions.md, Errors); any other failure
+ * becomes one through `toAppError` (to-app-error.ts).
  */
 
 export const ERROR_CATALOGUE = {

@@ -6,11 +6,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { CompiledQuery, Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type DialectAdapter, type Driver } from 'kysely';
+import { CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type DialectAdapter, type Driver } from 'kysely';
 import type { Config } from '../config.js';
 import type { Database } from './types.js';
 
 export type DatabaseKind = Config['database']['kind'];
+
+/**
+ * The kind of database behind a Kysely instance or one of its transactions, read from its
+ * dialect's adapter (which transactions share): repositories ask it where their SQL differs
+ * (locks, collations) instead of being handed the kind with every call.
+ */
+export function kindOf(db: Kysely<Database>): DatabaseKind {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
 
 export interface Db {
   kysely: Kysely<Database>;
@@ -64,7 +73,7 @@ export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 /**
  * Runs `attempt` again while it fails with SQLITE_BUSY, waiting between attempts with timers
  * (2 ms, doubling up to 100 ms) until `timeoutMs` has passed, then lets the error through (503
- * with Retry-After, see http/db-errors.ts). The connection's own busy_timeout is 0: SQLite's
+ * with Retry-After, see core/database-errors.ts). The connection's own busy_timeout is 0: SQLite's
  * busy handler sleeps in the thread that runs the statement, and better-sqlite3 runs statements
  * on the event loop's thread, so waiting there would stop every request of the process.
  */

@@ -14,7 +14,6 @@ import * as m006 from './migrations/006_identity.js';
 import * as m007 from './migrations/007_encrypted_codes.js';
 import * as m008 from './migrations/008_email_normalization.js';
 
-export type { MigrationLog } from './migrations/008_email_normalization.js';
 
 /** Where migrations report what needs an operator, when the caller gives no logger: stderr, one JSON line each. */
 const stderrLog: m008.MigrationLog = {

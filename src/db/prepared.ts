@@ -1,14 +1,30 @@
 /**
- * Queries compiled once. Building and compiling a Kysely query costs more than running it on
- * SQLite (about 50 µs against 20 µs for a primary-key insert, measured), and a create runs eight
- * or so. The hot, fixed-shape queries are therefore written once with named placeholders, compiled
- * once per database kind, and run with fresh parameters.
+ * The fast path: queries compiled once. Building and compiling a Kysely query costs more than
+ * running it on SQLite (about 50 µs against 20 µs for a primary-key insert, measured), and a
+ * create runs eight or so. The hot, fixed-shape queries are therefore written once with named
+ * placeholders, compiled once per database kind, and run with fresh parameters.
  *
- *   const byEmail = prepared((db, p) => db.selectFrom('guests').selectAll().where('email', '=', p('email')));
- *   const rows = await byEmail.all(db, { email });
+ *   const byEmail = prepared((db, p: Placeholder<{ email: string }>) =>
+ *     db.selectFrom('guests').selectAll().where('email', '=', p('email')));
+ *   const row = await byEmail.first(db, { email });   // typed: the parameters and the row
  *
- * Only for queries whose SQL text does not depend on the values (no `in (...)` lists of varying
- * length, no optional clauses): a value changes the parameters, never the text.
+ * The placeholder's type names the parameters (each placeholder stands for a value of its type in
+ * the query, so Kysely checks it like a value); the row type is inferred from the query.
+ *
+ * Where it lives: here (`prepared`, and `selectRows` for the one varying-text read), used by the
+ * repositories of the hottest requests (guests/guest.repository.ts, auth/token.repository.ts,
+ * members/member.repository.ts). The SQLite connection it may run on directly is found in
+ * database.ts (`sqliteConnectionOf`, `mayRunDirectly`).
+ *
+ * When to use it: a query on a path measured to matter (bench/: guest create, get, list, token
+ * look-up), whose SQL text does not depend on the values: no `in (...)` lists of varying length,
+ * no optional clauses (a value changes the parameters, never the text; a query with a few shapes
+ * gets one prepared query per shape, as the guest list does).
+ *
+ * When a plain Kysely query is right: everything else, which is most queries. Rare operations
+ * (admin actions, migrations, permanent deletes), queries whose shape follows the input, and
+ * anything not measured: the plain query is easier to read and change, and its cost is lost in
+ * the request's.
  *
  * On SQLite the statement runs on the connection directly, synchronously, when that is safe
  * (`mayRunDirectly`); otherwise through Kysely, which waits for the connection. The direct run
@@ -22,8 +38,28 @@ import type { Database } from './types.js';
 
 type Q = Kysely<Database>;
 
-/** Returns the placeholder standing for the parameter `name`. */
-export type Placeholder = (name: string) => never;
+/**
+ * Returns the placeholder standing for the parameter `name`, typed as the parameter's value (a
+ * parameter is never undefined: a missing one fails the call). `P` names the parameters; without
+ * it every placeholder is `never` and the parameters are unchecked.
+ */
+export type Placeholder<P extends object = Untyped> = <K extends keyof P & string>(name: K) => Exclude<P[K], undefined>;
+
+/** The parameters of a query whose placeholders name no type. */
+type Untyped = Record<string, never>;
+
+/** The parameters a call passes: `P`, or any record when `P` names no parameters. */
+export type ParamsOf<P extends object> = string extends keyof P ? Record<string, unknown> : P;
+
+/**
+ * Placeholders for `columns`, as an object of the columns' values: for `values()` and `set()`
+ * over a list of columns known at compile time.
+ */
+export function placeholdersFor<P extends object, K extends keyof P & string>(p: Placeholder<P>, columns: readonly K[]): { [C in K]: Exclude<P[C], undefined> } {
+  const out: Partial<Record<K, unknown>> = {};
+  for (const column of columns) out[column] = p(column);
+  return out as { [C in K]: Exclude<P[C], undefined> };
+}
 
 const MARK = '\u0000param:';
 
@@ -36,16 +72,17 @@ interface Compiled {
   sqlite?: { connection: SQLite.Database; statement: SQLite.Statement };
 }
 
-export interface Prepared<O> {
+/** A prepared query taking the parameters `P` and answering rows of `O`. */
+export interface Prepared<P extends object, O> {
   /** Every row. */
-  all(db: Q, params: Record<string, unknown>): Promise<O[]>;
+  all(db: Q, params: ParamsOf<P>): Promise<O[]>;
   /** The first row, or undefined. */
-  first(db: Q, params: Record<string, unknown>): Promise<O | undefined>;
+  first(db: Q, params: ParamsOf<P>): Promise<O | undefined>;
   /** The raw result (row counts of a write). */
-  run(db: Q, params: Record<string, unknown>): Promise<QueryResult<O>>;
+  run(db: Q, params: ParamsOf<P>): Promise<QueryResult<O>>;
 }
 
-export function prepared<O>(build: (db: Q, p: Placeholder) => Compilable<O>): Prepared<O> {
+export function prepared<O, P extends object = Untyped>(build: (db: Q, p: Placeholder<P>) => Compilable<O>): Prepared<P, O> {
   // One compiled form per dialect (SQLite and PostgreSQL differ in placeholders and quoting).
   // Transactions share their database's adapter, so they use the same entry.
   const byAdapter = new WeakMap<object, Compiled>();
@@ -54,7 +91,7 @@ export function prepared<O>(build: (db: Q, p: Placeholder) => Compilable<O>): Pr
     const adapter = db.getExecutor().adapter;
     let compiled = byAdapter.get(adapter);
     if (!compiled) {
-      const query = build(db, ((name: string) => `${MARK}${name}`) as Placeholder).compile();
+      const query = build(db, ((name: string) => `${MARK}${name}`) as Placeholder<P>).compile();
       compiled = {
         sql: query.sql,
         query: query.query,
@@ -68,11 +105,12 @@ export function prepared<O>(build: (db: Q, p: Placeholder) => Compilable<O>): Pr
     return compiled;
   }
 
-  async function run(db: Q, params: Record<string, unknown>): Promise<QueryResult<O>> {
+  async function run(db: Q, params: ParamsOf<P>): Promise<QueryResult<O>> {
     const compiled = compile(db);
+    const values = params as Record<string, unknown>;
     const parameters = compiled.slots.map((slot) => {
       if (!('name' in slot)) return slot.value;
-      const value = params[slot.name];
+      const value = values[slot.name];
       if (value === undefined) throw new Error(`prepared query: no value for parameter "${slot.name}"`);
       return value;
     });

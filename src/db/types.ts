@@ -4,8 +4,9 @@
  * databases, so they sort and compare the same way everywhere.
  */
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Role } from '../core/actor.js';
 
-export type Role = 'admin' | 'standard' | 'light';
+export type { Role };
 
 export interface OrganizationsTable {
   id: string;
@@ -219,4 +220,3 @@ export interface Database {
 export type OrganizationGuestRow = Selectable<OrganizationGuestsTable>;
 export type NewOrganizationGuest = Insertable<OrganizationGuestsTable>;
 export type OrganizationGuestUpdate = Updateable<OrganizationGuestsTable>;
-export type UserRow = Selectable<UsersTable>;

@@ -3,7 +3,7 @@
  * here and in the mapper, never in the API.
  */
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { DatabaseKind } from '../db/database.js';
+import { kindOf } from '../db/database.js';
 import type { Database, GroupsTable } from '../db/types.js';
 import type { GroupSortKey } from './group.schemas.js';
 
@@ -24,9 +24,9 @@ export function nameKey(name: string): string {
  * PostgreSQL, so concurrent updates of one group apply one after the other; SQLite transactions
  * run one at a time anyway.
  */
-export async function findGroup(db: Q, kind: DatabaseKind, organizationId: string, id: string, lock = false): Promise<GroupRow | undefined> {
+export async function findGroup(db: Q, organizationId: string, id: string, lock = false): Promise<GroupRow | undefined> {
   const query = db.selectFrom('groups').selectAll().where('organization_id', '=', organizationId).where('id', '=', id);
-  return (lock && kind === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
+  return (lock && kindOf(db) === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
 }
 
 /** Whether another group of the organization has this name key. */
@@ -143,11 +143,11 @@ export async function countGroups(db: Q, filter: GroupListFilter): Promise<numbe
 
 /** One page of groups. The name key and then the id break ties, so that pages never overlap. */
 export async function listGroups(
-  db: Q, kind: DatabaseKind, filter: GroupListFilter, order: GroupListOrder, page: { limit: number; offset: number },
+  db: Q, filter: GroupListFilter, order: GroupListOrder, page: { limit: number; offset: number },
 ): Promise<GroupRow[]> {
   const direction = order.descending ? 'desc' : 'asc';
   // Names sort in byte order on both databases; PostgreSQL's default collation would differ.
-  const name = kind === 'postgres' ? sql`name_key collate "C"` : sql`name_key`;
+  const name = kindOf(db) === 'postgres' ? sql`name_key collate "C"` : sql`name_key`;
   let query = filtered(db, filter).selectAll();
   if (order.key !== 'name') query = query.orderBy(order.key, direction);
   return query.orderBy(name, direction).orderBy('id', direction).limit(page.limit).offset(page.offset).execute();

@@ -8,9 +8,7 @@ import { paginationMeta } from '../http/pagination.js';
 import type { RouteApp } from '../http/route-app.js';
 import type { Services } from '../services.js';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../http/schemas.js';
-import {
-  CreateGroupBody, GroupEnvelope, GroupListEnvelope, GroupParams, ListGroupsQuery, OrgParams, UpdateGroupBody,
-} from './group.schemas.js';
+import { CreateGroupBody, GroupEnvelope, GroupListEnvelope, GroupParams, ListGroupsQuery, OrgParams, UpdateGroupBody } from './group.schemas.js';
 
 const TAG = 'Groups';
 const NOT_FOUND = { 404: 'No group with this id in this organization.' };

@@ -3,7 +3,8 @@
  * declared) and the OpenAPI text, one object each.
  */
 import { Type, type Static } from 'typebox';
-import { MAX_EMAIL, MAX_NAME, NullableArray, NullableString, OrganizationIdParam, PaginationMeta } from '../http/schemas.js';
+import { NullableArray, NullableString, OrganizationIdParam, PaginationMeta } from '../http/schemas.js';
+import { MAX_EMAIL, MAX_NAME } from '../core/limits.js';
 
 export const MAX_GROUP_DESCRIPTION = 5000;
 /** Members, and guests, in one group: bounds one request's lookups and inserts. */

@@ -5,28 +5,25 @@
  * in one answer.
  */
 import type { Kysely } from 'kysely';
-import type { DatabaseKind } from '../db/database.js';
 import type { Database } from '../db/types.js';
-import { uniqueViolation } from '../http/db-errors.js';
 import { ErrorBag, assertThat, notFound, validationFailed, type FieldErrors } from '../core/errors.js';
-import { MAX_ID } from '../http/schemas.js';
 import { newOrganizationId } from '../core/secrets.js';
 import { now } from '../core/time.js';
-import type { Actor, UncheckedFields } from '../http/request-parts.js';
-import { NO_FIELD_ERRORS, collectFieldErrors, type ReadonlyFieldErrors } from '../http/validation.js';
 import { normalizeEmail } from '../email/parse.js';
 import { existingMemberIds } from '../members/member.repository.js';
 import * as repo from './group.repository.js';
 import { groupRowToGroup } from './group.mapper.js';
 import { DEFAULT_GROUP_PER_PAGE, type CreateGroupBody, type Group, type GroupSortKey, type ListGroupsQuery, type UpdateGroupBody } from './group.schemas.js';
-import { pageRequest } from '../http/pagination.js';
+import { pageRequest } from '../core/paging.js';
+import { uniqueViolation } from '../core/database-errors.js';
+import { MAX_ID } from '../core/limits.js';
+import { type Actor } from '../core/actor.js';
+import { type UncheckedFields, NO_FIELD_ERRORS, collectFieldErrors, type ReadonlyFieldErrors } from '../core/validation.js';
 
 export interface GroupServiceDeps {
   db: Kysely<Database>;
-  kind: DatabaseKind;
 }
 
-export type GroupService = ReturnType<typeof createGroupService>;
 
 const GROUP_ID = /^[0-9a-f]{32}$/;
 const NAME_TAKEN = 'The name has already been taken.';
@@ -110,7 +107,7 @@ async function nameRace<T>(work: Promise<T>): Promise<T> {
   }
 }
 
-export function createGroupService({ db, kind }: GroupServiceDeps) {
+export function createGroupService({ db }: GroupServiceDeps) {
   async function toGroups(q: Kysely<Database>, organizationId: string, rows: repo.GroupRow[]): Promise<Group[]> {
     const ids = rows.map((r) => r.id);
     const members = byGroup(await repo.membersOf(q, organizationId, ids), (m) => m.user_id);
@@ -127,7 +124,7 @@ export function createGroupService({ db, kind }: GroupServiceDeps) {
   async function existing(q: Kysely<Database>, organizationId: string, groupId: string, lock: boolean): Promise<repo.GroupRow> {
     // An id of another shape names no group: not found rather than invalid, as for an unknown id.
     assertThat(GROUP_ID.test(groupId), () => notFound('group'));
-    const row = await repo.findGroup(q, kind, organizationId, groupId, lock);
+    const row = await repo.findGroup(q, organizationId, groupId, lock);
     assertThat(row, () => notFound('group'));
     return row;
   }
@@ -145,7 +142,7 @@ export function createGroupService({ db, kind }: GroupServiceDeps) {
       const order = { key: sort.replace(/^-/, '') as GroupSortKey, descending: sort.startsWith('-') };
       const filter = { organizationId: actor.organizationId, q: query.q };
       const total = await repo.countGroups(db, filter);
-      const rows = await repo.listGroups(db, kind, filter, order, { limit: perPage, offset: (page - 1) * perPage });
+      const rows = await repo.listGroups(db, filter, order, { limit: perPage, offset: (page - 1) * perPage });
       return { groups: await toGroups(db, actor.organizationId, rows), total, page, perPage };
     },
 

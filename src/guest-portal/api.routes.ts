@@ -9,9 +9,7 @@ import { BODY_ERRORS, CODE_FAILURES_LIMITED, errorResponses } from '../http/sche
 import { rawParam, schemaErrors, unchecked } from '../http/request-parts.js';
 import type { RouteApp } from '../http/route-app.js';
 import type { Services } from '../services.js';
-import {
-  CadenceDaysBody, GuestCodeParams, GuestSideEnvelope, PreferenceBody, PreferenceEnvelope, PreferenceListEnvelope,
-} from './portal.schemas.js';
+import { CadenceDaysBody, GuestCodeParams, GuestSideEnvelope, PreferenceBody, PreferenceEnvelope, PreferenceListEnvelope } from './portal.schemas.js';
 import { guestLinkNotFound, isWellFormedGuestCode } from './portal.service.js';
 
 const TAG = 'Guest side';

@@ -3,13 +3,13 @@
  * scope is HTML with the page headers, errors included; a code that opens nothing gets the one
  * 404 page, the same bytes whatever the reason.
  */
+import { toAppError } from '../core/to-app-error.js';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ERROR_CATALOGUE } from '../core/errors.js';
 import { plainAddress } from './geo.js';
 import { FORM_BODY_LIMIT, parseUrlencoded, readSettingsForm } from './page.form.js';
 import { NOT_FOUND_PAGE, PAGE_HEADERS, errorPage, guestPage, type FormValues } from './page.html.js';
 import { isWellFormedGuestCode, type GuestPage } from './portal.service.js';
-import { pageStatusOf } from '../http/html-page.js';
 import { rawParam } from '../http/request-parts.js';
 import type { RouteApp } from '../http/route-app.js';
 import type { Services } from '../services.js';
@@ -45,8 +45,9 @@ export function guestPageRoutes(app: RouteApp, { portal, geo, config: { publicBa
   });
 
   app.setErrorHandler((error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
-    const { status, headers } = pageStatusOf(error);
-    if (error instanceof AppError && error.code === 'RESOURCE_NOT_FOUND') return sendPage(reply, 404, NOT_FOUND_PAGE);
+    // The status the API's handler would answer, from the one mapping of failures.
+    const { status, code, options: { headers } } = toAppError(error);
+    if (code === 'RESOURCE_NOT_FOUND') return sendPage(reply, 404, NOT_FOUND_PAGE);
     if (status >= 500) request.log.error({ err: error }, 'guest page failed');
     for (const [name, value] of Object.entries(headers ?? {})) reply.header(name, value);
     const text = PAGE_ERRORS[status] ?? { title: ERROR_CATALOGUE.BAD_REQUEST.title, message: 'Go back to your guest link and try again.' };

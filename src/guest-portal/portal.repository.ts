@@ -3,7 +3,7 @@
  * while it is active and enabled: a removed, disabled or re-coded record is simply not found.
  */
 import type { Kysely } from 'kysely';
-import type { DatabaseKind } from '../db/database.js';
+import { kindOf } from '../db/database.js';
 import type { Database } from '../db/types.js';
 
 type Q = Kysely<Database>;
@@ -30,7 +30,7 @@ export interface PortalRecord {
  * `lock` holds the row until the transaction ends (PostgreSQL; SQLite transactions already hold
  * the write lock from their start), so a disable or reset cannot slip in between check and write.
  */
-export async function findActiveByCodeHash(db: Q, codeHash: string, lock?: DatabaseKind): Promise<PortalRecord | undefined> {
+export async function findActiveByCodeHash(db: Q, codeHash: string, lock = false): Promise<PortalRecord | undefined> {
   let query = db
     .selectFrom('organization_guests')
     .innerJoin('guests', 'guests.id', 'organization_guests.guest_id')
@@ -44,7 +44,7 @@ export async function findActiveByCodeHash(db: Q, codeHash: string, lock?: Datab
     .where('organization_guests.guest_code_hash', '=', codeHash)
     .where('organization_guests.deleted_at', 'is', null)
     .where('organization_guests.disabled_at', 'is', null);
-  if (lock === 'postgres') query = query.forUpdate('organization_guests');
+  if (lock && kindOf(db) === 'postgres') query = query.forUpdate('organization_guests');
   return query.executeTakeFirst();
 }
 

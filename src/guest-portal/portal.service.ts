@@ -5,25 +5,21 @@
  * once.
  */
 import type { Kysely } from 'kysely';
-import type { DatabaseKind } from '../db/database.js';
 import type { Database } from '../db/types.js';
 import { AppError, assertThat } from '../core/errors.js';
-import type { UncheckedBody, UncheckedFields } from '../http/request-parts.js';
-import { collectFieldErrors, type ReadonlyFieldErrors } from '../http/validation.js';
+import type { UncheckedBody } from '../http/request-parts.js';
 import { sha256 } from '../core/secrets.js';
 import { now } from '../core/time.js';
 import type { Weekday } from '../guests/guest.schemas.js';
 import * as repo from './portal.repository.js';
-import {
-  PREFERENCE_DEFAULTS, PREFERENCE_SLUGS, isPreferenceSlug, preferenceValue, storedPreferenceValue, type PreferenceSlug, type PreferenceValue,
-} from './preferences.js';
+import { PREFERENCE_DEFAULTS, PREFERENCE_SLUGS, isPreferenceSlug, preferenceValue, storedPreferenceValue, type PreferenceSlug, type PreferenceValue } from './preferences.js';
 import type { CadenceDaysBody, GuestSideView, Preference, PreferenceBody } from './portal.schemas.js';
 import type { GeoLocation } from './geo.js';
+import { type UncheckedFields, collectFieldErrors, type ReadonlyFieldErrors } from '../core/validation.js';
 
 /** The guest side's service is wired with the database only: nothing it needs is kept in process. */
 export interface PortalServiceDeps {
   db: Kysely<Database>;
-  kind: DatabaseKind;
 }
 
 /**
@@ -105,9 +101,9 @@ function storedDays(days: readonly string[] | null): string | null {
 }
 
 /** The guest side's rules: finding a record by its code, reading and saving what the guest may. */
-export function createPortalService({ db, kind }: PortalServiceDeps) {
+export function createPortalService({ db }: PortalServiceDeps) {
   async function active(q: Kysely<Database>, code: string, lock = false): Promise<repo.PortalRecord> {
-    const record = isWellFormedGuestCode(code) ? await repo.findActiveByCodeHash(q, sha256(code), lock ? kind : undefined) : undefined;
+    const record = isWellFormedGuestCode(code) ? await repo.findActiveByCodeHash(q, sha256(code), lock) : undefined;
     assertThat(record, guestLinkNotFound);
     return record;
   }
@@ -196,5 +192,3 @@ export function createPortalService({ db, kind }: PortalServiceDeps) {
     },
   };
 }
-
-export type PortalService = ReturnType<typeof createPortalService>;

@@ -4,10 +4,9 @@
  */
 import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { Database, NewOrganizationGuest, OrganizationGuestRow, OrganizationGuestUpdate } from '../db/types.js';
-import type { DatabaseKind } from '../db/database.js';
 import type { SortKey } from './guest.schemas.js';
-import { prepared, selectRows, type Placeholder, type Prepared } from '../db/prepared.js';
-import { sqliteConnectionOf } from '../db/database.js';
+import { placeholdersFor, prepared, selectRows, type Placeholder, type Prepared } from '../db/prepared.js';
+import { kindOf, sqliteConnectionOf, type DatabaseKind } from '../db/database.js';
 import { randomId } from '../core/ids.js';
 
 type Q = Kysely<Database>;
@@ -23,7 +22,7 @@ function records(db: Q) {
     .select('guests.email');
 }
 
-const globalGuestByEmail = prepared((db, p) => db.selectFrom('guests').selectAll().where('email', '=', p('email')));
+const globalGuestByEmail = prepared((db, p: Placeholder<{ email: string }>) => db.selectFrom('guests').selectAll().where('email', '=', p('email')));
 
 export async function findGlobalGuest(db: Q, email: string) {
   return globalGuestByEmail.first(db, { email });
@@ -33,7 +32,7 @@ export async function findGlobalGuest(db: Q, email: string) {
  * Inserts the global guest with a random id (src/core/ids.ts); no row when the email, or the id,
  * is taken already.
  */
-const insertGlobalGuest = prepared((db, p) => db
+const insertGlobalGuest = prepared((db, p: Placeholder<{ id: number; email: string; at: string }>) => db
   .insertInto('guests')
   .values({ id: p('id'), email: p('email'), created_at: p('at'), deleted_at: null })
   .onConflict((oc) => oc.doNothing())
@@ -73,7 +72,7 @@ export async function ensureGlobalGuest(db: Q, email: string, at: string) {
 }
 
 /** The organization's record of the guest with this email, removed ones included. */
-const recordByEmail = prepared((db, p) => records(db)
+const recordByEmail = prepared((db, p: Placeholder<{ organizationId: string; email: string }>) => records(db)
   .where('organization_guests.organization_id', '=', p('organizationId'))
   .where('guests.email', '=', p('email')));
 
@@ -81,7 +80,6 @@ export async function findRecordByEmail(db: Q, organizationId: string, email: st
   return recordByEmail.first(db, { organizationId, email });
 }
 
-/** Inserts the record unless one exists for this guest and organization; undefined when it did. */
 /** Every column a new record is written with (the id is generated). */
 const RECORD_COLUMNS = [
   'organization_id', 'guest_id', 'first_name', 'last_name', 'phone_1', 'phone_2', 'company_name', 'company_url',
@@ -91,16 +89,21 @@ const RECORD_COLUMNS = [
   'last_city', 'created_at', 'updated_at', 'deleted_at',
 ] as const satisfies ReadonlyArray<keyof NewOrganizationGuest>;
 
-const insertRecordQuery = prepared((db, p) => db
+/** A new record's values, every column given (null where the record has no value). */
+type RecordValues = { [C in (typeof RECORD_COLUMNS)[number]]-?: Exclude<NewOrganizationGuest[C], undefined> };
+
+const insertRecordQuery = prepared((db, p: Placeholder<RecordValues>) => db
   .insertInto('organization_guests')
-  .values(Object.fromEntries(RECORD_COLUMNS.map((column) => [column, p(column)])) as unknown as NewOrganizationGuest)
+  .values(placeholdersFor(p, RECORD_COLUMNS))
   .onConflict((oc) => oc.columns(['organization_id', 'guest_id']).doNothing())
   .returningAll());
 
+/** Inserts the record unless one exists for this guest and organization; undefined when it did. */
 export async function insertRecord(db: Q, values: NewOrganizationGuest): Promise<OrganizationGuestRow | undefined> {
   const params: Record<string, unknown> = {};
   for (const column of RECORD_COLUMNS) params[column] = values[column] ?? null;
-  return insertRecordQuery.first(db, params);
+  // Every column of RECORD_COLUMNS is set just above, each to its value or null.
+  return insertRecordQuery.first(db, params as RecordValues);
 }
 
 /**
@@ -109,27 +112,30 @@ export async function insertRecord(db: Q, values: NewOrganizationGuest): Promise
  * one statement, so a concurrent change cannot slip between them.
  */
 export async function updateRecordIn(db: Q, state: 'active' | 'removed', id: number, changes: OrganizationGuestUpdate) {
-  const params: Record<string, unknown> = { id };
-  const columns: string[] = [];
+  const params: UpdateParams = { id };
+  const values: Record<string, unknown> = params;
+  const columns: UpdateColumn[] = [];
   for (const [column, value] of Object.entries(changes)) {
     if (value === undefined) continue;
-    columns.push(column);
-    params[column] = value;
+    columns.push(column as UpdateColumn);
+    values[column] = value;
   }
   return updateQueryFor(state, columns.sort()).first(db, params);
 }
 
 // One compiled update per set of columns; updates name a few fixed sets (an update's profile
 // fields, a removal, a re-join), and the map is bounded all the same.
-const updateQueries = new Map<string, Prepared<OrganizationGuestRow>>();
+type UpdateColumn = keyof OrganizationGuestUpdate & string;
+type UpdateParams = OrganizationGuestUpdate & { id: number };
+const updateQueries = new Map<string, Prepared<UpdateParams, OrganizationGuestRow>>();
 
-function updateQueryFor(state: 'active' | 'removed', columns: string[]): Prepared<OrganizationGuestRow> {
+function updateQueryFor(state: 'active' | 'removed', columns: UpdateColumn[]): Prepared<UpdateParams, OrganizationGuestRow> {
   const key = `${state}:${columns.join(',')}`;
   let query = updateQueries.get(key);
   if (!query) {
-    query = prepared((db, p) => db
+    query = prepared((db, p: Placeholder<UpdateParams>) => db
       .updateTable('organization_guests')
-      .set(Object.fromEntries(columns.map((column) => [column, p(column)])) as OrganizationGuestUpdate)
+      .set(placeholdersFor(p, columns))
       .where('id', '=', p('id'))
       .where('deleted_at', state === 'active' ? 'is' : 'is not', null)
       .returningAll());
@@ -163,7 +169,7 @@ export async function softDeleteGlobalGuest(db: Q, guestId: number, at: string):
  * lets through at most `cap` increments per window whatever runs concurrently. Returns false when
  * the cap is reached. Runs inside the caller's transaction, so a failed create gives it back.
  */
-const countInvite = prepared((db, p) => db
+const countInvite = prepared((db, p: Placeholder<{ organizationId: string; windowStart: string; cap: number }>) => db
   .insertInto('invite_windows')
   .values({ organization_id: p('organizationId'), window_start: p('windowStart'), count: 1 })
   .onConflict((oc) => oc
@@ -197,7 +203,7 @@ function escapeLike(value: string): string {
  * `pattern`, see listParams). The guests table is joined only when the email is needed (a search,
  * or the email sort): the default list then reads one index only.
  */
-function filtered(db: Q, p: Placeholder, kind: DatabaseKind, searching: boolean, sortKey: SortKey) {
+function filtered(db: Q, p: Placeholder<FilterParams>, kind: DatabaseKind, searching: boolean, sortKey: SortKey) {
   const query = db
     .selectFrom('organization_guests')
     .where('organization_guests.organization_id', '=', p('organizationId'))
@@ -266,21 +272,21 @@ const SORT_SPECS: Record<SortKey, SortSpec> = {
  * few dozen at most); the organization, the pattern and the page are parameters.
  */
 const listQueries = new Map<string, {
-  count: Prepared<{ n: number | string }>;
-  ids: Prepared<{ id: number }>;
-  page: Prepared<GuestRecord>;
+  count: Prepared<FilterParams, { n: number | string }>;
+  ids: Prepared<FilterParams, { id: number }>;
+  page: Prepared<PageParams, GuestRecord>;
 }>();
 
 function listQueriesFor(kind: DatabaseKind, searching: boolean, order: ListOrder) {
   const key = `${kind}:${searching}:${order.key}:${order.descending}`;
   let queries = listQueries.get(key);
   if (!queries) {
-    const ids = (db: Q, p: Placeholder) => orderIds(filtered(db, p, kind, searching, order.key), kind, order).select('organization_guests.id');
+    const ids = (db: Q, p: Placeholder<FilterParams>) => orderIds(filtered(db, p, kind, searching, order.key), kind, order).select('organization_guests.id');
     queries = {
       count: prepared((db, p) => filtered(db, p, kind, searching, order.key).select((eb) => eb.fn.countAll<number>().as('n'))),
       ids: prepared(ids),
       // One statement for a page: its ids in order (read from the index alone), then their rows.
-      page: prepared((db, p) => {
+      page: prepared((db, p: Placeholder<PageParams>) => {
         const pageIds = ids(db, p).limit(p('limit')).offset(p('offset'));
         return orderIds(records(db).innerJoin(pageIds.as('page'), 'page.id', 'organization_guests.id'), kind, order);
       }),
@@ -290,7 +296,21 @@ function listQueriesFor(kind: DatabaseKind, searching: boolean, order: ListOrder
   return queries;
 }
 
-function listParams(filter: ListFilter, page?: { limit: number; offset: number }): Record<string, unknown> {
+/** The list's parameters: the organization, and the search pattern when searching. */
+interface FilterParams {
+  organizationId: string;
+  pattern?: string;
+}
+
+/** A page of the list: the filter's parameters, and the page's bounds. */
+interface PageParams extends FilterParams {
+  limit: number;
+  offset: number;
+}
+
+function listParams(filter: ListFilter): FilterParams;
+function listParams(filter: ListFilter, page: { limit: number; offset: number }): PageParams;
+function listParams(filter: ListFilter, page?: { limit: number; offset: number }): FilterParams {
   return {
     organizationId: filter.organizationId,
     ...(filter.q && { pattern: `%${escapeLike(filter.q.toLowerCase())}%` }),
@@ -300,8 +320,8 @@ function listParams(filter: ListFilter, page?: { limit: number; offset: number }
 
 const DEFAULT_ORDER: ListOrder = { key: 'created_at', descending: false };
 
-export async function countRecords(db: Q, kind: DatabaseKind, filter: ListFilter): Promise<number> {
-  const row = await listQueriesFor(kind, Boolean(filter.q), DEFAULT_ORDER).count.first(db, listParams(filter));
+export async function countRecords(db: Q, filter: ListFilter): Promise<number> {
+  const row = await listQueriesFor(kindOf(db), Boolean(filter.q), DEFAULT_ORDER).count.first(db, listParams(filter));
   return Number(row?.n ?? 0);
 }
 
@@ -329,13 +349,13 @@ function orderIds<T>(query: T, kind: DatabaseKind, order: ListOrder): T {
 }
 
 /** One page of the organization's active records, in order. */
-export async function listPage(db: Q, kind: DatabaseKind, filter: ListFilter, order: ListOrder, page: { limit: number; offset: number }): Promise<GuestRecord[]> {
-  return listQueriesFor(kind, Boolean(filter.q), order).page.all(db, listParams(filter, page));
+export async function listPage(db: Q, filter: ListFilter, order: ListOrder, page: { limit: number; offset: number }): Promise<GuestRecord[]> {
+  return listQueriesFor(kindOf(db), Boolean(filter.q), order).page.all(db, listParams(filter, page));
 }
 
 /** The ids of every active record matching the filter, in order. */
-export async function listRecordIds(db: Q, kind: DatabaseKind, filter: ListFilter, order: ListOrder): Promise<number[]> {
-  const rows = await listQueriesFor(kind, Boolean(filter.q), order).ids.all(db, listParams(filter));
+export async function listRecordIds(db: Q, filter: ListFilter, order: ListOrder): Promise<number[]> {
+  const rows = await listQueriesFor(kindOf(db), Boolean(filter.q), order).ids.all(db, listParams(filter));
   return rows.map((r) => r.id);
 }
 

@@ -8,9 +8,7 @@ import type { FastifyReply } from 'fastify';
 import fastJson from 'fast-json-stringify';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../http/schemas.js';
 import { paginationMeta } from '../http/pagination.js';
-import {
-  CreateGuestBody, Guest, GuestEnvelope, GuestListEnvelope, GuestParams, ListGuestsQuery, OrgParams, UpdateGuestBody, WithQuery,
-} from './guest.schemas.js';
+import { CreateGuestBody, Guest, GuestEnvelope, GuestListEnvelope, GuestParams, ListGuestsQuery, OrgParams, UpdateGuestBody, WithQuery } from './guest.schemas.js';
 import { actorOf, bodyToCheck, unchecked } from '../http/request-parts.js';
 import type { RouteApp } from '../http/route-app.js';
 import type { Services } from '../services.js';

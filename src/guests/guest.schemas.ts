@@ -3,14 +3,11 @@
  * validators, the response serializers (which drop any field not declared) and the OpenAPI text.
  */
 import { Type, type Static } from 'typebox';
-import {
-  DEFAULT_PER_PAGE, MAX_ID, MAX_NAME, MAX_PER_PAGE, MAX_PHONE, NullableArray, NullableInteger, NullableString,
-  OrganizationIdParam, PaginationMeta, Timestamp,
-} from '../http/schemas.js';
+import { NullableArray, NullableInteger, NullableString, OrganizationIdParam, PaginationMeta, Timestamp } from '../http/schemas.js';
+import { DEFAULT_PER_PAGE, MAX_ASSOCIATED_MEMBERS, MAX_ID, MAX_NAME, MAX_PER_PAGE, MAX_PHONE } from '../core/limits.js';
 
 export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
-export const MAX_ASSOCIATED_MEMBERS = 100;
 
 /**
  * The `cadence_days` rule (docs/guests.md, Fields): weekday names, no repeats; `[]` or null clears.

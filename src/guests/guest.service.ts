@@ -4,26 +4,25 @@
  * every rule that must not race is held by a constraint or a conditional write, not by
  * read-then-write.
  */
-import type { Kysely, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Database, OrganizationGuestUpdate } from '../db/types.js';
-import type { DatabaseKind } from '../db/database.js';
 import { inGroupCommit } from '../db/group-commit.js';
 import { AppError, assertThat, notFound, validationFailed } from '../core/errors.js';
-import type { Actor, UncheckedFields } from '../http/request-parts.js';
-import { NO_FIELD_ERRORS, collectFieldErrors, type ReadonlyFieldErrors } from '../http/validation.js';
 import { hourWindow, now } from '../core/time.js';
 import * as repo from './guest.repository.js';
 import { guestRowToGuest } from './guest.mapper.js';
+import { activeRecord, removeRecord } from './guest.records.js';
 import type { GuestLinks } from './guest-code.js';
 import { statsForGuests } from './guest-stats.js';
 import { PROFILE_FIELDS, type CreateGuestBody, type Guest, type ListGuestsQuery, type ProfileField, type SortKey, type UpdateGuestBody } from './guest.schemas.js';
 import { checkAssociatedMembers, checkNewGuestEmail, type EmailRules } from './guest.validation.js';
 import { normalizeEmail } from '../email/parse.js';
-import { DEFAULT_PER_PAGE } from '../http/schemas.js';
-import { pageRequest } from '../http/pagination.js';
+import { DEFAULT_PER_PAGE } from '../core/limits.js';
+import { pageRequest } from '../core/paging.js';
+import { type Actor } from '../core/actor.js';
+import { type UncheckedFields, NO_FIELD_ERRORS, collectFieldErrors, type ReadonlyFieldErrors } from '../core/validation.js';
 
 export interface GuestServiceDeps extends EmailRules {
-  kind: DatabaseKind;
   /** The public base and the keys guest links are written with. */
   links: GuestLinks;
   /** New guests per organization per hour; 0 = no cap. */
@@ -50,36 +49,10 @@ function freshProfile(body: Partial<Record<ProfileField, unknown>>): Organizatio
 }
 
 
-/**
- * Removes the organization's record of the guest (Remove guest, and a guest turned member): link
- * dead, `deleted_at` set; the global identity is soft-deleted once no organization has the guest
- * actively. Runs in the caller's transaction; undefined when the record was not active any more.
- */
-export async function removeRecord(trx: Kysely<Database>, record: repo.GuestRecord, at: string): Promise<repo.GuestRecord | undefined> {
-  // The global row first, then the record: the order joins take too (see lockGlobalGuest).
-  await repo.lockGlobalGuest(trx, record.guest_id);
-  const removed = await repo.updateRecordIn(trx, 'active', record.id, {
-    deleted_at: at, updated_at: at, guest_code: null, guest_code_hash: null, guest_code_encrypted: null, guest_code_key_id: null,
-  });
-  if (!removed) return undefined;
-  // A guest joined again later starts outside every group, as a fresh record would.
-  await repo.leaveGroups(trx, record.id);
-  if ((await repo.countActiveRecordsOfGuest(trx, record.guest_id)) === 0) {
-    await repo.softDeleteGlobalGuest(trx, record.guest_id, at);
-  }
-  return { ...removed, email: record.email };
-}
-
 export function createGuestService(deps: GuestServiceDeps) {
   const { db } = deps;
   const toGuest = (actor: Actor, row: repo.GuestRecord, withStats = false): Guest =>
     guestRowToGuest(row, { links: deps.links, role: actor.role }, withStats ? statsForGuests([row.guest_id]).get(row.guest_id) : undefined);
-
-  async function activeRecord(q: Kysely<Database>, organizationId: string, email: string): Promise<repo.GuestRecord> {
-    const record = await repo.findRecordByEmail(q, organizationId, normalizeEmail(email));
-    assertThat(record && record.deleted_at === null, () => notFound('guest'));
-    return record;
-  }
 
   async function consumeInvite(trx: Transaction<Database>, organizationId: string): Promise<void> {
     if (deps.inviteLimitPerHour === 0) return;
@@ -197,8 +170,8 @@ export function createGuestService(deps: GuestServiceDeps) {
       const order = sortOrder(query);
       const { page, perPage } = pageRequest(query, DEFAULT_PER_PAGE);
       const [total, rows] = await Promise.all([
-        repo.countRecords(db, deps.kind, filter),
-        repo.listPage(db, deps.kind, filter, order, { limit: perPage, offset: (page - 1) * perPage }),
+        repo.countRecords(db, filter),
+        repo.listPage(db, filter, order, { limit: perPage, offset: (page - 1) * perPage }),
       ]);
       const stats = query.with === 'stats' ? statsForGuests(rows.map((r) => r.guest_id)) : undefined;
       return {
@@ -215,7 +188,7 @@ export function createGuestService(deps: GuestServiceDeps) {
      * and no connection is held while a slow client reads.
      */
     async *listAll(actor: Actor, query: ListGuestsQuery, chunkSize = 500): AsyncGenerator<Guest[], void, undefined> {
-      const ids = await repo.listRecordIds(db, deps.kind, { organizationId: actor.organizationId, q: query.q }, sortOrder(query));
+      const ids = await repo.listRecordIds(db, { organizationId: actor.organizationId, q: query.q }, sortOrder(query));
       for (let i = 0; i < ids.length; i += chunkSize) {
         const rows = (await repo.findRecordsByIds(db, ids.slice(i, i + chunkSize))).filter((r) => r.deleted_at === null);
         const stats = query.with === 'stats' ? statsForGuests(rows.map((r) => r.guest_id)) : undefined;

@@ -9,9 +9,9 @@ import type { Database } from '../db/types.js';
 import { parseEmailAddress } from '../email/parse.js';
 import type { EmailDomainChecker } from '../email/dns-check.js';
 import { ErrorBag, type FieldErrors } from '../core/errors.js';
-import type { ReadonlyFieldErrors } from '../http/validation.js';
-import { MAX_ID } from '../http/schemas.js';
 import { existingMemberIds, findMemberByEmail } from '../members/member.repository.js';
+import { type ReadonlyFieldErrors } from '../core/validation.js';
+import { MAX_ID } from '../core/limits.js';
 
 export interface EmailRules {
   db: Kysely<Database>;

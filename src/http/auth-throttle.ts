@@ -9,7 +9,7 @@
  * times in the current window; successful requests are never counted.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { throttleSubjectOfIp } from '../public/access.service.js';
+import { throttleSubjectOfIp } from '../core/client-address.js';
 import { AppError } from '../core/errors.js';
 import type { RateLimitStore } from './rate-limit.js';
 

@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { findTokenByHash } from '../auth/token.repository.js';
-import { isKnownUnknown, rememberUnknown } from '../auth/unknown-tokens.js';
+import type { UnknownTokens } from '../auth/unknown-tokens.js';
 import type { Database, Role } from '../db/types.js';
 import { sha256 } from '../core/secrets.js';
 import { now } from '../core/time.js';
@@ -74,6 +74,8 @@ export interface AuthOptions {
   requireClientHeader: boolean;
   /** Unknown tokens counted per client address; over the limit, 429 before any look-up. */
   failures?: FailureThrottle;
+  /** Token hashes the database did not know a moment ago: answered 401 without a look-up. */
+  unknownTokens?: UnknownTokens;
 }
 
 /**
@@ -89,14 +91,14 @@ export function registerAuthentication(app: FastifyInstance, options: AuthOption
     await options.failures?.check(request);
     const tokenHash = sha256(token);
     const refused = () => new AppError('UNAUTHENTICATED', 'Unauthenticated: the token is unknown, expired or revoked.');
-    if (isKnownUnknown(tokenHash)) {
+    if (options.unknownTokens?.has(tokenHash)) {
       await options.failures?.fail(request);
       throw refused();
     }
     const organizationId = (request.params as { org_id?: string }).org_id;
     const owner = await findTokenByHash(options.db, tokenHash, organizationId !== undefined && ORG_ID.test(organizationId) ? organizationId : undefined);
     if (!owner || owner.revokedAt !== null || (owner.expiresAt !== null && owner.expiresAt <= now())) {
-      if (!owner) rememberUnknown(tokenHash);
+      if (!owner) options.unknownTokens?.remember(tokenHash);
       await options.failures?.fail(request);
       throw refused();
     }

@@ -6,34 +6,22 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import FindMyWay from 'find-my-way';
 import { AppError, problemBody, validationFailed } from '../core/errors.js';
+import { databaseError } from '../core/database-errors.js';
+import { fromBodyParser, toAppError } from '../core/to-app-error.js';
 import { fieldErrorsFromAjv } from './validation.js';
-import { databaseError } from './db-errors.js';
 import type { ErrorObject } from 'ajv';
 
-/** Fastify's own error codes -> ours. */
-function fromFastify(error: FastifyError): AppError | undefined {
-  switch (error.code) {
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new AppError('INVALID_JSON', 'The request body is not valid JSON.');
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new AppError('INVALID_JSON', 'The request body is empty; send a JSON object.');
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new AppError('PAYLOAD_TOO_LARGE', 'The request body is larger than the limit.');
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new AppError('UNSUPPORTED_MEDIA_TYPE', 'Send the request body as application/json.');
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new AppError('BAD_REQUEST', 'The Content-Length header does not match the body.');
-    case 'FST_ERR_CTP_INVALID_TYPE':
-      return new AppError('BAD_REQUEST', 'The Content-Type header is malformed.');
-  }
+/**
+ * What only the API's requests raise, ahead of the shared mapping: schema validation (its field
+ * messages come from the validator) and the JSON parser refusing hostile input (e.g.
+ * "__proto__" keys) with a SyntaxError.
+ */
+function fromRequestSchema(error: FastifyError): AppError | undefined {
   if (error.validation) {
     return validationFailed(fieldErrorsFromAjv(error.validation as ErrorObject[], error.validationContext));
   }
-  // The JSON parser refuses hostile input (e.g. "__proto__" keys) with a SyntaxError.
-  if (error instanceof SyntaxError) return new AppError('INVALID_JSON', 'The request body is not valid JSON.');
-  // Any other client error Fastify raises stays a client error, in our body.
-  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-    return new AppError('BAD_REQUEST', 'The request is malformed.');
+  if (error instanceof SyntaxError && !fromBodyParser(error.code)) {
+    return new AppError('INVALID_JSON', 'The request body is not valid JSON.');
   }
   return undefined;
 }
@@ -52,16 +40,14 @@ export function registerErrorHandling(app: FastifyInstance, baseUrl: string): vo
       if (raw.status >= 500) request.log.error({ err: raw }, 'request failed');
       return sendProblem(reply, baseUrl, raw);
     }
-    const fastify = fromFastify(raw as FastifyError);
-    if (fastify) return sendProblem(reply, baseUrl, fastify);
-    const database = databaseError(raw);
-    if (database) {
+    const error = fromRequestSchema(raw as FastifyError) ?? toAppError(raw);
+    if (error.code === 'INTERNAL') {
+      request.log.error({ err: raw }, 'unexpected error');
+    } else if (databaseError(raw)) {
       // The database refused what the service let through: worth a look even when it is a 4xx.
-      request.log[database.status >= 500 ? 'error' : 'warn']({ err: raw }, 'request failed in the database');
-      return sendProblem(reply, baseUrl, database);
+      request.log[error.status >= 500 ? 'error' : 'warn']({ err: raw }, 'request failed in the database');
     }
-    request.log.error({ err: raw }, 'unexpected error');
-    return sendProblem(reply, baseUrl, new AppError('INTERNAL', 'An unexpected error occurred. It has been logged.'));
+    return sendProblem(reply, baseUrl, error);
   });
 
   // A second router that knows every path and its methods tells 404 (no such path) from 405.

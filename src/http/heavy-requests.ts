@@ -67,5 +67,3 @@ export function createHeavyRequestGate({ store, concurrencyPerToken, unpaginated
     },
   };
 }
-
-export type HeavyRequestGate = ReturnType<typeof createHeavyRequestGate>;

@@ -3,9 +3,7 @@
  * that works without JavaScript, one inline style sheet allowed by its hash, no external resources.
  */
 import { createHash } from 'node:crypto';
-import type { FastifyError } from 'fastify';
-import { databaseError } from './db-errors.js';
-import { AppError } from '../core/errors.js';
+import { toAppError } from '../core/to-app-error.js';
 import { escapeHtml } from '../core/html.js';
 
 export interface HtmlPages {
@@ -56,14 +54,7 @@ export function parseUrlencoded(body: string): Record<string, string[]> {
 }
 
 /** The status a page answers an error with, as the API's handler would choose it. */
-export function pageStatusOf(error: FastifyError | Error): { status: number; headers?: Record<string, string> } {
-  if (error instanceof AppError) return { status: error.status, headers: error.options.headers };
-  const database = databaseError(error);
-  if (database) return { status: database.status, headers: database.options.headers };
-  const code = (error as FastifyError).code;
-  if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { status: 413 };
-  if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { status: 415 };
-  const statusCode = (error as FastifyError).statusCode;
-  if (typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500) return { status: 400 };
-  return { status: 500 };
+export function pageStatusOf(error: unknown): { status: number; headers?: Record<string, string> } {
+  const { status, options } = toAppError(error);
+  return { status, headers: options.headers };
 }

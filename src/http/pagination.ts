@@ -15,7 +15,4 @@ export function paginationMeta(publicBaseUrl: string, request: FastifyRequest, t
   return { pagination: { total, count, per_page: perPage, current_page: page, total_pages: totalPages, has_more_pages: page < totalPages, links } };
 }
 
-/** Which page a list request asks for: `page` from 1, `per_page` or its synonym `limit` (n8n sends it). */
-export function pageRequest(query: { page?: number; per_page?: number; limit?: number }, defaultPerPage: number): { page: number; perPage: number } {
-  return { page: query.page ?? 1, perPage: query.per_page ?? query.limit ?? defaultPerPage };
-}
+export { pageRequest } from '../core/paging.js';

@@ -2,16 +2,9 @@
 import type { FastifyRequest } from 'fastify';
 import type { Static, TSchema, TUnsafe } from 'typebox';
 import type { ErrorObject } from 'ajv';
-import type { Role } from '../db/types.js';
-import { NO_FIELD_ERRORS, collectFieldErrors, fieldErrorsFromAjv, type ReadonlyFieldErrors } from './validation.js';
+import type { Actor } from '../core/actor.js';
+import { NO_FIELD_ERRORS, collectFieldErrors, fieldErrorsFromAjv, type ReadonlyFieldErrors, type UncheckedFields } from '../core/validation.js';
 
-/** Who acts, and in which organization: the caller of an organization route. */
-export interface Actor {
-  organizationId: string;
-  userId: number;
-  /** The caller's role there: what they may see as well as do (a light member gets no guest links). */
-  role: Role;
-}
 
 export function actorOf(request: FastifyRequest): Actor {
   const { organizationId, userId, role } = request.principal;
@@ -27,13 +20,6 @@ export function rawParam(request: FastifyRequest, name: string): unknown {
   const params = request.params as Record<string, unknown> | undefined;
   return params !== undefined && Object.hasOwn(params, name) ? params[name] : undefined;
 }
-
-/**
- * The fields of a body that has not passed its schema, or may not have: a route with
- * `attachValidation` runs its handler whatever the body is, so no field can be trusted to be
- * there or to have the schema's type.
- */
-export type UncheckedFields<T> = { readonly [K in keyof T]?: unknown };
 
 /** The body a route with `attachValidation` receives: the schema's object when it passed, anything when it failed. */
 export type UncheckedBody<T> = UncheckedFields<T> | readonly unknown[] | string | number | boolean | null | undefined;

@@ -1,17 +1,10 @@
 /**
- * Schema pieces shared by every resource: limits, nullable primitives, the error body, the list
+ * Schema pieces shared by every resource: nullable primitives, the error body, the list
  * envelope and the standard error responses of an operation.
  */
 import { Type, type Static, type TSchema } from 'typebox';
 import { ERROR_CATALOGUE } from '../core/errors.js';
 
-export const MAX_NAME = 200;
-export const MAX_PHONE = 20;
-export const MAX_EMAIL = 254;
-export const MAX_PER_PAGE = 1000;
-/** Ids are 32-bit on both databases; a larger number cannot name anything. */
-export const MAX_ID = 2_147_483_647;
-export const DEFAULT_PER_PAGE = 999;
 
 /**
  * A nullable string/integer written as `type: [t, 'null']` rather than `anyOf`: one validation

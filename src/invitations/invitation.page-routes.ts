@@ -5,7 +5,7 @@
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from '../core/errors.js';
-import { MAX_NAME } from '../http/schemas.js';
+import { MAX_NAME } from '../core/limits.js';
 import { EXPIRED_PAGE, NOT_FOUND_PAGE, PAGE_HEADERS, acceptedPage, errorPage, invitationPage, type AcceptForm } from './invitation.page.js';
 import { isWellFormedCode } from './invitation.service.js';
 import { pageStatusOf, parseUrlencoded } from '../http/html-page.js';

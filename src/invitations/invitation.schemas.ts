@@ -1,6 +1,7 @@
 /** The invitation routes' schemas: request parts, answers, and the limits they share with the page. */
 import { Type, type Static } from 'typebox';
-import { MAX_NAME, NullableString, OrganizationIdParam, Timestamp } from '../http/schemas.js';
+import { NullableString, OrganizationIdParam, Timestamp } from '../http/schemas.js';
+import { MAX_NAME } from '../core/limits.js';
 
 export const MAX_MESSAGE = 5000;
 export const INVITE_ROLES = ['admin', 'standard', 'light'] as const;

@@ -4,14 +4,10 @@
  * older link stops working. Every change and the email it causes are one transaction.
  */
 import type { Kysely } from 'kysely';
-import type { DatabaseKind } from '../db/database.js';
 import type { Database, Role } from '../db/types.js';
 import { insertToken } from '../auth/token.repository.js';
 import { parseEmailAddress } from '../email/parse.js';
 import { findRecordByEmail } from '../guests/guest.repository.js';
-import { removeRecord } from '../guests/guest.service.js';
-import type { Actor, UncheckedFields } from '../http/request-parts.js';
-import { collectFieldErrors, type ReadonlyFieldErrors } from '../http/validation.js';
 import { AppError, assertThat, validationFailed } from '../core/errors.js';
 import { randomSecret, sha256 } from '../core/secrets.js';
 import { formatTimestamp, now } from '../core/time.js';
@@ -24,10 +20,12 @@ import { enqueue, newMessageId } from '../outbox/outbox.repository.js';
 import { MEMBER_INVITATION_KIND, invitationMessage, personName } from './invitation.messages.js';
 import * as repo from '../members/invitation.repository.js';
 import type { InviteBody, InvitationView } from './invitation.schemas.js';
+import { removeRecord } from '../guests/guest.records.js';
+import { type Actor } from '../core/actor.js';
+import { type UncheckedFields, collectFieldErrors, type ReadonlyFieldErrors } from '../core/validation.js';
 
 export interface InvitationServiceDeps {
   db: Kysely<Database>;
-  kind: DatabaseKind;
   publicBaseUrl: string;
   /** Days a link works after each send. */
   expiryDays: number;
@@ -64,7 +62,7 @@ export interface AcceptedInvitation {
 }
 
 export function createInvitationService(deps: InvitationServiceDeps) {
-  const { db, kind } = deps;
+  const { db } = deps;
   const expiresFrom = (at: Date) => formatTimestamp(new Date(at.getTime() + deps.expiryDays * 86_400_000));
 
   /** A new code for the invitation and its email, queued in `trx`. */
@@ -142,7 +140,7 @@ export function createInvitationService(deps: InvitationServiceDeps) {
         if (await repo.isActiveGuest(trx, organizationId, email)) {
           throw validationFailed({ email: [`${email} is a guest of this organization: convert the guest instead, with POST /organizations/${organizationId}/guests/${email}/to/member.`] });
         }
-        let pending = await repo.findPendingInvitation(trx, kind, organizationId, { email });
+        let pending = await repo.findPendingInvitation(trx, organizationId, { email });
         if (!pending) {
           const code = randomSecret(24);
           const at = new Date();
@@ -153,12 +151,12 @@ export function createInvitationService(deps: InvitationServiceDeps) {
           const userId = await repo.ensureUser(trx, { email, firstName: invitation.firstName, lastName: invitation.lastName, at: invitation.at });
           if ((await repo.insertInvitation(trx, { ...invitation, userId })) !== undefined) {
             await send(trx, organizationId, { email, role, message: invitation.message, invitedBy: inviter.userId }, code, invitation.expiresAt);
-            const created = await repo.findPendingInvitation(trx, kind, organizationId, { email });
+            const created = await repo.findPendingInvitation(trx, organizationId, { email });
             if (!created) throw new Error('invitation vanished inside its transaction');
             return invitationToMember(created);
           }
           // A concurrent invite of the same address won the unique index: this one is a resend of it.
-          pending = await repo.findPendingInvitation(trx, kind, organizationId, { email });
+          pending = await repo.findPendingInvitation(trx, organizationId, { email });
           if (!pending) throw new AppError('CONFLICT', 'The invitation changed at the same time; retry the request.');
         }
         mayResend(inviter, pending);
@@ -169,7 +167,7 @@ export function createInvitationService(deps: InvitationServiceDeps) {
     /** Sends the user's pending invitation again (expired or not). */
     async resend(inviter: Inviter, userId: number): Promise<Member> {
       return withEmail(async (trx) => {
-        const pending = await repo.findPendingInvitation(trx, kind, inviter.organizationId, { userId });
+        const pending = await repo.findPendingInvitation(trx, inviter.organizationId, { userId });
         assertThat(pending, noInvitation);
         if (await findMemberById(trx, inviter.organizationId, userId)) {
           throw new AppError('CONFLICT', 'This user is a member of the organization already; there is nothing to send.');
@@ -182,7 +180,7 @@ export function createInvitationService(deps: InvitationServiceDeps) {
     /** Withdraws the user's pending invitation: the link stops working at once. */
     async withdraw(inviter: Inviter, userId: number): Promise<Member> {
       return db.transaction().execute(async (trx) => {
-        const pending = await repo.findPendingInvitation(trx, kind, inviter.organizationId, { userId });
+        const pending = await repo.findPendingInvitation(trx, inviter.organizationId, { userId });
         assertThat(pending, noInvitation);
         assertThat(await repo.withdrawInvitation(trx, inviter.organizationId, userId, inviter.userId, now()), noInvitation);
         return invitationToMember(pending);
@@ -242,5 +240,3 @@ export function createInvitationService(deps: InvitationServiceDeps) {
     },
   };
 }
-
-export type InvitationService = ReturnType<typeof createInvitationService>;

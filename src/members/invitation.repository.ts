@@ -5,7 +5,7 @@
  * pending one can still be sent again, which starts its period anew.
  */
 import type { ExpressionBuilder, Kysely } from 'kysely';
-import type { DatabaseKind } from '../db/database.js';
+import { kindOf } from '../db/database.js';
 import type { Database, Role } from '../db/types.js';
 import { withRandomId } from '../core/ids.js';
 import { now } from '../core/time.js';
@@ -114,11 +114,11 @@ export async function withdrawInvitation(db: Q, organizationId: string, userId: 
  * runs one write transaction at a time anyway.
  */
 export async function findPendingInvitation(
-  db: Q, kind: DatabaseKind, organizationId: string, who: { email: string } | { userId: number },
+  db: Q, organizationId: string, who: { email: string } | { userId: number },
 ): Promise<PendingInvitation | undefined> {
   const base = invitedUsers(db, organizationId);
   const query = 'email' in who ? base.where('invitations.email', '=', who.email) : base.where('invitations.user_id', '=', who.userId);
-  const row = await (kind === 'postgres' ? query.forUpdate('invitations') : query).executeTakeFirst();
+  const row = await (kindOf(db) === 'postgres' ? query.forUpdate('invitations') : query).executeTakeFirst();
   return row && toPending(row);
 }
 

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { DatabaseKind } from '../db/database.js';
+import { kindOf } from '../db/database.js';
 import type { Database, Role } from '../db/types.js';
-import { prepared } from '../db/prepared.js';
+import { prepared, type Placeholder } from '../db/prepared.js';
 import { withRandomId } from '../core/ids.js';
 
 /** A membership with its user: what the member object is made from (see member.mapper.ts). */
@@ -53,7 +53,7 @@ export async function findMemberById(db: Kysely<Database>, organizationId: strin
   return membersQuery(db, organizationId).where('users.id', '=', userId).executeTakeFirst();
 }
 
-const memberByEmail = prepared((db, p) => membersQuery(db, p('organizationId')).where('users.email', '=', p('email')));
+const memberByEmail = prepared((db, p: Placeholder<{ organizationId: string; email: string }>) => membersQuery(db, p('organizationId')).where('users.email', '=', p('email')));
 
 export async function findMemberByEmail(db: Kysely<Database>, organizationId: string, email: string): Promise<Member | undefined> {
   return memberByEmail.first(db, { organizationId, email });
@@ -130,7 +130,7 @@ export async function deleteMembership(db: Kysely<Database>, organizationId: str
  * once cannot both pass the "another enabled admin remains" check; SQLite transactions run one at
  * a time (BEGIN IMMEDIATE) anyway.
  */
-export async function lockAdmins(db: Kysely<Database>, kind: DatabaseKind, organizationId: string): Promise<Array<{ userId: number; disabled: boolean }>> {
+export async function lockAdmins(db: Kysely<Database>, organizationId: string): Promise<Array<{ userId: number; disabled: boolean }>> {
   const query = db
     .selectFrom('memberships')
     .select(['user_id', 'disabled_at'])
@@ -138,7 +138,7 @@ export async function lockAdmins(db: Kysely<Database>, kind: DatabaseKind, organ
     .where('role', '=', 'admin')
     // Locked in one order everywhere, so two such transactions wait for each other, never deadlock.
     .orderBy('user_id');
-  const rows = await (kind === 'postgres' ? query.forUpdate() : query).execute();
+  const rows = await (kindOf(db) === 'postgres' ? query.forUpdate() : query).execute();
   return rows.map((r) => ({ userId: r.user_id, disabled: r.disabled_at !== null }));
 }
 

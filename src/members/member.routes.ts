@@ -4,7 +4,8 @@
  */
 import { Type } from 'typebox';
 import { pageRequest, paginationMeta } from '../http/pagination.js';
-import { AUTH_ERRORS, BODY_ERRORS, MAX_ID, OrganizationIdParam, PaginationMeta, errorResponses } from '../http/schemas.js';
+import { AUTH_ERRORS, BODY_ERRORS, OrganizationIdParam, PaginationMeta, errorResponses } from '../http/schemas.js';
+import { MAX_ID } from '../core/limits.js';
 import type { Role } from '../db/types.js';
 import { MemberEnvelope, MemberIdParams } from './member.schemas.js';
 import { MEMBER_SORT_KEYS } from './member.service.js';

@@ -3,10 +3,10 @@
  * its CLI, SDK and n8n node look for are always present, null when this service keeps no value.
  */
 import { Type, type Static } from 'typebox';
-import { MAX_ID, NullableInteger, NullableString, OrganizationIdParam, Timestamp } from '../http/schemas.js';
+import { NullableInteger, NullableString, OrganizationIdParam, Timestamp } from '../http/schemas.js';
+import { MAX_ID } from '../core/limits.js';
 
 export const MEMBER_STATUSES = ['active', 'invited', 'disabled'] as const;
-export type MemberStatus = (typeof MEMBER_STATUSES)[number];
 
 export const Member = Type.Object(
   {

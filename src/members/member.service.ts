@@ -5,17 +5,13 @@
  * locked in the same transaction, so two admins demoting each other at once cannot both succeed.
  */
 import type { Kysely } from 'kysely';
-import type { DatabaseKind } from '../db/database.js';
 import type { Database, Role } from '../db/types.js';
 import { AppError, assertThat, notFound } from '../core/errors.js';
-import type { Actor } from '../http/request-parts.js';
+import type { Actor } from '../core/actor.js';
 import { now } from '../core/time.js';
 import { findOpenInvitation, listOpenInvitations, withdrawInvitation } from './invitation.repository.js';
 import { invitationToMember, memberRowToMember } from './member.mapper.js';
-import {
-  countMemberships, deleteMembership, findMemberById, leaveGroupsOf, listMembers, lockAdmins, updateMembership,
-  type Member as MemberRow,
-} from './member.repository.js';
+import { countMemberships, deleteMembership, findMemberById, leaveGroupsOf, listMembers, lockAdmins, updateMembership, type Member as MemberRow } from './member.repository.js';
 import type { Member } from './member.schemas.js';
 
 /** `updated_at` is the membership's last change: joined, disabled or enabled again (n8n offers it). */
@@ -53,12 +49,12 @@ function compareMembers(key: MemberSortKey, descending: boolean) {
   };
 }
 
-export function createMemberService(deps: { db: Kysely<Database>; kind: DatabaseKind }) {
-  const { db, kind } = deps;
+export function createMemberService(deps: { db: Kysely<Database> }) {
+  const { db } = deps;
 
   /** Refuses a change that leaves no enabled admin other than `userId`, when `userId` is one now. */
   async function keepAnAdmin(trx: Kysely<Database>, organizationId: string, member: MemberRow): Promise<void> {
-    const admins = await lockAdmins(trx, kind, organizationId);
+    const admins = await lockAdmins(trx, organizationId);
     if (member.role !== 'admin' || member.disabled_at !== null) return;
     if (!admins.some((a) => a.userId !== member.id && !a.disabled)) throw new AppError('CONFLICT', LAST_ADMIN);
   }
@@ -181,5 +177,3 @@ export function createMemberService(deps: { db: Kysely<Database>; kind: Database
     },
   };
 }
-
-export type MemberService = ReturnType<typeof createMemberService>;

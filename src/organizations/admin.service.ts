@@ -6,13 +6,13 @@ import type { Kysely } from 'kysely';
 import type { Database, Role } from '../db/types.js';
 import { normalizeEmail, parseEmailAddress } from '../email/parse.js';
 import { AppError, ErrorBag, validationFailed } from '../core/errors.js';
-import { MAX_NAME } from '../http/schemas.js';
 import { newOrganizationId, randomSecret, sha256 } from '../core/secrets.js';
 import { formatTimestamp, now } from '../core/time.js';
 import { findMemberByEmail, findUserByEmail, insertUser, addMembership, type Member } from '../members/member.repository.js';
 import { findGlobalGuest } from '../guests/guest.repository.js';
 import { insertToken, revokeToken } from '../auth/token.repository.js';
 import { findOrganization, insertOrganization } from './organization.repository.js';
+import { MAX_NAME } from '../core/limits.js';
 
 export const ROLES: readonly Role[] = ['admin', 'standard', 'light'];
 /** Tokens start with a recognizable prefix so that secret scanners can spot a leaked one. */

@@ -4,7 +4,7 @@
  * (one per instance) claim due messages with a lease, send them, and mark them sent or failed.
  */
 import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
-import type { DatabaseKind } from '../db/database.js';
+import { kindOf } from '../db/database.js';
 import type { Database, OutboxTable } from '../db/types.js';
 import { randomSecret } from '../core/secrets.js';
 import { formatTimestamp, now } from '../core/time.js';
@@ -78,11 +78,11 @@ function isDue(current: string) {
  * taken by its own conditional UPDATE, which only one writer can win. A worker that dies holding a
  * claim delays its messages by the lease, after which any worker takes them again.
  */
-export async function claimBatch(db: Q, kind: DatabaseKind, workerId: string, leaseMs: number, limit: number): Promise<OutboxRow[]> {
+export async function claimBatch(db: Q, workerId: string, leaseMs: number, limit: number): Promise<OutboxRow[]> {
   const at = new Date();
   const current = formatTimestamp(at);
   const claim = { locked_by: workerId, locked_until: formatTimestamp(new Date(at.getTime() + leaseMs)) };
-  if (kind === 'postgres') {
+  if (kindOf(db) === 'postgres') {
     const rows = await db
       .updateTable('outbox')
       .set((eb) => ({ ...claim, attempts: eb('attempts', '+', 1) }))

@@ -17,9 +17,6 @@ import type { Database } from '../db/types.js';
 import { redactText } from '../core/log-redaction.js';
 import { randomSecret } from '../core/secrets.js';
 import { formatTimestamp } from '../core/time.js';
-import { resolveAccessRequest } from '../public/access.resolve.js';
-import type { GuestLinks } from '../guests/guest-code.js';
-import { pruneWindows } from '../public/throttle.repository.js';
 import { createDelivery, type Delivery } from './delivery.js';
 import { onOutboxQueued } from './outbox-signal.js';
 import * as repo from './outbox.repository.js';
@@ -32,8 +29,6 @@ const DEFAULT_STOP_TIMEOUT_MS = 5_000;
 const HOUSEKEEPING_INTERVAL_MS = 3_600_000;
 /** Sent and given-up messages are kept this long (to diagnose), then deleted: they hold live links. */
 const KEEP_FINISHED_MS = 7 * 86_400_000;
-/** Throttle counters are useless once their hour is over; a day's worth is kept for the curious. */
-const KEEP_WINDOWS_MS = 86_400_000;
 /** A database outage is logged at most this often, not at every poll. */
 const ERROR_LOG_INTERVAL_MS = 60_000;
 
@@ -41,6 +36,21 @@ interface Logger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
+}
+
+/**
+ * What the senders of queued messages add to the worker, given by whoever builds it (server.ts,
+ * from public/access.resolve.ts): the outbox knows no sender.
+ */
+export interface OutboxHandlers {
+  /**
+   * Turns a claimed row into the message to send, just before it is sent: rows queued as a
+   * request are written out now, off the request path. Undefined drops the row (it is deleted or
+   * taken by someone else); rows it does not know come back as they are.
+   */
+  prepare(db: Kysely<Database>, row: repo.OutboxRow): Promise<repo.OutboxRow | undefined>;
+  /** The senders' own old rows (e.g. throttle counters), deleted at each housekeeping: how many. */
+  prune(db: Kysely<Database>, now: number): Promise<number>;
 }
 
 export interface OutboxWorkerOptions {
@@ -54,8 +64,8 @@ export interface OutboxWorkerOptions {
   /** The wait before the next attempt after `attempts` failed ones (default: exponential, jittered). */
   backoffMs?: (attempts: number) => number;
   stopTimeoutMs?: number;
-  /** What opens stored guest codes for access emails: the app's own (its key). */
-  links: GuestLinks;
+  /** What the senders of queued messages add: see OutboxHandlers. */
+  handlers: OutboxHandlers;
 }
 
 /** What one pass did. */
@@ -86,8 +96,7 @@ function errorText(error: unknown): string {
 }
 
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
-  const { db, config, log } = options;
-  const { links } = options;
+  const { db, config, log, handlers } = options;
   const id = options.workerId ?? `${os.hostname()}:${process.pid}:${randomSecret(4)}`;
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
@@ -107,13 +116,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     if (Date.now() - lastHousekeeping < HOUSEKEEPING_INTERVAL_MS) return;
     lastHousekeeping = Date.now();
     const messages = await repo.pruneFinished(db, formatTimestamp(new Date(Date.now() - KEEP_FINISHED_MS)));
-    const windows = await pruneWindows(db, formatTimestamp(new Date(Date.now() - KEEP_WINDOWS_MS)));
+    const windows = await handlers.prune(db, Date.now());
     if (messages + windows > 0) log.info({ messages, windows }, 'outbox: deleted old messages and throttle counters');
   }
 
   async function attempt(claimed: repo.OutboxRow): Promise<'sent' | 'retried' | 'failed' | 'dropped'> {
     // An access request is looked up only now, off the request path (src/public/access.resolve.ts).
-    const row = await resolveAccessRequest(db, claimed, links);
+    const row = await handlers.prepare(db, claimed);
     if (!row) return 'dropped';
     const about = { outboxId: row.id, messageId: row.message_id, kind: row.kind, attempt: row.attempts };
     let where: string;
@@ -142,7 +151,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 
   async function runOnce(): Promise<PassResult> {
     await housekeeping();
-    const rows = await repo.claimBatch(db, config.database.kind, id, leaseMs, batchSize);
+    const rows = await repo.claimBatch(db, id, leaseMs, batchSize);
     const result: PassResult = { claimed: rows.length, sent: 0, retried: 0, failed: 0 };
     for (const [index, row] of rows.entries()) {
       if (stopping) {

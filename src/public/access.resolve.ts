@@ -11,7 +11,24 @@ import type { Database } from '../db/types.js';
 import { guestLinkOf, type GuestLinks } from '../guests/guest-code.js';
 import { GUEST_ACCESS_KIND, GUEST_ACCESS_REQUEST_KIND, guestAccessMessage } from '../outbox/messages.js';
 import type { OutboxRow } from '../outbox/outbox.repository.js';
+import type { OutboxHandlers } from '../outbox/worker.js';
+import { formatTimestamp } from '../core/time.js';
 import { findActiveRecordsByEmail } from './access.repository.js';
+import { pruneWindows } from './throttle.repository.js';
+
+/** Throttle counters are useless once their hour is over; a day's worth is kept for the curious. */
+const KEEP_WINDOWS_MS = 86_400_000;
+
+/**
+ * What the outbox worker is built with for the guest access emails: access requests resolved as
+ * they are sent, and the access throttle's old counters deleted at its housekeeping.
+ */
+export function accessRequestHandlers(links: GuestLinks): OutboxHandlers {
+  return {
+    prepare: (db, row) => resolveAccessRequest(db, row, links),
+    prune: (db, now) => pruneWindows(db, formatTimestamp(new Date(now - KEEP_WINDOWS_MS))),
+  };
+}
 
 /**
  * Resolves one queued access request: the row becomes the email listing the guest's active

@@ -3,12 +3,12 @@
  * the same whoever asks about whichever address; only the address's owner learns anything, from
  * the email itself.
  */
-import net from 'node:net';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import type { GuestLinks } from '../guests/guest-code.js';
 import { AppError } from '../core/errors.js';
 import { hourWindow } from '../core/time.js';
+import { throttleSubjectOfIp } from '../core/client-address.js';
 import { GUEST_ACCESS_REQUEST_KIND } from '../outbox/messages.js';
 import { notifyOutbox } from '../outbox/outbox-signal.js';
 import { enqueue, newMessageId } from '../outbox/outbox.repository.js';
@@ -25,28 +25,6 @@ export interface AccessServiceDeps {
 
 export const THROTTLE_SCOPE_IP = 'guest_access:ip';
 export const THROTTLE_SCOPE_EMAIL = 'guest_access:email';
-
-
-/** The eight 16-bit groups of an IPv6 address, written out. */
-function ipv6Groups(address: string): string[] {
-  const [head = '', tail] = address.split('::');
-  const left = head === '' ? [] : head.split(':');
-  const right = tail === undefined || tail === '' ? [] : tail.split(':');
-  const middle = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill('0');
-  return [...left, ...middle, ...right].map((g) => g.toLowerCase().padStart(4, '0'));
-}
-
-/**
- * What the per-IP limit counts: an IPv4 address as it is (also when written IPv4-mapped), an IPv6
- * address by its /64 network, since one subscriber commonly holds a whole /64 and could otherwise
- * step around the limit by changing addresses.
- */
-export function throttleSubjectOfIp(ip: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped?.[1]) return mapped[1];
-  if (!net.isIPv6(ip)) return ip;
-  return `${ipv6Groups(ip.split('%')[0] ?? ip).slice(0, 4).join(':')}::/64`;
-}
 
 export function createAccessService(deps: AccessServiceDeps) {
   const { db, limits } = deps;
@@ -87,5 +65,3 @@ export function createAccessService(deps: AccessServiceDeps) {
     },
   };
 }
-
-export type AccessService = ReturnType<typeof createAccessService>;

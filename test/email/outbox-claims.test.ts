@@ -13,6 +13,7 @@ import { openDatabase, type Db } from '../../src/db/database.js';
 import type { Database } from '../../src/db/types.js';
 import { claimBatch, enqueue, markSent, newMessageId, pruneFinished, release } from '../../src/outbox/outbox.repository.js';
 import { createOutboxWorker } from '../../src/outbox/worker.js';
+import { accessRequestHandlers } from '../../src/public/access.resolve.js';
 import { consumeWindow, pruneWindows } from '../../src/public/throttle.repository.js';
 import { formatTimestamp } from '../../src/core/time.js';
 
@@ -55,13 +56,12 @@ describe('outbox claims', () => {
 
   it('two claimers racing take disjoint sets that together cover every due message', async () => {
     await queue(40);
-    const kind = ctx.config.database.kind;
     const a: number[] = [];
     const b: number[] = [];
     // Small batches, many rounds, both at once: every round is a chance to collide.
     const drain = async (db: Kysely<Database>, worker: string, into: number[]) => {
       for (;;) {
-        const rows = await claimBatch(db, kind, worker, 60_000, 3);
+        const rows = await claimBatch(db, worker, 60_000, 3);
         if (rows.length === 0) return;
         into.push(...rows.map((r) => r.id));
         for (const r of rows) assert.equal(r.locked_by, worker);
@@ -76,7 +76,7 @@ describe('outbox claims', () => {
 
   it('two workers sending at once deliver each message exactly once', async () => {
     const messageIds = await queue(24);
-    const options = { config: ctx.config, links: ctx.links, log: ctx.app.log, batchSize: 4 };
+    const options = { config: ctx.config, handlers: accessRequestHandlers(ctx.links), log: ctx.app.log, batchSize: 4 };
     const one = createOutboxWorker({ ...options, db: ctx.db.kysely, workerId: 'one' });
     const two = createOutboxWorker({ ...options, db: otherDb, workerId: 'two' });
     const sentBy = { one: 0, two: 0 };
@@ -97,14 +97,13 @@ describe('outbox claims', () => {
 
   it('a running lease keeps other workers off; an expired one (the worker died) lets them take it', async () => {
     await queue(1);
-    const kind = ctx.config.database.kind;
-    const [held] = await claimBatch(ctx.db.kysely, kind, 'crashed', 60_000, 10);
+    const [held] = await claimBatch(ctx.db.kysely, 'crashed', 60_000, 10);
     assert.ok(held);
     assert.equal(held.attempts, 1);
-    assert.equal((await claimBatch(otherDb, kind, 'other', 60_000, 10)).length, 0);
+    assert.equal((await claimBatch(otherDb, 'other', 60_000, 10)).length, 0);
     // The lease runs out, as it does when its worker never comes back.
     await ctx.db.kysely.updateTable('outbox').set({ locked_until: formatTimestamp(new Date(Date.now() - 2000)) }).where('id', '=', held.id).execute();
-    const [retaken] = await claimBatch(otherDb, kind, 'other', 60_000, 10);
+    const [retaken] = await claimBatch(otherDb, 'other', 60_000, 10);
     assert.equal(retaken?.id, held.id);
     assert.equal(retaken?.locked_by, 'other');
     assert.equal(retaken?.attempts, 2, 'the lost attempt counts');
@@ -112,13 +111,12 @@ describe('outbox claims', () => {
 
   it('release gives unused claims back at once, without counting an attempt', async () => {
     await queue(3);
-    const kind = ctx.config.database.kind;
-    const rows = await claimBatch(ctx.db.kysely, kind, 'stopping', 60_000, 10);
+    const rows = await claimBatch(ctx.db.kysely, 'stopping', 60_000, 10);
     assert.equal(rows.length, 3);
     await release(ctx.db.kysely, rows.map((r) => r.id), 'someone-else');
-    assert.equal((await claimBatch(otherDb, kind, 'other', 60_000, 10)).length, 0, 'only the holder can release');
+    assert.equal((await claimBatch(otherDb, 'other', 60_000, 10)).length, 0, 'only the holder can release');
     await release(ctx.db.kysely, rows.map((r) => r.id), 'stopping');
-    const again = await claimBatch(otherDb, kind, 'other', 60_000, 10);
+    const again = await claimBatch(otherDb, 'other', 60_000, 10);
     assert.equal(again.length, 3);
     assert.ok(again.every((r) => r.attempts === 1));
   });

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { createGuest, type TestContext } from '../../support/app.js';
 import { createOutboxWorker } from '../../src/outbox/worker.js';
+import { accessRequestHandlers } from '../../src/public/access.resolve.js';
 import { appWritingMail } from '../../support/mail-dir.js';
 import { emlFileName } from '../../src/outbox/delivery.js';
 
@@ -75,7 +76,7 @@ describe('outbox worker without SMTP: .eml files', () => {
     const blocked = createOutboxWorker({
       db: ctx.db.kysely,
       config: { ...ctx.config, mail: { ...ctx.config.mail, dir: path.join(blocker, 'mail') } },
-      links: ctx.links,
+      handlers: accessRequestHandlers(ctx.links),
       log: ctx.app.log,
       backoffMs: () => 0,
     });

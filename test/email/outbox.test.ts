@@ -9,6 +9,7 @@ import { buildTestApp, createGuest, uniqueEmail, type TestContext } from '../../
 import { delay } from '../../support/process.js';
 import { linksIn, startTestSmtpServer, type TestSmtpServer } from '../../support/smtp.js';
 import { createOutboxWorker, type OutboxWorkerOptions } from '../../src/outbox/worker.js';
+import { accessRequestHandlers } from '../../src/public/access.resolve.js';
 import { backoffMs, enqueue, newMessageId } from '../../src/outbox/outbox.repository.js';
 import { notifyOutbox } from '../../src/outbox/outbox-signal.js';
 import { formatTimestamp } from '../../src/core/time.js';
@@ -41,7 +42,7 @@ describe('outbox worker over SMTP', () => {
   });
 
   function worker(overrides: Partial<OutboxWorkerOptions> = {}) {
-    return createOutboxWorker({ db: ctx.db.kysely, config: ctx.config, links: ctx.links, log: ctx.app.log, ...overrides });
+    return createOutboxWorker({ db: ctx.db.kysely, config: ctx.config, handlers: accessRequestHandlers(ctx.links), log: ctx.app.log, ...overrides });
   }
 
   async function queue(recipient = uniqueEmail('queued')) {

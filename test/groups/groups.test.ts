@@ -4,7 +4,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp, call, createGuest, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';
-import { uniqueViolation } from '../../src/http/db-errors.js';
+import { uniqueViolation } from '../../src/core/database-errors.js';
 import { assertProblem } from '../../support/problem.js';
 import { assertGroupShape, createGroup, groupsUrl, type GroupData } from './group-helpers.js';
 

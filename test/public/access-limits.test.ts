@@ -5,7 +5,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp, createGuest, uniqueEmail } from '../../support/app.js';
-import { THROTTLE_SCOPE_IP, throttleSubjectOfIp } from '../../src/public/access.service.js';
+import { THROTTLE_SCOPE_IP } from '../../src/public/access.service.js';
+import { throttleSubjectOfIp } from '../../src/core/client-address.js';
 import { formatTimestamp } from '../../src/core/time.js';
 import { assertAccepted, outboxFor, requestAccess } from './access-helpers.js';
 import { assertProblem } from '../../support/problem.js';

@@ -1,6 +1,6 @@
 /**
  * The first schema. Constraint names are part of the contract with the error handler
- * (src/http/db-errors.ts maps them to API errors), so they are spelled out here.
+ * (src/core/database-errors.ts maps them to API errors), so they are spelled out here.
  */
 import { sql, type Kysely } from 'kysely';
 import type { DatabaseKind } from '../database.js';

@@ -4,19 +4,15 @@
  * item never blocks or undoes another, and a failed item leaves nothing behind.
  */
 import type { FastifyBaseLogger } from 'fastify';
-import type { ValidateFunction } from 'ajv';
-import { databaseError } from '../../http/db-errors.js';
 import { AppError, problemBody, validationFailed, type ProblemBody } from '../../core/errors.js';
-import { NO_FIELD_ERRORS, collectFieldErrors, createValidatorCompiler, fieldErrorsFromAjv, unsafeTextErrors, type ReadonlyFieldErrors } from '../../http/validation.js';
+import { toAppError } from '../../core/to-app-error.js';
 import { CreateGuestBody, type Guest } from '../guest.schemas.js';
 import { normalizeEmail } from '../../email/parse.js';
 import type { GuestService } from '../guest.service.js';
-import type { Actor, UncheckedFields } from '../../http/request-parts.js';
 import type { DomainVerdict, EmailDomainChecker } from '../../email/dns-check.js';
 import { parseEmailAddress } from '../../email/parse.js';
-
-/** The most items one request may carry. */
-export const MAX_BULK_ITEMS = 1000;
+import { NO_FIELD_ERRORS, collectFieldErrors, compileBodyValidator, fieldErrorsFromAjv, unsafeTextErrors, type ReadonlyFieldErrors, type UncheckedFields } from '../../core/validation.js';
+import type { Actor } from '../../core/actor.js';
 
 /** One item's outcome: 201 joined, 200 already a guest, or the error a single create would answer. */
 export interface BulkItemOutcome {
@@ -114,12 +110,7 @@ function lanesOf(items: readonly unknown[], lanes: number): Array<Array<[number,
 export function createGuestBulk(deps: GuestBulkDeps) {
   // The same validator (formats, messages) as the single create's body, so an item's errors
   // read exactly like Create guest's, keyed by field.
-  const validateItem = createValidatorCompiler()({
-    schema: CreateGuestBody,
-    httpPart: 'body',
-    method: 'POST',
-    url: '/organizations/:org_id/guests/bulk',
-  }) as ValidateFunction;
+  const validateItem = compileBodyValidator(CreateGuestBody);
 
   /**
    * An item as a single create's body, with its failures of that body's schema and of the
@@ -135,11 +126,9 @@ export function createGuestBulk(deps: GuestBulkDeps) {
   }
 
   function asAppError(error: unknown): AppError {
-    if (error instanceof AppError) return error;
-    const known = databaseError(error);
-    if (known) return known;
-    deps.log.error({ err: error }, 'bulk guest create: unexpected error in one item');
-    return new AppError('INTERNAL', 'An unexpected error occurred. It has been logged.');
+    const failure = toAppError(error);
+    if (failure.code === 'INTERNAL' && failure !== error) deps.log.error({ err: error }, 'bulk guest create: unexpected error in one item');
+    return failure;
   }
 
   async function one(actor: Actor, item: unknown, index: number, retryAfter: number[], dns: ReturnType<typeof prefetchDomains>): Promise<BulkItemOutcome> {
@@ -189,5 +178,3 @@ export function createGuestBulk(deps: GuestBulkDeps) {
     },
   };
 }
-
-export type GuestBulk = ReturnType<typeof createGuestBulk>;

@@ -4,23 +4,19 @@
  * never both, nor neither, in the organization.
  */
 import type { Kysely } from 'kysely';
-import type { DatabaseKind } from '../../db/database.js';
 import type { Database } from '../../db/types.js';
 import { AppError, assertThat, notFound } from '../../core/errors.js';
 import { now } from '../../core/time.js';
-import {
-  deleteMembership, findMemberByEmail, findMemberById, findRole, findUserByEmail, addMembership, insertUser, leaveGroupsOf, lockAdmins,
-  type Member,
-} from '../../members/member.repository.js';
+import { deleteMembership, findMemberByEmail, findMemberById, findRole, findUserByEmail, addMembership, insertUser, leaveGroupsOf, lockAdmins, type Member } from '../../members/member.repository.js';
 import { findRecordByEmail } from '../guest.repository.js';
 import type { Guest } from '../guest.schemas.js';
-import { removeRecord, type GuestService } from '../guest.service.js';
+import type { GuestService } from '../guest.service.js';
+import { removeRecord } from '../guest.records.js';
 import { normalizeEmail } from '../../email/parse.js';
-import type { Actor } from '../../http/request-parts.js';
+import type { Actor } from '../../core/actor.js';
 
 export interface GuestConversionDeps {
   db: Kysely<Database>;
-  kind: DatabaseKind;
   guests: Pick<GuestService, 'joinIn'>;
 }
 
@@ -68,7 +64,7 @@ export function createGuestConversionService(deps: GuestConversionDeps) {
     async toGuest(actor: Actor, userId: number): Promise<Guest> {
       return db.transaction().execute(async (trx) => {
         // Locked first: the admin count below holds until this transaction ends.
-        const admins = await lockAdmins(trx, deps.kind, actor.organizationId);
+        const admins = await lockAdmins(trx, actor.organizationId);
         const member = await findMemberById(trx, actor.organizationId, userId);
         assertThat(member, () => notFound('member'));
         // A disabled admin cannot manage anything: another *enabled* one must remain.
@@ -85,5 +81,3 @@ export function createGuestConversionService(deps: GuestConversionDeps) {
     },
   };
 }
-
-export type GuestConversionService = ReturnType<typeof createGuestConversionService>;

@@ -6,16 +6,14 @@
 import type { FastifyRequest } from 'fastify';
 import { validationFailed } from '../../core/errors.js';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../../http/schemas.js';
-import { collectFieldErrors } from '../../http/validation.js';
 import { actorOf, schemaErrors, unchecked } from '../../http/request-parts.js';
 import type { RouteApp } from '../../http/route-app.js';
 import type { Services } from '../../services.js';
 import { memberRowToMember } from '../../members/member.mapper.js';
 import { GuestEnvelope, GuestParams, OrgParams } from '../guest.schemas.js';
-import { MAX_BULK_ITEMS } from '../bulk/bulk.service.js';
-import {
-  BulkCreateBody, BulkEnvelope, ErasedGuestEnvelope, GuestRefParams, MemberEnvelope, MemberParams,
-} from './lifecycle.schemas.js';
+import { MAX_BULK_ITEMS } from '../../core/limits.js';
+import { BulkCreateBody, BulkEnvelope, ErasedGuestEnvelope, GuestRefParams, MemberEnvelope, MemberParams } from './lifecycle.schemas.js';
+import { collectFieldErrors } from '../../core/validation.js';
 
 const TAG = 'Guests';
 

@@ -3,8 +3,8 @@
  * the bodies of Permanently delete guest and Bulk create guests, their answers.
  */
 import { Type } from 'typebox';
-import { MAX_ID, OrganizationIdParam } from '../../http/schemas.js';
-import { MAX_BULK_ITEMS } from '../bulk/bulk.service.js';
+import { OrganizationIdParam } from '../../http/schemas.js';
+import { MAX_BULK_ITEMS, MAX_ID } from '../../core/limits.js';
 import { CreateGuestBody } from '../guest.schemas.js';
 
 export const GuestRefParams = Type.Object({

@@ -5,23 +5,22 @@
  * with the last organization that knows the guest.
  */
 import type { Kysely } from 'kysely';
-import type { DatabaseKind } from '../../db/database.js';
 import type { Database } from '../../db/types.js';
 import { AppError, assertThat, notFound } from '../../core/errors.js';
-import { MAX_ID } from '../../http/schemas.js';
+import { MAX_ID } from '../../core/limits.js';
 import { now } from '../../core/time.js';
 import * as guestRepo from '../guest.repository.js';
 import * as repo from './lifecycle.repository.js';
 import { guestRowToGuest } from '../guest.mapper.js';
+import { activeRecord } from '../guest.records.js';
 import type { GuestLinks } from '../guest-code.js';
 import type { Guest } from '../guest.schemas.js';
 import { normalizeEmail } from '../../email/parse.js';
-import type { Actor } from '../../http/request-parts.js';
+import type { Actor } from '../../core/actor.js';
 import { countOpenTasks } from '../guest-tasks.js';
 
 export interface GuestLifecycleDeps {
   db: Kysely<Database>;
-  kind: DatabaseKind;
   /** The public base and the keys guest links are written with. */
   links: GuestLinks;
 }
@@ -48,12 +47,6 @@ export function parseGuestRef(value: string): { guestId: number } | { email: str
 export function createGuestLifecycleService(deps: GuestLifecycleDeps) {
   const { db } = deps;
   const guestFor = (actor: Actor) => (row: guestRepo.GuestRecord): Guest => guestRowToGuest(row, { links: deps.links, role: actor.role });
-
-  async function activeRecord(q: Kysely<Database>, organizationId: string, email: string): Promise<guestRepo.GuestRecord> {
-    const record = await guestRepo.findRecordByEmail(q, organizationId, normalizeEmail(email));
-    assertThat(record && record.deleted_at === null, () => notFound('guest'));
-    return record;
-  }
 
   /** The record as it is now, after a conditional write found it changed by someone else. */
   async function current(q: Kysely<Database>, actor: Actor, email: string): Promise<Guest> {
@@ -137,5 +130,3 @@ export function createGuestLifecycleService(deps: GuestLifecycleDeps) {
     },
   };
 }
-
-export type GuestLifecycleService = ReturnType<typeof createGuestLifecycleService>;

@@ -6,7 +6,7 @@
  * through the table below. Services prevent these with ON CONFLICT and transactions; this is the
  * net under them, so that a lost race is a 409, never a 500.
  */
-import { AppError } from '../core/errors.js';
+import { AppError } from './errors.js';
 
 const SQLITE_UNIQUE_COLUMNS: Record<string, string> = {
   'users.email': 'users__email',

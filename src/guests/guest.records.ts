@@ -1,0 +1,36 @@
+/**
+ * What the guest services share about an organization's record of a guest: finding the active
+ * one, and removing it. Plain functions taking the database or the caller's transaction first.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/types.js';
+import { assertThat, notFound } from '../core/errors.js';
+import { normalizeEmail } from '../email/parse.js';
+import * as repo from './guest.repository.js';
+
+/** The organization's active (not removed) record of the guest with this email; not found otherwise. */
+export async function activeRecord(q: Kysely<Database>, organizationId: string, email: string): Promise<repo.GuestRecord> {
+  const record = await repo.findRecordByEmail(q, organizationId, normalizeEmail(email));
+  assertThat(record && record.deleted_at === null, () => notFound('guest'));
+  return record;
+}
+
+/**
+ * Removes the organization's record of the guest (E, and a guest turned member): link dead,
+ * `deleted_at` set; the global identity is soft-deleted once no organization has the guest
+ * actively. Runs in the caller's transaction; undefined when the record was not active any more.
+ */
+export async function removeRecord(trx: Kysely<Database>, record: repo.GuestRecord, at: string): Promise<repo.GuestRecord | undefined> {
+  // The global row first, then the record: the order joins take too (see lockGlobalGuest).
+  await repo.lockGlobalGuest(trx, record.guest_id);
+  const removed = await repo.updateRecordIn(trx, 'active', record.id, {
+    deleted_at: at, updated_at: at, guest_code: null, guest_code_hash: null, guest_code_encrypted: null, guest_code_key_id: null,
+  });
+  if (!removed) return undefined;
+  // A guest joined again later starts outside every group, as a fresh record would.
+  await repo.leaveGroups(trx, record.id);
+  if ((await repo.countActiveRecordsOfGuest(trx, record.guest_id)) === 0) {
+    await repo.softDeleteGlobalGuest(trx, record.guest_id, at);
+  }
+  return { ...removed, email: record.email };
+}
