@@ -41,7 +41,8 @@ import { runBulkCase, runDatabaseSuite } from './lib/suites.js';
 
 const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/test';
 
-const USAGE = 'Usage: npm run bench -- [--quick] [--json FILE] [--sqlite-only] [--duration SEC] [--bulk N] [--cpu-prof DIR] [--log-level LEVEL]';
+const USAGE =
+  'Usage: npm run bench -- [--quick] [--json FILE] [--sqlite-only] [--duration SEC] [--bulk N] [--cpu-prof DIR] [--log-level LEVEL]';
 
 function parseOptions(argv: string[]) {
   try {
@@ -98,8 +99,12 @@ function readSettings(argv: string[]): { settings: BenchSettings; jsonFile: stri
 /** The commit measured, and whether the working tree differed from it. */
 function sourceVersion(): { commit: string; modified: boolean } {
   try {
-    const git = (...args: string[]) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    return { commit: git('rev-parse', 'HEAD'), modified: git('status', '--porcelain', '--untracked-files=no', '--', 'src', 'bin', 'package.json') !== '' };
+    const git = (...args: string[]) =>
+      execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    return {
+      commit: git('rev-parse', 'HEAD'),
+      modified: git('status', '--porcelain', '--untracked-files=no', '--', 'src', 'bin', 'package.json') !== '',
+    };
   } catch {
     return { commit: 'unknown', modified: false };
   }
@@ -118,7 +123,9 @@ async function main(): Promise<void> {
   if (settings.postgresUrl) {
     const problem = await postgresProblem(settings.postgresUrl);
     if (problem) {
-      throw new BenchError(`PostgreSQL at ${withoutPassword(settings.postgresUrl)} is not reachable (${problem}). Start it, set BENCH_DATABASE_URL, or pass --sqlite-only.`);
+      throw new BenchError(
+        `PostgreSQL at ${withoutPassword(settings.postgresUrl)} is not reachable (${problem}). Start it, set BENCH_DATABASE_URL, or pass --sqlite-only.`,
+      );
     }
   } else if (sqliteOnly) {
     skipped.push('PostgreSQL (--sqlite-only)');
@@ -142,7 +149,10 @@ async function main(): Promise<void> {
     cpuModel: cpus[0]?.model.trim() ?? 'unknown',
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     totalMemoryMb: Math.round(os.totalmem() / 1024 / 1024),
-    loadAverageAtStart: os.loadavg().map((n) => n.toFixed(2)).join(' '),
+    loadAverageAtStart: os
+      .loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' '),
     quick: settings.quick,
     durationSec: settings.durationSec,
     warmupSec: settings.warmupSec,
@@ -151,18 +161,30 @@ async function main(): Promise<void> {
     bulkGuests: settings.bulkGuests,
     postgres: settings.postgresUrl ? withoutPassword(settings.postgresUrl) : 'skipped',
     serviceLogLevel: settings.logLevel,
-    emailDnsCheck: 'on, against a local DNS server answering MX for every guest domain; verdicts cached by the service (DNS_CACHE_TTL_SECONDS default)',
+    emailDnsCheck:
+      'on, against a local DNS server answering MX for every guest domain; verdicts cached by the service (DNS_CACHE_TTL_SECONDS default)',
   };
-  log(`benchmark: ${cpus.length} cores, Node ${process.version}, ${settings.durationSec} s per case; progress below, report on stdout`);
+  log(
+    `benchmark: ${cpus.length} cores, Node ${process.version}, ${settings.durationSec} s per case; progress below, report on stdout`,
+  );
 
   try {
     log('\n== floor 1 (bare node:http, fixed JSON)');
-    const results: RunResults = { meta, httpFloor: await measureHttpFloor(context), databases: [], bulk: undefined, skipped };
+    const results: RunResults = {
+      meta,
+      httpFloor: await measureHttpFloor(context),
+      databases: [],
+      bulk: undefined,
+      skipped,
+    };
     results.databases.push(await runDatabaseSuite(context, 'sqlite'));
     if (settings.postgresUrl) results.databases.push(await runDatabaseSuite(context, 'postgres'));
     results.bulk = await runBulkCase(context);
     meta.finishedAt = new Date().toISOString();
-    meta.loadAverageAtEnd = os.loadavg().map((n) => n.toFixed(2)).join(' ');
+    meta.loadAverageAtEnd = os
+      .loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ');
 
     const rows = buildRows(results);
     const targets = evaluateTargets(results, rows);
@@ -196,7 +218,9 @@ try {
   await runCleanups();
 } catch (error) {
   if (!interrupted) {
-    process.stderr.write(`\nbench: the benchmark itself failed: ${error instanceof BenchError ? error.message : ((error as Error).stack ?? String(error))}\n`);
+    process.stderr.write(
+      `\nbench: the benchmark itself failed: ${error instanceof BenchError ? error.message : ((error as Error).stack ?? String(error))}\n`,
+    );
     await runCleanups();
     process.exitCode = 1;
   }

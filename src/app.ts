@@ -3,7 +3,13 @@
  * are built once (src/services.ts) and every route module is given them. It never listens: the
  * server, the CLI and the tests each decide what to do with it.
  */
-import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyServerOptions, type RouteOptions } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyServerOptions,
+  type RouteOptions,
+} from 'fastify';
 import swagger from '@fastify/swagger';
 import type { Config } from './config.js';
 import type { Db } from './db/database.js';
@@ -14,7 +20,12 @@ import { registerErrorHandling, sendProblem } from './http/error-handler.js';
 import { AppError } from './core/errors.js';
 import { ProblemSchema } from './http/schemas.js';
 import { createValidatorCompiler, normalizeBody, unsafeTextErrors } from './http/validation.js';
-import { IGNORED_FIELDS_HEADER, ignoreUnknownFields, ignoredFieldsHeader, registerJsonParser } from './http/unknown-fields.js';
+import {
+  IGNORED_FIELDS_HEADER,
+  ignoreUnknownFields,
+  ignoredFieldsHeader,
+  registerJsonParser,
+} from './http/unknown-fields.js';
 import { docsRoutes } from './http/docs.routes.js';
 import { LOG_SERIALIZERS, accessLogRequest } from './http/access-log.js';
 import { healthRoutes } from './http/health.routes.js';
@@ -63,9 +74,12 @@ export const API_TITLE = 'Guest management API';
 export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   const { config, db } = context;
   const logger = context.logger ?? { level: config.logLevel, serializers: LOG_SERIALIZERS };
-  const isInstance = typeof logger === 'object' && logger !== null && 'child' in logger && typeof logger.child === 'function';
+  const isInstance =
+    typeof logger === 'object' && logger !== null && 'child' in logger && typeof logger.child === 'function';
   const app = Fastify({
-    ...(isInstance ? { loggerInstance: logger as FastifyServerOptions['loggerInstance'] } : { logger: logger as FastifyServerOptions['logger'] }),
+    ...(isInstance
+      ? { loggerInstance: logger as FastifyServerOptions['loggerInstance'] }
+      : { logger: logger as FastifyServerOptions['logger'] }),
     bodyLimit: config.bodyLimitBytes,
     // One access-log line per request (below) instead of Fastify's two: half the logging cost.
     logController: new LogController({ disableRequestLogging: true }),
@@ -73,9 +87,10 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     trustProxy: typeof config.trustProxy === 'number' ? trustHops(config.trustProxy) : config.trustProxy,
     // Routing-level failures (an undecodable URL, an over-long path segment) get the same body.
     frameworkErrors: (error, _request, reply) => {
-      const known = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-        ? new AppError('URI_TOO_LONG', 'A path segment is longer than allowed.')
-        : new AppError('BAD_REQUEST', 'The request URL is malformed.');
+      const known =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new AppError('URI_TOO_LONG', 'A path segment is longer than allowed.')
+          : new AppError('BAD_REQUEST', 'The request URL is malformed.');
       // Answered before any route or hook: the onSend hook below never sees these answers.
       reply.header('cache-control', 'no-store');
       return sendProblem(reply as unknown as FastifyReply, config.publicBaseUrl, known);
@@ -101,13 +116,24 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
       info: {
         title: API_TITLE,
         version: '1.0.0',
-        description: 'Bring external people (clients, contractors, suppliers) into an organization\'s work as guests. Tallyfy-compatible guest API.',
+        description:
+          "Bring external people (clients, contractors, suppliers) into an organization's work as guests. Tallyfy-compatible guest API.",
       },
       servers: [{ url: `${config.publicBaseUrl}/api` }, { url: config.publicBaseUrl }],
       components: {
         securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'A personal access token from `guests token create`.' },
-          client: { type: 'apiKey', in: 'header', name: 'X-Tallyfy-Client', description: 'Names the client type (any value, e.g. `APIClient`); required only when the service is set to require it.' },
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A personal access token from `guests token create`.',
+          },
+          client: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-Tallyfy-Client',
+            description:
+              'Names the client type (any value, e.g. `APIClient`); required only when the service is set to require it.',
+          },
         },
       },
       security: config.requireClientHeader ? [{ bearer: [], client: [] }] : [{ bearer: [] }],
@@ -132,16 +158,30 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   let loop: EventLoopMonitor | undefined;
   if (config.connections.eventLoopStallMs > 0) {
     app.addHook('onListen', (done) => {
-      loop ??= new EventLoopMonitor(config.connections.eventLoopStallMs, (delayMs) => app.log.warn({ delayMs }, 'event loop stalled: new requests are answered 503 until it catches up'));
+      loop ??= new EventLoopMonitor(config.connections.eventLoopStallMs, (delayMs) =>
+        app.log.warn({ delayMs }, 'event loop stalled: new requests are answered 503 until it catches up'),
+      );
       done();
     });
     app.addHook('onClose', () => loop?.stop());
   }
   app.addHook('onRequest', (request, reply, done) => {
     if (closing) {
-      sendProblem(reply, config.publicBaseUrl, new AppError('SERVICE_UNAVAILABLE', 'The server is shutting down; retry on another instance or in a moment.', { headers: { 'retry-after': '1' } }));
+      sendProblem(
+        reply,
+        config.publicBaseUrl,
+        new AppError('SERVICE_UNAVAILABLE', 'The server is shutting down; retry on another instance or in a moment.', {
+          headers: { 'retry-after': '1' },
+        }),
+      );
     } else if (loop?.stalled() && request.routeOptions.url !== '/health/live') {
-      sendProblem(reply, config.publicBaseUrl, new AppError('SERVICE_UNAVAILABLE', 'The server is overloaded; retry in a moment.', { headers: { 'retry-after': '1' } }));
+      sendProblem(
+        reply,
+        config.publicBaseUrl,
+        new AppError('SERVICE_UNAVAILABLE', 'The server is overloaded; retry in a moment.', {
+          headers: { 'retry-after': '1' },
+        }),
+      );
     } else {
       done();
     }
@@ -154,7 +194,15 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
   });
   app.addHook('onResponse', (request, reply, done) => {
     const ignoredFields = request.ignoredFields;
-    request.log.info({ req: accessLogRequest(request), res: reply, responseTime: reply.elapsedTime, ...(ignoredFields && { ignoredFields: ignoredFields.slice(0, 50) }) }, 'request completed');
+    request.log.info(
+      {
+        req: accessLogRequest(request),
+        res: reply,
+        responseTime: reply.elapsedTime,
+        ...(ignoredFields && { ignoredFields: ignoredFields.slice(0, 50) }),
+      },
+      'request completed',
+    );
     done();
   });
 
@@ -174,31 +222,57 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     collectFieldErrors(unsafeTextErrors(request.params), unsafeTextErrors(request.query), body).throwIfAny();
   });
 
-  const rateLimitStore: RateLimitStore = context.rateLimitStore ?? (config.redisUrl
-    ? new (await import('./http/redis-store.js')).RedisStore(config.redisUrl, app.log.child({ component: 'rate-limit' }), `${config.redisKeyPrefix}ratelimit:`)
-    : new MemoryStore());
+  const rateLimitStore: RateLimitStore =
+    context.rateLimitStore ??
+    (config.redisUrl
+      ? new (await import('./http/redis-store.js')).RedisStore(
+          config.redisUrl,
+          app.log.child({ component: 'rate-limit' }),
+          `${config.redisKeyPrefix}ratelimit:`,
+        )
+      : new MemoryStore());
   app.addHook('onClose', () => rateLimitStore.close());
   // Start with the shared count when Redis is configured; a Redis that is down delays the start
   // by at most two seconds, then the instance counts locally until Redis answers.
   await rateLimitStore.ready?.(2000);
   const links = { publicBaseUrl: config.publicBaseUrl, codes: context.codes ?? guestCodesFor(config) };
-  const services = await createServices({ config, db, emailChecker: context.emailChecker, links, log: app.log, rateLimitStore });
+  const services = await createServices({
+    config,
+    db,
+    emailChecker: context.emailChecker,
+    links,
+    log: app.log,
+    rateLimitStore,
+  });
   const failures = services.authFailures;
 
   // The bearer-token API answers under both bases Tallyfy's clients use: /api/... and /...
   for (const prefix of ['/api', '']) {
-    await app.register(async (api) => {
-      // In this order: who calls, how often they may, what they may do here.
-      registerAuthentication(api, { db: db.kysely, requireClientHeader: config.requireClientHeader, failures, unknownTokens: services.unknownTokens });
-      if (config.rateLimit.max > 0) registerRateLimit(api, { limit: config.rateLimit.max, windowMs: config.rateLimit.windowMs, store: rateLimitStore });
-      registerOrganizationAccess(api);
-      guestRoutes(api, services);
-      memberRoutes(api, services);
-      accountRoutes(api, services);
-      guestLifecycleRoutes(api, services);
-      invitationRoutes(api, services);
-      groupRoutes(api, services);
-    }, { prefix });
+    await app.register(
+      async (api) => {
+        // In this order: who calls, how often they may, what they may do here.
+        registerAuthentication(api, {
+          db: db.kysely,
+          requireClientHeader: config.requireClientHeader,
+          failures,
+          unknownTokens: services.unknownTokens,
+        });
+        if (config.rateLimit.max > 0)
+          registerRateLimit(api, {
+            limit: config.rateLimit.max,
+            windowMs: config.rateLimit.windowMs,
+            store: rateLimitStore,
+          });
+        registerOrganizationAccess(api);
+        guestRoutes(api, services);
+        memberRoutes(api, services);
+        accountRoutes(api, services);
+        guestLifecycleRoutes(api, services);
+        invitationRoutes(api, services);
+        groupRoutes(api, services);
+      },
+      { prefix },
+    );
     // Public, unauthenticated: throttled per client IP and per address instead.
     await app.register(async (pub) => publicAccessRoutes(pub, services), { prefix });
   }

@@ -15,7 +15,13 @@ export interface Config {
   port: number;
   /** Where the embedded SQLite file lives when DATABASE_URL is not set. */
   dataDir: string;
-  database: { kind: 'sqlite'; file: string; /** How long a statement waits for another connection's write lock (asynchronously). */ busyTimeoutMs?: number } | { kind: 'postgres'; url: string; poolSize: number };
+  database:
+    | {
+        kind: 'sqlite';
+        file: string;
+        /** How long a statement waits for another connection's write lock (asynchronously). */ busyTimeoutMs?: number;
+      }
+    | { kind: 'postgres'; url: string; poolSize: number };
   /** Base of the guest links handed out in `link` (no trailing slash). */
   publicBaseUrl: string;
   /** Refuse bearer-token requests without an `X-Tallyfy-Client` header (any value passes). */
@@ -133,7 +139,8 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 /** True for what node:dns `setServers` takes: ip, ipv4:port, [ip] or [ip]:port, with a port 1-65535. */
 function isDnsServerAddress(server: string): boolean {
   // Port 0 aborts the process inside c-ares and ports above 65535 silently wrap, so both are refused here.
-  const portOk = (port: string | undefined) => port === undefined || (/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535);
+  const portOk = (port: string | undefined) =>
+    port === undefined || (/^\d{1,5}$/.test(port) && Number(port) >= 1 && Number(port) <= 65535);
   const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(server);
   if (bracketed) return net.isIP(bracketed[1] ?? '') !== 0 && portOk(bracketed[2]);
   if (net.isIP(server) !== 0) return true;
@@ -144,10 +151,16 @@ function isDnsServerAddress(server: string): boolean {
 function dnsServers(env: Env): string[] {
   const raw = read(env, 'DNS_SERVERS');
   if (raw === undefined) return [];
-  const servers = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const servers = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const server of servers) {
     if (!isDnsServerAddress(server)) {
-      throw new ConfigError('DNS_SERVERS', `must be a comma-separated list of IP addresses (ip, ip:port or [ipv6]:port; port 1-65535), got "${server}"`);
+      throw new ConfigError(
+        'DNS_SERVERS',
+        `must be a comma-separated list of IP addresses (ip, ip:port or [ipv6]:port; port 1-65535), got "${server}"`,
+      );
     }
   }
   return servers;
@@ -156,7 +169,8 @@ function dnsServers(env: Env): string[] {
 function redisUrl(env: Env): string | undefined {
   const raw = read(env, 'REDIS_URL');
   if (raw === undefined) return undefined;
-  if (!/^rediss?:\/\//.test(raw)) throw new ConfigError('REDIS_URL', `must start with redis:// or rediss://, got "${raw}"`);
+  if (!/^rediss?:\/\//.test(raw))
+    throw new ConfigError('REDIS_URL', `must start with redis:// or rediss://, got "${raw}"`);
   try {
     new URL(raw);
   } catch {
@@ -170,13 +184,19 @@ function trustProxy(env: Env): Config['trustProxy'] {
   if (raw === undefined || ['false', '0', 'no', 'off'].includes(raw.toLowerCase())) return false;
   if (['true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
   if (/^\d+$/.test(raw)) return Number(raw);
-  const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const entry of entries) {
     const [address, bits, extra] = entry.split('/');
     const family = net.isIP(address ?? '');
     const bitsOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
     if (family === 0 || !bitsOk || extra !== undefined) {
-      throw new ConfigError('TRUST_PROXY', `must be true, false, a hop count or a comma-separated list of IP addresses/CIDRs, got "${entry}"`);
+      throw new ConfigError(
+        'TRUST_PROXY',
+        `must be true, false, a hop count or a comma-separated list of IP addresses/CIDRs, got "${entry}"`,
+      );
     }
   }
   return entries;
@@ -192,7 +212,10 @@ function canaryDomain(env: Env): string {
 function database(env: Env, dataDir: string, poolSize: number): Config['database'] {
   const url = read(env, 'DATABASE_URL');
   // Only when set: unset, openDatabase applies its default (SQLITE_BUSY_TIMEOUT_MS, 5000).
-  const busy = read(env, 'SQLITE_BUSY_TIMEOUT_MS') === undefined ? {} : { busyTimeoutMs: int(env, 'SQLITE_BUSY_TIMEOUT_MS', 5000, 0, 600_000) };
+  const busy =
+    read(env, 'SQLITE_BUSY_TIMEOUT_MS') === undefined
+      ? {}
+      : { busyTimeoutMs: int(env, 'SQLITE_BUSY_TIMEOUT_MS', 5000, 0, 600_000) };
   if (url === undefined) return { kind: 'sqlite', file: path.join(dataDir, 'guests.sqlite'), ...busy };
   if (/^postgres(ql)?:\/\//.test(url)) {
     try {
@@ -234,7 +257,8 @@ function smtpUrl(env: Env): string | undefined {
   } catch {
     throw new ConfigError('SMTP_URL', 'is not a valid smtp:// or smtps:// URL');
   }
-  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:') throw new ConfigError('SMTP_URL', 'must start with smtp:// or smtps://');
+  if (url.protocol !== 'smtp:' && url.protocol !== 'smtps:')
+    throw new ConfigError('SMTP_URL', 'must start with smtp:// or smtps://');
   return raw;
 }
 
@@ -257,10 +281,14 @@ function connections(env: Env): Config['connections'] {
   const requestTimeoutMs = int(env, 'REQUEST_TIMEOUT_MS', 30_000, 100, 3_600_000);
   // Node refuses a headers timeout longer than the whole request's.
   if (headersTimeoutMs > requestTimeoutMs) {
-    throw new ConfigError('HEADERS_TIMEOUT_MS', `must not be longer than REQUEST_TIMEOUT_MS (${requestTimeoutMs}), got ${headersTimeoutMs}`);
+    throw new ConfigError(
+      'HEADERS_TIMEOUT_MS',
+      `must not be longer than REQUEST_TIMEOUT_MS (${requestTimeoutMs}), got ${headersTimeoutMs}`,
+    );
   }
   const eventLoopStallMs = int(env, 'EVENT_LOOP_STALL_MS', 1000, 0, 600_000);
-  if (eventLoopStallMs > 0 && eventLoopStallMs < 50) throw new ConfigError('EVENT_LOOP_STALL_MS', `must be 0 (off) or at least 50, got ${eventLoopStallMs}`);
+  if (eventLoopStallMs > 0 && eventLoopStallMs < 50)
+    throw new ConfigError('EVENT_LOOP_STALL_MS', `must be 0 (off) or at least 50, got ${eventLoopStallMs}`);
   return {
     headersTimeoutMs,
     requestTimeoutMs,
@@ -280,13 +308,20 @@ function guestCodeKey(env: Env, database: Config['database']): Config['guestCode
   if (raw !== undefined && !current) throw new ConfigError('GUEST_CODE_KEY', KEY_FORMAT);
   // Instances sharing a PostgreSQL database must share the key; none can make one up by itself.
   if (!current && database.kind === 'postgres') {
-    throw new ConfigError('GUEST_CODE_KEY', `must be set with a PostgreSQL DATABASE_URL (every instance needs the same key); it ${KEY_FORMAT}`);
+    throw new ConfigError(
+      'GUEST_CODE_KEY',
+      `must be set with a PostgreSQL DATABASE_URL (every instance needs the same key); it ${KEY_FORMAT}`,
+    );
   }
-  const previous = (read(env, 'GUEST_CODE_KEYS_PREVIOUS') ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((text, i) => {
-    const key = parseKey(text);
-    if (!key) throw new ConfigError('GUEST_CODE_KEYS_PREVIOUS', `entry ${i + 1} ${KEY_FORMAT}`);
-    return key;
-  });
+  const previous = (read(env, 'GUEST_CODE_KEYS_PREVIOUS') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((text, i) => {
+      const key = parseKey(text);
+      if (!key) throw new ConfigError('GUEST_CODE_KEYS_PREVIOUS', `entry ${i + 1} ${KEY_FORMAT}`);
+      return key;
+    });
   return { current, previous };
 }
 
@@ -334,7 +369,8 @@ export function loadConfig(env: Env = process.env): Config {
       pollIntervalMs: int(env, 'OUTBOX_POLL_INTERVAL_MS', 1000, 20, 600_000),
       maxAttempts: int(env, 'OUTBOX_MAX_ATTEMPTS', 15, 1, 1000),
     },
-    geoipDatabase: read(env, 'GEOIP_DATABASE') === undefined ? undefined : path.resolve(read(env, 'GEOIP_DATABASE') as string),
+    geoipDatabase:
+      read(env, 'GEOIP_DATABASE') === undefined ? undefined : path.resolve(read(env, 'GEOIP_DATABASE') as string),
     invitationExpiryDays: int(env, 'INVITATION_EXPIRY_DAYS', 7, 1, 365),
     accessEmailLimits: {
       perIpPerHour: int(env, 'ACCESS_EMAIL_LIMIT_PER_IP', 20, 0, 10_000_000),

@@ -31,24 +31,37 @@ export async function seedDemoIfEmpty(db: Db, config: Config, out: (text: string
   if (!(await claimMarker(db.kysely, 'demo_seeded', now()))) return false;
   const admin = createAdminService(db.kysely);
   const org = await admin.createOrganization({ name: 'Demo Organization' });
-  const member = await admin.addMember({ organizationId: org.id, email: 'admin@demo.example', role: 'admin', firstName: 'Demo', lastName: 'Admin' });
+  const member = await admin.addMember({
+    organizationId: org.id,
+    email: 'admin@demo.example',
+    role: 'admin',
+    firstName: 'Demo',
+    lastName: 'Admin',
+  });
   const token = await admin.createToken({ email: member.email, name: 'first-run demo token' });
-  const body = JSON.stringify({ email: 'external.partner@partnerco.com', first_name: 'External', last_name: 'Partner', company_name: 'Partner Co' });
-  out([
-    '',
-    'New database: created a demo organization, an admin member and an access token.',
-    `  organization id : ${org.id}`,
-    `  admin member    : ${member.email} (id ${member.id})`,
-    `  access token    : ${token.token}`,
-    '  (the token is shown only this once; `npx guests token create --email admin@demo.example` makes another)',
-    '',
-    'Create a guest:',
-    `  curl -s -X POST ${config.publicBaseUrl}/api/organizations/${org.id}/guests \\`,
-    `    -H 'Authorization: Bearer ${token.token}' \\`,
-    "    -H 'X-Tallyfy-Client: APIClient' -H 'Accept: application/json' -H 'Content-Type: application/json' \\",
-    `    -d '${body}'`,
-    '',
-  ].join('\n'));
+  const body = JSON.stringify({
+    email: 'external.partner@partnerco.com',
+    first_name: 'External',
+    last_name: 'Partner',
+    company_name: 'Partner Co',
+  });
+  out(
+    [
+      '',
+      'New database: created a demo organization, an admin member and an access token.',
+      `  organization id : ${org.id}`,
+      `  admin member    : ${member.email} (id ${member.id})`,
+      `  access token    : ${token.token}`,
+      '  (the token is shown only this once; `npx guests token create --email admin@demo.example` makes another)',
+      '',
+      'Create a guest:',
+      `  curl -s -X POST ${config.publicBaseUrl}/api/organizations/${org.id}/guests \\`,
+      `    -H 'Authorization: Bearer ${token.token}' \\`,
+      "    -H 'X-Tallyfy-Client: APIClient' -H 'Accept: application/json' -H 'Content-Type: application/json' \\",
+      `    -d '${body}'`,
+      '',
+    ].join('\n'),
+  );
   return true;
 }
 
@@ -60,7 +73,10 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, out: (text: string) => void = (t) => process.stdout.write(`${t}\n`)): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  out: (text: string) => void = (t) => process.stdout.write(`${t}\n`),
+): Promise<RunningServer> {
   // Log lines go out in batches (at 4 KB, or every LOG_FLUSH_MS) rather than one write each: at
   // one line per request the writes cost a third of a simple GET's server time (measured).
   // Flushed at shutdown, and by pino on any exit, a crash included; only a SIGKILL can lose the
@@ -83,7 +99,10 @@ export async function startServer(config: Config, out: (text: string) => void = 
   const limits = connectionLimits(config, readOpenFileLimit());
   const connectionLog = logger.child({ component: 'connections' });
   if (limits.lowered) {
-    connectionLog.warn({ ...limits.lowered, max: limits.max }, 'MAX_CONNECTIONS lowered to stay below the open-file limit (ulimit -n)');
+    connectionLog.warn(
+      { ...limits.lowered, max: limits.max },
+      'MAX_CONNECTIONS lowered to stay below the open-file limit (ulimit -n)',
+    );
   }
   const guard = new ConnectionGuard(app.server, limits, config.publicBaseUrl, connectionLog);
   // Sends queued email; with OUTBOX_WORKER=false another instance does. Loaded here, not at the
@@ -91,20 +110,29 @@ export async function startServer(config: Config, out: (text: string) => void = 
   // that nothing slow runs between "listening" and the signal handlers being in place.
   const outbox = config.outbox.worker
     ? (await import('./outbox/worker.js')).createOutboxWorker({
-      db: db.kysely,
-      config,
-      handlers: accessRequestHandlers({ publicBaseUrl: config.publicBaseUrl, codes }),
-      log: logger.child({ component: 'outbox' }),
-    })
+        db: db.kysely,
+        config,
+        handlers: accessRequestHandlers({ publicBaseUrl: config.publicBaseUrl, codes }),
+        log: logger.child({ component: 'outbox' }),
+      })
     : undefined;
   const url = await app.listen({ host: config.host, port: config.port });
   outbox?.start();
   // On a SQLite file, WAL checkpoints run in a worker thread instead of inside commits.
   const sqlite = sqliteConnectionOf(db.kysely);
-  const checkpointer = sqlite && config.database.kind === 'sqlite' && config.database.file !== ':memory:'
-    ? startCheckpointer(sqlite, config.database.file, (message) => logger.warn({ component: 'checkpoint', message }, 'background WAL checkpoint failed; commits checkpoint by themselves meanwhile'))
-    : undefined;
-  logger.info({ url, database: config.database.kind, maxConnections: limits.max, maxConnectionsPerAddress: limits.perAddress }, 'guest service listening');
+  const checkpointer =
+    sqlite && config.database.kind === 'sqlite' && config.database.file !== ':memory:'
+      ? startCheckpointer(sqlite, config.database.file, (message) =>
+          logger.warn(
+            { component: 'checkpoint', message },
+            'background WAL checkpoint failed; commits checkpoint by themselves meanwhile',
+          ),
+        )
+      : undefined;
+  logger.info(
+    { url, database: config.database.kind, maxConnections: limits.max, maxConnectionsPerAddress: limits.perAddress },
+    'guest service listening',
+  );
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
@@ -113,7 +141,11 @@ export async function startServer(config: Config, out: (text: string) => void = 
       // open is cut, so that a client that never finishes its upload cannot hold the shutdown.
       const cut = setTimeout(() => {
         const cutOff = guard.closeAll();
-        if (cutOff > 0) logger.warn({ connections: cutOff, graceMs: config.shutdownGraceMs }, 'shutdown: connections still open after the grace period were closed');
+        if (cutOff > 0)
+          logger.warn(
+            { connections: cutOff, graceMs: config.shutdownGraceMs },
+            'shutdown: connections still open after the grace period were closed',
+          );
       }, config.shutdownGraceMs);
       try {
         // The worker finishes (or gives back) what it holds while the database is still open.
@@ -134,14 +166,19 @@ export async function runServer(config: Config): Promise<void> {
   const stop = (signal: string) => {
     const limitMs = config.shutdownGraceMs + CLOSE_DATABASE_MS;
     const timer = setTimeout(() => {
-      process.stderr.write(`shutdown after ${signal} took longer than ${limitMs} ms (closing the database or a worker hangs); exiting\n`);
+      process.stderr.write(
+        `shutdown after ${signal} took longer than ${limitMs} ms (closing the database or a worker hangs); exiting\n`,
+      );
       process.exit(1);
     }, limitMs);
     timer.unref();
-    server.close().then(() => process.exit(0), (error: unknown) => {
-      process.stderr.write(`shutdown failed: ${String(error)}\n`);
-      process.exit(1);
-    });
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`shutdown failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));

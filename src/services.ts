@@ -54,7 +54,11 @@ export async function createServices(context: ServiceContext) {
     links,
     inviteLimitPerHour: config.inviteLimitPerHour,
   });
-  const invitations = createInvitationService({ db: db.kysely, publicBaseUrl: config.publicBaseUrl, expiryDays: config.invitationExpiryDays });
+  const invitations = createInvitationService({
+    db: db.kysely,
+    publicBaseUrl: config.publicBaseUrl,
+    expiryDays: config.invitationExpiryDays,
+  });
   return {
     /** The settings routes read (public base, limits, descriptions that quote them). */
     config,
@@ -65,8 +69,13 @@ export async function createServices(context: ServiceContext) {
     // ones. Without a cap only a repeated email's order matters, and a few items at once make a
     // large import several times faster on PostgreSQL (commits overlap).
     guestBulk: createGuestBulk({
-      guests, publicBaseUrl: config.publicBaseUrl, log, concurrency: config.inviteLimitPerHour > 0 ? 1 : BULK_LANES,
-      emailChecker, deadlineMs: config.bulk.deadlineMs, dnsConcurrency: config.bulk.dnsConcurrency,
+      guests,
+      publicBaseUrl: config.publicBaseUrl,
+      log,
+      concurrency: config.inviteLimitPerHour > 0 ? 1 : BULK_LANES,
+      emailChecker,
+      deadlineMs: config.bulk.deadlineMs,
+      dnsConcurrency: config.bulk.dnsConcurrency,
     }),
     members: createMemberService({ db: db.kysely }),
     account: createAccountService({ db: db.kysely }),
@@ -81,7 +90,11 @@ export async function createServices(context: ServiceContext) {
       log: log.child({ component: 'guest-access' }),
     }),
     /** Unknown tokens and codes, per client address: past the limit, 429 before any look-up. */
-    authFailures: createFailureThrottle({ store: rateLimitStore, limit: config.authFailures.limit, windowMs: config.authFailures.windowMs }),
+    authFailures: createFailureThrottle({
+      store: rateLimitStore,
+      limit: config.authFailures.limit,
+      windowMs: config.authFailures.windowMs,
+    }),
     /** Token hashes the database did not know a moment ago (this instance's memory). */
     unknownTokens: new UnknownTokens(),
     /** Per-token bounds of unpaginated lists and bulk creates. */

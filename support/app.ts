@@ -34,7 +34,10 @@ export const TEST_ZONES = {
 let dns: Promise<TestDnsServer> | undefined;
 /** One DNS server per test process, shared by every app it builds. */
 export function testDns(): Promise<TestDnsServer> {
-  dns ??= startTestDnsServer({ zones: TEST_ZONES, wildcardSuffixes: { test: { mx: [{ exchange: 'mx.mail.test', priority: 10 }] } } });
+  dns ??= startTestDnsServer({
+    zones: TEST_ZONES,
+    wildcardSuffixes: { test: { mx: [{ exchange: 'mx.mail.test', priority: 10 }] } },
+  });
   return dns;
 }
 
@@ -65,7 +68,13 @@ export async function createOrgWithMembers(admin: AdminService, name: string, pr
   const members = { admin: 0, standard: 0, light: 0 };
   const tokens = { admin: '', standard: '', light: '' };
   for (const role of ['admin', 'standard', 'light'] as const) {
-    const member = await admin.addMember({ organizationId: org.id, email: `${prefix}-${role}@members.test`, role, firstName: role, lastName: prefix });
+    const member = await admin.addMember({
+      organizationId: org.id,
+      email: `${prefix}-${role}@members.test`,
+      role,
+      firstName: role,
+      lastName: prefix,
+    });
     members[role] = member.id;
     tokens[role] = (await admin.createToken({ email: member.email })).token;
   }
@@ -75,7 +84,9 @@ export async function createOrgWithMembers(admin: AdminService, name: string, pr
 export type OrgWithMembers = Awaited<ReturnType<typeof createOrgWithMembers>>;
 
 /** A test app whose database also holds a second organization ("Other") with its own members. */
-export async function buildTestAppWithOther(options: TestOptions = {}): Promise<{ ctx: TestContext; other: OrgWithMembers }> {
+export async function buildTestAppWithOther(
+  options: TestOptions = {},
+): Promise<{ ctx: TestContext; other: OrgWithMembers }> {
   const ctx = await buildTestApp(options);
   return { ctx, other: await createOrgWithMembers(ctx.admin, 'Other', 'other') };
 }
@@ -132,21 +143,38 @@ export async function buildTestApp(options: TestOptions = {}): Promise<TestConte
   const db = openDatabase(config.database);
   await migrateToLatest(db);
   const logs: Array<Record<string, unknown>> = [];
-  const logger = pino({ level: config.logLevel, serializers: LOG_SERIALIZERS }, new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n')) if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  }));
+  const logger = pino(
+    { level: config.logLevel, serializers: LOG_SERIALIZERS },
+    new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n'))
+          if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    }),
+  );
   const emailChecker = new EmailDomainChecker(config.dns, logger);
   await emailChecker.start();
   const links: GuestLinks = { publicBaseUrl: config.publicBaseUrl, codes: guestCodesFor(config) };
-  const app = await buildApp({ config, db, emailChecker, logger, codes: links.codes, ...(options.onRoute && { onRoute: options.onRoute }) });
+  const app = await buildApp({
+    config,
+    db,
+    emailChecker,
+    logger,
+    codes: links.codes,
+    ...(options.onRoute && { onRoute: options.onRoute }),
+  });
   await app.ready();
   const admin = createAdminService(db.kysely);
   const org = await createOrgWithMembers(admin, 'Acme', 'acme');
   return {
-    app, db, config, admin, links, logs, ...org,
+    app,
+    db,
+    config,
+    admin,
+    links,
+    logs,
+    ...org,
     async close() {
       emailChecker.stop();
       await app.close();
@@ -185,12 +213,22 @@ export function uniqueEmail(label = 'guest'): string {
 }
 
 /** Creates a guest through the API and returns the answer's data. */
-export async function createGuest(ctx: TestContext, overrides: Record<string, unknown> = {}, token = ctx.tokens.admin, orgId = ctx.orgId) {
-  const response = await call(ctx, token, 'POST', `/api/organizations/${orgId}/guests`, { email: uniqueEmail(), ...overrides });
+export async function createGuest(
+  ctx: TestContext,
+  overrides: Record<string, unknown> = {},
+  token = ctx.tokens.admin,
+  orgId = ctx.orgId,
+) {
+  const response = await call(ctx, token, 'POST', `/api/organizations/${orgId}/guests`, {
+    email: uniqueEmail(),
+    ...overrides,
+  });
   if (response.statusCode !== 201 && response.statusCode !== 200) {
     throw new Error(`createGuest: ${response.statusCode} ${response.body}`);
   }
-  return response.json<{ data: Record<string, unknown> & { id: number; email: string; details: Record<string, unknown> } }>().data;
+  return response.json<{
+    data: Record<string, unknown> & { id: number; email: string; details: Record<string, unknown> };
+  }>().data;
 }
 
 export function guestsUrl(orgId: string, email?: string, suffix = ''): string {
@@ -198,7 +236,11 @@ export function guestsUrl(orgId: string, email?: string, suffix = ''): string {
 }
 
 /** Migrates the database and creates an organization with one admin and a token, outside any app. */
-export async function seedOrganization(database: Config['database'], name: string, adminEmail: string): Promise<{ orgId: string; token: string }> {
+export async function seedOrganization(
+  database: Config['database'],
+  name: string,
+  adminEmail: string,
+): Promise<{ orgId: string; token: string }> {
   const db = openDatabase(database);
   try {
     await migrateToLatest(db);

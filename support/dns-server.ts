@@ -59,9 +59,7 @@ export interface TestDnsServer {
   close(): Promise<void>;
 }
 
-const TYPE_NAMES = new Map<number, string>(
-  Object.entries(Packet.TYPE).map(([name, code]) => [code as number, name]),
-);
+const TYPE_NAMES = new Map<number, string>(Object.entries(Packet.TYPE).map(([name, code]) => [code as number, name]));
 
 function normalizeName(name: string): string {
   const lower = name.trim().toLowerCase().replace(/\.$/, '');

@@ -20,8 +20,7 @@ const RULES: Record<string, string> = {
     'select count(*) as n from memberships m left join users u on u.id = m.user_id where u.id is null',
   'memberships without their organization':
     'select count(*) as n from memberships m left join organizations o on o.id = m.organization_id where o.id is null',
-  'organizations with members but no enabled admin':
-    `select count(*) as n from organizations o where exists (select 1 from memberships m where m.organization_id = o.id)
+  'organizations with members but no enabled admin': `select count(*) as n from organizations o where exists (select 1 from memberships m where m.organization_id = o.id)
        and not exists (select 1 from memberships m where m.organization_id = o.id and m.role = 'admin' and m.disabled_at is null)`,
   'access_tokens without their user':
     'select count(*) as n from access_tokens t left join users u on u.id = t.user_id where u.id is null',
@@ -29,17 +28,14 @@ const RULES: Record<string, string> = {
     'select count(*) as n from groups gr left join organizations o on o.id = gr.organization_id where o.id is null',
   'group_members without their group':
     'select count(*) as n from group_members gm left join groups gr on gr.id = gm.group_id where gr.id is null',
-  'group_members who are not members of the group\'s organization':
-    `select count(*) as n from group_members gm join groups gr on gr.id = gm.group_id
+  "group_members who are not members of the group's organization": `select count(*) as n from group_members gm join groups gr on gr.id = gm.group_id
        where not exists (select 1 from memberships m where m.organization_id = gr.organization_id and m.user_id = gm.user_id)`,
   'group_guests without their group':
     'select count(*) as n from group_guests gg left join groups gr on gr.id = gg.group_id where gr.id is null',
-  'group_guests whose guest record is missing or of another organization':
-    `select count(*) as n from group_guests gg join groups gr on gr.id = gg.group_id
+  'group_guests whose guest record is missing or of another organization': `select count(*) as n from group_guests gg join groups gr on gr.id = gg.group_id
        left join organization_guests r on r.id = gg.organization_guest_id
        where r.id is null or r.organization_id <> gr.organization_id`,
-  'invitations without their organization or user':
-    `select count(*) as n from invitations i left join organizations o on o.id = i.organization_id
+  'invitations without their organization or user': `select count(*) as n from invitations i left join organizations o on o.id = i.organization_id
        left join users u on u.id = i.user_id where o.id is null or u.id is null`,
   'guest_preferences without their guest record':
     'select count(*) as n from guest_preferences p left join organization_guests r on r.id = p.organization_guest_id where r.id is null',
@@ -62,22 +58,36 @@ const sorted = (rows: unknown[]) => rows.map((row) => JSON.stringify(row)).sort(
  * Every row an organization owns, and the rows of other tables they point to (its members' users
  * and tokens, its guests' global rows), each table sorted: equal snapshots mean nothing changed.
  */
-export async function organizationSnapshot(db: Kysely<Database>, organizationId: string): Promise<Record<string, string[]>> {
+export async function organizationSnapshot(
+  db: Kysely<Database>,
+  organizationId: string,
+): Promise<Record<string, string[]>> {
   const memberIds = db.selectFrom('memberships').select('user_id').where('organization_id', '=', organizationId);
   const recordIds = db.selectFrom('organization_guests').select('id').where('organization_id', '=', organizationId);
-  const guestIds = db.selectFrom('organization_guests').select('guest_id').where('organization_id', '=', organizationId);
+  const guestIds = db
+    .selectFrom('organization_guests')
+    .select('guest_id')
+    .where('organization_id', '=', organizationId);
   const groupIds = db.selectFrom('groups').select('id').where('organization_id', '=', organizationId);
   return {
     organizations: sorted(await db.selectFrom('organizations').selectAll().where('id', '=', organizationId).execute()),
-    memberships: sorted(await db.selectFrom('memberships').selectAll().where('organization_id', '=', organizationId).execute()),
+    memberships: sorted(
+      await db.selectFrom('memberships').selectAll().where('organization_id', '=', organizationId).execute(),
+    ),
     users: sorted(await db.selectFrom('users').selectAll().where('id', 'in', memberIds).execute()),
     access_tokens: sorted(await db.selectFrom('access_tokens').selectAll().where('user_id', 'in', memberIds).execute()),
-    organization_guests: sorted(await db.selectFrom('organization_guests').selectAll().where('organization_id', '=', organizationId).execute()),
+    organization_guests: sorted(
+      await db.selectFrom('organization_guests').selectAll().where('organization_id', '=', organizationId).execute(),
+    ),
     guests: sorted(await db.selectFrom('guests').selectAll().where('id', 'in', guestIds).execute()),
-    guest_preferences: sorted(await db.selectFrom('guest_preferences').selectAll().where('organization_guest_id', 'in', recordIds).execute()),
+    guest_preferences: sorted(
+      await db.selectFrom('guest_preferences').selectAll().where('organization_guest_id', 'in', recordIds).execute(),
+    ),
     groups: sorted(await db.selectFrom('groups').selectAll().where('organization_id', '=', organizationId).execute()),
     group_members: sorted(await db.selectFrom('group_members').selectAll().where('group_id', 'in', groupIds).execute()),
     group_guests: sorted(await db.selectFrom('group_guests').selectAll().where('group_id', 'in', groupIds).execute()),
-    invitations: sorted(await db.selectFrom('invitations').selectAll().where('organization_id', '=', organizationId).execute()),
+    invitations: sorted(
+      await db.selectFrom('invitations').selectAll().where('organization_id', '=', organizationId).execute(),
+    ),
   };
 }

@@ -21,11 +21,24 @@ export interface MailFixture {
 
 export function appWritingMail(prefix: string): MailFixture {
   const fixture = {
-    worker: () => createOutboxWorker({ db: fixture.ctx.db.kysely, config: fixture.ctx.config, handlers: accessRequestHandlers(fixture.ctx.links), log: fixture.ctx.app.log, backoffMs: () => 0 }),
+    worker: () =>
+      createOutboxWorker({
+        db: fixture.ctx.db.kysely,
+        config: fixture.ctx.config,
+        handlers: accessRequestHandlers(fixture.ctx.links),
+        log: fixture.ctx.app.log,
+        backoffMs: () => 0,
+      }),
   } as MailFixture;
   before(async () => {
     fixture.dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-    fixture.ctx = await buildTestApp({ env: { MAIL_DIR: path.join(fixture.dir, 'mail'), ACCESS_EMAIL_LIMIT_PER_IP: '0', ACCESS_EMAIL_LIMIT_PER_EMAIL: '0' } });
+    fixture.ctx = await buildTestApp({
+      env: {
+        MAIL_DIR: path.join(fixture.dir, 'mail'),
+        ACCESS_EMAIL_LIMIT_PER_IP: '0',
+        ACCESS_EMAIL_LIMIT_PER_EMAIL: '0',
+      },
+    });
   });
   after(async () => {
     await fixture.ctx.close();

@@ -28,7 +28,8 @@ function control(type: number, size: number): Buffer {
   if (size < 29) sizeBits = size;
   else if (size < 285) [sizeBits, extra] = [29, [size - 29]];
   else if (size < 65_821) [sizeBits, extra] = [30, [(size - 285) >> 8, (size - 285) & 0xff]];
-  else [sizeBits, extra] = [31, [((size - 65_821) >> 16) & 0xff, ((size - 65_821) >> 8) & 0xff, (size - 65_821) & 0xff]];
+  else
+    [sizeBits, extra] = [31, [((size - 65_821) >> 16) & 0xff, ((size - 65_821) >> 8) & 0xff, (size - 65_821) & 0xff]];
   if (type < 8) head.push((type << 5) | sizeBits);
   else head.push(sizeBits, type - 7);
   return Buffer.from([...head, ...extra]);
@@ -60,9 +61,13 @@ export function encodeValue(value: MmdbValue, uintType: 'uint16' | 'uint32' | 'u
     bytes.writeDoubleBE(value);
     return Buffer.concat([control(TYPE.double, 8), bytes]);
   }
-  if (Array.isArray(value)) return Buffer.concat([control(TYPE.array, value.length), ...value.map((v) => encodeValue(v))]);
+  if (Array.isArray(value))
+    return Buffer.concat([control(TYPE.array, value.length), ...value.map((v) => encodeValue(v))]);
   const entries = Object.entries(value);
-  return Buffer.concat([control(TYPE.map, entries.length), ...entries.flatMap(([k, v]) => [encodeValue(k), encodeValue(v)])]);
+  return Buffer.concat([
+    control(TYPE.map, entries.length),
+    ...entries.flatMap(([k, v]) => [encodeValue(k), encodeValue(v)]),
+  ]);
 }
 
 /** The 128 bits of an IPv6 address (IPv4 as `::a.b.c.d`) and the prefix length in that space. */
@@ -87,7 +92,10 @@ function ipv6Bytes(address: string): number[] {
 type Child = { node: number } | { data: number } | null;
 
 /** Builds the bytes of an .mmdb file holding `networks` (which must not overlap). */
-export function buildMmdb(networks: MmdbNetwork[], options: { databaseType?: string; languages?: string[] } = {}): Buffer {
+export function buildMmdb(
+  networks: MmdbNetwork[],
+  options: { databaseType?: string; languages?: string[] } = {},
+): Buffer {
   const nodes: Array<[Child, Child]> = [[null, null]];
   const dataChunks: Buffer[] = [];
   let dataSize = 0;
@@ -115,28 +123,48 @@ export function buildMmdb(networks: MmdbNetwork[], options: { databaseType?: str
   }
   const nodeCount = nodes.length;
   const tree = Buffer.alloc(nodeCount * 6);
-  const recordValue = (child: Child) => (child === null ? nodeCount : 'node' in child ? child.node : nodeCount + 16 + child.data);
+  const recordValue = (child: Child) =>
+    child === null ? nodeCount : 'node' in child ? child.node : nodeCount + 16 + child.data;
   nodes.forEach(([left, right], i) => {
     tree.writeUIntBE(recordValue(left), i * 6, 3);
     tree.writeUIntBE(recordValue(right), i * 6 + 3, 3);
   });
   const metadata = Buffer.concat([
     control(TYPE.map, 9),
-    encodeValue('binary_format_major_version'), encodeValue(2, 'uint16'),
-    encodeValue('binary_format_minor_version'), encodeValue(0, 'uint16'),
-    encodeValue('build_epoch'), encodeValue(BigInt(Math.floor(Date.now() / 1000))),
-    encodeValue('database_type'), encodeValue(options.databaseType ?? 'GeoLite2-City'),
-    encodeValue('description'), encodeValue({ en: 'Test database' }),
-    encodeValue('ip_version'), encodeValue(6, 'uint16'),
-    encodeValue('languages'), encodeValue(options.languages ?? ['en']),
-    encodeValue('node_count'), encodeValue(nodeCount),
-    encodeValue('record_size'), encodeValue(24, 'uint16'),
+    encodeValue('binary_format_major_version'),
+    encodeValue(2, 'uint16'),
+    encodeValue('binary_format_minor_version'),
+    encodeValue(0, 'uint16'),
+    encodeValue('build_epoch'),
+    encodeValue(BigInt(Math.floor(Date.now() / 1000))),
+    encodeValue('database_type'),
+    encodeValue(options.databaseType ?? 'GeoLite2-City'),
+    encodeValue('description'),
+    encodeValue({ en: 'Test database' }),
+    encodeValue('ip_version'),
+    encodeValue(6, 'uint16'),
+    encodeValue('languages'),
+    encodeValue(options.languages ?? ['en']),
+    encodeValue('node_count'),
+    encodeValue(nodeCount),
+    encodeValue('record_size'),
+    encodeValue(24, 'uint16'),
   ]);
-  return Buffer.concat([tree, Buffer.alloc(16), ...dataChunks, Buffer.from('\xAB\xCD\xEFMaxMind.com', 'latin1'), metadata]);
+  return Buffer.concat([
+    tree,
+    Buffer.alloc(16),
+    ...dataChunks,
+    Buffer.from('\xAB\xCD\xEFMaxMind.com', 'latin1'),
+    metadata,
+  ]);
 }
 
 /** Writes an .mmdb file with `networks` to `path`. */
-export function writeMmdb(path: string, networks: MmdbNetwork[], options?: { databaseType?: string; languages?: string[] }): void {
+export function writeMmdb(
+  path: string,
+  networks: MmdbNetwork[],
+  options?: { databaseType?: string; languages?: string[] },
+): void {
   writeFileSync(path, buildMmdb(networks, options));
 }
 

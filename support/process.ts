@@ -21,17 +21,56 @@ export const TEST_GUEST_CODE_KEY = '7e57c0de'.repeat(8);
 
 /** Every variable src/config.ts reads (test/server/config-errors.test.ts checks this against the source). */
 export const CONFIG_VARS = [
-  'HOST', 'PORT', 'DATA_DIR', 'DATABASE_URL', 'DATABASE_POOL_SIZE', 'PUBLIC_BASE_URL', 'REQUIRE_CLIENT_HEADER',
-  'BODY_LIMIT_BYTES', 'LOG_LEVEL', 'GUEST_INVITE_LIMIT_PER_HOUR', 'SEED_DEMO', 'EMAIL_DNS_CHECK', 'DNS_SERVERS',
-  'DNS_TIMEOUT_MS', 'DNS_CACHE_TTL_SECONDS', 'DNS_CANARY_DOMAIN', 'DNS_CANARY_INTERVAL_SECONDS', 'RATE_LIMIT_MAX',
-  'RATE_LIMIT_WINDOW_SECONDS', 'REDIS_URL', 'REDIS_KEY_PREFIX', 'TRUST_PROXY', 'SMTP_URL', 'MAIL_FROM', 'MAIL_DIR',
-  'OUTBOX_WORKER', 'OUTBOX_POLL_INTERVAL_MS', 'OUTBOX_MAX_ATTEMPTS', 'GEOIP_DATABASE', 'ACCESS_EMAIL_LIMIT_PER_IP',
-  'ACCESS_EMAIL_LIMIT_PER_EMAIL', 'UNKNOWN_FIELDS', 'INVITATION_EXPIRY_DAYS',
-  'HEADERS_TIMEOUT_MS', 'REQUEST_TIMEOUT_MS', 'KEEP_ALIVE_TIMEOUT_MS', 'MAX_REQUESTS_PER_SOCKET', 'MAX_CONNECTIONS',
-  'MAX_CONNECTIONS_PER_ADDRESS', 'EVENT_LOOP_STALL_MS', 'SHUTDOWN_GRACE_MS',
-  'GUEST_CODE_KEY', 'GUEST_CODE_KEYS_PREVIOUS',
-  'SQLITE_BUSY_TIMEOUT_MS', 'AUTH_FAILURE_LIMIT', 'AUTH_FAILURE_WINDOW_SECONDS', 'HEAVY_REQUESTS_PER_TOKEN',
-  'UNPAGINATED_ROWS_PER_MINUTE', 'BULK_DEADLINE_SECONDS', 'BULK_DNS_CONCURRENCY',
+  'HOST',
+  'PORT',
+  'DATA_DIR',
+  'DATABASE_URL',
+  'DATABASE_POOL_SIZE',
+  'PUBLIC_BASE_URL',
+  'REQUIRE_CLIENT_HEADER',
+  'BODY_LIMIT_BYTES',
+  'LOG_LEVEL',
+  'GUEST_INVITE_LIMIT_PER_HOUR',
+  'SEED_DEMO',
+  'EMAIL_DNS_CHECK',
+  'DNS_SERVERS',
+  'DNS_TIMEOUT_MS',
+  'DNS_CACHE_TTL_SECONDS',
+  'DNS_CANARY_DOMAIN',
+  'DNS_CANARY_INTERVAL_SECONDS',
+  'RATE_LIMIT_MAX',
+  'RATE_LIMIT_WINDOW_SECONDS',
+  'REDIS_URL',
+  'REDIS_KEY_PREFIX',
+  'TRUST_PROXY',
+  'SMTP_URL',
+  'MAIL_FROM',
+  'MAIL_DIR',
+  'OUTBOX_WORKER',
+  'OUTBOX_POLL_INTERVAL_MS',
+  'OUTBOX_MAX_ATTEMPTS',
+  'GEOIP_DATABASE',
+  'ACCESS_EMAIL_LIMIT_PER_IP',
+  'ACCESS_EMAIL_LIMIT_PER_EMAIL',
+  'UNKNOWN_FIELDS',
+  'INVITATION_EXPIRY_DAYS',
+  'HEADERS_TIMEOUT_MS',
+  'REQUEST_TIMEOUT_MS',
+  'KEEP_ALIVE_TIMEOUT_MS',
+  'MAX_REQUESTS_PER_SOCKET',
+  'MAX_CONNECTIONS',
+  'MAX_CONNECTIONS_PER_ADDRESS',
+  'EVENT_LOOP_STALL_MS',
+  'SHUTDOWN_GRACE_MS',
+  'GUEST_CODE_KEY',
+  'GUEST_CODE_KEYS_PREVIOUS',
+  'SQLITE_BUSY_TIMEOUT_MS',
+  'AUTH_FAILURE_LIMIT',
+  'AUTH_FAILURE_WINDOW_SECONDS',
+  'HEAVY_REQUESTS_PER_TOKEN',
+  'UNPAGINATED_ROWS_PER_MINUTE',
+  'BULK_DEADLINE_SECONDS',
+  'BULK_DNS_CONCURRENCY',
 ];
 
 /**
@@ -87,7 +126,11 @@ export class GuestsProcess {
   readonly exited: Promise<Exit>;
 
   /** `wrapper`: a command that runs the process, e.g. `['prlimit', '--nofile=256']`. */
-  constructor(readonly args: string[], env: NodeJS.ProcessEnv, wrapper: string[] = []) {
+  constructor(
+    readonly args: string[],
+    env: NodeJS.ProcessEnv,
+    wrapper: string[] = [],
+  ) {
     const [command = process.execPath, ...rest] = [...wrapper, process.execPath, BIN, ...args];
     this.child = spawn(command, rest, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     running.add(this);
@@ -122,8 +165,10 @@ export class GuestsProcess {
   async waitForStdout(predicate: (stdout: string) => boolean, timeoutMs: number, what: string): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(this.stdout)) {
-      if (!this.running) throw new Error(`process exited (${JSON.stringify(this.exit)}) before ${what}\n${this.describe()}`);
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${this.describe()}`);
+      if (!this.running)
+        throw new Error(`process exited (${JSON.stringify(this.exit)}) before ${what}\n${this.describe()}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${this.describe()}`);
       await delay(25);
     }
   }
@@ -166,7 +211,11 @@ export async function runGuests(args: string[], env: Record<string, string>, tim
 /** Starts `guests serve` in `cleanEnv(env)` on `port` (a free one when not given) and waits for its "listening" line. */
 export async function serveUntilListening(
   env: Record<string, string>,
-  { port, timeoutMs = 25_000, what = 'the server to listen' }: { port?: number; timeoutMs?: number; what?: string } = {},
+  {
+    port,
+    timeoutMs = 25_000,
+    what = 'the server to listen',
+  }: { port?: number; timeoutMs?: number; what?: string } = {},
 ): Promise<{ process: GuestsProcess; port: number; url: string }> {
   const listenOn = port ?? (await freePort());
   const server = new GuestsProcess(['serve', '--port', String(listenOn)], cleanEnv(env));
@@ -175,18 +224,25 @@ export async function serveUntilListening(
 }
 
 /** Starts `guests serve` on a free port and waits until `/health/live` answers. */
-export async function startServerProcess(env: Record<string, string>, timeoutMs = 30_000): Promise<{ process: GuestsProcess; url: string }> {
+export async function startServerProcess(
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<{ process: GuestsProcess; url: string }> {
   const port = await freePort();
   const server = new GuestsProcess(['serve', '--port', String(port)], cleanEnv({ LOG_LEVEL: 'info', ...env }));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (!server.running) throw new Error(`server exited (${JSON.stringify(server.exit)}) before listening\n${server.describe()}`);
+    if (!server.running)
+      throw new Error(`server exited (${JSON.stringify(server.exit)}) before listening\n${server.describe()}`);
     if (Date.now() > deadline) {
       await server.stop().catch(() => undefined);
       throw new Error(`server did not answer within ${timeoutMs} ms\n${server.describe()}`);
     }
-    const live = await fetch(`${url}/health/live`).then((r) => r.ok, () => false);
+    const live = await fetch(`${url}/health/live`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (live) return { process: server, url };
     await delay(100);
   }
@@ -194,8 +250,10 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
 
 /** Ends (SIGKILL) every process a test left running, and waits for them. */
 export async function killAll(): Promise<void> {
-  await Promise.all([...running].map(async (p) => {
-    p.child.kill('SIGKILL');
-    await p.exited;
-  }));
+  await Promise.all(
+    [...running].map(async (p) => {
+      p.child.kill('SIGKILL');
+      await p.exited;
+    }),
+  );
 }

@@ -65,16 +65,22 @@ export async function startTestSmtpServer(port?: number): Promise<TestSmtpServer
             if (state.holdMs > 0) await delay(state.holdMs);
             if (state.refuseWith !== undefined) {
               state.refusals += 1;
-              const error = Object.assign(new Error(state.refuseWith >= 500 ? 'Mailbox unavailable' : 'Try again later'), { responseCode: state.refuseWith });
+              const error = Object.assign(
+                new Error(state.refuseWith >= 500 ? 'Mailbox unavailable' : 'Try again later'),
+                { responseCode: state.refuseWith },
+              );
               callback(error);
               return;
             }
             const raw = Buffer.concat(chunks).toString('utf8');
             const to = session.envelope.rcptTo.map((r) => r.address);
-            simpleParser(raw).then((parsed) => {
-              state.received.push({ raw, parsed, to, messageId: parsed.messageId });
-              callback();
-            }, (error: Error) => callback(error));
+            simpleParser(raw).then(
+              (parsed) => {
+                state.received.push({ raw, parsed, to, messageId: parsed.messageId });
+                callback();
+              },
+              (error: Error) => callback(error),
+            );
           };
         },
       });
@@ -92,7 +98,8 @@ export async function startTestSmtpServer(port?: number): Promise<TestSmtpServer
     async waitFor(count, timeoutMs) {
       const deadline = Date.now() + timeoutMs;
       while (state.received.length < count) {
-        if (Date.now() > deadline) throw new Error(`expected ${count} messages within ${timeoutMs} ms, got ${state.received.length}`);
+        if (Date.now() > deadline)
+          throw new Error(`expected ${count} messages within ${timeoutMs} ms, got ${state.received.length}`);
         await delay(50);
       }
       return state.received;

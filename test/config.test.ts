@@ -71,7 +71,11 @@ describe('loadConfig defaults', () => {
   });
 
   test('SQLITE_BUSY_TIMEOUT_MS is carried with the SQLite database when set, and checked', () => {
-    assert.deepEqual(loadConfig({ DATABASE_URL: 'sqlite::memory:', SQLITE_BUSY_TIMEOUT_MS: '250' }).database, { kind: 'sqlite', file: ':memory:', busyTimeoutMs: 250 });
+    assert.deepEqual(loadConfig({ DATABASE_URL: 'sqlite::memory:', SQLITE_BUSY_TIMEOUT_MS: '250' }).database, {
+      kind: 'sqlite',
+      file: ':memory:',
+      busyTimeoutMs: 250,
+    });
     assert.throws(() => loadConfig({ SQLITE_BUSY_TIMEOUT_MS: 'soon' }), /SQLITE_BUSY_TIMEOUT_MS/);
     assert.throws(() => loadConfig({ AUTH_FAILURE_LIMIT: '-1' }), /AUTH_FAILURE_LIMIT/);
     assert.throws(() => loadConfig({ BULK_DNS_CONCURRENCY: '0' }), /BULK_DNS_CONCURRENCY/);
@@ -184,7 +188,8 @@ describe('loadConfig rejects bad values with a ConfigError naming the variable',
       const error = assertRejects({ [variable]: value }, variable);
       // The operator sees the bad value too (so a typo is easy to spot), but never a URL that may
       // carry a password.
-      if (variable !== 'DATABASE_URL' && variable !== 'SMTP_URL') assert.ok(error.message.includes(value.split(',').at(-1) ?? value), error.message);
+      if (variable !== 'DATABASE_URL' && variable !== 'SMTP_URL')
+        assert.ok(error.message.includes(value.split(',').at(-1) ?? value), error.message);
     });
   }
 
@@ -193,18 +198,36 @@ describe('loadConfig rejects bad values with a ConfigError naming the variable',
     assert.match(assertRejects({ BODY_LIMIT_BYTES: '1' }, 'BODY_LIMIT_BYTES').message, /between 1024 and/);
   });
 
-  test('a headers timeout longer than the whole request\'s is refused, naming both', () => {
-    assert.match(assertRejects({ HEADERS_TIMEOUT_MS: '20000', REQUEST_TIMEOUT_MS: '15000' }, 'HEADERS_TIMEOUT_MS').message, /REQUEST_TIMEOUT_MS \(15000\)/);
-    assert.equal(loadConfig({ HEADERS_TIMEOUT_MS: '15000', REQUEST_TIMEOUT_MS: '15000' }).connections.headersTimeoutMs, 15_000);
+  test("a headers timeout longer than the whole request's is refused, naming both", () => {
+    assert.match(
+      assertRejects({ HEADERS_TIMEOUT_MS: '20000', REQUEST_TIMEOUT_MS: '15000' }, 'HEADERS_TIMEOUT_MS').message,
+      /REQUEST_TIMEOUT_MS \(15000\)/,
+    );
+    assert.equal(
+      loadConfig({ HEADERS_TIMEOUT_MS: '15000', REQUEST_TIMEOUT_MS: '15000' }).connections.headersTimeoutMs,
+      15_000,
+    );
   });
 
   test('connection settings: explicit values, 0 for "off" where the README says so', () => {
     const config = loadConfig({
-      HEADERS_TIMEOUT_MS: '2000', REQUEST_TIMEOUT_MS: '5000', KEEP_ALIVE_TIMEOUT_MS: '4000', MAX_REQUESTS_PER_SOCKET: '0',
-      MAX_CONNECTIONS: '300', MAX_CONNECTIONS_PER_ADDRESS: '0', EVENT_LOOP_STALL_MS: '0', SHUTDOWN_GRACE_MS: '0',
+      HEADERS_TIMEOUT_MS: '2000',
+      REQUEST_TIMEOUT_MS: '5000',
+      KEEP_ALIVE_TIMEOUT_MS: '4000',
+      MAX_REQUESTS_PER_SOCKET: '0',
+      MAX_CONNECTIONS: '300',
+      MAX_CONNECTIONS_PER_ADDRESS: '0',
+      EVENT_LOOP_STALL_MS: '0',
+      SHUTDOWN_GRACE_MS: '0',
     });
     assert.deepEqual(config.connections, {
-      headersTimeoutMs: 2000, requestTimeoutMs: 5000, keepAliveTimeoutMs: 4000, maxRequestsPerSocket: 0, max: 300, maxPerAddress: 0, eventLoopStallMs: 0,
+      headersTimeoutMs: 2000,
+      requestTimeoutMs: 5000,
+      keepAliveTimeoutMs: 4000,
+      maxRequestsPerSocket: 0,
+      max: 300,
+      maxPerAddress: 0,
+      eventLoopStallMs: 0,
     });
     assert.equal(config.shutdownGraceMs, 0);
   });
@@ -217,15 +240,24 @@ describe('loadConfig rejects bad values with a ConfigError naming the variable',
 
 describe('loadConfig database URLs', () => {
   test('sqlite: with an absolute path', () => {
-    assert.deepEqual(loadConfig({ DATABASE_URL: 'sqlite:/tmp/xyz/db.sqlite' }).database, { kind: 'sqlite', file: '/tmp/xyz/db.sqlite' });
+    assert.deepEqual(loadConfig({ DATABASE_URL: 'sqlite:/tmp/xyz/db.sqlite' }).database, {
+      kind: 'sqlite',
+      file: '/tmp/xyz/db.sqlite',
+    });
   });
 
   test('sqlite:/// (URL form) gives the same absolute path', () => {
-    assert.deepEqual(loadConfig({ DATABASE_URL: 'sqlite:///tmp/xyz/db.sqlite' }).database, { kind: 'sqlite', file: '/tmp/xyz/db.sqlite' });
+    assert.deepEqual(loadConfig({ DATABASE_URL: 'sqlite:///tmp/xyz/db.sqlite' }).database, {
+      kind: 'sqlite',
+      file: '/tmp/xyz/db.sqlite',
+    });
   });
 
   test('sqlite: with a relative path is resolved against the working directory', () => {
-    assert.deepEqual(loadConfig({ DATABASE_URL: 'sqlite:rel/dir/g.sqlite' }).database, { kind: 'sqlite', file: path.resolve('rel/dir/g.sqlite') });
+    assert.deepEqual(loadConfig({ DATABASE_URL: 'sqlite:rel/dir/g.sqlite' }).database, {
+      kind: 'sqlite',
+      file: path.resolve('rel/dir/g.sqlite'),
+    });
   });
 
   test('sqlite::memory: stays in memory', () => {
@@ -237,7 +269,11 @@ describe('loadConfig database URLs', () => {
     const key = { GUEST_CODE_KEY: 'ab'.repeat(32) };
     assert.deepEqual(loadConfig({ DATABASE_URL: url, ...key }).database, { kind: 'postgres', url, poolSize: 10 });
     const url2 = 'postgresql://db.internal/guests';
-    assert.deepEqual(loadConfig({ DATABASE_URL: url2, DATABASE_POOL_SIZE: '3', ...key }).database, { kind: 'postgres', url: url2, poolSize: 3 });
+    assert.deepEqual(loadConfig({ DATABASE_URL: url2, DATABASE_POOL_SIZE: '3', ...key }).database, {
+      kind: 'postgres',
+      url: url2,
+      poolSize: 3,
+    });
   });
 
   test('DATABASE_URL wins over DATA_DIR', () => {
@@ -247,7 +283,10 @@ describe('loadConfig database URLs', () => {
   });
 
   test('DATA_DIR moves the default SQLite file', () => {
-    assert.deepEqual(loadConfig({ DATA_DIR: '/var/lib/guests' }).database, { kind: 'sqlite', file: '/var/lib/guests/guests.sqlite' });
+    assert.deepEqual(loadConfig({ DATA_DIR: '/var/lib/guests' }).database, {
+      kind: 'sqlite',
+      file: '/var/lib/guests/guests.sqlite',
+    });
     const relative = loadConfig({ DATA_DIR: 'some/dir' });
     assert.equal(relative.dataDir, path.resolve('some/dir'));
     assert.deepEqual(relative.database, { kind: 'sqlite', file: path.resolve('some/dir/guests.sqlite') });
@@ -261,7 +300,10 @@ describe('loadConfig guest code keys', () => {
     assert.deepEqual(loadConfig({ GUEST_CODE_KEY: b64 }).guestCodeKey, { current: bytes, previous: [] });
     assert.deepEqual(loadConfig({ GUEST_CODE_KEY: bytes.toString('base64url') }).guestCodeKey.current, bytes);
     assert.deepEqual(loadConfig({ GUEST_CODE_KEY: bytes.toString('hex') }).guestCodeKey.current, bytes);
-    const previous = loadConfig({ GUEST_CODE_KEY: b64, GUEST_CODE_KEYS_PREVIOUS: ` ${'01'.repeat(32)} ,${Buffer.alloc(32, 2).toString('base64')}` }).guestCodeKey.previous;
+    const previous = loadConfig({
+      GUEST_CODE_KEY: b64,
+      GUEST_CODE_KEYS_PREVIOUS: ` ${'01'.repeat(32)} ,${Buffer.alloc(32, 2).toString('base64')}`,
+    }).guestCodeKey.previous;
     assert.deepEqual(previous, [Buffer.alloc(32, 1), Buffer.alloc(32, 2)]);
   });
 
@@ -275,6 +317,10 @@ describe('loadConfig guest code keys', () => {
   test('PostgreSQL without GUEST_CODE_KEY is refused: instances sharing a database need one key', () => {
     const error = assertRejects({ DATABASE_URL: 'postgres://db.internal/guests' }, 'GUEST_CODE_KEY');
     assert.match(error.message, /PostgreSQL/);
-    assert.equal(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).guestCodeKey.current, undefined, 'SQLite needs no setting');
+    assert.equal(
+      loadConfig({ DATABASE_URL: 'sqlite::memory:' }).guestCodeKey.current,
+      undefined,
+      'SQLite needs no setting',
+    );
   });
 });

@@ -68,7 +68,12 @@ interface Operation {
 
 describe('OpenAPI document', () => {
   let ctx: TestContext;
-  let doc: { openapi: string; paths: Record<string, Record<string, Operation>>; servers: Array<{ url: string }>; components: { schemas: Record<string, unknown> } };
+  let doc: {
+    openapi: string;
+    paths: Record<string, Record<string, Operation>>;
+    servers: Array<{ url: string }>;
+    components: { schemas: Record<string, unknown> };
+  };
   before(async () => {
     ctx = await buildTestApp();
     const response = await ctx.app.inject({ method: 'GET', url: '/openapi.json' });
@@ -79,11 +84,16 @@ describe('OpenAPI document', () => {
 
   it('is OpenAPI 3.1 with both base paths as servers', () => {
     assert.equal(doc.openapi, '3.1.0');
-    assert.deepEqual(doc.servers.map((s) => s.url), ['http://guests.test/api', 'http://guests.test']);
+    assert.deepEqual(
+      doc.servers.map((s) => s.url),
+      ['http://guests.test/api', 'http://guests.test'],
+    );
   });
 
   it('lists exactly the expected operations, each once', () => {
-    const operations = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method} ${path}`));
+    const operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => `${method} ${path}`),
+    );
     assert.deepEqual(operations.sort(), Object.keys(EXPECTED).sort());
   });
 
@@ -93,7 +103,11 @@ describe('OpenAPI document', () => {
         const name = `${method} ${path}`;
         assert.ok(op.summary && op.summary.length > 5, `${name} has a summary`);
         assert.ok(op.tags && op.tags.length > 0, `${name} has a tag`);
-        assert.deepEqual(Object.keys(op.responses).map(Number).sort(), EXPECTED[name], `${name} documents its statuses`);
+        assert.deepEqual(
+          Object.keys(op.responses).map(Number).sort(),
+          EXPECTED[name],
+          `${name} documents its statuses`,
+        );
         for (const [status, response] of Object.entries(op.responses)) {
           assert.ok(response.description, `${name} ${status} has a description`);
           if (status === '204') continue; // No Content: no body to describe.
@@ -105,20 +119,60 @@ describe('OpenAPI document', () => {
   });
 
   it('describes the guest object with every key of the contract, and the error body', () => {
-    const guest = doc.components.schemas.Guest as { properties: Record<string, { properties?: Record<string, unknown> }> };
-    assert.deepEqual(Object.keys(guest.properties), ['id', 'email', 'last_accessed_at', 'last_known_ip', 'last_known_country', 'first_name', 'last_name', 'created_at', 'deleted_at', 'link', 'details', 'stats']);
+    const guest = doc.components.schemas.Guest as {
+      properties: Record<string, { properties?: Record<string, unknown> }>;
+    };
+    assert.deepEqual(Object.keys(guest.properties), [
+      'id',
+      'email',
+      'last_accessed_at',
+      'last_known_ip',
+      'last_known_country',
+      'first_name',
+      'last_name',
+      'created_at',
+      'deleted_at',
+      'link',
+      'details',
+      'stats',
+    ]);
     assert.equal(Object.keys(guest.properties.details?.properties ?? {}).length, 21);
     const problem = doc.components.schemas.Problem as { properties: Record<string, unknown> };
-    assert.deepEqual(Object.keys(problem.properties), ['type', 'title', 'status', 'code', 'message', 'detail', 'errors']);
+    assert.deepEqual(Object.keys(problem.properties), [
+      'type',
+      'title',
+      'status',
+      'code',
+      'message',
+      'detail',
+      'errors',
+    ]);
   });
 
-  it('describes the member object with the keys Tallyfy\'s clients read, and the guest list\'s sort keys and limit', () => {
+  it("describes the member object with the keys Tallyfy's clients read, and the guest list's sort keys and limit", () => {
     const member = doc.components.schemas.Member as { properties: Record<string, unknown> };
     assert.deepEqual(Object.keys(member.properties), [
-      'id', 'email', 'username', 'first_name', 'last_name', 'full_name', 'profile_pic', 'timezone', 'role', 'status', 'created_at',
-      'last_login_at', 'invited_by', 'disabled_at', 'disabled_by', 'reactivated_at', 'reactivated_by',
+      'id',
+      'email',
+      'username',
+      'first_name',
+      'last_name',
+      'full_name',
+      'profile_pic',
+      'timezone',
+      'role',
+      'status',
+      'created_at',
+      'last_login_at',
+      'invited_by',
+      'disabled_at',
+      'disabled_by',
+      'reactivated_at',
+      'reactivated_by',
     ]);
-    const list = doc.paths['/organizations/{org_id}/guests']?.get as unknown as { parameters: Array<{ name: string; in: string; schema: { enum?: string[]; default?: unknown } }> };
+    const list = doc.paths['/organizations/{org_id}/guests']?.get as unknown as {
+      parameters: Array<{ name: string; in: string; schema: { enum?: string[]; default?: unknown } }>;
+    };
     const query = Object.fromEntries(list.parameters.filter((p) => p.in === 'query').map((p) => [p.name, p.schema]));
     assert.ok(query.limit, 'limit is documented');
     assert.equal(query.per_page?.default, undefined, 'per_page has no schema default: limit would never apply');
@@ -131,7 +185,13 @@ describe('OpenAPI document', () => {
   it('serves the error documentation behind each error type', async () => {
     const response = await ctx.app.inject({ method: 'GET', url: '/docs/errors' });
     assert.equal(response.statusCode, 200);
-    for (const anchor of ['validation-failed', 'unauthenticated', 'endpoint-not-found', 'rate-limit-exceeded', 'internal']) {
+    for (const anchor of [
+      'validation-failed',
+      'unauthenticated',
+      'endpoint-not-found',
+      'rate-limit-exceeded',
+      'internal',
+    ]) {
       assert.match(response.body, new RegExp(`id="${anchor}"`));
     }
   });

@@ -32,7 +32,15 @@ interface Store {
 }
 
 const JSON_FIELDS = new Set(['associated_members', 'cadence_days']);
-const RECORD_COLUMNS = ['organization_id', 'guest_id', ...PROFILE_FIELDS, 'guest_code', 'guest_code_hash', 'created_at', 'updated_at'];
+const RECORD_COLUMNS = [
+  'organization_id',
+  'guest_id',
+  ...PROFILE_FIELDS,
+  'guest_code',
+  'guest_code_hash',
+  'created_at',
+  'updated_at',
+];
 
 /** The record's values in RECORD_COLUMNS order: every profile column, null when not sent. */
 function recordValues(organizationId: string, guestId: number, body: Row, at: string): unknown[] {
@@ -86,8 +94,14 @@ function postgresStore(url: string, poolSize: number): Store {
         await client.query('begin');
         const at = now();
         const email = String(body.email).toLowerCase();
-        const guest = await client.query<{ id: number }>('insert into guests (email, created_at, deleted_at) values ($1, $2, null) returning id', [email, at]);
-        const record = await client.query<Row>(insertRecord, recordValues(organizationId, Number(guest.rows[0]?.id), body, at));
+        const guest = await client.query<{ id: number }>(
+          'insert into guests (email, created_at, deleted_at) values ($1, $2, null) returning id',
+          [email, at],
+        );
+        const record = await client.query<Row>(
+          insertRecord,
+          recordValues(organizationId, Number(guest.rows[0]?.id), body, at),
+        );
         await client.query('commit');
         return { ...record.rows[0], email };
       } catch (error) {
@@ -124,7 +138,10 @@ function readBody(request: http.IncomingMessage): Promise<string> {
 
 function send(response: http.ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+  response.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+  });
   response.end(body);
 }
 

@@ -17,7 +17,12 @@ const require = createRequire(import.meta.url);
 const counts = { total: 0, byVerb: {} as Record<string, number> };
 
 function count(sql: unknown): void {
-  const text = typeof sql === 'string' ? sql : typeof (sql as { text?: unknown })?.text === 'string' ? (sql as { text: string }).text : '';
+  const text =
+    typeof sql === 'string'
+      ? sql
+      : typeof (sql as { text?: unknown })?.text === 'string'
+        ? (sql as { text: string }).text
+        : '';
   const verb = /^\s*(\w+)/.exec(text)?.[1]?.toLowerCase() ?? 'other';
   counts.total += 1;
   counts.byVerb[verb] = (counts.byVerb[verb] ?? 0) + 1;
@@ -26,7 +31,11 @@ function count(sql: unknown): void {
 type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
 
 /** Wraps `prototype[method]`; `sqlOf` finds the statement's text from the call. */
-function wrap(prototype: Record<string, unknown>, method: string, sqlOf: (self: unknown, args: unknown[]) => unknown): void {
+function wrap(
+  prototype: Record<string, unknown>,
+  method: string,
+  sqlOf: (self: unknown, args: unknown[]) => unknown,
+): void {
   const original = prototype[method] as AnyFunction;
   prototype[method] = function counted(this: unknown, ...args: unknown[]) {
     count(sqlOf(this, args));
@@ -41,8 +50,13 @@ const SQLite = require('better-sqlite3') as new (file: string) => { prepare(sql:
 const scratch = new SQLite(':memory:');
 const statementPrototype = Object.getPrototypeOf(scratch.prepare('select 1')) as Record<string, unknown>;
 scratch.close();
-for (const method of ['run', 'get', 'all', 'iterate']) wrap(statementPrototype, method, (self) => (self as { source: string }).source);
-wrap((require('pg') as { Client: { prototype: Record<string, unknown> } }).Client.prototype, 'query', (_self, args) => args[0]);
+for (const method of ['run', 'get', 'all', 'iterate'])
+  wrap(statementPrototype, method, (self) => (self as { source: string }).source);
+wrap(
+  (require('pg') as { Client: { prototype: Record<string, unknown> } }).Client.prototype,
+  'query',
+  (_self, args) => args[0],
+);
 
 const port = Number(process.env.QUERY_COUNTER_PORT);
 if (Number.isInteger(port) && port > 0) {

@@ -53,7 +53,10 @@ async function sampleAnswer(url: string, spec: Pick<LoadSpec, 'method' | 'header
   const request = spec.next();
   try {
     const response = await fetch(`${url}${request.path}`, {
-      method: spec.method, headers: spec.headers, body: request.body, signal: AbortSignal.timeout(10_000),
+      method: spec.method,
+      headers: spec.headers,
+      body: request.body,
+      signal: AbortSignal.timeout(10_000),
     });
     return `a sample ${spec.method} ${request.path} answered ${response.status}: ${(await response.text()).slice(0, 600)}`;
   } catch (error) {
@@ -71,7 +74,12 @@ export async function measure(context: BenchContext, label: string, url: string,
 }
 
 /** A short untimed load before the timed cases of one operation. */
-export async function warmUp(context: BenchContext, label: string, url: string, spec: Omit<LoadSpec, 'durationSec' | 'connections'>): Promise<void> {
+export async function warmUp(
+  context: BenchContext,
+  label: string,
+  url: string,
+  spec: Omit<LoadSpec, 'durationSec' | 'connections'>,
+): Promise<void> {
   const result = await runLoad(url, { ...spec, connections: 10, durationSec: context.settings.warmupSec });
   const problem = loadProblem(result, { warmUp: true });
   if (problem) throw new BenchError(`${label} (warm-up): ${problem}\n  ${await sampleAnswer(url, spec)}`);

@@ -155,32 +155,34 @@ async function insertGuests(db: Db, organizationId: string, count: number, membe
       const idByEmail = new Map(globals.map((g) => [g.email, g.id]));
       await trx
         .insertInto('organization_guests')
-        .values(batch.map(({ at, profile }) => {
-          return {
-            organization_id: organizationId,
-            guest_id: idByEmail.get(profile.email) as number,
-            first_name: profile.first_name,
-            last_name: profile.last_name,
-            phone_1: profile.phone_1,
-            phone_2: null,
-            company_name: profile.company_name,
-            company_url: profile.company_url,
-            contact_url: null,
-            image_url: null,
-            opportunity_url: null,
-            opportunity_name: null,
-            timezone: profile.timezone,
-            status: null,
-            external_sync_source: null,
-            external_date_creation: null,
-            cadence_days: null,
-            associated_members: JSON.stringify(profile.associated_members),
-            ...codes.seal(randomSecret(24)),
-            created_at: at,
-            updated_at: at,
-            deleted_at: null,
-          };
-        }))
+        .values(
+          batch.map(({ at, profile }) => {
+            return {
+              organization_id: organizationId,
+              guest_id: idByEmail.get(profile.email) as number,
+              first_name: profile.first_name,
+              last_name: profile.last_name,
+              phone_1: profile.phone_1,
+              phone_2: null,
+              company_name: profile.company_name,
+              company_url: profile.company_url,
+              contact_url: null,
+              image_url: null,
+              opportunity_url: null,
+              opportunity_name: null,
+              timezone: profile.timezone,
+              status: null,
+              external_sync_source: null,
+              external_date_creation: null,
+              cadence_days: null,
+              associated_members: JSON.stringify(profile.associated_members),
+              ...codes.seal(randomSecret(24)),
+              created_at: at,
+              updated_at: at,
+              deleted_at: null,
+            };
+          }),
+        )
         .execute();
       emails.push(...batch.map((b) => b.profile.email));
     }

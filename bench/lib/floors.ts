@@ -18,14 +18,30 @@ export type ByConnections = Record<number, LoadResult>;
 /** Floor 1: req/s and latency of a bare node:http server with a fixed JSON answer. */
 export async function measureHttpFloor(context: BenchContext): Promise<ByConnections> {
   const name = 'floor 1 (http)';
-  const floor = await startProcess({ name, args: ['--import', 'tsx', HTTP_FLOOR], env: {}, readyPath: '/health/live', logFile: logFileFor(context, name) });
+  const floor = await startProcess({
+    name,
+    args: ['--import', 'tsx', HTTP_FLOOR],
+    env: {},
+    readyPath: '/health/live',
+    logFile: logFileFor(context, name),
+  });
   try {
     // The same request line and headers as a get of the service.
-    const spec = { method: 'GET' as const, headers: apiHeaders('gst_floor'), next: () => ({ path: '/api/organizations/00000000000000000000000000000000/guests/anna.berg%40northwind-traders.example' }) };
+    const spec = {
+      method: 'GET' as const,
+      headers: apiHeaders('gst_floor'),
+      next: () => ({
+        path: '/api/organizations/00000000000000000000000000000000/guests/anna.berg%40northwind-traders.example',
+      }),
+    };
     await warmUp(context, 'floor 1 http', floor.url, spec);
     const results: ByConnections = {};
     for (const connections of context.settings.connections) {
-      results[connections] = await measure(context, `floor 1 http @${connections}`, floor.url, { ...spec, connections, durationSec: context.settings.durationSec });
+      results[connections] = await measure(context, `floor 1 http @${connections}`, floor.url, {
+        ...spec,
+        connections,
+        durationSec: context.settings.durationSec,
+      });
     }
     if (!floor.running) throw new BenchError(`floor 1 stopped during the run\n${floor.describe()}`);
     return results;
@@ -35,7 +51,11 @@ export async function measureHttpFloor(context: BenchContext): Promise<ByConnect
 }
 
 /** Floor 2 on one database kind: the minimal insert and select, by connection count. */
-export async function measureDbFloor(context: BenchContext, database: BenchDatabase, seed: Seed): Promise<Record<FloorOperation, ByConnections>> {
+export async function measureDbFloor(
+  context: BenchContext,
+  database: BenchDatabase,
+  seed: Seed,
+): Promise<Record<FloorOperation, ByConnections>> {
   const name = `floor 2 (${database.kind})`;
   const floor = await startProcess({
     name,
@@ -51,9 +71,16 @@ export async function measureDbFloor(context: BenchContext, database: BenchDatab
       const spec = { ...requestsFor(operation, seed), headers: apiHeaders(undefined) };
       await warmUp(context, `floor 2 ${database.kind} ${operation}`, floor.url, spec);
       for (const connections of context.settings.connections) {
-        results[operation][connections] = await measure(context, `floor 2 ${database.kind} ${operation} @${connections}`, floor.url, {
-          ...spec, connections, durationSec: context.settings.durationSec,
-        });
+        results[operation][connections] = await measure(
+          context,
+          `floor 2 ${database.kind} ${operation} @${connections}`,
+          floor.url,
+          {
+            ...spec,
+            connections,
+            durationSec: context.settings.durationSec,
+          },
+        );
       }
     }
     if (!floor.running) throw new BenchError(`floor 2 stopped during the run\n${floor.describe()}`);

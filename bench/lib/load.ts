@@ -59,14 +59,16 @@ export function runLoad(url: string, spec: LoadSpec): Promise<LoadResult> {
     headers: spec.headers,
     // A request not answered in this many seconds counts as a timeout (an error).
     timeout: 20,
-    requests: [{
-      setupRequest: (request) => {
-        const next = spec.next();
-        request.path = next.path;
-        if (next.body !== undefined) request.body = next.body;
-        return request;
+    requests: [
+      {
+        setupRequest: (request) => {
+          const next = spec.next();
+          request.path = next.path;
+          if (next.body !== undefined) request.body = next.body;
+          return request;
+        },
       },
-    }],
+    ],
     ...(spec.amount ? { amount: spec.amount } : { duration: spec.durationSec }),
   };
   return new Promise((resolve, reject) => {

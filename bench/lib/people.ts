@@ -6,21 +6,83 @@
  * DNS check is a cache hit, as for a real customer whose guests come from a few companies.
  */
 
-const FIRST_NAMES = ['Anna', 'Ben', 'Chloe', 'David', 'Elena', 'Farid', 'Grace', 'Hugo', 'Ines', 'Jonas', 'Kira', 'Luis', 'Maya', 'Noah', 'Olga', 'Priya'];
-const LAST_NAMES = ['Berg', 'Costa', 'Dubois', 'Evans', 'Fischer', 'García', 'Haddad', 'Ivanova', 'Jensen', 'Kowalski', 'Lopez', 'Meyer', 'Nakamura', 'Okafor'];
-const COMPANIES = [
-  'Northwind Traders', 'Contoso Logistics', 'Fabrikam Industries', 'Tailspin Toys', 'Wide World Importers', 'Adventure Works',
-  'Litware Consulting', 'Proseware Labs', 'Woodgrove Finance', 'Coho Vineyard', 'Alpine Ski House', 'Blue Yonder Airlines',
-  'Fourth Coffee', 'Graphic Design Institute', 'Humongous Insurance', 'Lucerne Publishing', 'Margie Travel', 'Relecloud',
-  'Trey Research', 'VanArsdel Foods', 'Wingtip Toys', 'Southridge Video', 'Consolidated Messenger', 'Datum Corporation',
+const FIRST_NAMES = [
+  'Anna',
+  'Ben',
+  'Chloe',
+  'David',
+  'Elena',
+  'Farid',
+  'Grace',
+  'Hugo',
+  'Ines',
+  'Jonas',
+  'Kira',
+  'Luis',
+  'Maya',
+  'Noah',
+  'Olga',
+  'Priya',
 ];
-const TIMEZONES = ['America/Chicago', 'Europe/Berlin', 'Asia/Tokyo', 'America/New_York', 'Europe/London', 'Australia/Sydney'];
+const LAST_NAMES = [
+  'Berg',
+  'Costa',
+  'Dubois',
+  'Evans',
+  'Fischer',
+  'García',
+  'Haddad',
+  'Ivanova',
+  'Jensen',
+  'Kowalski',
+  'Lopez',
+  'Meyer',
+  'Nakamura',
+  'Okafor',
+];
+const COMPANIES = [
+  'Northwind Traders',
+  'Contoso Logistics',
+  'Fabrikam Industries',
+  'Tailspin Toys',
+  'Wide World Importers',
+  'Adventure Works',
+  'Litware Consulting',
+  'Proseware Labs',
+  'Woodgrove Finance',
+  'Coho Vineyard',
+  'Alpine Ski House',
+  'Blue Yonder Airlines',
+  'Fourth Coffee',
+  'Graphic Design Institute',
+  'Humongous Insurance',
+  'Lucerne Publishing',
+  'Margie Travel',
+  'Relecloud',
+  'Trey Research',
+  'VanArsdel Foods',
+  'Wingtip Toys',
+  'Southridge Video',
+  'Consolidated Messenger',
+  'Datum Corporation',
+];
+const TIMEZONES = [
+  'America/Chicago',
+  'Europe/Berlin',
+  'Asia/Tokyo',
+  'America/New_York',
+  'Europe/London',
+  'Australia/Sydney',
+];
 
 /** The DNS suffix every guest domain lives under; the benchmark's DNS server answers MX for it. */
 export const GUEST_DOMAIN_SUFFIX = 'example';
 
 function slug(company: string): string {
-  return company.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return company
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 function pick<T>(list: readonly T[], n: number): T {
@@ -44,7 +106,10 @@ export function guestProfile(key: string, i: number, memberIds: number[]): Guest
   const last = pick(LAST_NAMES, Math.floor(i / FIRST_NAMES.length));
   const company = pick(COMPANIES, i * 7);
   const domain = `${slug(company)}.${GUEST_DOMAIN_SUFFIX}`;
-  const local = `${first}.${last}`.normalize('NFD').replace(/[^A-Za-z.]/g, '').toLowerCase();
+  const local = `${first}.${last}`
+    .normalize('NFD')
+    .replace(/[^A-Za-z.]/g, '')
+    .toLowerCase();
   return {
     email: `${local}.${key}.${i}@${domain}`,
     first_name: first,

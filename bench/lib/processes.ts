@@ -39,7 +39,10 @@ let closing = false;
  * first; once the clean-up has begun (Ctrl-C while a step was still starting), runs it at once.
  */
 export function onCleanup(task: () => Promise<void> | void): void {
-  if (closing) void Promise.resolve().then(task).catch(() => undefined);
+  if (closing)
+    void Promise.resolve()
+      .then(task)
+      .catch(() => undefined);
   else cleanups.push(task);
 }
 
@@ -51,7 +54,9 @@ export async function runCleanups(timeoutMs = 10_000): Promise<void> {
     const task = cleanups.pop() as () => Promise<void> | void;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      Promise.resolve().then(task).catch((error: unknown) => process.stderr.write(`bench: clean-up failed: ${String(error)}\n`)),
+      Promise.resolve()
+        .then(task)
+        .catch((error: unknown) => process.stderr.write(`bench: clean-up failed: ${String(error)}\n`)),
       new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs))),
     ]);
     clearTimeout(timer);
@@ -127,7 +132,12 @@ export class BenchProcess {
   private exitInfo: string | undefined;
   private readonly exited: Promise<void>;
 
-  constructor(readonly name: string, readonly child: ChildProcess, readonly url: string, readonly logFile: string) {
+  constructor(
+    readonly name: string,
+    readonly child: ChildProcess,
+    readonly url: string,
+    readonly logFile: string,
+  ) {
     children.add(child);
     this.exited = new Promise<void>((resolve) => {
       child.once('error', (error) => {
@@ -160,7 +170,10 @@ export class BenchProcess {
     if (!this.running) return;
     this.child.kill('SIGTERM');
     let timer: NodeJS.Timeout | undefined;
-    const late = await Promise.race([this.exited.then(() => false), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs)))]);
+    const late = await Promise.race([
+      this.exited.then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs))),
+    ]);
     clearTimeout(timer);
     if (late) {
       this.child.kill('SIGKILL');
@@ -177,7 +190,11 @@ export async function startProcess(options: StartOptions): Promise<BenchProcess>
   const out = fs.openSync(options.logFile, 'a');
   let child: ChildProcess;
   try {
-    child = spawn(process.execPath, args, { cwd: ROOT, env: cleanEnv({ PORT: String(port), ...options.env }), stdio: ['ignore', out, out] });
+    child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env: cleanEnv({ PORT: String(port), ...options.env }),
+      stdio: ['ignore', out, out],
+    });
   } finally {
     // The child has its own copy of the descriptor.
     fs.closeSync(out);
@@ -190,7 +207,10 @@ export async function startProcess(options: StartOptions): Promise<BenchProcess>
       await proc.stop();
       throw new Error(`${options.name} was not ready within ${options.timeoutMs ?? 60_000} ms\n${proc.describe()}`);
     }
-    const ready = await fetch(`${proc.url}${options.readyPath}`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
+    const ready = await fetch(`${proc.url}${options.readyPath}`, { signal: AbortSignal.timeout(2000) }).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) return proc;
     await delay(100);
   }

@@ -39,7 +39,10 @@ function top(map: Map<string, number>, total: number, count: number): SelfTime[]
 }
 
 /** The functions and the packages with the most self time in the profile. */
-export function summarizeProfile(file: string, count = 15): { totalMs: number; functions: SelfTime[]; areas: SelfTime[] } {
+export function summarizeProfile(
+  file: string,
+  count = 15,
+): { totalMs: number; functions: SelfTime[]; areas: SelfTime[] } {
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const functions = new Map<string, number>();
@@ -55,11 +58,16 @@ export function summarizeProfile(file: string, count = 15): { totalMs: number; f
     functions.set(key, (functions.get(key) ?? 0) + us);
     areas.set(area(url), (areas.get(area(url)) ?? 0) + us);
   });
-  return { totalMs: Math.round(total / 1000), functions: top(functions, total, count), areas: top(areas, total, count) };
+  return {
+    totalMs: Math.round(total / 1000),
+    functions: top(functions, total, count),
+    areas: top(areas, total, count),
+  };
 }
 
 export function formatProfile(name: string, summary: ReturnType<typeof summarizeProfile>): string {
-  const line = (t: SelfTime) => `    ${(t.share * 100).toFixed(1).padStart(5)}%  ${String(t.ms).padStart(6)} ms  ${t.name}`;
+  const line = (t: SelfTime) =>
+    `    ${(t.share * 100).toFixed(1).padStart(5)}%  ${String(t.ms).padStart(6)} ms  ${t.name}`;
   return [
     `CPU profile ${name}: ${summary.totalMs} ms busy (idle excluded)`,
     '  by package / file:',
@@ -74,7 +82,8 @@ export function formatProfile(name: string, summary: ReturnType<typeof summarize
  * `CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile`, thread 0 being the main one.
  */
 export function mainThreadProfiles(dir: string): string[] {
-  return fs.readdirSync(dir, { recursive: true, encoding: 'utf8' })
+  return fs
+    .readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => /(^|\/)CPU\.\d+\.\d+\.\d+\.0\.\d+\.cpuprofile$/.test(f))
     .sort()
     .map((f) => path.join(dir, f));

@@ -50,8 +50,21 @@ function guestsPath(organizationId: string, email?: string): string {
 /** A create body: a new guest with a realistic profile. */
 export function nextCreate(seed: Seed, organizationId = seed.createOrgId): NextRequest {
   const i = created++;
-  const { email, first_name, last_name, company_name, company_url, phone_1, timezone, associated_members } = guestProfile(`b${RUN_KEY}`, i, seed.memberIds);
-  return { path: guestsPath(organizationId), body: JSON.stringify({ email, first_name, last_name, company_name, company_url, phone_1, timezone, associated_members }) };
+  const { email, first_name, last_name, company_name, company_url, phone_1, timezone, associated_members } =
+    guestProfile(`b${RUN_KEY}`, i, seed.memberIds);
+  return {
+    path: guestsPath(organizationId),
+    body: JSON.stringify({
+      email,
+      first_name,
+      last_name,
+      company_name,
+      company_url,
+      phone_1,
+      timezone,
+      associated_members,
+    }),
+  };
 }
 
 /** A strided walk over the list organization's guests, from a different start per generator. */
@@ -67,7 +80,8 @@ function strided(seed: Seed): () => string {
 export function requestsFor(operation: Operation | FloorOperation, seed: Seed): Pick<LoadSpec, 'method' | 'next'> {
   const pages = Math.max(1, Math.ceil(seed.listEmails.length / LIST_PAGE_SIZE));
   let n = 0;
-  const listPath = (page: number, extra = '') => `${guestsPath(seed.listOrgId)}?per_page=${LIST_PAGE_SIZE}&page=${page}${extra}`;
+  const listPath = (page: number, extra = '') =>
+    `${guestsPath(seed.listOrgId)}?per_page=${LIST_PAGE_SIZE}&page=${page}${extra}`;
   switch (operation) {
     case 'create':
     case 'insert':
@@ -86,7 +100,11 @@ export function requestsFor(operation: Operation | FloorOperation, seed: Seed): 
           const k = n++;
           // Two members out of the organization's, rotating; a first name and a phone that change.
           const associated = [members[k % members.length], members[(k + 1) % members.length]];
-          const body = { associated_members: associated, first_name: `Updated ${k % 97}`, phone_1: `+44 20 7946 ${String(k % 10_000).padStart(4, '0')}` };
+          const body = {
+            associated_members: associated,
+            first_name: `Updated ${k % 97}`,
+            phone_1: `+44 20 7946 ${String(k % 10_000).padStart(4, '0')}`,
+          };
           return { path: guestsPath(seed.listOrgId, email()), body: JSON.stringify(body) };
         },
       };

@@ -48,7 +48,12 @@ export interface StartServiceOptions {
   env?: Record<string, string>;
 }
 
-export function startService(context: BenchContext, name: string, database: BenchDatabase, options: StartServiceOptions = {}): Promise<BenchProcess> {
+export function startService(
+  context: BenchContext,
+  name: string,
+  database: BenchDatabase,
+  options: StartServiceOptions = {},
+): Promise<BenchProcess> {
   const nodeArgs: string[] = [];
   const env = { ...serviceEnv(context, database), ...options.env };
   if (options.queryCounterPort !== undefined) {
@@ -60,11 +65,22 @@ export function startService(context: BenchContext, name: string, database: Benc
     // One folder per process: every thread (the module loader's too) writes its own profile.
     nodeArgs.push('--cpu-prof', '--cpu-prof-dir', path.join(context.settings.cpuProfDir, name.replace(/\W+/g, '-')));
   }
-  return startProcess({ name, args: [...guestsNodeOptions(), ...nodeArgs, GUESTS_BIN, 'serve', '--port', '{port}'], env, readyPath: '/health/live', logFile: logFileFor(context, name) });
+  return startProcess({
+    name,
+    args: [...guestsNodeOptions(), ...nodeArgs, GUESTS_BIN, 'serve', '--port', '{port}'],
+    env,
+    readyPath: '/health/live',
+    logFile: logFileFor(context, name),
+  });
 }
 
 /** Warms each operation up, then runs every timed case; the caller stops the process. */
-export async function runServiceCases(context: BenchContext, service: BenchProcess, kind: string, seed: Seed): Promise<ServiceCaseResult[]> {
+export async function runServiceCases(
+  context: BenchContext,
+  service: BenchProcess,
+  kind: string,
+  seed: Seed,
+): Promise<ServiceCaseResult[]> {
   const headers = apiHeaders(seed.token);
   const results: ServiceCaseResult[] = [];
   const warmed = new Set<Operation>();
@@ -74,7 +90,11 @@ export async function runServiceCases(context: BenchContext, service: BenchProce
       warmed.add(operation);
       await warmUp(context, `${kind} ${operation}`, service.url, spec);
     }
-    const result = await measure(context, `${kind} ${operation} @${connections}`, service.url, { ...spec, connections, durationSec: context.settings.durationSec });
+    const result = await measure(context, `${kind} ${operation} @${connections}`, service.url, {
+      ...spec,
+      connections,
+      durationSec: context.settings.durationSec,
+    });
     results.push({ operation, connections, result });
     if (!service.running) throw new BenchError(`the service stopped during ${operation}\n${service.describe()}`);
   }
@@ -104,23 +124,42 @@ type Totals = { total: number; byVerb: Record<string, number> };
  * at a time, and totals are read before and after each probe, so nothing else is counted; an
  * idle interval is watched first: background work sending statements would show there.
  */
-export async function countQueries(context: BenchContext, database: BenchDatabase, seed: Seed, kind: string): Promise<QueryCountRun> {
+export async function countQueries(
+  context: BenchContext,
+  database: BenchDatabase,
+  seed: Seed,
+  kind: string,
+): Promise<QueryCountRun> {
   const counterPort = await freePort();
-  const service = await startService(context, `service (${kind}, counting statements)`, database, { queryCounterPort: counterPort });
-  const totals = async (): Promise<Totals> => (await (await fetch(`http://127.0.0.1:${counterPort}/`)).json()) as Totals;
+  const service = await startService(context, `service (${kind}, counting statements)`, database, {
+    queryCounterPort: counterPort,
+  });
+  const totals = async (): Promise<Totals> =>
+    (await (await fetch(`http://127.0.0.1:${counterPort}/`)).json()) as Totals;
   const headers = apiHeaders(seed.token);
   const base = `/api/organizations/${seed.listOrgId}/guests`;
   try {
     const idleBefore = await totals();
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const idleStatements = (await totals()).total - idleBefore.total;
-    if (idleStatements !== 0) context.log(`  warning: ${kind}: ${idleStatements} statements ran in 1.5 s without requests; the counts below include background work`);
+    if (idleStatements !== 0)
+      context.log(
+        `  warning: ${kind}: ${idleStatements} statements ran in 1.5 s without requests; the counts below include background work`,
+      );
     const probes: Array<{ probe: string; method: string; next: () => { path: string; body?: string } }> = [
       { probe: 'create', method: 'POST', next: () => nextCreate(seed) },
       { probe: 'get', ...requestsFor('get', seed) },
       { probe: 'update', ...requestsFor('update', seed) },
-      ...[10, LIST_PAGE_SIZE, 1000].map((size) => ({ probe: `list per_page=${size}`, method: 'GET', next: () => ({ path: `${base}?per_page=${size}&page=3` }) })),
-      { probe: `list per_page=${LIST_PAGE_SIZE} with=stats`, method: 'GET', next: () => ({ path: `${base}?per_page=${LIST_PAGE_SIZE}&page=3&with=stats` }) },
+      ...[10, LIST_PAGE_SIZE, 1000].map((size) => ({
+        probe: `list per_page=${size}`,
+        method: 'GET',
+        next: () => ({ path: `${base}?per_page=${size}&page=3` }),
+      })),
+      {
+        probe: `list per_page=${LIST_PAGE_SIZE} with=stats`,
+        method: 'GET',
+        next: () => ({ path: `${base}?per_page=${LIST_PAGE_SIZE}&page=3&with=stats` }),
+      },
     ];
     const counts: QueryCount[] = [];
     const requests = 10;
@@ -128,14 +167,22 @@ export async function countQueries(context: BenchContext, database: BenchDatabas
       const before = await totals();
       for (let i = 0; i < requests; i++) {
         const request = next();
-        const response = await fetch(`${service.url}${request.path}`, { method, headers, body: request.body, signal: AbortSignal.timeout(20_000) });
+        const response = await fetch(`${service.url}${request.path}`, {
+          method,
+          headers,
+          body: request.body,
+          signal: AbortSignal.timeout(20_000),
+        });
         const text = await response.text();
-        if (!response.ok) throw new BenchError(`${kind} ${probe} (counting statements): ${response.status} ${text.slice(0, 400)}`);
+        if (!response.ok)
+          throw new BenchError(`${kind} ${probe} (counting statements): ${response.status} ${text.slice(0, 400)}`);
       }
       const after = await totals();
-      const byVerb = Object.fromEntries(Object.entries(after.byVerb)
-        .map(([verb, n]) => [verb, (n - (before.byVerb[verb] ?? 0)) / requests])
-        .filter(([, n]) => (n as number) > 0));
+      const byVerb = Object.fromEntries(
+        Object.entries(after.byVerb)
+          .map(([verb, n]) => [verb, (n - (before.byVerb[verb] ?? 0)) / requests])
+          .filter(([, n]) => (n as number) > 0),
+      );
       counts.push({ probe, requests, perRequest: (after.total - before.total) / requests, byVerb });
     }
     return { counts, idleStatements, peakRssBytes: service.peakRssBytes() };

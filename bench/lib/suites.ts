@@ -46,7 +46,8 @@ export async function runDatabaseSuite(context: BenchContext, kind: DbKind): Pro
     context.log(`== ${kind}: statements per request (a second service process with the statement counter)`);
     const queries = await countQueries(context, serviceDb, seed, kind);
     peakRss[`service (${kind}, counting statements)`] = queries.peakRssBytes;
-    for (const count of queries.counts) context.log(`  ${count.probe}: ${count.perRequest} per request ${JSON.stringify(count.byVerb)}`);
+    for (const count of queries.counts)
+      context.log(`  ${count.probe}: ${count.perRequest} per request ${JSON.stringify(count.byVerb)}`);
     return { kind, floor, cases, queries, peakRss };
   } finally {
     await serviceDb.drop();
@@ -76,7 +77,9 @@ export interface BulkResult {
 export async function runBulkCase(context: BenchContext): Promise<BulkResult> {
   const guests = context.settings.bulkGuests;
   const connections = Math.max(...context.settings.connections);
-  context.log(`\n== bulk: ${guests} guests created through the API in one organization (sqlite, ${connections} connections)`);
+  context.log(
+    `\n== bulk: ${guests} guests created through the API in one organization (sqlite, ${connections} connections)`,
+  );
   const database = await freshDatabase('sqlite', 'bulk', context.tmp, '');
   try {
     const seed = await seedDatabase(database, 0);
@@ -87,8 +90,13 @@ export async function runBulkCase(context: BenchContext): Promise<BulkResult> {
     try {
       const started = process.hrtime.bigint();
       result = await runLoad(service.url, {
-        method: 'POST', connections, durationSec: 0, amount: guests, maxSec: BULK_MAX_SEC,
-        headers: apiHeaders(seed.token), next: () => nextCreate(seed),
+        method: 'POST',
+        connections,
+        durationSec: 0,
+        amount: guests,
+        maxSec: BULK_MAX_SEC,
+        headers: apiHeaders(seed.token),
+        next: () => nextCreate(seed),
       });
       wallSec = Number(process.hrtime.bigint() - started) / 1e9;
       peakRssBytes = service.peakRssBytes();
@@ -103,10 +111,14 @@ export async function runBulkCase(context: BenchContext): Promise<BulkResult> {
     const unsure = result.errors + (finished ? 0 : connections);
     const consistent = countInDatabase >= created && countInDatabase <= created + unsure;
     if (result.non2xx + result.errors > MAX_FAILED_REQUESTS || !consistent) {
-      throw new BenchError(`bulk: asked for ${guests} guests; ${created} answered 201 (${JSON.stringify(result.statusCodes)}, ${result.errors} errors) and the database holds ${countInDatabase}`);
+      throw new BenchError(
+        `bulk: asked for ${guests} guests; ${created} answered 201 (${JSON.stringify(result.statusCodes)}, ${result.errors} errors) and the database holds ${countInDatabase}`,
+      );
     }
     const outcome = finished ? `${guests} guests` : `cut after ${BULK_MAX_SEC} s: ${created} of ${guests} guests`;
-    context.log(`  ${outcome} in ${wallSec.toFixed(1)} s (${(created / wallSec).toFixed(0)}/s), p99 ${result.p99Ms} ms; ${countInDatabase} in the database`);
+    context.log(
+      `  ${outcome} in ${wallSec.toFixed(1)} s (${(created / wallSec).toFixed(0)}/s), p99 ${result.p99Ms} ms; ${countInDatabase} in the database`,
+    );
     return { guests, created, finished, connections, wallSec, result, countInDatabase, peakRssBytes };
   } finally {
     await database.drop();

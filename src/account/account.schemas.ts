@@ -26,22 +26,27 @@ export const Organization = Type.Object(
     description: NullableString({ description: 'Always null.' }),
     timezone: NullableString({ description: 'Always null.' }),
     created_at: Type.String({ description: 'UTC, `YYYY-MM-DD HH:MM:SS`.' }),
-    created_on: Type.String({ description: 'The same as `created_at` (the name in Tallyfy\'s Swagger file).' }),
+    created_on: Type.String({ description: "The same as `created_at` (the name in Tallyfy's Swagger file)." }),
     users_count: Type.Integer({ description: 'Enabled members (invitees and disabled members are not counted).' }),
     guests_count: Type.Integer({ description: 'Active guests.' }),
-    user_role: Type.String({ enum: ['admin', 'standard', 'light'], description: 'The caller\'s role here.' }),
+    user_role: Type.String({ enum: ['admin', 'standard', 'light'], description: "The caller's role here." }),
   },
   { $id: 'Organization', title: 'Organization' },
 );
 
 export const OrganizationEnvelope = Type.Object({ data: Type.Ref('Organization') });
-export const OrganizationListEnvelope = Type.Object({ data: Type.Array(Type.Ref('Organization')), meta: PaginationMeta });
+export const OrganizationListEnvelope = Type.Object({
+  data: Type.Array(Type.Ref('Organization')),
+  meta: PaginationMeta,
+});
 
 export const MyOrganizationsQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 200, description: 'Case-insensitive substring of the name.' })),
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
   per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Default 100.' })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, description: 'Synonym of `per_page`; `per_page` wins.' })),
+  limit: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: 1000, description: 'Synonym of `per_page`; `per_page` wins.' }),
+  ),
 });
 
 export const OrgParams = Type.Object({ org_id: OrganizationIdParam });
@@ -79,8 +84,17 @@ export const AccessToken = Type.Object(
 
 export const CreateTokenBody = Type.Object(
   {
-    name: Type.Optional(NullableString({ maxLength: MAX_NAME, description: 'A label, e.g. the integration that uses it.' })),
-    expires_in_days: Type.Optional(Type.Unsafe<number | null>({ type: ['integer', 'null'], minimum: 1, maximum: 3650, description: 'Days until it stops working; null or absent: never.' })),
+    name: Type.Optional(
+      NullableString({ maxLength: MAX_NAME, description: 'A label, e.g. the integration that uses it.' }),
+    ),
+    expires_in_days: Type.Optional(
+      Type.Unsafe<number | null>({
+        type: ['integer', 'null'],
+        minimum: 1,
+        maximum: 3650,
+        description: 'Days until it stops working; null or absent: never.',
+      }),
+    ),
   },
   { additionalProperties: false, title: 'CreateToken' },
 );

@@ -19,22 +19,36 @@ export async function findTokenByHash(
   organizationId?: string,
 ): Promise<(TokenOwner & { role: Role | null; disabled: boolean }) | undefined> {
   const row = await tokenWithMembership.first(db, { tokenHash, organizationId: organizationId ?? '' });
-  return row && {
-    tokenId: row.id, userId: row.user_id, expiresAt: row.expires_at, revokedAt: row.revoked_at, role: row.role ?? null,
-    disabled: row.disabled_at !== null && row.disabled_at !== undefined,
-  };
+  return (
+    row && {
+      tokenId: row.id,
+      userId: row.user_id,
+      expiresAt: row.expires_at,
+      revokedAt: row.revoked_at,
+      role: row.role ?? null,
+      disabled: row.disabled_at !== null && row.disabled_at !== undefined,
+    }
+  );
 }
 
-const tokenWithMembership = prepared((db, p: Placeholder<{ tokenHash: string; organizationId: string }>) => db
-  .selectFrom('access_tokens')
-  .leftJoin('memberships', (join) => join
-    .onRef('memberships.user_id', '=', 'access_tokens.user_id')
-    .on('memberships.organization_id', '=', p('organizationId')))
-  .select([
-    'access_tokens.id', 'access_tokens.user_id', 'access_tokens.expires_at', 'access_tokens.revoked_at', 'memberships.role',
-    'memberships.disabled_at',
-  ])
-  .where('access_tokens.token_hash', '=', p('tokenHash')));
+const tokenWithMembership = prepared((db, p: Placeholder<{ tokenHash: string; organizationId: string }>) =>
+  db
+    .selectFrom('access_tokens')
+    .leftJoin('memberships', (join) =>
+      join
+        .onRef('memberships.user_id', '=', 'access_tokens.user_id')
+        .on('memberships.organization_id', '=', p('organizationId')),
+    )
+    .select([
+      'access_tokens.id',
+      'access_tokens.user_id',
+      'access_tokens.expires_at',
+      'access_tokens.revoked_at',
+      'memberships.role',
+      'memberships.disabled_at',
+    ])
+    .where('access_tokens.token_hash', '=', p('tokenHash')),
+);
 
 export async function insertToken(
   db: Kysely<Database>,

@@ -79,7 +79,11 @@ type Output = { json: unknown; text: string };
 async function runCommand(command: string, values: Values, env: NodeJS.ProcessEnv): Promise<Output | 'serving'> {
   if (command === 'serve') {
     const port = wholeNumber(values.port, 'port');
-    const config = loadConfig({ ...env, ...(port !== undefined && { PORT: String(port) }), ...(values.host && { HOST: values.host }) });
+    const config = loadConfig({
+      ...env,
+      ...(port !== undefined && { PORT: String(port) }),
+      ...(values.host && { HOST: values.host }),
+    });
     await runServer(config);
     return 'serving';
   }
@@ -117,7 +121,11 @@ async function runCommand(command: string, values: Values, env: NodeJS.ProcessEn
     }
     case 'token create': {
       const token = await withDatabase(config, (db) =>
-        admin(db).createToken({ email: required(values, 'email'), name: values.name, expiresInDays: wholeNumber(values['expires-in'], 'expires-in') }),
+        admin(db).createToken({
+          email: required(values, 'email'),
+          name: values.name,
+          expiresInDays: wholeNumber(values['expires-in'], 'expires-in'),
+        }),
       );
       return {
         json: token,
@@ -131,12 +139,20 @@ async function runCommand(command: string, values: Values, env: NodeJS.ProcessEn
     }
     case 'doctor emails': {
       const collisions = await withDatabase(config, (db) => findEmailCollisions(db.kysely));
-      const text = collisions.length === 0
-        ? 'No stored email address is written in more than one way.'
-        : collisions.map((c) => [
-          `${c.table} ${c.normalized}${c.organizationId ? ` (open invitations in ${c.organizationId})` : ''}:`,
-          ...c.rows.map((r) => `  id ${r.id}: ${r.email}${r.organizations.length > 0 ? ` — organizations ${r.organizations.join(', ')}` : ''}`),
-        ].join('\n')).join('\n');
+      const text =
+        collisions.length === 0
+          ? 'No stored email address is written in more than one way.'
+          : collisions
+              .map((c) =>
+                [
+                  `${c.table} ${c.normalized}${c.organizationId ? ` (open invitations in ${c.organizationId})` : ''}:`,
+                  ...c.rows.map(
+                    (r) =>
+                      `  id ${r.id}: ${r.email}${r.organizations.length > 0 ? ` — organizations ${r.organizations.join(', ')}` : ''}`,
+                  ),
+                ].join('\n'),
+              )
+              .join('\n');
       return { json: { collisions }, text };
     }
     default:
@@ -179,9 +195,12 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       // The same mapping as the API's answers: a refused or unreachable database reads as there.
       const failure = toAppError(error);
       code = failure.code;
-      message = failure !== error && failure.code === 'INTERNAL'
-        ? `unexpected error: ${(error as Error).stack ?? String(error)}`
-        : failure.options.errors ? Object.values(failure.options.errors).flat().join(' ') : failure.message;
+      message =
+        failure !== error && failure.code === 'INTERNAL'
+          ? `unexpected error: ${(error as Error).stack ?? String(error)}`
+          : failure.options.errors
+            ? Object.values(failure.options.errors).flat().join(' ')
+            : failure.message;
     }
     process.stderr.write(json ? `${JSON.stringify({ error: { code, message } })}\n` : `guests: ${message}\n`);
     return 1;

@@ -19,5 +19,7 @@ export function throttleSubjectOfIp(ip: string): string {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
   if (mapped?.[1]) return mapped[1];
   if (!net.isIPv6(ip)) return ip;
-  return `${ipv6Groups(ip.split('%')[0] ?? ip).slice(0, 4).join(':')}::/64`;
+  return `${ipv6Groups(ip.split('%')[0] ?? ip)
+    .slice(0, 4)
+    .join(':')}::/64`;
 }

@@ -23,7 +23,8 @@ const CONFLICT_MESSAGES: Record<string, string> = {
   users__email: 'A member with this email already exists.',
   memberships__organization_id__user_id: 'This user is already a member of the organization.',
   guests__email: 'A guest with this email was created at the same time; retry the request.',
-  organization_guests__organization_id__guest_id: 'This guest was joined to the organization at the same time; retry the request.',
+  organization_guests__organization_id__guest_id:
+    'This guest was joined to the organization at the same time; retry the request.',
 };
 
 interface DriverError {
@@ -36,7 +37,10 @@ interface DriverError {
 export function uniqueViolation(error: unknown): string | undefined {
   const e = error as DriverError;
   if (e?.code === '23505' && typeof e.constraint === 'string') return e.constraint; // PostgreSQL
-  if ((e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') && typeof e.message === 'string') {
+  if (
+    (e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || e?.code === 'SQLITE_CONSTRAINT_PRIMARYKEY') &&
+    typeof e.message === 'string'
+  ) {
     const columns = e.message.replace(/^UNIQUE constraint failed: /, '');
     return SQLITE_UNIQUE_COLUMNS[columns] ?? columns;
   }
@@ -50,24 +54,39 @@ export function foreignKeyViolation(error: unknown): boolean {
 
 // PostgreSQL connection classes 08 (connection exception) and 57P0x (shutdown, cannot connect now).
 const UNAVAILABLE_SQLSTATES = /^(08...|57P0[1-4]|53300)$/;
-const UNAVAILABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'SQLITE_BUSY']);
-const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout|database is locked/i;
+const UNAVAILABLE_ERRNOS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'SQLITE_BUSY',
+]);
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout|database is locked/i;
 
 /** True when the database could not be reached (or is shutting down): the request may be retried. */
 export function unavailable(error: unknown): boolean {
   const e = error as DriverError;
-  if (typeof e?.code === 'string' && (UNAVAILABLE_SQLSTATES.test(e.code) || UNAVAILABLE_ERRNOS.has(e.code))) return true;
+  if (typeof e?.code === 'string' && (UNAVAILABLE_SQLSTATES.test(e.code) || UNAVAILABLE_ERRNOS.has(e.code)))
+    return true;
   return typeof e?.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message);
 }
 
 /** A constraint violation or an unreachable database as an AppError; undefined for anything else. */
 export function databaseError(error: unknown): AppError | undefined {
   if (unavailable(error)) {
-    return new AppError('SERVICE_UNAVAILABLE', 'The database is not answering; retry shortly.', { headers: { 'retry-after': '5' } });
+    return new AppError('SERVICE_UNAVAILABLE', 'The database is not answering; retry shortly.', {
+      headers: { 'retry-after': '5' },
+    });
   }
   const unique = uniqueViolation(error);
   if (unique !== undefined) {
-    return new AppError('CONFLICT', CONFLICT_MESSAGES[unique] ?? 'The change conflicts with existing data; retry the request.');
+    return new AppError(
+      'CONFLICT',
+      CONFLICT_MESSAGES[unique] ?? 'The change conflicts with existing data; retry the request.',
+    );
   }
   // PostgreSQL's class 22 (data exception: a number out of range, an invalid byte sequence):
   // input the validation should have refused. A 4xx, and the handler logs it.

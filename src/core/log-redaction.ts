@@ -23,7 +23,9 @@ function holdsAddress(piece: string): boolean {
 /** `url` with the codes of guest and invitation paths replaced by `[code]` and addresses by `[email]`. */
 export function redactSecrets(url: string): string {
   const coded = url.replace(SECRET_IN_PATH, '$1[code]');
-  return coded.includes('@') || /%40/i.test(coded) ? coded.replace(URL_PIECE, (piece) => (holdsAddress(piece) ? '[email]' : piece)) : coded;
+  return coded.includes('@') || /%40/i.test(coded)
+    ? coded.replace(URL_PIECE, (piece) => (holdsAddress(piece) ? '[email]' : piece))
+    : coded;
 }
 
 /** Text with addresses replaced by `[email]` and the codes of guest and invitation paths by `[code]`. */

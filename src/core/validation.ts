@@ -71,18 +71,27 @@ export function compileBodyValidator(schema: object): ValidateFunction {
 function typeName(type: unknown): string {
   const first = Array.isArray(type) ? type.find((t) => t !== 'null') : type;
   switch (first) {
-    case 'integer': return 'an integer';
-    case 'number': return 'a number';
-    case 'array': return 'an array';
-    case 'object': return 'an object';
-    case 'boolean': return 'true or false';
-    default: return 'a string';
+    case 'integer':
+      return 'an integer';
+    case 'number':
+      return 'a number';
+    case 'array':
+      return 'an array';
+    case 'object':
+      return 'an object';
+    case 'boolean':
+      return 'true or false';
+    default:
+      return 'a string';
   }
 }
 
 /** `/associated_members/1` -> `associated_members.1` (Laravel's dotted field names). */
 function fieldOf(error: ErrorObject): string {
-  const path = error.instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const path = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (error.keyword === 'required') path.push(String(error.params.missingProperty));
   if (error.keyword === 'additionalProperties') path.push(String(error.params.additionalProperty));
   return path.join('.');
@@ -91,25 +100,40 @@ function fieldOf(error: ErrorObject): string {
 function messageOf(error: ErrorObject, field: string): string | undefined {
   const p = error.params as Record<string, unknown>;
   switch (error.keyword) {
-    case 'required': return `The ${field} field is required.`;
-    case 'additionalProperties': return `The ${field} field is not allowed: this endpoint does not know it.`;
-    case 'type': return error.data === null ? `The ${field} field is required.` : `The ${field} must be ${typeName(p.type)}.`;
-    case 'maxLength': return `The ${field} may not be greater than ${String(p.limit)} characters.`;
-    case 'minLength': return `The ${field} must be at least ${String(p.limit)} characters.`;
-    case 'maxItems': return `The ${field} may not have more than ${String(p.limit)} items.`;
-    case 'minItems': return `The ${field} must have at least ${String(p.limit)} items.`;
-    case 'uniqueItems': return `The ${field} field has a duplicate value.`;
+    case 'required':
+      return `The ${field} field is required.`;
+    case 'additionalProperties':
+      return `The ${field} field is not allowed: this endpoint does not know it.`;
+    case 'type':
+      return error.data === null ? `The ${field} field is required.` : `The ${field} must be ${typeName(p.type)}.`;
+    case 'maxLength':
+      return `The ${field} may not be greater than ${String(p.limit)} characters.`;
+    case 'minLength':
+      return `The ${field} must be at least ${String(p.limit)} characters.`;
+    case 'maxItems':
+      return `The ${field} may not have more than ${String(p.limit)} items.`;
+    case 'minItems':
+      return `The ${field} must have at least ${String(p.limit)} items.`;
+    case 'uniqueItems':
+      return `The ${field} field has a duplicate value.`;
     case 'enum':
-    case 'const': return `The selected ${field} is invalid.`;
-    case 'minimum': return `The ${field} must be at least ${String(p.limit)}.`;
-    case 'maximum': return `The ${field} may not be greater than ${String(p.limit)}.`;
-    case 'pattern': return `The ${field} format is invalid.`;
-    case 'format': return (FORMAT_MESSAGES[String(p.format)] ?? ((f: string) => `The ${f} format is invalid.`))(field);
+    case 'const':
+      return `The selected ${field} is invalid.`;
+    case 'minimum':
+      return `The ${field} must be at least ${String(p.limit)}.`;
+    case 'maximum':
+      return `The ${field} may not be greater than ${String(p.limit)}.`;
+    case 'pattern':
+      return `The ${field} format is invalid.`;
+    case 'format':
+      return (FORMAT_MESSAGES[String(p.format)] ?? ((f: string) => `The ${f} format is invalid.`))(field);
     // anyOf/oneOf/if only summarize errors already reported for their branches.
     case 'anyOf':
     case 'oneOf':
-    case 'if': return undefined;
-    default: return `The ${field} is invalid.`;
+    case 'if':
+      return undefined;
+    default:
+      return `The ${field} is invalid.`;
   }
 }
 
@@ -128,7 +152,8 @@ export const NO_FIELD_ERRORS: ReadonlyFieldErrors = Object.freeze(Object.create(
  */
 export function collectFieldErrors(...before: ReadonlyFieldErrors[]): ErrorBag {
   const bag = new ErrorBag();
-  for (const errors of before) for (const [field, messages] of Object.entries(errors)) for (const message of messages) bag.add(field, message);
+  for (const errors of before)
+    for (const [field, messages] of Object.entries(errors)) for (const message of messages) bag.add(field, message);
   return bag;
 }
 
@@ -152,8 +177,9 @@ export function fieldErrorsFromAjv(errors: ErrorObject[], context: string | unde
 
 // NUL and the other C0/C1 controls but tab, line feed and carriage return, and UTF-16 halves
 // without their other half: PostgreSQL refuses NUL in text, and none of these is text a person wrote.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const UNSAFE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const UNSAFE_TEXT =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** Field errors for every string in `value` (a body, query or params) holding unsafe characters. */
 export function unsafeTextErrors(value: unknown): FieldErrors {

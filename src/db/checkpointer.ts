@@ -46,7 +46,11 @@ export interface Checkpointer {
   stop(): Promise<void>;
 }
 
-export function startCheckpointer(connection: SQLite.Database, file: string, onError: (message: string) => void): Checkpointer {
+export function startCheckpointer(
+  connection: SQLite.Database,
+  file: string,
+  onError: (message: string) => void,
+): Checkpointer {
   connection.pragma(`wal_autocheckpoint = ${SAFETY_PAGES}`);
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file, intervalMs: INTERVAL_MS } });

@@ -6,7 +6,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { CompiledQuery, Kysely, PostgresAdapter, PostgresDialect, SqliteAdapter, SqliteDialect, SqliteDriver, type DatabaseConnection, type DialectAdapter, type Driver } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  PostgresAdapter,
+  PostgresDialect,
+  SqliteAdapter,
+  SqliteDialect,
+  SqliteDriver,
+  type DatabaseConnection,
+  type DialectAdapter,
+  type Driver,
+} from 'kysely';
 import type { Config } from '../config.js';
 import type { Database } from './types.js';
 
@@ -35,7 +46,11 @@ export interface Db {
 class ImmediateSqliteDriver extends SqliteDriver {
   #connection: DatabaseConnection | undefined;
 
-  constructor(config: ConstructorParameters<typeof SqliteDriver>[0], private readonly sqlite: SQLite.Database, private readonly busyTimeoutMs: number) {
+  constructor(
+    config: ConstructorParameters<typeof SqliteDriver>[0],
+    private readonly sqlite: SQLite.Database,
+    private readonly busyTimeoutMs: number,
+  ) {
     super(config);
   }
 
@@ -47,9 +62,10 @@ class ImmediateSqliteDriver extends SqliteDriver {
   override async acquireConnection(): Promise<DatabaseConnection> {
     const inner = await super.acquireConnection();
     const connection: DatabaseConnection = this.#connection ?? {
-      executeQuery: <R>(query: CompiledQuery) => (this.sqlite.inTransaction
-        ? inner.executeQuery<R>(query)
-        : retryWhileBusy(() => inner.executeQuery<R>(query), this.busyTimeoutMs)),
+      executeQuery: <R>(query: CompiledQuery) =>
+        this.sqlite.inTransaction
+          ? inner.executeQuery<R>(query)
+          : retryWhileBusy(() => inner.executeQuery<R>(query), this.busyTimeoutMs),
       streamQuery: <R>(query: CompiledQuery, chunkSize?: number) => inner.streamQuery<R>(query, chunkSize),
     };
     this.#connection = connection;
@@ -207,7 +223,13 @@ export function openDatabase(config: Config['database']): Db {
     // Statements are retried asynchronously instead (retryWhileBusy).
     sqlite.pragma('busy_timeout = 0');
     const connection = withStatementCache(sqlite);
-    const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: connection }, sqlite, config.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS) });
+    const kysely = new Kysely<Database>({
+      dialect: new ImmediateSqliteDialect(
+        { database: connection },
+        sqlite,
+        config.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS,
+      ),
+    });
     sqliteConnections.set(kysely.getExecutor().adapter, connection);
     return { kysely, kind: 'sqlite', close: () => kysely.destroy() };
   }

@@ -41,7 +41,10 @@ class SqliteGroupCommit {
   private readonly release: SQLite.Statement;
   private readonly rollback: SQLite.Statement;
 
-  constructor(private readonly db: Kysely<Database>, connection: SQLite.Database) {
+  constructor(
+    private readonly db: Kysely<Database>,
+    connection: SQLite.Database,
+  ) {
     this.savepoint = connection.prepare('savepoint grouped_write');
     this.release = connection.prepare('release grouped_write');
     this.rollback = connection.prepare('rollback to grouped_write');

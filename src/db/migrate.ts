@@ -14,7 +14,6 @@ import * as m006 from './migrations/006_identity.js';
 import * as m007 from './migrations/007_encrypted_codes.js';
 import * as m008 from './migrations/008_email_normalization.js';
 
-
 /** Where migrations report what needs an operator, when the caller gives no logger: stderr, one JSON line each. */
 const stderrLog: m008.MigrationLog = {
   warn: (obj, msg) => process.stderr.write(`${JSON.stringify({ level: 'warn', ...obj, msg })}\n`),
@@ -47,13 +46,18 @@ export async function migrateTo(db: Db, name: string, log?: m008.MigrationLog): 
   return migrate(db, log, (migrator) => migrator.migrateTo(name));
 }
 
-async function migrate(db: Db, log: m008.MigrationLog | undefined, run: (migrator: Migrator) => Promise<MigrationResultSet>): Promise<MigrationResultSet> {
+async function migrate(
+  db: Db,
+  log: m008.MigrationLog | undefined,
+  run: (migrator: Migrator) => Promise<MigrationResultSet>,
+): Promise<MigrationResultSet> {
   const migrations = migrationsFor(db.kind, log);
   // On PostgreSQL, name the schema the tables go to: the migrator's "does the table exist" look-up
   // would otherwise also see migration tables of other schemas in the same database.
-  const schema = db.kind === 'postgres'
-    ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db.kysely)).rows[0]?.schema
-    : undefined;
+  const schema =
+    db.kind === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db.kysely)).rows[0]?.schema
+      : undefined;
   const migrator = new Migrator({
     db: db.kysely,
     ...(schema && { migrationTableSchema: schema }),

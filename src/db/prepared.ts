@@ -55,7 +55,10 @@ export type ParamsOf<P extends object> = string extends keyof P ? Record<string,
  * Placeholders for `columns`, as an object of the columns' values: for `values()` and `set()`
  * over a list of columns known at compile time.
  */
-export function placeholdersFor<P extends object, K extends keyof P & string>(p: Placeholder<P>, columns: readonly K[]): { [C in K]: Exclude<P[C], undefined> } {
+export function placeholdersFor<P extends object, K extends keyof P & string>(
+  p: Placeholder<P>,
+  columns: readonly K[],
+): { [C in K]: Exclude<P[C], undefined> } {
   const out: Partial<Record<K, unknown>> = {};
   for (const column of columns) out[column] = p(column);
   return out as { [C in K]: Exclude<P[C], undefined> };
@@ -82,7 +85,9 @@ export interface Prepared<P extends object, O> {
   run(db: Q, params: ParamsOf<P>): Promise<QueryResult<O>>;
 }
 
-export function prepared<O, P extends object = Untyped>(build: (db: Q, p: Placeholder<P>) => Compilable<O>): Prepared<P, O> {
+export function prepared<O, P extends object = Untyped>(
+  build: (db: Q, p: Placeholder<P>) => Compilable<O>,
+): Prepared<P, O> {
   // One compiled form per dialect (SQLite and PostgreSQL differ in placeholders and quoting).
   // Transactions share their database's adapter, so they use the same entry.
   const byAdapter = new WeakMap<object, Compiled>();
@@ -96,7 +101,8 @@ export function prepared<O, P extends object = Untyped>(build: (db: Q, p: Placeh
         sql: query.sql,
         query: query.query,
         slots: query.parameters.map((value) =>
-          typeof value === 'string' && value.startsWith(MARK) ? { name: value.slice(MARK.length) } : { value }),
+          typeof value === 'string' && value.startsWith(MARK) ? { name: value.slice(MARK.length) } : { value },
+        ),
       };
       const connection = sqliteConnectionOf(db);
       if (connection) compiled.sqlite = { connection, statement: connection.prepare(query.sql) };
@@ -150,7 +156,10 @@ function rowBuilder(columns: string[]): (values: unknown[]) => unknown {
   if (!build) {
     // An object literal of fixed shape: what V8 builds fastest. The keys are the query's own
     // column names, quoted as JSON string literals.
-    build = new Function('row', `return {${columns.map((name, i) => `${JSON.stringify(name)}: row[${i}]`).join(', ')}};`) as (values: unknown[]) => unknown;
+    build = new Function(
+      'row',
+      `return {${columns.map((name, i) => `${JSON.stringify(name)}: row[${i}]`).join(', ')}};`,
+    ) as (values: unknown[]) => unknown;
     if (rowBuilders.size >= 64) rowBuilders.clear();
     rowBuilders.set(key, build);
   }

@@ -230,7 +230,8 @@ export class EmailDomainChecker {
     if (state === previous) return;
     const obj = { canaryDomain: this.#canary, state, previous: previous ?? null };
     if (state === 'trusted') this.#logger.info(obj, 'DNS canary resolves; NXDOMAIN answers are trusted');
-    else if (state === 'nxdomain') this.#logger.warn(obj, 'DNS canary domain answers NXDOMAIN/no data; NXDOMAIN answers are not trusted');
+    else if (state === 'nxdomain')
+      this.#logger.warn(obj, 'DNS canary domain answers NXDOMAIN/no data; NXDOMAIN answers are not trusted');
     else this.#logger.warn(obj, 'DNS canary lookup failed (resolver unreachable); NXDOMAIN answers are not trusted');
   }
 

@@ -33,10 +33,7 @@ export interface MailDomainResolverOptions {
 }
 
 type QueryResult<T> =
-  | { kind: 'records'; records: T[] }
-  | { kind: 'nodata' }
-  | { kind: 'nxdomain' }
-  | { kind: 'error'; code: string };
+  { kind: 'records'; records: T[] } | { kind: 'nodata' } | { kind: 'nxdomain' } | { kind: 'error'; code: string };
 
 function errorCode(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
@@ -75,8 +72,7 @@ export function createMailDomainResolver(options: MailDomainResolverOptions): Ma
     const answer = Promise.resolve()
       .then(run)
       .then(
-        (records): QueryResult<T> =>
-          records.length > 0 ? { kind: 'records', records } : { kind: 'nodata' },
+        (records): QueryResult<T> => (records.length > 0 ? { kind: 'records', records } : { kind: 'nodata' }),
         (err: unknown): QueryResult<T> => {
           const code = errorCode(err);
           if (code === 'ENOTFOUND') return { kind: 'nxdomain' };

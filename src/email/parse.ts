@@ -28,9 +28,7 @@ export const MAX_ADDRESS_OCTETS = 254;
 /** Maximum length of a domain name in its textual ASCII form (RFC 1035 §2.3.4). */
 export const MAX_ASCII_DOMAIN_OCTETS = 253;
 
-export type ParsedEmailAddress =
-  | { ok: true; email: string; domain: string }
-  | { ok: false; message: string };
+export type ParsedEmailAddress = { ok: true; email: string; domain: string } | { ok: false; message: string };
 
 const HAPI_OPTIONS: EmailOptions = {
   allowUnicode: true,

@@ -52,11 +52,15 @@ async function rowsToNormalize(db: AnyDb, table: EmailTable): Promise<ScannedRow
   for (;;) {
     const page = (await db
       .selectFrom(table)
-      .select(table === 'invitations' ? ['id', 'email', 'organization_id', 'accepted_at', 'revoked_at'] : ['id', 'email'])
+      .select(
+        table === 'invitations' ? ['id', 'email', 'organization_id', 'accepted_at', 'revoked_at'] : ['id', 'email'],
+      )
       .where('id', '>', after)
       .orderBy('id')
       .limit(PAGE)
-      .execute()) as Array<StoredEmail & { organization_id?: string; accepted_at?: string | null; revoked_at?: string | null }>;
+      .execute()) as Array<
+      StoredEmail & { organization_id?: string; accepted_at?: string | null; revoked_at?: string | null }
+    >;
     for (const row of page) {
       const normalized = normalizeEmail(row.email);
       if (normalized === row.email) continue;
@@ -69,7 +73,11 @@ async function rowsToNormalize(db: AnyDb, table: EmailTable): Promise<ScannedRow
 }
 
 /** Rows (other than `exclude`) that hold one of these addresses already, by scope and address. */
-async function holdersOf(db: AnyDb, table: EmailTable, emails: string[]): Promise<Array<StoredEmail & { scope: string }>> {
+async function holdersOf(
+  db: AnyDb,
+  table: EmailTable,
+  emails: string[],
+): Promise<Array<StoredEmail & { scope: string }>> {
   const out: Array<StoredEmail & { scope: string }> = [];
   for (let i = 0; i < emails.length; i += 500) {
     let query = db
@@ -138,7 +146,12 @@ export async function planEmailNormalization(db: AnyDb): Promise<EmailNormalizat
 export async function applyEmailNormalization(db: AnyDb, plan: EmailNormalizationPlan): Promise<number> {
   let changed = 0;
   for (const update of plan.updates) {
-    const result = await db.updateTable(update.table).set({ email: update.to }).where('id', '=', update.id).where('email', '=', update.from).executeTakeFirst();
+    const result = await db
+      .updateTable(update.table)
+      .set({ email: update.to })
+      .where('id', '=', update.id)
+      .where('email', '=', update.from)
+      .executeTakeFirst();
     changed += Number(result.numUpdatedRows);
   }
   return changed;
@@ -151,17 +164,35 @@ export interface CollidingRow extends StoredEmail {
 }
 
 /** The collisions of the stored addresses, each row with the organizations it belongs to. */
-export async function findEmailCollisions(db: AnyDb): Promise<Array<Omit<EmailCollision, 'rows'> & { rows: CollidingRow[] }>> {
+export async function findEmailCollisions(
+  db: AnyDb,
+): Promise<Array<Omit<EmailCollision, 'rows'> & { rows: CollidingRow[] }>> {
   const { collisions } = await planEmailNormalization(db);
   const out = [];
   for (const collision of collisions) {
     const ids = collision.rows.map((r) => r.id);
-    const links = collision.table === 'guests'
-      ? await db.selectFrom('organization_guests').select(['guest_id as id', 'organization_id']).where('guest_id', 'in', ids).execute()
-      : collision.table === 'users'
-        ? await db.selectFrom('memberships').select(['user_id as id', 'organization_id']).where('user_id', 'in', ids).execute()
-        : [];
-    const orgs = (id: number) => [...new Set((links as Array<{ id: number; organization_id: string }>).filter((l) => Number(l.id) === id).map((l) => l.organization_id))].sort();
+    const links =
+      collision.table === 'guests'
+        ? await db
+            .selectFrom('organization_guests')
+            .select(['guest_id as id', 'organization_id'])
+            .where('guest_id', 'in', ids)
+            .execute()
+        : collision.table === 'users'
+          ? await db
+              .selectFrom('memberships')
+              .select(['user_id as id', 'organization_id'])
+              .where('user_id', 'in', ids)
+              .execute()
+          : [];
+    const orgs = (id: number) =>
+      [
+        ...new Set(
+          (links as Array<{ id: number; organization_id: string }>)
+            .filter((l) => Number(l.id) === id)
+            .map((l) => l.organization_id),
+        ),
+      ].sort();
     out.push({ ...collision, rows: collision.rows.map((r) => ({ ...r, organizations: orgs(r.id) })) });
   }
   return out;

@@ -24,14 +24,23 @@ export function nameKey(name: string): string {
  * PostgreSQL, so concurrent updates of one group apply one after the other; SQLite transactions
  * run one at a time anyway.
  */
-export async function findGroup(db: Q, organizationId: string, id: string, lock = false): Promise<GroupRow | undefined> {
+export async function findGroup(
+  db: Q,
+  organizationId: string,
+  id: string,
+  lock = false,
+): Promise<GroupRow | undefined> {
   const query = db.selectFrom('groups').selectAll().where('organization_id', '=', organizationId).where('id', '=', id);
   return (lock && kindOf(db) === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
 }
 
 /** Whether another group of the organization has this name key. */
 export async function nameTaken(db: Q, organizationId: string, key: string, exceptId?: string): Promise<boolean> {
-  let query = db.selectFrom('groups').select('id').where('organization_id', '=', organizationId).where('name_key', '=', key);
+  let query = db
+    .selectFrom('groups')
+    .select('id')
+    .where('organization_id', '=', organizationId)
+    .where('name_key', '=', key);
   if (exceptId !== undefined) query = query.where('id', '!=', exceptId);
   return (await query.executeTakeFirst()) !== undefined;
 }
@@ -59,18 +68,29 @@ export async function deleteGroup(db: Q, id: string): Promise<void> {
 
 export async function replaceMembers(db: Q, groupId: string, userIds: number[]): Promise<void> {
   await db.deleteFrom('group_members').where('group_id', '=', groupId).execute();
-  if (userIds.length > 0) await db.insertInto('group_members').values(userIds.map((user_id) => ({ group_id: groupId, user_id }))).execute();
+  if (userIds.length > 0)
+    await db
+      .insertInto('group_members')
+      .values(userIds.map((user_id) => ({ group_id: groupId, user_id })))
+      .execute();
 }
 
 export async function replaceGuests(db: Q, groupId: string, organizationGuestIds: number[]): Promise<void> {
   await db.deleteFrom('group_guests').where('group_id', '=', groupId).execute();
   if (organizationGuestIds.length > 0) {
-    await db.insertInto('group_guests').values(organizationGuestIds.map((organization_guest_id) => ({ group_id: groupId, organization_guest_id }))).execute();
+    await db
+      .insertInto('group_guests')
+      .values(organizationGuestIds.map((organization_guest_id) => ({ group_id: groupId, organization_guest_id })))
+      .execute();
   }
 }
 
 /** The organization's active guest records among these (normalized, `normalizeEmail`) emails. */
-export async function activeGuestsByEmail(db: Q, organizationId: string, emails: string[]): Promise<Array<{ id: number; email: string }>> {
+export async function activeGuestsByEmail(
+  db: Q,
+  organizationId: string,
+  emails: string[],
+): Promise<Array<{ id: number; email: string }>> {
   if (emails.length === 0) return [];
   return db
     .selectFrom('organization_guests')
@@ -86,13 +106,19 @@ export async function activeGuestsByEmail(db: Q, organizationId: string, emails:
  * The member ids of these groups. Joined with the memberships so that someone who left the
  * organization drops out of its groups without the member side knowing groups exist.
  */
-export async function membersOf(db: Q, organizationId: string, groupIds: string[]): Promise<Array<{ group_id: string; user_id: number }>> {
+export async function membersOf(
+  db: Q,
+  organizationId: string,
+  groupIds: string[],
+): Promise<Array<{ group_id: string; user_id: number }>> {
   if (groupIds.length === 0) return [];
   return db
     .selectFrom('group_members')
-    .innerJoin('memberships', (join) => join
-      .onRef('memberships.user_id', '=', 'group_members.user_id')
-      .on('memberships.organization_id', '=', organizationId))
+    .innerJoin('memberships', (join) =>
+      join
+        .onRef('memberships.user_id', '=', 'group_members.user_id')
+        .on('memberships.organization_id', '=', organizationId),
+    )
     .select(['group_members.group_id', 'group_members.user_id'])
     .where('group_members.group_id', 'in', groupIds)
     .execute();
@@ -137,13 +163,18 @@ function filtered(db: Q, filter: GroupListFilter) {
 }
 
 export async function countGroups(db: Q, filter: GroupListFilter): Promise<number> {
-  const row = await filtered(db, filter).select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirst();
+  const row = await filtered(db, filter)
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 
 /** One page of groups. The name key and then the id break ties, so that pages never overlap. */
 export async function listGroups(
-  db: Q, filter: GroupListFilter, order: GroupListOrder, page: { limit: number; offset: number },
+  db: Q,
+  filter: GroupListFilter,
+  order: GroupListOrder,
+  page: { limit: number; offset: number },
 ): Promise<GroupRow[]> {
   const direction = order.descending ? 'desc' : 'asc';
   // Names sort in byte order on both databases; PostgreSQL's default collation would differ.

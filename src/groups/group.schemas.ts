@@ -13,17 +13,23 @@ export const MAX_GROUP_PER_PAGE = 100;
 /** Tallyfy documents 10 for the group list (not the guest list's default). */
 export const DEFAULT_GROUP_PER_PAGE = 10;
 
-const stamp = (what: string) => Type.String({ description: `${what} (UTC, \`YYYY-MM-DD HH:MM:SS\`).`, example: '2025-01-15 10:30:00' });
+const stamp = (what: string) =>
+  Type.String({ description: `${what} (UTC, \`YYYY-MM-DD HH:MM:SS\`).`, example: '2025-01-15 10:30:00' });
 
 /** The group object; keys in this order, every one always present. */
 export const Group = Type.Object(
   {
-    id: Type.String({ description: 'The group id: 32 lowercase hex characters.', example: '0b5e3c1f9a2d4e6f8a0b1c2d3e4f5a6b' }),
+    id: Type.String({
+      description: 'The group id: 32 lowercase hex characters.',
+      example: '0b5e3c1f9a2d4e6f8a0b1c2d3e4f5a6b',
+    }),
     name: Type.String({ description: 'Unique in the organization without regard to case.' }),
     description: NullableString(),
     logo: NullableString({ description: 'Always null: no group pictures are kept.' }),
     members: Type.Array(Type.Integer(), { description: 'Member (user) ids, ascending.' }),
-    guests: Type.Array(Type.String(), { description: 'Emails of the group\'s guests who are still guests of the organization, ascending.' }),
+    guests: Type.Array(Type.String(), {
+      description: "Emails of the group's guests who are still guests of the organization, ascending.",
+    }),
     created_at: stamp('When the group was created'),
     last_updated: stamp('When the group was last changed; the same as `updated_at`'),
     updated_at: stamp('When the group was last changed'),
@@ -54,18 +60,27 @@ const MemberRef = Type.Unsafe<number | string>({
 });
 
 const groupFields = {
-  description: NullableString({ maxLength: MAX_GROUP_DESCRIPTION, description: `At most ${MAX_GROUP_DESCRIPTION} characters; \`""\` or null for none.` }),
+  description: NullableString({
+    maxLength: MAX_GROUP_DESCRIPTION,
+    description: `At most ${MAX_GROUP_DESCRIPTION} characters; \`""\` or null for none.`,
+  }),
   members: NullableArray(MemberRef, {
     maxItems: MAX_GROUP_ITEMS,
-    description: 'Member ids of this organization; replaces the whole list; duplicates count once; `[]` or null for none.',
+    description:
+      'Member ids of this organization; replaces the whole list; duplicates count once; `[]` or null for none.',
   }),
   guests: NullableArray(Type.String({ maxLength: MAX_EMAIL }), {
     maxItems: MAX_GROUP_ITEMS,
-    description: 'Emails of guests of this organization (any case or spelling of the domain); replaces the whole list; `[]` or null for none.',
+    description:
+      'Emails of guests of this organization (any case or spelling of the domain); replaces the whole list; `[]` or null for none.',
   }),
 };
 
-const nameField = Type.String({ minLength: 1, maxLength: MAX_NAME, description: `At most ${MAX_NAME} characters, trimmed; unique in the organization without regard to case.` });
+const nameField = Type.String({
+  minLength: 1,
+  maxLength: MAX_NAME,
+  description: `At most ${MAX_NAME} characters, trimmed; unique in the organization without regard to case.`,
+});
 
 export const CreateGroupBody = Type.Object(
   {
@@ -95,10 +110,32 @@ const sortValues = GROUP_SORT_KEYS.flatMap((k) => [k, `-${k}`]);
 
 export const ListGroupsQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: MAX_NAME, description: 'Case-insensitive substring of the name.' })),
-  sort: Type.Optional(Type.String({ enum: sortValues, description: '`name`, `created_at` or `updated_at`, a leading `-` for descending; default `name`.' })),
-  sort_by: Type.Optional(Type.String({ enum: sortValues, description: 'Alias of `sort` (Tallyfy\'s documented name); `sort` wins when both are sent.' })),
+  sort: Type.Optional(
+    Type.String({
+      enum: sortValues,
+      description: '`name`, `created_at` or `updated_at`, a leading `-` for descending; default `name`.',
+    }),
+  ),
+  sort_by: Type.Optional(
+    Type.String({
+      enum: sortValues,
+      description: "Alias of `sort` (Tallyfy's documented name); `sort` wins when both are sent.",
+    }),
+  ),
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
-  per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_GROUP_PER_PAGE, description: `Groups per page, at most ${MAX_GROUP_PER_PAGE}; default ${DEFAULT_GROUP_PER_PAGE}.` })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_GROUP_PER_PAGE, description: 'Synonym of `per_page`, as n8n sends it; `per_page` wins when both are sent.' })),
+  per_page: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: MAX_GROUP_PER_PAGE,
+      description: `Groups per page, at most ${MAX_GROUP_PER_PAGE}; default ${DEFAULT_GROUP_PER_PAGE}.`,
+    }),
+  ),
+  limit: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: MAX_GROUP_PER_PAGE,
+      description: 'Synonym of `per_page`, as n8n sends it; `per_page` wins when both are sent.',
+    }),
+  ),
 });
 export type ListGroupsQuery = Static<typeof ListGroupsQuery>;

@@ -13,17 +13,28 @@ import { normalizeEmail } from '../email/parse.js';
 import { existingMemberIds } from '../members/member.repository.js';
 import * as repo from './group.repository.js';
 import { groupRowToGroup } from './group.mapper.js';
-import { DEFAULT_GROUP_PER_PAGE, type CreateGroupBody, type Group, type GroupSortKey, type ListGroupsQuery, type UpdateGroupBody } from './group.schemas.js';
+import {
+  DEFAULT_GROUP_PER_PAGE,
+  type CreateGroupBody,
+  type Group,
+  type GroupSortKey,
+  type ListGroupsQuery,
+  type UpdateGroupBody,
+} from './group.schemas.js';
 import { pageRequest } from '../core/paging.js';
 import { uniqueViolation } from '../core/database-errors.js';
 import { MAX_ID } from '../core/limits.js';
 import { type Actor } from '../core/actor.js';
-import { type UncheckedFields, NO_FIELD_ERRORS, collectFieldErrors, type ReadonlyFieldErrors } from '../core/validation.js';
+import {
+  type UncheckedFields,
+  NO_FIELD_ERRORS,
+  collectFieldErrors,
+  type ReadonlyFieldErrors,
+} from '../core/validation.js';
 
 export interface GroupServiceDeps {
   db: Kysely<Database>;
 }
-
 
 const GROUP_ID = /^[0-9a-f]{32}$/;
 const NAME_TAKEN = 'The name has already been taken.';
@@ -39,19 +50,31 @@ function failedAlready(failed: ReadonlyFieldErrors, field: string): boolean {
   return Object.hasOwn(failed, field);
 }
 
-function listItems(value: unknown, field: string, failed: ReadonlyFieldErrors): Array<{ item: unknown; index: number }> | undefined {
+function listItems(
+  value: unknown,
+  field: string,
+  failed: ReadonlyFieldErrors,
+): Array<{ item: unknown; index: number }> | undefined {
   if (value === undefined) return undefined;
   // null clears the list; any other non-array has its schema error already.
   if (!Array.isArray(value) || failedAlready(failed, field)) return [];
-  return value.map((item, index) => ({ item, index })).filter(({ index }) => !failedAlready(failed, `${field}.${index}`));
+  return value
+    .map((item, index) => ({ item, index }))
+    .filter(({ index }) => !failedAlready(failed, `${field}.${index}`));
 }
 
 /** The distinct member ids of the list, each checked; undefined when the list was not sent. */
-async function checkMembers(q: Kysely<Database>, organizationId: string, value: unknown, failed: ReadonlyFieldErrors): Promise<CheckedList> {
+async function checkMembers(
+  q: Kysely<Database>,
+  organizationId: string,
+  value: unknown,
+  failed: ReadonlyFieldErrors,
+): Promise<CheckedList> {
   const bag = new ErrorBag();
   const items = listItems(value, 'members', failed);
   if (items === undefined) return { ids: undefined, errors: bag.errors };
-  const notMember = (index: number) => bag.add(`members.${index}`, `The selected members.${index} is not a member of this organization.`);
+  const notMember = (index: number) =>
+    bag.add(`members.${index}`, `The selected members.${index} is not a member of this organization.`);
   const indexesById = new Map<number, number[]>();
   for (const { item, index } of items) {
     const id = typeof item === 'string' && /^[0-9]+$/.test(item) ? Number(item) : item;
@@ -66,7 +89,12 @@ async function checkMembers(q: Kysely<Database>, organizationId: string, value: 
 }
 
 /** The distinct guest records named by the list, each checked; undefined when the list was not sent. */
-async function checkGuests(q: Kysely<Database>, organizationId: string, value: unknown, failed: ReadonlyFieldErrors): Promise<CheckedList> {
+async function checkGuests(
+  q: Kysely<Database>,
+  organizationId: string,
+  value: unknown,
+  failed: ReadonlyFieldErrors,
+): Promise<CheckedList> {
   const bag = new ErrorBag();
   const items = listItems(value, 'guests', failed);
   if (items === undefined) return { ids: undefined, errors: bag.errors };
@@ -76,10 +104,13 @@ async function checkGuests(q: Kysely<Database>, organizationId: string, value: u
     const email = normalizeEmail(item);
     indexesByEmail.set(email, [...(indexesByEmail.get(email) ?? []), index]);
   }
-  const found = new Map((await repo.activeGuestsByEmail(q, organizationId, [...indexesByEmail.keys()])).map((r) => [r.email, r.id]));
+  const found = new Map(
+    (await repo.activeGuestsByEmail(q, organizationId, [...indexesByEmail.keys()])).map((r) => [r.email, r.id]),
+  );
   for (const [email, indexes] of indexesByEmail) {
     if (found.has(email)) continue;
-    for (const index of indexes) bag.add(`guests.${index}`, `The selected guests.${index} is not a guest of this organization.`);
+    for (const index of indexes)
+      bag.add(`guests.${index}`, `The selected guests.${index} is not a guest of this organization.`);
   }
   return { ids: [...found.values()], errors: bag.errors };
 }
@@ -121,7 +152,12 @@ export function createGroupService({ db }: GroupServiceDeps) {
     return group;
   }
 
-  async function existing(q: Kysely<Database>, organizationId: string, groupId: string, lock: boolean): Promise<repo.GroupRow> {
+  async function existing(
+    q: Kysely<Database>,
+    organizationId: string,
+    groupId: string,
+    lock: boolean,
+  ): Promise<repo.GroupRow> {
     // An id of another shape names no group: not found rather than invalid, as for an unknown id.
     assertThat(GROUP_ID.test(groupId), () => notFound('group'));
     const row = await repo.findGroup(q, organizationId, groupId, lock);
@@ -130,9 +166,17 @@ export function createGroupService({ db }: GroupServiceDeps) {
   }
 
   /** The name's failure when another group of the organization has it (not checked when the schema refused it). */
-  async function checkName(q: Kysely<Database>, organizationId: string, value: unknown, failed: ReadonlyFieldErrors, exceptId?: string): Promise<ReadonlyFieldErrors> {
+  async function checkName(
+    q: Kysely<Database>,
+    organizationId: string,
+    value: unknown,
+    failed: ReadonlyFieldErrors,
+    exceptId?: string,
+  ): Promise<ReadonlyFieldErrors> {
     if (typeof value !== 'string' || failedAlready(failed, 'name')) return NO_FIELD_ERRORS;
-    return await repo.nameTaken(q, organizationId, repo.nameKey(value), exceptId) ? { name: [NAME_TAKEN] } : NO_FIELD_ERRORS;
+    return (await repo.nameTaken(q, organizationId, repo.nameKey(value), exceptId))
+      ? { name: [NAME_TAKEN] }
+      : NO_FIELD_ERRORS;
   }
 
   return {
@@ -154,52 +198,65 @@ export function createGroupService({ db }: GroupServiceDeps) {
      * `schemaFailures` are the body's failures of its schema: they are answered together with
      * the name's, the members' and the guests' in one 422.
      */
-    async create(actor: Actor, input: UncheckedFields<CreateGroupBody>, schemaFailures: ReadonlyFieldErrors): Promise<Group> {
+    async create(
+      actor: Actor,
+      input: UncheckedFields<CreateGroupBody>,
+      schemaFailures: ReadonlyFieldErrors,
+    ): Promise<Group> {
       const organizationId = actor.organizationId;
-      return nameRace(db.transaction().execute(async (trx) => {
-        const name = await checkName(trx, organizationId, input.name, schemaFailures);
-        const members = await checkMembers(trx, organizationId, input.members, schemaFailures);
-        const guests = await checkGuests(trx, organizationId, input.guests, schemaFailures);
-        collectFieldErrors(schemaFailures, name, members.errors, guests.errors).throwIfAny();
-        // No failure of the schema or of the checks: the body is what the schema describes.
-        const body = input as CreateGroupBody;
-        const at = now();
-        const row: repo.GroupRow = {
-          id: newOrganizationId(),
-          organization_id: organizationId,
-          name: body.name,
-          name_key: repo.nameKey(body.name),
-          description: body.description ?? null,
-          created_by: actor.userId,
-          created_at: at,
-          updated_at: at,
-        };
-        await repo.insertGroup(trx, row);
-        await repo.replaceMembers(trx, row.id, members.ids ?? []);
-        await repo.replaceGuests(trx, row.id, guests.ids ?? []);
-        return toGroup(trx, organizationId, row);
-      }));
+      return nameRace(
+        db.transaction().execute(async (trx) => {
+          const name = await checkName(trx, organizationId, input.name, schemaFailures);
+          const members = await checkMembers(trx, organizationId, input.members, schemaFailures);
+          const guests = await checkGuests(trx, organizationId, input.guests, schemaFailures);
+          collectFieldErrors(schemaFailures, name, members.errors, guests.errors).throwIfAny();
+          // No failure of the schema or of the checks: the body is what the schema describes.
+          const body = input as CreateGroupBody;
+          const at = now();
+          const row: repo.GroupRow = {
+            id: newOrganizationId(),
+            organization_id: organizationId,
+            name: body.name,
+            name_key: repo.nameKey(body.name),
+            description: body.description ?? null,
+            created_by: actor.userId,
+            created_at: at,
+            updated_at: at,
+          };
+          await repo.insertGroup(trx, row);
+          await repo.replaceMembers(trx, row.id, members.ids ?? []);
+          await repo.replaceGuests(trx, row.id, guests.ids ?? []);
+          return toGroup(trx, organizationId, row);
+        }),
+      );
     },
 
     /** Partial: keys not sent stay as they are; a list sent replaces the whole list. `schemaFailures` as for create. */
-    async update(actor: Actor, groupId: string, input: UncheckedFields<UpdateGroupBody>, schemaFailures: ReadonlyFieldErrors): Promise<Group> {
+    async update(
+      actor: Actor,
+      groupId: string,
+      input: UncheckedFields<UpdateGroupBody>,
+      schemaFailures: ReadonlyFieldErrors,
+    ): Promise<Group> {
       const organizationId = actor.organizationId;
-      return nameRace(db.transaction().execute(async (trx) => {
-        const group = await existing(trx, organizationId, groupId, true);
-        const name = await checkName(trx, organizationId, input.name, schemaFailures, group.id);
-        const members = await checkMembers(trx, organizationId, input.members, schemaFailures);
-        const guests = await checkGuests(trx, organizationId, input.guests, schemaFailures);
-        collectFieldErrors(schemaFailures, name, members.errors, guests.errors).throwIfAny();
-        // No failure of the schema or of the checks: the body is what the schema describes.
-        const body = input as UpdateGroupBody;
-        const changes: Parameters<typeof repo.updateGroup>[2] = { updated_at: now() };
-        if (body.name !== undefined) Object.assign(changes, { name: body.name, name_key: repo.nameKey(body.name) });
-        if ('description' in body) changes.description = body.description ?? null;
-        await repo.updateGroup(trx, group.id, changes);
-        if (members.ids !== undefined) await repo.replaceMembers(trx, group.id, members.ids);
-        if (guests.ids !== undefined) await repo.replaceGuests(trx, group.id, guests.ids);
-        return toGroup(trx, organizationId, { ...group, ...changes });
-      }));
+      return nameRace(
+        db.transaction().execute(async (trx) => {
+          const group = await existing(trx, organizationId, groupId, true);
+          const name = await checkName(trx, organizationId, input.name, schemaFailures, group.id);
+          const members = await checkMembers(trx, organizationId, input.members, schemaFailures);
+          const guests = await checkGuests(trx, organizationId, input.guests, schemaFailures);
+          collectFieldErrors(schemaFailures, name, members.errors, guests.errors).throwIfAny();
+          // No failure of the schema or of the checks: the body is what the schema describes.
+          const body = input as UpdateGroupBody;
+          const changes: Parameters<typeof repo.updateGroup>[2] = { updated_at: now() };
+          if (body.name !== undefined) Object.assign(changes, { name: body.name, name_key: repo.nameKey(body.name) });
+          if ('description' in body) changes.description = body.description ?? null;
+          await repo.updateGroup(trx, group.id, changes);
+          if (members.ids !== undefined) await repo.replaceMembers(trx, group.id, members.ids);
+          if (guests.ids !== undefined) await repo.replaceGuests(trx, group.id, guests.ids);
+          return toGroup(trx, organizationId, { ...group, ...changes });
+        }),
+      );
     },
 
     async remove(actor: Actor, groupId: string): Promise<void> {

@@ -37,7 +37,12 @@ export interface GeoLocator {
 }
 
 /** Trusted proxies' country headers, in order of preference (lower case, as Node gives them). */
-export const COUNTRY_HEADERS = ['cf-ipcountry', 'cloudfront-viewer-country', 'x-country-code', 'x-geo-country'] as const;
+export const COUNTRY_HEADERS = [
+  'cf-ipcountry',
+  'cloudfront-viewer-country',
+  'x-country-code',
+  'x-geo-country',
+] as const;
 /** Trusted proxies' city headers, in order of preference. */
 export const CITY_HEADERS = ['cf-ipcity', 'cloudfront-viewer-city', 'x-city', 'x-geo-city'] as const;
 
@@ -146,7 +151,10 @@ export function locationFromDatabase(reader: Reader<CityResponse>, ip: string): 
  * file that is missing or not a MaxMind database stops the start with a ConfigError naming
  * GEOIP_DATABASE, rather than running without the locations the operator asked for.
  */
-export async function createGeoLocator(options: { trustProxy: boolean | number | string[]; databasePath: string | undefined }): Promise<GeoLocator> {
+export async function createGeoLocator(options: {
+  trustProxy: boolean | number | string[];
+  databasePath: string | undefined;
+}): Promise<GeoLocator> {
   const trusted = peerTrust(options.trustProxy);
   let reader: Reader<CityResponse> | undefined;
   if (options.databasePath !== undefined) {
@@ -155,7 +163,10 @@ export async function createGeoLocator(options: { trustProxy: boolean | number |
       const { default: maxmind } = await import('maxmind');
       reader = await maxmind.open<CityResponse>(options.databasePath);
     } catch (error) {
-      throw new ConfigError('GEOIP_DATABASE', `cannot be read as a MaxMind (.mmdb) database: ${options.databasePath}: ${(error as Error).message}`);
+      throw new ConfigError(
+        'GEOIP_DATABASE',
+        `cannot be read as a MaxMind (.mmdb) database: ${options.databasePath}: ${(error as Error).message}`,
+      );
     }
   }
   return {

@@ -22,7 +22,10 @@ function fieldsOf(body: unknown): FormFields {
   if (body === null || typeof body !== 'object') return fields;
   for (const [key, value] of Object.entries(body as Record<string, unknown>)) {
     const values = Array.isArray(value) ? value : [value];
-    fields.set(key, values.map((v) => (typeof v === 'string' ? v : null)));
+    fields.set(
+      key,
+      values.map((v) => (typeof v === 'string' ? v : null)),
+    );
   }
   return fields;
 }
@@ -41,11 +44,18 @@ function single(fields: FormFields, name: string): FormField<string | null> {
   return { value: values[0] ?? null, errors };
 }
 
-function language(fields: FormFields, name: 'content_language' | 'app_language', label: string): FormField<PreferenceValue> {
+function language(
+  fields: FormFields,
+  name: 'content_language' | 'app_language',
+  label: string,
+): FormField<PreferenceValue> {
   const raw = single(fields, name);
   if (raw.value === null) return raw;
   const tag = canonicalLanguageTag(raw.value);
-  return { value: tag ?? null, errors: tag === undefined ? [...raw.errors, `Choose a ${label} from the list.`] : raw.errors };
+  return {
+    value: tag ?? null,
+    errors: tag === undefined ? [...raw.errors, `Choose a ${label} from the list.`] : raw.errors,
+  };
 }
 
 export interface ReadForm {
@@ -64,7 +74,8 @@ export function readSettingsForm(body: unknown): ReadForm {
   const fields = fieldsOf(body);
   const bag = new ErrorBag();
   for (const name of fields.keys()) {
-    if (!KNOWN_FIELDS.has(name)) bag.add('form', 'The form contains a field this page does not know. Reload the page and try again.');
+    if (!KNOWN_FIELDS.has(name))
+      bag.add('form', 'The form contains a field this page does not know. Reload the page and try again.');
   }
 
   const days: string[] = [];
@@ -72,7 +83,8 @@ export function readSettingsForm(body: unknown): ReadForm {
     if (value === null || !(WEEKDAYS as readonly string[]).includes(value)) {
       if (!bag.has('cadence_days')) bag.add('cadence_days', 'Choose days from Monday to Sunday only.');
     } else if (days.includes(value)) {
-      if (!bag.has('cadence_days')) bag.add('cadence_days', `${value} was chosen more than once; choose each day once.`);
+      if (!bag.has('cadence_days'))
+        bag.add('cadence_days', `${value} was chosen more than once; choose each day once.`);
     } else {
       days.push(value);
     }
@@ -80,7 +92,8 @@ export function readSettingsForm(body: unknown): ReadForm {
 
   const digest = single(fields, 'daily_digest');
   for (const message of digest.errors) bag.add('daily_digest', message);
-  if (digest.value !== null && digest.value !== 'on') bag.add('daily_digest', 'The digest email checkbox has an unexpected value.');
+  if (digest.value !== null && digest.value !== 'on')
+    bag.add('daily_digest', 'The digest email checkbox has an unexpected value.');
 
   const contentLanguage = language(fields, 'content_language', 'language of task content');
   for (const message of contentLanguage.errors) bag.add('content_language', message);
@@ -96,5 +109,9 @@ export function readSettingsForm(body: unknown): ReadForm {
   if (!bag.empty) return { errors: bag.errors, values };
   // Days are kept in weekday order, whatever order the browser sent them in.
   const cadenceDays = WEEKDAYS.filter((day) => days.includes(day)) as Weekday[];
-  return { settings: { cadenceDays: cadenceDays.length ? cadenceDays : null, preferences }, errors: bag.errors, values };
+  return {
+    settings: { cadenceDays: cadenceDays.length ? cadenceDays : null, preferences },
+    errors: bag.errors,
+    values,
+  };
 }

@@ -36,11 +36,14 @@ export const PAGE_HEADERS = PAGES.headers;
 const layout = PAGES.layout;
 
 /** The one page for every link that does not work: the same bytes whatever the reason. */
-export const NOT_FOUND_PAGE = layout('Link not found', [
-  '<h1>This link does not work</h1>',
-  '<p>The guest link you followed is not valid. It may have been replaced by a newer link, or your access may have ended.</p>',
-  '<p>Ask the organization that invited you to send you a new link.</p>',
-].join('\n'));
+export const NOT_FOUND_PAGE = layout(
+  'Link not found',
+  [
+    '<h1>This link does not work</h1>',
+    '<p>The guest link you followed is not valid. It may have been replaced by a newer link, or your access may have ended.</p>',
+    '<p>Ask the organization that invited you to send you a new link.</p>',
+  ].join('\n'),
+);
 
 /** A plain page for a request the page cannot take (too large, wrong form encoding, server error). */
 export function errorPage(title: string, message: string): string {
@@ -50,10 +53,16 @@ export function errorPage(title: string, message: string): string {
 /** The tasks section: the list, or an honest empty state. */
 export function tasksSection(tasks: readonly GuestTask[]): string {
   const items = tasks.map((task) => {
-    const due = task.deadline === null ? '' : ` <span class="hint">(due <time datetime="${escapeHtml(task.deadline.replace(' ', 'T'))}Z">${escapeHtml(task.deadline)} UTC</time>)</span>`;
+    const due =
+      task.deadline === null
+        ? ''
+        : ` <span class="hint">(due <time datetime="${escapeHtml(task.deadline.replace(' ', 'T'))}Z">${escapeHtml(task.deadline)} UTC</time>)</span>`;
     return `<li>${escapeHtml(task.title)}${due}</li>`;
   });
-  const content = items.length === 0 ? '<p>No tasks yet. When the organization gives you a task, it will be listed here.</p>' : `<ul>${items.join('')}</ul>`;
+  const content =
+    items.length === 0
+      ? '<p>No tasks yet. When the organization gives you a task, it will be listed here.</p>'
+      : `<ul>${items.join('')}</ul>`;
   return `<section aria-labelledby="tasks-heading"><h2 id="tasks-heading">Your tasks</h2>\n${content}</section>`;
 }
 
@@ -105,12 +114,20 @@ function describedBy(errors: Record<string, string[]>, field: string, hint?: str
   return ids.length ? ` aria-describedby="${ids.join(' ')}"` : '';
 }
 
-function languageSelect(field: 'content_language' | 'app_language', label: string, value: PreferenceValue, errors: Record<string, string[]>): string {
+function languageSelect(
+  field: 'content_language' | 'app_language',
+  label: string,
+  value: PreferenceValue,
+  errors: Record<string, string[]>,
+): string {
   const current = typeof value === 'string' ? value : '';
   const tags = current && !LANGUAGE_CHOICES.includes(current) ? [...LANGUAGE_CHOICES, current] : LANGUAGE_CHOICES;
   const options = [
     `<option value=""${current === '' ? ' selected' : ''}>The organization's default</option>`,
-    ...tags.map((tag) => `<option value="${escapeHtml(tag)}" lang="${escapeHtml(tag)}"${tag === current ? ' selected' : ''}>${escapeHtml(languageName(tag))}</option>`),
+    ...tags.map(
+      (tag) =>
+        `<option value="${escapeHtml(tag)}" lang="${escapeHtml(tag)}"${tag === current ? ' selected' : ''}>${escapeHtml(languageName(tag))}</option>`,
+    ),
   ];
   const invalid = errors[field] ? ' aria-invalid="true"' : '';
   return `<label class="block" for="${field}">${label}</label>${fieldError(errors, field)}<select id="${field}" name="${field}"${invalid}${describedBy(errors, field)}>${options.join('')}</select>`;
@@ -143,13 +160,17 @@ function settingsForm(model: GuestPageModel): string {
     '</fieldset>',
     '<button type="submit">Save settings</button>',
     '</form></section>',
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 function errorSummary(errors: Record<string, string[]>): string {
   const items = Object.entries(errors).flatMap(([field, messages]) => {
     const target = FIELD_TARGETS[field];
-    return messages.map((m) => (target ? `<li><a href="#${target}">${escapeHtml(m)}</a></li>` : `<li>${escapeHtml(m)}</li>`));
+    return messages.map((m) =>
+      target ? `<li><a href="#${target}">${escapeHtml(m)}</a></li>` : `<li>${escapeHtml(m)}</li>`,
+    );
   });
   return `<div class="problem" role="alert" aria-labelledby="problem-heading"><h2 id="problem-heading">Your settings were not saved</h2><ul>${items.join('')}</ul></div>`;
 }
@@ -164,11 +185,16 @@ export function displayName(view: GuestSideView): string {
 export function guestPage(model: GuestPageModel): string {
   const org = model.view.organization.name;
   const hasErrors = Object.keys(model.errors).length > 0;
-  return layout(`${hasErrors ? 'Error: ' : ''}${org} — your guest page`, [
-    `<header><p class="org">${escapeHtml(org)}</p><h1>Hello, ${escapeHtml(displayName(model.view))}</h1></header>`,
-    model.saved && !hasErrors ? '<p class="notice" role="status">Saved. Your settings have been updated.</p>' : '',
-    hasErrors ? errorSummary(model.errors) : '',
-    tasksSection(model.tasks),
-    settingsForm(model),
-  ].filter(Boolean).join('\n'));
+  return layout(
+    `${hasErrors ? 'Error: ' : ''}${org} — your guest page`,
+    [
+      `<header><p class="org">${escapeHtml(org)}</p><h1>Hello, ${escapeHtml(displayName(model.view))}</h1></header>`,
+      model.saved && !hasErrors ? '<p class="notice" role="status">Saved. Your settings have been updated.</p>' : '',
+      hasErrors ? errorSummary(model.errors) : '',
+      tasksSection(model.tasks),
+      settingsForm(model),
+    ]
+      .filter(Boolean)
+      .join('\n'),
+  );
 }

@@ -36,10 +36,19 @@ export async function findActiveByCodeHash(db: Q, codeHash: string, lock = false
     .innerJoin('guests', 'guests.id', 'organization_guests.guest_id')
     .innerJoin('organizations', 'organizations.id', 'organization_guests.organization_id')
     .select([
-      'organization_guests.id', 'organization_guests.guest_id', 'guests.email', 'organization_guests.first_name',
-      'organization_guests.last_name', 'organization_guests.company_name', 'organization_guests.phone_1',
-      'organization_guests.phone_2', 'organization_guests.timezone', 'organization_guests.cadence_days',
-      'organization_guests.created_at', 'organization_guests.organization_id', 'organizations.name as organization_name',
+      'organization_guests.id',
+      'organization_guests.guest_id',
+      'guests.email',
+      'organization_guests.first_name',
+      'organization_guests.last_name',
+      'organization_guests.company_name',
+      'organization_guests.phone_1',
+      'organization_guests.phone_2',
+      'organization_guests.timezone',
+      'organization_guests.cadence_days',
+      'organization_guests.created_at',
+      'organization_guests.organization_id',
+      'organizations.name as organization_name',
     ])
     .where('organization_guests.guest_code_hash', '=', codeHash)
     .where('organization_guests.deleted_at', 'is', null)
@@ -59,7 +68,12 @@ export interface AccessRecord {
 export async function recordAccess(db: Q, id: number, access: AccessRecord): Promise<boolean> {
   const result = await db
     .updateTable('organization_guests')
-    .set({ last_accessed_at: access.at, last_known_ip: access.ip, last_known_country: access.country, last_city: access.city })
+    .set({
+      last_accessed_at: access.at,
+      last_known_ip: access.ip,
+      last_known_country: access.country,
+      last_city: access.city,
+    })
     .where('id', '=', id)
     .where('deleted_at', 'is', null)
     .where('disabled_at', 'is', null)
@@ -96,7 +110,13 @@ export async function listPreferences(db: Q, organizationGuestId: number): Promi
 }
 
 /** Inserts or replaces one preference; one statement, so concurrent saves cannot collide. */
-export async function upsertPreference(db: Q, organizationGuestId: number, slug: string, valueJson: string, at: string): Promise<void> {
+export async function upsertPreference(
+  db: Q,
+  organizationGuestId: number,
+  slug: string,
+  valueJson: string,
+  at: string,
+): Promise<void> {
   await db
     .insertInto('guest_preferences')
     .values({ organization_guest_id: organizationGuestId, slug, value: valueJson, updated_at: at })

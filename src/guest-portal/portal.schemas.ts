@@ -9,7 +9,10 @@ import { MAX_LANGUAGE_TAG, PREFERENCE_SLUGS } from './preferences.js';
 
 /** The path of every guest route: the code is the credential. */
 export const GuestCodeParams = Type.Object({
-  guest_code: Type.String({ description: 'The guest code: the last segment of the guest\'s link. Any code that does not open an active guest record answers 404.' }),
+  guest_code: Type.String({
+    description:
+      "The guest code: the last segment of the guest's link. Any code that does not open an active guest record answers 404.",
+  }),
 });
 export type GuestCodeParams = Static<typeof GuestCodeParams>;
 
@@ -26,7 +29,9 @@ export const GuestSelf = Type.Object(
       phone_1: NullableString(),
       phone_2: NullableString(),
       timezone: NullableString({ description: 'An IANA time zone name.' }),
-      cadence_days: NullableArray(Type.String(), { description: 'Weekdays on which the guest gets digest emails; null for none.' }),
+      cadence_days: NullableArray(Type.String(), {
+        description: 'Weekdays on which the guest gets digest emails; null for none.',
+      }),
     }),
   },
   { title: 'GuestSelf' },
@@ -36,11 +41,14 @@ export type GuestSelf = Static<typeof GuestSelf>;
 /** The organization the code belongs to: its id and name, nothing of its members. */
 export const GuestSideOrganization = Type.Object({
   id: Type.String({ description: 'The organization id.' }),
-  name: Type.String({ description: 'The organization\'s name.' }),
+  name: Type.String({ description: "The organization's name." }),
 });
 
 /** What `GET /api/guest/{code}` answers in `data`: the guest and the organization. */
-export const GuestSideView = Type.Object({ guest: GuestSelf, organization: GuestSideOrganization }, { title: 'GuestSideView' });
+export const GuestSideView = Type.Object(
+  { guest: GuestSelf, organization: GuestSideOrganization },
+  { title: 'GuestSideView' },
+);
 export type GuestSideView = Static<typeof GuestSideView>;
 export const GuestSideEnvelope = Type.Object({ data: GuestSideView });
 
@@ -51,13 +59,16 @@ export const CadenceDaysBody = Type.Object(
 );
 export type CadenceDaysBody = Static<typeof CadenceDaysBody>;
 
-const PreferenceValueSchema = (description: string) => Type.Unsafe<boolean | string | null>({ type: ['boolean', 'string', 'null'], description });
+const PreferenceValueSchema = (description: string) =>
+  Type.Unsafe<boolean | string | null>({ type: ['boolean', 'string', 'null'], description });
 
 /** One preference as answered: slug, value (the default while unset) and when it was set. */
 export const Preference = Type.Object(
   {
     slug: Type.String({ enum: [...PREFERENCE_SLUGS] }),
-    value: PreferenceValueSchema('`daily_digest`: true or false. `content_language`, `app_language`: a BCP 47 tag in canonical form, or null.'),
+    value: PreferenceValueSchema(
+      '`daily_digest`: true or false. `content_language`, `app_language`: a BCP 47 tag in canonical form, or null.',
+    ),
     updated_at: Timestamp('When the guest last set it; null while the default holds.'),
   },
   { title: 'GuestPreference' },
@@ -65,7 +76,9 @@ export const Preference = Type.Object(
 export type Preference = Static<typeof Preference>;
 
 export const PreferenceEnvelope = Type.Object({ data: Preference });
-export const PreferenceListEnvelope = Type.Object({ data: Type.Array(Preference, { description: 'Every preference, in a fixed order, defaults included.' }) });
+export const PreferenceListEnvelope = Type.Object({
+  data: Type.Array(Preference, { description: 'Every preference, in a fixed order, defaults included.' }),
+});
 
 /** `POST /api/guest/{code}/preferences`: one slug and its new value. */
 export const PreferenceBody = Type.Object(

@@ -12,7 +12,15 @@ import { sha256 } from '../core/secrets.js';
 import { now } from '../core/time.js';
 import type { Weekday } from '../guests/guest.schemas.js';
 import * as repo from './portal.repository.js';
-import { PREFERENCE_DEFAULTS, PREFERENCE_SLUGS, isPreferenceSlug, preferenceValue, storedPreferenceValue, type PreferenceSlug, type PreferenceValue } from './preferences.js';
+import {
+  PREFERENCE_DEFAULTS,
+  PREFERENCE_SLUGS,
+  isPreferenceSlug,
+  preferenceValue,
+  storedPreferenceValue,
+  type PreferenceSlug,
+  type PreferenceValue,
+} from './preferences.js';
 import type { CadenceDaysBody, GuestSideView, Preference, PreferenceBody } from './portal.schemas.js';
 import type { GeoLocation } from './geo.js';
 import { type UncheckedFields, collectFieldErrors, type ReadonlyFieldErrors } from '../core/validation.js';
@@ -109,11 +117,19 @@ export function createPortalService({ db }: PortalServiceDeps) {
   }
 
   /** Runs `work` on the locked, active record in one transaction: all of it is written, or none. */
-  function withLockedRecord<T>(code: string, work: (trx: Kysely<Database>, record: repo.PortalRecord) => Promise<T>): Promise<T> {
+  function withLockedRecord<T>(
+    code: string,
+    work: (trx: Kysely<Database>, record: repo.PortalRecord) => Promise<T>,
+  ): Promise<T> {
     return db.transaction().execute(async (trx) => work(trx, await active(trx, code, true)));
   }
 
-  async function saveDays(trx: Kysely<Database>, record: repo.PortalRecord, days: readonly string[] | null, at: string): Promise<repo.PortalRecord> {
+  async function saveDays(
+    trx: Kysely<Database>,
+    record: repo.PortalRecord,
+    days: readonly string[] | null,
+    at: string,
+  ): Promise<repo.PortalRecord> {
     const stored = storedDays(days);
     assertThat(await repo.setCadenceDays(trx, record.id, stored, at), guestLinkNotFound);
     return { ...record, cadence_days: stored };
@@ -127,7 +143,12 @@ export function createPortalService({ db }: PortalServiceDeps) {
     async open(code: string, access: { ip: string; location: GeoLocation } | null): Promise<GuestPage> {
       const record = await active(db, code);
       if (access) {
-        await repo.recordAccess(db, record.id, { at: now(), ip: access.ip, country: access.location.country, city: access.location.city });
+        await repo.recordAccess(db, record.id, {
+          at: now(),
+          ip: access.ip,
+          country: access.location.country,
+          city: access.location.city,
+        });
       }
       const preferences = allPreferences(await repo.listPreferences(db, record.id));
       return {
@@ -145,7 +166,11 @@ export function createPortalService({ db }: PortalServiceDeps) {
     },
 
     /** `schemaFailures` are the body's failures of its schema: answered only once the code is known to be good. */
-    async setCadenceDays(code: string, body: UncheckedBody<CadenceDaysBody>, schemaFailures: ReadonlyFieldErrors): Promise<GuestSideView> {
+    async setCadenceDays(
+      code: string,
+      body: UncheckedBody<CadenceDaysBody>,
+      schemaFailures: ReadonlyFieldErrors,
+    ): Promise<GuestSideView> {
       return withLockedRecord(code, async (trx, record) => {
         collectFieldErrors(schemaFailures).throwIfAny();
         // No schema failure: the body is what the schema describes (or absent).
@@ -164,15 +189,23 @@ export function createPortalService({ db }: PortalServiceDeps) {
      * are the body's failures of its schema; the code is checked first, so a bad code is 404
      * whatever the body.
      */
-    async setPreference(code: string, body: UncheckedBody<PreferenceBody>, schemaFailures: ReadonlyFieldErrors): Promise<Preference> {
+    async setPreference(
+      code: string,
+      body: UncheckedBody<PreferenceBody>,
+      schemaFailures: ReadonlyFieldErrors,
+    ): Promise<Preference> {
       return withLockedRecord(code, async (trx, record) => {
-        const { slug, value } = body !== null && typeof body === 'object' && !Array.isArray(body) ? body as UncheckedFields<PreferenceBody> : {};
+        const { slug, value } =
+          body !== null && typeof body === 'object' && !Array.isArray(body)
+            ? (body as UncheckedFields<PreferenceBody>)
+            : {};
         const bag = collectFieldErrors(schemaFailures);
         const result = isPreferenceSlug(slug) && !bag.has('value') ? preferenceValue(slug, value) : undefined;
         if (result?.ok === false) bag.add('value', result.message);
         bag.throwIfAny();
         // The schema reported a bad or missing slug above; this only narrows the types.
-        if (!isPreferenceSlug(slug) || !result?.ok) throw new Error('a preference passed validation without a slug and value');
+        if (!isPreferenceSlug(slug) || !result?.ok)
+          throw new Error('a preference passed validation without a slug and value');
         const checked = result.value;
         const at = now();
         await repo.upsertPreference(trx, record.id, slug, JSON.stringify(checked), at);

@@ -51,7 +51,10 @@ export function preferenceValue(slug: PreferenceSlug, value: unknown, field = 'v
   if (value === null) return { ok: true, value: null };
   const tag = typeof value === 'string' ? canonicalLanguageTag(value) : undefined;
   if (tag !== undefined) return { ok: true, value: tag };
-  return { ok: false, message: `The ${field} for ${slug} must be a BCP 47 language tag such as "en" or "pt-BR", or null.` };
+  return {
+    ok: false,
+    message: `The ${field} for ${slug} must be a BCP 47 language tag such as "en" or "pt-BR", or null.`,
+  };
 }
 
 /** A stored value back from its JSON text; the default when the text is not a valid value any more. */

@@ -15,14 +15,23 @@ const BATCH = 500;
 export async function sealPlainCodes(db: Kysely<Database>, codes: GuestCodes): Promise<number> {
   let sealed = 0;
   for (;;) {
-    const rows = await db.selectFrom('organization_guests').select(['id', 'guest_code'])
-      .where('guest_code', 'is not', null).orderBy('id').limit(BATCH).execute();
+    const rows = await db
+      .selectFrom('organization_guests')
+      .select(['id', 'guest_code'])
+      .where('guest_code', 'is not', null)
+      .orderBy('id')
+      .limit(BATCH)
+      .execute();
     if (rows.length === 0) return sealed;
     let changed = 0;
     await db.transaction().execute(async (trx) => {
       for (const row of rows) {
-        const result = await trx.updateTable('organization_guests').set(codes.seal(row.guest_code as string))
-          .where('id', '=', row.id).where('guest_code', '=', row.guest_code).executeTakeFirst();
+        const result = await trx
+          .updateTable('organization_guests')
+          .set(codes.seal(row.guest_code as string))
+          .where('id', '=', row.id)
+          .where('guest_code', '=', row.guest_code)
+          .executeTakeFirst();
         changed += Number(result.numUpdatedRows);
       }
     });
@@ -32,13 +41,19 @@ export async function sealPlainCodes(db: Kysely<Database>, codes: GuestCodes): P
 
 /** Fails with a message naming the key when a stored code was encrypted with a key not configured. */
 export async function assertCodeKeysKnown(db: Kysely<Database>, codes: GuestCodes): Promise<void> {
-  const unknown = await db.selectFrom('organization_guests').select('guest_code_key_id')
+  const unknown = await db
+    .selectFrom('organization_guests')
+    .select('guest_code_key_id')
     .where('guest_code_encrypted', 'is not', null)
     .where((eb) => eb.or([eb('guest_code_key_id', 'is', null), eb('guest_code_key_id', 'not in', codes.keyIds)]))
-    .limit(1).executeTakeFirst();
+    .limit(1)
+    .executeTakeFirst();
   if (unknown) {
-    throw new ConfigError('GUEST_CODE_KEY', `cannot open the stored guest codes: some are encrypted with key id ${String(unknown.guest_code_key_id)}, `
-      + 'which is neither GUEST_CODE_KEY (without it, the key file next to the SQLite database) nor in GUEST_CODE_KEYS_PREVIOUS');
+    throw new ConfigError(
+      'GUEST_CODE_KEY',
+      `cannot open the stored guest codes: some are encrypted with key id ${String(unknown.guest_code_key_id)}, ` +
+        'which is neither GUEST_CODE_KEY (without it, the key file next to the SQLite database) nor in GUEST_CODE_KEYS_PREVIOUS',
+    );
   }
 }
 
@@ -57,20 +72,27 @@ export async function rekeyCodes(db: Kysely<Database>, codes: GuestCodes): Promi
   let rekeyed = 0;
   let after = 0;
   for (;;) {
-    const rows = await db.selectFrom('organization_guests')
+    const rows = await db
+      .selectFrom('organization_guests')
       .select(['id', 'guest_code_hash', 'guest_code_encrypted', 'guest_code_key_id'])
       .where('id', '>', after)
       .where('guest_code_encrypted', 'is not', null)
       .where((eb) => eb.or([eb('guest_code_key_id', 'is', null), eb('guest_code_key_id', '!=', codes.currentKeyId)]))
-      .orderBy('id').limit(BATCH).execute();
+      .orderBy('id')
+      .limit(BATCH)
+      .execute();
     if (rows.length === 0) return rekeyed;
     after = rows[rows.length - 1]?.id ?? after;
     await db.transaction().execute(async (trx) => {
       for (const row of rows) {
         const code = codes.open(row) as string;
         const { guest_code_encrypted, guest_code_key_id } = codes.seal(code);
-        const result = await trx.updateTable('organization_guests').set({ guest_code_encrypted, guest_code_key_id })
-          .where('id', '=', row.id).where('guest_code_encrypted', '=', row.guest_code_encrypted).executeTakeFirst();
+        const result = await trx
+          .updateTable('organization_guests')
+          .set({ guest_code_encrypted, guest_code_key_id })
+          .where('id', '=', row.id)
+          .where('guest_code_encrypted', '=', row.guest_code_encrypted)
+          .executeTakeFirst();
         rekeyed += Number(result.numUpdatedRows);
       }
     });

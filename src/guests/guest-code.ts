@@ -74,7 +74,12 @@ export class GuestCodes {
     const cipher = createCipheriv('aes-256-gcm', this.#current, iv);
     cipher.setAAD(Buffer.from(hash));
     const body = Buffer.concat([cipher.update(code, 'utf8'), cipher.final(), cipher.getAuthTag()]);
-    return { guest_code: null, guest_code_hash: hash, guest_code_encrypted: `${iv.toString('base64url')}.${body.toString('base64url')}`, guest_code_key_id: this.currentKeyId };
+    return {
+      guest_code: null,
+      guest_code_hash: hash,
+      guest_code_encrypted: `${iv.toString('base64url')}.${body.toString('base64url')}`,
+      guest_code_key_id: this.currentKeyId,
+    };
   }
 
   /**
@@ -85,14 +90,19 @@ export class GuestCodes {
   open(row: SealedCodeColumns): string | null {
     if (row.guest_code_encrypted === null || row.guest_code_hash === null) return null;
     const key = row.guest_code_key_id === null ? undefined : this.#keys.get(row.guest_code_key_id);
-    if (!key) throw new Error(`a guest code is encrypted with key ${String(row.guest_code_key_id)}, which is neither GUEST_CODE_KEY nor in GUEST_CODE_KEYS_PREVIOUS`);
+    if (!key)
+      throw new Error(
+        `a guest code is encrypted with key ${String(row.guest_code_key_id)}, which is neither GUEST_CODE_KEY nor in GUEST_CODE_KEYS_PREVIOUS`,
+      );
     const [ivText, bodyText] = row.guest_code_encrypted.split('.');
     const iv = Buffer.from(ivText ?? '', 'base64url');
     const body = Buffer.from(bodyText ?? '', 'base64url');
     const decipher = createDecipheriv('aes-256-gcm', key, iv);
     decipher.setAAD(Buffer.from(row.guest_code_hash));
     decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
-    return Buffer.concat([decipher.update(body.subarray(0, body.length - TAG_BYTES)), decipher.final()]).toString('utf8');
+    return Buffer.concat([decipher.update(body.subarray(0, body.length - TAG_BYTES)), decipher.final()]).toString(
+      'utf8',
+    );
   }
 }
 
@@ -120,7 +130,11 @@ export function guestLinkOf(links: GuestLinks, row: SealedCodeColumns): string |
 function keyFromFile(file: string): Buffer {
   const read = () => {
     const key = parseKey(fs.readFileSync(file, 'utf8'));
-    if (!key) throw new ConfigError('GUEST_CODE_KEY', `is not set and ${file} does not hold a 32-byte key (base64 or hex); restore the file or set the variable`);
+    if (!key)
+      throw new ConfigError(
+        'GUEST_CODE_KEY',
+        `is not set and ${file} does not hold a 32-byte key (base64 or hex); restore the file or set the variable`,
+      );
     return key;
   };
   if (fs.existsSync(file)) return read();

@@ -9,7 +9,13 @@ export function statsForGuests(guestIds: number[]): Map<number, GuestStats> {
   return new Map(
     guestIds.map((id) => [
       id,
-      { assigned_tasks: 0, tasks_completed: 0, last_task_completed_at: null, one_off_tasks_completed: 0, last_one_off_task_completed_at: null },
+      {
+        assigned_tasks: 0,
+        tasks_completed: 0,
+        last_task_completed_at: null,
+        one_off_tasks_completed: 0,
+        last_one_off_task_completed_at: null,
+      },
     ]),
   );
 }

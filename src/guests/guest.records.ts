@@ -9,7 +9,11 @@ import { normalizeEmail } from '../email/parse.js';
 import * as repo from './guest.repository.js';
 
 /** The organization's active (not removed) record of the guest with this email; not found otherwise. */
-export async function activeRecord(q: Kysely<Database>, organizationId: string, email: string): Promise<repo.GuestRecord> {
+export async function activeRecord(
+  q: Kysely<Database>,
+  organizationId: string,
+  email: string,
+): Promise<repo.GuestRecord> {
   const record = await repo.findRecordByEmail(q, organizationId, normalizeEmail(email));
   assertThat(record && record.deleted_at === null, () => notFound('guest'));
   return record;
@@ -20,11 +24,20 @@ export async function activeRecord(q: Kysely<Database>, organizationId: string, 
  * `deleted_at` set; the global identity is soft-deleted once no organization has the guest
  * actively. Runs in the caller's transaction; undefined when the record was not active any more.
  */
-export async function removeRecord(trx: Kysely<Database>, record: repo.GuestRecord, at: string): Promise<repo.GuestRecord | undefined> {
+export async function removeRecord(
+  trx: Kysely<Database>,
+  record: repo.GuestRecord,
+  at: string,
+): Promise<repo.GuestRecord | undefined> {
   // The global row first, then the record: the order joins take too (see lockGlobalGuest).
   await repo.lockGlobalGuest(trx, record.guest_id);
   const removed = await repo.updateRecordIn(trx, 'active', record.id, {
-    deleted_at: at, updated_at: at, guest_code: null, guest_code_hash: null, guest_code_encrypted: null, guest_code_key_id: null,
+    deleted_at: at,
+    updated_at: at,
+    guest_code: null,
+    guest_code_hash: null,
+    guest_code_encrypted: null,
+    guest_code_key_id: null,
   });
   if (!removed) return undefined;
   // A guest joined again later starts outside every group, as a fresh record would.

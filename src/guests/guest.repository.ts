@@ -22,7 +22,9 @@ function records(db: Q) {
     .select('guests.email');
 }
 
-const globalGuestByEmail = prepared((db, p: Placeholder<{ email: string }>) => db.selectFrom('guests').selectAll().where('email', '=', p('email')));
+const globalGuestByEmail = prepared((db, p: Placeholder<{ email: string }>) =>
+  db.selectFrom('guests').selectAll().where('email', '=', p('email')),
+);
 
 export async function findGlobalGuest(db: Q, email: string) {
   return globalGuestByEmail.first(db, { email });
@@ -32,11 +34,13 @@ export async function findGlobalGuest(db: Q, email: string) {
  * Inserts the global guest with a random id (src/core/ids.ts); no row when the email, or the id,
  * is taken already.
  */
-const insertGlobalGuest = prepared((db, p: Placeholder<{ id: number; email: string; at: string }>) => db
-  .insertInto('guests')
-  .values({ id: p('id'), email: p('email'), created_at: p('at'), deleted_at: null })
-  .onConflict((oc) => oc.doNothing())
-  .returningAll());
+const insertGlobalGuest = prepared((db, p: Placeholder<{ id: number; email: string; at: string }>) =>
+  db
+    .insertInto('guests')
+    .values({ id: p('id'), email: p('email'), created_at: p('at'), deleted_at: null })
+    .onConflict((oc) => oc.doNothing())
+    .returningAll(),
+);
 
 /**
  * Locks the global guest row until the transaction ends, and reads it as it is now. Joining and
@@ -72,31 +76,67 @@ export async function ensureGlobalGuest(db: Q, email: string, at: string) {
 }
 
 /** The organization's record of the guest with this email, removed ones included. */
-const recordByEmail = prepared((db, p: Placeholder<{ organizationId: string; email: string }>) => records(db)
-  .where('organization_guests.organization_id', '=', p('organizationId'))
-  .where('guests.email', '=', p('email')));
+const recordByEmail = prepared((db, p: Placeholder<{ organizationId: string; email: string }>) =>
+  records(db)
+    .where('organization_guests.organization_id', '=', p('organizationId'))
+    .where('guests.email', '=', p('email')),
+);
 
-export async function findRecordByEmail(db: Q, organizationId: string, email: string): Promise<GuestRecord | undefined> {
+export async function findRecordByEmail(
+  db: Q,
+  organizationId: string,
+  email: string,
+): Promise<GuestRecord | undefined> {
   return recordByEmail.first(db, { organizationId, email });
 }
 
 /** Every column a new record is written with (the id is generated). */
 const RECORD_COLUMNS = [
-  'organization_id', 'guest_id', 'first_name', 'last_name', 'phone_1', 'phone_2', 'company_name', 'company_url',
-  'contact_url', 'image_url', 'opportunity_url', 'opportunity_name', 'timezone', 'status', 'external_sync_source',
-  'external_date_creation', 'cadence_days', 'associated_members', 'guest_code', 'guest_code_hash', 'guest_code_encrypted', 'guest_code_key_id', 'disabled_at',
-  'disabled_by', 'reactivated_at', 'reactivated_by', 'last_accessed_at', 'last_known_ip', 'last_known_country',
-  'last_city', 'created_at', 'updated_at', 'deleted_at',
+  'organization_id',
+  'guest_id',
+  'first_name',
+  'last_name',
+  'phone_1',
+  'phone_2',
+  'company_name',
+  'company_url',
+  'contact_url',
+  'image_url',
+  'opportunity_url',
+  'opportunity_name',
+  'timezone',
+  'status',
+  'external_sync_source',
+  'external_date_creation',
+  'cadence_days',
+  'associated_members',
+  'guest_code',
+  'guest_code_hash',
+  'guest_code_encrypted',
+  'guest_code_key_id',
+  'disabled_at',
+  'disabled_by',
+  'reactivated_at',
+  'reactivated_by',
+  'last_accessed_at',
+  'last_known_ip',
+  'last_known_country',
+  'last_city',
+  'created_at',
+  'updated_at',
+  'deleted_at',
 ] as const satisfies ReadonlyArray<keyof NewOrganizationGuest>;
 
 /** A new record's values, every column given (null where the record has no value). */
 type RecordValues = { [C in (typeof RECORD_COLUMNS)[number]]-?: Exclude<NewOrganizationGuest[C], undefined> };
 
-const insertRecordQuery = prepared((db, p: Placeholder<RecordValues>) => db
-  .insertInto('organization_guests')
-  .values(placeholdersFor(p, RECORD_COLUMNS))
-  .onConflict((oc) => oc.columns(['organization_id', 'guest_id']).doNothing())
-  .returningAll());
+const insertRecordQuery = prepared((db, p: Placeholder<RecordValues>) =>
+  db
+    .insertInto('organization_guests')
+    .values(placeholdersFor(p, RECORD_COLUMNS))
+    .onConflict((oc) => oc.columns(['organization_id', 'guest_id']).doNothing())
+    .returningAll(),
+);
 
 /** Inserts the record unless one exists for this guest and organization; undefined when it did. */
 export async function insertRecord(db: Q, values: NewOrganizationGuest): Promise<OrganizationGuestRow | undefined> {
@@ -129,16 +169,21 @@ type UpdateColumn = keyof OrganizationGuestUpdate & string;
 type UpdateParams = OrganizationGuestUpdate & { id: number };
 const updateQueries = new Map<string, Prepared<UpdateParams, OrganizationGuestRow>>();
 
-function updateQueryFor(state: 'active' | 'removed', columns: UpdateColumn[]): Prepared<UpdateParams, OrganizationGuestRow> {
+function updateQueryFor(
+  state: 'active' | 'removed',
+  columns: UpdateColumn[],
+): Prepared<UpdateParams, OrganizationGuestRow> {
   const key = `${state}:${columns.join(',')}`;
   let query = updateQueries.get(key);
   if (!query) {
-    query = prepared((db, p: Placeholder<UpdateParams>) => db
-      .updateTable('organization_guests')
-      .set(placeholdersFor(p, columns))
-      .where('id', '=', p('id'))
-      .where('deleted_at', state === 'active' ? 'is' : 'is not', null)
-      .returningAll());
+    query = prepared((db, p: Placeholder<UpdateParams>) =>
+      db
+        .updateTable('organization_guests')
+        .set(placeholdersFor(p, columns))
+        .where('id', '=', p('id'))
+        .where('deleted_at', state === 'active' ? 'is' : 'is not', null)
+        .returningAll(),
+    );
     if (updateQueries.size >= 512) updateQueries.delete(updateQueries.keys().next().value as string);
     updateQueries.set(key, query);
   }
@@ -161,7 +206,12 @@ export async function leaveGroups(db: Q, recordId: number): Promise<void> {
 }
 
 export async function softDeleteGlobalGuest(db: Q, guestId: number, at: string): Promise<void> {
-  await db.updateTable('guests').set({ deleted_at: at }).where('id', '=', guestId).where('deleted_at', 'is', null).execute();
+  await db
+    .updateTable('guests')
+    .set({ deleted_at: at })
+    .where('id', '=', guestId)
+    .where('deleted_at', 'is', null)
+    .execute();
 }
 
 /**
@@ -169,14 +219,18 @@ export async function softDeleteGlobalGuest(db: Q, guestId: number, at: string):
  * lets through at most `cap` increments per window whatever runs concurrently. Returns false when
  * the cap is reached. Runs inside the caller's transaction, so a failed create gives it back.
  */
-const countInvite = prepared((db, p: Placeholder<{ organizationId: string; windowStart: string; cap: number }>) => db
-  .insertInto('invite_windows')
-  .values({ organization_id: p('organizationId'), window_start: p('windowStart'), count: 1 })
-  .onConflict((oc) => oc
-    .columns(['organization_id', 'window_start'])
-    .doUpdateSet((eb) => ({ count: eb('invite_windows.count', '+', 1) }))
-    .where('invite_windows.count', '<', p('cap')))
-  .returning('count'));
+const countInvite = prepared((db, p: Placeholder<{ organizationId: string; windowStart: string; cap: number }>) =>
+  db
+    .insertInto('invite_windows')
+    .values({ organization_id: p('organizationId'), window_start: p('windowStart'), count: 1 })
+    .onConflict((oc) =>
+      oc
+        .columns(['organization_id', 'window_start'])
+        .doUpdateSet((eb) => ({ count: eb('invite_windows.count', '+', 1) }))
+        .where('invite_windows.count', '<', p('cap')),
+    )
+    .returning('count'),
+);
 
 export async function consumeInvite(db: Q, organizationId: string, windowStart: string, cap: number): Promise<boolean> {
   // One upsert: the first invite of the window inserts 1, later ones add 1 while under the cap.
@@ -213,8 +267,15 @@ function filtered(db: Q, p: Placeholder<FilterParams>, kind: DatabaseKind, searc
   if (searching) {
     // SQLite's LIKE ignores ASCII case; PostgreSQL needs ILIKE for the same.
     const like = kind === 'postgres' ? sql`ilike` : sql`like`;
-    const columns = ['guests.email', 'organization_guests.first_name', 'organization_guests.last_name', 'organization_guests.company_name'];
-    joined = joined.where((eb) => eb.or(columns.map((column) => sql<SqlBool>`${sql.ref(column)} ${like} ${p('pattern')} escape '\\'`)));
+    const columns = [
+      'guests.email',
+      'organization_guests.first_name',
+      'organization_guests.last_name',
+      'organization_guests.company_name',
+    ];
+    joined = joined.where((eb) =>
+      eb.or(columns.map((column) => sql<SqlBool>`${sql.ref(column)} ${like} ${p('pattern')} escape '\\'`)),
+    );
   }
   // The joined columns are only ever named through sql.ref, so the narrower type is kept.
   return joined as unknown as typeof query;
@@ -271,19 +332,25 @@ const SORT_SPECS: Record<SortKey, SortSpec> = {
  * The list's queries, compiled once per shape (database kind, sort, direction, search or not: a
  * few dozen at most); the organization, the pattern and the page are parameters.
  */
-const listQueries = new Map<string, {
-  count: Prepared<FilterParams, { n: number | string }>;
-  ids: Prepared<FilterParams, { id: number }>;
-  page: Prepared<PageParams, GuestRecord>;
-}>();
+const listQueries = new Map<
+  string,
+  {
+    count: Prepared<FilterParams, { n: number | string }>;
+    ids: Prepared<FilterParams, { id: number }>;
+    page: Prepared<PageParams, GuestRecord>;
+  }
+>();
 
 function listQueriesFor(kind: DatabaseKind, searching: boolean, order: ListOrder) {
   const key = `${kind}:${searching}:${order.key}:${order.descending}`;
   let queries = listQueries.get(key);
   if (!queries) {
-    const ids = (db: Q, p: Placeholder<FilterParams>) => orderIds(filtered(db, p, kind, searching, order.key), kind, order).select('organization_guests.id');
+    const ids = (db: Q, p: Placeholder<FilterParams>) =>
+      orderIds(filtered(db, p, kind, searching, order.key), kind, order).select('organization_guests.id');
     queries = {
-      count: prepared((db, p) => filtered(db, p, kind, searching, order.key).select((eb) => eb.fn.countAll<number>().as('n'))),
+      count: prepared((db, p) =>
+        filtered(db, p, kind, searching, order.key).select((eb) => eb.fn.countAll<number>().as('n')),
+      ),
       ids: prepared(ids),
       // One statement for a page: its ids in order (read from the index alone), then their rows.
       page: prepared((db, p: Placeholder<PageParams>) => {
@@ -349,7 +416,12 @@ function orderIds<T>(query: T, kind: DatabaseKind, order: ListOrder): T {
 }
 
 /** One page of the organization's active records, in order. */
-export async function listPage(db: Q, filter: ListFilter, order: ListOrder, page: { limit: number; offset: number }): Promise<GuestRecord[]> {
+export async function listPage(
+  db: Q,
+  filter: ListFilter,
+  order: ListOrder,
+  page: { limit: number; offset: number },
+): Promise<GuestRecord[]> {
   return listQueriesFor(kindOf(db), Boolean(filter.q), order).page.all(db, listParams(filter, page));
 }
 

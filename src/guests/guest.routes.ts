@@ -8,7 +8,17 @@ import type { FastifyReply } from 'fastify';
 import fastJson from 'fast-json-stringify';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../http/schemas.js';
 import { paginationMeta } from '../http/pagination.js';
-import { CreateGuestBody, Guest, GuestEnvelope, GuestListEnvelope, GuestParams, ListGuestsQuery, OrgParams, UpdateGuestBody, WithQuery } from './guest.schemas.js';
+import {
+  CreateGuestBody,
+  Guest,
+  GuestEnvelope,
+  GuestListEnvelope,
+  GuestParams,
+  ListGuestsQuery,
+  OrgParams,
+  UpdateGuestBody,
+  WithQuery,
+} from './guest.schemas.js';
 import { actorOf, bodyToCheck, unchecked } from '../http/request-parts.js';
 import type { RouteApp } from '../http/route-app.js';
 import type { Services } from '../services.js';
@@ -18,100 +28,141 @@ const TAG = 'Guests';
 export function guestRoutes(app: RouteApp, { guests, config: { publicBaseUrl }, heavy }: Services): void {
   const serializeGuest = fastJson(Guest as object);
 
-  app.post('/organizations/:org_id/guests', {
-    config: { access: 'write' },
-    attachValidation: true,
-    schema: {
-      tags: [TAG],
-      summary: 'Create a guest (or join an existing one to this organization)',
-      description:
-        'A new email creates the global guest and joins it. An email that is already a guest elsewhere joins that guest, with this body as this organization\'s profile. An active guest of this organization answers 200 with the record unchanged. Counts against the hourly invite cap when a guest is joined.',
-      params: OrgParams,
-      body: unchecked(CreateGuestBody),
-      response: {
-        201: { description: 'The guest was joined to the organization.', ...GuestEnvelope },
-        200: { description: 'Already a guest of this organization: the existing record, unchanged.', ...GuestEnvelope },
-        ...errorResponses([...AUTH_ERRORS, ...BODY_ERRORS]),
+  app.post(
+    '/organizations/:org_id/guests',
+    {
+      config: { access: 'write' },
+      attachValidation: true,
+      schema: {
+        tags: [TAG],
+        summary: 'Create a guest (or join an existing one to this organization)',
+        description:
+          "A new email creates the global guest and joins it. An email that is already a guest elsewhere joins that guest, with this body as this organization's profile. An active guest of this organization answers 200 with the record unchanged. Counts against the hourly invite cap when a guest is joined.",
+        params: OrgParams,
+        body: unchecked(CreateGuestBody),
+        response: {
+          201: { description: 'The guest was joined to the organization.', ...GuestEnvelope },
+          200: {
+            description: 'Already a guest of this organization: the existing record, unchanged.',
+            ...GuestEnvelope,
+          },
+          ...errorResponses([...AUTH_ERRORS, ...BODY_ERRORS]),
+        },
       },
     },
-  }, async (request, reply) => {
-    const { fields, failures } = bodyToCheck(request);
-    const result = await guests.create(actorOf(request), fields, failures);
-    return reply.code(result.created ? 201 : 200).send({ data: result.guest });
-  });
-
-  app.get('/organizations/:org_id/guests', {
-    config: { access: 'read' },
-    schema: {
-      tags: [TAG],
-      summary: 'List the organization\'s guests',
-      description: 'Removed guests are not listed. `without_pagination=true` streams every guest.',
-      params: OrgParams,
-      querystring: ListGuestsQuery,
-      response: { 200: { description: 'A page of guests.', ...GuestListEnvelope }, ...errorResponses([...AUTH_ERRORS, 422]) },
+    async (request, reply) => {
+      const { fields, failures } = bodyToCheck(request);
+      const result = await guests.create(actorOf(request), fields, failures);
+      return reply.code(result.created ? 201 : 200).send({ data: result.guest });
     },
-  }, async (request, reply) => {
-    const query = request.query;
-    const actor = actorOf(request);
-    if (query.without_pagination) {
-      // Every guest at once costs far more than a page: bounded per token (docs/guests.md, List guests).
-      await heavy.checkRows(request);
-      heavy.enter(request, reply);
-      const tokenId = request.principal.tokenId;
-      const counted = (rows: number) => void heavy.countRows(tokenId, rows).catch(() => undefined);
-      return sendJsonText(reply, streamAll(guests.listAll(actor, query), serializeGuest, counted));
-    }
-    const page = await guests.list(actor, query);
-    return { data: page.guests, meta: paginationMeta(publicBaseUrl, request, page.total, page.guests.length, page.perPage, page.page) };
-  });
+  );
 
-  app.get('/organizations/:org_id/guests/:guest_email', {
-    config: { access: 'read' },
-    schema: {
-      tags: [TAG],
-      summary: 'Get one guest',
-      params: GuestParams,
-      querystring: WithQuery,
-      response: { 200: { description: 'The guest.', ...GuestEnvelope }, ...errorResponses([...AUTH_ERRORS, 404, 422]) },
-    },
-  }, async (request) => {
-    return { data: await guests.get(actorOf(request), request.params.guest_email, request.query.with === 'stats') };
-  });
-
-  app.put('/organizations/:org_id/guests/:guest_email', {
-    config: { access: 'write' },
-    attachValidation: true,
-    schema: {
-      tags: [TAG],
-      summary: 'Update a guest\'s profile in this organization',
-      description: 'Partial: keys not sent are unchanged, null clears. `associated_members` replaces the whole list. `email` may be sent only if it equals the guest\'s.',
-      params: GuestParams,
-      body: unchecked(UpdateGuestBody),
-      response: {
-        201: { description: 'The updated guest (201, as Tallyfy documents and its samples check).', ...GuestEnvelope },
-        ...errorResponses([...AUTH_ERRORS, 404, ...BODY_ERRORS]),
+  app.get(
+    '/organizations/:org_id/guests',
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: [TAG],
+        summary: "List the organization's guests",
+        description: 'Removed guests are not listed. `without_pagination=true` streams every guest.',
+        params: OrgParams,
+        querystring: ListGuestsQuery,
+        response: {
+          200: { description: 'A page of guests.', ...GuestListEnvelope },
+          ...errorResponses([...AUTH_ERRORS, 422]),
+        },
       },
     },
-  }, async (request, reply) => {
-    const { fields, failures } = bodyToCheck(request);
-    return reply.code(201).send({ data: await guests.update(actorOf(request), request.params.guest_email, fields, failures) });
-  });
+    async (request, reply) => {
+      const query = request.query;
+      const actor = actorOf(request);
+      if (query.without_pagination) {
+        // Every guest at once costs far more than a page: bounded per token (docs/guests.md, List guests).
+        await heavy.checkRows(request);
+        heavy.enter(request, reply);
+        const tokenId = request.principal.tokenId;
+        const counted = (rows: number) => void heavy.countRows(tokenId, rows).catch(() => undefined);
+        return sendJsonText(reply, streamAll(guests.listAll(actor, query), serializeGuest, counted));
+      }
+      const page = await guests.list(actor, query);
+      return {
+        data: page.guests,
+        meta: paginationMeta(publicBaseUrl, request, page.total, page.guests.length, page.perPage, page.page),
+      };
+    },
+  );
 
-  app.delete('/organizations/:org_id/guests/:guest_email', {
-    config: { access: 'write' },
-    schema: {
-      tags: [TAG],
-      summary: 'Remove a guest from this organization',
-      description: 'The link stops working and `deleted_at` is set. The global identity is removed only when no other organization has the guest.',
-      params: GuestParams,
-      response: {
-        200: { description: 'The removed guest, with `deleted_at`.', ...GuestEnvelope },
-        ...errorResponses([...AUTH_ERRORS, 422], { 422: 'The email is malformed, or not a guest of this organization (an error on `email`, as Tallyfy documents).' }),
+  app.get(
+    '/organizations/:org_id/guests/:guest_email',
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: [TAG],
+        summary: 'Get one guest',
+        params: GuestParams,
+        querystring: WithQuery,
+        response: {
+          200: { description: 'The guest.', ...GuestEnvelope },
+          ...errorResponses([...AUTH_ERRORS, 404, 422]),
+        },
       },
     },
-  }, async (request) => {
-    return { data: await guests.remove(actorOf(request), request.params.guest_email) };
-  });
+    async (request) => {
+      return { data: await guests.get(actorOf(request), request.params.guest_email, request.query.with === 'stats') };
+    },
+  );
+
+  app.put(
+    '/organizations/:org_id/guests/:guest_email',
+    {
+      config: { access: 'write' },
+      attachValidation: true,
+      schema: {
+        tags: [TAG],
+        summary: "Update a guest's profile in this organization",
+        description:
+          "Partial: keys not sent are unchanged, null clears. `associated_members` replaces the whole list. `email` may be sent only if it equals the guest's.",
+        params: GuestParams,
+        body: unchecked(UpdateGuestBody),
+        response: {
+          201: {
+            description: 'The updated guest (201, as Tallyfy documents and its samples check).',
+            ...GuestEnvelope,
+          },
+          ...errorResponses([...AUTH_ERRORS, 404, ...BODY_ERRORS]),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { fields, failures } = bodyToCheck(request);
+      return reply
+        .code(201)
+        .send({ data: await guests.update(actorOf(request), request.params.guest_email, fields, failures) });
+    },
+  );
+
+  app.delete(
+    '/organizations/:org_id/guests/:guest_email',
+    {
+      config: { access: 'write' },
+      schema: {
+        tags: [TAG],
+        summary: 'Remove a guest from this organization',
+        description:
+          'The link stops working and `deleted_at` is set. The global identity is removed only when no other organization has the guest.',
+        params: GuestParams,
+        response: {
+          200: { description: 'The removed guest, with `deleted_at`.', ...GuestEnvelope },
+          ...errorResponses([...AUTH_ERRORS, 422], {
+            422: 'The email is malformed, or not a guest of this organization (an error on `email`, as Tallyfy documents).',
+          }),
+        },
+      },
+    },
+    async (request) => {
+      return { data: await guests.remove(actorOf(request), request.params.guest_email) };
+    },
+  );
 }
 
 /**
@@ -133,19 +184,38 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * pauses below one list of 10,000 guests would hold the event loop for its whole serialization;
  * here it gives way after every SERIALIZE_SLICE guests. `counted` gets the number of guests of each chunk sent.
  */
-async function* streamAll(chunks: AsyncGenerator<Guest[]>, serialize: (guest: Guest) => string, counted: (rows: number) => void): AsyncGenerator<string> {
+async function* streamAll(
+  chunks: AsyncGenerator<Guest[]>,
+  serialize: (guest: Guest) => string,
+  counted: (rows: number) => void,
+): AsyncGenerator<string> {
   yield '{"data":[';
   let count = 0;
   for await (const chunk of chunks) {
     for (let i = 0; i < chunk.length; i += SERIALIZE_SLICE) {
       await nextTurn();
-      yield (count === 0 ? '' : ',') + chunk.slice(i, i + SERIALIZE_SLICE).map(serialize).join(',');
+      yield (
+        (count === 0 ? '' : ',') +
+        chunk
+          .slice(i, i + SERIALIZE_SLICE)
+          .map(serialize)
+          .join(',')
+      );
       count += Math.min(SERIALIZE_SLICE, chunk.length - i);
     }
     // Counted as they go: a client that stops reading halfway has still had these.
     counted(chunk.length);
   }
-  const meta = { pagination: { total: count, count, per_page: count, current_page: 1, total_pages: 1, has_more_pages: false, links: {} } };
+  const meta = {
+    pagination: {
+      total: count,
+      count,
+      per_page: count,
+      current_page: 1,
+      total_pages: 1,
+      has_more_pages: false,
+      links: {},
+    },
+  };
   yield `],"meta":${JSON.stringify(meta)}}`;
 }
-

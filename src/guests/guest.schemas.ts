@@ -3,7 +3,14 @@
  * validators, the response serializers (which drop any field not declared) and the OpenAPI text.
  */
 import { Type, type Static } from 'typebox';
-import { NullableArray, NullableInteger, NullableString, OrganizationIdParam, PaginationMeta, Timestamp } from '../http/schemas.js';
+import {
+  NullableArray,
+  NullableInteger,
+  NullableString,
+  OrganizationIdParam,
+  PaginationMeta,
+  Timestamp,
+} from '../http/schemas.js';
 import { DEFAULT_PER_PAGE, MAX_ASSOCIATED_MEMBERS, MAX_ID, MAX_NAME, MAX_PER_PAGE, MAX_PHONE } from '../core/limits.js';
 
 export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as const;
@@ -20,8 +27,10 @@ export function CadenceDaysField() {
   });
 }
 
-const name = (what: string) => NullableString({ maxLength: MAX_NAME, description: `${what} (at most ${MAX_NAME} characters).` });
-const phone = (what: string) => NullableString({ maxLength: MAX_PHONE, description: `${what} (at most ${MAX_PHONE} characters).` });
+const name = (what: string) =>
+  NullableString({ maxLength: MAX_NAME, description: `${what} (at most ${MAX_NAME} characters).` });
+const phone = (what: string) =>
+  NullableString({ maxLength: MAX_PHONE, description: `${what} (at most ${MAX_PHONE} characters).` });
 const url = (what: string) => NullableString({ format: 'http-url', description: `${what}: an absolute http(s) URL.` });
 
 /**
@@ -42,7 +51,10 @@ const profileFields = {
   timezone: NullableString({ format: 'timezone', description: 'An IANA time zone name, e.g. `America/Chicago`.' }),
   status: name('Free-text status set by the organization'),
   external_sync_source: NullableString({ enum: ['salesforce', null], description: 'Only `salesforce`.' }),
-  external_date_creation: NullableString({ format: 'tallyfy-datetime', description: 'When the external system created the contact: `YYYY-MM-DD HH:MM:SS`.' }),
+  external_date_creation: NullableString({
+    format: 'tallyfy-datetime',
+    description: 'When the external system created the contact: `YYYY-MM-DD HH:MM:SS`.',
+  }),
   associated_members: NullableArray(Type.Integer({ minimum: 1, maximum: MAX_ID }), {
     maxItems: MAX_ASSOCIATED_MEMBERS,
     description: 'Member ids of this organization; replaces the whole list; `[]` or null clears.',
@@ -51,7 +63,7 @@ const profileFields = {
 };
 
 export const GuestEmailField = Type.String({
-  description: 'The guest\'s email address (RFC 5321/5322; the domain must accept mail).',
+  description: "The guest's email address (RFC 5321/5322; the domain must accept mail).",
   example: 'external.partner@partnerco.com',
 });
 
@@ -62,7 +74,16 @@ export const CreateGuestBody = Type.Object(
 export type CreateGuestBody = Static<typeof CreateGuestBody>;
 
 export const UpdateGuestBody = Type.Object(
-  { email: Type.Optional(Type.Unsafe<string | null>({ ...GuestEmailField, type: ['string', 'null'], description: 'Optional; must equal the guest\'s email if sent.' })), ...mapOptional(profileFields) },
+  {
+    email: Type.Optional(
+      Type.Unsafe<string | null>({
+        ...GuestEmailField,
+        type: ['string', 'null'],
+        description: "Optional; must equal the guest's email if sent.",
+      }),
+    ),
+    ...mapOptional(profileFields),
+  },
   { additionalProperties: false, title: 'UpdateGuest' },
 );
 export type UpdateGuestBody = Static<typeof UpdateGuestBody>;
@@ -121,7 +142,10 @@ export const Guest = Type.Object(
     last_name: NullableString(),
     created_at: Type.String({ description: 'When the guest joined this organization (UTC, `YYYY-MM-DD HH:MM:SS`).' }),
     deleted_at: Timestamp('When the guest was removed from this organization.'),
-    link: NullableString({ description: 'The guest\'s secret link for this organization; null once removed, and always null for a light member (the link lets its holder act as the guest).' }),
+    link: NullableString({
+      description:
+        "The guest's secret link for this organization; null once removed, and always null for a light member (the link lets its holder act as the guest).",
+    }),
     details: GuestDetails,
     stats: Type.Optional(GuestStats),
   },
@@ -135,7 +159,11 @@ export const GuestListEnvelope = Type.Object({ data: Type.Array(Type.Ref('Guest'
 export const OrgParams = Type.Object({ org_id: OrganizationIdParam });
 export const GuestParams = Type.Object({
   org_id: OrganizationIdParam,
-  guest_email: Type.String({ description: 'The guest\'s email, URL-encoded; matched in its one form (case, Unicode normalization and punycode domains do not matter).', maxLength: 320 }),
+  guest_email: Type.String({
+    description:
+      "The guest's email, URL-encoded; matched in its one form (case, Unicode normalization and punycode domains do not matter).",
+    maxLength: 320,
+  }),
 });
 
 /**
@@ -143,22 +171,63 @@ export const GuestParams = Type.Object({
  * (first name, then last name) and `updated_at`, which Tallyfy's clients offer.
  */
 export const SORT_KEYS = [
-  'created_at', 'updated_at', 'id', 'email', 'name', 'first_name', 'last_name', 'last_accessed_at', 'last_known_ip',
-  'last_known_country', 'status', 'phone_1', 'phone_2', 'timezone', 'image_url', 'contact_url', 'company_url',
-  'opportunity_url', 'company_name', 'opportunity_name', 'external_sync_source', 'external_date_creation', 'last_city',
-  'last_country', 'disabled_at', 'disabled_by', 'reactivated_at', 'reactivated_by',
+  'created_at',
+  'updated_at',
+  'id',
+  'email',
+  'name',
+  'first_name',
+  'last_name',
+  'last_accessed_at',
+  'last_known_ip',
+  'last_known_country',
+  'status',
+  'phone_1',
+  'phone_2',
+  'timezone',
+  'image_url',
+  'contact_url',
+  'company_url',
+  'opportunity_url',
+  'company_name',
+  'opportunity_name',
+  'external_sync_source',
+  'external_date_creation',
+  'last_city',
+  'last_country',
+  'disabled_at',
+  'disabled_by',
+  'reactivated_at',
+  'reactivated_by',
 ] as const;
 export type SortKey = (typeof SORT_KEYS)[number];
 const sortValues = SORT_KEYS.flatMap((k) => [k, `-${k}`]);
 const sortDescription = `Sort key, a leading \`-\` for descending; default \`created_at\`. One of: ${SORT_KEYS.map((k) => `\`${k}\``).join(', ')} (\`name\` is first name, then last name).`;
 
 export const ListGuestsQuery = Type.Object({
-  q: Type.Optional(Type.String({ maxLength: 200, description: 'Case-insensitive substring of email, first or last name, or company.' })),
+  q: Type.Optional(
+    Type.String({
+      maxLength: 200,
+      description: 'Case-insensitive substring of email, first or last name, or company.',
+    }),
+  ),
   sort: Type.Optional(Type.String({ enum: sortValues, description: sortDescription })),
   sort_by: Type.Optional(Type.String({ enum: sortValues, description: 'Alias of `sort`.' })),
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, default: 1 })),
-  per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PER_PAGE, description: `Guests per page, at most ${MAX_PER_PAGE}; default ${DEFAULT_PER_PAGE}.` })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PER_PAGE, description: 'Synonym of `per_page`, as some of Tallyfy\'s clients send it; `per_page` wins when both are sent.' })),
+  per_page: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: MAX_PER_PAGE,
+      description: `Guests per page, at most ${MAX_PER_PAGE}; default ${DEFAULT_PER_PAGE}.`,
+    }),
+  ),
+  limit: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: MAX_PER_PAGE,
+      description: "Synonym of `per_page`, as some of Tallyfy's clients send it; `per_page` wins when both are sent.",
+    }),
+  ),
   without_pagination: Type.Optional(Type.Boolean({ description: '`true`: every guest, streamed, no pagination.' })),
   with: Type.Optional(Type.String({ enum: ['stats'], description: '`stats` adds the stats object to each guest.' })),
 });

@@ -14,13 +14,26 @@ import { guestRowToGuest } from './guest.mapper.js';
 import { activeRecord, removeRecord } from './guest.records.js';
 import type { GuestLinks } from './guest-code.js';
 import { statsForGuests } from './guest-stats.js';
-import { PROFILE_FIELDS, type CreateGuestBody, type Guest, type ListGuestsQuery, type ProfileField, type SortKey, type UpdateGuestBody } from './guest.schemas.js';
+import {
+  PROFILE_FIELDS,
+  type CreateGuestBody,
+  type Guest,
+  type ListGuestsQuery,
+  type ProfileField,
+  type SortKey,
+  type UpdateGuestBody,
+} from './guest.schemas.js';
 import { checkAssociatedMembers, checkNewGuestEmail, type EmailRules } from './guest.validation.js';
 import { normalizeEmail } from '../email/parse.js';
 import { DEFAULT_PER_PAGE } from '../core/limits.js';
 import { pageRequest } from '../core/paging.js';
 import { type Actor } from '../core/actor.js';
-import { type UncheckedFields, NO_FIELD_ERRORS, collectFieldErrors, type ReadonlyFieldErrors } from '../core/validation.js';
+import {
+  type UncheckedFields,
+  NO_FIELD_ERRORS,
+  collectFieldErrors,
+  type ReadonlyFieldErrors,
+} from '../core/validation.js';
 
 export interface GuestServiceDeps extends EmailRules {
   /** The public base and the keys guest links are written with. */
@@ -37,7 +50,12 @@ function profileColumns(body: Partial<Record<ProfileField, unknown>>): Organizat
   for (const field of PROFILE_FIELDS) {
     if (!(field in body)) continue;
     const value = body[field] ?? null;
-    out[field] = JSON_FIELDS.has(field) && value !== null ? (Array.isArray(value) && value.length === 0 ? null : JSON.stringify(value)) : value;
+    out[field] =
+      JSON_FIELDS.has(field) && value !== null
+        ? Array.isArray(value) && value.length === 0
+          ? null
+          : JSON.stringify(value)
+        : value;
   }
   return out as OrganizationGuestUpdate;
 }
@@ -48,11 +66,14 @@ function freshProfile(body: Partial<Record<ProfileField, unknown>>): Organizatio
   return { ...blank, ...profileColumns(body) } as OrganizationGuestUpdate;
 }
 
-
 export function createGuestService(deps: GuestServiceDeps) {
   const { db } = deps;
   const toGuest = (actor: Actor, row: repo.GuestRecord, withStats = false): Guest =>
-    guestRowToGuest(row, { links: deps.links, role: actor.role }, withStats ? statsForGuests([row.guest_id]).get(row.guest_id) : undefined);
+    guestRowToGuest(
+      row,
+      { links: deps.links, role: actor.role },
+      withStats ? statsForGuests([row.guest_id]).get(row.guest_id) : undefined,
+    );
 
   async function consumeInvite(trx: Transaction<Database>, organizationId: string): Promise<void> {
     if (deps.inviteLimitPerHour === 0) return;
@@ -81,7 +102,13 @@ export function createGuestService(deps: GuestServiceDeps) {
   ): Promise<{ guest: Guest; created: boolean }> {
     const at = now();
     const global = await repo.ensureGlobalGuest(trx, email, at);
-    const fresh = { ...freshProfile(body), ...deps.links.codes.fresh(), created_at: at, updated_at: at, deleted_at: null };
+    const fresh = {
+      ...freshProfile(body),
+      ...deps.links.codes.fresh(),
+      created_at: at,
+      updated_at: at,
+      deleted_at: null,
+    };
     const inserted = await repo.insertRecord(trx, {
       ...fresh,
       organization_id: actor.organizationId,
@@ -96,8 +123,14 @@ export function createGuestService(deps: GuestServiceDeps) {
     if (existing.deleted_at === null) return { guest: toGuest(actor, existing), created: false };
     const revived = await repo.updateRecordIn(trx, 'removed', existing.id, {
       ...fresh,
-      disabled_at: null, disabled_by: null, reactivated_at: null, reactivated_by: null,
-      last_accessed_at: null, last_known_ip: null, last_known_country: null, last_city: null,
+      disabled_at: null,
+      disabled_by: null,
+      reactivated_at: null,
+      reactivated_by: null,
+      last_accessed_at: null,
+      last_known_ip: null,
+      last_known_country: null,
+      last_city: null,
     });
     if (!revived) {
       // Re-joined by a concurrent request a moment ago: answer as the idempotent case.
@@ -123,7 +156,11 @@ export function createGuestService(deps: GuestServiceDeps) {
         checkNewGuestEmail({ db, emailChecker }, actor.organizationId, body.email, schemaFailures),
         checkAssociatedMembers(db, actor.organizationId, body.associated_members, schemaFailures),
       ]);
-      collectFieldErrors(schemaFailures, email.error === undefined ? NO_FIELD_ERRORS : { email: [email.error] }, members).throwIfAny();
+      collectFieldErrors(
+        schemaFailures,
+        email.error === undefined ? NO_FIELD_ERRORS : { email: [email.error] },
+        members,
+      ).throwIfAny();
       // Creates arriving together share a commit on SQLite (bulk syncs, concurrent clients).
       return inGroupCommit(db, (trx) => joinIn(trx, actor, email.email as string, body));
     },
@@ -136,7 +173,12 @@ export function createGuestService(deps: GuestServiceDeps) {
     },
 
     /** Update guest: partial update of the organization's profile of the guest; `schemaFailures` as for create. */
-    async update(actor: Actor, pathEmail: string, body: UncheckedFields<UpdateGuestBody>, schemaFailures: ReadonlyFieldErrors): Promise<Guest> {
+    async update(
+      actor: Actor,
+      pathEmail: string,
+      body: UncheckedFields<UpdateGuestBody>,
+      schemaFailures: ReadonlyFieldErrors,
+    ): Promise<Guest> {
       const record = await activeRecord(db, actor.organizationId, pathEmail);
       const bag = collectFieldErrors(schemaFailures);
       if (typeof body.email === 'string' && !bag.has('email') && normalizeEmail(body.email) !== record.email) {
@@ -146,7 +188,9 @@ export function createGuestService(deps: GuestServiceDeps) {
       collectFieldErrors(bag.errors, members).throwIfAny();
       const changes = profileColumns(body);
       // One conditional statement; on SQLite it shares a commit with the writes arriving with it.
-      const updated = await inGroupCommit(db, (trx) => repo.updateRecordIn(trx, 'active', record.id, { ...changes, updated_at: now() }));
+      const updated = await inGroupCommit(db, (trx) =>
+        repo.updateRecordIn(trx, 'active', record.id, { ...changes, updated_at: now() }),
+      );
       assertThat(updated, () => notFound('guest'));
       return toGuest(actor, { ...updated, email: record.email });
     },
@@ -175,7 +219,9 @@ export function createGuestService(deps: GuestServiceDeps) {
       ]);
       const stats = query.with === 'stats' ? statsForGuests(rows.map((r) => r.guest_id)) : undefined;
       return {
-        guests: rows.map((row) => guestRowToGuest(row, { links: deps.links, role: actor.role }, stats?.get(row.guest_id))),
+        guests: rows.map((row) =>
+          guestRowToGuest(row, { links: deps.links, role: actor.role }, stats?.get(row.guest_id)),
+        ),
         total,
         perPage,
         page,
@@ -190,9 +236,13 @@ export function createGuestService(deps: GuestServiceDeps) {
     async *listAll(actor: Actor, query: ListGuestsQuery, chunkSize = 500): AsyncGenerator<Guest[], void, undefined> {
       const ids = await repo.listRecordIds(db, { organizationId: actor.organizationId, q: query.q }, sortOrder(query));
       for (let i = 0; i < ids.length; i += chunkSize) {
-        const rows = (await repo.findRecordsByIds(db, ids.slice(i, i + chunkSize))).filter((r) => r.deleted_at === null);
+        const rows = (await repo.findRecordsByIds(db, ids.slice(i, i + chunkSize))).filter(
+          (r) => r.deleted_at === null,
+        );
         const stats = query.with === 'stats' ? statsForGuests(rows.map((r) => r.guest_id)) : undefined;
-        yield rows.map((row) => guestRowToGuest(row, { links: deps.links, role: actor.role }, stats?.get(row.guest_id)));
+        yield rows.map((row) =>
+          guestRowToGuest(row, { links: deps.links, role: actor.role }, stats?.get(row.guest_id)),
+        );
       }
     },
   };

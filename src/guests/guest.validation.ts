@@ -38,7 +38,8 @@ export async function checkNewGuestEmail(
     findMemberByEmail(rules.db, organizationId, parsed.email),
   ]);
   if (!verdict.ok) return { error: verdict.message };
-  if (member) return { error: `The ${field} belongs to a member of this organization; a member cannot also be a guest.` };
+  if (member)
+    return { error: `The ${field} belongs to a member of this organization; a member cannot also be a guest.` };
   return { email: parsed.email };
 }
 
@@ -52,12 +53,17 @@ export async function checkAssociatedMembers(
   const bag = new ErrorBag();
   if (!Array.isArray(input) || input.length === 0) return bag.errors;
   // Elements the schema refused (not an integer, out of range) are reported already.
-  if (Object.keys(failed).some((field) => field === 'associated_members' || field.startsWith('associated_members.'))) return bag.errors;
+  if (Object.keys(failed).some((field) => field === 'associated_members' || field.startsWith('associated_members.')))
+    return bag.errors;
   const ids = input.filter((v): v is number => Number.isSafeInteger(v) && (v as number) > 0 && (v as number) <= MAX_ID);
   if (ids.length !== input.length) return bag.errors;
   const known = await existingMemberIds(db, organizationId, ids);
   ids.forEach((id, index) => {
-    if (!known.has(id)) bag.add(`associated_members.${index}`, `The selected associated_members.${index} is not a member of this organization.`);
+    if (!known.has(id))
+      bag.add(
+        `associated_members.${index}`,
+        `The selected associated_members.${index} is not a member of this organization.`,
+      );
   });
   const duplicates = ids.filter((id, index) => ids.indexOf(id) !== index);
   if (duplicates.length > 0) bag.add('associated_members', 'The associated_members field has a duplicate value.');

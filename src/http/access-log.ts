@@ -14,5 +14,8 @@ export { LOG_SERIALIZERS, redactSecrets } from '../core/log-redaction.js';
  * (method, host, client address and port) comes from the request itself.
  */
 export function accessLogRequest(request: FastifyRequest): FastifyRequest {
-  return Object.create(request, { url: { value: redactSecrets(request.url), enumerable: true }, originalUrl: { value: redactSecrets(request.originalUrl), enumerable: true } }) as FastifyRequest;
+  return Object.create(request, {
+    url: { value: redactSecrets(request.url), enumerable: true },
+    originalUrl: { value: redactSecrets(request.originalUrl), enumerable: true },
+  }) as FastifyRequest;
 }

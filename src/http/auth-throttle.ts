@@ -35,9 +35,13 @@ export function createFailureThrottle({ store, limit, windowMs }: FailureThrottl
       const hit = await store.peek(keyOf(request), windowMs);
       if (hit.count < limit) return;
       const seconds = Math.max(1, Math.ceil(hit.resetMs / 1000));
-      throw new AppError('RATE_LIMIT_EXCEEDED', `Too many failed attempts from this address: at most ${limit} every ${Math.round(windowMs / 1000)} seconds with an unknown token or code. Retry in ${seconds} seconds.`, {
-        headers: { 'retry-after': String(seconds) },
-      });
+      throw new AppError(
+        'RATE_LIMIT_EXCEEDED',
+        `Too many failed attempts from this address: at most ${limit} every ${Math.round(windowMs / 1000)} seconds with an unknown token or code. Retry in ${seconds} seconds.`,
+        {
+          headers: { 'retry-after': String(seconds) },
+        },
+      );
     },
     async fail(request) {
       if (limit === 0) return;
@@ -51,7 +55,11 @@ export function createFailureThrottle({ store, limit, windowMs }: FailureThrottl
  * anything runs, and every 404 of a code that was looked up (`lookedUp`: well-formed; a
  * malformed one is answered without a query) counted as a failure.
  */
-export function registerCodeThrottle(app: FastifyInstance, throttle: FailureThrottle, lookedUp: (request: FastifyRequest) => boolean): void {
+export function registerCodeThrottle(
+  app: FastifyInstance,
+  throttle: FailureThrottle,
+  lookedUp: (request: FastifyRequest) => boolean,
+): void {
   app.addHook('onRequest', async (request) => throttle.check(request));
   app.addHook('onResponse', async (request, reply) => {
     if (reply.statusCode === 404 && lookedUp(request)) await throttle.fail(request).catch(() => undefined);

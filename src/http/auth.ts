@@ -65,7 +65,8 @@ function bearerToken(request: FastifyRequest): string {
     throw new AppError('UNAUTHENTICATED', 'Unauthenticated: send an `Authorization: Bearer <token>` header.');
   }
   const match = /^Bearer +([A-Za-z0-9._~+/=-]{1,512})$/i.exec(header.trim());
-  if (!match?.[1]) throw new AppError('UNAUTHENTICATED', 'Unauthenticated: the Authorization header must be `Bearer <token>`.');
+  if (!match?.[1])
+    throw new AppError('UNAUTHENTICATED', 'Unauthenticated: the Authorization header must be `Bearer <token>`.');
   return match[1];
 }
 
@@ -96,16 +97,28 @@ export function registerAuthentication(app: FastifyInstance, options: AuthOption
       throw refused();
     }
     const organizationId = (request.params as { org_id?: string }).org_id;
-    const owner = await findTokenByHash(options.db, tokenHash, organizationId !== undefined && ORG_ID.test(organizationId) ? organizationId : undefined);
+    const owner = await findTokenByHash(
+      options.db,
+      tokenHash,
+      organizationId !== undefined && ORG_ID.test(organizationId) ? organizationId : undefined,
+    );
     if (!owner || owner.revokedAt !== null || (owner.expiresAt !== null && owner.expiresAt <= now())) {
       if (!owner) options.unknownTokens?.remember(tokenHash);
       await options.failures?.fail(request);
       throw refused();
     }
     if (options.requireClientHeader && !request.headers[CLIENT_HEADER]) {
-      throw new AppError('UNAUTHENTICATED', 'The X-Tallyfy-Client header is required: send it with any value naming your client, e.g. `X-Tallyfy-Client: APIClient`.');
+      throw new AppError(
+        'UNAUTHENTICATED',
+        'The X-Tallyfy-Client header is required: send it with any value naming your client, e.g. `X-Tallyfy-Client: APIClient`.',
+      );
     }
-    request.principal = { userId: owner.userId, tokenId: owner.tokenId, membership: owner.role, disabled: owner.disabled };
+    request.principal = {
+      userId: owner.userId,
+      tokenId: owner.tokenId,
+      membership: owner.role,
+      disabled: owner.disabled,
+    };
   });
 }
 
@@ -122,11 +135,18 @@ export function registerOrganizationAccess(app: FastifyInstance): void {
     const role = ORG_ID.test(organizationId) ? request.principal.membership : undefined;
     if (!role) throw new AppError('FORBIDDEN', 'You are not a member of this organization.');
     // Read with the token on every request, never cached: a disable holds at once on every instance.
-    if (request.principal.disabled) throw new AppError('UNAUTHENTICATED', 'Your membership of this organization is disabled; your tokens do not work here.');
+    if (request.principal.disabled)
+      throw new AppError(
+        'UNAUTHENTICATED',
+        'Your membership of this organization is disabled; your tokens do not work here.',
+      );
     if (!ROLE_ALLOWS[role][access]) {
-      throw new AppError('FORBIDDEN', access === 'admin'
-        ? 'Only an administrator of this organization may do this.'
-        : `A ${role} member may only read; this needs an admin or standard member.`);
+      throw new AppError(
+        'FORBIDDEN',
+        access === 'admin'
+          ? 'Only an administrator of this organization may do this.'
+          : `A ${role} member may only read; this needs an admin or standard member.`,
+      );
     }
     request.principal.role = role;
     request.principal.organizationId = organizationId;

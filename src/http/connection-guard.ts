@@ -59,11 +59,15 @@ function clientErrorHandler(baseUrl: string) {
   return function onClientError(this: FastifyInstance, error: ConnectionError, socket: net.Socket): void {
     // A reset connection has no one left to answer.
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
-    const problem = error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-      ? new AppError('REQUEST_TIMEOUT', 'The request did not arrive in time; send the headers and the body without pausing.')
-      : error.code === 'HPE_HEADER_OVERFLOW'
-        ? new AppError('REQUEST_HEADERS_TOO_LARGE', 'The request headers are larger than the server accepts.')
-        : new AppError('BAD_REQUEST', 'The request is not valid HTTP.');
+    const problem =
+      error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new AppError(
+            'REQUEST_TIMEOUT',
+            'The request did not arrive in time; send the headers and the body without pausing.',
+          )
+        : error.code === 'HPE_HEADER_OVERFLOW'
+          ? new AppError('REQUEST_HEADERS_TOO_LARGE', 'The request headers are larger than the server accepts.')
+          : new AppError('BAD_REQUEST', 'The request is not valid HTTP.');
     this.log.debug({ err: error, code: problem.code }, 'connection answered and closed before routing');
     answerAndClose(socket, baseUrl, problem);
   };
@@ -141,7 +145,9 @@ interface Connection {
 
 /** The latest request has arrived in part only, and nothing has been answered to it yet. */
 function stillSending(connection: Connection): boolean {
-  return connection.inFlight === 1 && connection.request?.complete === false && connection.answer?.headersSent === false;
+  return (
+    connection.inFlight === 1 && connection.request?.complete === false && connection.answer?.headersSent === false
+  );
 }
 
 /** Idle (between requests, or nothing sent yet) or still sending its request: it may be cut. */
@@ -169,7 +175,9 @@ export class ConnectionGuard {
     // After Node's own listener, so that a refused socket is already an HTTP connection.
     server.on('connection', (socket: net.Socket) => this.#accept(socket));
     // Before the app's listener, so that the count is right before anything is answered.
-    server.prependListener('request', (request: http.IncomingMessage, answer: http.ServerResponse) => this.#onRequest(request, answer));
+    server.prependListener('request', (request: http.IncomingMessage, answer: http.ServerResponse) =>
+      this.#onRequest(request, answer),
+    );
   }
 
   /** Open connections now. */
@@ -187,13 +195,22 @@ export class ConnectionGuard {
     const { max, perAddress } = this.limits;
     // An address at its cap makes room among its own connections; otherwise, at the total cap,
     // the least recently active connection that may go, whoever's it is, makes room.
-    const room = perAddress > 0 && peers !== undefined && peers.size >= perAddress
-      ? this.#evictOne(peers.values())
-      : this.#all.size >= max ? this.#evictOne(this.#all.values()) : true;
+    const room =
+      perAddress > 0 && peers !== undefined && peers.size >= perAddress
+        ? this.#evictOne(peers.values())
+        : this.#all.size >= max
+          ? this.#evictOne(this.#all.values())
+          : true;
     if (!room) {
       this.refused += 1;
       this.#note('refused');
-      answerAndClose(socket, this.baseUrl, new AppError('SERVICE_UNAVAILABLE', 'The server is at its connection limit; retry shortly.', { headers: { 'retry-after': RETRY_AFTER_SECONDS } }));
+      answerAndClose(
+        socket,
+        this.baseUrl,
+        new AppError('SERVICE_UNAVAILABLE', 'The server is at its connection limit; retry shortly.', {
+          headers: { 'retry-after': RETRY_AFTER_SECONDS },
+        }),
+      );
       return;
     }
     const connection: Connection = { socket, address, inFlight: 0, request: undefined, answer: undefined, requests: 0 };
@@ -211,7 +228,8 @@ export class ConnectionGuard {
     connection.answer = answer;
     connection.requests += 1;
     const { maxRequestsPerSocket } = this.limits;
-    if (maxRequestsPerSocket > 0 && connection.requests >= maxRequestsPerSocket) answer.setHeader('connection', 'close');
+    if (maxRequestsPerSocket > 0 && connection.requests >= maxRequestsPerSocket)
+      answer.setHeader('connection', 'close');
     answer.once('close', () => {
       connection.inFlight -= 1;
       this.#touch(connection);
@@ -224,9 +242,16 @@ export class ConnectionGuard {
       if (!evictable(connection)) continue;
       this.evicted += 1;
       this.#note('evicted');
-      this.#cut(connection, new AppError('SERVICE_UNAVAILABLE', 'The server needed this connection for another client: the request was not complete. Retry, sending it whole.', {
-        headers: { 'retry-after': RETRY_AFTER_SECONDS },
-      }));
+      this.#cut(
+        connection,
+        new AppError(
+          'SERVICE_UNAVAILABLE',
+          'The server needed this connection for another client: the request was not complete. Retry, sending it whole.',
+          {
+            headers: { 'retry-after': RETRY_AFTER_SECONDS },
+          },
+        ),
+      );
       return true;
     }
     return false;
@@ -249,7 +274,12 @@ export class ConnectionGuard {
   closeAll(): number {
     const connections = [...this.#all.values()];
     for (const connection of connections) {
-      this.#cut(connection, new AppError('SERVICE_UNAVAILABLE', 'The server is shutting down; retry on another instance or in a moment.', { headers: { 'retry-after': RETRY_AFTER_SECONDS } }));
+      this.#cut(
+        connection,
+        new AppError('SERVICE_UNAVAILABLE', 'The server is shutting down; retry on another instance or in a moment.', {
+          headers: { 'retry-after': RETRY_AFTER_SECONDS },
+        }),
+      );
     }
     return connections.length;
   }
@@ -276,8 +306,14 @@ export class ConnectionGuard {
     if (this.#summary !== undefined) return;
     this.#summary = setTimeout(() => {
       this.#summary = undefined;
-      this.log.warn({ ...this.#unreported, open: this.#all.size, limits: { max: this.limits.max, perAddress: this.limits.perAddress } },
-        'connection cap reached: connections idle or still sending their request were closed to make room (evicted); new ones were turned away when none could go (refused)');
+      this.log.warn(
+        {
+          ...this.#unreported,
+          open: this.#all.size,
+          limits: { max: this.limits.max, perAddress: this.limits.perAddress },
+        },
+        'connection cap reached: connections idle or still sending their request were closed to make room (evicted); new ones were turned away when none could go (refused)',
+      );
       this.#unreported = { evicted: 0, refused: 0 };
     }, SUMMARY_EVERY_MS).unref();
   }

@@ -6,24 +6,27 @@ const ERROR_TEXT: Record<ErrorCode, string> = {
   VALIDATION_FAILED: 'A field failed validation. `errors` lists every failing field with its messages.',
   INVALID_JSON: 'The request body could not be parsed as JSON.',
   BAD_REQUEST: 'The request is malformed (headers or framing).',
-  UNAUTHENTICATED: 'No valid bearer token (missing, unknown, expired or revoked), a member disabled in the organization, or, where the service requires it, no `X-Tallyfy-Client` header.',
+  UNAUTHENTICATED:
+    'No valid bearer token (missing, unknown, expired or revoked), a member disabled in the organization, or, where the service requires it, no `X-Tallyfy-Client` header.',
   FORBIDDEN: 'The caller is not a member of the organization, or the role does not allow the action.',
   GUEST_HAS_OPEN_TASKS: 'The guest still has incomplete tasks in this organization.',
   RESOURCE_NOT_FOUND: 'The guest or other resource does not exist in this organization.',
   ENDPOINT_NOT_FOUND: 'No endpoint has this path.',
   METHOD_NOT_ALLOWED: 'The path exists, but not with this method; the `Allow` header lists the methods.',
-  REQUEST_TIMEOUT: 'The request\'s headers or body did not arrive in time; the connection is closed. Send the whole request promptly.',
+  REQUEST_TIMEOUT:
+    "The request's headers or body did not arrive in time; the connection is closed. Send the whole request promptly.",
   CONFLICT: 'The change conflicts with the current state, usually a concurrent change; retry.',
   PAYLOAD_TOO_LARGE: 'The body is larger than the configured limit.',
   URI_TOO_LONG: 'A segment of the path is longer than any valid value.',
   UNSUPPORTED_MEDIA_TYPE: 'The body must be sent as `application/json`.',
-  REQUEST_HEADERS_TOO_LARGE: 'The request\'s headers are larger than the server accepts; the connection is closed.',
+  REQUEST_HEADERS_TOO_LARGE: "The request's headers are larger than the server accepts; the connection is closed.",
   GUEST_NOT_DISABLED: 'Disable the guest before deleting them permanently.',
   MEMBER_NOT_DISABLED: 'Disable the member before deleting them permanently.',
-  INVITATION_EXPIRED: 'The invitation\'s accept link has expired; ask for it to be sent again.',
+  INVITATION_EXPIRED: "The invitation's accept link has expired; ask for it to be sent again.",
   RATE_LIMIT_EXCEEDED: 'A rate limit or the hourly guest invite cap was reached; see `Retry-After`.',
   INTERNAL: 'An unexpected failure. The details are in the service log, under the request id.',
-  SERVICE_UNAVAILABLE: 'The database is not answering, the server is shutting down, busy or at its connection limit; retry after `Retry-After` seconds.',
+  SERVICE_UNAVAILABLE:
+    'The database is not answering, the server is shutting down, busy or at its connection limit; retry after `Retry-After` seconds.',
 };
 
 function escapeHtml(text: string): string {

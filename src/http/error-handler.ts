@@ -70,7 +70,13 @@ export function registerErrorHandling(app: FastifyInstance, baseUrl: string): vo
     const allowed = found?.store ? methodsByPath.get(found.store.url) : undefined;
     if (allowed && !allowed.has(request.method)) {
       const allow = [...allowed].sort().join(', ');
-      return sendProblem(reply, baseUrl, new AppError('METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${allow}.`, { headers: { allow } }));
+      return sendProblem(
+        reply,
+        baseUrl,
+        new AppError('METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${allow}.`, {
+          headers: { allow },
+        }),
+      );
     }
     return sendProblem(reply, baseUrl, new AppError('ENDPOINT_NOT_FOUND', `No endpoint ${request.method} ${path}.`));
   });

@@ -22,7 +22,10 @@ export class EventLoopMonitor {
   #shedUntil = 0;
   readonly #timer: NodeJS.Timeout;
 
-  constructor(readonly stallMs: number, private readonly onStall: (delayMs: number) => void = () => undefined) {
+  constructor(
+    readonly stallMs: number,
+    private readonly onStall: (delayMs: number) => void = () => undefined,
+  ) {
     this.#timer = setInterval(() => this.#beat(), BEAT_MS);
     this.#timer.unref();
   }

@@ -15,28 +15,39 @@ export interface HealthServices {
 }
 
 export function healthRoutes(app: RouteApp, { database }: HealthServices): void {
-  app.get('/health/live', {
-    schema: {
-      tags: ['Operations'],
-      summary: 'Liveness: the process is up',
-      security: [],
-      response: { 200: { description: 'The process answers.', ...Status } },
+  app.get(
+    '/health/live',
+    {
+      schema: {
+        tags: ['Operations'],
+        summary: 'Liveness: the process is up',
+        security: [],
+        response: { 200: { description: 'The process answers.', ...Status } },
+      },
     },
-  }, async () => ({ status: 'ok' }));
+    async () => ({ status: 'ok' }),
+  );
 
-  app.get('/health/ready', {
-    schema: {
-      tags: ['Operations'],
-      summary: 'Readiness: the database answers',
-      security: [],
-      response: { 200: { description: 'Ready to serve.', ...Status }, ...errorResponses([503], { 503: 'The database does not answer.' }) },
+  app.get(
+    '/health/ready',
+    {
+      schema: {
+        tags: ['Operations'],
+        summary: 'Readiness: the database answers',
+        security: [],
+        response: {
+          200: { description: 'Ready to serve.', ...Status },
+          ...errorResponses([503], { 503: 'The database does not answer.' }),
+        },
+      },
     },
-  }, async () => {
-    try {
-      await database.ping();
-      return { status: 'ok' };
-    } catch {
-      throw new AppError('SERVICE_UNAVAILABLE', 'The database does not answer.', { headers: { 'retry-after': '5' } });
-    }
-  });
+    async () => {
+      try {
+        await database.ping();
+        return { status: 'ok' };
+      } catch {
+        throw new AppError('SERVICE_UNAVAILABLE', 'The database does not answer.', { headers: { 'retry-after': '5' } });
+      }
+    },
+  );
 }

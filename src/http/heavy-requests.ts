@@ -32,9 +32,13 @@ export function createHeavyRequestGate({ store, concurrencyPerToken, unpaginated
       const { tokenId } = request.principal;
       const now = running.get(tokenId) ?? 0;
       if (now >= concurrencyPerToken) {
-        throw new AppError('RATE_LIMIT_EXCEEDED', `Too many large requests at once for this token: at most ${concurrencyPerToken} unpaginated lists or bulk creates at a time. Retry when one has finished.`, {
-          headers: { 'retry-after': '1' },
-        });
+        throw new AppError(
+          'RATE_LIMIT_EXCEEDED',
+          `Too many large requests at once for this token: at most ${concurrencyPerToken} unpaginated lists or bulk creates at a time. Retry when one has finished.`,
+          {
+            headers: { 'retry-after': '1' },
+          },
+        );
       }
       running.set(tokenId, now + 1);
       let given = false;
@@ -55,9 +59,13 @@ export function createHeavyRequestGate({ store, concurrencyPerToken, unpaginated
       const hit = await store.peek(rowsKey(request.principal.tokenId), MINUTE_MS);
       if (hit.count < unpaginatedRowsPerMinute) return;
       const seconds = Math.max(1, Math.ceil(hit.resetMs / 1000));
-      throw new AppError('RATE_LIMIT_EXCEEDED', `This token has listed ${hit.count} guests without pagination in the last minute; at most ${unpaginatedRowsPerMinute} a minute. Retry in ${seconds} seconds, or read pages.`, {
-        headers: { 'retry-after': String(seconds) },
-      });
+      throw new AppError(
+        'RATE_LIMIT_EXCEEDED',
+        `This token has listed ${hit.count} guests without pagination in the last minute; at most ${unpaginatedRowsPerMinute} a minute. Retry in ${seconds} seconds, or read pages.`,
+        {
+          headers: { 'retry-after': String(seconds) },
+        },
+      );
     },
 
     /** Counts `rows` sent in an unpaginated list against the token's minute. */

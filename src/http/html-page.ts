@@ -34,15 +34,16 @@ export function htmlPages(style: string): HtmlPages {
   };
   return {
     headers,
-    layout: (title, body) => [
-      '<!doctype html>',
-      '<html lang="en">',
-      '<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
-      '<meta name="robots" content="noindex, nofollow">',
-      `<title>${escapeHtml(title)}</title><style>${style}</style></head>`,
-      `<body><main>${body}</main></body>`,
-      '</html>',
-    ].join('\n'),
+    layout: (title, body) =>
+      [
+        '<!doctype html>',
+        '<html lang="en">',
+        '<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">',
+        '<meta name="robots" content="noindex, nofollow">',
+        `<title>${escapeHtml(title)}</title><style>${style}</style></head>`,
+        `<body><main>${body}</main></body>`,
+        '</html>',
+      ].join('\n'),
   };
 }
 

@@ -90,9 +90,13 @@ export function registerRateLimit(app: FastifyInstance, options: RateLimitOption
     reply.header('ratelimit-policy', policy);
     reply.header('ratelimit', `"per-token";r=${remaining};t=${resetSeconds}`);
     if (hit.count > options.limit) {
-      throw new AppError('RATE_LIMIT_EXCEEDED', `Too many requests for this token: at most ${options.limit} every ${Math.round(options.windowMs / 1000)} seconds. Retry in ${resetSeconds} seconds.`, {
-        headers: { 'retry-after': String(resetSeconds) },
-      });
+      throw new AppError(
+        'RATE_LIMIT_EXCEEDED',
+        `Too many requests for this token: at most ${options.limit} every ${Math.round(options.windowMs / 1000)} seconds. Retry in ${resetSeconds} seconds.`,
+        {
+          headers: { 'retry-after': String(resetSeconds) },
+        },
+      );
     }
   });
 }

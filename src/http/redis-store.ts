@@ -26,7 +26,11 @@ export class RedisStore implements RateLimitStore {
   readonly #fallback = new MemoryStore();
   #lastWarning = 0;
 
-  constructor(url: string, private readonly logger: Logger, private readonly prefix = 'guests:ratelimit:') {
+  constructor(
+    url: string,
+    private readonly logger: Logger,
+    private readonly prefix = 'guests:ratelimit:',
+  ) {
     this.#redis = new Redis(url, {
       // Fail fast instead of queueing while disconnected: a request must never wait for Redis.
       enableOfflineQueue: false,
@@ -62,7 +66,10 @@ export class RedisStore implements RateLimitStore {
     const now = Date.now();
     if (now - this.#lastWarning < 60_000) return;
     this.#lastWarning = now;
-    this.logger.warn({ err: { message: error.message } }, 'rate limit store: Redis unavailable, counting in this instance only');
+    this.logger.warn(
+      { err: { message: error.message } },
+      'rate limit store: Redis unavailable, counting in this instance only',
+    );
   }
 
   async hit(key: string, windowMs: number): Promise<Hit> {
@@ -71,8 +78,15 @@ export class RedisStore implements RateLimitStore {
 
   async add(key: string, windowMs: number, amount: number): Promise<Hit> {
     try {
-      const command = (this.#redis as unknown as { rateLimitHit(key: string, ms: number, amount: number): Promise<[number, number]> }).rateLimitHit;
-      const [count, ttl] = await command.call(this.#redis, `${this.prefix}${key}`, windowMs, Math.max(0, Math.round(amount)));
+      const command = (
+        this.#redis as unknown as { rateLimitHit(key: string, ms: number, amount: number): Promise<[number, number]> }
+      ).rateLimitHit;
+      const [count, ttl] = await command.call(
+        this.#redis,
+        `${this.prefix}${key}`,
+        windowMs,
+        Math.max(0, Math.round(amount)),
+      );
       return { count: Number(count), resetMs: Number(ttl) };
     } catch (error) {
       this.#warn(error as Error);
@@ -82,7 +96,8 @@ export class RedisStore implements RateLimitStore {
 
   async peek(key: string, windowMs: number): Promise<Hit> {
     try {
-      const command = (this.#redis as unknown as { rateLimitPeek(key: string, ms: number): Promise<[number, number]> }).rateLimitPeek;
+      const command = (this.#redis as unknown as { rateLimitPeek(key: string, ms: number): Promise<[number, number]> })
+        .rateLimitPeek;
       const [count, ttl] = await command.call(this.#redis, `${this.prefix}${key}`, windowMs);
       return { count: Number(count), resetMs: Number(ttl) };
     } catch (error) {

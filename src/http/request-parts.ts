@@ -3,8 +3,13 @@ import type { FastifyRequest } from 'fastify';
 import type { Static, TSchema, TUnsafe } from 'typebox';
 import type { ErrorObject } from 'ajv';
 import type { Actor } from '../core/actor.js';
-import { NO_FIELD_ERRORS, collectFieldErrors, fieldErrorsFromAjv, type ReadonlyFieldErrors, type UncheckedFields } from '../core/validation.js';
-
+import {
+  NO_FIELD_ERRORS,
+  collectFieldErrors,
+  fieldErrorsFromAjv,
+  type ReadonlyFieldErrors,
+  type UncheckedFields,
+} from '../core/validation.js';
 
 export function actorOf(request: FastifyRequest): Actor {
   const { organizationId, userId, role } = request.principal;
@@ -57,11 +62,15 @@ export function validBody<T extends TSchema>(request: FastifyRequest, _schema: T
  * body that is not a JSON object, or a failing path or query, cannot be checked further and is
  * answered now.
  */
-export function bodyToCheck<T>(request: FastifyRequest & { body: UncheckedBody<T> }): { fields: UncheckedFields<T>; failures: ReadonlyFieldErrors } {
+export function bodyToCheck<T>(request: FastifyRequest & { body: UncheckedBody<T> }): {
+  fields: UncheckedFields<T>;
+  failures: ReadonlyFieldErrors;
+} {
   const failures = schemaErrors(request);
   const failure = request.validationError;
   const body = request.body;
   const onlyBodyFailed = failure === undefined || failure.validationContext === 'body';
-  if (body === null || typeof body !== 'object' || Array.isArray(body) || !onlyBodyFailed) collectFieldErrors(failures).throwIfAny();
+  if (body === null || typeof body !== 'object' || Array.isArray(body) || !onlyBodyFailed)
+    collectFieldErrors(failures).throwIfAny();
   return { fields: body as UncheckedFields<T>, failures };
 }

@@ -5,7 +5,6 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { ERROR_CATALOGUE } from '../core/errors.js';
 
-
 /**
  * A nullable string/integer written as `type: [t, 'null']` rather than `anyOf`: one validation
  * error per bad value, a faster serializer, and valid OpenAPI 3.1.
@@ -33,7 +32,10 @@ export const ProblemSchema = Type.Object(
     type: Type.String({ description: 'A stable URI naming the kind of error.' }),
     title: Type.String({ description: 'A short, fixed summary of the kind of error.' }),
     status: Type.Integer({ description: 'The HTTP status code.' }),
-    code: Type.String({ description: 'A stable upper-snake code, e.g. `VALIDATION_FAILED`.', enum: Object.keys(ERROR_CATALOGUE) }),
+    code: Type.String({
+      description: 'A stable upper-snake code, e.g. `VALIDATION_FAILED`.',
+      enum: Object.keys(ERROR_CATALOGUE),
+    }),
     message: Type.String({ description: 'Human-readable text about this occurrence.' }),
     detail: Type.String({ description: 'The same text as `message` (RFC 9457 name).' }),
     errors: Type.Optional(
@@ -42,7 +44,11 @@ export const ProblemSchema = Type.Object(
       }),
     ),
   },
-  { $id: 'Problem', title: 'Problem', description: 'The one error body (RFC 9457 problem details, readable as a Laravel error).' },
+  {
+    $id: 'Problem',
+    title: 'Problem',
+    description: 'The one error body (RFC 9457 problem details, readable as a Laravel error).',
+  },
 );
 
 export const PaginationMeta = Type.Object({
@@ -52,7 +58,9 @@ export const PaginationMeta = Type.Object({
     per_page: Type.Integer(),
     current_page: Type.Integer(),
     total_pages: Type.Integer(),
-    has_more_pages: Type.Optional(Type.Boolean({ description: 'Whether a later page exists (read by n8n\'s "return all").' })),
+    has_more_pages: Type.Optional(
+      Type.Boolean({ description: 'Whether a later page exists (read by n8n\'s "return all").' }),
+    ),
     links: Type.Object({
       previous: Type.Optional(Type.String()),
       next: Type.Optional(Type.String()),
@@ -63,13 +71,13 @@ export const PaginationMeta = Type.Object({
 const errorDescriptions: Partial<Record<number, string>> = {
   400: 'Malformed request: the body is not valid JSON.',
   401: 'Missing, malformed, unknown, expired or revoked token, or no `X-Tallyfy-Client` header.',
-  403: 'The token\'s user is not a member of the organization, or the role does not allow this.',
+  403: "The token's user is not a member of the organization, or the role does not allow this.",
   404: 'The guest (or other resource) is not in this organization.',
   409: 'The change conflicts with the current state.',
   413: 'The body is larger than the limit.',
   415: 'The body is not `application/json`.',
   422: 'A field failed validation; `errors` lists every failing field.',
-  429: 'The token\'s request limit (or, on create, the hourly invite cap) was reached; `Retry-After` says when to try again.',
+  429: "The token's request limit (or, on create, the hourly invite cap) was reached; `Retry-After` says when to try again.",
   503: 'The database is not answering; retry after `Retry-After` seconds.',
   500: 'An unexpected failure; the details are in the service log only.',
 };
@@ -93,4 +101,3 @@ export const CODE_FAILURES_LIMITED =
 /** The errors every authenticated endpoint can return. */
 export const AUTH_ERRORS = [401, 403, 429, 500, 503];
 export const BODY_ERRORS = [400, 413, 415, 422];
-

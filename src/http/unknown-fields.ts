@@ -38,7 +38,8 @@ export function jsonShapeError(text: string): AppError | undefined {
   for (let i = 0; i < text.length; i += 1) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i += 1; // a backslash: the next character is escaped
+      if (c === 0x5c)
+        i += 1; // a backslash: the next character is escaped
       else if (c === 0x22) inString = false;
       continue;
     }
@@ -47,13 +48,18 @@ export function jsonShapeError(text: string): AppError | undefined {
     } else if (c === 0x7b || c === 0x5b) {
       depth += 1;
       values += 1;
-      if (depth > MAX_BODY_DEPTH + 1) return new AppError('INVALID_JSON', `The request body nests more than ${MAX_BODY_DEPTH} levels deep.`);
+      if (depth > MAX_BODY_DEPTH + 1)
+        return new AppError('INVALID_JSON', `The request body nests more than ${MAX_BODY_DEPTH} levels deep.`);
     } else if (c === 0x7d || c === 0x5d) {
       depth -= 1;
     } else if (c === 0x2c) {
       values += 1;
     }
-    if (values > MAX_BODY_VALUES) return new AppError('PAYLOAD_TOO_LARGE', `The request body holds more than ${MAX_BODY_VALUES.toLocaleString('en-US')} values.`);
+    if (values > MAX_BODY_VALUES)
+      return new AppError(
+        'PAYLOAD_TOO_LARGE',
+        `The request body holds more than ${MAX_BODY_VALUES.toLocaleString('en-US')} values.`,
+      );
   }
   return undefined;
 }
@@ -95,7 +101,8 @@ export function ignoreUnknownFields(request: FastifyRequest, mode: 'ignore' | 'r
   if (schema === undefined) return [];
   // No body where the route takes an object: read as `{}`, so that an optional-only body (a token's
   // name, an update n8n sends without fields) works, and a required field is named as missing.
-  if (request.body === undefined && (schema.body as { type?: unknown } | undefined)?.type === 'object') request.body = {};
+  if (request.body === undefined && (schema.body as { type?: unknown } | undefined)?.type === 'object')
+    request.body = {};
   const names: string[] = [];
   if (schema.body !== undefined && request.body !== undefined) {
     if (mode === 'ignore') {
@@ -104,7 +111,8 @@ export function ignoreUnknownFields(request: FastifyRequest, mode: 'ignore' | 'r
       const unknown = unknownFields(schema.body, request.body, false);
       if (unknown.length > 0) {
         const errors: FieldErrors = Object.create(null) as FieldErrors;
-        for (const name of unknown) errors[name] = [`The ${name} field is not allowed: this endpoint does not know it.`];
+        for (const name of unknown)
+          errors[name] = [`The ${name} field is not allowed: this endpoint does not know it.`];
         throw validationFailed(errors);
       }
     }
@@ -136,6 +144,10 @@ function readBooleans(schema: unknown, query: Record<string, unknown>): void {
 /** The header's value: names percent-encoded (they come from the client), at most 20 of them. */
 export function ignoredFieldsHeader(names: string[]): string {
   // A lone UTF-16 surrogate cannot be percent-encoded: it is written as U+FFFD first.
-  const listed = names.slice(0, MAX_HEADER_NAMES).map((name) => encodeURIComponent(name.replace(LONE_SURROGATE, '\uFFFD')).replace(/%2E/gi, '.'));
-  return names.length > MAX_HEADER_NAMES ? `${listed.join(', ')}, ...(${names.length - MAX_HEADER_NAMES} more)` : listed.join(', ');
+  const listed = names
+    .slice(0, MAX_HEADER_NAMES)
+    .map((name) => encodeURIComponent(name.replace(LONE_SURROGATE, '\uFFFD')).replace(/%2E/gi, '.'));
+  return names.length > MAX_HEADER_NAMES
+    ? `${listed.join(', ')}, ...(${names.length - MAX_HEADER_NAMES} more)`
+    : listed.join(', ');
 }

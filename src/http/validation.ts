@@ -37,7 +37,8 @@ export function createValidatorCompiler(): FastifySchemaCompiler<unknown> {
  */
 export function normalizeBody(body: unknown, depth = 0): unknown {
   // No body this API takes nests more than a few levels; a deeper one would only exhaust the stack.
-  if (depth > MAX_BODY_DEPTH) throw new AppError('INVALID_JSON', `The request body nests more than ${MAX_BODY_DEPTH} levels deep.`);
+  if (depth > MAX_BODY_DEPTH)
+    throw new AppError('INVALID_JSON', `The request body nests more than ${MAX_BODY_DEPTH} levels deep.`);
   if (Array.isArray(body)) return body.map((item) => normalizeBody(item, depth + 1));
   if (body === null || typeof body !== 'object') {
     if (typeof body === 'string') {
@@ -47,7 +48,9 @@ export function normalizeBody(body: unknown, depth = 0): unknown {
     return body;
   }
   // fromEntries defines own properties: a key such as "__proto__" stays data, never a prototype.
-  return Object.fromEntries(Object.entries(body as Record<string, unknown>).map(([key, value]) => [key, normalizeBody(value, depth + 1)]));
+  return Object.fromEntries(
+    Object.entries(body as Record<string, unknown>).map(([key, value]) => [key, normalizeBody(value, depth + 1)]),
+  );
 }
 
 interface ObjectSchemaLike {
@@ -59,7 +62,10 @@ interface ObjectSchemaLike {
 
 /** A schema that names its properties and admits no others (an explicit `additionalProperties` schema or `true` admits them). */
 function closedObject(schema: ObjectSchemaLike): boolean {
-  return schema.properties !== undefined && (schema.additionalProperties === undefined || schema.additionalProperties === false);
+  return (
+    schema.properties !== undefined &&
+    (schema.additionalProperties === undefined || schema.additionalProperties === false)
+  );
 }
 
 /**
@@ -68,17 +74,26 @@ function closedObject(schema: ObjectSchemaLike): boolean {
  * from `value` as well. Schemas given by reference or by `anyOf` are left alone: what they admit is
  * for the validator to say.
  */
-export function unknownFields(schema: unknown, value: unknown, drop: boolean, path: string[] = [], out: string[] = []): string[] {
+export function unknownFields(
+  schema: unknown,
+  value: unknown,
+  drop: boolean,
+  path: string[] = [],
+  out: string[] = [],
+): string[] {
   if (schema === null || typeof schema !== 'object' || value === null || typeof value !== 'object') return out;
   const s = schema as ObjectSchemaLike;
   if (Array.isArray(value)) {
-    if (s.items !== undefined) value.forEach((item, index) => unknownFields(s.items, item, drop, [...path, String(index)], out));
+    if (s.items !== undefined)
+      value.forEach((item, index) => unknownFields(s.items, item, drop, [...path, String(index)], out));
     return out;
   }
   if (!closedObject(s)) return out;
   const record = value as Record<string, unknown>;
   for (const key of Object.keys(record)) {
-    const propertySchema = Object.hasOwn(s.properties as object, key) ? (s.properties as Record<string, unknown>)[key] : undefined;
+    const propertySchema = Object.hasOwn(s.properties as object, key)
+      ? (s.properties as Record<string, unknown>)[key]
+      : undefined;
     if (propertySchema === undefined) {
       out.push([...path, key].join('.'));
       if (drop) delete record[key];

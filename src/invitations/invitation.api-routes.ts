@@ -28,49 +28,63 @@ export function invitationApiRoutes(app: RouteApp, { invitations, config: { publ
     if (!isWellFormedCode(rawParam(request, 'code'))) throw invitationNotFound();
   });
 
-  app.get('/invitations/:code', {
-    config: documented,
-    schema: {
-      tags: [TAG],
-      summary: 'What an invitation offers',
-      description: 'The organization, the invitee as invited, the role, who invited and until when the link works.',
-      security: [],
-      servers,
-      params: CodeParams,
-      response: { 200: { description: 'The invitation.', ...InvitationViewEnvelope }, ...errorResponses([404, 410, 429, 500, 503], CODE_ERRORS) },
-    },
-  }, async (request) => {
-    return { data: await invitations.view(request.params.code) };
-  });
-
-  app.post('/invitations/:code/accept', {
-    config: documented,
-    // No body, or an empty one, reads as `{}` (app-wide): accepting without names.
-    attachValidation: true,
-    schema: {
-      tags: [TAG],
-      summary: 'Accept an invitation',
-      description:
-        'Makes the invitee a member with the invited role and answers a personal access token, shown this once. Names sent are kept only when the user has none yet. ' +
-        'An active guest of the organization stops being its guest, as a guest turned member does. The link stops working.',
-      security: [],
-      servers,
-      params: CodeParams,
-      body: unchecked(AcceptBody),
-      response: {
-        201: { description: 'The new member and their token.', ...AcceptedEnvelope },
-        ...errorResponses([...BODY_ERRORS, 404, 409, 410, 429, 500, 503], {
-          ...CODE_ERRORS,
-          409: 'The invitee is a member of the organization already.',
-        }),
+  app.get(
+    '/invitations/:code',
+    {
+      config: documented,
+      schema: {
+        tags: [TAG],
+        summary: 'What an invitation offers',
+        description: 'The organization, the invitee as invited, the role, who invited and until when the link works.',
+        security: [],
+        servers,
+        params: CodeParams,
+        response: {
+          200: { description: 'The invitation.', ...InvitationViewEnvelope },
+          ...errorResponses([404, 410, 429, 500, 503], CODE_ERRORS),
+        },
       },
     },
-  }, async (request, reply) => {
-    const { code } = request.params;
-    // A code that opens nothing is 404 (or 410) whatever the body says.
-    if (request.validationError) await invitations.view(code);
-    const body = validBody(request, AcceptBody);
-    const accepted = await invitations.accept(code, { firstName: body.first_name ?? null, lastName: body.last_name ?? null });
-    return reply.code(201).send({ data: { member: accepted.member, token: accepted.token } });
-  });
+    async (request) => {
+      return { data: await invitations.view(request.params.code) };
+    },
+  );
+
+  app.post(
+    '/invitations/:code/accept',
+    {
+      config: documented,
+      // No body, or an empty one, reads as `{}` (app-wide): accepting without names.
+      attachValidation: true,
+      schema: {
+        tags: [TAG],
+        summary: 'Accept an invitation',
+        description:
+          'Makes the invitee a member with the invited role and answers a personal access token, shown this once. Names sent are kept only when the user has none yet. ' +
+          'An active guest of the organization stops being its guest, as a guest turned member does. The link stops working.',
+        security: [],
+        servers,
+        params: CodeParams,
+        body: unchecked(AcceptBody),
+        response: {
+          201: { description: 'The new member and their token.', ...AcceptedEnvelope },
+          ...errorResponses([...BODY_ERRORS, 404, 409, 410, 429, 500, 503], {
+            ...CODE_ERRORS,
+            409: 'The invitee is a member of the organization already.',
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { code } = request.params;
+      // A code that opens nothing is 404 (or 410) whatever the body says.
+      if (request.validationError) await invitations.view(code);
+      const body = validBody(request, AcceptBody);
+      const accepted = await invitations.accept(code, {
+        firstName: body.first_name ?? null,
+        lastName: body.last_name ?? null,
+      });
+      return reply.code(201).send({ data: { member: accepted.member, token: accepted.token } });
+    },
+  );
 }

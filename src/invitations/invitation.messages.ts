@@ -70,6 +70,8 @@ export function invitationMessage(invite: InvitationEmail): ComposedMessage {
     '<p>If you did not expect this invitation, you can ignore this email.</p>',
     '</body></html>',
     '',
-  ].filter(Boolean).join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
   return { subject, text, html };
 }

@@ -6,15 +6,32 @@ import { MAX_NAME } from '../core/limits.js';
 export const MAX_MESSAGE = 5000;
 export const INVITE_ROLES = ['admin', 'standard', 'light'] as const;
 
-const name = (what: string) => Type.Optional(NullableString({ maxLength: MAX_NAME, description: `${what} (at most ${MAX_NAME} characters).` }));
+const name = (what: string) =>
+  Type.Optional(NullableString({ maxLength: MAX_NAME, description: `${what} (at most ${MAX_NAME} characters).` }));
 
 export const InviteBody = Type.Object(
   {
-    email: Type.String({ description: 'The address to invite; matched in its one form (case, Unicode normalization and punycode domains do not matter).', example: 'new.colleague@example.com' }),
+    email: Type.String({
+      description:
+        'The address to invite; matched in its one form (case, Unicode normalization and punycode domains do not matter).',
+      example: 'new.colleague@example.com',
+    }),
     first_name: name('First name, kept for a new user'),
     last_name: name('Last name, kept for a new user'),
-    role: Type.Optional(NullableString({ enum: [...INVITE_ROLES, null], default: 'light', description: 'The role on accepting: `admin`, `standard` or `light` (the default). Only an administrator may invite an administrator.' })),
-    message: Type.Optional(NullableString({ maxLength: MAX_MESSAGE, description: `A personal message for the email and the accept page (at most ${MAX_MESSAGE} characters).` })),
+    role: Type.Optional(
+      NullableString({
+        enum: [...INVITE_ROLES, null],
+        default: 'light',
+        description:
+          'The role on accepting: `admin`, `standard` or `light` (the default). Only an administrator may invite an administrator.',
+      }),
+    ),
+    message: Type.Optional(
+      NullableString({
+        maxLength: MAX_MESSAGE,
+        description: `A personal message for the email and the accept page (at most ${MAX_MESSAGE} characters).`,
+      }),
+    ),
   },
   { title: 'InviteMember' },
 );
@@ -23,7 +40,7 @@ export type InviteBody = Static<typeof InviteBody>;
 export const OrgParams = Type.Object({ org_id: OrganizationIdParam });
 
 export const CodeParams = Type.Object({
-  code: Type.String({ description: 'The code from the invitation email\'s link.' }),
+  code: Type.String({ description: "The code from the invitation email's link." }),
 });
 export type CodeParams = Static<typeof CodeParams>;
 
@@ -42,10 +59,13 @@ export const InvitationView = Type.Object({
   first_name: NullableString(),
   last_name: NullableString(),
   role: Type.String({ enum: [...INVITE_ROLES] }),
-  message: NullableString({ description: 'The inviter\'s personal message.' }),
+  message: NullableString({ description: "The inviter's personal message." }),
   invited_by: Type.Unsafe<{ id: number; name: string } | null>({
     type: ['object', 'null'],
-    properties: { id: Type.Integer(), name: Type.String({ description: 'Full name, or email when the member has no name.' }) },
+    properties: {
+      id: Type.Integer(),
+      name: Type.String({ description: 'Full name, or email when the member has no name.' }),
+    },
     required: ['id', 'name'],
     description: 'Who sent the invitation; null when that member no longer exists.',
   }),
@@ -60,7 +80,9 @@ export const AcceptedEnvelope = Type.Object({
     member: Type.Ref('Member'),
     token: Type.Object({
       id: Type.Integer(),
-      token: Type.String({ description: 'The personal access token, shown this once: send it as `Authorization: Bearer <token>`.' }),
+      token: Type.String({
+        description: 'The personal access token, shown this once: send it as `Authorization: Bearer <token>`.',
+      }),
       expires_at: Timestamp('When the token stops working; null: it does not expire.'),
     }),
   }),

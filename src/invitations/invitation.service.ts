@@ -38,11 +38,17 @@ export interface Inviter extends Actor {
 
 /** The one answer for a code that opens nothing (unknown, malformed, withdrawn, accepted): no hint which. */
 export function invitationNotFound(): AppError {
-  return new AppError('RESOURCE_NOT_FOUND', 'This invitation link does not work. Ask the organization for a new invitation.');
+  return new AppError(
+    'RESOURCE_NOT_FOUND',
+    'This invitation link does not work. Ask the organization for a new invitation.',
+  );
 }
 
 export function invitationExpired(): AppError {
-  return new AppError('INVITATION_EXPIRED', 'This invitation has expired. Ask the person who invited you to send it again.');
+  return new AppError(
+    'INVITATION_EXPIRED',
+    'This invitation has expired. Ask the person who invited you to send it again.',
+  );
 }
 
 /** Codes are `randomSecret(24)`: 32 URL-safe base64 characters. Anything else is not looked up. */
@@ -66,11 +72,26 @@ export function createInvitationService(deps: InvitationServiceDeps) {
   const expiresFrom = (at: Date) => formatTimestamp(new Date(at.getTime() + deps.expiryDays * 86_400_000));
 
   /** A new code for the invitation and its email, queued in `trx`. */
-  async function send(trx: Kysely<Database>, organizationId: string, invitation: { email: string; role: Role; message: string | null; invitedBy: number | null }, code: string, expiresAt: string) {
-    const org = await trx.selectFrom('organizations').select('name').where('id', '=', organizationId).executeTakeFirstOrThrow();
-    const inviter = invitation.invitedBy === null
-      ? undefined
-      : await trx.selectFrom('users').select(['email', 'first_name', 'last_name']).where('id', '=', invitation.invitedBy).executeTakeFirst();
+  async function send(
+    trx: Kysely<Database>,
+    organizationId: string,
+    invitation: { email: string; role: Role; message: string | null; invitedBy: number | null },
+    code: string,
+    expiresAt: string,
+  ) {
+    const org = await trx
+      .selectFrom('organizations')
+      .select('name')
+      .where('id', '=', organizationId)
+      .executeTakeFirstOrThrow();
+    const inviter =
+      invitation.invitedBy === null
+        ? undefined
+        : await trx
+            .selectFrom('users')
+            .select(['email', 'first_name', 'last_name'])
+            .where('id', '=', invitation.invitedBy)
+            .executeTakeFirst();
     const message = invitationMessage({
       organizationName: org.name,
       inviterName: personName(inviter?.first_name ?? null, inviter?.last_name ?? null, inviter?.email ?? null),
@@ -79,15 +100,27 @@ export function createInvitationService(deps: InvitationServiceDeps) {
       link: `${deps.publicBaseUrl}/invitations/${code}`,
       expiresAt,
     });
-    await enqueue(trx, { kind: MEMBER_INVITATION_KIND, recipient: invitation.email, ...message }, newMessageId(deps.publicBaseUrl));
+    await enqueue(
+      trx,
+      { kind: MEMBER_INVITATION_KIND, recipient: invitation.email, ...message },
+      newMessageId(deps.publicBaseUrl),
+    );
   }
 
   /** Sends a pending invitation again, as it was asked for, with a new code and a new period. */
-  async function resendIn(trx: Kysely<Database>, organizationId: string, invitation: repo.PendingInvitation): Promise<Member> {
+  async function resendIn(
+    trx: Kysely<Database>,
+    organizationId: string,
+    invitation: repo.PendingInvitation,
+  ): Promise<Member> {
     const code = randomSecret(24);
     const at = new Date();
     const expiresAt = expiresFrom(at);
-    const renewed = await repo.renewInvitation(trx, invitation.id, { codeHash: sha256(code), at: formatTimestamp(at), expiresAt });
+    const renewed = await repo.renewInvitation(trx, invitation.id, {
+      codeHash: sha256(code),
+      at: formatTimestamp(at),
+      expiresAt,
+    });
     assertThat(renewed, noInvitation);
     await send(trx, organizationId, invitation, code, expiresAt);
     return invitationToMember(invitation);
@@ -122,7 +155,11 @@ export function createInvitationService(deps: InvitationServiceDeps) {
      * again unchanged: Tallyfy's Python SDK "resends" by posting the invite again with placeholder
      * names, which must not overwrite what the inviter first gave.
      */
-    async invite(inviter: Inviter, input: UncheckedFields<InviteBody>, schemaFailures: ReadonlyFieldErrors): Promise<Member> {
+    async invite(
+      inviter: Inviter,
+      input: UncheckedFields<InviteBody>,
+      schemaFailures: ReadonlyFieldErrors,
+    ): Promise<Member> {
       const parsed = typeof input.email === 'string' ? parseEmailAddress(input.email) : undefined;
       const bag = collectFieldErrors(schemaFailures);
       if (parsed && !parsed.ok && !bag.has('email')) bag.add('email', parsed.message);
@@ -131,26 +168,50 @@ export function createInvitationService(deps: InvitationServiceDeps) {
       const body = input as InviteBody;
       const email = (parsed as { email: string }).email;
       const role: Role = (body.role as Role | null | undefined) ?? 'light';
-      if (role === 'admin' && inviter.role !== 'admin') throw new AppError('FORBIDDEN', 'Only an administrator may invite an administrator.');
+      if (role === 'admin' && inviter.role !== 'admin')
+        throw new AppError('FORBIDDEN', 'Only an administrator may invite an administrator.');
       const { organizationId } = inviter;
       return withEmail(async (trx) => {
         if (await findMemberByEmail(trx, organizationId, email)) {
           throw validationFailed({ email: [`${email} is already a member of this organization.`] });
         }
         if (await repo.isActiveGuest(trx, organizationId, email)) {
-          throw validationFailed({ email: [`${email} is a guest of this organization: convert the guest instead, with POST /organizations/${organizationId}/guests/${email}/to/member.`] });
+          throw validationFailed({
+            email: [
+              `${email} is a guest of this organization: convert the guest instead, with POST /organizations/${organizationId}/guests/${email}/to/member.`,
+            ],
+          });
         }
         let pending = await repo.findPendingInvitation(trx, organizationId, { email });
         if (!pending) {
           const code = randomSecret(24);
           const at = new Date();
           const invitation = {
-            organizationId, email, role, codeHash: sha256(code), invitedBy: inviter.userId, at: formatTimestamp(at), expiresAt: expiresFrom(at),
-            firstName: body.first_name ?? null, lastName: body.last_name ?? null, message: body.message ?? null,
+            organizationId,
+            email,
+            role,
+            codeHash: sha256(code),
+            invitedBy: inviter.userId,
+            at: formatTimestamp(at),
+            expiresAt: expiresFrom(at),
+            firstName: body.first_name ?? null,
+            lastName: body.last_name ?? null,
+            message: body.message ?? null,
           };
-          const userId = await repo.ensureUser(trx, { email, firstName: invitation.firstName, lastName: invitation.lastName, at: invitation.at });
+          const userId = await repo.ensureUser(trx, {
+            email,
+            firstName: invitation.firstName,
+            lastName: invitation.lastName,
+            at: invitation.at,
+          });
           if ((await repo.insertInvitation(trx, { ...invitation, userId })) !== undefined) {
-            await send(trx, organizationId, { email, role, message: invitation.message, invitedBy: inviter.userId }, code, invitation.expiresAt);
+            await send(
+              trx,
+              organizationId,
+              { email, role, message: invitation.message, invitedBy: inviter.userId },
+              code,
+              invitation.expiresAt,
+            );
             const created = await repo.findPendingInvitation(trx, organizationId, { email });
             if (!created) throw new Error('invitation vanished inside its transaction');
             return invitationToMember(created);
@@ -170,7 +231,10 @@ export function createInvitationService(deps: InvitationServiceDeps) {
         const pending = await repo.findPendingInvitation(trx, inviter.organizationId, { userId });
         assertThat(pending, noInvitation);
         if (await findMemberById(trx, inviter.organizationId, userId)) {
-          throw new AppError('CONFLICT', 'This user is a member of the organization already; there is nothing to send.');
+          throw new AppError(
+            'CONFLICT',
+            'This user is a member of the organization already; there is nothing to send.',
+          );
         }
         mayResend(inviter, pending);
         return resendIn(trx, inviter.organizationId, pending);
@@ -182,7 +246,10 @@ export function createInvitationService(deps: InvitationServiceDeps) {
       return db.transaction().execute(async (trx) => {
         const pending = await repo.findPendingInvitation(trx, inviter.organizationId, { userId });
         assertThat(pending, noInvitation);
-        assertThat(await repo.withdrawInvitation(trx, inviter.organizationId, userId, inviter.userId, now()), noInvitation);
+        assertThat(
+          await repo.withdrawInvitation(trx, inviter.organizationId, userId, inviter.userId, now()),
+          noInvitation,
+        );
         return invitationToMember(pending);
       });
     },
@@ -198,9 +265,13 @@ export function createInvitationService(deps: InvitationServiceDeps) {
         last_name: userHasName ? invitation.user_last_name : invitation.last_name,
         role: invitation.role,
         message: invitation.message,
-        invited_by: invitation.invited_by === null || invitation.inviter_email === null
-          ? null
-          : { id: invitation.invited_by, name: personName(invitation.inviter_first_name, invitation.inviter_last_name, invitation.inviter_email) },
+        invited_by:
+          invitation.invited_by === null || invitation.inviter_email === null
+            ? null
+            : {
+                id: invitation.invited_by,
+                name: personName(invitation.inviter_first_name, invitation.inviter_last_name, invitation.inviter_email),
+              },
         expires_at: invitation.expires_at,
       };
     },
@@ -210,7 +281,10 @@ export function createInvitationService(deps: InvitationServiceDeps) {
      * record here if they are one (as a guest turned member). One transaction; of two concurrent
      * accepts one succeeds and the other finds the link used (404).
      */
-    async accept(code: string, names: { firstName: string | null; lastName: string | null }): Promise<AcceptedInvitation> {
+    async accept(
+      code: string,
+      names: { firstName: string | null; lastName: string | null },
+    ): Promise<AcceptedInvitation> {
       return db.transaction().execute(async (trx) => {
         const at = now();
         const invitation = await openByCode(trx, code, at);
@@ -223,12 +297,29 @@ export function createInvitationService(deps: InvitationServiceDeps) {
         const given = names.firstName !== null || names.lastName !== null;
         const invitedNames = { firstName: invitation.first_name, lastName: invitation.last_name };
         const memberNames = invitedNames.firstName !== null || invitedNames.lastName !== null ? invitedNames : names;
-        await repo.insertInvitedMembership(trx, { organizationId, userId, role: invitation.role, invitedBy: invitation.invited_by, at, ...memberNames });
+        await repo.insertInvitedMembership(trx, {
+          organizationId,
+          userId,
+          role: invitation.role,
+          invitedBy: invitation.invited_by,
+          at,
+          ...memberNames,
+        });
         const guest = await findRecordByEmail(trx, organizationId, invitation.email);
         if (guest && guest.deleted_at === null) await removeRecord(trx, guest, at);
-        await repo.nameUserIfUnnamed(trx, userId, given ? names : { firstName: invitation.first_name, lastName: invitation.last_name });
+        await repo.nameUserIfUnnamed(
+          trx,
+          userId,
+          given ? names : { firstName: invitation.first_name, lastName: invitation.last_name },
+        );
         const { token, tokenHash } = newPersonalToken();
-        const tokenId = await insertToken(trx, { userId, name: `Invitation to ${invitation.organization_name}`, tokenHash, createdAt: at, expiresAt: null });
+        const tokenId = await insertToken(trx, {
+          userId,
+          name: `Invitation to ${invitation.organization_name}`,
+          tokenHash,
+          createdAt: at,
+          expiresAt: null,
+        });
         const member = await findMemberById(trx, organizationId, userId);
         if (!member) throw new Error('membership vanished inside its transaction');
         return {

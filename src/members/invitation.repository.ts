@@ -27,8 +27,16 @@ function invitedUsers(db: Q, organizationId: string) {
     .selectFrom('invitations')
     .innerJoin('users', 'users.id', 'invitations.user_id')
     .select([
-      'invitations.id', 'invitations.user_id', 'invitations.email', 'invitations.first_name', 'invitations.last_name',
-      'invitations.role', 'invitations.created_at', 'invitations.invited_by', 'invitations.expires_at', 'invitations.message',
+      'invitations.id',
+      'invitations.user_id',
+      'invitations.email',
+      'invitations.first_name',
+      'invitations.last_name',
+      'invitations.role',
+      'invitations.created_at',
+      'invitations.invited_by',
+      'invitations.expires_at',
+      'invitations.message',
     ])
     .where('invitations.organization_id', '=', organizationId)
     .where(pending);
@@ -78,7 +86,12 @@ export async function listOpenInvitations(db: Q, organizationId: string, at: str
 }
 
 /** The open invitation of this user in the organization (same openness as the list). */
-export async function findOpenInvitation(db: Q, organizationId: string, userId: number, at: string = now()): Promise<InvitedUser | undefined> {
+export async function findOpenInvitation(
+  db: Q,
+  organizationId: string,
+  userId: number,
+  at: string = now(),
+): Promise<InvitedUser | undefined> {
   const row = await invitedUsers(db, organizationId)
     .where('invitations.user_id', '=', userId)
     .where('invitations.expires_at', '>', at)
@@ -88,16 +101,28 @@ export async function findOpenInvitation(db: Q, organizationId: string, userId: 
 }
 
 function notAMember(eb: ExpressionBuilder<Database, 'invitations' | 'users'>) {
-  return eb.not(eb.exists(eb.selectFrom('memberships').select('memberships.user_id')
-    .whereRef('memberships.organization_id', '=', 'invitations.organization_id')
-    .whereRef('memberships.user_id', '=', 'invitations.user_id')));
+  return eb.not(
+    eb.exists(
+      eb
+        .selectFrom('memberships')
+        .select('memberships.user_id')
+        .whereRef('memberships.organization_id', '=', 'invitations.organization_id')
+        .whereRef('memberships.user_id', '=', 'invitations.user_id'),
+    ),
+  );
 }
 
 /**
  * Withdraws the user's pending invitation (expired or not): its link stops working at once.
  * False when there was none.
  */
-export async function withdrawInvitation(db: Q, organizationId: string, userId: number, byUserId: number, at: string): Promise<boolean> {
+export async function withdrawInvitation(
+  db: Q,
+  organizationId: string,
+  userId: number,
+  byUserId: number,
+  at: string,
+): Promise<boolean> {
   const result = await db
     .updateTable('invitations')
     .set({ revoked_at: at, revoked_by: byUserId })
@@ -114,10 +139,15 @@ export async function withdrawInvitation(db: Q, organizationId: string, userId: 
  * runs one write transaction at a time anyway.
  */
 export async function findPendingInvitation(
-  db: Q, organizationId: string, who: { email: string } | { userId: number },
+  db: Q,
+  organizationId: string,
+  who: { email: string } | { userId: number },
 ): Promise<PendingInvitation | undefined> {
   const base = invitedUsers(db, organizationId);
-  const query = 'email' in who ? base.where('invitations.email', '=', who.email) : base.where('invitations.user_id', '=', who.userId);
+  const query =
+    'email' in who
+      ? base.where('invitations.email', '=', who.email)
+      : base.where('invitations.user_id', '=', who.userId);
   const row = await (kindOf(db) === 'postgres' ? query.forUpdate('invitations') : query).executeTakeFirst();
   return row && toPending(row);
 }
@@ -168,10 +198,19 @@ export async function insertInvitation(db: Q, invitation: NewInvitation): Promis
 }
 
 /** A resend: a new code (the old link stops working), a new period, one more send. */
-export async function renewInvitation(db: Q, id: number, change: { codeHash: string; at: string; expiresAt: string }): Promise<boolean> {
+export async function renewInvitation(
+  db: Q,
+  id: number,
+  change: { codeHash: string; at: string; expiresAt: string },
+): Promise<boolean> {
   const result = await db
     .updateTable('invitations')
-    .set((eb) => ({ code_hash: change.codeHash, sent_at: change.at, expires_at: change.expiresAt, send_count: eb('send_count', '+', 1) }))
+    .set((eb) => ({
+      code_hash: change.codeHash,
+      sent_at: change.at,
+      expires_at: change.expiresAt,
+      send_count: eb('send_count', '+', 1),
+    }))
     .where('id', '=', id)
     .where(pending)
     .executeTakeFirst();
@@ -186,11 +225,25 @@ export async function findInvitationByCodeHash(db: Q, codeHash: string) {
     .innerJoin('users', 'users.id', 'invitations.user_id')
     .leftJoin('users as inviter', 'inviter.id', 'invitations.invited_by')
     .select([
-      'invitations.id', 'invitations.organization_id', 'organizations.name as organization_name', 'invitations.email',
-      'invitations.user_id', 'invitations.first_name', 'invitations.last_name', 'invitations.role', 'invitations.message',
-      'invitations.invited_by', 'invitations.created_at', 'invitations.expires_at', 'invitations.accepted_at',
-      'invitations.revoked_at', 'users.first_name as user_first_name', 'users.last_name as user_last_name',
-      'inviter.email as inviter_email', 'inviter.first_name as inviter_first_name', 'inviter.last_name as inviter_last_name',
+      'invitations.id',
+      'invitations.organization_id',
+      'organizations.name as organization_name',
+      'invitations.email',
+      'invitations.user_id',
+      'invitations.first_name',
+      'invitations.last_name',
+      'invitations.role',
+      'invitations.message',
+      'invitations.invited_by',
+      'invitations.created_at',
+      'invitations.expires_at',
+      'invitations.accepted_at',
+      'invitations.revoked_at',
+      'users.first_name as user_first_name',
+      'users.last_name as user_last_name',
+      'inviter.email as inviter_email',
+      'inviter.first_name as inviter_first_name',
+      'inviter.last_name as inviter_last_name',
     ])
     .where('invitations.code_hash', '=', codeHash)
     .executeTakeFirst();
@@ -214,7 +267,10 @@ export async function markAccepted(db: Q, id: number, at: string): Promise<boole
 }
 
 /** The user with this address, created (with these names) when there is none, also against a concurrent insert. */
-export async function ensureUser(db: Q, user: { email: string; firstName: string | null; lastName: string | null; at: string }): Promise<number> {
+export async function ensureUser(
+  db: Q,
+  user: { email: string; firstName: string | null; lastName: string | null; at: string },
+): Promise<number> {
   // A random id (src/core/ids.ts): no row back when the email or the id is taken; only a taken id
   // (no user with the email) draws again.
   return withRandomId(async (id) => {
@@ -231,7 +287,11 @@ export async function ensureUser(db: Q, user: { email: string; firstName: string
 }
 
 /** Names given on accepting are kept only by a user who has none (the user is shared by every organization). */
-export async function nameUserIfUnnamed(db: Q, userId: number, names: { firstName: string | null; lastName: string | null }): Promise<void> {
+export async function nameUserIfUnnamed(
+  db: Q,
+  userId: number,
+  names: { firstName: string | null; lastName: string | null },
+): Promise<void> {
   if (names.firstName === null && names.lastName === null) return;
   await db
     .updateTable('users')
@@ -245,7 +305,15 @@ export async function nameUserIfUnnamed(db: Q, userId: number, names: { firstNam
 /** The membership an accepted invitation gives; the primary key refuses a second one (409). */
 export async function insertInvitedMembership(
   db: Q,
-  membership: { organizationId: string; userId: number; role: Role; invitedBy: number | null; at: string; firstName: string | null; lastName: string | null },
+  membership: {
+    organizationId: string;
+    userId: number;
+    role: Role;
+    invitedBy: number | null;
+    at: string;
+    firstName: string | null;
+    lastName: string | null;
+  },
 ): Promise<void> {
   await db
     .insertInto('memberships')

@@ -45,9 +45,17 @@ export interface InvitedUser {
 
 export function invitationToMember(invitation: InvitedUser): Member {
   const member = memberRowToMember({
-    id: invitation.userId, email: invitation.email, first_name: invitation.firstName, last_name: invitation.lastName,
-    role: invitation.role, created_at: invitation.invitedAt, invited_by: invitation.invitedBy,
-    disabled_at: null, disabled_by: null, reactivated_at: null, reactivated_by: null,
+    id: invitation.userId,
+    email: invitation.email,
+    first_name: invitation.firstName,
+    last_name: invitation.lastName,
+    role: invitation.role,
+    created_at: invitation.invitedAt,
+    invited_by: invitation.invitedBy,
+    disabled_at: null,
+    disabled_by: null,
+    reactivated_at: null,
+    reactivated_by: null,
   });
   return { ...member, status: 'invited' };
 }

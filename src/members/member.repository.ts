@@ -19,7 +19,11 @@ export interface Member {
   reactivated_by: number | null;
 }
 
-export async function findRole(db: Kysely<Database>, organizationId: string, userId: number): Promise<Role | undefined> {
+export async function findRole(
+  db: Kysely<Database>,
+  organizationId: string,
+  userId: number,
+): Promise<Role | undefined> {
   const row = await db
     .selectFrom('memberships')
     .select('role')
@@ -38,8 +42,16 @@ function membersQuery(db: Kysely<Database>, organizationId: string) {
     .selectFrom('memberships')
     .innerJoin('users', 'users.id', 'memberships.user_id')
     .select([
-      'users.id', 'users.email', 'memberships.first_name', 'memberships.last_name', 'memberships.role', 'memberships.created_at',
-      'memberships.invited_by', 'memberships.disabled_at', 'memberships.disabled_by', 'memberships.reactivated_at',
+      'users.id',
+      'users.email',
+      'memberships.first_name',
+      'memberships.last_name',
+      'memberships.role',
+      'memberships.created_at',
+      'memberships.invited_by',
+      'memberships.disabled_at',
+      'memberships.disabled_by',
+      'memberships.reactivated_at',
       'memberships.reactivated_by',
     ])
     .where('memberships.organization_id', '=', organizationId);
@@ -49,18 +61,32 @@ export async function listMembers(db: Kysely<Database>, organizationId: string):
   return membersQuery(db, organizationId).orderBy('users.id').execute();
 }
 
-export async function findMemberById(db: Kysely<Database>, organizationId: string, userId: number): Promise<Member | undefined> {
+export async function findMemberById(
+  db: Kysely<Database>,
+  organizationId: string,
+  userId: number,
+): Promise<Member | undefined> {
   return membersQuery(db, organizationId).where('users.id', '=', userId).executeTakeFirst();
 }
 
-const memberByEmail = prepared((db, p: Placeholder<{ organizationId: string; email: string }>) => membersQuery(db, p('organizationId')).where('users.email', '=', p('email')));
+const memberByEmail = prepared((db, p: Placeholder<{ organizationId: string; email: string }>) =>
+  membersQuery(db, p('organizationId')).where('users.email', '=', p('email')),
+);
 
-export async function findMemberByEmail(db: Kysely<Database>, organizationId: string, email: string): Promise<Member | undefined> {
+export async function findMemberByEmail(
+  db: Kysely<Database>,
+  organizationId: string,
+  email: string,
+): Promise<Member | undefined> {
   return memberByEmail.first(db, { organizationId, email });
 }
 
 /** Which of `ids` are members of the organization. */
-export async function existingMemberIds(db: Kysely<Database>, organizationId: string, ids: number[]): Promise<Set<number>> {
+export async function existingMemberIds(
+  db: Kysely<Database>,
+  organizationId: string,
+  ids: number[],
+): Promise<Set<number>> {
   if (ids.length === 0) return new Set();
   const rows = await db
     .selectFrom('memberships')
@@ -80,12 +106,20 @@ export async function insertUser(
   user: { email: string; firstName: string | null; lastName: string | null; createdAt: string },
 ): Promise<number> {
   // A random id (src/core/ids.ts), drawn again when taken; an email taken already is an error.
-  const row = await withRandomId((id) => db
-    .insertInto('users')
-    .values({ id, email: user.email, first_name: user.firstName, last_name: user.lastName, created_at: user.createdAt })
-    .onConflict((oc) => oc.column('id').doNothing())
-    .returning('id')
-    .executeTakeFirst());
+  const row = await withRandomId((id) =>
+    db
+      .insertInto('users')
+      .values({
+        id,
+        email: user.email,
+        first_name: user.firstName,
+        last_name: user.lastName,
+        created_at: user.createdAt,
+      })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .returning('id')
+      .executeTakeFirst(),
+  );
   return row.id;
 }
 
@@ -96,7 +130,14 @@ export async function insertUser(
  */
 export async function addMembership(
   db: Kysely<Database>,
-  membership: { organizationId: string; userId: number; role: Role; createdAt: string; firstName?: string | null; lastName?: string | null },
+  membership: {
+    organizationId: string;
+    userId: number;
+    role: Role;
+    createdAt: string;
+    firstName?: string | null;
+    lastName?: string | null;
+  },
   existing: 'change-role' | 'refuse',
 ): Promise<void> {
   const insert = db.insertInto('memberships').values({
@@ -108,9 +149,10 @@ export async function addMembership(
     first_name: membership.firstName ?? null,
     last_name: membership.lastName ?? null,
   });
-  await (existing === 'change-role'
-    ? insert.onConflict((oc) => oc.columns(['organization_id', 'user_id']).doUpdateSet({ role: membership.role }))
-    : insert
+  await (
+    existing === 'change-role'
+      ? insert.onConflict((oc) => oc.columns(['organization_id', 'user_id']).doUpdateSet({ role: membership.role }))
+      : insert
   ).execute();
 }
 
@@ -130,7 +172,10 @@ export async function deleteMembership(db: Kysely<Database>, organizationId: str
  * once cannot both pass the "another enabled admin remains" check; SQLite transactions run one at
  * a time (BEGIN IMMEDIATE) anyway.
  */
-export async function lockAdmins(db: Kysely<Database>, organizationId: string): Promise<Array<{ userId: number; disabled: boolean }>> {
+export async function lockAdmins(
+  db: Kysely<Database>,
+  organizationId: string,
+): Promise<Array<{ userId: number; disabled: boolean }>> {
   const query = db
     .selectFrom('memberships')
     .select(['user_id', 'disabled_at'])
@@ -147,7 +192,13 @@ export async function updateMembership(
   db: Kysely<Database>,
   organizationId: string,
   userId: number,
-  changes: Partial<{ role: Role; disabled_at: string | null; disabled_by: number | null; reactivated_at: string | null; reactivated_by: number | null }>,
+  changes: Partial<{
+    role: Role;
+    disabled_at: string | null;
+    disabled_by: number | null;
+    reactivated_at: string | null;
+    reactivated_by: number | null;
+  }>,
 ): Promise<boolean> {
   const result = await db
     .updateTable('memberships')
@@ -160,7 +211,11 @@ export async function updateMembership(
 
 /** How many organizations the user is a member of. */
 export async function countMemberships(db: Kysely<Database>, userId: number): Promise<number> {
-  const row = await db.selectFrom('memberships').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('memberships')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

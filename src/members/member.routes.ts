@@ -21,28 +21,62 @@ const DEFAULT_MEMBERS_PER_PAGE = 9999;
 const sortValues = MEMBER_SORT_KEYS.flatMap((k) => [k, `-${k}`]);
 
 const ListMembersQuery = Type.Object({
-  q: Type.Optional(Type.String({ maxLength: 200, description: 'Case-insensitive substring of email, first, last or full name.' })),
-  sort: Type.Optional(Type.String({ enum: sortValues, description: 'Sort key, a leading `-` for descending; default `id`.' })),
+  q: Type.Optional(
+    Type.String({ maxLength: 200, description: 'Case-insensitive substring of email, first, last or full name.' }),
+  ),
+  sort: Type.Optional(
+    Type.String({ enum: sortValues, description: 'Sort key, a leading `-` for descending; default `id`.' }),
+  ),
   sort_by: Type.Optional(Type.String({ enum: sortValues, description: 'Alias of `sort`.' })),
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })),
-  per_page: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_MEMBERS_PER_PAGE, description: `Members per page; default ${DEFAULT_MEMBERS_PER_PAGE}.` })),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_MEMBERS_PER_PAGE, description: 'Synonym of `per_page` (n8n sends it); `per_page` wins.' })),
-  with: Type.Optional(Type.String({ maxLength: 200, description: 'Accepted for Tallyfy\'s clients; no embedded objects are added.' })),
+  per_page: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: MAX_MEMBERS_PER_PAGE,
+      description: `Members per page; default ${DEFAULT_MEMBERS_PER_PAGE}.`,
+    }),
+  ),
+  limit: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: MAX_MEMBERS_PER_PAGE,
+      description: 'Synonym of `per_page` (n8n sends it); `per_page` wins.',
+    }),
+  ),
+  with: Type.Optional(
+    Type.String({ maxLength: 200, description: "Accepted for Tallyfy's clients; no embedded objects are added." }),
+  ),
 });
 
 const RoleBody = Type.Object(
-  { role: Type.Unsafe<Role>({ type: 'string', enum: ['admin', 'standard', 'light'] satisfies Role[], description: 'The new role.' }) },
+  {
+    role: Type.Unsafe<Role>({
+      type: 'string',
+      enum: ['admin', 'standard', 'light'] satisfies Role[],
+      description: 'The new role.',
+    }),
+  },
   { additionalProperties: false, title: 'MemberRoleChange' },
 );
 
 const RemoveQuery = Type.Object({
-  with_reassignment: Type.Optional(Type.Boolean({ description: 'Accepted as Tallyfy\'s clients send it; with `to`, names who takes over the member\'s work.' })),
-  to: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_ID, description: 'Another enabled member of the organization.' })),
+  with_reassignment: Type.Optional(
+    Type.Boolean({
+      description: "Accepted as Tallyfy's clients send it; with `to`, names who takes over the member's work.",
+    }),
+  ),
+  to: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: MAX_ID, description: 'Another enabled member of the organization.' }),
+  ),
 });
 
 const MemberListEnvelope = Type.Object({ data: Type.Array(Type.Ref('Member')), meta: PaginationMeta });
 const ErasedMemberEnvelope = Type.Object({
-  data: Type.Object({ id: Type.Integer(), email: Type.String(), deleted: Type.Boolean({ description: 'Always `true`.' }) }),
+  data: Type.Object({
+    id: Type.Integer(),
+    email: Type.String(),
+    deleted: Type.Boolean({ description: 'Always `true`.' }),
+  }),
 });
 
 const ADMIN_ONLY = { 403: 'Not a member of the organization, or not an administrator.' };
@@ -51,105 +85,172 @@ const LAST_ADMIN = { 409: 'The change would leave the organization without an en
 export function memberRoutes(app: RouteApp, { members, config }: Services): void {
   const OrgParams = Type.Object({ org_id: OrganizationIdParam });
 
-  app.get('/organizations/:org_id/users', {
-    config: { access: 'read' },
-    schema: {
-      tags: [TAG],
-      summary: 'List the organization\'s members and invitees',
-      description: 'Active and disabled members, and open invitations as members with status `invited`.',
-      params: OrgParams,
-      querystring: ListMembersQuery,
-      response: { 200: { description: 'A page of members.', ...MemberListEnvelope }, ...errorResponses([...AUTH_ERRORS, 422]) },
-    },
-  }, async (request) => {
-    const query = request.query;
-    const { page, perPage } = pageRequest(query, DEFAULT_MEMBERS_PER_PAGE);
-    const result = await members.list(actorOf(request), { q: query.q, sort: query.sort ?? query.sort_by, page, perPage });
-    return { data: result.members, meta: paginationMeta(config.publicBaseUrl, request, result.total, result.members.length, perPage, page) };
-  });
-
-  app.get('/organizations/:org_id/users-list', {
-    config: { access: 'read' },
-    schema: {
-      tags: [TAG],
-      summary: 'Every member, without paging (for pickers)',
-      params: OrgParams,
-      response: { 200: { description: 'Every member.', ...Type.Object({ data: Type.Array(Type.Ref('Member')) }) }, ...errorResponses([...AUTH_ERRORS, 422]) },
-    },
-  }, async (request) => ({ data: await members.listAll(actorOf(request)) }));
-
-  app.get('/organizations/:org_id/users/:user_id', {
-    config: { access: 'read' },
-    schema: {
-      tags: [TAG],
-      summary: 'Get one member (or invitee)',
-      params: MemberIdParams,
-      response: { 200: { description: 'The member.', ...MemberEnvelope }, ...errorResponses([...AUTH_ERRORS, 404, 422]) },
-    },
-  }, async (request) => ({ data: await members.get(actorOf(request), request.params.user_id) }));
-
-  app.put('/organizations/:org_id/users/:user_id/role', {
-    config: { access: 'admin' },
-    schema: {
-      tags: [TAG],
-      summary: 'Change a member\'s role',
-      description: 'Admins only. The last enabled administrator cannot be given another role.',
-      params: MemberIdParams,
-      body: RoleBody,
-      response: {
-        200: { description: 'The member with the new role.', ...MemberEnvelope },
-        ...errorResponses([...AUTH_ERRORS, 404, 409, ...BODY_ERRORS], { ...ADMIN_ONLY, ...LAST_ADMIN }),
+  app.get(
+    '/organizations/:org_id/users',
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: [TAG],
+        summary: "List the organization's members and invitees",
+        description: 'Active and disabled members, and open invitations as members with status `invited`.',
+        params: OrgParams,
+        querystring: ListMembersQuery,
+        response: {
+          200: { description: 'A page of members.', ...MemberListEnvelope },
+          ...errorResponses([...AUTH_ERRORS, 422]),
+        },
       },
     },
-  }, async (request) => ({ data: await members.changeRole(actorOf(request), request.params.user_id, request.body.role) }));
-
-  app.delete('/organizations/:org_id/users/:user_id/disable', {
-    config: { access: 'admin' },
-    schema: {
-      tags: [TAG],
-      summary: 'Disable a member',
-      description: 'Admins only. The member\'s tokens stop working in this organization at once, on every instance. A member disabled already is answered unchanged.',
-      params: MemberIdParams,
-      response: { 200: { description: 'The disabled member.', ...MemberEnvelope }, ...errorResponses([...AUTH_ERRORS, 404, 409, 422], { ...ADMIN_ONLY, ...LAST_ADMIN }) },
+    async (request) => {
+      const query = request.query;
+      const { page, perPage } = pageRequest(query, DEFAULT_MEMBERS_PER_PAGE);
+      const result = await members.list(actorOf(request), {
+        q: query.q,
+        sort: query.sort ?? query.sort_by,
+        page,
+        perPage,
+      });
+      return {
+        data: result.members,
+        meta: paginationMeta(config.publicBaseUrl, request, result.total, result.members.length, perPage, page),
+      };
     },
-  }, async (request) => ({ data: await members.disable(actorOf(request), request.params.user_id) }));
+  );
 
-  app.put('/organizations/:org_id/users/:user_id/enable', {
-    config: { access: 'admin' },
-    schema: {
-      tags: [TAG],
-      summary: 'Enable a disabled member',
-      description: 'Admins only. `reactivated_at`/`reactivated_by` are set; a member who is not disabled is answered unchanged.',
-      params: MemberIdParams,
-      response: { 200: { description: 'The enabled member.', ...MemberEnvelope }, ...errorResponses([...AUTH_ERRORS, 404, 422], ADMIN_ONLY) },
-    },
-  }, async (request) => ({ data: await members.enable(actorOf(request), request.params.user_id) }));
-
-  app.delete('/organizations/:org_id/users/:user_id', {
-    config: { access: 'admin' },
-    schema: {
-      tags: [TAG],
-      summary: 'Remove a member from the organization',
-      description: 'Admins only. The member leaves the organization and its groups; the user keeps their other organizations. For an invitee, the invitation is withdrawn. The last enabled administrator cannot be removed.',
-      params: MemberIdParams,
-      querystring: RemoveQuery,
-      response: { 200: { description: 'The member as they were.', ...MemberEnvelope }, ...errorResponses([...AUTH_ERRORS, 404, 409, 422], { ...ADMIN_ONLY, ...LAST_ADMIN }) },
-    },
-  }, async (request) => {
-    return { data: await members.remove(actorOf(request), request.params.user_id, request.query.to) };
-  });
-
-  app.delete('/organizations/:org_id/users/:user_id/delete', {
-    config: { access: 'admin' },
-    schema: {
-      tags: [TAG],
-      summary: 'Permanently delete a disabled member',
-      description: 'Admins only. The member must be disabled first. The membership goes, and the user with all their tokens once they belong to no organization.',
-      params: MemberIdParams,
-      response: {
-        200: { description: 'The member was deleted.', ...ErasedMemberEnvelope },
-        ...errorResponses([...AUTH_ERRORS, 404, 422], { ...ADMIN_ONLY, 422: '`MEMBER_NOT_DISABLED`: disable the member first (or the path failed validation).' }),
+  app.get(
+    '/organizations/:org_id/users-list',
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: [TAG],
+        summary: 'Every member, without paging (for pickers)',
+        params: OrgParams,
+        response: {
+          200: { description: 'Every member.', ...Type.Object({ data: Type.Array(Type.Ref('Member')) }) },
+          ...errorResponses([...AUTH_ERRORS, 422]),
+        },
       },
     },
-  }, async (request) => ({ data: await members.erase(actorOf(request), request.params.user_id) }));
+    async (request) => ({ data: await members.listAll(actorOf(request)) }),
+  );
+
+  app.get(
+    '/organizations/:org_id/users/:user_id',
+    {
+      config: { access: 'read' },
+      schema: {
+        tags: [TAG],
+        summary: 'Get one member (or invitee)',
+        params: MemberIdParams,
+        response: {
+          200: { description: 'The member.', ...MemberEnvelope },
+          ...errorResponses([...AUTH_ERRORS, 404, 422]),
+        },
+      },
+    },
+    async (request) => ({ data: await members.get(actorOf(request), request.params.user_id) }),
+  );
+
+  app.put(
+    '/organizations/:org_id/users/:user_id/role',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: [TAG],
+        summary: "Change a member's role",
+        description: 'Admins only. The last enabled administrator cannot be given another role.',
+        params: MemberIdParams,
+        body: RoleBody,
+        response: {
+          200: { description: 'The member with the new role.', ...MemberEnvelope },
+          ...errorResponses([...AUTH_ERRORS, 404, 409, ...BODY_ERRORS], { ...ADMIN_ONLY, ...LAST_ADMIN }),
+        },
+      },
+    },
+    async (request) => ({
+      data: await members.changeRole(actorOf(request), request.params.user_id, request.body.role),
+    }),
+  );
+
+  app.delete(
+    '/organizations/:org_id/users/:user_id/disable',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: [TAG],
+        summary: 'Disable a member',
+        description:
+          "Admins only. The member's tokens stop working in this organization at once, on every instance. A member disabled already is answered unchanged.",
+        params: MemberIdParams,
+        response: {
+          200: { description: 'The disabled member.', ...MemberEnvelope },
+          ...errorResponses([...AUTH_ERRORS, 404, 409, 422], { ...ADMIN_ONLY, ...LAST_ADMIN }),
+        },
+      },
+    },
+    async (request) => ({ data: await members.disable(actorOf(request), request.params.user_id) }),
+  );
+
+  app.put(
+    '/organizations/:org_id/users/:user_id/enable',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: [TAG],
+        summary: 'Enable a disabled member',
+        description:
+          'Admins only. `reactivated_at`/`reactivated_by` are set; a member who is not disabled is answered unchanged.',
+        params: MemberIdParams,
+        response: {
+          200: { description: 'The enabled member.', ...MemberEnvelope },
+          ...errorResponses([...AUTH_ERRORS, 404, 422], ADMIN_ONLY),
+        },
+      },
+    },
+    async (request) => ({ data: await members.enable(actorOf(request), request.params.user_id) }),
+  );
+
+  app.delete(
+    '/organizations/:org_id/users/:user_id',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: [TAG],
+        summary: 'Remove a member from the organization',
+        description:
+          'Admins only. The member leaves the organization and its groups; the user keeps their other organizations. For an invitee, the invitation is withdrawn. The last enabled administrator cannot be removed.',
+        params: MemberIdParams,
+        querystring: RemoveQuery,
+        response: {
+          200: { description: 'The member as they were.', ...MemberEnvelope },
+          ...errorResponses([...AUTH_ERRORS, 404, 409, 422], { ...ADMIN_ONLY, ...LAST_ADMIN }),
+        },
+      },
+    },
+    async (request) => {
+      return { data: await members.remove(actorOf(request), request.params.user_id, request.query.to) };
+    },
+  );
+
+  app.delete(
+    '/organizations/:org_id/users/:user_id/delete',
+    {
+      config: { access: 'admin' },
+      schema: {
+        tags: [TAG],
+        summary: 'Permanently delete a disabled member',
+        description:
+          'Admins only. The member must be disabled first. The membership goes, and the user with all their tokens once they belong to no organization.',
+        params: MemberIdParams,
+        response: {
+          200: { description: 'The member was deleted.', ...ErasedMemberEnvelope },
+          ...errorResponses([...AUTH_ERRORS, 404, 422], {
+            ...ADMIN_ONLY,
+            422: '`MEMBER_NOT_DISABLED`: disable the member first (or the path failed validation).',
+          }),
+        },
+      },
+    },
+    async (request) => ({ data: await members.erase(actorOf(request), request.params.user_id) }),
+  );
 }

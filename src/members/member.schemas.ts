@@ -19,8 +19,13 @@ export const Member = Type.Object(
     profile_pic: NullableString({ description: 'Always null: no pictures are kept.' }),
     timezone: NullableString({ description: 'Always null: no member time zone is kept.' }),
     role: Type.String({ enum: ['admin', 'standard', 'light'], description: 'The role in this organization.' }),
-    status: Type.String({ enum: [...MEMBER_STATUSES], description: '`active`, `disabled`, or `invited` (an invitation not yet accepted).' }),
-    created_at: Type.String({ description: 'When the member joined this organization, or was invited (UTC, `YYYY-MM-DD HH:MM:SS`).' }),
+    status: Type.String({
+      enum: [...MEMBER_STATUSES],
+      description: '`active`, `disabled`, or `invited` (an invitation not yet accepted).',
+    }),
+    created_at: Type.String({
+      description: 'When the member joined this organization, or was invited (UTC, `YYYY-MM-DD HH:MM:SS`).',
+    }),
     last_login_at: Timestamp('Always null: tokens carry no sign-in.'),
     invited_by: NullableInteger({ description: 'The member who invited this one, when they joined by invitation.' }),
     disabled_at: Timestamp('When the member was disabled in this organization.'),

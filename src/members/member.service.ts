@@ -11,11 +11,30 @@ import type { Actor } from '../core/actor.js';
 import { now } from '../core/time.js';
 import { findOpenInvitation, listOpenInvitations, withdrawInvitation } from './invitation.repository.js';
 import { invitationToMember, memberRowToMember } from './member.mapper.js';
-import { countMemberships, deleteMembership, findMemberById, leaveGroupsOf, listMembers, lockAdmins, updateMembership, type Member as MemberRow } from './member.repository.js';
+import {
+  countMemberships,
+  deleteMembership,
+  findMemberById,
+  leaveGroupsOf,
+  listMembers,
+  lockAdmins,
+  updateMembership,
+  type Member as MemberRow,
+} from './member.repository.js';
 import type { Member } from './member.schemas.js';
 
 /** `updated_at` is the membership's last change: joined, disabled or enabled again (n8n offers it). */
-export const MEMBER_SORT_KEYS = ['name', 'first_name', 'last_name', 'email', 'created_at', 'updated_at', 'role', 'status', 'id'] as const;
+export const MEMBER_SORT_KEYS = [
+  'name',
+  'first_name',
+  'last_name',
+  'email',
+  'created_at',
+  'updated_at',
+  'role',
+  'status',
+  'id',
+] as const;
 export type MemberSortKey = (typeof MEMBER_SORT_KEYS)[number];
 
 export interface MemberListQuery {
@@ -29,12 +48,20 @@ const LAST_ADMIN = 'The organization must keep an enabled administrator; make an
 
 function sortValue(member: Member, key: MemberSortKey): string | number | null {
   switch (key) {
-    case 'name': return member.full_name?.toLowerCase() ?? null;
-    case 'first_name': return member.first_name?.toLowerCase() ?? null;
-    case 'last_name': return member.last_name?.toLowerCase() ?? null;
-    case 'id': return member.id;
-    case 'updated_at': return [member.created_at, member.disabled_at ?? '', member.reactivated_at ?? ''].reduce((a, b) => (b > a ? b : a));
-    default: return member[key];
+    case 'name':
+      return member.full_name?.toLowerCase() ?? null;
+    case 'first_name':
+      return member.first_name?.toLowerCase() ?? null;
+    case 'last_name':
+      return member.last_name?.toLowerCase() ?? null;
+    case 'id':
+      return member.id;
+    case 'updated_at':
+      return [member.created_at, member.disabled_at ?? '', member.reactivated_at ?? ''].reduce((a, b) =>
+        b > a ? b : a,
+      );
+    default:
+      return member[key];
   }
 }
 
@@ -72,10 +99,16 @@ export function createMemberService(deps: { db: Kysely<Database> }) {
   return {
     /** Members (active and disabled) and open invitations, filtered, sorted and paged in memory. */
     async list(actor: Actor, query: MemberListQuery): Promise<{ members: Member[]; total: number }> {
-      const [rows, invited] = await Promise.all([listMembers(db, actor.organizationId), listOpenInvitations(db, actor.organizationId)]);
+      const [rows, invited] = await Promise.all([
+        listMembers(db, actor.organizationId),
+        listOpenInvitations(db, actor.organizationId),
+      ]);
       let all = [...rows.map(memberRowToMember), ...invited.map(invitationToMember)];
       const q = query.q?.toLowerCase();
-      if (q) all = all.filter((m) => [m.email, m.first_name, m.last_name, m.full_name].some((v) => v?.toLowerCase().includes(q)));
+      if (q)
+        all = all.filter((m) =>
+          [m.email, m.first_name, m.last_name, m.full_name].some((v) => v?.toLowerCase().includes(q)),
+        );
       const raw = query.sort ?? 'id';
       const descending = raw.startsWith('-');
       all.sort(compareMembers((descending ? raw.slice(1) : raw) as MemberSortKey, descending));
@@ -124,7 +157,10 @@ export function createMemberService(deps: { db: Kysely<Database> }) {
         const member = await memberIn(trx, actor.organizationId, userId);
         if (member.disabled_at === null) return memberRowToMember(member);
         await updateMembership(trx, actor.organizationId, userId, {
-          disabled_at: null, disabled_by: null, reactivated_at: now(), reactivated_by: actor.userId,
+          disabled_at: null,
+          disabled_by: null,
+          reactivated_at: now(),
+          reactivated_by: actor.userId,
         });
         return reread(trx, actor.organizationId, userId);
       });
@@ -139,7 +175,10 @@ export function createMemberService(deps: { db: Kysely<Database> }) {
         const member = await findMemberById(trx, actor.organizationId, userId);
         if (!member) {
           const invitation = await findOpenInvitation(trx, actor.organizationId, userId);
-          assertThat(invitation && (await withdrawInvitation(trx, actor.organizationId, userId, actor.userId, now())), () => notFound('member'));
+          assertThat(
+            invitation && (await withdrawInvitation(trx, actor.organizationId, userId, actor.userId, now())),
+            () => notFound('member'),
+          );
           return invitationToMember(invitation);
         }
         if (reassignTo !== undefined) {
@@ -164,11 +203,17 @@ export function createMemberService(deps: { db: Kysely<Database> }) {
     async erase(actor: Actor, userId: number): Promise<{ id: number; email: string; deleted: true }> {
       return db.transaction().execute(async (trx) => {
         const member = await memberIn(trx, actor.organizationId, userId);
-        if (member.disabled_at === null) throw new AppError('MEMBER_NOT_DISABLED', 'Please disable the member before deletion.');
+        if (member.disabled_at === null)
+          throw new AppError('MEMBER_NOT_DISABLED', 'Please disable the member before deletion.');
         await leaveGroupsOf(trx, actor.organizationId, userId);
         await deleteMembership(trx, actor.organizationId, userId);
-        const openInvitations = await trx.selectFrom('invitations').select('id').where('user_id', '=', userId)
-          .where('accepted_at', 'is', null).where('revoked_at', 'is', null).executeTakeFirst();
+        const openInvitations = await trx
+          .selectFrom('invitations')
+          .select('id')
+          .where('user_id', '=', userId)
+          .where('accepted_at', 'is', null)
+          .where('revoked_at', 'is', null)
+          .executeTakeFirst();
         if ((await countMemberships(trx, userId)) === 0 && !openInvitations) {
           await trx.deleteFrom('users').where('id', '=', userId).execute();
         }

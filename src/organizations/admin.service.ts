@@ -8,7 +8,13 @@ import { normalizeEmail, parseEmailAddress } from '../email/parse.js';
 import { AppError, ErrorBag, validationFailed } from '../core/errors.js';
 import { newOrganizationId, randomSecret, sha256 } from '../core/secrets.js';
 import { formatTimestamp, now } from '../core/time.js';
-import { findMemberByEmail, findUserByEmail, insertUser, addMembership, type Member } from '../members/member.repository.js';
+import {
+  findMemberByEmail,
+  findUserByEmail,
+  insertUser,
+  addMembership,
+  type Member,
+} from '../members/member.repository.js';
 import { findGlobalGuest } from '../guests/guest.repository.js';
 import { insertToken, revokeToken } from '../auth/token.repository.js';
 import { findOrganization, insertOrganization } from './organization.repository.js';
@@ -30,7 +36,9 @@ function requiredName(value: string | undefined, field: string): { name?: string
 function optionalName(value: string | undefined, field: string): { name: string | null; error?: string } {
   const trimmed = value?.trim() ?? '';
   const name = trimmed === '' ? null : trimmed;
-  return trimmed.length > MAX_NAME ? { name, error: `The ${field} may not be greater than ${MAX_NAME} characters.` } : { name };
+  return trimmed.length > MAX_NAME
+    ? { name, error: `The ${field} may not be greater than ${MAX_NAME} characters.` }
+    : { name };
 }
 
 /** A new personal access token and the hash that is stored of it. */
@@ -50,7 +58,13 @@ export function createAdminService(db: Kysely<Database>) {
     },
 
     /** Adds a member (creating the user if new) or changes the role of an existing one. */
-    async addMember(input: { organizationId: string; email: string | undefined; role: string | undefined; firstName?: string; lastName?: string }): Promise<Member> {
+    async addMember(input: {
+      organizationId: string;
+      email: string | undefined;
+      role: string | undefined;
+      firstName?: string;
+      lastName?: string;
+    }): Promise<Member> {
       const bag = new ErrorBag();
       const parsed = parseEmailAddress(input.email?.trim() ?? '');
       if (!parsed.ok) bag.add('email', parsed.message);
@@ -63,18 +77,36 @@ export function createAdminService(db: Kysely<Database>) {
       const firstName = first.name;
       const lastName = last.name;
       const email = (parsed as { email: string }).email;
-      if (!(await findOrganization(db, input.organizationId))) throw new AppError('RESOURCE_NOT_FOUND', `No organization ${input.organizationId}.`);
+      if (!(await findOrganization(db, input.organizationId)))
+        throw new AppError('RESOURCE_NOT_FOUND', `No organization ${input.organizationId}.`);
       return db.transaction().execute(async (trx) => {
         const guest = await findGlobalGuest(trx, email);
         if (guest) {
-          const record = await trx.selectFrom('organization_guests').select('id').where('guest_id', '=', guest.id)
-            .where('organization_id', '=', input.organizationId).where('deleted_at', 'is', null).executeTakeFirst();
-          if (record) throw new AppError('CONFLICT', `${email} is a guest of this organization; convert the guest instead.`);
+          const record = await trx
+            .selectFrom('organization_guests')
+            .select('id')
+            .where('guest_id', '=', guest.id)
+            .where('organization_id', '=', input.organizationId)
+            .where('deleted_at', 'is', null)
+            .executeTakeFirst();
+          if (record)
+            throw new AppError('CONFLICT', `${email} is a guest of this organization; convert the guest instead.`);
         }
         const at = now();
         const existing = await findUserByEmail(trx, email);
         const userId = existing?.id ?? (await insertUser(trx, { email, firstName, lastName, createdAt: at }));
-        await addMembership(trx, { organizationId: input.organizationId, userId, role: input.role as Role, createdAt: at, firstName, lastName }, 'change-role');
+        await addMembership(
+          trx,
+          {
+            organizationId: input.organizationId,
+            userId,
+            role: input.role as Role,
+            createdAt: at,
+            firstName,
+            lastName,
+          },
+          'change-role',
+        );
         const member = await findMemberByEmail(trx, input.organizationId, email);
         if (!member) throw new Error('membership vanished inside its transaction');
         return member;
@@ -85,15 +117,27 @@ export function createAdminService(db: Kysely<Database>) {
     async createToken(input: { email: string | undefined; name?: string; expiresInDays?: number }) {
       const email = normalizeEmail(input.email ?? '');
       const user = await findUserByEmail(db, email);
-      if (!user) throw new AppError('RESOURCE_NOT_FOUND', `No user with email ${email || '(none given)'}; add them as a member first.`);
+      if (!user)
+        throw new AppError(
+          'RESOURCE_NOT_FOUND',
+          `No user with email ${email || '(none given)'}; add them as a member first.`,
+        );
       const days = input.expiresInDays;
       if (days !== undefined && (!Number.isInteger(days) || days < 1 || days > 3650)) {
-        throw new AppError('VALIDATION_FAILED', 'The expires-in must be a whole number of days from 1 to 3650.', { errors: { expires_in: ['The expires-in must be a whole number of days from 1 to 3650.'] } });
+        throw new AppError('VALIDATION_FAILED', 'The expires-in must be a whole number of days from 1 to 3650.', {
+          errors: { expires_in: ['The expires-in must be a whole number of days from 1 to 3650.'] },
+        });
       }
       const { token, tokenHash } = newPersonalToken();
       const createdAt = now();
       const expiresAt = days === undefined ? null : formatTimestamp(new Date(Date.now() + days * 86_400_000));
-      const id = await insertToken(db, { userId: user.id, name: input.name?.trim() || null, tokenHash, createdAt, expiresAt });
+      const id = await insertToken(db, {
+        userId: user.id,
+        name: input.name?.trim() || null,
+        tokenHash,
+        createdAt,
+        expiresAt,
+      });
       return { id, token, expires_at: expiresAt };
     },
 

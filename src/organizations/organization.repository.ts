@@ -1,7 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 
-export async function insertOrganization(db: Kysely<Database>, org: { id: string; name: string; createdAt: string }): Promise<void> {
+export async function insertOrganization(
+  db: Kysely<Database>,
+  org: { id: string; name: string; createdAt: string },
+): Promise<void> {
   await db.insertInto('organizations').values({ id: org.id, name: org.name, created_at: org.createdAt }).execute();
 }
 
@@ -10,7 +13,10 @@ export async function findOrganization(db: Kysely<Database>, id: string) {
 }
 
 export async function countOrganizations(db: Kysely<Database>): Promise<number> {
-  const row = await db.selectFrom('organizations').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('organizations')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

@@ -48,7 +48,10 @@ export function guestAccessMessage(links: GuestAccessLink[]): ComposedMessage {
     '',
   ].join('\n');
   const items = links
-    .map((l) => `<li><strong>${escapeHtml(l.organizationName)}</strong><br><a href="${escapeHtml(l.link)}">${escapeHtml(l.link)}</a></li>`)
+    .map(
+      (l) =>
+        `<li><strong>${escapeHtml(l.organizationName)}</strong><br><a href="${escapeHtml(l.link)}">${escapeHtml(l.link)}</a></li>`,
+    )
     .join('\n');
   const html = [
     '<!DOCTYPE html>',

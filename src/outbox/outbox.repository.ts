@@ -37,7 +37,11 @@ export function newMessageId(publicBaseUrl: string): string {
 }
 
 /** Queues a message; call it inside the transaction of the change that causes it. */
-export async function enqueue(db: Q, message: OutgoingMessage, messageId: string): Promise<{ id: number; messageId: string }> {
+export async function enqueue(
+  db: Q,
+  message: OutgoingMessage,
+  messageId: string,
+): Promise<{ id: number; messageId: string }> {
   const at = now();
   const row = await db
     .insertInto('outbox')
@@ -63,12 +67,13 @@ export async function enqueue(db: Q, message: OutgoingMessage, messageId: string
 
 /** Not sent, not given up, due, and not claimed by a worker whose lease still runs. */
 function isDue(current: string) {
-  return (eb: ExpressionBuilder<Database, 'outbox'>) => eb.and([
-    eb('sent_at', 'is', null),
-    eb('failed_at', 'is', null),
-    eb('available_at', '<=', current),
-    eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', current)]),
-  ]);
+  return (eb: ExpressionBuilder<Database, 'outbox'>) =>
+    eb.and([
+      eb('sent_at', 'is', null),
+      eb('failed_at', 'is', null),
+      eb('available_at', '<=', current),
+      eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', current)]),
+    ]);
 }
 
 /**
@@ -87,19 +92,30 @@ export async function claimBatch(db: Q, workerId: string, leaseMs: number, limit
       .updateTable('outbox')
       .set((eb) => ({ ...claim, attempts: eb('attempts', '+', 1) }))
       .where('id', 'in', (eb) =>
-        eb.selectFrom('outbox').select('id').where(isDue(current))
+        eb
+          .selectFrom('outbox')
+          .select('id')
+          .where(isDue(current))
           .orderBy('available_at')
           .orderBy('id')
           .limit(limit)
           .forUpdate()
-          .skipLocked())
+          .skipLocked(),
+      )
       .where(isDue(current))
       .returningAll()
       .execute();
     return rows.sort((a, b) => a.id - b.id);
   }
 
-  const candidates = await db.selectFrom('outbox').select('id').where(isDue(current)).orderBy('available_at').orderBy('id').limit(limit).execute();
+  const candidates = await db
+    .selectFrom('outbox')
+    .select('id')
+    .where(isDue(current))
+    .orderBy('available_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
   const claimed: OutboxRow[] = [];
   for (const { id } of candidates) {
     const row = await db

@@ -145,7 +145,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     // Sent: from here a failure to record it (the database gone) means the claim runs out and the
     // message goes again, the at-least-once window described above.
     await repo.markSent(db, row.id);
-    log.info({ ...about, via: delivery.kind, to: redactText(where) }, delivery.kind === 'file' ? 'email written to file' : 'email sent');
+    log.info(
+      { ...about, via: delivery.kind, to: redactText(where) },
+      delivery.kind === 'file' ? 'email written to file' : 'email sent',
+    );
     return 'sent';
   }
 
@@ -155,7 +158,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const result: PassResult = { claimed: rows.length, sent: 0, retried: 0, failed: 0 };
     for (const [index, row] of rows.entries()) {
       if (stopping) {
-        await repo.release(db, rows.slice(index).map((r) => r.id), id);
+        await repo.release(
+          db,
+          rows.slice(index).map((r) => r.id),
+          id,
+        );
         break;
       }
       const outcome = await attempt(row);
@@ -207,7 +214,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       if (started) return;
       started = true;
       unsubscribe = onOutboxQueued(db, nudge);
-      log.info({ workerId: id, via: delivery.kind, ...(delivery.kind === 'file' && { dir: config.mail.dir }) }, 'outbox worker started');
+      log.info(
+        { workerId: id, via: delivery.kind, ...(delivery.kind === 'file' && { dir: config.mail.dir }) },
+        'outbox worker started',
+      );
       schedule(0);
     },
     async stop() {
@@ -219,10 +229,16 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         let timeout: NodeJS.Timeout | undefined;
         const late = await Promise.race([
           running.then(() => false),
-          new Promise<boolean>((resolve) => (timeout = setTimeout(() => resolve(true), options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS))),
+          new Promise<boolean>(
+            (resolve) => (timeout = setTimeout(() => resolve(true), options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS)),
+          ),
         ]);
         clearTimeout(timeout);
-        if (late) log.warn({ workerId: id }, 'outbox worker stopped with a send in flight; its claim expires and another attempt follows');
+        if (late)
+          log.warn(
+            { workerId: id },
+            'outbox worker stopped with a send in flight; its claim expires and another attempt follows',
+          );
       }
       delivery.close();
     },

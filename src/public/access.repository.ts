@@ -18,7 +18,12 @@ export async function findActiveRecordsByEmail(db: Kysely<Database>, email: stri
     .selectFrom('guests')
     .innerJoin('organization_guests', 'organization_guests.guest_id', 'guests.id')
     .innerJoin('organizations', 'organizations.id', 'organization_guests.organization_id')
-    .select(['organizations.name as organizationName', 'organization_guests.guest_code_hash', 'organization_guests.guest_code_encrypted', 'organization_guests.guest_code_key_id'])
+    .select([
+      'organizations.name as organizationName',
+      'organization_guests.guest_code_hash',
+      'organization_guests.guest_code_encrypted',
+      'organization_guests.guest_code_key_id',
+    ])
     .where('guests.email', '=', email)
     .where('guests.deleted_at', 'is', null)
     .where('organization_guests.deleted_at', 'is', null)

@@ -37,14 +37,20 @@ export function accessRequestHandlers(links: GuestLinks): OutboxHandlers {
  * unresolved request (resolved or dropped by someone else meanwhile). Rows of other kinds come
  * back as they are.
  */
-export async function resolveAccessRequest(db: Kysely<Database>, row: OutboxRow, links: GuestLinks): Promise<OutboxRow | undefined> {
+export async function resolveAccessRequest(
+  db: Kysely<Database>,
+  row: OutboxRow,
+  links: GuestLinks,
+): Promise<OutboxRow | undefined> {
   if (row.kind !== GUEST_ACCESS_REQUEST_KIND) return row;
   const records = await findActiveRecordsByEmail(db, row.recipient);
   if (records.length === 0) {
     await db.deleteFrom('outbox').where('id', '=', row.id).where('kind', '=', GUEST_ACCESS_REQUEST_KIND).execute();
     return undefined;
   }
-  const message = guestAccessMessage(records.map((r) => ({ organizationName: r.organizationName, link: guestLinkOf(links, r.code) as string })));
+  const message = guestAccessMessage(
+    records.map((r) => ({ organizationName: r.organizationName, link: guestLinkOf(links, r.code) as string })),
+  );
   return db
     .updateTable('outbox')
     .set({ kind: GUEST_ACCESS_KIND, subject: message.subject, text_body: message.text, html_body: message.html })
@@ -56,6 +62,11 @@ export async function resolveAccessRequest(db: Kysely<Database>, row: OutboxRow,
 
 /** Resolves every queued access request now (the worker does it one by one as it sends). */
 export async function resolvePendingAccessRequests(db: Kysely<Database>, links: GuestLinks): Promise<void> {
-  const rows = await db.selectFrom('outbox').selectAll().where('kind', '=', GUEST_ACCESS_REQUEST_KIND).orderBy('id').execute();
+  const rows = await db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('kind', '=', GUEST_ACCESS_REQUEST_KIND)
+    .orderBy('id')
+    .execute();
   for (const row of rows) await resolveAccessRequest(db, row, links);
 }

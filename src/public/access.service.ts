@@ -47,18 +47,28 @@ export function createAccessService(deps: AccessServiceDeps) {
     async requestLinks(email: string, ip: string): Promise<void> {
       const window = hourWindow(new Date());
       const queued = await db.transaction().execute(async (trx) => {
-        if (limits.perIpPerHour > 0 && !(await consumeWindow(trx, THROTTLE_SCOPE_IP, throttleSubjectOfIp(ip), window.start, limits.perIpPerHour))) {
+        if (
+          limits.perIpPerHour > 0 &&
+          !(await consumeWindow(trx, THROTTLE_SCOPE_IP, throttleSubjectOfIp(ip), window.start, limits.perIpPerHour))
+        ) {
           throw new AppError(
             'RATE_LIMIT_EXCEEDED',
             `Too many access requests from this address: at most ${limits.perIpPerHour} an hour. Retry in ${window.secondsLeft} seconds.`,
             { headers: { 'retry-after': String(window.secondsLeft) } },
           );
         }
-        if (limits.perEmailPerHour > 0 && !(await consumeWindow(trx, THROTTLE_SCOPE_EMAIL, email, window.start, limits.perEmailPerHour))) {
+        if (
+          limits.perEmailPerHour > 0 &&
+          !(await consumeWindow(trx, THROTTLE_SCOPE_EMAIL, email, window.start, limits.perEmailPerHour))
+        ) {
           deps.log.info({}, 'guest access email not sent: the address reached its hourly limit');
           return false;
         }
-        await enqueue(trx, { kind: GUEST_ACCESS_REQUEST_KIND, recipient: email, subject: '', text: '', html: null }, newMessageId(deps.links.publicBaseUrl));
+        await enqueue(
+          trx,
+          { kind: GUEST_ACCESS_REQUEST_KIND, recipient: email, subject: '', text: '', html: null },
+          newMessageId(deps.links.publicBaseUrl),
+        );
         return true;
       });
       if (queued) notifyOutbox(db);

@@ -13,7 +13,13 @@ type Q = Kysely<Database>;
  * per window whatever runs concurrently, on either database. Inside the caller's transaction, a
  * request that fails later gives its use back.
  */
-export async function consumeWindow(db: Q, scope: string, subject: string, windowStart: string, cap: number): Promise<boolean> {
+export async function consumeWindow(
+  db: Q,
+  scope: string,
+  subject: string,
+  windowStart: string,
+  cap: number,
+): Promise<boolean> {
   await db
     .insertInto('throttle_windows')
     .values({ scope, subject, window_start: windowStart, count: 0 })

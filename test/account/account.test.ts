@@ -4,10 +4,25 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, call, createGuest, createOrgWithMembers, guestsUrl, type TestContext } from '../../support/app.js';
+import {
+  buildTestApp,
+  call,
+  createGuest,
+  createOrgWithMembers,
+  guestsUrl,
+  type TestContext,
+} from '../../support/app.js';
 import { assertProblem } from '../../support/problem.js';
 
-type Org = { id: string; name: string; created_at: string; created_on: string; users_count: number; guests_count: number; user_role: string };
+type Org = {
+  id: string;
+  name: string;
+  created_at: string;
+  created_on: string;
+  users_count: number;
+  guests_count: number;
+  user_role: string;
+};
 
 describe('account', () => {
   let ctx: TestContext;
@@ -18,12 +33,23 @@ describe('account', () => {
   });
   after(() => ctx.close());
 
-  it('GET /me under both bases: the token\'s user', async () => {
+  it("GET /me under both bases: the token's user", async () => {
     for (const base of ['', '/api']) {
       const response = await call(ctx, ctx.tokens.standard, 'GET', `${base}/me`);
       assert.equal(response.statusCode, 200, response.body);
       const data = response.json<{ data: Record<string, unknown> }>().data;
-      assert.deepEqual(Object.keys(data), ['id', 'email', 'username', 'first_name', 'last_name', 'full_name', 'profile_pic', 'timezone', 'created_at', 'last_login_at']);
+      assert.deepEqual(Object.keys(data), [
+        'id',
+        'email',
+        'username',
+        'first_name',
+        'last_name',
+        'full_name',
+        'profile_pic',
+        'timezone',
+        'created_at',
+        'last_login_at',
+      ]);
       assert.equal(data.id, ctx.members.standard);
       assert.equal(data.email, 'acme-standard@members.test');
     }
@@ -31,13 +57,16 @@ describe('account', () => {
     assertProblem(await call(ctx, 'gst_nope', 'GET', '/me'), 401, 'UNAUTHENTICATED');
   });
 
-  it('GET /me/organizations: the enabled memberships, by name, with counts and the caller\'s role', async () => {
+  it("GET /me/organizations: the enabled memberships, by name, with counts and the caller's role", async () => {
     await ctx.admin.addMember({ organizationId: other.orgId, email: 'acme-light@members.test', role: 'admin' });
     await createGuest(ctx);
     const response = await call(ctx, ctx.tokens.light, 'GET', '/me/organizations');
     assert.equal(response.statusCode, 200, response.body);
     const body = response.json<{ data: Org[]; meta: { pagination: { total: number } } }>();
-    assert.deepEqual(body.data.map((o) => o.name), ['Acme', 'Zeta works']);
+    assert.deepEqual(
+      body.data.map((o) => o.name),
+      ['Acme', 'Zeta works'],
+    );
     assert.equal(body.meta.pagination.total, 2);
     const acme = body.data[0] as Org;
     assert.equal(acme.id, ctx.orgId);
@@ -48,16 +77,25 @@ describe('account', () => {
     assert.equal(body.data[1]?.user_role, 'admin');
 
     const filtered = await call(ctx, ctx.tokens.light, 'GET', '/me/organizations?q=zeta&per_page=1');
-    assert.deepEqual(filtered.json<{ data: Org[] }>().data.map((o) => o.id), [other.orgId]);
+    assert.deepEqual(
+      filtered.json<{ data: Org[] }>().data.map((o) => o.id),
+      [other.orgId],
+    );
     const paged = await call(ctx, ctx.tokens.light, 'GET', '/me/organizations?limit=1&page=2');
-    assert.deepEqual(paged.json<{ data: Org[] }>().data.map((o) => o.name), ['Zeta works']);
+    assert.deepEqual(
+      paged.json<{ data: Org[] }>().data.map((o) => o.name),
+      ['Zeta works'],
+    );
     // An organization where the caller is disabled is not listed. (Acme's admin, no member of
     // Zeta, cannot disable anyone there; Zeta's admin can.)
     const disableInZeta = `/api/organizations/${other.orgId}/users/${ctx.members.light}/disable`;
     assertProblem(await call(ctx, ctx.tokens.admin, 'DELETE', disableInZeta), 403, 'FORBIDDEN');
     assert.equal((await call(ctx, other.tokens.admin, 'DELETE', disableInZeta)).statusCode, 200);
     const after = await call(ctx, ctx.tokens.light, 'GET', '/me/organizations');
-    assert.deepEqual(after.json<{ data: Org[] }>().data.map((o) => o.name), ['Acme']);
+    assert.deepEqual(
+      after.json<{ data: Org[] }>().data.map((o) => o.name),
+      ['Acme'],
+    );
   });
 
   it('GET /organizations/{org}: the organization; 403 for a non-member (existing or not)', async () => {
@@ -71,7 +109,7 @@ describe('account', () => {
     assertProblem(await call(ctx, ctx.tokens.admin, 'GET', `/organizations/${'0'.repeat(32)}`), 403, 'FORBIDDEN');
   });
 
-  it('GET /organizations/{org}/me: the caller\'s member object', async () => {
+  it("GET /organizations/{org}/me: the caller's member object", async () => {
     const response = await call(ctx, ctx.tokens.standard, 'GET', `/api/organizations/${ctx.orgId}/me`);
     assert.equal(response.statusCode, 200, response.body);
     const data = response.json<{ data: { id: number; role: string; status: string } }>().data;
@@ -86,7 +124,10 @@ describe('account', () => {
     await createGuest(ctx, {}, other.tokens.admin, other.orgId);
     const response = await call(ctx, ctx.tokens.light, 'GET', `/organizations/${ctx.orgId}/guests-list`);
     assert.equal(response.statusCode, 200, response.body);
-    const body = response.json<{ data: Array<Record<string, unknown> & { email: string; details: Record<string, unknown> }>; meta?: unknown }>();
+    const body = response.json<{
+      data: Array<Record<string, unknown> & { email: string; details: Record<string, unknown> }>;
+      meta?: unknown;
+    }>();
     assert.equal(body.meta, undefined);
     const emails = body.data.map((g) => g.email);
     assert.deepEqual(emails, [...emails].sort());
@@ -100,12 +141,19 @@ describe('account', () => {
     // Another organization's guests never appear.
     const theirs = await call(ctx, other.tokens.admin, 'GET', `/organizations/${other.orgId}/guests-list`);
     assert.ok(!theirs.json<{ data: Array<{ email: string }> }>().data.some((g) => g.email === kept.email));
-    assertProblem(await call(ctx, other.tokens.admin, 'GET', `/organizations/${ctx.orgId}/guests-list`), 403, 'FORBIDDEN');
+    assertProblem(
+      await call(ctx, other.tokens.admin, 'GET', `/organizations/${ctx.orgId}/guests-list`),
+      403,
+      'FORBIDDEN',
+    );
   });
 
   describe('personal access tokens', () => {
     it('create: 201 with the token once; it works; the list shows it without the secret', async () => {
-      const created = await call(ctx, ctx.tokens.light, 'POST', '/me/tokens', { name: 'CRM sync', expires_in_days: 30 });
+      const created = await call(ctx, ctx.tokens.light, 'POST', '/me/tokens', {
+        name: 'CRM sync',
+        expires_in_days: 30,
+      });
       assert.equal(created.statusCode, 201, created.body);
       const token = created.json<{ data: { id: number; token: string; name: string; expires_at: string } }>().data;
       assert.match(token.token, /^gst_/);
@@ -126,7 +174,7 @@ describe('account', () => {
       assert.equal(bare.json<{ data: { expires_at: null } }>().data.expires_at, null);
     });
 
-    it('revoke: the token stops at once; another user\'s token is 404 and keeps working', async () => {
+    it("revoke: the token stops at once; another user's token is 404 and keeps working", async () => {
       const created = await call(ctx, ctx.tokens.standard, 'POST', '/me/tokens', { name: 'to revoke' });
       const token = created.json<{ data: { id: number; token: string } }>().data;
       assertProblem(await call(ctx, ctx.tokens.light, 'DELETE', `/me/tokens/${token.id}`), 404, 'RESOURCE_NOT_FOUND');
@@ -136,23 +184,46 @@ describe('account', () => {
       assert.notEqual(revoked.json<{ data: { revoked_at: string | null } }>().data.revoked_at, null);
       assertProblem(await call(ctx, token.token, 'GET', '/me'), 401, 'UNAUTHENTICATED');
       // Revoking the token of the request itself is allowed; the next request is refused.
-      const self = (await call(ctx, ctx.tokens.standard, 'POST', '/me/tokens', {})).json<{ data: { id: number; token: string } }>().data;
+      const self = (await call(ctx, ctx.tokens.standard, 'POST', '/me/tokens', {})).json<{
+        data: { id: number; token: string };
+      }>().data;
       assert.equal((await call(ctx, self.token, 'DELETE', `/me/tokens/${self.id}`)).statusCode, 200);
       assertProblem(await call(ctx, self.token, 'GET', '/me/tokens'), 401, 'UNAUTHENTICATED');
     });
 
     it('422 for bad fields; nothing created', async () => {
-      const before = await ctx.db.kysely.selectFrom('access_tokens').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      for (const body of [{ expires_in_days: 0 }, { expires_in_days: 4000 }, { expires_in_days: 'soon' }, { name: 'x'.repeat(201) }, [1]]) {
-        assertProblem(await call(ctx, ctx.tokens.light, 'POST', '/me/tokens', body), 422, 'VALIDATION_FAILED', JSON.stringify(body));
+      const before = await ctx.db.kysely
+        .selectFrom('access_tokens')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
+      for (const body of [
+        { expires_in_days: 0 },
+        { expires_in_days: 4000 },
+        { expires_in_days: 'soon' },
+        { name: 'x'.repeat(201) },
+        [1],
+      ]) {
+        assertProblem(
+          await call(ctx, ctx.tokens.light, 'POST', '/me/tokens', body),
+          422,
+          'VALIDATION_FAILED',
+          JSON.stringify(body),
+        );
       }
       assertProblem(await call(ctx, ctx.tokens.light, 'DELETE', '/me/tokens/abc'), 422, 'VALIDATION_FAILED');
-      const afterCount = await ctx.db.kysely.selectFrom('access_tokens').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const afterCount = await ctx.db.kysely
+        .selectFrom('access_tokens')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       assert.equal(Number(afterCount.n), Number(before.n));
     });
 
     it('at most 100 working tokens per user', async () => {
-      const member = await ctx.admin.addMember({ organizationId: ctx.orgId, email: 'many-tokens@members.test', role: 'light' });
+      const member = await ctx.admin.addMember({
+        organizationId: ctx.orgId,
+        email: 'many-tokens@members.test',
+        role: 'light',
+      });
       const first = (await ctx.admin.createToken({ email: member.email })).token;
       for (let i = 1; i < 100; i += 1) await ctx.admin.createToken({ email: member.email });
       assertProblem(await call(ctx, first, 'POST', '/me/tokens', {}), 422, 'VALIDATION_FAILED');

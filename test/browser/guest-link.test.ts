@@ -18,8 +18,14 @@ import { killAll, startServerProcess, type GuestsProcess } from '../../support/p
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run',
-  '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 interface GuestData {
@@ -41,13 +47,18 @@ describe('the guest link in a browser', { timeout: 300_000 }, () => {
   const api = async (method: string, url: string, body?: unknown) => {
     const response = await fetch(`${server.url}/api${url}`, {
       method,
-      headers: { authorization: `Bearer ${token}`, 'x-tallyfy-client': 'APIClient', ...(body !== undefined && { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'x-tallyfy-client': 'APIClient',
+        ...(body !== undefined && { 'content-type': 'application/json' }),
+      },
       ...(body !== undefined && { body: JSON.stringify(body) }),
     });
     const json = (await response.json()) as { data: GuestData; code?: string };
     return { status: response.status, json };
   };
-  const guestUrl = (email: string, suffix = '') => `/organizations/${orgId}/guests/${encodeURIComponent(email)}${suffix}`;
+  const guestUrl = (email: string, suffix = '') =>
+    `/organizations/${orgId}/guests/${encodeURIComponent(email)}${suffix}`;
 
   /** Calls a lifecycle endpoint and fails with a clear message when the server does not have it. */
   const lifecycle = async (method: string, email: string, suffix: string) => {
@@ -72,7 +83,9 @@ describe('the guest link in a browser', { timeout: 300_000 }, () => {
 
   before(async () => {
     if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: the browser test needs Debian's Chromium. Run scripts/setup-debian.sh (as root or with sudo) first.`);
+      throw new Error(
+        `${CHROMIUM} is missing: the browser test needs Debian's Chromium. Run scripts/setup-debian.sh (as root or with sudo) first.`,
+      );
     }
     let database: Config['database'];
     if (process.env.TEST_DATABASE_URL) {
@@ -83,14 +96,17 @@ describe('the guest link in a browser', { timeout: 300_000 }, () => {
       database = { kind: 'sqlite', file: path.join(dir, 'guests.sqlite') };
     }
     ({ orgId, token } = await seedOrganization(database, 'Browser & Co', 'admin@browser.test'));
-    server = await startServerProcess({
-      DATA_DIR: dir,
-      DATABASE_URL: database.kind === 'postgres' ? database.url : `sqlite:${database.file}`,
-      SEED_DEMO: 'false',
-      EMAIL_DNS_CHECK: 'off',
-      OUTBOX_WORKER: 'false',
-      LOG_LEVEL: 'warn',
-    }, 60_000);
+    server = await startServerProcess(
+      {
+        DATA_DIR: dir,
+        DATABASE_URL: database.kind === 'postgres' ? database.url : `sqlite:${database.file}`,
+        SEED_DEMO: 'false',
+        EMAIL_DNS_CHECK: 'off',
+        OUTBOX_WORKER: 'false',
+        LOG_LEVEL: 'warn',
+      },
+      60_000,
+    );
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
     const context = await browser.newContext({ javaScriptEnabled: false });
     context.setDefaultTimeout(30_000);
@@ -98,7 +114,8 @@ describe('the guest link in a browser', { timeout: 300_000 }, () => {
     // A CSP violation or any other page error would show here; the 404 pages this test opens on
     // purpose are logged as failed loads, which are not problems.
     page.on('console', (message) => {
-      if (!/Failed to load resource: the server responded with a status of 404/.test(message.text())) problems.push(`${message.type()}: ${message.text()}`);
+      if (!/Failed to load resource: the server responded with a status of 404/.test(message.text()))
+        problems.push(`${message.type()}: ${message.text()}`);
     });
     page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
   });
@@ -112,7 +129,11 @@ describe('the guest link in a browser', { timeout: 300_000 }, () => {
   });
 
   it('opens the link, saves digest days through the form, and follows reset, disable and enable', async () => {
-    const created = await api('POST', `/organizations/${orgId}/guests`, { email: 'ada@partner.test', first_name: 'Ada', last_name: 'Lovelace <3' });
+    const created = await api('POST', `/organizations/${orgId}/guests`, {
+      email: 'ada@partner.test',
+      first_name: 'Ada',
+      last_name: 'Lovelace <3',
+    });
     assert.equal(created.status, 201, JSON.stringify(created.json));
     const guest = created.json.data;
     const name = 'Ada Lovelace <3';
@@ -131,7 +152,7 @@ describe('the guest link in a browser', { timeout: 300_000 }, () => {
     await page.getByLabel('Email me a digest of my tasks').uncheck();
     await page.getByLabel('Language of task content').selectOption('de');
     await Promise.all([page.waitForURL(/\?saved=1$/), page.getByRole('button', { name: 'Save settings' }).click()]);
-    assert.match(await page.getByRole('status').textContent() ?? '', /^Saved\./);
+    assert.match((await page.getByRole('status').textContent()) ?? '', /^Saved\./);
     assert.ok(await page.getByLabel('Monday').isChecked());
     assert.ok(await page.getByLabel('Wednesday').isChecked());
     assert.ok(!(await page.getByLabel('Tuesday').isChecked()));
@@ -139,11 +160,16 @@ describe('the guest link in a browser', { timeout: 300_000 }, () => {
     assert.equal(await page.getByLabel('Language of task content').inputValue(), 'de');
 
     // The organization sees the days, and the access.
-    const admin = (await api('GET', guestUrl(guest.email))).json.data as GuestData & { last_accessed_at: string | null; last_known_ip: string | null };
+    const admin = (await api('GET', guestUrl(guest.email))).json.data as GuestData & {
+      last_accessed_at: string | null;
+      last_known_ip: string | null;
+    };
     assert.deepEqual(admin.details.cadence_days, ['Monday', 'Wednesday']);
     assert.notEqual(admin.last_accessed_at, null);
     assert.equal(admin.last_known_ip, '127.0.0.1');
-    const self = (await (await fetch(`${server.url}/api/guest/${guest.link.split('/guest/')[1]}`)).json()) as { data: { guest: GuestData } };
+    const self = (await (await fetch(`${server.url}/api/guest/${guest.link.split('/guest/')[1]}`)).json()) as {
+      data: { guest: GuestData };
+    };
     assert.deepEqual(self.data.guest.details.cadence_days, ['Monday', 'Wednesday']);
 
     // Reset: the old link is dead at once, the new one works.

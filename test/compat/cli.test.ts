@@ -16,8 +16,20 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp, uniqueEmail, type TestContext } from '../../support/app.js';
 import {
-  addMember, clientFor, expectErrorMessage, expectJson, plusEmail, seedGuests, sentOf,
-  type ClientProfile, type CompatClient, type GroupData, type GuestData, type ListBody, type MemberData, type OrganizationData,
+  addMember,
+  clientFor,
+  expectErrorMessage,
+  expectJson,
+  plusEmail,
+  seedGuests,
+  sentOf,
+  type ClientProfile,
+  type CompatClient,
+  type GroupData,
+  type GuestData,
+  type ListBody,
+  type MemberData,
+  type OrganizationData,
 } from './compat-helpers.js';
 
 const CLI: ClientProfile = {
@@ -36,14 +48,18 @@ async function collectAll<T>(cli: CompatClient, path: string): Promise<{ items: 
   let pages = 0;
   for (;;) {
     // url.Values.Encode() sorts keys: page before per_page.
-    const body = expectJson<ListBody<T>>(await cli.get(path, { query: { page, per_page: 100 } }), 200, `${path} page ${page}`);
+    const body = expectJson<ListBody<T>>(
+      await cli.get(path, { query: { page, per_page: 100 } }),
+      200,
+      `${path} page ${page}`,
+    );
     pages += 1;
     assert.ok(Array.isArray(body.data), 'data is a list');
     items.push(...body.data);
     const pagination = body.meta?.pagination;
     if (!pagination) break;
     assert.equal(pagination.per_page, 100, 'per_page echoed');
-    assert.equal(pagination.count, body.data.length, 'count is the page\'s length');
+    assert.equal(pagination.count, body.data.length, "count is the page's length");
     if (pagination.total_pages > 0) {
       if (pagination.current_page >= pagination.total_pages) break;
     } else if (!(pagination.links as { next?: string } | null)?.next) {
@@ -67,8 +83,10 @@ describe('tallyfy/cli (Go CLI)', () => {
   after(() => ctx.close());
 
   describe('auth login / whoami', () => {
-    it('GET /me validates the token: data.id is a number, the user\'s own', async () => {
-      const me = expectJson<{ data: { id: unknown; email: string; username: unknown; first_name: string | null; last_name: string | null } }>(await cli.get('/me'), 200).data;
+    it("GET /me validates the token: data.id is a number, the user's own", async () => {
+      const me = expectJson<{
+        data: { id: unknown; email: string; username: unknown; first_name: string | null; last_name: string | null };
+      }>(await cli.get('/me'), 200).data;
       assert.equal(typeof me.id, 'number');
       assert.equal(me.id, ctx.members.admin);
       assert.equal(me.email, 'acme-admin@members.test');
@@ -84,7 +102,7 @@ describe('tallyfy/cli (Go CLI)', () => {
   });
 
   describe('org list / org switch', () => {
-    it('GET /me/organizations?page=1&per_page=100 (--all): each org\'s id, name, created_at; one page ends the loop', async () => {
+    it("GET /me/organizations?page=1&per_page=100 (--all): each org's id, name, created_at; one page ends the loop", async () => {
       const second = await ctx.admin.createOrganization({ name: 'Beta Corp' });
       await ctx.admin.addMember({ organizationId: second.id, email: 'acme-admin@members.test', role: 'standard' });
       const { items, pages } = await collectAll<OrganizationData>(cli, '/me/organizations');
@@ -121,7 +139,10 @@ describe('tallyfy/cli (Go CLI)', () => {
       const email = plusEmail('cliget');
       expectJson(await cli.post(`${org()}/guests`, { email, first_name: 'Plus' }), 201);
       const response = await cli.get(`${org()}/guests/${email}`);
-      assert.ok(sentOf(response).url.endsWith(`/guests/${email}`) && !sentOf(response).url.includes('%'), 'raw @ and + sent');
+      assert.ok(
+        sentOf(response).url.endsWith(`/guests/${email}`) && !sentOf(response).url.includes('%'),
+        'raw @ and + sent',
+      );
       const guest = expectJson<{ data: GuestData }>(response, 200).data;
       assert.equal(guest.email, email.toLowerCase());
       assert.equal(guest.first_name, 'Plus');
@@ -130,7 +151,10 @@ describe('tallyfy/cli (Go CLI)', () => {
     it('guest update <email> --first-name: PUT {first_name}; the answer is read as the guest', async () => {
       const email = uniqueEmail('cliupd');
       expectJson(await cli.post(`${org()}/guests`, { email, first_name: 'Old', last_name: 'Name' }), 201);
-      const guest = expectJson<{ data: GuestData }>(await cli.put(`${org()}/guests/${email}`, { first_name: 'New' }), 201).data;
+      const guest = expectJson<{ data: GuestData }>(
+        await cli.put(`${org()}/guests/${email}`, { first_name: 'New' }),
+        201,
+      ).data;
       assert.equal(guest.first_name, 'New');
       assert.equal(guest.last_name, 'Name');
       const again = expectJson<{ data: GuestData }>(await cli.get(`${org()}/guests/${email}`), 200).data;
@@ -155,7 +179,7 @@ describe('tallyfy/cli (Go CLI)', () => {
       }
     });
 
-    it('guest list (no --all): page=1 only, the server\'s default page size; meta.pagination is present', async () => {
+    it("guest list (no --all): page=1 only, the server's default page size; meta.pagination is present", async () => {
       const body = expectJson<ListBody<GuestData>>(await cli.get(`${org()}/guests`, { query: { page: 1 } }), 200);
       const pagination = body.meta?.pagination;
       assert.ok(pagination);
@@ -197,12 +221,18 @@ describe('tallyfy/cli (Go CLI)', () => {
 
     it('user invite --email --first-name --last-name --role: only the non-empty flags are sent', async () => {
       const email = uniqueEmail('cliinvite');
-      const data = expectJson<{ data: MemberData }>(await cli.post(`${org()}/users/invite`, { email, first_name: 'Jo', last_name: 'Lee', role: 'standard' }), 200).data;
+      const data = expectJson<{ data: MemberData }>(
+        await cli.post(`${org()}/users/invite`, { email, first_name: 'Jo', last_name: 'Lee', role: 'standard' }),
+        200,
+      ).data;
       assert.equal(data.email, email.toLowerCase());
       assert.equal(data.status, 'invited');
       assert.equal(data.role, 'standard');
       assert.equal(data.first_name, 'Jo');
-      const listed = expectJson<ListBody<MemberData>>(await cli.get(`${org()}/users`, { query: { page: 1 } }), 200).data;
+      const listed = expectJson<ListBody<MemberData>>(
+        await cli.get(`${org()}/users`, { query: { page: 1 } }),
+        200,
+      ).data;
       assert.equal(listed.find((u) => u.email === email.toLowerCase())?.status, 'invited');
     });
 
@@ -235,7 +265,10 @@ describe('tallyfy/cli (Go CLI)', () => {
       const disable = await cli.delete(`${org()}/users/${member.id}/disable`);
       assert.equal(sentOf(disable).headers['content-type'], undefined);
       assert.equal(expectJson<{ data: MemberData }>(disable, 200).data.status, 'disabled');
-      const listed = expectJson<ListBody<MemberData>>(await cli.get(`${org()}/users`, { query: { page: 1 } }), 200).data;
+      const listed = expectJson<ListBody<MemberData>>(
+        await cli.get(`${org()}/users`, { query: { page: 1 } }),
+        200,
+      ).data;
       assert.equal(listed.find((u) => u.id === member.id)?.status, 'disabled');
       const enable = await cli.put(`${org()}/users/${member.id}/enable`);
       assert.equal(sentOf(enable).headers['content-type'], undefined);
@@ -260,8 +293,14 @@ describe('tallyfy/cli (Go CLI)', () => {
     });
 
     it('group update <id> --name: PUT {"name"}; group delete <id>: 2xx with an empty body (the CLI decodes nothing on 204)', async () => {
-      const group = expectJson<{ data: GroupData }>(await cli.post(`${org()}/groups`, { name: 'CLI Rename Me' }), 201).data;
-      const renamed = expectJson<{ data: GroupData }>(await cli.put(`${org()}/groups/${group.id}`, { name: 'CLI Renamed' }), 201).data;
+      const group = expectJson<{ data: GroupData }>(
+        await cli.post(`${org()}/groups`, { name: 'CLI Rename Me' }),
+        201,
+      ).data;
+      const renamed = expectJson<{ data: GroupData }>(
+        await cli.put(`${org()}/groups/${group.id}`, { name: 'CLI Renamed' }),
+        201,
+      ).data;
       assert.equal(renamed.id, group.id);
       assert.equal(renamed.name, 'CLI Renamed');
       const deleted = await cli.delete(`${org()}/groups/${group.id}`);
@@ -270,7 +309,7 @@ describe('tallyfy/cli (Go CLI)', () => {
       expectErrorMessage(await cli.get(`${org()}/groups/${group.id}`), 404);
     });
 
-    it('group list --all: per_page=100 pages; each group\'s id, name, created_at', async () => {
+    it("group list --all: per_page=100 pages; each group's id, name, created_at", async () => {
       for (const name of ['CLI A', 'CLI B', 'CLI C']) expectJson(await cli.post(`${org()}/groups`, { name }), 201);
       const { items, pages } = await collectAll<GroupData>(cli, `${org()}/groups`);
       assert.equal(pages, 1);

@@ -94,7 +94,8 @@ export function clientFor(ctx: Pick<TestContext, 'app'>, profile: ClientProfile,
     log,
     send,
     get: (path: string, options?: Omit<SendOptions, 'body'>) => send('GET', path, options),
-    post: (path: string, body?: unknown, options?: Omit<SendOptions, 'body'>) => send('POST', path, { ...options, body }),
+    post: (path: string, body?: unknown, options?: Omit<SendOptions, 'body'>) =>
+      send('POST', path, { ...options, body }),
     put: (path: string, body?: unknown, options?: Omit<SendOptions, 'body'>) => send('PUT', path, { ...options, body }),
     delete: (path: string, options?: Omit<SendOptions, 'body'>) => send('DELETE', path, options),
   };
@@ -110,14 +111,27 @@ export function describeExchange(response: LightMyRequestResponse): string {
 }
 
 /** Asserts the status and returns the parsed JSON body. */
-export function expectJson<T = Record<string, unknown>>(response: LightMyRequestResponse, status: number, label = ''): T {
+export function expectJson<T = Record<string, unknown>>(
+  response: LightMyRequestResponse,
+  status: number,
+  label = '',
+): T {
   assert.equal(response.statusCode, status, `${label ? `${label}: ` : ''}${describeExchange(response)}`);
-  assert.match(String(response.headers['content-type']), /json/, `${label}: content type of ${describeExchange(response)}`);
+  assert.match(
+    String(response.headers['content-type']),
+    /json/,
+    `${label}: content type of ${describeExchange(response)}`,
+  );
   return JSON.parse(response.body) as T;
 }
 
 /** What a client reads of an error answer: status and the top-level `message` string. */
-export function expectErrorMessage(response: LightMyRequestResponse, status: number, pattern?: RegExp, label = ''): string {
+export function expectErrorMessage(
+  response: LightMyRequestResponse,
+  status: number,
+  pattern?: RegExp,
+  label = '',
+): string {
   assert.equal(response.statusCode, status, `${label ? `${label}: ` : ''}${describeExchange(response)}`);
   const body = JSON.parse(response.body) as { message?: unknown };
   assert.equal(typeof body.message, 'string', `${label}: top-level message in ${response.body}`);
@@ -130,7 +144,10 @@ export function expectErrorMessage(response: LightMyRequestResponse, status: num
 export function ignoredFields(response: LightMyRequestResponse): string[] {
   const header = response.headers['x-ignored-fields'];
   if (header === undefined) return [];
-  return String(header).split(',').map((name) => decodeURIComponent(name.trim())).filter((name) => name !== '');
+  return String(header)
+    .split(',')
+    .map((name) => decodeURIComponent(name.trim()))
+    .filter((name) => name !== '');
 }
 
 export interface Pagination {
@@ -213,7 +230,9 @@ export function plusEmail(label: string): string {
 export async function seedGuests(ctx: TestContext, count: number, label: string): Promise<string[]> {
   const emails = Array.from({ length: count }, (_, i) => uniqueEmail(`${label}${i}`).toLowerCase());
   for (let start = 0; start < emails.length; start += 1000) {
-    const items = emails.slice(start, start + 1000).map((email, i) => ({ email, first_name: `${label}`, last_name: `n${String(start + i).padStart(5, '0')}` }));
+    const items = emails
+      .slice(start, start + 1000)
+      .map((email, i) => ({ email, first_name: `${label}`, last_name: `n${String(start + i).padStart(5, '0')}` }));
     const response = await call(ctx, ctx.tokens.admin, 'POST', `/api/organizations/${ctx.orgId}/guests/bulk`, items);
     assert.equal(response.statusCode, 200, `seed: ${response.body.slice(0, 500)}`);
     const result = response.json<{ meta: { created: number; failed: number } }>();
@@ -223,9 +242,20 @@ export async function seedGuests(ctx: TestContext, count: number, label: string)
 }
 
 /** A fresh member of the test organization, added directly (setup), with a token. */
-export async function addMember(ctx: TestContext, role: 'admin' | 'standard' | 'light', label: string, names: { first?: string; last?: string } = {}) {
+export async function addMember(
+  ctx: TestContext,
+  role: 'admin' | 'standard' | 'light',
+  label: string,
+  names: { first?: string; last?: string } = {},
+) {
   const email = uniqueEmail(label).replace('@partner.test', '@members.test');
-  const member = await ctx.admin.addMember({ organizationId: ctx.orgId, email, role, firstName: names.first ?? 'Mem', lastName: names.last ?? label });
+  const member = await ctx.admin.addMember({
+    organizationId: ctx.orgId,
+    email,
+    role,
+    firstName: names.first ?? 'Mem',
+    lastName: names.last ?? label,
+  });
   const token = (await ctx.admin.createToken({ email: member.email })).token;
   return { id: member.id, email: member.email.toLowerCase(), token };
 }
@@ -233,6 +263,9 @@ export async function addMember(ctx: TestContext, role: 'admin' | 'standard' | '
 /** Asserts `values` is ordered by `compare` (non-decreasing). */
 export function assertOrdered<T>(values: T[], compare: (a: T, b: T) => number, label: string): void {
   for (let i = 1; i < values.length; i += 1) {
-    assert.ok(compare(values[i - 1] as T, values[i] as T) <= 0, `${label}: out of order at ${i}: ${JSON.stringify(values[i - 1])} then ${JSON.stringify(values[i])}`);
+    assert.ok(
+      compare(values[i - 1] as T, values[i] as T) <= 0,
+      `${label}: out of order at ${i}: ${JSON.stringify(values[i - 1])} then ${JSON.stringify(values[i])}`,
+    );
   }
 }

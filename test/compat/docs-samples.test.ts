@@ -19,8 +19,17 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp, uniqueEmail, type TestContext } from '../../support/app.js';
 import {
-  addMember, clientFor, expectErrorMessage, expectJson, plusEmail,
-  type ClientProfile, type CompatClient, type GroupData, type GuestData, type ListBody, type MemberData,
+  addMember,
+  clientFor,
+  expectErrorMessage,
+  expectJson,
+  plusEmail,
+  type ClientProfile,
+  type CompatClient,
+  type GroupData,
+  type GuestData,
+  type ListBody,
+  type MemberData,
 } from './compat-helpers.js';
 
 const DOCS: ClientProfile = {
@@ -54,9 +63,15 @@ describe('tallyfy/documentation (API code samples)', () => {
   describe('guests', () => {
     it('create guest: {email, first_name, last_name, company_name} -> exactly 201 (Java/Go/C++ check Created)', async () => {
       const email = uniqueEmail('docs');
-      const guest = expectJson<{ data: GuestData }>(await docs.post(`${org()}/guests`, {
-        email, first_name: 'CPP', last_name: 'Guest', company_name: 'Example Systems',
-      }), 201).data;
+      const guest = expectJson<{ data: GuestData }>(
+        await docs.post(`${org()}/guests`, {
+          email,
+          first_name: 'CPP',
+          last_name: 'Guest',
+          company_name: 'Example Systems',
+        }),
+        201,
+      ).data;
       assert.equal(guest.email, email.toLowerCase());
       assert.equal(guest.details.company_name, 'Example Systems');
       assert.equal(typeof guest.id, 'number');
@@ -69,7 +84,10 @@ describe('tallyfy/documentation (API code samples)', () => {
         const email = plusEmail('docsget');
         expectJson(await docs.post(`${org()}/guests`, { email, first_name: 'Enc' }), 201);
         const response = await docs.get(`${org()}/guests/${encode(email)}`, { query: { with: 'stats' } });
-        assert.ok(response.statusCode === 200 || response.statusCode === 201, `${language}: ${response.statusCode} ${response.body}`);
+        assert.ok(
+          response.statusCode === 200 || response.statusCode === 201,
+          `${language}: ${response.statusCode} ${response.body}`,
+        );
         const guest = (JSON.parse(response.body) as { data: GuestData }).data;
         assert.equal(guest.email, email.toLowerCase());
         assert.equal(guest.first_name, 'Enc');
@@ -78,7 +96,10 @@ describe('tallyfy/documentation (API code samples)', () => {
     }
 
     it('list guests: ?with=stats&per_page=50&page=1 -> 200, data with stats, meta.pagination', async () => {
-      const body = expectJson<ListBody<GuestData>>(await docs.get(`${org()}/guests`, { query: { with: 'stats', per_page: 50, page: 1 } }), 200);
+      const body = expectJson<ListBody<GuestData>>(
+        await docs.get(`${org()}/guests`, { query: { with: 'stats', per_page: 50, page: 1 } }),
+        200,
+      );
       assert.ok(body.data.length > 0);
       assert.ok(body.data.every((g) => typeof g.stats?.tasks_completed === 'number'));
       assert.equal(body.meta?.pagination?.per_page, 50);
@@ -89,7 +110,10 @@ describe('tallyfy/documentation (API code samples)', () => {
       const email = uniqueEmail('docsupd');
       expectJson(await docs.post(`${org()}/guests`, { email }), 201);
       const members = [ctx.members.admin, ctx.members.standard];
-      const updated = expectJson<{ data: GuestData }>(await docs.put(`${org()}/guests/${encodeURIComponent(email)}`, { associated_members: members }), 201).data;
+      const updated = expectJson<{ data: GuestData }>(
+        await docs.put(`${org()}/guests/${encodeURIComponent(email)}`, { associated_members: members }),
+        201,
+      ).data;
       assert.equal(updated.email, email.toLowerCase());
       assert.deepEqual(updated.details.associated_members, members);
     });
@@ -97,7 +121,10 @@ describe('tallyfy/documentation (API code samples)', () => {
     it('delete guest: DELETE %40-encoded -> exactly 200 (Python/Java/Go/C++), data is the removed guest', async () => {
       const email = uniqueEmail('docsdel');
       const created = expectJson<{ data: GuestData }>(await docs.post(`${org()}/guests`, { email }), 201).data;
-      const removed = expectJson<{ data: GuestData }>(await docs.delete(`${org()}/guests/${encodeURIComponent(email)}`), 200).data;
+      const removed = expectJson<{ data: GuestData }>(
+        await docs.delete(`${org()}/guests/${encodeURIComponent(email)}`),
+        200,
+      ).data;
       assert.equal(removed.id, created.id);
       assert.equal(removed.email, email.toLowerCase());
       assert.notEqual(removed.deleted_at, null);
@@ -114,9 +141,15 @@ describe('tallyfy/documentation (API code samples)', () => {
     it('disable then enable a guest: DELETE guests/{email}/disable 200, PUT guests/{email}/enable 200', async () => {
       const email = uniqueEmail('docsdis');
       expectJson(await docs.post(`${org()}/guests`, { email }), 201);
-      const disabled = expectJson<{ data: GuestData }>(await docs.delete(`${org()}/guests/${encodeURIComponent(email)}/disable`), 200).data;
+      const disabled = expectJson<{ data: GuestData }>(
+        await docs.delete(`${org()}/guests/${encodeURIComponent(email)}/disable`),
+        200,
+      ).data;
       assert.notEqual(disabled.details.disabled_at, null);
-      const enabled = expectJson<{ data: GuestData }>(await docs.put(`${org()}/guests/${encodeURIComponent(email)}/enable`), 200).data;
+      const enabled = expectJson<{ data: GuestData }>(
+        await docs.put(`${org()}/guests/${encodeURIComponent(email)}/enable`),
+        200,
+      ).data;
       assert.equal(enabled.details.disabled_at, null);
     });
   });
@@ -124,9 +157,16 @@ describe('tallyfy/documentation (API code samples)', () => {
   describe('members', () => {
     it('invite member: {email, first_name, last_name, role, message} -> exactly 200, data.status "invited", invited_by, role', async () => {
       const email = uniqueEmail('docsinvite');
-      const data = expectJson<{ data: MemberData }>(await docs.post(`${org()}/users/invite`, {
-        email, first_name: 'Peppermint', last_name: 'Patty', role: 'standard', message: 'Welcome aboard.',
-      }), 200).data;
+      const data = expectJson<{ data: MemberData }>(
+        await docs.post(`${org()}/users/invite`, {
+          email,
+          first_name: 'Peppermint',
+          last_name: 'Patty',
+          role: 'standard',
+          message: 'Welcome aboard.',
+        }),
+        200,
+      ).data;
       assert.equal(data.status, 'invited');
       assert.equal(data.email, email.toLowerCase());
       assert.equal(data.role, 'standard');
@@ -135,13 +175,23 @@ describe('tallyfy/documentation (API code samples)', () => {
     });
 
     it('invite member who is already a member: 422', async () => {
-      expectErrorMessage(await docs.post(`${org()}/users/invite`, {
-        email: 'acme-light@members.test', first_name: 'A', last_name: 'B', role: 'light', message: 'Hi',
-      }), 422);
+      expectErrorMessage(
+        await docs.post(`${org()}/users/invite`, {
+          email: 'acme-light@members.test',
+          first_name: 'A',
+          last_name: 'B',
+          role: 'light',
+          message: 'Hi',
+        }),
+        422,
+      );
     });
 
     it('list members: ?with=groups&per_page=50&page=1 -> 200', async () => {
-      const body = expectJson<ListBody<MemberData>>(await docs.get(`${org()}/users`, { query: { with: 'groups', per_page: 50, page: 1 } }), 200);
+      const body = expectJson<ListBody<MemberData>>(
+        await docs.get(`${org()}/users`, { query: { with: 'groups', per_page: 50, page: 1 } }),
+        200,
+      );
       assert.ok(body.data.some((u) => u.id === ctx.members.admin && u.role === 'admin'));
       assert.equal(body.meta?.pagination?.per_page, 50);
     });
@@ -154,7 +204,10 @@ describe('tallyfy/documentation (API code samples)', () => {
 
     it('update member role: PUT users/{id}/role {role: "light"} -> exactly 200, data.role', async () => {
       const member = await addMember(ctx, 'standard', 'docsrole');
-      const data = expectJson<{ data: MemberData }>(await docs.put(`${org()}/users/${member.id}/role`, { role: 'light' }), 200).data;
+      const data = expectJson<{ data: MemberData }>(
+        await docs.put(`${org()}/users/${member.id}/role`, { role: 'light' }),
+        200,
+      ).data;
       assert.equal(data.id, member.id);
       assert.equal(data.role, 'light');
     });
@@ -164,9 +217,12 @@ describe('tallyfy/documentation (API code samples)', () => {
       const removed = expectJson<{ data: MemberData }>(await docs.delete(`${org()}/users/${plain.id}`), 200).data;
       assert.equal(removed.id, plain.id);
       const reassigned = await addMember(ctx, 'standard', 'docsremove2');
-      const data = expectJson<{ data: MemberData }>(await docs.delete(`${org()}/users/${reassigned.id}`, {
-        query: { with_reassignment: 'true', to: ctx.members.admin },
-      }), 200).data;
+      const data = expectJson<{ data: MemberData }>(
+        await docs.delete(`${org()}/users/${reassigned.id}`, {
+          query: { with_reassignment: 'true', to: ctx.members.admin },
+        }),
+        200,
+      ).data;
       assert.equal(data.id, reassigned.id);
       const listed = expectJson<ListBody<MemberData>>(await docs.get(`${org()}/users`), 200).data;
       assert.ok(!listed.some((u) => u.id === plain.id || u.id === reassigned.id), 'both gone from the list');
@@ -174,9 +230,15 @@ describe('tallyfy/documentation (API code samples)', () => {
 
     it('disable member then permanent delete: DELETE users/{id}/disable 200, DELETE users/{id}/delete 200', async () => {
       const member = await addMember(ctx, 'light', 'docsdelete');
-      const disabled = expectJson<{ data: MemberData }>(await docs.delete(`${org()}/users/${member.id}/disable`), 200).data;
+      const disabled = expectJson<{ data: MemberData }>(
+        await docs.delete(`${org()}/users/${member.id}/disable`),
+        200,
+      ).data;
       assert.equal(disabled.status, 'disabled');
-      const erased = expectJson<{ data: { id: number; email: string } }>(await docs.delete(`${org()}/users/${member.id}/delete`), 200).data;
+      const erased = expectJson<{ data: { id: number; email: string } }>(
+        await docs.delete(`${org()}/users/${member.id}/delete`),
+        200,
+      ).data;
       assert.equal(erased.id, member.id);
       expectErrorMessage(await docs.get(`${org()}/users/${member.id}`), 404);
     });
@@ -190,45 +252,80 @@ describe('tallyfy/documentation (API code samples)', () => {
 
   describe('groups', () => {
     it('create group: {name, description, members} -> 201 (docs), data.id; members kept', async () => {
-      const group = expectJson<{ data: GroupData }>(await docs.post(`${org()}/groups`, {
-        name: 'Client Onboarding', description: 'Team responsible for new client onboarding.', members: [ctx.members.admin, ctx.members.standard],
-      }), 201).data;
+      const group = expectJson<{ data: GroupData }>(
+        await docs.post(`${org()}/groups`, {
+          name: 'Client Onboarding',
+          description: 'Team responsible for new client onboarding.',
+          members: [ctx.members.admin, ctx.members.standard],
+        }),
+        201,
+      ).data;
       assert.match(group.id, /^[0-9a-f]{32}$/);
       assert.equal(group.description, 'Team responsible for new client onboarding.');
-      assert.deepEqual(group.members, [ctx.members.admin, ctx.members.standard].sort((a, b) => a - b));
+      assert.deepEqual(
+        group.members,
+        [ctx.members.admin, ctx.members.standard].sort((a, b) => a - b),
+      );
     });
 
     it('get group -> 200', async () => {
-      const created = expectJson<{ data: GroupData }>(await docs.post(`${org()}/groups`, { name: 'Docs Get', description: 'x' }), 201).data;
+      const created = expectJson<{ data: GroupData }>(
+        await docs.post(`${org()}/groups`, { name: 'Docs Get', description: 'x' }),
+        201,
+      ).data;
       const group = expectJson<{ data: GroupData }>(await docs.get(`${org()}/groups/${created.id}`), 200).data;
       assert.equal(group.id, created.id);
       assert.equal(group.description, 'x');
     });
 
     it('list groups: ?with=assets&per_page=10&page=1 -> 200, meta.pagination with links', async () => {
-      const body = expectJson<ListBody<GroupData>>(await docs.get(`${org()}/groups`, { query: { with: 'assets', per_page: 10, page: 1 } }), 200);
+      const body = expectJson<ListBody<GroupData>>(
+        await docs.get(`${org()}/groups`, { query: { with: 'assets', per_page: 10, page: 1 } }),
+        200,
+      );
       assert.ok(body.data.some((g) => g.name === 'Client Onboarding'));
       assert.equal(body.meta?.pagination?.per_page, 10);
       assert.equal(typeof body.meta?.pagination?.links, 'object');
     });
 
     it('update group: Java {name, description} and Go {description, members} -> exactly 201; lists replaced', async () => {
-      const created = expectJson<{ data: GroupData }>(await docs.post(`${org()}/groups`, {
-        name: 'Docs Update', description: 'Before', members: [ctx.members.admin],
-      }), 201).data;
-      const renamed = expectJson<{ data: GroupData }>(await docs.put(`${org()}/groups/${created.id}`, { name: 'Renamed Java Group', description: 'Updated description.' }), 201).data;
+      const created = expectJson<{ data: GroupData }>(
+        await docs.post(`${org()}/groups`, {
+          name: 'Docs Update',
+          description: 'Before',
+          members: [ctx.members.admin],
+        }),
+        201,
+      ).data;
+      const renamed = expectJson<{ data: GroupData }>(
+        await docs.put(`${org()}/groups/${created.id}`, {
+          name: 'Renamed Java Group',
+          description: 'Updated description.',
+        }),
+        201,
+      ).data;
       assert.equal(renamed.name, 'Renamed Java Group');
       assert.equal(renamed.description, 'Updated description.');
       assert.deepEqual(renamed.members, [ctx.members.admin]);
-      const replaced = expectJson<{ data: GroupData }>(await docs.put(`${org()}/groups/${created.id}`, {
-        description: 'Core finance team for approvals.', members: [ctx.members.standard, ctx.members.light],
-      }), 201).data;
-      assert.deepEqual(replaced.members, [ctx.members.standard, ctx.members.light].sort((a, b) => a - b));
+      const replaced = expectJson<{ data: GroupData }>(
+        await docs.put(`${org()}/groups/${created.id}`, {
+          description: 'Core finance team for approvals.',
+          members: [ctx.members.standard, ctx.members.light],
+        }),
+        201,
+      ).data;
+      assert.deepEqual(
+        replaced.members,
+        [ctx.members.standard, ctx.members.light].sort((a, b) => a - b),
+      );
       assert.equal(replaced.name, 'Renamed Java Group');
     });
 
     it('delete group: exactly 204 with an empty body (every sample), then 404', async () => {
-      const created = expectJson<{ data: GroupData }>(await docs.post(`${org()}/groups`, { name: 'Docs Delete', description: 'x' }), 201).data;
+      const created = expectJson<{ data: GroupData }>(
+        await docs.post(`${org()}/groups`, { name: 'Docs Delete', description: 'x' }),
+        201,
+      ).data;
       const response = await docs.delete(`${org()}/groups/${created.id}`);
       assert.equal(response.statusCode, 204, response.body);
       assert.equal(response.body, '');

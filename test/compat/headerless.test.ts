@@ -18,8 +18,19 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp, uniqueEmail, type TestContext } from '../../support/app.js';
 import {
-  addMember, clientFor, expectErrorMessage, expectJson, ignoredFields, sentOf,
-  type ClientProfile, type CompatClient, type GroupData, type GuestData, type ListBody, type MemberData, type OrganizationData,
+  addMember,
+  clientFor,
+  expectErrorMessage,
+  expectJson,
+  ignoredFields,
+  sentOf,
+  type ClientProfile,
+  type CompatClient,
+  type GroupData,
+  type GuestData,
+  type ListBody,
+  type MemberData,
+  type OrganizationData,
 } from './compat-helpers.js';
 
 const POWERSHELL: ClientProfile = {
@@ -84,7 +95,10 @@ describe('headerless clients: TallyFy PowerShell module + tallyfy/migrator (no X
 
     it('New-TallyFyUser: POST users/invite {first_name, last_name, email} (no role, no message) -> 200, invited as light', async () => {
       const email = uniqueEmail('psinvite');
-      const data = expectJson<{ data: MemberData }>(await ps.post(`${org()}/users/invite`, { first_name: 'Power', last_name: 'Shell', email }), 200).data;
+      const data = expectJson<{ data: MemberData }>(
+        await ps.post(`${org()}/users/invite`, { first_name: 'Power', last_name: 'Shell', email }),
+        200,
+      ).data;
       assert.equal(data.email, email.toLowerCase());
       assert.equal(data.status, 'invited');
       assert.equal(data.first_name, 'Power');
@@ -102,27 +116,39 @@ describe('headerless clients: TallyFy PowerShell module + tallyfy/migrator (no X
 
     it('Remove-TallyFyUser -With_Reassignment: DELETE users/{id}?with_reassignment=true&to={id} -> 200', async () => {
       const member = await addMember(ctx, 'standard', 'psreassign');
-      const data = expectJson<{ data: MemberData }>(await ps.delete(`${org()}/users/${member.id}`, {
-        query: { with_reassignment: 'true', to: ctx.members.admin },
-      }), 200).data;
+      const data = expectJson<{ data: MemberData }>(
+        await ps.delete(`${org()}/users/${member.id}`, {
+          query: { with_reassignment: 'true', to: ctx.members.admin },
+        }),
+        200,
+      ).data;
       assert.equal(data.id, member.id);
     });
 
     it('Remove-TallyFyUser -With_Reassignment $true as PowerShell writes it: ?with_reassignment=True&to={id} -> 200', async () => {
       const member = await addMember(ctx, 'standard', 'psreassign2');
-      const data = expectJson<{ data: MemberData }>(await ps.delete(`${org()}/users/${member.id}`, {
-        query: { with_reassignment: 'True', to: String(ctx.members.admin) },
-      }), 200).data;
+      const data = expectJson<{ data: MemberData }>(
+        await ps.delete(`${org()}/users/${member.id}`, {
+          query: { with_reassignment: 'True', to: String(ctx.members.admin) },
+        }),
+        200,
+      ).data;
       assert.equal(data.id, member.id);
     });
 
     it('Remove-TallyFyUser reassigning to someone who is not a member: 422 with a message', async () => {
       const member = await addMember(ctx, 'standard', 'psreassign3');
-      expectErrorMessage(await ps.delete(`${org()}/users/${member.id}`, { query: { with_reassignment: 'true', to: 987654 } }), 422);
+      expectErrorMessage(
+        await ps.delete(`${org()}/users/${member.id}`, { query: { with_reassignment: 'true', to: 987654 } }),
+        422,
+      );
     });
 
     it('an unknown token without the client header: 401 (not a complaint about the missing header)', async () => {
-      const message = expectErrorMessage(await ps.get(org(), { headers: orgHeader(), authorization: 'Bearer nope' }), 401);
+      const message = expectErrorMessage(
+        await ps.get(org(), { headers: orgHeader(), authorization: 'Bearer nope' }),
+        401,
+      );
       assert.doesNotMatch(message, /X-Tallyfy-Client/i);
     });
   });
@@ -130,7 +156,11 @@ describe('headerless clients: TallyFy PowerShell module + tallyfy/migrator (no X
   describe('migrator (tallyfy_client.py)', () => {
     it('create_guest: POST /api/organizations/{org}/guests {email, name, organization_id} -> 201; name and organization_id dropped and listed in x-ignored-fields', async () => {
       const email = uniqueEmail('migr');
-      const response = await migrator.post(`${org()}/guests`, { email, name: 'Migrated Person', organization_id: ctx.orgId });
+      const response = await migrator.post(`${org()}/guests`, {
+        email,
+        name: 'Migrated Person',
+        organization_id: ctx.orgId,
+      });
       assert.equal(sentOf(response).headers['x-tallyfy-client'], undefined);
       const guest = expectJson<{ data: GuestData }>(response, 201).data;
       assert.equal(guest.email, email.toLowerCase());
@@ -143,17 +173,28 @@ describe('headerless clients: TallyFy PowerShell module + tallyfy/migrator (no X
 
     it('create_guest again for the same email (a re-run migration): 2xx, the same guest, not a duplicate', async () => {
       const email = uniqueEmail('migragain');
-      const first = expectJson<{ data: GuestData }>(await migrator.post(`${org()}/guests`, { email, name: 'Once', organization_id: ctx.orgId }), 201).data;
+      const first = expectJson<{ data: GuestData }>(
+        await migrator.post(`${org()}/guests`, { email, name: 'Once', organization_id: ctx.orgId }),
+        201,
+      ).data;
       const again = await migrator.post(`${org()}/guests`, { email, name: 'Twice', organization_id: ctx.orgId });
       assert.ok(again.statusCode === 200 || again.statusCode === 201, again.body);
       assert.equal((JSON.parse(again.body) as { data: GuestData }).data.id, first.id);
-      const listed = expectJson<ListBody<GuestData>>(await migrator.get(`${org()}/guests`, { query: { q: email } }), 200).data;
+      const listed = expectJson<ListBody<GuestData>>(
+        await migrator.get(`${org()}/guests`, { query: { q: email } }),
+        200,
+      ).data;
       assert.equal(listed.length, 1);
     });
 
-    it('create_group: {id, name, organization_id, members} -> 201 with the service\'s own id; id and organization_id reported', async () => {
+    it("create_group: {id, name, organization_id, members} -> 201 with the service's own id; id and organization_id reported", async () => {
       const clientId = 'a'.repeat(32);
-      const response = await migrator.post(`${org()}/groups`, { id: clientId, name: 'Migrated Group', organization_id: ctx.orgId, members: [] });
+      const response = await migrator.post(`${org()}/groups`, {
+        id: clientId,
+        name: 'Migrated Group',
+        organization_id: ctx.orgId,
+        members: [],
+      });
       const group = expectJson<{ data: GroupData }>(response, 201).data;
       assert.match(group.id, /^[0-9a-f]{32}$/);
       assert.notEqual(group.id, clientId);
@@ -164,12 +205,15 @@ describe('headerless clients: TallyFy PowerShell module + tallyfy/migrator (no X
 
     it('create_group with member ids as strings (member_ids: List[str]) -> 201, members as numbers', async () => {
       const response = await migrator.post(`${org()}/groups`, {
-        id: 'b'.repeat(32), name: 'Migrated With Members', organization_id: ctx.orgId, members: [String(ctx.members.standard)],
+        id: 'b'.repeat(32),
+        name: 'Migrated With Members',
+        organization_id: ctx.orgId,
+        members: [String(ctx.members.standard)],
       });
       assert.deepEqual(expectJson<{ data: GroupData }>(response, 201).data.members, [ctx.members.standard]);
     });
 
-    it('a GET with the session\'s JSON content type and no body: 200', async () => {
+    it("a GET with the session's JSON content type and no body: 200", async () => {
       const response = await migrator.get(`${org()}/users`);
       assert.equal(sentOf(response).headers['content-type'], 'application/json');
       assert.ok(expectJson<ListBody<MemberData>>(response, 200).data.length >= 3);

@@ -19,8 +19,20 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp, uniqueEmail, type TestContext } from '../../support/app.js';
 import {
-  addMember, assertOrdered, clientFor, expectErrorMessage, expectJson, plusEmail, seedGuests, sentOf,
-  type ClientProfile, type CompatClient, type GroupData, type GuestData, type ListBody, type MemberData,
+  addMember,
+  assertOrdered,
+  clientFor,
+  expectErrorMessage,
+  expectJson,
+  plusEmail,
+  seedGuests,
+  sentOf,
+  type ClientProfile,
+  type CompatClient,
+  type GroupData,
+  type GuestData,
+  type ListBody,
+  type MemberData,
 } from './compat-helpers.js';
 
 const N8N: ClientProfile = {
@@ -34,7 +46,11 @@ const N8N: ClientProfile = {
 const SORTS = ['-created_at', 'created_at', '-updated_at', 'updated_at', 'name', '-name'] as const;
 
 /** n8n's "Return All": no limit, page=1,2,… while meta.pagination.has_more_pages is truthy. */
-async function returnAll<T>(n8n: CompatClient, path: string, qs: Record<string, string> = {}): Promise<{ items: T[]; pages: number }> {
+async function returnAll<T>(
+  n8n: CompatClient,
+  path: string,
+  qs: Record<string, string> = {},
+): Promise<{ items: T[]; pages: number }> {
   const items: T[] = [];
   let page = 1;
   let hasMore = true;
@@ -49,7 +65,10 @@ async function returnAll<T>(n8n: CompatClient, path: string, qs: Record<string, 
 }
 
 function byName(m: { first_name: string | null; last_name: string | null }): string {
-  return [m.first_name, m.last_name].filter((p) => p).join(' ').toLowerCase();
+  return [m.first_name, m.last_name]
+    .filter((p) => p)
+    .join(' ')
+    .toLowerCase();
 }
 
 describe('tallyfy/n8n (n8n-nodes-tallyfy)', () => {
@@ -99,7 +118,12 @@ describe('tallyfy/n8n (n8n-nodes-tallyfy)', () => {
       const response = await ctx.app.inject({
         method: 'GET',
         url: `/api${org()}/users/${ctx.members.standard}`,
-        headers: { accept: 'application/json', 'content-type': 'application/json', authorization: `Bearer ${ctx.tokens.admin}`, 'x-tallyfy-client': 'n8n' },
+        headers: {
+          accept: 'application/json',
+          'content-type': 'application/json',
+          authorization: `Bearer ${ctx.tokens.admin}`,
+          'x-tallyfy-client': 'n8n',
+        },
         payload: '',
       });
       assert.equal(expectJson<{ data: MemberData }>(response, 200).data.id, ctx.members.standard);
@@ -126,35 +150,65 @@ describe('tallyfy/n8n (n8n-nodes-tallyfy)', () => {
 
     it('user getAll return all: page loop on has_more_pages ends; every member once', async () => {
       const { items } = await returnAll<MemberData>(n8n, `${org()}/users`);
-      for (const role of ['admin', 'standard', 'light'] as const) assert.ok(items.some((u) => u.id === ctx.members[role]), role);
+      for (const role of ['admin', 'standard', 'light'] as const)
+        assert.ok(
+          items.some((u) => u.id === ctx.members[role]),
+          role,
+        );
       assert.equal(new Set(items.map((u) => u.id)).size, items.length);
     });
 
     for (const sort of SORTS) {
       it(`user getAll with sort=${sort} (and limit=50): 200`, async () => {
         await addMember(ctx, 'light', `sort${sort.replace('-', 'd')}`, { first: 'Zed' });
-        const body = expectJson<ListBody<MemberData>>(await n8n.get(`${org()}/users`, { query: { sort, limit: 50 } }), 200, `sort=${sort}`);
+        const body = expectJson<ListBody<MemberData>>(
+          await n8n.get(`${org()}/users`, { query: { sort, limit: 50 } }),
+          200,
+          `sort=${sort}`,
+        );
         assert.ok(body.data.length >= 3);
         if (sort === 'name') assertOrdered(body.data.map(byName), (a, b) => a.localeCompare(b), 'name');
         if (sort === '-name') assertOrdered(body.data.map(byName), (a, b) => b.localeCompare(a), '-name');
-        if (sort === 'created_at') assertOrdered(body.data.map((m) => m.created_at), (a, b) => a.localeCompare(b), 'created_at');
-        if (sort === '-created_at') assertOrdered(body.data.map((m) => m.created_at), (a, b) => b.localeCompare(a), '-created_at');
+        if (sort === 'created_at')
+          assertOrdered(
+            body.data.map((m) => m.created_at),
+            (a, b) => a.localeCompare(b),
+            'created_at',
+          );
+        if (sort === '-created_at')
+          assertOrdered(
+            body.data.map((m) => m.created_at),
+            (a, b) => b.localeCompare(a),
+            '-created_at',
+          );
       });
     }
 
     it('user getAll with q (ID finder: q + per_page=10): data[].id and the email as its label (members have no name/title/label)', async () => {
       const body = expectJson<ListBody<MemberData & { name?: string; title?: string; label?: string }>>(
-        await n8n.get(`${org()}/users`, { query: { q: 'acme-standard', per_page: 10 } }), 200);
-      assert.deepEqual(body.data.map((u) => u.id), [ctx.members.standard]);
+        await n8n.get(`${org()}/users`, { query: { q: 'acme-standard', per_page: 10 } }),
+        200,
+      );
+      assert.deepEqual(
+        body.data.map((u) => u.id),
+        [ctx.members.standard],
+      );
       const u = body.data[0];
       assert.equal(u?.name ?? u?.title ?? u?.label ?? u?.email, 'acme-standard@members.test');
     });
 
     it('user invite: {email, first_name, last_name, role, message} -> 200, invited with that role', async () => {
       const email = uniqueEmail('n8ninvite');
-      const data = expectJson<{ data: MemberData }>(await n8n.post(`${org()}/users/invite`, {
-        email, first_name: 'Nate', last_name: 'Eight', role: 'standard', message: 'You have been invited to join our Tallyfy organization.',
-      }), 200).data;
+      const data = expectJson<{ data: MemberData }>(
+        await n8n.post(`${org()}/users/invite`, {
+          email,
+          first_name: 'Nate',
+          last_name: 'Eight',
+          role: 'standard',
+          message: 'You have been invited to join our Tallyfy organization.',
+        }),
+        200,
+      ).data;
       assert.equal(data.email, email.toLowerCase());
       assert.equal(data.status, 'invited');
       assert.equal(data.role, 'standard');
@@ -164,7 +218,10 @@ describe('tallyfy/n8n (n8n-nodes-tallyfy)', () => {
 
     it('user updateRole: PUT users/{id}/role {role} -> 200 with the new role', async () => {
       const member = await addMember(ctx, 'light', 'n8nrole');
-      const data = expectJson<{ data: MemberData }>(await n8n.put(`${org()}/users/${member.id}/role`, { role: 'standard' }), 200).data;
+      const data = expectJson<{ data: MemberData }>(
+        await n8n.put(`${org()}/users/${member.id}/role`, { role: 'standard' }),
+        200,
+      ).data;
       assert.equal(data.id, member.id);
       assert.equal(data.role, 'standard');
     });
@@ -195,7 +252,10 @@ describe('tallyfy/n8n (n8n-nodes-tallyfy)', () => {
   describe('guest resource', () => {
     it('guest create {email, first_name, last_name}; get with the raw email in the path', async () => {
       const email = uniqueEmail('n8n');
-      const created = expectJson<{ data: GuestData }>(await n8n.post(`${org()}/guests`, { email, first_name: 'Gus', last_name: 'Tee' }), 201).data;
+      const created = expectJson<{ data: GuestData }>(
+        await n8n.post(`${org()}/guests`, { email, first_name: 'Gus', last_name: 'Tee' }),
+        201,
+      ).data;
       assert.equal(created.email, email.toLowerCase());
       const got = expectJson<{ data: GuestData }>(await n8n.get(`${org()}/guests/${email}`), 200).data;
       assert.equal(got.id, created.id);
@@ -205,7 +265,10 @@ describe('tallyfy/n8n (n8n-nodes-tallyfy)', () => {
     it('guest get with "+" in the raw path is the same guest (not a space)', async () => {
       const email = plusEmail('n8nplus');
       expectJson(await n8n.post(`${org()}/guests`, { email }), 201);
-      assert.equal(expectJson<{ data: GuestData }>(await n8n.get(`${org()}/guests/${email}`), 200).data.email, email.toLowerCase());
+      assert.equal(
+        expectJson<{ data: GuestData }>(await n8n.get(`${org()}/guests/${email}`), 200).data.email,
+        email.toLowerCase(),
+      );
     });
 
     it('guest update with no names: PUT with JSON content type and no body -> 201, unchanged', async () => {
@@ -221,7 +284,11 @@ describe('tallyfy/n8n (n8n-nodes-tallyfy)', () => {
     it('guest update {first_name} -> 201 with the new name', async () => {
       const email = uniqueEmail('n8nupd2');
       expectJson(await n8n.post(`${org()}/guests`, { email, first_name: 'Old' }), 201);
-      assert.equal(expectJson<{ data: GuestData }>(await n8n.put(`${org()}/guests/${email}`, { first_name: 'New' }), 201).data.first_name, 'New');
+      assert.equal(
+        expectJson<{ data: GuestData }>(await n8n.put(`${org()}/guests/${email}`, { first_name: 'New' }), 201).data
+          .first_name,
+        'New',
+      );
     });
 
     it('guest disable / enable: DELETE guests/{email}/disable and PUT guests/{email}/enable with empty JSON bodies', async () => {
@@ -258,18 +325,35 @@ describe('tallyfy/n8n (n8n-nodes-tallyfy)', () => {
       assert.equal(body.data.length, 3);
       assert.equal(body.meta?.pagination?.per_page, 3);
       assert.equal(body.meta?.pagination?.has_more_pages, true);
-      const last = expectJson<ListBody<GuestData>>(await n8n.get(`${org()}/guests`, { query: { limit: 100, page: 1 } }), 200);
+      const last = expectJson<ListBody<GuestData>>(
+        await n8n.get(`${org()}/guests`, { query: { limit: 100, page: 1 } }),
+        200,
+      );
       assert.equal(last.meta?.pagination?.has_more_pages, false);
     });
 
     for (const sort of SORTS) {
       it(`guest getAll with sort=${sort} and limit: 200, ordered`, async () => {
-        const body = expectJson<ListBody<GuestData>>(await n8n.get(`${org()}/guests`, { query: { q: 'n8nlimit', sort, limit: 50 } }), 200, `sort=${sort}`);
+        const body = expectJson<ListBody<GuestData>>(
+          await n8n.get(`${org()}/guests`, { query: { q: 'n8nlimit', sort, limit: 50 } }),
+          200,
+          `sort=${sort}`,
+        );
         assert.equal(body.data.length, 5);
         if (sort === 'name') assertOrdered(body.data.map(byName), (a, b) => a.localeCompare(b), 'name');
         if (sort === '-name') assertOrdered(body.data.map(byName), (a, b) => b.localeCompare(a), '-name');
-        if (sort === 'created_at') assertOrdered(body.data.map((g) => g.created_at), (a, b) => a.localeCompare(b), 'created_at');
-        if (sort === '-created_at') assertOrdered(body.data.map((g) => g.created_at), (a, b) => b.localeCompare(a), '-created_at');
+        if (sort === 'created_at')
+          assertOrdered(
+            body.data.map((g) => g.created_at),
+            (a, b) => a.localeCompare(b),
+            'created_at',
+          );
+        if (sort === '-created_at')
+          assertOrdered(
+            body.data.map((g) => g.created_at),
+            (a, b) => b.localeCompare(a),
+            '-created_at',
+          );
       });
     }
 
@@ -281,7 +365,8 @@ describe('tallyfy/n8n (n8n-nodes-tallyfy)', () => {
       assert.equal(new Set(emails).size, emails.length, 'no guest twice across pages');
       const listed = new Set(emails);
       for (const email of seeded) assert.ok(listed.has(email), `${email} listed`);
-      const total = expectJson<ListBody<GuestData>>(await n8n.get(`${org()}/guests`, { query: { limit: 1 } }), 200).meta?.pagination?.total;
+      const total = expectJson<ListBody<GuestData>>(await n8n.get(`${org()}/guests`, { query: { limit: 1 } }), 200).meta
+        ?.pagination?.total;
       assert.equal(items.length, total);
     });
   });
@@ -299,39 +384,62 @@ describe('tallyfy/n8n (n8n-nodes-tallyfy)', () => {
       const group = expectJson<{ data: GroupData }>(response, 201).data;
       assert.match(group.id, /^[0-9a-f]{32}$/);
       assert.equal(group.name, 'n8n Team');
-      assert.deepEqual(group.members, [ctx.members.standard, ctx.members.light].sort((a, b) => a - b));
+      assert.deepEqual(
+        group.members,
+        [ctx.members.standard, ctx.members.light].sort((a, b) => a - b),
+      );
       assert.deepEqual(group.guests, [guest.toLowerCase()]);
       assert.ok(group.description === null || group.description === '');
     });
 
     it('group create with only a name and description "": 201', async () => {
-      const group = expectJson<{ data: GroupData }>(await n8n.post(`${org()}/groups`, { name: 'n8n Bare', description: '' }), 201).data;
+      const group = expectJson<{ data: GroupData }>(
+        await n8n.post(`${org()}/groups`, { name: 'n8n Bare', description: '' }),
+        201,
+      ).data;
       assert.equal(group.name, 'n8n Bare');
       assert.deepEqual(group.members, []);
     });
 
     it('group get: data.id and data.name', async () => {
-      const created = expectJson<{ data: GroupData }>(await n8n.post(`${org()}/groups`, { name: 'n8n Get', description: '' }), 201).data;
+      const created = expectJson<{ data: GroupData }>(
+        await n8n.post(`${org()}/groups`, { name: 'n8n Get', description: '' }),
+        201,
+      ).data;
       const group = expectJson<{ data: GroupData }>(await n8n.get(`${org()}/groups/${created.id}`), 200).data;
       assert.equal(group.id, created.id);
       assert.equal(group.name, 'n8n Get');
     });
 
     it('group update without name: {description} -> 201, name unchanged; {members: strings} replaces the members', async () => {
-      const created = expectJson<{ data: GroupData }>(await n8n.post(`${org()}/groups`, {
-        name: 'n8n Update', description: '', members: [String(ctx.members.admin)],
-      }), 201).data;
-      const described = expectJson<{ data: GroupData }>(await n8n.put(`${org()}/groups/${created.id}`, { description: 'Updated by n8n' }), 201).data;
+      const created = expectJson<{ data: GroupData }>(
+        await n8n.post(`${org()}/groups`, {
+          name: 'n8n Update',
+          description: '',
+          members: [String(ctx.members.admin)],
+        }),
+        201,
+      ).data;
+      const described = expectJson<{ data: GroupData }>(
+        await n8n.put(`${org()}/groups/${created.id}`, { description: 'Updated by n8n' }),
+        201,
+      ).data;
       assert.equal(described.name, 'n8n Update');
       assert.equal(described.description, 'Updated by n8n');
       assert.deepEqual(described.members, [ctx.members.admin]);
-      const members = expectJson<{ data: GroupData }>(await n8n.put(`${org()}/groups/${created.id}`, { members: [String(ctx.members.light)] }), 201).data;
+      const members = expectJson<{ data: GroupData }>(
+        await n8n.put(`${org()}/groups/${created.id}`, { members: [String(ctx.members.light)] }),
+        201,
+      ).data;
       assert.deepEqual(members.members, [ctx.members.light]);
       assert.equal(members.description, 'Updated by n8n');
     });
 
     it('group update with nothing to change: PUT with JSON content type and no body -> 201, unchanged', async () => {
-      const created = expectJson<{ data: GroupData }>(await n8n.post(`${org()}/groups`, { name: 'n8n Nothing', description: '' }), 201).data;
+      const created = expectJson<{ data: GroupData }>(
+        await n8n.post(`${org()}/groups`, { name: 'n8n Nothing', description: '' }),
+        201,
+      ).data;
       const same = expectJson<{ data: GroupData }>(await n8n.put(`${org()}/groups/${created.id}`), 201).data;
       assert.equal(same.name, 'n8n Nothing');
     });
@@ -341,16 +449,29 @@ describe('tallyfy/n8n (n8n-nodes-tallyfy)', () => {
       assert.equal(body.data.length, 2);
       assert.equal(body.meta?.pagination?.has_more_pages, true);
       const { items } = await returnAll<GroupData>(n8n, `${org()}/groups`);
-      for (const name of ['n8n Team', 'n8n Bare', 'n8n Get', 'n8n Update', 'n8n Nothing']) assert.ok(items.some((g) => g.name === name), name);
+      for (const name of ['n8n Team', 'n8n Bare', 'n8n Get', 'n8n Update', 'n8n Nothing'])
+        assert.ok(
+          items.some((g) => g.name === name),
+          name,
+        );
     });
 
     it('group ID finder: q + per_page=10 -> data[].id and data[].name', async () => {
-      const body = expectJson<ListBody<GroupData>>(await n8n.get(`${org()}/groups`, { query: { q: 'n8n get', per_page: 10 } }), 200);
-      assert.deepEqual(body.data.map((g) => g.name), ['n8n Get']);
+      const body = expectJson<ListBody<GroupData>>(
+        await n8n.get(`${org()}/groups`, { query: { q: 'n8n get', per_page: 10 } }),
+        200,
+      );
+      assert.deepEqual(
+        body.data.map((g) => g.name),
+        ['n8n Get'],
+      );
     });
 
     it('group delete: DELETE with JSON content type and an empty body -> 2xx; the group is gone', async () => {
-      const created = expectJson<{ data: GroupData }>(await n8n.post(`${org()}/groups`, { name: 'n8n Delete', description: '' }), 201).data;
+      const created = expectJson<{ data: GroupData }>(
+        await n8n.post(`${org()}/groups`, { name: 'n8n Delete', description: '' }),
+        201,
+      ).data;
       const response = await n8n.delete(`${org()}/groups/${created.id}`);
       assert.equal(response.statusCode, 204, response.body);
       expectErrorMessage(await n8n.get(`${org()}/groups/${created.id}`), 404);

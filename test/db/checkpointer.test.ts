@@ -48,12 +48,19 @@ describe('background WAL checkpoints', () => {
     const errors: string[] = [];
     const checkpointer = startCheckpointer(db, file, (message) => errors.push(message));
     try {
-      assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), 10_000, 'the server\'s own checkpoint waits for a much larger WAL');
+      assert.equal(
+        db.pragma('wal_autocheckpoint', { simple: true }),
+        10_000,
+        "the server's own checkpoint waits for a much larger WAL",
+      );
       const before = fs.statSync(file).size;
       writeMany(db, 500);
       assert.ok(fs.statSync(`${file}-wal`).size > 500_000, 'the writes are in the WAL');
       const copied = await until(() => fs.statSync(file).size > before + 500_000);
-      assert.ok(copied, `the database file grew from ${before} to ${fs.statSync(file).size} bytes: pages copied by the worker`);
+      assert.ok(
+        copied,
+        `the database file grew from ${before} to ${fs.statSync(file).size} bytes: pages copied by the worker`,
+      );
       assert.deepEqual(errors, []);
     } finally {
       await checkpointer.stop();
@@ -62,7 +69,7 @@ describe('background WAL checkpoints', () => {
     assert.equal(fs.existsSync(`${file}-wal`), false, 'closed cleanly: the WAL is gone');
   });
 
-  it('without it, the same writes stay in the WAL (the measure above is the worker\'s doing)', () => {
+  it("without it, the same writes stay in the WAL (the measure above is the worker's doing)", () => {
     const { file, db } = openFile('quiet.sqlite');
     try {
       db.pragma('wal_autocheckpoint = 10000');
@@ -77,7 +84,9 @@ describe('background WAL checkpoints', () => {
   it('reports a worker that cannot open the database instead of failing the server', async () => {
     const { db } = openFile('reported.sqlite');
     const errors: string[] = [];
-    const checkpointer = startCheckpointer(db, path.join(dir, 'missing', 'nothing.sqlite'), (message) => errors.push(message));
+    const checkpointer = startCheckpointer(db, path.join(dir, 'missing', 'nothing.sqlite'), (message) =>
+      errors.push(message),
+    );
     try {
       assert.ok(await until(() => errors.length > 0), 'an error was reported');
       assert.match(errors[0] ?? '', /unable to open|directory does not exist|no such file/i);

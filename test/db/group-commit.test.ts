@@ -26,18 +26,23 @@ describe('group commit and direct statements', () => {
   let drop: () => Promise<void>;
   let q: Kysely<Database>;
   const scratch = (k: Kysely<Database>) => k as unknown as Scratch;
-  const names = async () => (await scratch(q).selectFrom('gc_items').select('name').orderBy('name').execute()).map((r) => r.name);
+  const names = async () =>
+    (await scratch(q).selectFrom('gc_items').select('name').orderBy('name').execute()).map((r) => r.name);
 
   before(async () => {
     const fresh = await freshDatabaseUrl();
     drop = fresh.drop;
-    db = openDatabase(loadConfig({ DATABASE_URL: fresh.url, DATA_DIR: '/nonexistent', GUEST_CODE_KEY: '7e57c0de'.repeat(8) }).database);
+    db = openDatabase(
+      loadConfig({ DATABASE_URL: fresh.url, DATA_DIR: '/nonexistent', GUEST_CODE_KEY: '7e57c0de'.repeat(8) }).database,
+    );
     await migrateToLatest(db);
     q = db.kysely;
     await sql`create table gc_items (name text primary key)`.execute(q);
     await sql`create table gc_parents (id integer primary key)`.execute(q);
     // Checked at COMMIT, not at the insert: the way to make a commit itself fail.
-    await sql`create table gc_children (parent_id integer references gc_parents (id) deferrable initially deferred)`.execute(q);
+    await sql`create table gc_children (parent_id integer references gc_parents (id) deferrable initially deferred)`.execute(
+      q,
+    );
   });
   after(async () => {
     await db.close();
@@ -50,31 +55,51 @@ describe('group commit and direct statements', () => {
 
   it('runs every write and answers each with its own result, in one transaction on SQLite', async () => {
     const seen: Array<Transaction<Database>> = [];
-    const results = await Promise.all(['a', 'b', 'c'].map((name) => inGroupCommit(q, async (trx) => {
-      seen.push(trx);
-      await insertItem.run(trx, { name });
-      return name.toUpperCase();
-    })));
+    const results = await Promise.all(
+      ['a', 'b', 'c'].map((name) =>
+        inGroupCommit(q, async (trx) => {
+          seen.push(trx);
+          await insertItem.run(trx, { name });
+          return name.toUpperCase();
+        }),
+      ),
+    );
     assert.deepEqual(results, ['A', 'B', 'C']);
     assert.deepEqual(await names(), ['a', 'b', 'c']);
     const transactions = new Set(seen).size;
-    assert.equal(transactions, db.kind === 'sqlite' ? 1 : 3, 'writes arriving together share one transaction on SQLite only');
+    assert.equal(
+      transactions,
+      db.kind === 'sqlite' ? 1 : 3,
+      'writes arriving together share one transaction on SQLite only',
+    );
   });
 
   it('undoes a write that throws, alone: its caller gets its error, the others are committed', async () => {
-    const outcomes = await Promise.allSettled(['a', 'b', 'c'].map((name) => inGroupCommit(q, async (trx) => {
-      await insertItem.run(trx, { name });
-      if (name === 'b') throw new Error('b refused after its insert');
-      return name;
-    })));
-    assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'rejected', 'fulfilled']);
+    const outcomes = await Promise.allSettled(
+      ['a', 'b', 'c'].map((name) =>
+        inGroupCommit(q, async (trx) => {
+          await insertItem.run(trx, { name });
+          if (name === 'b') throw new Error('b refused after its insert');
+          return name;
+        }),
+      ),
+    );
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
     assert.match(String((outcomes[1] as PromiseRejectedResult).reason), /b refused/);
     assert.deepEqual(await names(), ['a', 'c']);
   });
 
   it('undoes a write whose statement fails (a unique violation) and keeps the rest', async () => {
-    const outcomes = await Promise.allSettled(['x', 'x', 'y'].map((name) => inGroupCommit(q, (trx) => insertItem.run(trx, { name }))));
-    assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'rejected', 'fulfilled']);
+    const outcomes = await Promise.allSettled(
+      ['x', 'x', 'y'].map((name) => inGroupCommit(q, (trx) => insertItem.run(trx, { name }))),
+    );
+    assert.deepEqual(
+      outcomes.map((o) => o.status),
+      ['fulfilled', 'rejected', 'fulfilled'],
+    );
     assert.deepEqual(await names(), ['x', 'y']);
   });
 
@@ -85,11 +110,17 @@ describe('group commit and direct statements', () => {
       inGroupCommit(q, (trx) => insertItem.run(trx, { name: 'after' })),
     ]);
     if (db.kind === 'sqlite') {
-      assert.deepEqual(outcomes.map((o) => o.status), ['rejected', 'rejected', 'rejected']);
+      assert.deepEqual(
+        outcomes.map((o) => o.status),
+        ['rejected', 'rejected', 'rejected'],
+      );
       for (const outcome of outcomes) assert.match(String((outcome as PromiseRejectedResult).reason), /FOREIGN KEY/i);
       assert.deepEqual(await names(), []);
     } else {
-      assert.deepEqual(outcomes.map((o) => o.status), ['fulfilled', 'rejected', 'fulfilled']);
+      assert.deepEqual(
+        outcomes.map((o) => o.status),
+        ['fulfilled', 'rejected', 'fulfilled'],
+      );
       assert.deepEqual(await names(), ['after', 'before']);
     }
     const children = await scratch(q).selectFrom('gc_children').selectAll().execute();
@@ -98,37 +129,55 @@ describe('group commit and direct statements', () => {
 
   it('nobody is answered before the commit: a write answered is visible to the next read', async () => {
     let answeredBeforeCommit = false;
-    await Promise.all(Array.from({ length: 5 }, (_, i) => inGroupCommit(q, (trx) => insertItem.run(trx, { name: `n${i}` })).then(async () => {
-      // A read outside the batch's transaction: on SQLite it waits for the connection, which the
-      // batch holds until its commit; it must see this write.
-      const found = await scratch(q).selectFrom('gc_items').select('name').where('name', '=', `n${i}`).executeTakeFirst();
-      if (!found) answeredBeforeCommit = true;
-    })));
+    await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        inGroupCommit(q, (trx) => insertItem.run(trx, { name: `n${i}` })).then(async () => {
+          // A read outside the batch's transaction: on SQLite it waits for the connection, which the
+          // batch holds until its commit; it must see this write.
+          const found = await scratch(q)
+            .selectFrom('gc_items')
+            .select('name')
+            .where('name', '=', `n${i}`)
+            .executeTakeFirst();
+          if (!found) answeredBeforeCommit = true;
+        }),
+      ),
+    );
     assert.equal(answeredBeforeCommit, false);
   });
 
   it(`takes more writes than one batch holds (${MAX_BATCH}) and completes them all, in order`, async () => {
     const count = MAX_BATCH * 2 + 7;
     const order: number[] = [];
-    const results = await Promise.all(Array.from({ length: count }, (_, i) => inGroupCommit(q, async (trx) => {
-      order.push(i);
-      await insertItem.run(trx, { name: `m${String(i).padStart(4, '0')}` });
-      return i;
-    })));
-    assert.deepEqual(results, Array.from({ length: count }, (_, i) => i));
+    const results = await Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        inGroupCommit(q, async (trx) => {
+          order.push(i);
+          await insertItem.run(trx, { name: `m${String(i).padStart(4, '0')}` });
+          return i;
+        }),
+      ),
+    );
+    assert.deepEqual(
+      results,
+      Array.from({ length: count }, (_, i) => i),
+    );
     if (db.kind === 'sqlite') assert.deepEqual(order, results, 'run in arrival order');
     assert.equal((await names()).length, count);
   });
 
   it('inside a transaction already, runs in that transaction', async () => {
-    await assert.rejects(q.transaction().execute(async (trx) => {
-      await inGroupCommit(trx, (inner) => insertItem.run(inner, { name: 'inner' }));
-      throw new Error('outer rolls back');
-    }), /outer rolls back/);
+    await assert.rejects(
+      q.transaction().execute(async (trx) => {
+        await inGroupCommit(trx, (inner) => insertItem.run(inner, { name: 'inner' }));
+        throw new Error('outer rolls back');
+      }),
+      /outer rolls back/,
+    );
     assert.deepEqual(await names(), []);
   });
 
-  it('a prepared statement never lands inside another request\'s open transaction', async () => {
+  it("a prepared statement never lands inside another request's open transaction", async () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     let opened!: () => void;

@@ -20,7 +20,9 @@ const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 function holdWriteLock(file: string): () => void {
   const other = new SQLite(file);
   other.exec('begin immediate');
-  other.exec("insert into organizations (id, name, created_at) values (lower(hex(randomblob(16))), 'lock holder', '2026-01-01 00:00:00')");
+  other.exec(
+    "insert into organizations (id, name, created_at) values (lower(hex(randomblob(16))), 'lock holder', '2026-01-01 00:00:00')",
+  );
   return () => {
     other.exec('commit');
     other.close();
@@ -56,14 +58,20 @@ describe('SQLite: another connection holding the write lock', { skip: onPostgres
       const timer = setTimeout(release, 2000);
       const email = uniqueEmail('busy');
       const started = performance.now();
-      const write = call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId), { email }).then((response) => ({ response, ms: performance.now() - started }));
+      const write = call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId), { email }).then((response) => ({
+        response,
+        ms: performance.now() - started,
+      }));
       const times = await livenessDuring(ctx, 1800);
       const { response, ms } = await write;
       clearTimeout(timer);
       assert.equal(response.statusCode, 201, response.body);
       assert.ok(ms >= 1800, `the write waited for the lock (${ms.toFixed(0)} ms)`);
       assert.ok(times.length >= 15, `liveness answered ${times.length} times in 1.8 s`);
-      assert.ok(Math.max(...times) < 250, `liveness at most ${Math.max(...times).toFixed(0)} ms while the lock was held`);
+      assert.ok(
+        Math.max(...times) < 250,
+        `liveness at most ${Math.max(...times).toFixed(0)} ms while the lock was held`,
+      );
       const got = await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId, email));
       assert.equal(got.statusCode, 200);
     } finally {

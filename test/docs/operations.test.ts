@@ -26,18 +26,26 @@ interface Documented {
 /** Every `METHOD /path` line of docs/*.md, with the page and the section it stands in. */
 function documentedOperations(): Documented[] {
   const found: Documented[] = [];
-  for (const file of readdirSync(DOCS_DIR).filter((name) => name.endsWith('.md')).sort()) {
+  for (const file of readdirSync(DOCS_DIR)
+    .filter((name) => name.endsWith('.md'))
+    .sort()) {
     let section = '(before any section)';
     let previous = '';
-    readFileSync(join(DOCS_DIR, file), 'utf8').split('\n').forEach((line) => {
-      const heading = /^#{2,4} (.+)$/.exec(line);
-      if (heading?.[1]) section = heading[1].trim();
-      const match = OPERATION_LINE.exec(line.trim());
-      if (match) {
-        found.push({ operation: `${match[1]} ${match[2]}`, where: `docs/${file}, ${section}`, headsSection: /^#{2,4} /.test(previous) });
-      }
-      if (line.trim() !== '') previous = line;
-    });
+    readFileSync(join(DOCS_DIR, file), 'utf8')
+      .split('\n')
+      .forEach((line) => {
+        const heading = /^#{2,4} (.+)$/.exec(line);
+        if (heading?.[1]) section = heading[1].trim();
+        const match = OPERATION_LINE.exec(line.trim());
+        if (match) {
+          found.push({
+            operation: `${match[1]} ${match[2]}`,
+            where: `docs/${file}, ${section}`,
+            headsSection: /^#{2,4} /.test(previous),
+          });
+        }
+        if (line.trim() !== '') previous = line;
+      });
   }
   return found;
 }
@@ -57,12 +65,14 @@ function basePrefix(servers: Array<{ url: string }>): string {
 
 /** `METHOD /path` of every operation of the document, `/api`-prefixed where it answers only there. */
 function documentOperations(doc: OpenApiDocument): string[] {
-  return Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item)
-    .filter(([method]) => METHODS.includes(method.toUpperCase()))
-    .map(([method, op]) => {
-      const servers = (op as { servers?: Servers }).servers ?? item.servers ?? doc.servers;
-      return `${method.toUpperCase()} ${basePrefix(servers)}${path}`;
-    }));
+  return Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item)
+      .filter(([method]) => METHODS.includes(method.toUpperCase()))
+      .map(([method, op]) => {
+        const servers = (op as { servers?: Servers }).servers ?? item.servers ?? doc.servers;
+        return `${method.toUpperCase()} ${basePrefix(servers)}${path}`;
+      }),
+  );
 }
 
 describe('docs/ and the OpenAPI document', () => {
@@ -113,7 +123,9 @@ describe('docs/ and the OpenAPI document', () => {
   });
 
   it('gives each operation a section of its own, its method and path right under the heading', () => {
-    const misplaced = documentedOperations().filter((d) => !d.headsSection).map((d) => `${d.operation} (${d.where})`);
+    const misplaced = documentedOperations()
+      .filter((d) => !d.headsSection)
+      .map((d) => `${d.operation} (${d.where})`);
     assert.deepEqual(misplaced, [], `operation lines not right under a heading of their own:\n${misplaced.join('\n')}`);
   });
 

@@ -120,7 +120,9 @@ describe('EmailDomainChecker: DNS answers', () => {
 
   test('no MX, no A, an AAAA record: ok', async () => {
     const { checker } = makeChecker();
-    const queries = await queriesDuring(AAAA_ONLY, async () => assert.deepEqual(await checker.checkDomain(AAAA_ONLY), OK));
+    const queries = await queriesDuring(AAAA_ONLY, async () =>
+      assert.deepEqual(await checker.checkDomain(AAAA_ONLY), OK),
+    );
     assert.deepEqual(queries, [`${AAAA_ONLY} MX`, `${AAAA_ONLY} A`, `${AAAA_ONLY} AAAA`]);
   });
 
@@ -145,7 +147,9 @@ describe('EmailDomainChecker: DNS answers', () => {
 
   test('IDN domains are looked up by their A-label', async () => {
     const { checker } = makeChecker();
-    const queries = await queriesDuring('xn--bcher-kva.example', async () => assert.deepEqual(await checker.checkDomain('Bücher.example'), OK));
+    const queries = await queriesDuring('xn--bcher-kva.example', async () =>
+      assert.deepEqual(await checker.checkDomain('Bücher.example'), OK),
+    );
     assert.deepEqual(queries, ['xn--bcher-kva.example MX']);
   });
 
@@ -172,7 +176,10 @@ describe('EmailDomainChecker: canary', () => {
   test('canary NXDOMAIN (mode on): NXDOMAIN and no-records answers are accepted unverified', async () => {
     const { checker, logger } = makeChecker({ canaryDomain: 'missing-canary.test' });
     await checker.start();
-    assert.deepEqual(server.queriesFor('missing-canary.test').slice(-2), ['missing-canary.test MX', 'missing-canary.test A']);
+    assert.deepEqual(server.queriesFor('missing-canary.test').slice(-2), [
+      'missing-canary.test MX',
+      'missing-canary.test A',
+    ]);
     assert.equal(logger.warnings.length, 1); // the canary state change
     assert.deepEqual(await checker.checkDomain(NXDOMAIN), UNVERIFIED);
     assert.deepEqual(await checker.checkDomain(NO_RECORDS), UNVERIFIED);
@@ -275,7 +282,9 @@ describe('EmailDomainChecker: resolver failures', () => {
     const timeoutMs = 300;
     const { checker } = makeChecker({ timeoutMs, tries: undefined });
     const started = Date.now();
-    const queries = await queriesDuring(SLOW_RETRY, async () => assert.deepEqual(await checker.checkDomain(SLOW_RETRY), UNVERIFIED));
+    const queries = await queriesDuring(SLOW_RETRY, async () =>
+      assert.deepEqual(await checker.checkDomain(SLOW_RETRY), UNVERIFIED),
+    );
     const elapsed = Date.now() - started;
     assert.deepEqual(queries, [`${SLOW_RETRY} MX`, `${SLOW_RETRY} MX`]);
     assert.ok(elapsed >= 250 && elapsed < 2 * timeoutMs + 500 + 150, `took ${elapsed} ms`);
@@ -304,7 +313,9 @@ describe('EmailDomainChecker: mode off, cache, deduplication', () => {
   afterEach(() => mock.timers.reset());
 
   test('mode off: always ok, no queries at all (start() included)', async () => {
-    const own = await startTestDnsServer({ zones: { [NULL_MX]: { mx: [{ exchange: '', priority: 0 }] }, [NO_RECORDS]: {} } });
+    const own = await startTestDnsServer({
+      zones: { [NULL_MX]: { mx: [{ exchange: '', priority: 0 }] }, [NO_RECORDS]: {} },
+    });
     try {
       const { checker, logger } = makeChecker({ mode: 'off', servers: [own.address] });
       await checker.start();
@@ -403,11 +414,24 @@ describe('EmailDomainChecker: mode off, cache, deduplication', () => {
 
 describe('EmailDomainChecker: configuration', () => {
   test('rejects an invalid configuration at construction', () => {
-    const base: DnsCheckConfig = { mode: 'on', servers: [], timeoutMs: 1000, cacheTtlMs: 0, canaryDomain: 'gmail.com', canaryIntervalMs: 1000 };
-    assert.throws(() => new EmailDomainChecker({ ...base, mode: 'maybe' as DnsCheckMode }, new MemoryLogger()), TypeError);
+    const base: DnsCheckConfig = {
+      mode: 'on',
+      servers: [],
+      timeoutMs: 1000,
+      cacheTtlMs: 0,
+      canaryDomain: 'gmail.com',
+      canaryIntervalMs: 1000,
+    };
+    assert.throws(
+      () => new EmailDomainChecker({ ...base, mode: 'maybe' as DnsCheckMode }, new MemoryLogger()),
+      TypeError,
+    );
     assert.throws(() => new EmailDomainChecker({ ...base, timeoutMs: 0 }, new MemoryLogger()), TypeError);
     assert.throws(() => new EmailDomainChecker({ ...base, canaryIntervalMs: 0 }, new MemoryLogger()), TypeError);
-    assert.throws(() => new EmailDomainChecker({ ...base, canaryDomain: 'not a domain' }, new MemoryLogger()), TypeError);
+    assert.throws(
+      () => new EmailDomainChecker({ ...base, canaryDomain: 'not a domain' }, new MemoryLogger()),
+      TypeError,
+    );
     assert.throws(() => new EmailDomainChecker({ ...base, servers: ['not-an-ip'] }, new MemoryLogger()));
     assert.doesNotThrow(() => new EmailDomainChecker(base, new MemoryLogger()).stop());
   });

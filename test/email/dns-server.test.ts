@@ -27,7 +27,12 @@ describe('startTestDnsServer', () => {
   before(async () => {
     server = await startTestDnsServer({
       zones: {
-        'mx.example.test': { mx: [{ exchange: 'mail.mx.example.test', priority: 10 }, { exchange: 'backup.example.test', priority: 20 }] },
+        'mx.example.test': {
+          mx: [
+            { exchange: 'mail.mx.example.test', priority: 10 },
+            { exchange: 'backup.example.test', priority: 20 },
+          ],
+        },
         'null-mx.example.test': { mx: [{ exchange: '', priority: 0 }] },
         'dot-mx.example.test': { mx: [{ exchange: '.', priority: 0 }] },
         'hosts.example.test': { a: ['192.0.2.1', '192.0.2.2'], aaaa: ['2001:db8::1'] },
@@ -51,7 +56,8 @@ describe('startTestDnsServer', () => {
   });
 
   /** Exchange and priority only: Node 24 adds `type: 'MX'` to each record, Node 20 does not. */
-  const mxRecords = (records: { exchange: string; priority: number }[]) => records.map(({ exchange, priority }) => ({ exchange, priority }));
+  const mxRecords = (records: { exchange: string; priority: number }[]) =>
+    records.map(({ exchange, priority }) => ({ exchange, priority }));
 
   test('serves MX, A and AAAA records', async () => {
     const mx = mxRecords(await resolver.resolveMx('mx.example.test'));
@@ -100,7 +106,10 @@ describe('startTestDnsServer', () => {
   });
 
   test('silent: true never answers, but still records the query', async () => {
-    const silent = await startTestDnsServer({ zones: { 'mx.example.test': { mx: [{ exchange: 'm.example.test', priority: 1 }] } }, silent: true });
+    const silent = await startTestDnsServer({
+      zones: { 'mx.example.test': { mx: [{ exchange: 'm.example.test', priority: 1 }] } },
+      silent: true,
+    });
     try {
       assert.equal(await errorCodeOf(resolverFor(silent.address).resolveMx('mx.example.test')), 'ETIMEOUT');
       assert.deepEqual(silent.queries, ['mx.example.test MX']);

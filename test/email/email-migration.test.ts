@@ -33,28 +33,46 @@ async function insertUser(db: AnyDb, id: number, email: string): Promise<void> {
 async function insertGuest(db: AnyDb, id: number, email: string, orgs: string[]): Promise<void> {
   await sql`insert into guests (id, email, created_at) values (${id}, ${email}, ${AT})`.execute(db);
   for (const org of orgs) {
-    await sql`insert into organization_guests (organization_id, guest_id, created_at, updated_at) values (${org}, ${id}, ${AT}, ${AT})`.execute(db);
+    await sql`insert into organization_guests (organization_id, guest_id, created_at, updated_at) values (${org}, ${id}, ${AT}, ${AT})`.execute(
+      db,
+    );
   }
 }
 
-async function insertInvitation(db: AnyDb, id: number, org: string, email: string, userId: number, acceptedAt: string | null = null): Promise<void> {
+async function insertInvitation(
+  db: AnyDb,
+  id: number,
+  org: string,
+  email: string,
+  userId: number,
+  acceptedAt: string | null = null,
+): Promise<void> {
   await sql`insert into invitations (id, organization_id, email, role, code_hash, created_at, sent_at, expires_at, user_id, accepted_at)
-    values (${id}, ${org}, ${email}, 'light', ${`hash-${id}`}, ${AT}, ${AT}, ${'2099-01-01 00:00:00'}, ${userId}, ${acceptedAt})`.execute(db);
+    values (${id}, ${org}, ${email}, 'light', ${`hash-${id}`}, ${AT}, ${AT}, ${'2099-01-01 00:00:00'}, ${userId}, ${acceptedAt})`.execute(
+    db,
+  );
 }
 
 async function emailsOf(db: AnyDb, table: string): Promise<Record<number, string>> {
-  const rows = await db.selectFrom(table).select(['id', 'email']).orderBy('id').execute() as Array<{ id: number; email: string }>;
+  const rows = (await db.selectFrom(table).select(['id', 'email']).orderBy('id').execute()) as Array<{
+    id: number;
+    email: string;
+  }>;
   return Object.fromEntries(rows.map((r) => [Number(r.id), r.email]));
 }
 
 /** The rows every test starts from: free forms to take, and collisions to leave alone. */
 async function seed(db: AnyDb): Promise<void> {
-  await sql`insert into organizations (id, name, created_at) values (${ORG_A}, 'A', ${AT}), (${ORG_B}, 'B', ${AT})`.execute(db);
+  await sql`insert into organizations (id, name, created_at) values (${ORG_A}, 'A', ${AT}), (${ORG_B}, 'B', ${AT})`.execute(
+    db,
+  );
   await insertUser(db, 1, 'boss@bücher.test'); // free: becomes punycode
   await insertUser(db, 2, 'ann@bücher.test'); // collides with 3
   await insertUser(db, 3, 'ann@xn--bcher-kva.test');
   await insertUser(db, 4, 'plain@partner.test');
-  await sql`insert into memberships (organization_id, user_id, role, created_at) values (${ORG_A}, 2, 'admin', ${AT}), (${ORG_B}, 3, 'light', ${AT})`.execute(db);
+  await sql`insert into memberships (organization_id, user_id, role, created_at) values (${ORG_A}, 2, 'admin', ${AT}), (${ORG_B}, 3, 'light', ${AT})`.execute(
+    db,
+  );
   await insertGuest(db, 1, 'x@bücher.test', [ORG_A]); // collides with 2
   await insertGuest(db, 2, 'x@xn--bcher-kva.test', [ORG_B]);
   await insertGuest(db, 3, 'jo\u0308rg@partner.test', [ORG_A]); // NFD, free
@@ -73,11 +91,17 @@ describe('migration 008: stored email addresses in their one form', () => {
   let database: { url: string; drop(): Promise<void> };
   let db: Db;
   const warnings: Array<{ obj: Record<string, unknown>; msg: string }> = [];
-  const log = { warn: (obj: object, msg: string) => warnings.push({ obj: obj as Record<string, unknown>, msg }), info: () => undefined };
+  const log = {
+    warn: (obj: object, msg: string) => warnings.push({ obj: obj as Record<string, unknown>, msg }),
+    info: () => undefined,
+  };
 
   before(async () => {
     database = await freshDatabaseUrl();
-    db = openDatabase(loadConfig({ DATA_DIR: '/nonexistent', DATABASE_URL: database.url, GUEST_CODE_KEY: TEST_GUEST_CODE_KEY }).database);
+    db = openDatabase(
+      loadConfig({ DATA_DIR: '/nonexistent', DATABASE_URL: database.url, GUEST_CODE_KEY: TEST_GUEST_CODE_KEY })
+        .database,
+    );
     await migrateTo(db, PREVIOUS, log);
     await seed(db.kysely);
     await migrateToLatest(db, log);
@@ -98,8 +122,16 @@ describe('migration 008: stored email addresses in their one form', () => {
     assert.equal(guests[6], 'plain@partner.test');
     const invitations = await emailsOf(db.kysely, 'invitations');
     assert.equal(invitations[1], 'inv@xn--bcher-kva.test');
-    assert.equal(invitations[4], 'dup@xn--bcher-kva.test', 'the same address open in another organization is no collision');
-    assert.equal(invitations[5], 'old@xn--bcher-kva.test', 'an accepted invitation takes the form even when an open one has it');
+    assert.equal(
+      invitations[4],
+      'dup@xn--bcher-kva.test',
+      'the same address open in another organization is no collision',
+    );
+    assert.equal(
+      invitations[5],
+      'old@xn--bcher-kva.test',
+      'an accepted invitation takes the form even when an open one has it',
+    );
     assert.equal(invitations[6], 'old@xn--bcher-kva.test');
   });
 
@@ -107,7 +139,10 @@ describe('migration 008: stored email addresses in their one form', () => {
     const users = await emailsOf(db.kysely, 'users');
     assert.deepEqual([users[2], users[3]], ['ann@bücher.test', 'ann@xn--bcher-kva.test']);
     const guests = await emailsOf(db.kysely, 'guests');
-    assert.deepEqual([guests[1], guests[2], guests[4], guests[5]], ['x@bücher.test', 'x@xn--bcher-kva.test', 'y@bu\u0308cher.test', 'y@bücher.test']);
+    assert.deepEqual(
+      [guests[1], guests[2], guests[4], guests[5]],
+      ['x@bücher.test', 'x@xn--bcher-kva.test', 'y@bu\u0308cher.test', 'y@bücher.test'],
+    );
     const invitations = await emailsOf(db.kysely, 'invitations');
     assert.deepEqual([invitations[2], invitations[3]], ['dup@bücher.test', 'dup@xn--bcher-kva.test']);
   });
@@ -127,22 +162,39 @@ describe('migration 008: stored email addresses in their one form', () => {
   test('the collisions are listed with the organizations of each row', async () => {
     const collisions = await findEmailCollisions(db.kysely);
     assert.deepEqual(collisions, [
-      { table: 'users', normalized: 'ann@xn--bcher-kva.test', rows: [
-        { id: 2, email: 'ann@bücher.test', organizations: [ORG_A] },
-        { id: 3, email: 'ann@xn--bcher-kva.test', organizations: [ORG_B] },
-      ] },
-      { table: 'guests', normalized: 'x@xn--bcher-kva.test', rows: [
-        { id: 1, email: 'x@bücher.test', organizations: [ORG_A] },
-        { id: 2, email: 'x@xn--bcher-kva.test', organizations: [ORG_B] },
-      ] },
-      { table: 'guests', normalized: 'y@xn--bcher-kva.test', rows: [
-        { id: 4, email: 'y@bu\u0308cher.test', organizations: [ORG_A] },
-        { id: 5, email: 'y@bücher.test', organizations: [ORG_A, ORG_B] },
-      ] },
-      { table: 'invitations', normalized: 'dup@xn--bcher-kva.test', organizationId: ORG_A, rows: [
-        { id: 2, email: 'dup@bücher.test', organizations: [] },
-        { id: 3, email: 'dup@xn--bcher-kva.test', organizations: [] },
-      ] },
+      {
+        table: 'users',
+        normalized: 'ann@xn--bcher-kva.test',
+        rows: [
+          { id: 2, email: 'ann@bücher.test', organizations: [ORG_A] },
+          { id: 3, email: 'ann@xn--bcher-kva.test', organizations: [ORG_B] },
+        ],
+      },
+      {
+        table: 'guests',
+        normalized: 'x@xn--bcher-kva.test',
+        rows: [
+          { id: 1, email: 'x@bücher.test', organizations: [ORG_A] },
+          { id: 2, email: 'x@xn--bcher-kva.test', organizations: [ORG_B] },
+        ],
+      },
+      {
+        table: 'guests',
+        normalized: 'y@xn--bcher-kva.test',
+        rows: [
+          { id: 4, email: 'y@bu\u0308cher.test', organizations: [ORG_A] },
+          { id: 5, email: 'y@bücher.test', organizations: [ORG_A, ORG_B] },
+        ],
+      },
+      {
+        table: 'invitations',
+        normalized: 'dup@xn--bcher-kva.test',
+        organizationId: ORG_A,
+        rows: [
+          { id: 2, email: 'dup@bücher.test', organizations: [] },
+          { id: 3, email: 'dup@xn--bcher-kva.test', organizations: [] },
+        ],
+      },
     ]);
   });
 
@@ -156,9 +208,10 @@ describe('migration 008: stored email addresses in their one form', () => {
     await sql`update guests set email = ${'y-old@partner.test'} where id = 4`.execute(db.kysely);
     const plan = await planEmailNormalization(db.kysely);
     assert.deepEqual(plan.updates, [{ table: 'guests', id: 5, from: 'y@bücher.test', to: 'y@xn--bcher-kva.test' }]);
-    assert.deepEqual(plan.collisions.map((c) => `${c.table} ${c.normalized}`), [
-      'users ann@xn--bcher-kva.test', 'guests x@xn--bcher-kva.test', 'invitations dup@xn--bcher-kva.test',
-    ]);
+    assert.deepEqual(
+      plan.collisions.map((c) => `${c.table} ${c.normalized}`),
+      ['users ann@xn--bcher-kva.test', 'guests x@xn--bcher-kva.test', 'invitations dup@xn--bcher-kva.test'],
+    );
   });
 });
 
@@ -184,10 +237,16 @@ describe('guests doctor emails', () => {
       const first = await runGuests(['doctor', 'emails', '--json'], env);
       assert.equal(first.code, 0, first.describe);
       assert.deepEqual(JSON.parse(first.stdout), {
-        collisions: [{ table: 'guests', normalized: 'x@xn--bcher-kva.test', rows: [
-          { id: 1, email: 'x@bücher.test', organizations: [ORG_A] },
-          { id: 2, email: 'x@xn--bcher-kva.test', organizations: [ORG_A] },
-        ] }],
+        collisions: [
+          {
+            table: 'guests',
+            normalized: 'x@xn--bcher-kva.test',
+            rows: [
+              { id: 1, email: 'x@bücher.test', organizations: [ORG_A] },
+              { id: 2, email: 'x@xn--bcher-kva.test', organizations: [ORG_A] },
+            ],
+          },
+        ],
       });
       const warning = JSON.parse(first.stderr.trim()) as { level: string; msg: string };
       assert.equal(warning.level, 'warn', first.describe);
@@ -196,7 +255,10 @@ describe('guests doctor emails', () => {
       const text = await runGuests(['doctor', 'emails'], env);
       assert.equal(text.code, 0, text.describe);
       assert.equal(text.stderr, '', 'the migration ran once: no second warning');
-      assert.match(text.stdout, /^guests x@xn--bcher-kva\.test:\n {2}id 1: x@bücher\.test — organizations a{32}\n {2}id 2: x@xn--bcher-kva\.test — organizations a{32}\n$/);
+      assert.match(
+        text.stdout,
+        /^guests x@xn--bcher-kva\.test:\n {2}id 1: x@bücher\.test — organizations a{32}\n {2}id 2: x@xn--bcher-kva\.test — organizations a{32}\n$/,
+      );
 
       const fix = openDatabase(loadConfig(env).database);
       try {

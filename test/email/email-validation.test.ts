@@ -44,7 +44,11 @@ describe('email address: syntax, then the domain in the DNS', () => {
 
   test('syntax alone makes no queries', () => {
     const count = server.queries.length;
-    assert.deepEqual(parseEmailAddress(' Someone@Nowhere.Test '), { ok: true, email: 'someone@nowhere.test', domain: 'nowhere.test' });
+    assert.deepEqual(parseEmailAddress(' Someone@Nowhere.Test '), {
+      ok: true,
+      email: 'someone@nowhere.test',
+      domain: 'nowhere.test',
+    });
     assert.deepEqual(parseEmailAddress('nope'), { ok: false, message: INVALID_EMAIL_MESSAGE });
     assert.equal(server.queries.length, count);
   });
@@ -68,8 +72,14 @@ describe('email address: syntax, then the domain in the DNS', () => {
 
   test('DNS failures carry their message', async () => {
     const checker = new EmailDomainChecker(config, silentLogger);
-    assert.deepEqual((await check('a@nomail.example.test', checker)).verdict, { ok: false, message: DNS_MESSAGES.nullMx });
-    assert.deepEqual((await check('a@missing.example.test', checker)).verdict, { ok: false, message: DNS_MESSAGES.notFound });
+    assert.deepEqual((await check('a@nomail.example.test', checker)).verdict, {
+      ok: false,
+      message: DNS_MESSAGES.nullMx,
+    });
+    assert.deepEqual((await check('a@missing.example.test', checker)).verdict, {
+      ok: false,
+      message: DNS_MESSAGES.notFound,
+    });
   });
 
   test('an unverifiable domain is accepted with unverified: true in mode on', async () => {
@@ -79,12 +89,18 @@ describe('email address: syntax, then the domain in the DNS', () => {
       verdict: { ok: true, unverified: true },
     });
     const strict = new EmailDomainChecker({ ...config, mode: 'strict' }, silentLogger);
-    assert.deepEqual((await check('a@broken.example.test', strict)).verdict, { ok: false, message: DNS_MESSAGES.unverifiable });
+    assert.deepEqual((await check('a@broken.example.test', strict)).verdict, {
+      ok: false,
+      message: DNS_MESSAGES.unverifiable,
+    });
   });
 
   test('a syntax failure makes no DNS query', () => {
     const count = server.queries.length;
-    assert.deepEqual(parseEmailAddress(`${'a'.repeat(65)}@example.test`), { ok: false, message: INVALID_EMAIL_MESSAGE });
+    assert.deepEqual(parseEmailAddress(`${'a'.repeat(65)}@example.test`), {
+      ok: false,
+      message: INVALID_EMAIL_MESSAGE,
+    });
     assert.equal(server.queries.length, count);
   });
 });

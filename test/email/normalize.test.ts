@@ -30,7 +30,12 @@ describe('normalizeEmail', () => {
   });
 
   test('parseEmailAddress answers exactly the normalized form', () => {
-    for (const input of ['A@Bücher.Example', 'a@xn--bcher-kva.example', 'Jo\u0308rg@BU\u0308CHER.test', 'plain@example.com']) {
+    for (const input of [
+      'A@Bücher.Example',
+      'a@xn--bcher-kva.example',
+      'Jo\u0308rg@BU\u0308CHER.test',
+      'plain@example.com',
+    ]) {
       const parsed = parseEmailAddress(input);
       assert.ok(parsed.ok, input);
       assert.equal(parsed.email, normalizeEmail(input));

@@ -52,7 +52,13 @@ describe('one address, one guest', () => {
     assert.equal(second.statusCode, 200, second.body);
     assert.equal(second.json().data.id, firstGuest.id);
     const list = await call(ctx, ctx.tokens.admin, 'GET', `${guestsUrl(ctx.orgId)}?q=x@`);
-    assert.deepEqual(list.json().data.map((g: { email: string }) => g.email).filter((e: string) => e.startsWith('x@')), ['x@xn--bcher-kva.test']);
+    assert.deepEqual(
+      list
+        .json()
+        .data.map((g: { email: string }) => g.email)
+        .filter((e: string) => e.startsWith('x@')),
+      ['x@xn--bcher-kva.test'],
+    );
     const rows = await ctx.db.kysely.selectFrom('guests').select('email').where('email', 'like', 'x@%').execute();
     assert.deepEqual(rows, [{ email: 'x@xn--bcher-kva.test' }]);
   });
@@ -64,7 +70,11 @@ describe('one address, one guest', () => {
     const there = await create(`Z@B${U_NFD.toUpperCase()}CHER.test`, other.orgId, other.tokens.admin);
     assert.equal(there.statusCode, 201, there.body);
     assert.equal(there.json().data.email, 'z@xn--bcher-kva.test');
-    const rows = await ctx.db.kysely.selectFrom('guests').select('id').where('email', '=', 'z@xn--bcher-kva.test').execute();
+    const rows = await ctx.db.kysely
+      .selectFrom('guests')
+      .select('id')
+      .where('email', '=', 'z@xn--bcher-kva.test')
+      .execute();
     assert.equal(rows.length, 1);
   });
 
@@ -83,11 +93,18 @@ describe('one address, one guest', () => {
     for (const email of [...spellings('boss'), ...spellings('chef')]) {
       const response = await create(email);
       assert.equal(response.statusCode, 422, `${email}: ${response.body}`);
-      assert.deepEqual(response.json().errors.email, ['The email belongs to a member of this organization; a member cannot also be a guest.'], email);
+      assert.deepEqual(
+        response.json().errors.email,
+        ['The email belongs to a member of this organization; a member cannot also be a guest.'],
+        email,
+      );
     }
     const members = await call(ctx, ctx.tokens.admin, 'GET', `/api/organizations/${ctx.orgId}/users`);
     const emails = members.json().data.map((m: { email: string }) => m.email);
-    assert.ok(emails.includes('boss@xn--bcher-kva.test') && emails.includes('chef@xn--bcher-kva.test'), JSON.stringify(emails));
+    assert.ok(
+      emails.includes('boss@xn--bcher-kva.test') && emails.includes('chef@xn--bcher-kva.test'),
+      JSON.stringify(emails),
+    );
   });
 
   test('every by-email route finds the guest by any spelling of the address', async () => {
@@ -129,7 +146,12 @@ describe('one address, one guest', () => {
 
   test('guest to member finds the guest by any spelling, and the member has the stored form', async () => {
     assert.equal((await create('mara@bücher.test')).statusCode, 201);
-    const converted = await call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId, `MARA@B${U_NFD}CHER.TEST`, '/to/member'));
+    const converted = await call(
+      ctx,
+      ctx.tokens.admin,
+      'POST',
+      guestsUrl(ctx.orgId, `MARA@B${U_NFD}CHER.TEST`, '/to/member'),
+    );
     assert.equal(converted.statusCode, 201, converted.body);
     assert.equal(converted.json().data.email, 'mara@xn--bcher-kva.test');
     const again = await create('mara@xn--bcher-kva.test');
@@ -157,37 +179,58 @@ describe('one address, one guest', () => {
     assert.equal(response.statusCode, 200, response.body);
     const body = response.json();
     assert.deepEqual(body.meta, { total: 5, created: 2, existing: 3, failed: 0 });
-    assert.deepEqual(body.data.map((item: { status: number }) => item.status), [201, 200, 200, 201, 200]);
+    assert.deepEqual(
+      body.data.map((item: { status: number }) => item.status),
+      [201, 200, 200, 201, 200],
+    );
     const ids = body.data.map((item: { data: { id: number } }) => item.data.id);
     assert.equal(new Set(ids.slice(0, 3)).size, 1);
     assert.equal(ids[3], ids[4]);
-    assert.deepEqual(body.data.map((item: { data: { email: string } }) => item.data.email), [
-      'bulk@xn--bcher-kva.test', 'bulk@xn--bcher-kva.test', 'bulk@xn--bcher-kva.test', 'björn@partner.test', 'björn@partner.test',
-    ]);
+    assert.deepEqual(
+      body.data.map((item: { data: { email: string } }) => item.data.email),
+      [
+        'bulk@xn--bcher-kva.test',
+        'bulk@xn--bcher-kva.test',
+        'bulk@xn--bcher-kva.test',
+        'björn@partner.test',
+        'björn@partner.test',
+      ],
+    );
   });
 
   test('groups: guests named in any spelling, listed in the stored form', async () => {
     assert.equal((await create('grp@bücher.test')).statusCode, 201);
     const created = await call(ctx, ctx.tokens.admin, 'POST', groupsUrl(ctx.orgId), {
-      name: 'Bücher', guests: ['GRP@BÜCHER.TEST', `grp@b${U_NFD}cher.test`, 'grp@xn--bcher-kva.test'],
+      name: 'Bücher',
+      guests: ['GRP@BÜCHER.TEST', `grp@b${U_NFD}cher.test`, 'grp@xn--bcher-kva.test'],
     });
     assert.equal(created.statusCode, 201, created.body);
     assert.deepEqual(created.json().data.guests, ['grp@xn--bcher-kva.test']);
-    const unknown = await call(ctx, ctx.tokens.admin, 'POST', groupsUrl(ctx.orgId), { name: 'Nobody', guests: ['nobody@bücher.test'] });
+    const unknown = await call(ctx, ctx.tokens.admin, 'POST', groupsUrl(ctx.orgId), {
+      name: 'Nobody',
+      guests: ['nobody@bücher.test'],
+    });
     assert.equal(unknown.statusCode, 422, unknown.body);
     assert.ok(unknown.json().errors['guests.0']);
   });
 
   test('invitations: another spelling of a pending invitation is the same invitation; a member or guest in any spelling is refused', async () => {
-    const invite = (email: string) => call(ctx, ctx.tokens.admin, 'POST', `/api/organizations/${ctx.orgId}/users/invite`, { email, first_name: 'Neu' });
+    const invite = (email: string) =>
+      call(ctx, ctx.tokens.admin, 'POST', `/api/organizations/${ctx.orgId}/users/invite`, { email, first_name: 'Neu' });
     const first = await invite('neu@bücher.test');
     assert.equal(first.statusCode, 200, first.body);
     assert.equal(first.json().data.email, 'neu@xn--bcher-kva.test');
     const again = await invite(`NEU@B${U_NFD}CHER.TEST`);
     assert.equal(again.statusCode, 200, again.body);
     assert.equal(again.json().data.id, first.json().data.id, 'the same user, invited once');
-    const open = await ctx.db.kysely.selectFrom('invitations').select('email').where('organization_id', '=', ctx.orgId)
-      .where('email', 'like', 'neu@%').where('accepted_at', 'is', null).where('revoked_at', 'is', null).execute();
+    const open = await ctx.db.kysely
+      .selectFrom('invitations')
+      .select('email')
+      .where('organization_id', '=', ctx.orgId)
+      .where('email', 'like', 'neu@%')
+      .where('accepted_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .execute();
     assert.deepEqual(open, [{ email: 'neu@xn--bcher-kva.test' }]);
     const users = await ctx.db.kysely.selectFrom('users').select('email').where('email', 'like', 'neu@%').execute();
     assert.deepEqual(users, [{ email: 'neu@xn--bcher-kva.test' }]);
@@ -201,21 +244,29 @@ describe('one address, one guest', () => {
     assert.match(guest.json().errors.email[0], /is a guest of this organization/);
   });
 
-  test('public access: any spelling of a guest\'s address gets their links, sent to the stored form', async () => {
+  test("public access: any spelling of a guest's address gets their links, sent to the stored form", async () => {
     assert.equal((await create('portal@bücher.test')).statusCode, 201);
     const before = (await outboxFor(ctx, 'portal@xn--bcher-kva.test')).length;
     const response = await requestAccess(ctx, `PORTAL@B${U_NFD}CHER.TEST`, '127.0.0.21');
     assert.equal(response.statusCode, 202, response.body);
     const queued = await outboxFor(ctx, 'portal@xn--bcher-kva.test');
     assert.equal(queued.length, before + 1);
-    const unicode = await ctx.db.kysely.selectFrom('outbox').select('id').where('recipient', 'like', 'portal@b%').execute();
+    const unicode = await ctx.db.kysely
+      .selectFrom('outbox')
+      .select('id')
+      .where('recipient', 'like', 'portal@b%')
+      .execute();
     assert.deepEqual(unicode, []);
   });
 
   test('operator actions: a token for a member named in another spelling', async () => {
     const token = await ctx.admin.createToken({ email: `BOSS@B${U_NFD}CHER.test` });
     assert.match(token.token, /^gst_/);
-    const member = await ctx.admin.addMember({ organizationId: ctx.orgId, email: 'boss@xn--bcher-kva.test', role: 'light' });
+    const member = await ctx.admin.addMember({
+      organizationId: ctx.orgId,
+      email: 'boss@xn--bcher-kva.test',
+      role: 'light',
+    });
     assert.equal(member.email, 'boss@xn--bcher-kva.test');
     assert.equal(member.role, 'light', 'the same member, role changed: no second user');
     const users = await ctx.db.kysely.selectFrom('users').select('id').where('email', 'like', 'boss@%').execute();

@@ -11,7 +11,14 @@ import { buildTestApp, uniqueEmail, type TestContext } from '../../support/app.j
 import { startTestSmtpServer, type TestSmtpServer } from '../../support/smtp.js';
 import { openDatabase, type Db } from '../../src/db/database.js';
 import type { Database } from '../../src/db/types.js';
-import { claimBatch, enqueue, markSent, newMessageId, pruneFinished, release } from '../../src/outbox/outbox.repository.js';
+import {
+  claimBatch,
+  enqueue,
+  markSent,
+  newMessageId,
+  pruneFinished,
+  release,
+} from '../../src/outbox/outbox.repository.js';
 import { createOutboxWorker } from '../../src/outbox/worker.js';
 import { accessRequestHandlers } from '../../src/public/access.resolve.js';
 import { consumeWindow, pruneWindows } from '../../src/public/throttle.repository.js';
@@ -48,7 +55,11 @@ describe('outbox claims', () => {
     const ids: string[] = [];
     for (let i = 0; i < count; i += 1) {
       const messageId = newMessageId(ctx.config.publicBaseUrl);
-      await enqueue(ctx.db.kysely, { kind: 'test', recipient: uniqueEmail('claim'), subject: `Message ${i}`, text: `Body ${i}`, html: null }, messageId);
+      await enqueue(
+        ctx.db.kysely,
+        { kind: 'test', recipient: uniqueEmail('claim'), subject: `Message ${i}`, text: `Body ${i}`, html: null },
+        messageId,
+      );
       ids.push(messageId);
     }
     return ids;
@@ -102,7 +113,11 @@ describe('outbox claims', () => {
     assert.equal(held.attempts, 1);
     assert.equal((await claimBatch(otherDb, 'other', 60_000, 10)).length, 0);
     // The lease runs out, as it does when its worker never comes back.
-    await ctx.db.kysely.updateTable('outbox').set({ locked_until: formatTimestamp(new Date(Date.now() - 2000)) }).where('id', '=', held.id).execute();
+    await ctx.db.kysely
+      .updateTable('outbox')
+      .set({ locked_until: formatTimestamp(new Date(Date.now() - 2000)) })
+      .where('id', '=', held.id)
+      .execute();
     const [retaken] = await claimBatch(otherDb, 'other', 60_000, 10);
     assert.equal(retaken?.id, held.id);
     assert.equal(retaken?.locked_by, 'other');
@@ -113,9 +128,17 @@ describe('outbox claims', () => {
     await queue(3);
     const rows = await claimBatch(ctx.db.kysely, 'stopping', 60_000, 10);
     assert.equal(rows.length, 3);
-    await release(ctx.db.kysely, rows.map((r) => r.id), 'someone-else');
+    await release(
+      ctx.db.kysely,
+      rows.map((r) => r.id),
+      'someone-else',
+    );
     assert.equal((await claimBatch(otherDb, 'other', 60_000, 10)).length, 0, 'only the holder can release');
-    await release(ctx.db.kysely, rows.map((r) => r.id), 'stopping');
+    await release(
+      ctx.db.kysely,
+      rows.map((r) => r.id),
+      'stopping',
+    );
     const again = await claimBatch(otherDb, 'other', 60_000, 10);
     assert.equal(again.length, 3);
     assert.ok(again.every((r) => r.attempts === 1));
@@ -129,7 +152,9 @@ describe('outbox claims', () => {
     await ctx.db.kysely.updateTable('outbox').set({ sent_at: longAgo }).where('id', '=', oldSent).execute();
     await ctx.db.kysely.updateTable('outbox').set({ failed_at: longAgo }).where('id', '=', oldFailed).execute();
     await queue(1);
-    const recent = (await ctx.db.kysely.selectFrom('outbox').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow()).id;
+    const recent = (
+      await ctx.db.kysely.selectFrom('outbox').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow()
+    ).id;
     await markSent(ctx.db.kysely, recent);
     assert.equal(await pruneFinished(ctx.db.kysely, '2021-01-01 00:00:00'), 2);
     const left = (await ctx.db.kysely.selectFrom('outbox').select('id').orderBy('id').execute()).map((r) => r.id);
@@ -138,14 +163,23 @@ describe('outbox claims', () => {
     assert.equal(await consumeWindow(ctx.db.kysely, 'test', 'x', '2020-01-01 10:00:00', 5), true);
     assert.equal(await consumeWindow(ctx.db.kysely, 'test', 'x', formatTimestamp(new Date()), 5), true);
     assert.equal(await pruneWindows(ctx.db.kysely, '2021-01-01 00:00:00'), 1);
-    const windows = await ctx.db.kysely.selectFrom('throttle_windows').selectAll().where('scope', '=', 'test').execute();
+    const windows = await ctx.db.kysely
+      .selectFrom('throttle_windows')
+      .selectAll()
+      .where('scope', '=', 'test')
+      .execute();
     assert.equal(windows.length, 1);
   });
 
   it('consumeWindow lets through exactly the cap, also when requests race', async () => {
     const window = formatTimestamp(new Date());
-    const results = await Promise.all(Array.from({ length: 12 }, (_, i) =>
-      (i % 2 === 0 ? ctx.db.kysely : otherDb).transaction().execute((trx) => consumeWindow(trx, 'race', 'subject', window, 5))));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        (i % 2 === 0 ? ctx.db.kysely : otherDb)
+          .transaction()
+          .execute((trx) => consumeWindow(trx, 'race', 'subject', window, 5)),
+      ),
+    );
     assert.equal(results.filter(Boolean).length, 5);
   });
 });

@@ -25,9 +25,17 @@ describe('outbox worker without SMTP: .eml files', () => {
 
   async function requestAccess() {
     const guest = await createGuest(ctx);
-    const response = await ctx.app.inject({ method: 'POST', url: '/public/guests/access', payload: { email: guest.email } });
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: '/public/guests/access',
+      payload: { email: guest.email },
+    });
     assert.equal(response.statusCode, 202);
-    const row = await ctx.db.kysely.selectFrom('outbox').selectAll().where('recipient', '=', guest.email).executeTakeFirstOrThrow();
+    const row = await ctx.db.kysely
+      .selectFrom('outbox')
+      .selectAll()
+      .where('recipient', '=', guest.email)
+      .executeTakeFirstOrThrow();
     return { guest, row };
   }
 
@@ -45,7 +53,11 @@ describe('outbox worker without SMTP: .eml files', () => {
     assert.ok(parsed.date instanceof Date);
     assert.ok(String(parsed.text).includes(String(guest.link)));
     assert.ok(String(parsed.html).includes(`href="${String(guest.link)}"`));
-    const sent = await ctx.db.kysely.selectFrom('outbox').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+    const sent = await ctx.db.kysely
+      .selectFrom('outbox')
+      .selectAll()
+      .where('id', '=', row.id)
+      .executeTakeFirstOrThrow();
     assert.ok(sent.sent_at);
     const logged = ctx.logs.find((l) => l.msg === 'email written to file' && l.outboxId === row.id);
     assert.equal(logged?.to, file);
@@ -81,7 +93,11 @@ describe('outbox worker without SMTP: .eml files', () => {
       backoffMs: () => 0,
     });
     assert.deepEqual(await blocked.runOnce(), { claimed: 1, sent: 0, retried: 1, failed: 0 });
-    const failed = await ctx.db.kysely.selectFrom('outbox').selectAll().where('id', '=', row.id).executeTakeFirstOrThrow();
+    const failed = await ctx.db.kysely
+      .selectFrom('outbox')
+      .selectAll()
+      .where('id', '=', row.id)
+      .executeTakeFirstOrThrow();
     assert.equal(failed.sent_at, null);
     assert.match(String(failed.last_error), /ENOTDIR/);
     assert.equal((await worker().runOnce()).sent, 1, 'a worker that can write sends it');

@@ -23,7 +23,13 @@ describe('outbox worker over SMTP', () => {
   before(async () => {
     smtp = await startTestSmtpServer();
     ctx = await buildTestApp({
-      env: { SMTP_URL: smtp.url, MAIL_FROM: 'Guest access <access@guests.test>', OUTBOX_MAX_ATTEMPTS: String(MAX_ATTEMPTS), ACCESS_EMAIL_LIMIT_PER_IP: '0', ACCESS_EMAIL_LIMIT_PER_EMAIL: '0' },
+      env: {
+        SMTP_URL: smtp.url,
+        MAIL_FROM: 'Guest access <access@guests.test>',
+        OUTBOX_MAX_ATTEMPTS: String(MAX_ATTEMPTS),
+        ACCESS_EMAIL_LIMIT_PER_IP: '0',
+        ACCESS_EMAIL_LIMIT_PER_EMAIL: '0',
+      },
     });
   });
   after(async () => {
@@ -42,12 +48,22 @@ describe('outbox worker over SMTP', () => {
   });
 
   function worker(overrides: Partial<OutboxWorkerOptions> = {}) {
-    return createOutboxWorker({ db: ctx.db.kysely, config: ctx.config, handlers: accessRequestHandlers(ctx.links), log: ctx.app.log, ...overrides });
+    return createOutboxWorker({
+      db: ctx.db.kysely,
+      config: ctx.config,
+      handlers: accessRequestHandlers(ctx.links),
+      log: ctx.app.log,
+      ...overrides,
+    });
   }
 
   async function queue(recipient = uniqueEmail('queued')) {
     const messageId = newMessageId(ctx.config.publicBaseUrl);
-    const { id } = await enqueue(ctx.db.kysely, { kind: 'test', recipient, subject: 'A test', text: 'Hello', html: '<p>Hello</p>' }, messageId);
+    const { id } = await enqueue(
+      ctx.db.kysely,
+      { kind: 'test', recipient, subject: 'A test', text: 'Hello', html: '<p>Hello</p>' },
+      messageId,
+    );
     return { id, messageId, recipient };
   }
 
@@ -56,12 +72,20 @@ describe('outbox worker over SMTP', () => {
   }
 
   async function makeDue(id: number) {
-    await ctx.db.kysely.updateTable('outbox').set({ available_at: formatTimestamp(new Date(Date.now() - 1000)) }).where('id', '=', id).execute();
+    await ctx.db.kysely
+      .updateTable('outbox')
+      .set({ available_at: formatTimestamp(new Date(Date.now() - 1000)) })
+      .where('id', '=', id)
+      .execute();
   }
 
-  it('sends a queued access email with its Message-ID, both parts and the guest\'s link; once', async () => {
+  it("sends a queued access email with its Message-ID, both parts and the guest's link; once", async () => {
     const guest = await createGuest(ctx);
-    const response = await ctx.app.inject({ method: 'POST', url: '/public/guests/access', payload: { email: guest.email } });
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: '/public/guests/access',
+      payload: { email: guest.email },
+    });
     assert.equal(response.statusCode, 202);
     const queued = await ctx.db.kysely.selectFrom('outbox').selectAll().executeTakeFirstOrThrow();
 
@@ -171,7 +195,11 @@ describe('outbox worker over SMTP', () => {
       assert.equal(smtp.received[0]?.messageId, earlier.messageId);
       while ((await row(earlier.id)).sent_at === null) await delay(20);
       const guest = await createGuest(ctx);
-      const response = await ctx.app.inject({ method: 'POST', url: '/public/guests/access', payload: { email: guest.email } });
+      const response = await ctx.app.inject({
+        method: 'POST',
+        url: '/public/guests/access',
+        payload: { email: guest.email },
+      });
       assert.equal(response.statusCode, 202);
       const [, mail] = await smtp.waitFor(2, 20_000);
       assert.deepEqual(mail?.to, [guest.email]);
@@ -198,13 +226,34 @@ describe('outbox worker over SMTP', () => {
 
 describe('backoffMs', () => {
   it('doubles from about two seconds, with jitter, capped at fifteen minutes', () => {
-    assert.equal(backoffMs(1, () => 0), 1000);
-    assert.equal(backoffMs(1, () => 1), 2000);
-    assert.equal(backoffMs(2, () => 1), 4000);
-    assert.equal(backoffMs(5, () => 1), 32_000);
-    assert.equal(backoffMs(5, () => 0), 16_000);
-    assert.equal(backoffMs(30, () => 1), 15 * 60_000);
-    assert.equal(backoffMs(1000, () => 0.5), 15 * 60_000 * 0.75);
+    assert.equal(
+      backoffMs(1, () => 0),
+      1000,
+    );
+    assert.equal(
+      backoffMs(1, () => 1),
+      2000,
+    );
+    assert.equal(
+      backoffMs(2, () => 1),
+      4000,
+    );
+    assert.equal(
+      backoffMs(5, () => 1),
+      32_000,
+    );
+    assert.equal(
+      backoffMs(5, () => 0),
+      16_000,
+    );
+    assert.equal(
+      backoffMs(30, () => 1),
+      15 * 60_000,
+    );
+    assert.equal(
+      backoffMs(1000, () => 0.5),
+      15 * 60_000 * 0.75,
+    );
     for (let i = 0; i < 50; i += 1) {
       const wait = backoffMs(3);
       assert.ok(wait >= 4000 && wait <= 8000, String(wait));

@@ -22,11 +22,19 @@ function domainOfLength(length: number): string {
 }
 
 function expectValid(input: string, email: string, domain: string): void {
-  assert.deepEqual(parseEmailAddress(input), { ok: true, email, domain }, `expected ${JSON.stringify(input)} to be valid`);
+  assert.deepEqual(
+    parseEmailAddress(input),
+    { ok: true, email, domain },
+    `expected ${JSON.stringify(input)} to be valid`,
+  );
 }
 
 function expectInvalid(input: string): void {
-  assert.deepEqual(parseEmailAddress(input), { ok: false, message: INVALID_EMAIL_MESSAGE }, `expected ${JSON.stringify(input)} to be invalid`);
+  assert.deepEqual(
+    parseEmailAddress(input),
+    { ok: false, message: INVALID_EMAIL_MESSAGE },
+    `expected ${JSON.stringify(input)} to be invalid`,
+  );
 }
 
 describe('parseEmailAddress', () => {

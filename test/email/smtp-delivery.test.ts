@@ -72,7 +72,11 @@ describe('access emails through the server process and a real SMTP relay', () =>
     const email = `guest.${process.pid}.${counter}@mail-guests.test`;
     const response = await fetch(`${server.url}/api/organizations/${orgId}/guests`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'x-tallyfy-client': 'APIClient', 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${token}`,
+        'x-tallyfy-client': 'APIClient',
+        'content-type': 'application/json',
+      },
       body: JSON.stringify({ email, first_name: 'Mail', last_name: `Guest ${counter}` }),
     });
     assert.equal(response.status, 201, await response.clone().text());
@@ -97,7 +101,8 @@ describe('access emails through the server process and a real SMTP relay', () =>
   async function waitUntil(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (!(await check())) {
-      if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}\n${server.process.describe()}`);
+      if (Date.now() > deadline)
+        throw new Error(`timed out after ${timeoutMs} ms waiting until ${what}\n${server.process.describe()}`);
       await delay(100);
     }
   }
@@ -115,7 +120,7 @@ describe('access emails through the server process and a real SMTP relay', () =>
     assert.equal(mail.parsed.subject, 'Your guest links');
     assert.equal(mail.parsed.from?.value[0]?.address, 'access@mail-org.test');
     const links = linksIn(mail);
-    assert.deepEqual(links, [guest.link], 'the link in the email is the guest\'s link');
+    assert.deepEqual(links, [guest.link], "the link in the email is the guest's link");
     const page = await fetch(links[0] as string);
     const html = await page.text();
     assert.equal(page.status, 200, html);
@@ -131,10 +136,14 @@ describe('access emails through the server process and a real SMTP relay', () =>
     for (const email of emails) await requestAccess(email);
 
     // Every message is held and tried again and again while the relay is away.
-    await waitUntil(async () => {
-      const rows = await rowsFor(emails);
-      return rows.length === 5 && rows.every((r) => r.attempts >= 2);
-    }, 60_000, 'each queued email has been tried at least twice');
+    await waitUntil(
+      async () => {
+        const rows = await rowsFor(emails);
+        return rows.length === 5 && rows.every((r) => r.attempts >= 2);
+      },
+      60_000,
+      'each queued email has been tried at least twice',
+    );
     const waiting = await rowsFor(emails);
     assert.equal(waiting.length, 5);
     for (const row of waiting) {
@@ -145,11 +154,19 @@ describe('access emails through the server process and a real SMTP relay', () =>
     assert.equal(receivedFor(emails).length, 0);
 
     await smtp.start();
-    await waitUntil(async () => (await rowsFor(emails)).every((r) => r.sent_at !== null), 90_000, 'every queued email is sent');
+    await waitUntil(
+      async () => (await rowsFor(emails)).every((r) => r.sent_at !== null),
+      90_000,
+      'every queued email is sent',
+    );
     await delay(POLL_MS * 5); // time for any duplicate to show up
     const received = receivedFor(emails);
     assert.equal(received.length, 5, 'exactly five messages');
-    assert.deepEqual(received.map((m) => m.messageId).sort(), waiting.map((r) => r.message_id).sort(), 'each queued message once, by Message-ID');
+    assert.deepEqual(
+      received.map((m) => m.messageId).sort(),
+      waiting.map((r) => r.message_id).sort(),
+      'each queued message once, by Message-ID',
+    );
     assert.deepEqual(received.flatMap((m) => m.to).sort(), [...emails].sort(), 'each guest once');
   });
 
@@ -158,10 +175,14 @@ describe('access emails through the server process and a real SMTP relay', () =>
     const guest = await createGuest();
     await requestAccess(guest.email);
     // Tried and failed, and between attempts (not holding a claim) when the process dies.
-    await waitUntil(async () => {
-      const [row] = await rowsFor([guest.email]);
-      return row !== undefined && row.attempts >= 1 && row.locked_until === null;
-    }, 30_000, 'the email has been tried once');
+    await waitUntil(
+      async () => {
+        const [row] = await rowsFor([guest.email]);
+        return row !== undefined && row.attempts >= 1 && row.locked_until === null;
+      },
+      30_000,
+      'the email has been tried once',
+    );
     server.process.child.kill('SIGKILL');
     await server.process.exited;
     const [held] = await rowsFor([guest.email]);
@@ -171,7 +192,11 @@ describe('access emails through the server process and a real SMTP relay', () =>
     await smtp.start();
     server = await startServerProcess(env);
     // The lease (two minutes) bounds the wait should the process have died holding a claim.
-    await waitUntil(async () => (await rowsFor([guest.email]))[0]?.sent_at !== null, 150_000, 'the restarted server sends the email');
+    await waitUntil(
+      async () => (await rowsFor([guest.email]))[0]?.sent_at !== null,
+      150_000,
+      'the restarted server sends the email',
+    );
     await delay(POLL_MS * 5);
     const received = receivedFor([guest.email]);
     assert.equal(received.length, 1, 'delivered once');

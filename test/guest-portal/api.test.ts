@@ -14,10 +14,25 @@ describe('the guest JSON API', () => {
   });
   after(() => ctx.close());
 
-  const api = (method: 'GET' | 'PUT' | 'POST', code: string, suffix = '', payload?: unknown, headers: Record<string, string> = {}) =>
-    ctx.app.inject({ method, url: `/api/guest/${code}${suffix}`, headers, ...(payload !== undefined && { payload: payload as string }) });
+  const api = (
+    method: 'GET' | 'PUT' | 'POST',
+    code: string,
+    suffix = '',
+    payload?: unknown,
+    headers: Record<string, string> = {},
+  ) =>
+    ctx.app.inject({
+      method,
+      url: `/api/guest/${code}${suffix}`,
+      headers,
+      ...(payload !== undefined && { payload: payload as string }),
+    });
 
-  function assertValidation(response: { statusCode: number; headers: Record<string, unknown>; json(): unknown }, field: string, message: RegExp): void {
+  function assertValidation(
+    response: { statusCode: number; headers: Record<string, unknown>; json(): unknown },
+    field: string,
+    message: RegExp,
+  ): void {
     assert.equal(response.statusCode, 422);
     assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
     const body = response.json() as { code: string; errors: Record<string, string[]> };
@@ -27,10 +42,16 @@ describe('the guest JSON API', () => {
   }
 
   describe('GET /api/guest/{code}', () => {
-    it('the guest\'s own profile in this organization and the organization, nothing more', async () => {
+    it("the guest's own profile in this organization and the organization, nothing more", async () => {
       const { guest, code } = await guestWithCode(ctx, {
-        first_name: 'Grace', last_name: 'Hopper', company_name: 'Navy', phone_1: '+1 555 0100', timezone: 'America/New_York',
-        cadence_days: ['Monday'], status: 'Internal note: slow payer', associated_members: [ctx.members.admin],
+        first_name: 'Grace',
+        last_name: 'Hopper',
+        company_name: 'Navy',
+        phone_1: '+1 555 0100',
+        timezone: 'America/New_York',
+        cadence_days: ['Monday'],
+        status: 'Internal note: slow payer',
+        associated_members: [ctx.members.admin],
       });
       const response = await api('GET', code);
       assert.equal(response.statusCode, 200);
@@ -38,8 +59,18 @@ describe('the guest JSON API', () => {
       assert.deepEqual(response.json(), {
         data: {
           guest: {
-            id: guest.id, email: guest.email, first_name: 'Grace', last_name: 'Hopper', created_at: guest.created_at,
-            details: { company_name: 'Navy', phone_1: '+1 555 0100', phone_2: null, timezone: 'America/New_York', cadence_days: ['Monday'] },
+            id: guest.id,
+            email: guest.email,
+            first_name: 'Grace',
+            last_name: 'Hopper',
+            created_at: guest.created_at,
+            details: {
+              company_name: 'Navy',
+              phone_1: '+1 555 0100',
+              phone_2: null,
+              timezone: 'America/New_York',
+              cadence_days: ['Monday'],
+            },
           },
           organization: { id: ctx.orgId, name: 'Acme' },
         },
@@ -59,15 +90,27 @@ describe('the guest JSON API', () => {
       const page = await ctx.app.inject({ method: 'GET', url: `/guest/${code}/preferences` });
       assert.equal(page.statusCode, 404);
       assert.equal(page.json().code, 'ENDPOINT_NOT_FOUND');
-      assert.match(String((await ctx.app.inject({ method: 'GET', url: `/guest/${code}` })).headers['content-type']), /^text\/html/);
+      assert.match(
+        String((await ctx.app.inject({ method: 'GET', url: `/guest/${code}` })).headers['content-type']),
+        /^text\/html/,
+      );
     });
 
     it('is documented under the /api server only, without bearer security', async () => {
       const doc = (await ctx.app.inject({ method: 'GET', url: '/openapi.json' })).json();
-      for (const [path, method] of [['/guest/{guest_code}', 'get'], ['/guest/{guest_code}/cadence_days', 'put'], ['/guest/{guest_code}/preferences', 'get'], ['/guest/{guest_code}/preferences', 'post']]) {
+      for (const [path, method] of [
+        ['/guest/{guest_code}', 'get'],
+        ['/guest/{guest_code}/cadence_days', 'put'],
+        ['/guest/{guest_code}/preferences', 'get'],
+        ['/guest/{guest_code}/preferences', 'post'],
+      ]) {
         const op = doc.paths[path as string][method as string];
         assert.deepEqual(op.tags, ['Guest side'], `${method} ${path}`);
-        assert.deepEqual(op.servers.map((s: { url: string }) => s.url), ['http://guests.test/api'], `${method} ${path}`);
+        assert.deepEqual(
+          op.servers.map((s: { url: string }) => s.url),
+          ['http://guests.test/api'],
+          `${method} ${path}`,
+        );
         assert.deepEqual(op.security, [], `${method} ${path}`);
       }
       assert.equal(doc.paths['/api/guest/{guest_code}'], undefined);
@@ -92,7 +135,11 @@ describe('the guest JSON API', () => {
       assert.deepEqual((await api('GET', code)).json().data.guest.details.cadence_days, ['Saturday', 'Monday']);
     });
 
-    for (const [name, value] of [['[]', []], ['null', null], ['""', '']] as const) {
+    for (const [name, value] of [
+      ['[]', []],
+      ['null', null],
+      ['""', ''],
+    ] as const) {
       it(`${name} clears the days`, async () => {
         const { code } = await guestWithCode(ctx, { cadence_days: ['Monday'] });
         const response = await api('PUT', code, '/cadence_days', { cadence_days: value });
@@ -103,7 +150,12 @@ describe('the guest JSON API', () => {
     }
 
     for (const [name, body, field, message] of [
-      ['an unknown day', { cadence_days: ['Monday', 'Funday'] }, 'cadence_days.1', /The selected cadence_days\.1 is invalid\./],
+      [
+        'an unknown day',
+        { cadence_days: ['Monday', 'Funday'] },
+        'cadence_days.1',
+        /The selected cadence_days\.1 is invalid\./,
+      ],
       ['a lower-case day', { cadence_days: ['monday'] }, 'cadence_days.0', /is invalid/],
       ['a repeated day', { cadence_days: ['Monday', 'Monday'] }, 'cadence_days', /duplicate/],
       ['a string instead of a list', { cadence_days: 'Monday' }, 'cadence_days', /must be an array/],
@@ -119,10 +171,14 @@ describe('the guest JSON API', () => {
 
     it('400 for a body that is not JSON, 415 for another media type', async () => {
       const { code } = await guestWithCode(ctx);
-      const broken = await api('PUT', code, '/cadence_days', '{"cadence_days": [', { 'content-type': 'application/json' });
+      const broken = await api('PUT', code, '/cadence_days', '{"cadence_days": [', {
+        'content-type': 'application/json',
+      });
       assert.equal(broken.statusCode, 400);
       assert.equal(broken.json().code, 'INVALID_JSON');
-      const text = await api('PUT', code, '/cadence_days', 'cadence_days=Monday', { 'content-type': 'application/x-www-form-urlencoded' });
+      const text = await api('PUT', code, '/cadence_days', 'cadence_days=Monday', {
+        'content-type': 'application/x-www-form-urlencoded',
+      });
       assert.equal(text.statusCode, 415);
       assert.equal(text.json().code, 'UNSUPPORTED_MEDIA_TYPE');
     });
@@ -153,20 +209,36 @@ describe('the guest JSON API', () => {
       assert.deepEqual((await api('GET', code, '/preferences')).json().data[0], saved);
       const second = await api('POST', code, '/preferences', { slug: 'daily_digest', value: true });
       assert.equal(second.json().data.value, true);
-      const rows = await ctx.db.kysely.selectFrom('guest_preferences').selectAll().where('organization_guest_id', '=', (await recordOf(ctx, code)).id).execute();
+      const rows = await ctx.db.kysely
+        .selectFrom('guest_preferences')
+        .selectAll()
+        .where('organization_guest_id', '=', (await recordOf(ctx, code)).id)
+        .execute();
       assert.equal(rows.length, 1);
       assert.equal(rows[0]?.value, 'true');
     });
 
     it('stores language tags in canonical form; null and "" go back to the default', async () => {
       const { code } = await guestWithCode(ctx);
-      assert.equal((await api('POST', code, '/preferences', { slug: 'content_language', value: 'EN-us' })).json().data.value, 'en-US');
-      assert.equal((await api('POST', code, '/preferences', { slug: 'app_language', value: ' zh-hant-tw ' })).json().data.value, 'zh-Hant-TW');
+      assert.equal(
+        (await api('POST', code, '/preferences', { slug: 'content_language', value: 'EN-us' })).json().data.value,
+        'en-US',
+      );
+      assert.equal(
+        (await api('POST', code, '/preferences', { slug: 'app_language', value: ' zh-hant-tw ' })).json().data.value,
+        'zh-Hant-TW',
+      );
       let prefs = (await api('GET', code, '/preferences')).json().data;
       assert.equal(prefs[1].value, 'en-US');
       assert.equal(prefs[2].value, 'zh-Hant-TW');
-      assert.equal((await api('POST', code, '/preferences', { slug: 'content_language', value: null })).json().data.value, null);
-      assert.equal((await api('POST', code, '/preferences', { slug: 'app_language', value: '' })).json().data.value, null);
+      assert.equal(
+        (await api('POST', code, '/preferences', { slug: 'content_language', value: null })).json().data.value,
+        null,
+      );
+      assert.equal(
+        (await api('POST', code, '/preferences', { slug: 'app_language', value: '' })).json().data.value,
+        null,
+      );
       prefs = (await api('GET', code, '/preferences')).json().data;
       assert.equal(prefs[1].value, null);
       assert.equal(prefs[2].value, null);
@@ -186,7 +258,11 @@ describe('the guest JSON API', () => {
       it(`422 for ${name}, naming the field; nothing saved`, async () => {
         const { code } = await guestWithCode(ctx);
         assertValidation(await api('POST', code, '/preferences', body), field, message);
-        const rows = await ctx.db.kysely.selectFrom('guest_preferences').selectAll().where('organization_guest_id', '=', (await recordOf(ctx, code)).id).execute();
+        const rows = await ctx.db.kysely
+          .selectFrom('guest_preferences')
+          .selectAll()
+          .where('organization_guest_id', '=', (await recordOf(ctx, code)).id)
+          .execute();
         assert.deepEqual(rows, []);
       });
     }
@@ -201,7 +277,11 @@ describe('the guest JSON API', () => {
       assert.deepEqual(days.json().data.guest.details.cadence_days, ['Monday']);
       assert.equal((await recordOf(ctx, code)).cadence_days, JSON.stringify(['Monday']));
 
-      const pref = await api('POST', code, '/preferences', { slug: 'daily_digest', value: false, organization_id: 'x' });
+      const pref = await api('POST', code, '/preferences', {
+        slug: 'daily_digest',
+        value: false,
+        organization_id: 'x',
+      });
       assert.equal(pref.statusCode, 200, pref.body);
       assert.equal(pref.headers['x-ignored-fields'], 'organization_id');
       assert.equal(pref.json().data.value, false);
@@ -214,10 +294,22 @@ describe('the guest JSON API', () => {
         const { code } = await guestWithCode(strict, { cadence_days: ['Sunday'] });
         const send = (method: 'PUT' | 'POST', suffix: string, payload: unknown) =>
           strict.app.inject({ method, url: `/api/guest/${code}${suffix}`, payload: payload as string });
-        assertValidation(await send('PUT', '/cadence_days', { cadence_days: ['Monday'], daily_digest: true }), 'daily_digest', /not allowed/);
+        assertValidation(
+          await send('PUT', '/cadence_days', { cadence_days: ['Monday'], daily_digest: true }),
+          'daily_digest',
+          /not allowed/,
+        );
         assert.equal((await recordOf(strict, code)).cadence_days, JSON.stringify(['Sunday']));
-        assertValidation(await send('POST', '/preferences', { slug: 'daily_digest', value: true, organization_id: 'x' }), 'organization_id', /not allowed/);
-        const rows = await strict.db.kysely.selectFrom('guest_preferences').selectAll().where('organization_guest_id', '=', (await recordOf(strict, code)).id).execute();
+        assertValidation(
+          await send('POST', '/preferences', { slug: 'daily_digest', value: true, organization_id: 'x' }),
+          'organization_id',
+          /not allowed/,
+        );
+        const rows = await strict.db.kysely
+          .selectFrom('guest_preferences')
+          .selectAll()
+          .where('organization_guest_id', '=', (await recordOf(strict, code)).id)
+          .execute();
         assert.deepEqual(rows, []);
       } finally {
         await strict.close();

@@ -15,11 +15,24 @@ describe('GEOIP_DATABASE at start', () => {
 
   it('a missing file: exit 1 and "Invalid configuration: GEOIP_DATABASE ..." on stderr', async () => {
     const missing = path.join(dir, 'missing.mmdb');
-    const result = await runGuests(['serve', '--port', String(await freePort())], {
-      DATA_DIR: dir, GEOIP_DATABASE: missing, EMAIL_DNS_CHECK: 'off', SEED_DEMO: 'false',
-    }, 60_000);
+    const result = await runGuests(
+      ['serve', '--port', String(await freePort())],
+      {
+        DATA_DIR: dir,
+        GEOIP_DATABASE: missing,
+        EMAIL_DNS_CHECK: 'off',
+        SEED_DEMO: 'false',
+      },
+      60_000,
+    );
     assert.equal(result.code, 1, result.describe);
-    assert.match(result.stderr, new RegExp(`Invalid configuration: GEOIP_DATABASE cannot be read as a MaxMind \\(\\.mmdb\\) database: ${missing.replace(/[.]/g, '\\.')}`), result.describe);
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `Invalid configuration: GEOIP_DATABASE cannot be read as a MaxMind \\(\\.mmdb\\) database: ${missing.replace(/[.]/g, '\\.')}`,
+      ),
+      result.describe,
+    );
     assert.doesNotMatch(result.stdout, /listening/, result.describe);
   });
 });

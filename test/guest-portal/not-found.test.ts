@@ -33,7 +33,10 @@ describe('a guest code that opens nothing', () => {
     bad.disabled = (await guestWithCode(ctx)).code;
     await disableInDatabase(ctx, bad.disabled);
     const removed = await guestWithCode(ctx);
-    assert.equal((await call(ctx, ctx.tokens.admin, 'DELETE', guestsUrl(ctx.orgId, removed.guest.email))).statusCode, 200);
+    assert.equal(
+      (await call(ctx, ctx.tokens.admin, 'DELETE', guestsUrl(ctx.orgId, removed.guest.email))).statusCode,
+      200,
+    );
     bad.removed = removed.code;
     const replaced = await guestWithCode(ctx);
     await replaceCodeInDatabase(ctx, replaced.code);
@@ -51,7 +54,12 @@ describe('a guest code that opens nothing', () => {
     assert.match(reference.body, /<h1>This link does not work<\/h1>/);
     for (const [name, code] of Object.entries(bad)) {
       for (const method of ['GET', 'POST'] as const) {
-        const response = await ctx.app.inject({ method, url: `/guest/${code}`, headers: FORM, ...(method === 'POST' && { payload: 'cadence_days=Monday' }) });
+        const response = await ctx.app.inject({
+          method,
+          url: `/guest/${code}`,
+          headers: FORM,
+          ...(method === 'POST' && { payload: 'cadence_days=Monday' }),
+        });
         assert.equal(response.statusCode, 404, `${method} ${name}`);
         assert.equal(response.body, reference.body, `${method} ${name}: same body`);
         assert.deepEqual(stableHeaders(response), stableHeaders(reference), `${method} ${name}: same headers`);
@@ -73,7 +81,9 @@ describe('a guest code that opens nothing', () => {
     for (const [name, code] of Object.entries(bad)) {
       for (const request of requests) {
         const response = await ctx.app.inject({
-          method: request.method, url: `/api/guest/${code}${request.suffix}`, ...('payload' in request && { payload: request.payload }),
+          method: request.method,
+          url: `/api/guest/${code}${request.suffix}`,
+          ...('payload' in request && { payload: request.payload }),
         });
         assert.equal(response.statusCode, 404, `${request.method} ${request.suffix} ${name}`);
         assert.equal(response.body, reference.body, `${request.method} ${request.suffix} ${name}: same body`);
@@ -83,11 +93,24 @@ describe('a guest code that opens nothing', () => {
 
   it('a bad code is 404 even when the body is bad too', async () => {
     for (const code of [bad.unknown, bad.disabled, bad['malformed (too short)']] as string[]) {
-      const put = await ctx.app.inject({ method: 'PUT', url: `/api/guest/${code}/cadence_days`, payload: { cadence_days: ['Funday'], extra: 1 } });
+      const put = await ctx.app.inject({
+        method: 'PUT',
+        url: `/api/guest/${code}/cadence_days`,
+        payload: { cadence_days: ['Funday'], extra: 1 },
+      });
       assert.equal(put.statusCode, 404);
-      const pref = await ctx.app.inject({ method: 'POST', url: `/api/guest/${code}/preferences`, payload: { slug: 'nope', value: 1 } });
+      const pref = await ctx.app.inject({
+        method: 'POST',
+        url: `/api/guest/${code}/preferences`,
+        payload: { slug: 'nope', value: 1 },
+      });
       assert.equal(pref.statusCode, 404);
-      const page = await ctx.app.inject({ method: 'POST', url: `/guest/${code}`, headers: FORM, payload: 'cadence_days=Funday' });
+      const page = await ctx.app.inject({
+        method: 'POST',
+        url: `/guest/${code}`,
+        headers: FORM,
+        payload: 'cadence_days=Funday',
+      });
       assert.equal(page.statusCode, 404);
     }
   });
@@ -103,7 +126,11 @@ describe('a guest code that opens nothing', () => {
   it('a malformed code is answered without a database query', async () => {
     const kysely = ctx.db.kysely;
     let queries = 0;
-    const originals = { selectFrom: kysely.selectFrom, updateTable: kysely.updateTable, transaction: kysely.transaction };
+    const originals = {
+      selectFrom: kysely.selectFrom,
+      updateTable: kysely.updateTable,
+      transaction: kysely.transaction,
+    };
     for (const name of Object.keys(originals) as Array<keyof typeof originals>) {
       (kysely as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
         queries += 1;
@@ -120,7 +147,8 @@ describe('a guest code that opens nothing', () => {
       assert.equal((await ctx.app.inject({ method: 'GET', url: `/api/guest/${bad.unknown}` })).statusCode, 404);
       assert.ok(queries > 0);
     } finally {
-      for (const name of Object.keys(originals) as Array<keyof typeof originals>) delete (kysely as unknown as Record<string, unknown>)[name];
+      for (const name of Object.keys(originals) as Array<keyof typeof originals>)
+        delete (kysely as unknown as Record<string, unknown>)[name];
     }
   });
 
@@ -129,7 +157,11 @@ describe('a guest code that opens nothing', () => {
     assert.equal((await ctx.app.inject({ method: 'GET', url: `/api/guest/${code}` })).statusCode, 200);
     await disableInDatabase(ctx, code);
     assert.equal((await ctx.app.inject({ method: 'GET', url: `/api/guest/${code}` })).statusCode, 404);
-    await ctx.db.kysely.updateTable('organization_guests').set({ disabled_at: null }).where('id', '=', (await recordOf(ctx, code)).id).execute();
+    await ctx.db.kysely
+      .updateTable('organization_guests')
+      .set({ disabled_at: null })
+      .where('id', '=', (await recordOf(ctx, code)).id)
+      .execute();
     assert.equal((await ctx.app.inject({ method: 'GET', url: `/api/guest/${code}` })).statusCode, 200);
   });
 });

@@ -51,10 +51,18 @@ describe('the guest page', () => {
     assert.match(html, new RegExp(`<form method="post" action="/guest/${code}">`));
     for (const day of WEEKDAYS) {
       const id = `day-${day.toLowerCase()}`;
-      assert.match(html, new RegExp(`<input type="checkbox" id="${id}" name="cadence_days" value="${day}"><label for="${id}">${day}</label>`));
+      assert.match(
+        html,
+        new RegExp(
+          `<input type="checkbox" id="${id}" name="cadence_days" value="${day}"><label for="${id}">${day}</label>`,
+        ),
+      );
     }
     assert.match(html, /<label class="block" for="content_language">/);
-    assert.match(html, /<input type="checkbox" id="daily_digest" name="daily_digest" value="on" checked><label for="daily_digest">/);
+    assert.match(
+      html,
+      /<input type="checkbox" id="daily_digest" name="daily_digest" value="on" checked><label for="daily_digest">/,
+    );
     // No script, no external resource of any kind.
     assert.doesNotMatch(html, /<script|<link|<img|src=|https?:\/\//i);
   });
@@ -64,7 +72,10 @@ describe('the guest page', () => {
     const response = await page(code);
     const style = /<style>([\s\S]*?)<\/style>/.exec(response.body)?.[1] ?? '';
     const hash = createHash('sha256').update(style).digest('base64');
-    assert.match(String(response.headers['content-security-policy']), new RegExp(`style-src 'sha256-${hash.replace(/[+/]/g, '\\$&')}'`));
+    assert.match(
+      String(response.headers['content-security-policy']),
+      new RegExp(`style-src 'sha256-${hash.replace(/[+/]/g, '\\$&')}'`),
+    );
   });
 
   it('shows the email when this organization has no name for the guest', async () => {
@@ -74,16 +85,30 @@ describe('the guest page', () => {
 
   it('escapes every value it shows: guest and organization names are data', async () => {
     const other = await createOrgWithMembers(ctx.admin, '<b>Evil & "Co"</b>', 'evil');
-    const { code } = await guestWithCode(ctx, { first_name: '<script>alert(1)</script>', last_name: '"><img src=x onerror=alert(2)>' }, other.tokens.admin, other.orgId);
+    const { code } = await guestWithCode(
+      ctx,
+      { first_name: '<script>alert(1)</script>', last_name: '"><img src=x onerror=alert(2)>' },
+      other.tokens.admin,
+      other.orgId,
+    );
     const html = (await page(code)).body;
     assert.doesNotMatch(html, /<script|<img|<b>/);
     assert.match(html, /<p class="org">&#60;b&#62;Evil &#38; &#34;Co&#34;&#60;\/b&#62;<\/p>/);
-    assert.match(html, /Hello, &#60;script&#62;alert\(1\)&#60;\/script&#62; &#34;&#62;&#60;img src=x onerror=alert\(2\)&#62;/);
+    assert.match(
+      html,
+      /Hello, &#60;script&#62;alert\(1\)&#60;\/script&#62; &#34;&#62;&#60;img src=x onerror=alert\(2\)&#62;/,
+    );
   });
 
   it('lists tasks, escaped, once there are any', () => {
-    const html = tasksSection([{ title: '<Sign> the contract', deadline: '2025-01-15 10:30:00' }, { title: 'Upload files', deadline: null }]);
-    assert.match(html, /<li>&#60;Sign&#62; the contract <span class="hint">\(due <time datetime="2025-01-15T10:30:00Z">2025-01-15 10:30:00 UTC<\/time>\)<\/span><\/li><li>Upload files<\/li>/);
+    const html = tasksSection([
+      { title: '<Sign> the contract', deadline: '2025-01-15 10:30:00' },
+      { title: 'Upload files', deadline: null },
+    ]);
+    assert.match(
+      html,
+      /<li>&#60;Sign&#62; the contract <span class="hint">\(due <time datetime="2025-01-15T10:30:00Z">2025-01-15 10:30:00 UTC<\/time>\)<\/span><\/li><li>Upload files<\/li>/,
+    );
     assert.doesNotMatch(html, /No tasks yet/);
   });
 
@@ -115,34 +140,63 @@ describe('the guest page', () => {
 
   it('shows the saved days and preferences in the form', async () => {
     const { code } = await guestWithCode(ctx, { cadence_days: ['Tuesday', 'Friday'] });
-    await ctx.app.inject({ method: 'POST', url: `/api/guest/${code}/preferences`, payload: { slug: 'content_language', value: 'pt-br' } });
-    await ctx.app.inject({ method: 'POST', url: `/api/guest/${code}/preferences`, payload: { slug: 'app_language', value: 'sr-Latn' } });
-    await ctx.app.inject({ method: 'POST', url: `/api/guest/${code}/preferences`, payload: { slug: 'daily_digest', value: false } });
+    await ctx.app.inject({
+      method: 'POST',
+      url: `/api/guest/${code}/preferences`,
+      payload: { slug: 'content_language', value: 'pt-br' },
+    });
+    await ctx.app.inject({
+      method: 'POST',
+      url: `/api/guest/${code}/preferences`,
+      payload: { slug: 'app_language', value: 'sr-Latn' },
+    });
+    await ctx.app.inject({
+      method: 'POST',
+      url: `/api/guest/${code}/preferences`,
+      payload: { slug: 'daily_digest', value: false },
+    });
     const html = (await page(code)).body;
     assert.match(html, /value="Tuesday" checked>/);
     assert.match(html, /value="Friday" checked>/);
     assert.match(html, /value="Monday">/);
     assert.match(html, /id="daily_digest" name="daily_digest" value="on"><label/);
-    assert.match(html, /<select id="content_language" name="content_language">[^]*?<option value="pt-BR" lang="pt-BR" selected>/);
+    assert.match(
+      html,
+      /<select id="content_language" name="content_language">[^]*?<option value="pt-BR" lang="pt-BR" selected>/,
+    );
     // A tag set through the API that the list does not offer is still shown, selected.
-    assert.match(html, /<select id="app_language" name="app_language">[^]*?<option value="sr-Latn" lang="sr-Latn" selected>/);
+    assert.match(
+      html,
+      /<select id="app_language" name="app_language">[^]*?<option value="sr-Latn" lang="sr-Latn" selected>/,
+    );
   });
 
   describe('the form', () => {
     it('saves days and preferences, then redirects (303) to the page, which says so', async () => {
       const { guest, code } = await guestWithCode(ctx);
-      const response = await post(code, form([
-        ['cadence_days', 'Friday'], ['cadence_days', 'Monday'], ['content_language', 'de'], ['app_language', ''],
-      ]));
+      const response = await post(
+        code,
+        form([
+          ['cadence_days', 'Friday'],
+          ['cadence_days', 'Monday'],
+          ['content_language', 'de'],
+          ['app_language', ''],
+        ]),
+      );
       assert.equal(response.statusCode, 303);
       assert.equal(response.headers.location, `/guest/${code}?saved=1`);
       assertPageHeaders(response);
       // Weekday order, whatever order the browser sent.
       assert.equal((await recordOf(ctx, code)).cadence_days, JSON.stringify(['Monday', 'Friday']));
       const prefs = (await ctx.app.inject({ method: 'GET', url: `/api/guest/${code}/preferences` })).json().data;
-      assert.deepEqual(prefs.map((p: { slug: string; value: unknown }) => [p.slug, p.value]), [
-        ['daily_digest', false], ['content_language', 'de'], ['app_language', null],
-      ]);
+      assert.deepEqual(
+        prefs.map((p: { slug: string; value: unknown }) => [p.slug, p.value]),
+        [
+          ['daily_digest', false],
+          ['content_language', 'de'],
+          ['app_language', null],
+        ],
+      );
       const after = await page(code, {}, '?saved=1');
       assert.match(after.body, /<p class="notice" role="status">Saved\./);
       assert.match(after.body, /value="Monday" checked>/);
@@ -162,10 +216,34 @@ describe('the guest page', () => {
 
     for (const [name, pairs, field, message] of [
       ['an unknown day', [['cadence_days', 'Funday']], 'cadence_days', /Choose days from Monday to Sunday only\./],
-      ['a day twice', [['cadence_days', 'Monday'], ['cadence_days', 'Monday']], 'cadence_days', /Monday was chosen more than once/],
-      ['a language that is not a tag', [['cadence_days', 'Monday'], ['content_language', 'not a language']], 'content_language', /Choose a language of task content from the list\./],
+      [
+        'a day twice',
+        [
+          ['cadence_days', 'Monday'],
+          ['cadence_days', 'Monday'],
+        ],
+        'cadence_days',
+        /Monday was chosen more than once/,
+      ],
+      [
+        'a language that is not a tag',
+        [
+          ['cadence_days', 'Monday'],
+          ['content_language', 'not a language'],
+        ],
+        'content_language',
+        /Choose a language of task content from the list\./,
+      ],
       ['an unexpected digest value', [['daily_digest', 'maybe']], 'daily_digest', /unexpected value/],
-      ['a field the page does not know', [['cadence_days', 'Monday'], ['is_admin', 'true']], 'form', /a field this page does not know/],
+      [
+        'a field the page does not know',
+        [
+          ['cadence_days', 'Monday'],
+          ['is_admin', 'true'],
+        ],
+        'form',
+        /a field this page does not know/,
+      ],
     ] as const) {
       it(`422 for ${name}: the form again, with an accessible error, and nothing saved`, async () => {
         const { code } = await guestWithCode(ctx, { cadence_days: ['Sunday'] });
@@ -174,29 +252,50 @@ describe('the guest page', () => {
         assertPageHeaders(response);
         const html = response.body;
         assert.match(html, /<title>Error: Acme — your guest page<\/title>/);
-        assert.match(html, /<div class="problem" role="alert" aria-labelledby="problem-heading"><h2 id="problem-heading">Your settings were not saved<\/h2>/);
+        assert.match(
+          html,
+          /<div class="problem" role="alert" aria-labelledby="problem-heading"><h2 id="problem-heading">Your settings were not saved<\/h2>/,
+        );
         assert.match(html, message);
         if (field !== 'form') assert.match(html, new RegExp(`<p class="field-error" id="${field}-error">`));
         if (field === 'cadence_days') assert.match(html, /<fieldset aria-describedby="days-hint cadence_days-error">/);
-        if (field === 'content_language') assert.match(html, /<select id="content_language" name="content_language" aria-invalid="true" aria-describedby="content_language-error">/);
+        if (field === 'content_language')
+          assert.match(
+            html,
+            /<select id="content_language" name="content_language" aria-invalid="true" aria-describedby="content_language-error">/,
+          );
         assert.doesNotMatch(html, /role="status"/);
         const record = await recordOf(ctx, code);
         assert.equal(record.cadence_days, JSON.stringify(['Sunday']));
-        const stored = await ctx.db.kysely.selectFrom('guest_preferences').selectAll().where('organization_guest_id', '=', record.id).execute();
+        const stored = await ctx.db.kysely
+          .selectFrom('guest_preferences')
+          .selectAll()
+          .where('organization_guest_id', '=', record.id)
+          .execute();
         assert.deepEqual(stored, []);
       });
     }
 
     it('keeps what the guest ticked when it shows the form again', async () => {
       const { code } = await guestWithCode(ctx);
-      const html = (await post(code, form([['cadence_days', 'Wednesday'], ['cadence_days', 'Funday']]))).body;
+      const html = (
+        await post(
+          code,
+          form([
+            ['cadence_days', 'Wednesday'],
+            ['cadence_days', 'Funday'],
+          ]),
+        )
+      ).body;
       assert.match(html, /value="Wednesday" checked>/);
       assert.match(html, /value="Monday">/);
     });
 
     it('takes its own form encoding only: JSON is 415, as an HTML page', async () => {
       const { code } = await guestWithCode(ctx);
-      const response = await post(code, JSON.stringify({ cadence_days: ['Monday'] }), { 'content-type': 'application/json' });
+      const response = await post(code, JSON.stringify({ cadence_days: ['Monday'] }), {
+        'content-type': 'application/json',
+      });
       assert.equal(response.statusCode, 415);
       assertPageHeaders(response);
       assert.match(response.body, /<h1>The form could not be read<\/h1>/);
@@ -214,7 +313,13 @@ describe('the guest page', () => {
 
     it('refuses a body larger than a form can be: 413, as an HTML page', async () => {
       const { code } = await guestWithCode(ctx);
-      const response = await post(code, form([['cadence_days', 'Monday'], ['app_language', 'x'.repeat(5000)]]));
+      const response = await post(
+        code,
+        form([
+          ['cadence_days', 'Monday'],
+          ['app_language', 'x'.repeat(5000)],
+        ]),
+      );
       assert.equal(response.statusCode, 413);
       assertPageHeaders(response);
       assert.match(response.body, /<h1>The form is too large<\/h1>/);

@@ -23,7 +23,13 @@ describe('bulk create with a DNS server that never answers', () => {
   before(async () => {
     dns = await startTestDnsServer({ zones: {}, silent: true, keepAlive: false });
     ctx = await buildTestApp({
-      env: { DNS_SERVERS: dns.address, DNS_TIMEOUT_MS: '1000', BULK_DEADLINE_SECONDS: String(deadlineSeconds), BULK_DNS_CONCURRENCY: '8', DNS_CANARY_DOMAIN: '' },
+      env: {
+        DNS_SERVERS: dns.address,
+        DNS_TIMEOUT_MS: '1000',
+        BULK_DEADLINE_SECONDS: String(deadlineSeconds),
+        BULK_DNS_CONCURRENCY: '8',
+        DNS_CANARY_DOMAIN: '',
+      },
     });
   });
   after(async () => {
@@ -32,7 +38,10 @@ describe('bulk create with a DNS server that never answers', () => {
   });
 
   it('a 200-item bulk with 200 distinct domains finishes within its deadline; unchecked items fail alone', async () => {
-    const items = Array.from({ length: 200 }, (_, i) => ({ email: `someone@d${i}.never-answers.example`, first_name: `N${i}` }));
+    const items = Array.from({ length: 200 }, (_, i) => ({
+      email: `someone@d${i}.never-answers.example`,
+      first_name: `N${i}`,
+    }));
     const started = performance.now();
     const response = await call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId, undefined, '/bulk'), items);
     const seconds = (performance.now() - started) / 1000;
@@ -48,13 +57,20 @@ describe('bulk create with a DNS server that never answers', () => {
     assert.ok(cutOff.length >= 100, `${cutOff.length} cut off by the deadline`);
     for (const outcome of cutOff) {
       assert.equal(outcome.error?.code, 'SERVICE_UNAVAILABLE');
-      assert.match(outcome.error?.message ?? '', /ran out before this item's email domain could be checked; nothing was written/);
+      assert.match(
+        outcome.error?.message ?? '',
+        /ran out before this item's email domain could be checked; nothing was written/,
+      );
     }
     assert.ok(Number(response.headers['retry-after']) >= 1, 'Retry-After for the items to send again');
     assert.deepEqual(body.meta, { total: 200, created: created.length, existing: 0, failed: cutOff.length });
     // Exactly the items answered 201 are written.
-    const rows = await ctx.db.kysely.selectFrom('organization_guests').innerJoin('guests', 'guests.id', 'organization_guests.guest_id')
-      .select('guests.email').where('organization_guests.organization_id', '=', ctx.orgId).execute();
+    const rows = await ctx.db.kysely
+      .selectFrom('organization_guests')
+      .innerJoin('guests', 'guests.id', 'organization_guests.guest_id')
+      .select('guests.email')
+      .where('organization_guests.organization_id', '=', ctx.orgId)
+      .execute();
     assert.deepEqual(rows.map((r) => r.email).sort(), created.map((o) => o.data?.email).sort());
     // Parallel checks: far more domains were asked about than one at a time would reach.
     const asked = new Set(dns.queries.map((q) => q.split(' ')[0]));

@@ -5,7 +5,14 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, call, createOrgWithMembers, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';
+import {
+  buildTestApp,
+  call,
+  createOrgWithMembers,
+  guestsUrl,
+  uniqueEmail,
+  type TestContext,
+} from '../../support/app.js';
 import { globalGuest, newGuest, type GuestData } from './lifecycle-helpers.js';
 import { assertProblem } from '../../support/problem.js';
 
@@ -29,10 +36,19 @@ describe('L: bulk create', () => {
   });
   after(() => ctx.close());
 
-  const bulk = (body: unknown, token = ctx.tokens.admin, orgId = ctx.orgId) => call(ctx, token, 'POST', guestsUrl(orgId, undefined, '/bulk'), body);
+  const bulk = (body: unknown, token = ctx.tokens.admin, orgId = ctx.orgId) =>
+    call(ctx, token, 'POST', guestsUrl(orgId, undefined, '/bulk'), body);
   const single = (body: unknown) => call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId), body);
-  const guestCount = async () => Number((await ctx.db.kysely.selectFrom('organization_guests').select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('organization_id', '=', ctx.orgId).executeTakeFirstOrThrow()).n);
+  const guestCount = async () =>
+    Number(
+      (
+        await ctx.db.kysely
+          .selectFrom('organization_guests')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('organization_id', '=', ctx.orgId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
 
   it('mixed items: each outcome as a single create would answer it; failed items leave no row', async () => {
     const existing = await newGuest(ctx, { first_name: 'Already' });
@@ -49,7 +65,13 @@ describe('L: bulk create', () => {
       { email: uniqueEmail('typo'), phone: '+1 555 0100' },
       42,
       { email: noMail },
-      { email: uniqueEmail('full'), first_name: 'Full', company_name: 'Partner Co', associated_members: [ctx.members.standard], cadence_days: ['Monday'] },
+      {
+        email: uniqueEmail('full'),
+        first_name: 'Full',
+        company_name: 'Partner Co',
+        associated_members: [ctx.members.standard],
+        cadence_days: ['Monday'],
+      },
       { email: strangerMember, associated_members: [999_999] },
       { email: twoErrors, timezone: 'Mars/Olympus_Mons' },
     ];
@@ -58,9 +80,22 @@ describe('L: bulk create', () => {
     // Item 5's unknown `phone` is dropped (the item is created without it) and named by its position.
     assert.equal(response.headers['x-ignored-fields'], '5.phone');
     const body = response.json<BulkBody>();
-    assert.deepEqual(body.data.map((o) => [o.index, o.status]), [
-      [0, 201], [1, 422], [2, 200], [3, 200], [4, 422], [5, 201], [6, 422], [7, 422], [8, 201], [9, 422], [10, 422],
-    ]);
+    assert.deepEqual(
+      body.data.map((o) => [o.index, o.status]),
+      [
+        [0, 201],
+        [1, 422],
+        [2, 200],
+        [3, 200],
+        [4, 422],
+        [5, 201],
+        [6, 422],
+        [7, 422],
+        [8, 201],
+        [9, 422],
+        [10, 422],
+      ],
+    );
     assert.deepEqual(body.meta, { total: 11, created: 3, existing: 2, failed: 6 });
 
     const [first, , repeated, again, member, typo, notObject, , full, , two] = body.data as Outcome[] & Outcome[];
@@ -84,7 +119,8 @@ describe('L: bulk create', () => {
     for (const index of [1, 4, 7, 9, 10]) {
       assert.deepEqual(body.data[index]?.error, (await single(items[index])).json(), `item ${index}`);
     }
-    for (const email of [noMail, strangerMember, twoErrors]) assert.equal(await globalGuest(ctx, email), undefined, email);
+    for (const email of [noMail, strangerMember, twoErrors])
+      assert.equal(await globalGuest(ctx, email), undefined, email);
     const list = await call(ctx, ctx.tokens.admin, 'GET', `${guestsUrl(ctx.orgId)}?q=${encodeURIComponent(fresh)}`);
     assert.equal(list.json<{ data: GuestData[] }>().data.length, 1);
   });
@@ -94,7 +130,10 @@ describe('L: bulk create', () => {
     try {
       const good = uniqueEmail('strict');
       const typo = uniqueEmail('typo');
-      const response = await call(strict, strict.tokens.admin, 'POST', guestsUrl(strict.orgId, undefined, '/bulk'), [{ email: good }, { email: typo, phone: '+1 555 0100' }]);
+      const response = await call(strict, strict.tokens.admin, 'POST', guestsUrl(strict.orgId, undefined, '/bulk'), [
+        { email: good },
+        { email: typo, phone: '+1 555 0100' },
+      ]);
       assert.equal(response.statusCode, 200, response.body);
       const body = response.json<BulkBody>();
       assert.deepEqual(body.meta, { total: 2, created: 1, existing: 0, failed: 1 });
@@ -110,7 +149,10 @@ describe('L: bulk create', () => {
 
   it('every repeat of an email is answered after its first occurrence, as already a guest', async () => {
     const emails = Array.from({ length: 20 }, () => uniqueEmail('repeat'));
-    const items = [...emails.map((email) => ({ email })), ...emails.map((email) => ({ email: ` ${email.toUpperCase()} `, first_name: 'Later' }))];
+    const items = [
+      ...emails.map((email) => ({ email })),
+      ...emails.map((email) => ({ email: ` ${email.toUpperCase()} `, first_name: 'Later' })),
+    ];
     const body = (await bulk(items)).json<BulkBody>();
     assert.deepEqual(body.meta, { total: 40, created: 20, existing: 20, failed: 0 });
     emails.forEach((email, i) => {
@@ -126,14 +168,24 @@ describe('L: bulk create', () => {
       const existing = await newGuest(capped);
       const emails = [uniqueEmail('cap'), uniqueEmail('cap'), uniqueEmail('cap'), uniqueEmail('cap')];
       const response = await call(capped, capped.tokens.admin, 'POST', guestsUrl(capped.orgId, undefined, '/bulk'), [
-        { email: emails[0] }, { email: emails[1] }, { email: emails[2] }, { email: existing.email }, { email: emails[3] },
+        { email: emails[0] },
+        { email: emails[1] },
+        { email: emails[2] },
+        { email: existing.email },
+        { email: emails[3] },
       ]);
       assert.equal(response.statusCode, 200);
       const body = response.json<BulkBody>();
-      assert.deepEqual(body.data.map((o) => o.status), [201, 201, 429, 200, 429]);
+      assert.deepEqual(
+        body.data.map((o) => o.status),
+        [201, 201, 429, 200, 429],
+      );
       assert.deepEqual(body.meta, { total: 5, created: 2, existing: 1, failed: 2 });
       const retryAfter = Number(response.headers['retry-after']);
-      assert.ok(retryAfter >= 1 && retryAfter <= 3600, `Retry-After says when the cap lets guests through again: ${String(response.headers['retry-after'])}`);
+      assert.ok(
+        retryAfter >= 1 && retryAfter <= 3600,
+        `Retry-After says when the cap lets guests through again: ${String(response.headers['retry-after'])}`,
+      );
       for (const index of [2, 4]) {
         assert.equal(body.data[index]?.error?.code, 'RATE_LIMIT_EXCEEDED');
         assert.deepEqual(Object.keys(body.data[index]?.error ?? {}), PROBLEM_KEYS);
@@ -148,9 +200,17 @@ describe('L: bulk create', () => {
   it('refuses the whole request (422) when the body is not an array of 1 to 1,000 items', async () => {
     const before = await guestCount();
     const tooMany = Array.from({ length: 1001 }, () => ({ email: uniqueEmail('over') }));
-    for (const [label, body] of [['object', { email: uniqueEmail() }], ['empty', []], ['1,001 items', tooMany], ['string', '"guests"'], ['null', 'null']] as const) {
+    for (const [label, body] of [
+      ['object', { email: uniqueEmail() }],
+      ['empty', []],
+      ['1,001 items', tooMany],
+      ['string', '"guests"'],
+      ['null', 'null'],
+    ] as const) {
       const payload = typeof body === 'string' ? body : JSON.stringify(body);
-      const response = await call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId, undefined, '/bulk'), payload, { 'content-type': 'application/json' });
+      const response = await call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId, undefined, '/bulk'), payload, {
+        'content-type': 'application/json',
+      });
       const problem = assertProblem(response, 422, 'VALIDATION_FAILED', label);
       assert.deepEqual(Object.keys(problem.errors as object), ['body'], label);
     }
@@ -160,10 +220,17 @@ describe('L: bulk create', () => {
   it('an item with control characters or broken Unicode fails alone, naming its field; the others are created', async () => {
     const before = await guestCount();
     const good = uniqueEmail();
-    const response = await bulk([{ email: good }, { email: uniqueEmail(), first_name: 'Bad\u0000name' }, { email: uniqueEmail(), last_name: 'x\uD800' }]);
+    const response = await bulk([
+      { email: good },
+      { email: uniqueEmail(), first_name: 'Bad\u0000name' },
+      { email: uniqueEmail(), last_name: 'x\uD800' },
+    ]);
     assert.equal(response.statusCode, 200);
     const { data, meta } = response.json<BulkBody>();
-    assert.deepEqual(data.map((o) => o.status), [201, 422, 422]);
+    assert.deepEqual(
+      data.map((o) => o.status),
+      [201, 422, 422],
+    );
     assert.deepEqual(Object.keys(data[1]?.error?.errors as object), ['first_name']);
     assert.deepEqual(Object.keys(data[2]?.error?.errors as object), ['last_name']);
     assert.deepEqual(meta, { total: 3, created: 1, existing: 0, failed: 2 });
@@ -174,8 +241,14 @@ describe('L: bulk create', () => {
 
   it('400 for a body that is not JSON; 401 without a token; 403 for light members and other organizations', async () => {
     const bad = await ctx.app.inject({
-      method: 'POST', url: guestsUrl(ctx.orgId, undefined, '/bulk'), payload: '[{"email":',
-      headers: { authorization: `Bearer ${ctx.tokens.admin}`, 'x-tallyfy-client': 'APIClient', 'content-type': 'application/json' },
+      method: 'POST',
+      url: guestsUrl(ctx.orgId, undefined, '/bulk'),
+      payload: '[{"email":',
+      headers: {
+        authorization: `Bearer ${ctx.tokens.admin}`,
+        'x-tallyfy-client': 'APIClient',
+        'content-type': 'application/json',
+      },
     });
     assertProblem(bad, 400, 'INVALID_JSON');
     const items = [{ email: uniqueEmail('denied') }];
@@ -186,7 +259,11 @@ describe('L: bulk create', () => {
     assert.equal(await globalGuest(ctx, items[0]?.email as string), undefined);
     // Their own organization gets the guest; this one does not.
     assert.equal((await bulk(items, other.tokens.admin, other.orgId)).json<BulkBody>().meta.created, 1);
-    assertProblem(await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId, items[0]?.email)), 404, 'RESOURCE_NOT_FOUND');
+    assertProblem(
+      await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId, items[0]?.email)),
+      404,
+      'RESOURCE_NOT_FOUND',
+    );
   });
 
   it('1,000 items with full profiles (a body over the single-create limit) are all created', async (t) => {
@@ -207,7 +284,10 @@ describe('L: bulk create', () => {
       assert.equal(response.statusCode, 200, response.body.slice(0, 500));
       const body = response.json<BulkBody>();
       assert.deepEqual(body.meta, { total: 1000, created: 1000, existing: 0, failed: 0 });
-      assert.deepEqual(body.data.map((o) => o.index), items.map((_, i) => i));
+      assert.deepEqual(
+        body.data.map((o) => o.index),
+        items.map((_, i) => i),
+      );
       assert.equal(body.data[999]?.data?.email, items[999]?.email);
       const list = await call(big, big.tokens.admin, 'GET', `${guestsUrl(big.orgId)}?per_page=1`);
       assert.equal(list.json<{ meta: { pagination: { total: number } } }>().meta.pagination.total, 1000);

@@ -5,7 +5,14 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, call, createOrgWithMembers, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';
+import {
+  buildTestApp,
+  call,
+  createOrgWithMembers,
+  guestsUrl,
+  uniqueEmail,
+  type TestContext,
+} from '../../support/app.js';
 import { globalGuest, isLive, newGuest, recordOf, roleOf, type GuestData } from './lifecycle-helpers.js';
 import { assertProblem } from '../../support/problem.js';
 
@@ -33,8 +40,23 @@ interface MemberData {
 
 /** The member object's keys, in order (src/members/member.schemas.ts). */
 const MEMBER_KEYS = [
-  'id', 'email', 'username', 'first_name', 'last_name', 'full_name', 'profile_pic', 'timezone', 'role', 'status',
-  'created_at', 'last_login_at', 'invited_by', 'disabled_at', 'disabled_by', 'reactivated_at', 'reactivated_by',
+  'id',
+  'email',
+  'username',
+  'first_name',
+  'last_name',
+  'full_name',
+  'profile_pic',
+  'timezone',
+  'role',
+  'status',
+  'created_at',
+  'last_login_at',
+  'invited_by',
+  'disabled_at',
+  'disabled_by',
+  'reactivated_at',
+  'reactivated_by',
 ];
 
 describe('convert guest to member, convert member to guest', () => {
@@ -46,7 +68,8 @@ describe('convert guest to member, convert member to guest', () => {
   });
   after(() => ctx.close());
 
-  const toMember = (email: string, token = ctx.tokens.admin, orgId = ctx.orgId) => call(ctx, token, 'POST', guestsUrl(orgId, email, '/to/member'));
+  const toMember = (email: string, token = ctx.tokens.admin, orgId = ctx.orgId) =>
+    call(ctx, token, 'POST', guestsUrl(orgId, email, '/to/member'));
   const toGuest = (userId: number | string, token = ctx.tokens.admin, orgId = ctx.orgId) =>
     call(ctx, token, 'PUT', `/api/organizations/${orgId}/users/${userId}/to/guest`);
   const members = async (orgId = ctx.orgId, token = ctx.tokens.admin) =>
@@ -63,21 +86,45 @@ describe('convert guest to member, convert member to guest', () => {
   }
 
   describe('J: guest to member', () => {
-    it('201: a standard member with the guest\'s names; the guest record is removed, its link dead', async () => {
+    it("201: a standard member with the guest's names; the guest record is removed, its link dead", async () => {
       const guest = await newGuest(ctx, { first_name: 'Gina', last_name: 'Guest', company_name: 'Partner Co' });
       const response = await toMember(guest.email.toUpperCase());
       assert.equal(response.statusCode, 201);
       const member = response.json<{ data: MemberData }>().data;
       assert.deepEqual(Object.keys(member), MEMBER_KEYS);
       assert.match(member.created_at, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
-      assert.deepEqual({ ...member, id: 0, created_at: '' }, {
-        id: 0, email: guest.email, username: null, first_name: 'Gina', last_name: 'Guest', full_name: 'Gina Guest', profile_pic: null,
-        timezone: null, role: 'standard', status: 'active', created_at: '', last_login_at: null, invited_by: null, disabled_at: null,
-        disabled_by: null, reactivated_at: null, reactivated_by: null,
-      });
+      assert.deepEqual(
+        { ...member, id: 0, created_at: '' },
+        {
+          id: 0,
+          email: guest.email,
+          username: null,
+          first_name: 'Gina',
+          last_name: 'Guest',
+          full_name: 'Gina Guest',
+          profile_pic: null,
+          timezone: null,
+          role: 'standard',
+          status: 'active',
+          created_at: '',
+          last_login_at: null,
+          invited_by: null,
+          disabled_at: null,
+          disabled_by: null,
+          reactivated_at: null,
+          reactivated_by: null,
+        },
+      );
       // The list shows the same member object.
-      assert.deepEqual((await members()).find((m) => m.id === member.id), member);
-      assertProblem(await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId, guest.email)), 404, 'RESOURCE_NOT_FOUND');
+      assert.deepEqual(
+        (await members()).find((m) => m.id === member.id),
+        member,
+      );
+      assertProblem(
+        await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId, guest.email)),
+        404,
+        'RESOURCE_NOT_FOUND',
+      );
       const record = await recordOf(ctx, ctx.orgId, guest.id);
       assert.ok(record?.deleted_at);
       assert.equal(record.guest_code, null);
@@ -86,18 +133,28 @@ describe('convert guest to member, convert member to guest', () => {
       assert.ok((await globalGuest(ctx, guest.email))?.deleted_at);
       await assertExactlyOne(guest.email, 'member');
       // A member's email cannot be invited as a guest any more.
-      assertProblem(await call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId), { email: guest.email }), 422, 'VALIDATION_FAILED');
+      assertProblem(
+        await call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId), { email: guest.email }),
+        422,
+        'VALIDATION_FAILED',
+      );
     });
 
-    it('a guest of another organization stays that organization\'s guest; the global guest stays', async () => {
+    it("a guest of another organization stays that organization's guest; the global guest stays", async () => {
       const email = uniqueEmail('shared');
       await newGuest(ctx, { email });
       const inGlobex = await newGuest(ctx, { email }, other.tokens.admin, other.orgId);
       assert.equal((await toMember(email)).statusCode, 201);
       assert.equal((await globalGuest(ctx, email))?.deleted_at, null);
-      assert.deepEqual((await call(ctx, other.tokens.admin, 'GET', guestsUrl(other.orgId, email))).json<{ data: GuestData }>().data, inGlobex);
+      assert.deepEqual(
+        (await call(ctx, other.tokens.admin, 'GET', guestsUrl(other.orgId, email))).json<{ data: GuestData }>().data,
+        inGlobex,
+      );
       assert.ok(await isLive(ctx, inGlobex.link));
-      assert.equal((await members(other.orgId, other.tokens.admin)).some((m) => m.email === email), false);
+      assert.equal(
+        (await members(other.orgId, other.tokens.admin)).some((m) => m.email === email),
+        false,
+      );
     });
 
     it('an existing user (a member elsewhere) keeps their id; this organization sees only its own names for them', async () => {
@@ -119,7 +176,10 @@ describe('convert guest to member, convert member to guest', () => {
 
     it('a disabled guest may be converted', async () => {
       const guest = await newGuest(ctx);
-      assert.equal((await call(ctx, ctx.tokens.admin, 'DELETE', guestsUrl(ctx.orgId, guest.email, '/disable'))).statusCode, 200);
+      assert.equal(
+        (await call(ctx, ctx.tokens.admin, 'DELETE', guestsUrl(ctx.orgId, guest.email, '/disable'))).statusCode,
+        200,
+      );
       assert.equal((await toMember(guest.email)).statusCode, 201);
       await assertExactlyOne(guest.email, 'member');
     });
@@ -127,26 +187,47 @@ describe('convert guest to member, convert member to guest', () => {
     it('409 when the email is a member already; nothing changes, the role (light, not made standard) neither', async () => {
       const guest = await newGuest(ctx);
       // Not reachable through the API (create refuses a member's email): made directly.
-      const user = await ctx.db.kysely.insertInto('users').values({ email: guest.email, first_name: null, last_name: null, created_at: '2025-01-15 10:30:00' })
-        .returning('id').executeTakeFirstOrThrow();
-      await ctx.db.kysely.insertInto('memberships').values({ organization_id: ctx.orgId, user_id: user.id, role: 'light', created_at: '2025-01-15 10:30:00' }).execute();
+      const user = await ctx.db.kysely
+        .insertInto('users')
+        .values({ email: guest.email, first_name: null, last_name: null, created_at: '2025-01-15 10:30:00' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      await ctx.db.kysely
+        .insertInto('memberships')
+        .values({ organization_id: ctx.orgId, user_id: user.id, role: 'light', created_at: '2025-01-15 10:30:00' })
+        .execute();
       assertProblem(await toMember(guest.email), 409, 'CONFLICT');
       assert.equal(await roleOf(ctx, ctx.orgId, user.id), 'light');
-      assert.deepEqual((await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId, guest.email))).json<{ data: GuestData }>().data, guest);
+      assert.deepEqual(
+        (await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId, guest.email))).json<{ data: GuestData }>().data,
+        guest,
+      );
     });
 
-    it('admins only: 401, 403 for standard, light and another organization\'s admin; nothing changes', async () => {
+    it("admins only: 401, 403 for standard, light and another organization's admin; nothing changes", async () => {
       const guest = await newGuest(ctx);
-      assertProblem(await call(ctx, null, 'POST', guestsUrl(ctx.orgId, guest.email, '/to/member')), 401, 'UNAUTHENTICATED');
+      assertProblem(
+        await call(ctx, null, 'POST', guestsUrl(ctx.orgId, guest.email, '/to/member')),
+        401,
+        'UNAUTHENTICATED',
+      );
       assertProblem(await toMember(guest.email, ctx.tokens.standard), 403, 'FORBIDDEN', 'standard');
       assertProblem(await toMember(guest.email, ctx.tokens.light), 403, 'FORBIDDEN', 'light');
       assertProblem(await toMember(guest.email, other.tokens.admin), 403, 'FORBIDDEN', 'other org');
-      assertProblem(await toMember(guest.email, other.tokens.admin, other.orgId), 404, 'RESOURCE_NOT_FOUND', 'not a guest of the other org');
+      assertProblem(
+        await toMember(guest.email, other.tokens.admin, other.orgId),
+        404,
+        'RESOURCE_NOT_FOUND',
+        'not a guest of the other org',
+      );
       await assertExactlyOne(guest.email, 'guest');
-      assert.equal((await members(other.orgId, other.tokens.admin)).some((m) => m.email === guest.email), false);
+      assert.equal(
+        (await members(other.orgId, other.tokens.admin)).some((m) => m.email === guest.email),
+        false,
+      );
     });
 
-    it('404 for an unknown guest, a removed guest, another organization\'s guest; 422 for an over-long email', async () => {
+    it("404 for an unknown guest, a removed guest, another organization's guest; 422 for an over-long email", async () => {
       assertProblem(await toMember(uniqueEmail('nobody')), 404, 'RESOURCE_NOT_FOUND');
       const removed = await newGuest(ctx);
       await call(ctx, ctx.tokens.admin, 'DELETE', guestsUrl(ctx.orgId, removed.email));
@@ -154,14 +235,26 @@ describe('convert guest to member, convert member to guest', () => {
       const elsewhere = await newGuest(ctx, {}, other.tokens.admin, other.orgId);
       assertProblem(await toMember(elsewhere.email), 404, 'RESOURCE_NOT_FOUND');
       assertProblem(await toMember(`${'a'.repeat(320)}@x.test`), 422, 'VALIDATION_FAILED');
-      const users = await ctx.db.kysely.selectFrom('users').select('id').where('email', 'in', [removed.email, elsewhere.email]).execute();
+      const users = await ctx.db.kysely
+        .selectFrom('users')
+        .select('id')
+        .where('email', 'in', [removed.email, elsewhere.email])
+        .execute();
       assert.deepEqual(users, []);
     });
   });
 
   describe('K: member to guest', () => {
-    async function newMember(role: 'admin' | 'standard' | 'light', names: { firstName?: string; lastName?: string } = {}) {
-      const member = await ctx.admin.addMember({ organizationId: ctx.orgId, email: uniqueEmail(`member-${role}`), role, ...names });
+    async function newMember(
+      role: 'admin' | 'standard' | 'light',
+      names: { firstName?: string; lastName?: string } = {},
+    ) {
+      const member = await ctx.admin.addMember({
+        organizationId: ctx.orgId,
+        email: uniqueEmail(`member-${role}`),
+        role,
+        ...names,
+      });
       const token = (await ctx.admin.createToken({ email: member.email })).token;
       return { ...member, token };
     }
@@ -177,8 +270,14 @@ describe('convert guest to member, convert member to guest', () => {
       assert.equal(guest.deleted_at, null);
       assert.equal(guest.details.company_name, null);
       assert.ok(await isLive(ctx, guest.link));
-      assert.equal((await members()).some((m) => m.id === member.id), false);
-      assert.deepEqual((await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId, member.email))).json<{ data: GuestData }>().data, guest);
+      assert.equal(
+        (await members()).some((m) => m.id === member.id),
+        false,
+      );
+      assert.deepEqual(
+        (await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId, member.email))).json<{ data: GuestData }>().data,
+        guest,
+      );
       assertProblem(await call(ctx, member.token, 'GET', guestsUrl(ctx.orgId)), 403, 'FORBIDDEN');
       await assertExactlyOne(member.email, 'guest');
     });
@@ -220,32 +319,59 @@ describe('convert guest to member, convert member to guest', () => {
     it('does not count against the invite cap', async () => {
       const capped = await buildTestApp({ env: { GUEST_INVITE_LIMIT_PER_HOUR: '1' } });
       try {
-        assert.equal((await call(capped, capped.tokens.admin, 'POST', guestsUrl(capped.orgId), { email: uniqueEmail() })).statusCode, 201);
-        assertProblem(await call(capped, capped.tokens.admin, 'POST', guestsUrl(capped.orgId), { email: uniqueEmail() }), 429, 'RATE_LIMIT_EXCEEDED');
-        const response = await call(capped, capped.tokens.admin, 'PUT', `/organizations/${capped.orgId}/users/${capped.members.light}/to/guest`);
+        assert.equal(
+          (await call(capped, capped.tokens.admin, 'POST', guestsUrl(capped.orgId), { email: uniqueEmail() }))
+            .statusCode,
+          201,
+        );
+        assertProblem(
+          await call(capped, capped.tokens.admin, 'POST', guestsUrl(capped.orgId), { email: uniqueEmail() }),
+          429,
+          'RATE_LIMIT_EXCEEDED',
+        );
+        const response = await call(
+          capped,
+          capped.tokens.admin,
+          'PUT',
+          `/organizations/${capped.orgId}/users/${capped.members.light}/to/guest`,
+        );
         assert.equal(response.statusCode, 200);
       } finally {
         await capped.close();
       }
     });
 
-    it('admins only: 401, 403 for standard, light and another organization\'s admin; nothing changes', async () => {
+    it("admins only: 401, 403 for standard, light and another organization's admin; nothing changes", async () => {
       const member = await newMember('light');
-      assertProblem(await call(ctx, null, 'PUT', `/api/organizations/${ctx.orgId}/users/${member.id}/to/guest`), 401, 'UNAUTHENTICATED');
+      assertProblem(
+        await call(ctx, null, 'PUT', `/api/organizations/${ctx.orgId}/users/${member.id}/to/guest`),
+        401,
+        'UNAUTHENTICATED',
+      );
       assertProblem(await toGuest(member.id, ctx.tokens.standard), 403, 'FORBIDDEN', 'standard');
       assertProblem(await toGuest(member.id, ctx.tokens.light), 403, 'FORBIDDEN', 'light');
       assertProblem(await toGuest(member.id, other.tokens.admin), 403, 'FORBIDDEN', 'other org');
-      assertProblem(await toGuest(member.id, other.tokens.admin, other.orgId), 404, 'RESOURCE_NOT_FOUND', 'not a member of the other org');
+      assertProblem(
+        await toGuest(member.id, other.tokens.admin, other.orgId),
+        404,
+        'RESOURCE_NOT_FOUND',
+        'not a member of the other org',
+      );
       await assertExactlyOne(member.email, 'member');
     });
 
     it('404 for an unknown user or a member of another organization only; 422 for a malformed id', async () => {
       assertProblem(await toGuest(2_000_000_000), 404, 'RESOURCE_NOT_FOUND');
-      const globexOnly = await ctx.admin.addMember({ organizationId: other.orgId, email: uniqueEmail('globex-only'), role: 'standard' });
+      const globexOnly = await ctx.admin.addMember({
+        organizationId: other.orgId,
+        email: uniqueEmail('globex-only'),
+        role: 'standard',
+      });
       assertProblem(await toGuest(globexOnly.id), 404, 'RESOURCE_NOT_FOUND');
       assert.equal(await roleOf(ctx, other.orgId, globexOnly.id), 'standard');
       assert.equal(await globalGuest(ctx, globexOnly.email), undefined);
-      for (const bad of ['abc', '0', '-1', '99999999999']) assertProblem(await toGuest(bad), 422, 'VALIDATION_FAILED', bad);
+      for (const bad of ['abc', '0', '-1', '99999999999'])
+        assertProblem(await toGuest(bad), 422, 'VALIDATION_FAILED', bad);
     });
   });
 });

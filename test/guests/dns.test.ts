@@ -41,13 +41,20 @@ async function assertRejected(ctx: TestContext, email: string, message: RegExp, 
   const body = response.json<Problem>();
   assert.equal(body.code, 'VALIDATION_FAILED');
   assert.deepEqual(Object.keys(body.errors ?? {}), ['email'], response.body);
-  assert.ok(body.errors?.email?.some((m) => message.test(m)), `${email}: ${response.body}`);
+  assert.ok(
+    body.errors?.email?.some((m) => message.test(m)),
+    `${email}: ${response.body}`,
+  );
   await assertNothingWritten(ctx, email, before.length);
   return body;
 }
 
 async function assertNothingWritten(ctx: TestContext, email: string, records: number) {
-  const row = await ctx.db.kysely.selectFrom('guests').select('id').where('email', 'in', [email, email.toLowerCase()]).executeTakeFirst();
+  const row = await ctx.db.kysely
+    .selectFrom('guests')
+    .select('id')
+    .where('email', 'in', [email, email.toLowerCase()])
+    .executeTakeFirst();
   assert.equal(row, undefined, `no guests row for ${email}`);
   const after = await ctx.db.kysely.selectFrom('organization_guests').select('id').execute();
   assert.equal(after.length, records, 'no organization_guests row either');
@@ -110,7 +117,10 @@ describe('email DNS check on create', () => {
       assert.equal(response.statusCode, 422, response.body);
       const errors = response.json<Problem>().errors ?? {};
       assert.deepEqual(Object.keys(errors).sort(), ['company_url', 'email', 'first_name']);
-      assert.ok(errors.email?.some((m) => /does not accept email/.test(m)), response.body);
+      assert.ok(
+        errors.email?.some((m) => /does not accept email/.test(m)),
+        response.body,
+      );
       const row = await ctx.db.kysely.selectFrom('guests').select('id').where('email', '=', email).executeTakeFirst();
       assert.equal(row, undefined);
     });
@@ -122,7 +132,10 @@ describe('email DNS check on create', () => {
       await assertCreated(other, at('nomail.test'));
       await assertRejected(other, at('nullmx.test'), /does not accept email/);
       await assertCreated(other, at('anything.partner.test'));
-      assert.ok(warnings(other).some((line) => /canary/i.test(String(line.msg))), JSON.stringify(other.logs));
+      assert.ok(
+        warnings(other).some((line) => /canary/i.test(String(line.msg))),
+        JSON.stringify(other.logs),
+      );
     });
   });
 
@@ -159,7 +172,10 @@ describe('email DNS check on create', () => {
         assert.ok(Date.now() - started < 5000, 'a dead resolver does not hold a create for long');
         const logged = warnings(other);
         assert.ok(logged.length > 0, JSON.stringify(other.logs));
-        assert.ok(logged.some((line) => line.domain === 'anything.partner.test'), JSON.stringify(logged));
+        assert.ok(
+          logged.some((line) => line.domain === 'anything.partner.test'),
+          JSON.stringify(logged),
+        );
       });
     });
   });

@@ -7,7 +7,15 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestAppWithOther, call, createGuest, guestsUrl, uniqueEmail, type OrgWithMembers, type TestContext } from '../../support/app.js';
+import {
+  buildTestAppWithOther,
+  call,
+  createGuest,
+  guestsUrl,
+  uniqueEmail,
+  type OrgWithMembers,
+  type TestContext,
+} from '../../support/app.js';
 import { findActiveRecordsByEmail } from '../../src/public/access.repository.js';
 
 const ROUNDS = Number(process.env.IDENTITY_RACE_ROUNDS ?? 200);
@@ -52,7 +60,8 @@ describe('remove from the last organization racing a join from another', () => {
       assert.ok(guest, `round ${round}: the global guest is gone`);
       const active = await activeRecords(email);
       assert.equal(active, 1, `round ${round}`);
-      if (guest.deleted_at !== null) broken.push(`round ${round}: global guest deleted with ${active} active record(s)`);
+      if (guest.deleted_at !== null)
+        broken.push(`round ${round}: global guest deleted with ${active} active record(s)`);
       const links = await findActiveRecordsByEmail(ctx.db.kysely, email);
       if (links.length !== 1) broken.push(`round ${round}: the access look-up found ${links.length} records`);
     }

@@ -5,7 +5,13 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestAppWithOther, createGuest, uniqueEmail, type OrgWithMembers, type TestContext } from '../../support/app.js';
+import {
+  buildTestAppWithOther,
+  createGuest,
+  uniqueEmail,
+  type OrgWithMembers,
+  type TestContext,
+} from '../../support/app.js';
 import { MAX_RANDOM_ID, randomId, withRandomId } from '../../src/core/ids.js';
 
 let ctx: TestContext;
@@ -48,7 +54,10 @@ describe('guest ids', () => {
       const fresh = await createGuest(ctx);
       if (joined.id < fresh.id) knownSmaller += 1;
     }
-    assert.ok(knownSmaller >= 12 && knownSmaller <= 48, `the known address had the smaller id in ${knownSmaller} of 60 pairs`);
+    assert.ok(
+      knownSmaller >= 12 && knownSmaller <= 48,
+      `the known address had the smaller id in ${knownSmaller} of 60 pairs`,
+    );
   });
 });
 
@@ -62,7 +71,13 @@ describe('withRandomId', () => {
     assert.equal(seen.length, 3);
     assert.equal(id, seen[2]);
     let tries = 0;
-    await assert.rejects(withRandomId(async () => { tries += 1; return undefined; }, 4), /no free random id after 4 attempts/);
+    await assert.rejects(
+      withRandomId(async () => {
+        tries += 1;
+        return undefined;
+      }, 4),
+      /no free random id after 4 attempts/,
+    );
     assert.equal(tries, 4);
   });
 

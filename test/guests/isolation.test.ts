@@ -12,7 +12,12 @@ import type { AddressInfo } from 'node:net';
 import { sha256 } from '../../src/core/secrets.js';
 import type { InjectOptions } from 'fastify';
 import {
-  buildTestApp, call, createGuest, createOrgWithMembers, uniqueEmail, type TestContext,
+  buildTestApp,
+  call,
+  createGuest,
+  createOrgWithMembers,
+  uniqueEmail,
+  type TestContext,
 } from '../../support/app.js';
 import { assertProblem } from '../../support/problem.js';
 
@@ -85,7 +90,12 @@ function everyRoute(base: string, orgId: string, emails: string[], newEmail = un
 }
 
 /** A raw HTTP request, so that the path reaches the server exactly as written (no `..` folding). */
-function rawRequest(port: number, method: string, path: string, headers: Record<string, string>): Promise<ResponseLike> {
+function rawRequest(
+  port: number,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+): Promise<ResponseLike> {
   return new Promise((resolve, reject) => {
     const request = http.request({ host: '127.0.0.1', port, method, path, headers }, (response) => {
       let body = '';
@@ -116,21 +126,49 @@ describe('tenant isolation', () => {
     a = { orgId: ctx.orgId, tokens: ctx.tokens, members: ctx.members };
     b = await createOrgWithMembers(ctx.admin, 'Beta', 'beta');
     aGuest = await newGuest(ctx, { first_name: 'Alfredo', last_name: 'Alphaonly', company_name: 'Alpha Only Co' });
-    bGuest = await newGuest(ctx, { email: uniqueEmail('zebulon'), first_name: 'Zebulon', last_name: 'Quixote', company_name: 'Bravo Only Ltd' }, b.tokens.admin, b.orgId);
-    bGuest2 = await newGuest(ctx, { email: uniqueEmail('yolanda'), first_name: 'Yolanda', company_name: 'Bravo Two' }, b.tokens.admin, b.orgId);
+    bGuest = await newGuest(
+      ctx,
+      { email: uniqueEmail('zebulon'), first_name: 'Zebulon', last_name: 'Quixote', company_name: 'Bravo Only Ltd' },
+      b.tokens.admin,
+      b.orgId,
+    );
+    bGuest2 = await newGuest(
+      ctx,
+      { email: uniqueEmail('yolanda'), first_name: 'Yolanda', company_name: 'Bravo Two' },
+      b.tokens.admin,
+      b.orgId,
+    );
     shared = uniqueEmail('shared');
     await createGuest(ctx, { email: shared, first_name: 'Sharedalpha', company_name: 'Seen by A', phone_1: '111' });
-    await createGuest(ctx, { email: shared, first_name: 'Sharedbravo', company_name: 'Seen by B', phone_1: '222' }, b.tokens.admin, b.orgId);
+    await createGuest(
+      ctx,
+      { email: shared, first_name: 'Sharedbravo', company_name: 'Seen by B', phone_1: '222' },
+      b.tokens.admin,
+      b.orgId,
+    );
   });
   after(() => ctx.close());
 
   /** Everything the database holds about an organization, for before/after comparisons. */
   async function snapshot(orgId: string) {
     const k = ctx.db.kysely;
-    const records = await k.selectFrom('organization_guests').selectAll().where('organization_id', '=', orgId).orderBy('id').execute();
+    const records = await k
+      .selectFrom('organization_guests')
+      .selectAll()
+      .where('organization_id', '=', orgId)
+      .orderBy('id')
+      .execute();
     const guestIds = records.map((r) => r.guest_id);
-    const guests = guestIds.length === 0 ? [] : await k.selectFrom('guests').selectAll().where('id', 'in', guestIds).orderBy('id').execute();
-    const memberships = await k.selectFrom('memberships').selectAll().where('organization_id', '=', orgId).orderBy('user_id').execute();
+    const guests =
+      guestIds.length === 0
+        ? []
+        : await k.selectFrom('guests').selectAll().where('id', 'in', guestIds).orderBy('id').execute();
+    const memberships = await k
+      .selectFrom('memberships')
+      .selectAll()
+      .where('organization_id', '=', orgId)
+      .orderBy('user_id')
+      .execute();
     const invites = await k.selectFrom('invite_windows').selectAll().where('organization_id', '=', orgId).execute();
     const organization = await k.selectFrom('organizations').selectAll().where('id', '=', orgId).execute();
     return { organization, records, guests, memberships, invites };
@@ -138,7 +176,12 @@ describe('tenant isolation', () => {
 
   /** Everything B's own admin can read through the API. */
   async function readAsOwner(org: Org) {
-    const list = await call(ctx, org.tokens.admin, 'GET', `/api/organizations/${org.orgId}/guests?without_pagination=true`);
+    const list = await call(
+      ctx,
+      org.tokens.admin,
+      'GET',
+      `/api/organizations/${org.orgId}/guests?without_pagination=true`,
+    );
     assert.equal(list.statusCode, 200, list.body);
     const users = await call(ctx, org.tokens.admin, 'GET', `/api/organizations/${org.orgId}/users`);
     assert.equal(users.statusCode, 200, users.body);
@@ -165,15 +208,15 @@ describe('tenant isolation', () => {
           for (const route of routes) {
             assertProblem(await run(a.tokens[role], route), 403, 'FORBIDDEN', `${route.method} ${route.url}`);
           }
-          assert.deepEqual(await snapshot(b.orgId), beforeDb, 'B\'s rows are unchanged');
+          assert.deepEqual(await snapshot(b.orgId), beforeDb, "B's rows are unchanged");
           assert.deepEqual(await readAsOwner(b), beforeApi, 'B reads the same through its own admin');
-          assert.deepEqual(await snapshot(a.orgId), aBefore, 'A\'s rows are unchanged too');
+          assert.deepEqual(await snapshot(a.orgId), aBefore, "A's rows are unchanged too");
           assert.equal(await globalGuest(intruder), undefined, 'no global guest was created');
         });
       }
     }
 
-    it('B\'s members calling A: the same 403 (the check is symmetric)', async () => {
+    it("B's members calling A: the same 403 (the check is symmetric)", async () => {
       const beforeDb = await snapshot(a.orgId);
       for (const role of ROLES) {
         for (const base of BASES) {
@@ -186,17 +229,31 @@ describe('tenant isolation', () => {
     });
 
     it('the 403 says nothing about B or its guests', async () => {
-      const known = await call(ctx, a.tokens.admin, 'GET', `/api/organizations/${b.orgId}/guests/${encodeURIComponent(bGuest.email)}`);
-      const unknown = await call(ctx, a.tokens.admin, 'GET', `/api/organizations/${b.orgId}/guests/${encodeURIComponent(uniqueEmail('nobody'))}`);
+      const known = await call(
+        ctx,
+        a.tokens.admin,
+        'GET',
+        `/api/organizations/${b.orgId}/guests/${encodeURIComponent(bGuest.email)}`,
+      );
+      const unknown = await call(
+        ctx,
+        a.tokens.admin,
+        'GET',
+        `/api/organizations/${b.orgId}/guests/${encodeURIComponent(uniqueEmail('nobody'))}`,
+      );
       assert.deepEqual(known.json(), unknown.json());
       assert.doesNotMatch(known.body, /Beta|Zebulon|zebulon/);
     });
   });
 
-  describe('organization ids that are not the caller\'s', () => {
+  describe("organization ids that are not the caller's", () => {
     it('an organization that does not exist: 403, the same answer as a real one (no existence leak)', async () => {
       for (const base of BASES) {
-        for (const [token, notMine] of [[a.tokens.admin, b.orgId], [a.tokens.light, b.orgId], [b.tokens.admin, a.orgId]] as const) {
+        for (const [token, notMine] of [
+          [a.tokens.admin, b.orgId],
+          [a.tokens.light, b.orgId],
+          [b.tokens.admin, a.orgId],
+        ] as const) {
           const missing = everyRoute(base, unknownOrg, [shared, bGuest.email]);
           const existing = everyRoute(base, notMine, [shared, bGuest.email]);
           for (const [index, route] of missing.entries()) {
@@ -210,11 +267,15 @@ describe('tenant isolation', () => {
           }
         }
       }
-      const rows = await ctx.db.kysely.selectFrom('organization_guests').select('id').where('organization_id', '=', unknownOrg).execute();
+      const rows = await ctx.db.kysely
+        .selectFrom('organization_guests')
+        .select('id')
+        .where('organization_id', '=', unknownOrg)
+        .execute();
       assert.deepEqual(rows, []);
     });
 
-    it('malformed ids, even ones that spell the caller\'s own organization another way: 403, never 500', async () => {
+    it("malformed ids, even ones that spell the caller's own organization another way: 403, never 500", async () => {
       const malformed = [
         a.orgId.toUpperCase(), // uppercase hex of A's own id
         a.orgId.slice(0, 31), // 31 characters
@@ -265,13 +326,22 @@ describe('tenant isolation', () => {
       // In process, light-my-request folds `..` away (`/api/organizations/../guests` is `/api/guests`):
       // no such endpoint, still the error body and no 500.
       for (const base of BASES) {
-        assertProblem(await call(ctx, a.tokens.admin, 'GET', `${base}/organizations/../guests`), 404, 'ENDPOINT_NOT_FOUND');
+        assertProblem(
+          await call(ctx, a.tokens.admin, 'GET', `${base}/organizations/../guests`),
+          404,
+          'ENDPOINT_NOT_FOUND',
+        );
       }
-      const still = await call(ctx, a.tokens.admin, 'GET', `/api/organizations/${a.orgId}/guests/${encodeURIComponent(aGuest.email)}`);
+      const still = await call(
+        ctx,
+        a.tokens.admin,
+        'GET',
+        `/api/organizations/${a.orgId}/guests/${encodeURIComponent(aGuest.email)}`,
+      );
       assert.equal(still.statusCode, 200);
     });
 
-    it('over-long and badly percent-encoded org ids answer the contract\'s error body', async () => {
+    it("over-long and badly percent-encoded org ids answer the contract's error body", async () => {
       const long = await call(ctx, a.tokens.admin, 'GET', `/api/organizations/${'x'.repeat(600)}/guests`);
       assertProblem(long, 414, 'URI_TOO_LONG', 'over-long');
       assert.doesNotMatch(long.body, /x{100}/, 'the URL is not echoed back');
@@ -284,14 +354,31 @@ describe('tenant isolation', () => {
     /** A new email joined to A and to B with different profiles. */
     async function shareNewGuest() {
       const email = uniqueEmail('both');
-      const inA = await newGuest(ctx, { email, first_name: 'Ann', last_name: 'Alpha', company_name: 'A Corp', status: 'A status' });
-      const inB = await newGuest(ctx, { email, first_name: 'Bea', last_name: 'Bravo', company_name: 'B Corp', cadence_days: ['Monday'] }, b.tokens.admin, b.orgId);
+      const inA = await newGuest(ctx, {
+        email,
+        first_name: 'Ann',
+        last_name: 'Alpha',
+        company_name: 'A Corp',
+        status: 'A status',
+      });
+      const inB = await newGuest(
+        ctx,
+        { email, first_name: 'Bea', last_name: 'Bravo', company_name: 'B Corp', cadence_days: ['Monday'] },
+        b.tokens.admin,
+        b.orgId,
+      );
       return { email, inA, inB };
     }
     const getIn = (org: Org, email: string, base = '/api') =>
       call(ctx, org.tokens.admin, 'GET', `${base}/organizations/${org.orgId}/guests/${encodeURIComponent(email)}`);
     const putIn = (org: Org, email: string, body: unknown, base = '/api') =>
-      call(ctx, org.tokens.admin, 'PUT', `${base}/organizations/${org.orgId}/guests/${encodeURIComponent(email)}`, body);
+      call(
+        ctx,
+        org.tokens.admin,
+        'PUT',
+        `${base}/organizations/${org.orgId}/guests/${encodeURIComponent(email)}`,
+        body,
+      );
     const deleteIn = (org: Org, email: string, base = '/api') =>
       call(ctx, org.tokens.admin, 'DELETE', `${base}/organizations/${org.orgId}/guests/${encodeURIComponent(email)}`);
 
@@ -306,8 +393,26 @@ describe('tenant isolation', () => {
         const fromA = (await getIn(a, email, base)).json<{ data: GuestData }>().data;
         const fromB = (await getIn(b, email, base)).json<{ data: GuestData }>().data;
         assert.equal(fromA.id, fromB.id);
-        assert.deepEqual([fromA.first_name, fromA.last_name, fromA.details.company_name, fromA.details.status, fromA.details.cadence_days], ['Ann', 'Alpha', 'A Corp', 'A status', null]);
-        assert.deepEqual([fromB.first_name, fromB.last_name, fromB.details.company_name, fromB.details.status, fromB.details.cadence_days], ['Bea', 'Bravo', 'B Corp', null, ['Monday']]);
+        assert.deepEqual(
+          [
+            fromA.first_name,
+            fromA.last_name,
+            fromA.details.company_name,
+            fromA.details.status,
+            fromA.details.cadence_days,
+          ],
+          ['Ann', 'Alpha', 'A Corp', 'A status', null],
+        );
+        assert.deepEqual(
+          [
+            fromB.first_name,
+            fromB.last_name,
+            fromB.details.company_name,
+            fromB.details.status,
+            fromB.details.cadence_days,
+          ],
+          ['Bea', 'Bravo', 'B Corp', null, ['Monday']],
+        );
         assert.equal(fromA.link, inA.link);
         assert.equal(fromB.link, inB.link);
       }
@@ -316,27 +421,38 @@ describe('tenant isolation', () => {
     it('an update in A is invisible in B, and one in B invisible in A', async () => {
       const { email } = await shareNewGuest();
       const bBefore = (await getIn(b, email)).json();
-      const updatedA = await putIn(a, email, { first_name: 'Changed', company_name: null, phone_1: '+1 555', associated_members: [a.members.standard], timezone: 'Europe/London' });
+      const updatedA = await putIn(a, email, {
+        first_name: 'Changed',
+        company_name: null,
+        phone_1: '+1 555',
+        associated_members: [a.members.standard],
+        timezone: 'Europe/London',
+      });
       assert.equal(updatedA.statusCode, 201, updatedA.body);
       assert.equal(updatedA.json().data.first_name, 'Changed');
       assert.deepEqual((await getIn(b, email)).json(), bBefore);
 
       const aBefore = (await getIn(a, email, '')).json();
-      const updatedB = await putIn(b, email, { last_name: 'Renamed', status: 'B only', cadence_days: null, associated_members: [b.members.light] }, '');
+      const updatedB = await putIn(
+        b,
+        email,
+        { last_name: 'Renamed', status: 'B only', cadence_days: null, associated_members: [b.members.light] },
+        '',
+      );
       assert.equal(updatedB.statusCode, 201, updatedB.body);
       assert.equal(updatedB.json().data.last_name, 'Renamed');
       assert.deepEqual((await getIn(a, email, '')).json(), aBefore);
       assert.deepEqual(aBefore.data.details.associated_members, [a.members.standard]);
     });
 
-    it('A cannot associate B\'s members with its record of the shared guest', async () => {
+    it("A cannot associate B's members with its record of the shared guest", async () => {
       const { email } = await shareNewGuest();
       const response = await putIn(a, email, { associated_members: [b.members.admin] });
       assert.equal(response.statusCode, 422, response.body);
       assert.ok(response.json().errors['associated_members.0']);
     });
 
-    it('removing from A leaves B\'s record working; the global guest is soft-deleted only when removed from B too', async () => {
+    it("removing from A leaves B's record working; the global guest is soft-deleted only when removed from B too", async () => {
       const { email, inA, inB } = await shareNewGuest();
       const bBefore = (await getIn(b, email)).json();
 
@@ -352,15 +468,26 @@ describe('tenant isolation', () => {
         assert.equal(inBNow.json().data.deleted_at, null);
       }
       assert.equal((await globalGuest(email))?.deleted_at, null, 'still a guest of B: not soft-deleted');
-      const bRecord = await ctx.db.kysely.selectFrom('organization_guests').selectAll()
-        .where('organization_id', '=', b.orgId).where('guest_id', '=', inB.id).executeTakeFirstOrThrow();
+      const bRecord = await ctx.db.kysely
+        .selectFrom('organization_guests')
+        .selectAll()
+        .where('organization_id', '=', b.orgId)
+        .where('guest_id', '=', inB.id)
+        .executeTakeFirstOrThrow();
       assert.equal(bRecord.deleted_at, null);
-      assert.notEqual(bRecord.guest_code_encrypted, null, 'B\'s link still works');
+      assert.notEqual(bRecord.guest_code_encrypted, null, "B's link still works");
       assert.equal(bRecord.guest_code_hash, sha256(inB.link.split('/').pop() as string));
 
-      const listB = (await call(ctx, b.tokens.admin, 'GET', `/api/organizations/${b.orgId}/guests?q=${encodeURIComponent(email)}`)).json<ListBody>();
-      assert.deepEqual(listB.data.map((g) => g.email), [email]);
-      const listA = (await call(ctx, a.tokens.admin, 'GET', `/api/organizations/${a.orgId}/guests?q=${encodeURIComponent(email)}`)).json<ListBody>();
+      const listB = (
+        await call(ctx, b.tokens.admin, 'GET', `/api/organizations/${b.orgId}/guests?q=${encodeURIComponent(email)}`)
+      ).json<ListBody>();
+      assert.deepEqual(
+        listB.data.map((g) => g.email),
+        [email],
+      );
+      const listA = (
+        await call(ctx, a.tokens.admin, 'GET', `/api/organizations/${a.orgId}/guests?q=${encodeURIComponent(email)}`)
+      ).json<ListBody>();
       assert.deepEqual(listA.data, []);
 
       // B can still update its record; A's removed one is not revived by it.
@@ -388,9 +515,12 @@ describe('tenant isolation', () => {
       assert.notEqual((await globalGuest(email))?.deleted_at, null);
     });
 
-    it('creating the shared email again in A answers A\'s record, not B\'s profile', async () => {
+    it("creating the shared email again in A answers A's record, not B's profile", async () => {
       const { email, inA } = await shareNewGuest();
-      const again = await call(ctx, a.tokens.admin, 'POST', `/api/organizations/${a.orgId}/guests`, { email, first_name: 'Other' });
+      const again = await call(ctx, a.tokens.admin, 'POST', `/api/organizations/${a.orgId}/guests`, {
+        email,
+        first_name: 'Other',
+      });
       assert.equal(again.statusCode, 200, again.body);
       assert.equal(again.json().data.first_name, 'Ann');
       assert.equal(again.json().data.link, inA.link);
@@ -405,9 +535,14 @@ describe('tenant isolation', () => {
     };
     const bOnlyEmails = () => [bGuest.email, bGuest2.email];
 
-    it('A\'s list holds A\'s guests only, with A\'s profile of the shared guest', async () => {
-      const activeInA = await ctx.db.kysely.selectFrom('organization_guests').innerJoin('guests', 'guests.id', 'organization_guests.guest_id')
-        .select('guests.email').where('organization_id', '=', a.orgId).where('organization_guests.deleted_at', 'is', null).execute();
+    it("A's list holds A's guests only, with A's profile of the shared guest", async () => {
+      const activeInA = await ctx.db.kysely
+        .selectFrom('organization_guests')
+        .innerJoin('guests', 'guests.id', 'organization_guests.guest_id')
+        .select('guests.email')
+        .where('organization_id', '=', a.orgId)
+        .where('organization_guests.deleted_at', 'is', null)
+        .execute();
       const expected = activeInA.map((r) => r.email).sort();
       for (const base of BASES) {
         for (const query of ['', '?without_pagination=true', '?per_page=1000', '?sort=-email', '?with=stats']) {
@@ -430,8 +565,19 @@ describe('tenant isolation', () => {
       assert.deepEqual(seen.sort(), expected);
     });
 
-    it('q matching only B\'s guests finds nothing in A, paginated or not', async () => {
-      const queries = ['Zebulon', 'zebulon', 'Quixote', 'Bravo Only', 'bravo', 'Yolanda', bGuest.email, bGuest2.email, 'Sharedbravo', 'Seen by B'];
+    it("q matching only B's guests finds nothing in A, paginated or not", async () => {
+      const queries = [
+        'Zebulon',
+        'zebulon',
+        'Quixote',
+        'Bravo Only',
+        'bravo',
+        'Yolanda',
+        bGuest.email,
+        bGuest2.email,
+        'Sharedbravo',
+        'Seen by B',
+      ];
       for (const q of queries) {
         for (const base of BASES) {
           for (const extra of ['', '&without_pagination=true']) {
@@ -443,19 +589,33 @@ describe('tenant isolation', () => {
       }
       // The same queries do find them in B: the guests are there, just not A's.
       const inB = await call(ctx, b.tokens.admin, 'GET', `/api/organizations/${b.orgId}/guests?q=Zebulon`);
-      assert.deepEqual(inB.json<ListBody>().data.map((g) => g.email), [bGuest.email]);
-      const sharedInB = await call(ctx, b.tokens.admin, 'GET', `/api/organizations/${b.orgId}/guests?q=Sharedbravo&without_pagination=true`);
-      assert.deepEqual(sharedInB.json<ListBody>().data.map((g) => [g.email, g.first_name]), [[shared, 'Sharedbravo']]);
+      assert.deepEqual(
+        inB.json<ListBody>().data.map((g) => g.email),
+        [bGuest.email],
+      );
+      const sharedInB = await call(
+        ctx,
+        b.tokens.admin,
+        'GET',
+        `/api/organizations/${b.orgId}/guests?q=Sharedbravo&without_pagination=true`,
+      );
+      assert.deepEqual(
+        sharedInB.json<ListBody>().data.map((g) => [g.email, g.first_name]),
+        [[shared, 'Sharedbravo']],
+      );
     });
 
-    it('q matching the shared guest\'s A profile lists it in A with A\'s profile only', async () => {
+    it("q matching the shared guest's A profile lists it in A with A's profile only", async () => {
       for (const extra of ['', '&without_pagination=true']) {
         const list = await listA(`?q=Sharedalpha${extra}`);
-        assert.deepEqual(list.data.map((g) => [g.email, g.first_name, g.details.company_name, g.details.phone_1]), [[shared, 'Sharedalpha', 'Seen by A', '111']]);
+        assert.deepEqual(
+          list.data.map((g) => [g.email, g.first_name, g.details.company_name, g.details.phone_1]),
+          [[shared, 'Sharedalpha', 'Seen by A', '111']],
+        );
       }
     });
 
-    it('A\'s users are A\'s members only', async () => {
+    it("A's users are A's members only", async () => {
       for (const base of BASES) {
         const users = await call(ctx, a.tokens.light, 'GET', `${base}/organizations/${a.orgId}/users`);
         assert.equal(users.statusCode, 200);
@@ -479,10 +639,30 @@ describe('tenant isolation', () => {
         const email = uniqueEmail('light');
         assertProblem(await call(ctx, a.tokens.light, 'POST', guests(), { email }), 403, 'FORBIDDEN', 'POST');
         // Invalid bodies too: the role is checked before anything is parsed.
-        assertProblem(await call(ctx, a.tokens.light, 'POST', guests(), { email: 'not an email', nope: 1 }), 403, 'FORBIDDEN', 'POST invalid');
-        assertProblem(await call(ctx, a.tokens.light, 'POST', guests(), { email: target.email }), 403, 'FORBIDDEN', 'POST existing');
-        assertProblem(await call(ctx, a.tokens.light, 'PUT', one(target.email), { first_name: 'Changed' }), 403, 'FORBIDDEN', 'PUT');
-        assertProblem(await call(ctx, a.tokens.light, 'PUT', one(uniqueEmail('absent')), { first_name: 'x' }), 403, 'FORBIDDEN', 'PUT absent');
+        assertProblem(
+          await call(ctx, a.tokens.light, 'POST', guests(), { email: 'not an email', nope: 1 }),
+          403,
+          'FORBIDDEN',
+          'POST invalid',
+        );
+        assertProblem(
+          await call(ctx, a.tokens.light, 'POST', guests(), { email: target.email }),
+          403,
+          'FORBIDDEN',
+          'POST existing',
+        );
+        assertProblem(
+          await call(ctx, a.tokens.light, 'PUT', one(target.email), { first_name: 'Changed' }),
+          403,
+          'FORBIDDEN',
+          'PUT',
+        );
+        assertProblem(
+          await call(ctx, a.tokens.light, 'PUT', one(uniqueEmail('absent')), { first_name: 'x' }),
+          403,
+          'FORBIDDEN',
+          'PUT absent',
+        );
         assertProblem(await call(ctx, a.tokens.light, 'DELETE', one(target.email)), 403, 'FORBIDDEN', 'DELETE');
         assert.deepEqual(await snapshot(a.orgId), beforeDb);
         assert.equal(await globalGuest(email), undefined);
@@ -523,7 +703,10 @@ describe('tenant isolation', () => {
 
   it('a user who is a member of no organization gets 403 on every organization route', async () => {
     const email = 'loner@members.test';
-    await ctx.db.kysely.insertInto('users').values({ email, first_name: 'Lone', last_name: 'Wolf', created_at: '2025-01-01 00:00:00' }).execute();
+    await ctx.db.kysely
+      .insertInto('users')
+      .values({ email, first_name: 'Lone', last_name: 'Wolf', created_at: '2025-01-01 00:00:00' })
+      .execute();
     const { token } = await ctx.admin.createToken({ email });
     const beforeA = await snapshot(a.orgId);
     const beforeB = await snapshot(b.orgId);

@@ -8,7 +8,14 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, call, createOrgWithMembers, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';
+import {
+  buildTestApp,
+  call,
+  createOrgWithMembers,
+  guestsUrl,
+  uniqueEmail,
+  type TestContext,
+} from '../../support/app.js';
 import { TIMESTAMP, disableGuest, guestData, isLive, newGuest } from './lifecycle-helpers.js';
 import { assertProblem } from '../../support/problem.js';
 
@@ -24,14 +31,18 @@ describe('disable guest, enable guest, reset guest link', () => {
   after(() => ctx.close());
 
   const url = (email: string, suffix: string, orgId = ctx.orgId) => guestsUrl(orgId, email, suffix);
-  const disable = (email: string, token = ctx.tokens.admin, orgId = ctx.orgId) => disableGuest(ctx, email, token, orgId);
-  const enable = (email: string, token = ctx.tokens.admin, orgId = ctx.orgId) => call(ctx, token, 'PUT', url(email, '/enable', orgId));
-  const reset = (email: string, token = ctx.tokens.admin, orgId = ctx.orgId) => call(ctx, token, 'PUT', url(email, '/reset-link', orgId));
+  const disable = (email: string, token = ctx.tokens.admin, orgId = ctx.orgId) =>
+    disableGuest(ctx, email, token, orgId);
+  const enable = (email: string, token = ctx.tokens.admin, orgId = ctx.orgId) =>
+    call(ctx, token, 'PUT', url(email, '/enable', orgId));
+  const reset = (email: string, token = ctx.tokens.admin, orgId = ctx.orgId) =>
+    call(ctx, token, 'PUT', url(email, '/reset-link', orgId));
   const data = guestData;
 
   /** The errors Disable guest, Enable guest and Reset guest link answer alike (`method` + `suffix`). */
   async function commonErrors(method: 'PUT' | 'DELETE', suffix: string) {
-    const route = (email: string, token: string | null = ctx.tokens.admin) => call(ctx, token, method, url(email, suffix));
+    const route = (email: string, token: string | null = ctx.tokens.admin) =>
+      call(ctx, token, method, url(email, suffix));
     const guest = await newGuest(ctx);
     assertProblem(await route(guest.email, null), 401, 'UNAUTHENTICATED', `${suffix} no token`);
     assertProblem(await route(guest.email, ctx.tokens.light), 403, 'FORBIDDEN', `${suffix} light`);
@@ -61,7 +72,10 @@ describe('disable guest, enable guest, reset guest link', () => {
       assert.equal(disabled.deleted_at, null);
       assert.equal(await isLive(ctx, guest.link), false);
       assert.deepEqual(data(await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId, guest.email))), disabled);
-      assert.deepEqual(data(await call(ctx, ctx.tokens.light, 'GET', guestsUrl(ctx.orgId, guest.email))), { ...disabled, link: null });
+      assert.deepEqual(data(await call(ctx, ctx.tokens.light, 'GET', guestsUrl(ctx.orgId, guest.email))), {
+        ...disabled,
+        link: null,
+      });
     });
 
     it('already disabled: 200, unchanged (no new disabled_at or disabled_by)', async () => {
@@ -74,12 +88,18 @@ describe('disable guest, enable guest, reset guest link', () => {
 
     it('answers under the base path without /api too', async () => {
       const guest = await newGuest(ctx);
-      const response = await call(ctx, ctx.tokens.admin, 'DELETE', `/organizations/${ctx.orgId}/guests/${encodeURIComponent(guest.email)}/disable`);
+      const response = await call(
+        ctx,
+        ctx.tokens.admin,
+        'DELETE',
+        `/organizations/${ctx.orgId}/guests/${encodeURIComponent(guest.email)}/disable`,
+      );
       assert.equal(response.statusCode, 200);
       assert.ok(data(response).details.disabled_at);
     });
 
-    it('401, 403 (light, other organization), 404 (unknown, other organization\'s, removed), 422', () => commonErrors('DELETE', '/disable'));
+    it("401, 403 (light, other organization), 404 (unknown, other organization's, removed), 422", () =>
+      commonErrors('DELETE', '/disable'));
 
     it('a guest of two organizations is disabled in one only', async () => {
       const email = uniqueEmail('shared');
@@ -128,9 +148,10 @@ describe('disable guest, enable guest, reset guest link', () => {
       assert.ok(await isLive(ctx, guest.link));
     });
 
-    it('401, 403 (light, other organization), 404 (unknown, other organization\'s, removed), 422', () => commonErrors('PUT', '/enable'));
+    it("401, 403 (light, other organization), 404 (unknown, other organization's, removed), 422", () =>
+      commonErrors('PUT', '/enable'));
 
-    it('another organization\'s admin cannot enable a guest disabled here', async () => {
+    it("another organization's admin cannot enable a guest disabled here", async () => {
       const email = uniqueEmail('shared');
       await newGuest(ctx, { email });
       await newGuest(ctx, { email }, other.tokens.admin, other.orgId);
@@ -166,7 +187,8 @@ describe('disable guest, enable guest, reset guest link', () => {
       assert.ok(await isLive(ctx, enabled.link));
     });
 
-    it('401, 403 (light, other organization), 404 (unknown, other organization\'s, removed), 422', () => commonErrors('PUT', '/reset-link'));
+    it("401, 403 (light, other organization), 404 (unknown, other organization's, removed), 422", () =>
+      commonErrors('PUT', '/reset-link'));
 
     it('a guest of two organizations gets a new link in one only', async () => {
       const email = uniqueEmail('shared');

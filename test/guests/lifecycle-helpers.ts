@@ -56,8 +56,12 @@ export async function isLive(ctx: TestContext, link: string | null): Promise<boo
 }
 
 export async function recordOf(ctx: TestContext, orgId: string, guestId: number) {
-  return ctx.db.kysely.selectFrom('organization_guests').selectAll()
-    .where('organization_id', '=', orgId).where('guest_id', '=', guestId).executeTakeFirst();
+  return ctx.db.kysely
+    .selectFrom('organization_guests')
+    .selectAll()
+    .where('organization_id', '=', orgId)
+    .where('guest_id', '=', guestId)
+    .executeTakeFirst();
 }
 
 export async function globalGuest(ctx: TestContext, email: string) {
@@ -65,7 +69,11 @@ export async function globalGuest(ctx: TestContext, email: string) {
 }
 
 export async function roleOf(ctx: TestContext, orgId: string, userId: number) {
-  const row = await ctx.db.kysely.selectFrom('memberships').select('role')
-    .where('organization_id', '=', orgId).where('user_id', '=', userId).executeTakeFirst();
+  const row = await ctx.db.kysely
+    .selectFrom('memberships')
+    .select('role')
+    .where('organization_id', '=', orgId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   return row?.role;
 }

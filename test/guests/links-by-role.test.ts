@@ -31,15 +31,26 @@ describe('guest links by role', () => {
       assert.ok('link' in one, 'the key is always there');
       expectLink(role, one.link, 'get');
       if (role !== 'light') assert.equal(one.link, guest.link);
-      expectLink(role, (await call(ctx, token, 'GET', `${guestsUrl(ctx.orgId, guest.email)}?with=stats`)).json().data.link, 'get with stats');
-      const page = (await call(ctx, token, 'GET', `${guestsUrl(ctx.orgId)}?per_page=5&with=stats`)).json().data as Array<{ link: unknown }>;
+      expectLink(
+        role,
+        (await call(ctx, token, 'GET', `${guestsUrl(ctx.orgId, guest.email)}?with=stats`)).json().data.link,
+        'get with stats',
+      );
+      const page = (await call(ctx, token, 'GET', `${guestsUrl(ctx.orgId)}?per_page=5&with=stats`)).json()
+        .data as Array<{ link: unknown }>;
       assert.ok(page.length >= 1);
       for (const item of page) expectLink(role, item.link, 'list');
-      const all = (await call(ctx, token, 'GET', `${guestsUrl(ctx.orgId)}?without_pagination=true`)).json().data as Array<{ link: unknown }>;
+      const all = (await call(ctx, token, 'GET', `${guestsUrl(ctx.orgId)}?without_pagination=true`)).json()
+        .data as Array<{ link: unknown }>;
       assert.ok(all.length >= 1);
       for (const item of all) expectLink(role, item.link, 'streamed list');
-      const short = (await call(ctx, token, 'GET', `/api/organizations/${ctx.orgId}/guests-list`)).json().data as Array<Record<string, unknown>>;
-      assert.ok(short.every((item) => !('link' in item)), 'the light list never has links');
+      const short = (await call(ctx, token, 'GET', `/api/organizations/${ctx.orgId}/guests-list`)).json().data as Array<
+        Record<string, unknown>
+      >;
+      assert.ok(
+        short.every((item) => !('link' in item)),
+        'the light list never has links',
+      );
     });
   }
 
@@ -48,18 +59,45 @@ describe('guest links by role', () => {
       const token = ctx.tokens[role];
       const created = (await call(ctx, token, 'POST', guestsUrl(ctx.orgId), { email: uniqueEmail(role) })).json().data;
       expectLink(role, created.link, 'create');
-      expectLink(role, (await call(ctx, token, 'PUT', guestsUrl(ctx.orgId, created.email), { status: 'x' })).json().data.link, 'update');
-      const bulk = (await call(ctx, token, 'POST', `${guestsUrl(ctx.orgId)}/bulk`, [{ email: uniqueEmail(role) }])).json().data as Array<{ data: { link: unknown } }>;
+      expectLink(
+        role,
+        (await call(ctx, token, 'PUT', guestsUrl(ctx.orgId, created.email), { status: 'x' })).json().data.link,
+        'update',
+      );
+      const bulk = (
+        await call(ctx, token, 'POST', `${guestsUrl(ctx.orgId)}/bulk`, [{ email: uniqueEmail(role) }])
+      ).json().data as Array<{ data: { link: unknown } }>;
       expectLink(role, bulk[0]?.data.link, 'bulk');
-      expectLink(role, (await call(ctx, token, 'PUT', guestsUrl(ctx.orgId, created.email, '/reset-link'))).json().data.link, 'reset link');
-      expectLink(role, (await call(ctx, token, 'DELETE', guestsUrl(ctx.orgId, created.email, '/disable'))).json().data.link, 'disable');
-      expectLink(role, (await call(ctx, token, 'PUT', guestsUrl(ctx.orgId, created.email, '/enable'))).json().data.link, 'enable');
+      expectLink(
+        role,
+        (await call(ctx, token, 'PUT', guestsUrl(ctx.orgId, created.email, '/reset-link'))).json().data.link,
+        'reset link',
+      );
+      expectLink(
+        role,
+        (await call(ctx, token, 'DELETE', guestsUrl(ctx.orgId, created.email, '/disable'))).json().data.link,
+        'disable',
+      );
+      expectLink(
+        role,
+        (await call(ctx, token, 'PUT', guestsUrl(ctx.orgId, created.email, '/enable'))).json().data.link,
+        'enable',
+      );
     });
   }
 
   it('admin: member to guest answers the link', async () => {
-    const member = await ctx.admin.addMember({ organizationId: ctx.orgId, email: uniqueEmail('convert'), role: 'standard' });
-    const converted = await call(ctx, ctx.tokens.admin, 'PUT', `/api/organizations/${ctx.orgId}/users/${member.id}/to/guest`);
+    const member = await ctx.admin.addMember({
+      organizationId: ctx.orgId,
+      email: uniqueEmail('convert'),
+      role: 'standard',
+    });
+    const converted = await call(
+      ctx,
+      ctx.tokens.admin,
+      'PUT',
+      `/api/organizations/${ctx.orgId}/users/${member.id}/to/guest`,
+    );
     assert.equal(converted.statusCode, 200, converted.body);
     expectLink('admin', converted.json().data.link, 'member to guest');
   });

@@ -5,7 +5,14 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, call, createOrgWithMembers, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';
+import {
+  buildTestApp,
+  call,
+  createOrgWithMembers,
+  guestsUrl,
+  uniqueEmail,
+  type TestContext,
+} from '../../support/app.js';
 import { disableGuest, globalGuest, guestData, isLive, newGuest, recordOf } from './lifecycle-helpers.js';
 import { assertProblem } from '../../support/problem.js';
 
@@ -21,8 +28,10 @@ describe('permanent delete', () => {
   after(() => ctx.close());
 
   const url = (email: string, suffix: string, orgId = ctx.orgId) => guestsUrl(orgId, email, suffix);
-  const disable = (email: string, token = ctx.tokens.admin, orgId = ctx.orgId) => disableGuest(ctx, email, token, orgId);
-  const erase = (ref: string | number, token = ctx.tokens.admin, orgId = ctx.orgId) => call(ctx, token, 'DELETE', url(String(ref), '/delete', orgId));
+  const disable = (email: string, token = ctx.tokens.admin, orgId = ctx.orgId) =>
+    disableGuest(ctx, email, token, orgId);
+  const erase = (ref: string | number, token = ctx.tokens.admin, orgId = ctx.orgId) =>
+    call(ctx, token, 'DELETE', url(String(ref), '/delete', orgId));
   const data = guestData;
 
   describe('H: permanent delete', () => {
@@ -40,16 +49,31 @@ describe('permanent delete', () => {
       await disable(guest.email);
       const record = await recordOf(ctx, ctx.orgId, guest.id);
       assert.ok(record);
-      await ctx.db.kysely.insertInto('guest_preferences')
-        .values({ organization_guest_id: record.id, slug: 'daily_digest', value: 'true', updated_at: '2025-01-15 10:30:00' }).execute();
+      await ctx.db.kysely
+        .insertInto('guest_preferences')
+        .values({
+          organization_guest_id: record.id,
+          slug: 'daily_digest',
+          value: 'true',
+          updated_at: '2025-01-15 10:30:00',
+        })
+        .execute();
       const response = await erase(guest.email.toUpperCase());
       assert.equal(response.statusCode, 200);
       assert.deepEqual(response.json(), { data: { id: guest.id, email: guest.email, deleted: true } });
       assert.equal(await recordOf(ctx, ctx.orgId, guest.id), undefined);
       assert.equal(await globalGuest(ctx, guest.email), undefined);
-      const preferences = await ctx.db.kysely.selectFrom('guest_preferences').select('slug').where('organization_guest_id', '=', record.id).execute();
+      const preferences = await ctx.db.kysely
+        .selectFrom('guest_preferences')
+        .select('slug')
+        .where('organization_guest_id', '=', record.id)
+        .execute();
       assert.deepEqual(preferences, []);
-      assertProblem(await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId, guest.email)), 404, 'RESOURCE_NOT_FOUND');
+      assertProblem(
+        await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId, guest.email)),
+        404,
+        'RESOURCE_NOT_FOUND',
+      );
       assertProblem(await erase(guest.email), 404, 'RESOURCE_NOT_FOUND', 'erased twice');
       // The email can be invited again, as a new guest.
       const again = await call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId), { email: guest.email });
@@ -60,7 +84,12 @@ describe('permanent delete', () => {
     it('by guest id, under the base path without /api too', async () => {
       const guest = await newGuest(ctx);
       await disable(guest.email);
-      const response = await call(ctx, ctx.tokens.admin, 'DELETE', `/organizations/${ctx.orgId}/guests/${guest.id}/delete`);
+      const response = await call(
+        ctx,
+        ctx.tokens.admin,
+        'DELETE',
+        `/organizations/${ctx.orgId}/guests/${guest.id}/delete`,
+      );
       assert.equal(response.statusCode, 200);
       assert.equal(response.json().data.id, guest.id);
       assert.equal(await recordOf(ctx, ctx.orgId, guest.id), undefined);
@@ -114,7 +143,7 @@ describe('permanent delete', () => {
       assert.ok(await recordOf(ctx, ctx.orgId, guest.id));
     });
 
-    it('another organization\'s admin: 403 on this organization, 404 for this guest in their own', async () => {
+    it("another organization's admin: 403 on this organization, 404 for this guest in their own", async () => {
       const guest = await newGuest(ctx);
       await disable(guest.email);
       assertProblem(await erase(guest.email, other.tokens.admin), 403, 'FORBIDDEN');

@@ -15,7 +15,12 @@ import { REDIS_URL, redisAnswers } from '../../support/redis.js';
 import { assertProblem } from '../../support/problem.js';
 
 function me(ctx: Pick<TestContext, 'app'>, token: string, remoteAddress = '127.0.0.1') {
-  return ctx.app.inject({ method: 'GET', url: '/api/me', headers: { authorization: `Bearer ${token}` }, remoteAddress });
+  return ctx.app.inject({
+    method: 'GET',
+    url: '/api/me',
+    headers: { authorization: `Bearer ${token}` },
+    remoteAddress,
+  });
 }
 
 const badToken = () => `gst_${randomBytes(16).toString('hex')}`;
@@ -30,7 +35,12 @@ describe('unknown bearer tokens per client address', () => {
       assertProblem(refused, 429, 'RATE_LIMIT_EXCEEDED');
       const retryAfter = Number(refused.headers['retry-after']);
       assert.ok(retryAfter >= 1 && retryAfter <= 60, `Retry-After ${String(refused.headers['retry-after'])}`);
-      assertProblem(await me(ctx, ctx.tokens.admin), 429, 'RATE_LIMIT_EXCEEDED', 'the address is held back whatever it sends');
+      assertProblem(
+        await me(ctx, ctx.tokens.admin),
+        429,
+        'RATE_LIMIT_EXCEEDED',
+        'the address is held back whatever it sends',
+      );
       // Another address is not.
       assert.equal((await me(ctx, ctx.tokens.admin, '127.0.0.2')).statusCode, 200);
     } finally {
@@ -68,15 +78,27 @@ describe('unknown bearer tokens per client address', () => {
   it('remembers an unknown token for a moment (no look-up), each app its own memory', async () => {
     const ctx = await buildTestApp({ env: { AUTH_FAILURE_LIMIT: '0' } });
     try {
-      const user = await ctx.db.kysely.selectFrom('users').select('id').where('email', '=', 'acme-admin@members.test').executeTakeFirstOrThrow();
+      const user = await ctx.db.kysely
+        .selectFrom('users')
+        .select('id')
+        .where('email', '=', 'acme-admin@members.test')
+        .executeTakeFirstOrThrow();
       const at = '2026-01-01 00:00:00';
       // Written behind the service's back (as another instance would): still refused from memory.
       const elsewhere = badToken();
       assertProblem(await me(ctx, elsewhere), 401, 'UNAUTHENTICATED');
-      await sql`insert into access_tokens (user_id, name, token_hash, created_at, expires_at, revoked_at) values (${user.id}, 'elsewhere', ${sha256(elsewhere)}, ${at}, null, null)`.execute(ctx.db.kysely);
+      await sql`insert into access_tokens (user_id, name, token_hash, created_at, expires_at, revoked_at) values (${user.id}, 'elsewhere', ${sha256(elsewhere)}, ${at}, null, null)`.execute(
+        ctx.db.kysely,
+      );
       assertProblem(await me(ctx, elsewhere), 401, 'UNAUTHENTICATED', 'answered from memory, not the database');
       // The memory is the app's own, not the process's: another app on the same database looks it up.
-      const other = await buildApp({ config: ctx.config, db: ctx.db, emailChecker: { checkDomain: () => Promise.reject(new Error('unused')) }, logger: false, codes: ctx.links.codes });
+      const other = await buildApp({
+        config: ctx.config,
+        db: ctx.db,
+        emailChecker: { checkDomain: () => Promise.reject(new Error('unused')) },
+        logger: false,
+        codes: ctx.links.codes,
+      });
       try {
         assert.equal((await me({ app: other }, elsewhere)).statusCode, 200);
       } finally {
@@ -92,20 +114,37 @@ describe('unknown guest and invitation codes per client address', () => {
   it('guest JSON, guest page and invitations count together; past the limit 429 before any look-up', async () => {
     const ctx = await buildTestApp({ env: { AUTH_FAILURE_LIMIT: '3' } });
     try {
-      assertProblem(await ctx.app.inject({ method: 'GET', url: `/api/guest/${guestCode()}` }), 404, 'RESOURCE_NOT_FOUND');
+      assertProblem(
+        await ctx.app.inject({ method: 'GET', url: `/api/guest/${guestCode()}` }),
+        404,
+        'RESOURCE_NOT_FOUND',
+      );
       assert.equal((await ctx.app.inject({ method: 'GET', url: `/guest/${guestCode()}` })).statusCode, 404);
-      assertProblem(await ctx.app.inject({ method: 'GET', url: `/api/invitations/${guestCode()}` }), 404, 'RESOURCE_NOT_FOUND');
+      assertProblem(
+        await ctx.app.inject({ method: 'GET', url: `/api/invitations/${guestCode()}` }),
+        404,
+        'RESOURCE_NOT_FOUND',
+      );
       const json = await ctx.app.inject({ method: 'GET', url: `/api/guest/${guestCode()}` });
       assertProblem(json, 429, 'RATE_LIMIT_EXCEEDED');
       assert.ok(Number(json.headers['retry-after']) >= 1);
-      assertProblem(await ctx.app.inject({ method: 'GET', url: `/api/invitations/${guestCode()}` }), 429, 'RATE_LIMIT_EXCEEDED');
+      assertProblem(
+        await ctx.app.inject({ method: 'GET', url: `/api/invitations/${guestCode()}` }),
+        429,
+        'RATE_LIMIT_EXCEEDED',
+      );
       const page = await ctx.app.inject({ method: 'GET', url: `/guest/${guestCode()}` });
       assert.equal(page.statusCode, 429);
       assert.match(String(page.headers['content-type']), /^text\/html/);
       assert.ok(Number(page.headers['retry-after']) >= 1);
       // Bearer tokens share the address's count.
       assertProblem(await me(ctx, ctx.tokens.admin), 429, 'RATE_LIMIT_EXCEEDED');
-      assert.equal((await ctx.app.inject({ method: 'GET', url: `/api/guest/${guestCode()}`, remoteAddress: '127.0.0.9' })).statusCode, 404, 'another address');
+      assert.equal(
+        (await ctx.app.inject({ method: 'GET', url: `/api/guest/${guestCode()}`, remoteAddress: '127.0.0.9' }))
+          .statusCode,
+        404,
+        'another address',
+      );
     } finally {
       await ctx.close();
     }
@@ -114,17 +153,21 @@ describe('unknown guest and invitation codes per client address', () => {
 
 describe('failures counted in Redis', async () => {
   const available = await redisAnswers();
-  it('two instances on one Redis share the count of an address', { skip: available ? false : `no Redis at ${REDIS_URL}` }, async () => {
-    const env = { AUTH_FAILURE_LIMIT: '4', REDIS_URL, REDIS_KEY_PREFIX: `test:${randomBytes(6).toString('hex')}:` };
-    const first = await buildTestApp({ env });
-    const second = await buildTestApp({ env });
-    try {
-      const statuses: number[] = [];
-      for (let i = 0; i < 6; i += 1) statuses.push((await me(i % 2 === 0 ? first : second, badToken())).statusCode);
-      assert.deepEqual(statuses, [401, 401, 401, 401, 429, 429]);
-    } finally {
-      await first.close();
-      await second.close();
-    }
-  });
+  it(
+    'two instances on one Redis share the count of an address',
+    { skip: available ? false : `no Redis at ${REDIS_URL}` },
+    async () => {
+      const env = { AUTH_FAILURE_LIMIT: '4', REDIS_URL, REDIS_KEY_PREFIX: `test:${randomBytes(6).toString('hex')}:` };
+      const first = await buildTestApp({ env });
+      const second = await buildTestApp({ env });
+      try {
+        const statuses: number[] = [];
+        for (let i = 0; i < 6; i += 1) statuses.push((await me(i % 2 === 0 ? first : second, badToken())).statusCode);
+        assert.deepEqual(statuses, [401, 401, 401, 401, 429, 429]);
+      } finally {
+        await first.close();
+        await second.close();
+      }
+    },
+  );
 });

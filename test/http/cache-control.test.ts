@@ -32,7 +32,8 @@ describe('Cache-Control: no-store on every answer', () => {
     await limited.close();
   });
 
-  const assertNoStore = (what: string, answer: Answer) => assert.equal(answer.headers['cache-control'], 'no-store', `${what}: ${answer.statusCode}`);
+  const assertNoStore = (what: string, answer: Answer) =>
+    assert.equal(answer.headers['cache-control'], 'no-store', `${what}: ${answer.statusCode}`);
 
   it('JSON answers, a streamed list, a new token, 201 and 204', async () => {
     const answers: Array<[string, Answer]> = [
@@ -47,20 +48,42 @@ describe('Cache-Control: no-store on every answer', () => {
       ['openapi', await ctx.app.inject({ method: 'GET', url: '/openapi.json' })],
       ['docs page', await ctx.app.inject({ method: 'GET', url: '/docs/errors' })],
     ];
-    const group = await call(ctx, ctx.tokens.admin, 'POST', `/api/organizations/${ctx.orgId}/groups`, { name: 'no-store' });
-    answers.push(['group create', group], ['group delete', await call(ctx, ctx.tokens.admin, 'DELETE', `/api/organizations/${ctx.orgId}/groups/${group.json().data.id}`)]);
-    assert.deepEqual(answers.map(([, a]) => a.statusCode), [200, 200, 200, 201, 201, 200, 202, 200, 200, 200, 201, 204]);
+    const group = await call(ctx, ctx.tokens.admin, 'POST', `/api/organizations/${ctx.orgId}/groups`, {
+      name: 'no-store',
+    });
+    answers.push(
+      ['group create', group],
+      [
+        'group delete',
+        await call(ctx, ctx.tokens.admin, 'DELETE', `/api/organizations/${ctx.orgId}/groups/${group.json().data.id}`),
+      ],
+    );
+    assert.deepEqual(
+      answers.map(([, a]) => a.statusCode),
+      [200, 200, 200, 201, 201, 200, 202, 200, 200, 200, 201, 204],
+    );
     for (const [what, answer] of answers) assertNoStore(what, answer);
   });
 
   it('HTML pages: the guest page, its form answer, an unknown code, an invitation page', async () => {
     const answers: Array<[string, Answer]> = [
       ['guest page', await ctx.app.inject({ method: 'GET', url: `/guest/${code}` })],
-      ['guest form', await ctx.app.inject({ method: 'POST', url: `/guest/${code}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'daily_digest=on' })],
+      [
+        'guest form',
+        await ctx.app.inject({
+          method: 'POST',
+          url: `/guest/${code}`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: 'daily_digest=on',
+        }),
+      ],
       ['unknown guest page', await ctx.app.inject({ method: 'GET', url: '/guest/not-a-code-at-all-but-long-enough' })],
       ['unknown invitation page', await ctx.app.inject({ method: 'GET', url: '/invitations/nope' })],
     ];
-    assert.deepEqual(answers.map(([, a]) => a.statusCode), [200, 303, 404, 404]);
+    assert.deepEqual(
+      answers.map(([, a]) => a.statusCode),
+      [200, 303, 404, 404],
+    );
     for (const [what, answer] of answers) assertNoStore(what, answer);
   });
 
@@ -72,9 +95,36 @@ describe('Cache-Control: no-store on every answer', () => {
       ['404 resource', await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId, 'nobody@partner.test')), 404],
       ['404 route', await ctx.app.inject({ method: 'GET', url: '/no/such/route' }), 404],
       ['405', await ctx.app.inject({ method: 'PATCH', url: '/me' }), 405],
-      ['400 JSON', await ctx.app.inject({ method: 'POST', url: guestsUrl(ctx.orgId), headers: { authorization: `Bearer ${ctx.tokens.admin}`, 'content-type': 'application/json' }, payload: '{' }), 400],
-      ['415', await ctx.app.inject({ method: 'POST', url: guestsUrl(ctx.orgId), headers: { authorization: `Bearer ${ctx.tokens.admin}`, 'content-type': 'text/csv' }, payload: 'a,b' }), 415],
-      ['413', await ctx.app.inject({ method: 'POST', url: guestsUrl(ctx.orgId), headers: { authorization: `Bearer ${ctx.tokens.admin}`, 'content-type': 'application/json' }, payload: JSON.stringify({ email: 'x'.repeat(2 * 1024 * 1024) }) }), 413],
+      [
+        '400 JSON',
+        await ctx.app.inject({
+          method: 'POST',
+          url: guestsUrl(ctx.orgId),
+          headers: { authorization: `Bearer ${ctx.tokens.admin}`, 'content-type': 'application/json' },
+          payload: '{',
+        }),
+        400,
+      ],
+      [
+        '415',
+        await ctx.app.inject({
+          method: 'POST',
+          url: guestsUrl(ctx.orgId),
+          headers: { authorization: `Bearer ${ctx.tokens.admin}`, 'content-type': 'text/csv' },
+          payload: 'a,b',
+        }),
+        415,
+      ],
+      [
+        '413',
+        await ctx.app.inject({
+          method: 'POST',
+          url: guestsUrl(ctx.orgId),
+          headers: { authorization: `Bearer ${ctx.tokens.admin}`, 'content-type': 'application/json' },
+          payload: JSON.stringify({ email: 'x'.repeat(2 * 1024 * 1024) }),
+        }),
+        413,
+      ],
       ['400 URL', await ctx.app.inject({ method: 'GET', url: '/api/organizations/%E0%A4%A/guests' }), 400],
       ['414 segment', await ctx.app.inject({ method: 'GET', url: `/api/guest/${'a'.repeat(600)}` }), 414],
       ['guest JSON 404', await ctx.app.inject({ method: 'GET', url: '/api/guest/nope' }), 404],
@@ -93,7 +143,8 @@ describe('Cache-Control: no-store on every answer', () => {
     assertNoStore('HEAD', head);
     const first = await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId, email));
     const conditional = await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId, email), undefined, {
-      'if-none-match': String(first.headers.etag ?? '*'), 'if-modified-since': new Date().toUTCString(),
+      'if-none-match': String(first.headers.etag ?? '*'),
+      'if-modified-since': new Date().toUTCString(),
     });
     // No validators are sent, so no 304 can come back; whatever comes says no-store.
     assert.equal(first.headers.etag, undefined);
@@ -102,10 +153,17 @@ describe('Cache-Control: no-store on every answer', () => {
   });
 
   it('every operation of the OpenAPI document, called as a light and an admin member', async () => {
-    const doc = (await ctx.app.inject({ method: 'GET', url: '/openapi.json' })).json<{ paths: Record<string, Record<string, unknown>> }>();
-    const fill = (path: string) => path
-      .replace('{org_id}', ctx.orgId).replace(/\{guest_email\}|\{guest_id_or_email\}/, encodeURIComponent(email))
-      .replace('{guest_code}', code).replace(/\{user_id\}|\{token_id\}/, '999999').replace('{group_id}', '0'.repeat(32)).replace('{code}', 'nope');
+    const doc = (await ctx.app.inject({ method: 'GET', url: '/openapi.json' })).json<{
+      paths: Record<string, Record<string, unknown>>;
+    }>();
+    const fill = (path: string) =>
+      path
+        .replace('{org_id}', ctx.orgId)
+        .replace(/\{guest_email\}|\{guest_id_or_email\}/, encodeURIComponent(email))
+        .replace('{guest_code}', code)
+        .replace(/\{user_id\}|\{token_id\}/, '999999')
+        .replace('{group_id}', '0'.repeat(32))
+        .replace('{code}', 'nope');
     let calls = 0;
     for (const [path, operations] of Object.entries(doc.paths)) {
       for (const method of Object.keys(operations)) {
@@ -125,13 +183,22 @@ describe('Cache-Control: no-store on every answer', () => {
   it('over a real socket too, a malformed URL and an unknown route included', async () => {
     const address = await ctx.app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = new URL(address);
-    const get = (path: string) => new Promise<Answer>((resolve, reject) => {
-      http.get({ host: '127.0.0.1', port, path, headers: { authorization: `Bearer ${ctx.tokens.admin}` } }, (res) => {
-        res.resume();
-        res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, headers: res.headers }));
-      }).on('error', reject);
-    });
-    for (const path of ['/me', `/guest/${code}`, '/no/such/route', '/api/organizations/%E0%A4%A/guests', guestsUrl(ctx.orgId, email)]) {
+    const get = (path: string) =>
+      new Promise<Answer>((resolve, reject) => {
+        http
+          .get({ host: '127.0.0.1', port, path, headers: { authorization: `Bearer ${ctx.tokens.admin}` } }, (res) => {
+            res.resume();
+            res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, headers: res.headers }));
+          })
+          .on('error', reject);
+      });
+    for (const path of [
+      '/me',
+      `/guest/${code}`,
+      '/no/such/route',
+      '/api/organizations/%E0%A4%A/guests',
+      guestsUrl(ctx.orgId, email),
+    ]) {
       assertNoStore(path, await get(path));
     }
   });

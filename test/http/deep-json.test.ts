@@ -26,7 +26,10 @@ describe('deeply nested JSON', () => {
 
   it('a body nesting 1,700 levels (3.5 KB) or 100,000 (200 KB): 400 INVALID_JSON on every JSON route, public ones too; nothing written; no error logged', async () => {
     for (const depth of [1700, 100_000]) await refusedEverywhere(depth);
-    assert.deepEqual(ctx.logs.filter((line) => Number(line.level) >= 50), []);
+    assert.deepEqual(
+      ctx.logs.filter((line) => Number(line.level) >= 50),
+      [],
+    );
   });
 
   async function refusedEverywhere(depth: number): Promise<void> {
@@ -39,11 +42,21 @@ describe('deeply nested JSON', () => {
       ['POST', '/public/guests/access', null],
       ['POST', '/me/tokens', ctx.tokens.light],
     ] as const) {
-      const response = await call(ctx, token, method, url, method === 'POST' && url.endsWith('/bulk') ? `[${body}]` : body, { 'content-type': 'application/json' });
+      const response = await call(
+        ctx,
+        token,
+        method,
+        url,
+        method === 'POST' && url.endsWith('/bulk') ? `[${body}]` : body,
+        { 'content-type': 'application/json' },
+      );
       const problem = assertProblem(response, 400, 'INVALID_JSON', `${method} ${url}`);
       assert.match(problem.message, new RegExp(`more than ${MAX_BODY_DEPTH} levels`));
     }
-    assert.equal(await ctx.db.kysely.selectFrom('guests').select('id').where('email', '=', email).executeTakeFirst(), undefined);
+    assert.equal(
+      await ctx.db.kysely.selectFrom('guests').select('id').where('email', '=', email).executeTakeFirst(),
+      undefined,
+    );
   }
 
   it(`${MAX_BODY_DEPTH} levels are read as usual (the field is then unknown and dropped)`, async () => {
@@ -55,10 +68,15 @@ describe('deeply nested JSON', () => {
 
   it(`more than ${MAX_BODY_VALUES} values: 413 PAYLOAD_TOO_LARGE before the body is parsed; nothing written`, async () => {
     const email = uniqueEmail('wide');
-    const wide = `{"email":"${email}","x":[${Array<string>(MAX_BODY_VALUES + 1).fill('0').join(',')}]}`;
+    const wide = `{"email":"${email}","x":[${Array<string>(MAX_BODY_VALUES + 1)
+      .fill('0')
+      .join(',')}]}`;
     assertProblem(await post(guestsUrl(ctx.orgId), wide), 413, 'PAYLOAD_TOO_LARGE');
     assertProblem(await post(guestsUrl(ctx.orgId, undefined, '/bulk'), `[${wide}]`), 413, 'PAYLOAD_TOO_LARGE', 'bulk');
-    assert.equal(await ctx.db.kysely.selectFrom('guests').select('id').where('email', '=', email).executeTakeFirst(), undefined);
+    assert.equal(
+      await ctx.db.kysely.selectFrom('guests').select('id').where('email', '=', email).executeTakeFirst(),
+      undefined,
+    );
   });
 
   it('brackets, braces, commas and escaped quotes inside strings are text, not structure', async () => {

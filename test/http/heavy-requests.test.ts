@@ -12,20 +12,36 @@ import { assertProblem } from '../../support/problem.js';
 
 async function seedGuests(ctx: TestContext, count: number, label: string): Promise<void> {
   for (let start = 0; start < count; start += 1000) {
-    const items = Array.from({ length: Math.min(1000, count - start) }, (_, i) => ({ email: `${label}${start + i}@seed.test`, first_name: 'Seed' }));
+    const items = Array.from({ length: Math.min(1000, count - start) }, (_, i) => ({
+      email: `${label}${start + i}@seed.test`,
+      first_name: 'Seed',
+    }));
     const response = await call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId, undefined, '/bulk'), items);
     assert.equal(response.statusCode, 200, response.body);
   }
 }
 
-const unpaginated = (ctx: TestContext, token: string) => call(ctx, token, 'GET', `${guestsUrl(ctx.orgId)}?without_pagination=true`);
+const unpaginated = (ctx: TestContext, token: string) =>
+  call(ctx, token, 'GET', `${guestsUrl(ctx.orgId)}?without_pagination=true`);
 
 describe('heavy requests at once per token', () => {
   let dns: TestDnsServer;
   let ctx: TestContext;
   before(async () => {
-    dns = await startTestDnsServer({ zones: {}, wildcardSuffixes: { test: { mx: [{ exchange: 'mx.mail.test', priority: 10 }] } }, silentNames: ['slow.example'] });
-    ctx = await buildTestApp({ env: { DNS_SERVERS: dns.address, DNS_TIMEOUT_MS: '1000', DNS_CANARY_DOMAIN: '', HEAVY_REQUESTS_PER_TOKEN: '1', BULK_DEADLINE_SECONDS: '2' } });
+    dns = await startTestDnsServer({
+      zones: {},
+      wildcardSuffixes: { test: { mx: [{ exchange: 'mx.mail.test', priority: 10 }] } },
+      silentNames: ['slow.example'],
+    });
+    ctx = await buildTestApp({
+      env: {
+        DNS_SERVERS: dns.address,
+        DNS_TIMEOUT_MS: '1000',
+        DNS_CANARY_DOMAIN: '',
+        HEAVY_REQUESTS_PER_TOKEN: '1',
+        BULK_DEADLINE_SECONDS: '2',
+      },
+    });
   });
   after(async () => {
     await ctx.close();
@@ -33,14 +49,25 @@ describe('heavy requests at once per token', () => {
   });
 
   it('while a bulk create of a token runs, its unpaginated list and second bulk are 429; other tokens go on', async () => {
-    const slow = call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId, undefined, '/bulk'), [{ email: 'someone@slow.example' }]);
+    const slow = call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId, undefined, '/bulk'), [
+      { email: 'someone@slow.example' },
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 200));
     const list = await unpaginated(ctx, ctx.tokens.admin);
     assertProblem(list, 429, 'RATE_LIMIT_EXCEEDED', 'list while a bulk runs');
     assert.equal(list.headers['retry-after'], '1');
-    assertProblem(await call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId, undefined, '/bulk'), [{ email: 'other@ok.test' }]), 429, 'RATE_LIMIT_EXCEEDED', 'second bulk');
+    assertProblem(
+      await call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId, undefined, '/bulk'), [{ email: 'other@ok.test' }]),
+      429,
+      'RATE_LIMIT_EXCEEDED',
+      'second bulk',
+    );
     assert.equal((await unpaginated(ctx, ctx.tokens.standard)).statusCode, 200, 'another token');
-    assert.equal((await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId))).statusCode, 200, 'a page is not heavy');
+    assert.equal(
+      (await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId))).statusCode,
+      200,
+      'a page is not heavy',
+    );
     assert.equal((await slow).statusCode, 200);
     assert.equal((await unpaginated(ctx, ctx.tokens.admin)).statusCode, 200, 'the place is given back');
     assert.equal((await unpaginated(ctx, ctx.tokens.admin)).statusCode, 200, 'and again after a list');

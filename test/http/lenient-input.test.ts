@@ -8,7 +8,15 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { buildTestApp, call, createGuest, createOrgWithMembers, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';
+import {
+  buildTestApp,
+  call,
+  createGuest,
+  createOrgWithMembers,
+  guestsUrl,
+  uniqueEmail,
+  type TestContext,
+} from '../../support/app.js';
 import { assertProblem } from '../../support/problem.js';
 import { SORT_KEYS } from '../../src/guests/guest.schemas.js';
 import { redactSecrets } from '../../src/http/access-log.js';
@@ -16,8 +24,19 @@ import { redactSecrets } from '../../src/http/access-log.js';
 const IGNORED = 'x-ignored-fields';
 
 /** A request as a client sends it: a bearer token and the headers given, nothing added. */
-function send(ctx: TestContext, method: InjectOptions['method'], url: string, headers: Record<string, string> = {}, payload?: string) {
-  return ctx.app.inject({ method, url, headers: { authorization: `Bearer ${ctx.tokens.admin}`, ...headers }, ...(payload !== undefined && { payload }) });
+function send(
+  ctx: TestContext,
+  method: InjectOptions['method'],
+  url: string,
+  headers: Record<string, string> = {},
+  payload?: string,
+) {
+  return ctx.app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${ctx.tokens.admin}`, ...headers },
+    ...(payload !== undefined && { payload }),
+  });
 }
 
 /** n8n's transport: `Content-Type: application/json` with no body at all (or whitespace), no client header. */
@@ -29,11 +48,13 @@ function emptyJson(ctx: TestContext, method: InjectOptions['method'], url: strin
 async function accessLogOf(ctx: TestContext, method: string, url: string): Promise<Record<string, unknown>> {
   // The line is written when the response has gone out, which may be just after inject resolves.
   for (let attempt = 0; attempt < 50; attempt += 1) {
-    const line = ctx.logs.filter((l) => {
-      const req = l.req as { method?: string; url?: string } | undefined;
-      // The log writes addresses as [email] (docs/conventions.md, "Caching and logs").
-      return l.msg === 'request completed' && req?.method === method && req.url === redactSecrets(url);
-    }).pop();
+    const line = ctx.logs
+      .filter((l) => {
+        const req = l.req as { method?: string; url?: string } | undefined;
+        // The log writes addresses as [email] (docs/conventions.md, "Caching and logs").
+        return l.msg === 'request completed' && req?.method === method && req.url === redactSecrets(url);
+      })
+      .pop();
     if (line) return line;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -54,7 +75,7 @@ interface GuestData {
   details: Record<string, unknown>;
 }
 
-describe('lenient input for Tallyfy\'s clients', () => {
+describe("lenient input for Tallyfy's clients", () => {
   let ctx: TestContext;
   before(async () => {
     ctx = await buildTestApp();
@@ -67,14 +88,24 @@ describe('lenient input for Tallyfy\'s clients', () => {
         const headers: Record<string, string> = client === undefined ? {} : { 'x-tallyfy-client': client };
         const label = client ?? 'absent';
         assert.equal((await send(ctx, 'GET', guestsUrl(ctx.orgId), headers)).statusCode, 200, label);
-        const created = await send(ctx, 'POST', guestsUrl(ctx.orgId), { ...headers, 'content-type': 'application/json' }, JSON.stringify({ email: uniqueEmail('client') }));
+        const created = await send(
+          ctx,
+          'POST',
+          guestsUrl(ctx.orgId),
+          { ...headers, 'content-type': 'application/json' },
+          JSON.stringify({ email: uniqueEmail('client') }),
+        );
         assert.equal(created.statusCode, 201, `${label}: ${created.body}`);
       }
     });
 
     it('without a token it is still 401, whatever the header says', async () => {
       for (const headers of [{}, { 'x-tallyfy-client': 'APIClient' }]) {
-        assertProblem(await ctx.app.inject({ method: 'GET', url: guestsUrl(ctx.orgId), headers }), 401, 'UNAUTHENTICATED');
+        assertProblem(
+          await ctx.app.inject({ method: 'GET', url: guestsUrl(ctx.orgId), headers }),
+          401,
+          'UNAUTHENTICATED',
+        );
       }
     });
 
@@ -83,14 +114,36 @@ describe('lenient input for Tallyfy\'s clients', () => {
       try {
         const absent = assertProblem(await send(strict, 'GET', guestsUrl(strict.orgId)), 401, 'UNAUTHENTICATED');
         assert.match(absent.message, /X-Tallyfy-Client/);
-        assertProblem(await send(strict, 'GET', guestsUrl(strict.orgId), { 'x-tallyfy-client': '' }), 401, 'UNAUTHENTICATED', 'empty');
+        assertProblem(
+          await send(strict, 'GET', guestsUrl(strict.orgId), { 'x-tallyfy-client': '' }),
+          401,
+          'UNAUTHENTICATED',
+          'empty',
+        );
         for (const client of ['APIClient', 'TallyfySDK', 'n8n', 'anything at all']) {
-          assert.equal((await send(strict, 'GET', guestsUrl(strict.orgId), { 'x-tallyfy-client': client })).statusCode, 200, client);
+          assert.equal(
+            (await send(strict, 'GET', guestsUrl(strict.orgId), { 'x-tallyfy-client': client })).statusCode,
+            200,
+            client,
+          );
         }
         // Nothing is written by a refused request.
         const email = uniqueEmail('refused');
-        assertProblem(await send(strict, 'POST', guestsUrl(strict.orgId), { 'content-type': 'application/json' }, JSON.stringify({ email })), 401, 'UNAUTHENTICATED');
-        assert.equal(await strict.db.kysely.selectFrom('guests').select('id').where('email', '=', email).executeTakeFirst(), undefined);
+        assertProblem(
+          await send(
+            strict,
+            'POST',
+            guestsUrl(strict.orgId),
+            { 'content-type': 'application/json' },
+            JSON.stringify({ email }),
+          ),
+          401,
+          'UNAUTHENTICATED',
+        );
+        assert.equal(
+          await strict.db.kysely.selectFrom('guests').select('id').where('email', '=', email).executeTakeFirst(),
+          undefined,
+        );
       } finally {
         await strict.close();
       }
@@ -121,7 +174,11 @@ describe('lenient input for Tallyfy\'s clients', () => {
       for (const payload of [' ', '\n', ' \r\n\t ']) {
         const disabled = await emptyJson(ctx, 'DELETE', guestsUrl(ctx.orgId, guest.email, '/disable'), payload);
         assert.equal(disabled.statusCode, 200, `${JSON.stringify(payload)}: ${disabled.body}`);
-        assert.equal((await emptyJson(ctx, 'PUT', guestsUrl(ctx.orgId, guest.email, '/enable'), payload)).statusCode, 200, JSON.stringify(payload));
+        assert.equal(
+          (await emptyJson(ctx, 'PUT', guestsUrl(ctx.orgId, guest.email, '/enable'), payload)).statusCode,
+          200,
+          JSON.stringify(payload),
+        );
       }
     });
 
@@ -130,7 +187,10 @@ describe('lenient input for Tallyfy\'s clients', () => {
       const member = await emptyJson(ctx, 'POST', guestsUrl(ctx.orgId, guest.email, '/to/member'));
       assert.equal(member.statusCode, 201, member.body);
       const made = data<{ id: number; email: string; full_name: string; role: string; status: string }>(member);
-      assert.deepEqual([made.email, made.full_name, made.role, made.status], [guest.email, 'Conny Verted', 'standard', 'active']);
+      assert.deepEqual(
+        [made.email, made.full_name, made.role, made.status],
+        [guest.email, 'Conny Verted', 'standard', 'active'],
+      );
 
       const back = await emptyJson(ctx, 'PUT', `/api/organizations/${ctx.orgId}/users/${made.id}/to/guest`);
       assert.equal(back.statusCode, 200, back.body);
@@ -159,16 +219,27 @@ describe('lenient input for Tallyfy\'s clients', () => {
       const other = await createOrgWithMembers(ctx.admin, 'Other', `other${process.pid}`);
       const email = uniqueEmail('lenient');
       const url = guestsUrl(ctx.orgId);
-      const response = await call(ctx, ctx.tokens.admin, 'POST', url, { email, name: 'Ada Lovelace', organization_id: other.orgId, phone: '+1 555 0100' });
+      const response = await call(ctx, ctx.tokens.admin, 'POST', url, {
+        email,
+        name: 'Ada Lovelace',
+        organization_id: other.orgId,
+        phone: '+1 555 0100',
+      });
       assert.equal(response.statusCode, 201, response.body);
       assert.equal(response.headers[IGNORED], 'name, organization_id, phone');
       const guest = data<GuestData>(response);
       assert.equal(guest.email, email);
-      assert.deepEqual([guest.first_name, guest.last_name, guest.details.phone_1, guest.details.phone_2], [null, null, null, null]);
+      assert.deepEqual(
+        [guest.first_name, guest.last_name, guest.details.phone_1, guest.details.phone_2],
+        [null, null, null, null],
+      );
       assert.doesNotMatch(response.body, /Lovelace|organization_id|"name"|"phone"/);
       // Stored in this organization only, exactly as read back.
-      const records = await ctx.db.kysely.selectFrom('organization_guests').select(['organization_id', 'first_name', 'phone_1'])
-        .where('guest_id', '=', guest.id).execute();
+      const records = await ctx.db.kysely
+        .selectFrom('organization_guests')
+        .select(['organization_id', 'first_name', 'phone_1'])
+        .where('guest_id', '=', guest.id)
+        .execute();
       assert.deepEqual(records, [{ organization_id: ctx.orgId, first_name: null, phone_1: null }]);
       assert.deepEqual(data(await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId, email))), guest);
       // The access log names them too, as sent.
@@ -187,7 +258,11 @@ describe('lenient input for Tallyfy\'s clients', () => {
 
     it('update: unknown fields are dropped, the known ones saved (201)', async () => {
       const guest = await createGuest(ctx, { first_name: 'Before' });
-      const response = await call(ctx, ctx.tokens.admin, 'PUT', guestsUrl(ctx.orgId, guest.email), { first_name: 'After', nickname: 'x', name: 'y' });
+      const response = await call(ctx, ctx.tokens.admin, 'PUT', guestsUrl(ctx.orgId, guest.email), {
+        first_name: 'After',
+        nickname: 'x',
+        name: 'y',
+      });
       assert.equal(response.statusCode, 201, response.body);
       assert.equal(response.headers[IGNORED], 'nickname, name');
       assert.equal(data<GuestData>(response).first_name, 'After');
@@ -209,17 +284,28 @@ describe('lenient input for Tallyfy\'s clients', () => {
       const removed = await call(ctx, ctx.tokens.admin, 'DELETE', `${guestsUrl(ctx.orgId, guest.email)}?force=true`);
       assert.equal(removed.statusCode, 200, removed.body);
       assert.equal(removed.headers[IGNORED], 'query.force');
-      const both = await call(ctx, ctx.tokens.admin, 'POST', `${guestsUrl(ctx.orgId)}?dry_run=1`, { email: uniqueEmail(), nickname: 'x' });
+      const both = await call(ctx, ctx.tokens.admin, 'POST', `${guestsUrl(ctx.orgId)}?dry_run=1`, {
+        email: uniqueEmail(),
+        nickname: 'x',
+      });
       assert.equal(both.statusCode, 201, both.body);
       assert.equal(both.headers[IGNORED], 'nickname, query.dry_run');
     });
 
     it('bulk items: named by position', async () => {
-      const items = [{ email: uniqueEmail() }, { email: uniqueEmail() }, { email: uniqueEmail() }, { email: uniqueEmail(), phone: '1' }];
+      const items = [
+        { email: uniqueEmail() },
+        { email: uniqueEmail() },
+        { email: uniqueEmail() },
+        { email: uniqueEmail(), phone: '1' },
+      ];
       const response = await call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId, undefined, '/bulk'), items);
       assert.equal(response.statusCode, 200, response.body);
       assert.equal(response.headers[IGNORED], '3.phone');
-      assert.deepEqual(response.json().data.map((o: { status: number }) => o.status), [201, 201, 201, 201]);
+      assert.deepEqual(
+        response.json().data.map((o: { status: number }) => o.status),
+        [201, 201, 201, 201],
+      );
     });
 
     it('field names are percent-encoded in the header: no header injection, no 500', async () => {
@@ -232,24 +318,43 @@ describe('lenient input for Tallyfy\'s clients', () => {
       assert.equal(response.headers['x-injected'], undefined);
       const header = String(response.headers[IGNORED]);
       assert.match(header, /^[\x21-\x7e ]+$/, 'printable ASCII only');
-      assert.equal(header, 'a%0D%0Ab, x-injected%3A%201%0D%0A%0D%0A%3Chtml%3E, pr%C3%A9nom, %D0%B8%D0%BC%D1%8F, %F0%9F%98%80, a%20b%2Cc, %25, , query.a%0D%0Ab, query.%C3%A9t%C3%A9');
+      assert.equal(
+        header,
+        'a%0D%0Ab, x-injected%3A%201%0D%0A%0D%0A%3Chtml%3E, pr%C3%A9nom, %D0%B8%D0%BC%D1%8F, %F0%9F%98%80, a%20b%2Cc, %25, , query.a%0D%0Ab, query.%C3%A9t%C3%A9',
+      );
       const names = header.split(', ').map((name) => decodeURIComponent(name));
       assert.deepEqual(names, [...hostile, 'query.a\r\nb', 'query.été']);
       // The log keeps them as sent (JSON escapes them).
       assert.deepEqual((await accessLogOf(ctx, 'POST', url)).ignoredFields, names);
-      assert.ok(await ctx.db.kysely.selectFrom('guests').select('id').where('email', '=', body.email as string).executeTakeFirst(), 'the guest was created');
+      assert.ok(
+        await ctx.db.kysely
+          .selectFrom('guests')
+          .select('id')
+          .where('email', '=', body.email as string)
+          .executeTakeFirst(),
+        'the guest was created',
+      );
     });
 
     it('a field name with a lone surrogate is dropped too, named as U+FFFD, not a 500', async () => {
       const email = uniqueEmail('surrogate');
-      const response = await send(ctx, 'POST', guestsUrl(ctx.orgId), { 'content-type': 'application/json' }, `{"email":"${email}","\\ud800":1}`);
+      const response = await send(
+        ctx,
+        'POST',
+        guestsUrl(ctx.orgId),
+        { 'content-type': 'application/json' },
+        `{"email":"${email}","\\ud800":1}`,
+      );
       assert.equal(response.statusCode, 201, `${response.statusCode} ${response.body}`);
       assert.equal(response.headers[IGNORED], encodeURIComponent('\uFFFD'));
     });
 
     it('more than 20: the header lists 20 and counts the rest; the log keeps up to 50', async () => {
       const names = (count: number) => Array.from({ length: count }, (_, i) => `f${String(i + 1).padStart(2, '0')}`);
-      const body = (count: number) => ({ email: uniqueEmail('many'), ...Object.fromEntries(names(count).map((name) => [name, 1])) });
+      const body = (count: number) => ({
+        email: uniqueEmail('many'),
+        ...Object.fromEntries(names(count).map((name) => [name, 1])),
+      });
 
       const twenty = await call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId), body(20));
       assert.equal(twenty.headers[IGNORED], names(20).join(', '), 'exactly 20: no count');
@@ -269,7 +374,10 @@ describe('lenient input for Tallyfy\'s clients', () => {
 
     it('the HTML guest page has no schema and is untouched', async () => {
       const guest = await createGuest(ctx);
-      const page = await ctx.app.inject({ method: 'GET', url: `${new URL(String(guest.link)).pathname}?utm_source=mail` });
+      const page = await ctx.app.inject({
+        method: 'GET',
+        url: `${new URL(String(guest.link)).pathname}?utm_source=mail`,
+      });
       assert.equal(page.statusCode, 200, page.body.slice(0, 300));
       assert.match(String(page.headers['content-type']), /^text\/html/);
       assert.equal(page.headers[IGNORED], undefined);
@@ -287,18 +395,36 @@ describe('lenient input for Tallyfy\'s clients', () => {
 
     it('create: 422 naming each unknown field; nothing is written', async () => {
       const email = uniqueEmail('strict');
-      const response = await call(strict, strict.tokens.admin, 'POST', guestsUrl(strict.orgId), { email, name: 'Ada', organization_id: strict.orgId, phone: '1' });
+      const response = await call(strict, strict.tokens.admin, 'POST', guestsUrl(strict.orgId), {
+        email,
+        name: 'Ada',
+        organization_id: strict.orgId,
+        phone: '1',
+      });
       const body = assertProblem(response, 422, 'VALIDATION_FAILED');
-      assert.deepEqual(body.errors, { name: [message('name')], organization_id: [message('organization_id')], phone: [message('phone')] });
+      assert.deepEqual(body.errors, {
+        name: [message('name')],
+        organization_id: [message('organization_id')],
+        phone: [message('phone')],
+      });
       assert.equal(response.headers[IGNORED], undefined);
-      assert.equal(await strict.db.kysely.selectFrom('guests').select('id').where('email', '=', email).executeTakeFirst(), undefined);
+      assert.equal(
+        await strict.db.kysely.selectFrom('guests').select('id').where('email', '=', email).executeTakeFirst(),
+        undefined,
+      );
     });
 
     it('update: 422, the guest unchanged; query parameters are still only dropped and named', async () => {
       const guest = await createGuest(strict, { first_name: 'Kept' });
-      const update = await call(strict, strict.tokens.admin, 'PUT', guestsUrl(strict.orgId, guest.email), { first_name: 'Changed', nickname: 'x' });
+      const update = await call(strict, strict.tokens.admin, 'PUT', guestsUrl(strict.orgId, guest.email), {
+        first_name: 'Changed',
+        nickname: 'x',
+      });
       assert.deepEqual(assertProblem(update, 422, 'VALIDATION_FAILED').errors, { nickname: [message('nickname')] });
-      assert.deepEqual(data(await call(strict, strict.tokens.admin, 'GET', guestsUrl(strict.orgId, guest.email))), guest);
+      assert.deepEqual(
+        data(await call(strict, strict.tokens.admin, 'GET', guestsUrl(strict.orgId, guest.email))),
+        guest,
+      );
 
       // A cache-busting or tracking parameter must not break a request (or a health probe).
       const list = await call(strict, strict.tokens.admin, 'GET', `${guestsUrl(strict.orgId)}?x=1`);
@@ -306,7 +432,10 @@ describe('lenient input for Tallyfy\'s clients', () => {
       assert.equal(list.headers[IGNORED], 'query.x');
       const probe = await strict.app.inject({ method: 'GET', url: '/health/live?nocache=1' });
       assert.equal(probe.statusCode, 200, probe.body);
-      const both = await call(strict, strict.tokens.admin, 'POST', `${guestsUrl(strict.orgId)}?dry_run=1`, { email: uniqueEmail(), nickname: 'x' });
+      const both = await call(strict, strict.tokens.admin, 'POST', `${guestsUrl(strict.orgId)}?dry_run=1`, {
+        email: uniqueEmail(),
+        nickname: 'x',
+      });
       assert.deepEqual(Object.keys(assertProblem(both, 422, 'VALIDATION_FAILED').errors ?? {}), ['nickname']);
     });
 
@@ -316,13 +445,19 @@ describe('lenient input for Tallyfy\'s clients', () => {
       const listed = await call(strict, strict.tokens.admin, 'GET', `${guestsUrl(strict.orgId)}?limit=1&sort=name`);
       assert.equal(listed.statusCode, 200, listed.body);
       assert.equal(listed.headers[IGNORED], undefined);
-      assert.equal((await emptyJson(strict, 'DELETE', guestsUrl(strict.orgId, guest.email, '/disable'))).statusCode, 200);
+      assert.equal(
+        (await emptyJson(strict, 'DELETE', guestsUrl(strict.orgId, guest.email, '/disable'))).statusCode,
+        200,
+      );
       assert.equal((await emptyJson(strict, 'PUT', guestsUrl(strict.orgId, guest.email, '/enable'))).statusCode, 200);
     });
 
     it('the HTML guest page is untouched', async () => {
       const guest = await createGuest(strict);
-      const page = await strict.app.inject({ method: 'GET', url: `${new URL(String(guest.link)).pathname}?utm_source=mail` });
+      const page = await strict.app.inject({
+        method: 'GET',
+        url: `${new URL(String(guest.link)).pathname}?utm_source=mail`,
+      });
       assert.equal(page.statusCode, 200);
       assert.match(String(page.headers['content-type']), /^text\/html/);
     });
@@ -331,7 +466,9 @@ describe('lenient input for Tallyfy\'s clients', () => {
   describe('update and remove answer as Tallyfy documents', () => {
     it('update: 201 with the guest', async () => {
       const guest = await createGuest(ctx, { first_name: 'Old' });
-      const response = await call(ctx, ctx.tokens.standard, 'PUT', guestsUrl(ctx.orgId, guest.email), { first_name: 'New' });
+      const response = await call(ctx, ctx.tokens.standard, 'PUT', guestsUrl(ctx.orgId, guest.email), {
+        first_name: 'New',
+      });
       assert.equal(response.statusCode, 201, response.body);
       assert.match(String(response.headers['content-type']), /^application\/json/);
       const updated = data<GuestData>(response);
@@ -351,15 +488,31 @@ describe('lenient input for Tallyfy\'s clients', () => {
         ['another case of the removed one', removed.email.toUpperCase()],
       ];
       for (const [label, email] of cases) {
-        const body = assertProblem(await call(ctx, ctx.tokens.admin, 'DELETE', guestsUrl(ctx.orgId, email)), 422, 'VALIDATION_FAILED', label);
+        const body = assertProblem(
+          await call(ctx, ctx.tokens.admin, 'DELETE', guestsUrl(ctx.orgId, email)),
+          422,
+          'VALIDATION_FAILED',
+          label,
+        );
         assert.deepEqual(Object.keys(body.errors ?? {}), ['email'], label);
         assert.match(body.errors?.email?.[0] ?? '', /not a guest of this organization/, label);
       }
       // The other organization's guest is still theirs, link and all.
-      assert.deepEqual(data(await call(ctx, other.tokens.admin, 'GET', guestsUrl(other.orgId, elsewhere.email))), elsewhere);
+      assert.deepEqual(
+        data(await call(ctx, other.tokens.admin, 'GET', guestsUrl(other.orgId, elsewhere.email))),
+        elsewhere,
+      );
       // Get and update still answer 404 for such an address.
-      assertProblem(await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId, removed.email)), 404, 'RESOURCE_NOT_FOUND');
-      assertProblem(await call(ctx, ctx.tokens.admin, 'PUT', guestsUrl(ctx.orgId, removed.email), { first_name: 'x' }), 404, 'RESOURCE_NOT_FOUND');
+      assertProblem(
+        await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId, removed.email)),
+        404,
+        'RESOURCE_NOT_FOUND',
+      );
+      assertProblem(
+        await call(ctx, ctx.tokens.admin, 'PUT', guestsUrl(ctx.orgId, removed.email), { first_name: 'x' }),
+        404,
+        'RESOURCE_NOT_FOUND',
+      );
     });
   });
 
@@ -390,8 +543,17 @@ describe('lenient input for Tallyfy\'s clients', () => {
       labelOf = new Map(Object.entries(emails).map(([label, email]) => [email, label]));
       // Dates the API does not set directly: written in an order unlike the creation order.
       const set = async (label: string, values: { updated_at?: string; last_accessed_at?: string }) => {
-        const guest = await list.db.kysely.selectFrom('guests').select('id').where('email', '=', emails[label] as string).executeTakeFirstOrThrow();
-        await list.db.kysely.updateTable('organization_guests').set(values).where('organization_id', '=', list.orgId).where('guest_id', '=', guest.id).execute();
+        const guest = await list.db.kysely
+          .selectFrom('guests')
+          .select('id')
+          .where('email', '=', emails[label] as string)
+          .executeTakeFirstOrThrow();
+        await list.db.kysely
+          .updateTable('organization_guests')
+          .set(values)
+          .where('organization_id', '=', list.orgId)
+          .where('guest_id', '=', guest.id)
+          .execute();
       };
       const updated = ['g4', 'g2', 'g7', 'g1', 'g6', 'g3', 'g5'];
       for (const [i, label] of updated.entries()) await set(label, { updated_at: `2025-01-01 00:00:0${i + 1}` });
@@ -425,7 +587,11 @@ describe('lenient input for Tallyfy\'s clients', () => {
     for (const descending of [false, true]) {
       const key = descending ? '-id' : 'id';
       it(`sort=${key} orders the guests by their numeric id; sort_by is the same`, async () => {
-        const rows = await list.db.kysely.selectFrom('guests').select(['id', 'email']).where('email', 'in', Object.values(emails)).execute();
+        const rows = await list.db.kysely
+          .selectFrom('guests')
+          .select(['id', 'email'])
+          .where('email', 'in', Object.values(emails))
+          .execute();
         assert.equal(rows.length, 7);
         rows.sort((a, b) => (descending ? b.id - a.id : a.id - b.id));
         const expected = rows.map((r) => labelOf.get(r.email));
@@ -438,14 +604,25 @@ describe('lenient input for Tallyfy\'s clients', () => {
         assert.deepEqual(await order(key ? `?sort=${key}` : ''), expected);
         if (key) assert.deepEqual(await order(`?sort_by=${key}`), expected, 'sort_by');
         // Paged, the pages follow the same order.
-        if (key) assert.deepEqual([...await order(`?sort=${key}&per_page=3`), ...await order(`?sort=${key}&per_page=3&page=2`), ...await order(`?sort=${key}&per_page=3&page=3`)], expected);
+        if (key)
+          assert.deepEqual(
+            [
+              ...(await order(`?sort=${key}&per_page=3`)),
+              ...(await order(`?sort=${key}&per_page=3&page=2`)),
+              ...(await order(`?sort=${key}&per_page=3&page=3`)),
+            ],
+            expected,
+          );
       });
     }
 
     /** The status of a paged and of a streamed list in this order (a stream that breaks off counts as a failure). */
     const statuses = async (value: string) => [
       (await get(`?sort=${value}`)).statusCode,
-      await get(`?sort=${value}&without_pagination=true`).then((r) => r.statusCode, (error: { code?: string }) => String(error.code)),
+      await get(`?sort=${value}&without_pagination=true`).then(
+        (r) => r.statusCode,
+        (error: { code?: string }) => String(error.code),
+      ),
     ];
 
     it('every key of SORT_KEYS is accepted in both directions, paged and streamed', async () => {
@@ -460,7 +637,13 @@ describe('lenient input for Tallyfy\'s clients', () => {
     });
 
     it('an unknown sort value is still 422 on the parameter', async () => {
-      for (const [query, field] of [['?sort=nickname', 'sort'], ['?sort=link', 'sort'], ['?sort=--name', 'sort'], ['?sort_by=-associated_members', 'sort_by'], ['?sort=NAME', 'sort']] as const) {
+      for (const [query, field] of [
+        ['?sort=nickname', 'sort'],
+        ['?sort=link', 'sort'],
+        ['?sort=--name', 'sort'],
+        ['?sort_by=-associated_members', 'sort_by'],
+        ['?sort=NAME', 'sort'],
+      ] as const) {
         const body = assertProblem(await get(query), 422, 'VALIDATION_FAILED', query);
         assert.deepEqual(Object.keys(body.errors ?? {}), [field], query);
       }
@@ -482,14 +665,20 @@ describe('lenient input for Tallyfy\'s clients', () => {
       assert.equal(both.data.length, 3);
       assert.equal(both.meta.pagination.per_page, 3);
       const neither = (await get('')).json();
-      assert.equal(neither.meta.pagination.per_page, 999, 'the service\'s default');
+      assert.equal(neither.meta.pagination.per_page, 999, "the service's default");
     });
 
     it('has_more_pages: true before the last page, false on it and past it', async () => {
       const pages = [];
       for (const page of [1, 2, 3, 4, 5]) pages.push((await get(`?limit=2&page=${page}`)).json().meta.pagination);
-      assert.deepEqual(pages.map((p) => p.has_more_pages), [true, true, true, false, false]);
-      assert.deepEqual(pages.map((p) => p.count), [2, 2, 2, 1, 0]);
+      assert.deepEqual(
+        pages.map((p) => p.has_more_pages),
+        [true, true, true, false, false],
+      );
+      assert.deepEqual(
+        pages.map((p) => p.count),
+        [2, 2, 2, 1, 0],
+      );
       assert.equal((await get('')).json().meta.pagination.has_more_pages, false, 'one page');
       const streamed = (await get('?without_pagination=true')).json().meta.pagination;
       assert.equal(streamed.has_more_pages, false);

@@ -38,13 +38,21 @@ describe('per-token request limit, in process', () => {
     for (let i = 0; i < 3; i += 1) await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId));
     const response = await call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId), { email: 'limited@partner.test' });
     assert.equal(response.statusCode, 429);
-    const row = await ctx.db.kysely.selectFrom('guests').select('id').where('email', '=', 'limited@partner.test').executeTakeFirst();
+    const row = await ctx.db.kysely
+      .selectFrom('guests')
+      .select('id')
+      .where('email', '=', 'limited@partner.test')
+      .executeTakeFirst();
     assert.equal(row, undefined);
   });
 
   it('counts requests the organization check refuses, so a token cannot probe other organizations unlimited', async () => {
     const other = await ctx.admin.createOrganization({ name: 'Elsewhere' });
-    const prober = await ctx.admin.addMember({ organizationId: ctx.orgId, email: 'prober@members.test', role: 'standard' });
+    const prober = await ctx.admin.addMember({
+      organizationId: ctx.orgId,
+      email: 'prober@members.test',
+      role: 'standard',
+    });
     const token = (await ctx.admin.createToken({ email: prober.email })).token;
     const statuses: number[] = [];
     for (let i = 0; i < 5; i += 1) statuses.push((await call(ctx, token, 'GET', guestsUrl(other.id))).statusCode);
@@ -68,37 +76,53 @@ describe('per-token request limit, in process', () => {
 describe('per-token request limit, in Redis', async () => {
   const available = await redisAnswers();
 
-  it('two instances on one Redis share one count', { skip: available ? false : `no Redis at ${REDIS_URL}` }, async () => {
-    const prefix = `test:${randomBytes(6).toString('hex')}:`;
-    const env = { RATE_LIMIT_MAX: '5', REDIS_URL, REDIS_KEY_PREFIX: prefix };
-    const first = await buildTestApp({ env });
-    // A second app on the same database would be a second instance; here its tokens differ, so
-    // the same token is used against both apps through the shared key (the limit is keyed by token
-    // id): token ids match by construction, each app's admin token being its first.
-    const second = await buildTestApp({ env });
-    const adminTokenId = async (ctx: typeof first) =>
-      (await ctx.db.kysely.selectFrom('access_tokens').select('id').where('user_id', '=', ctx.members.admin).executeTakeFirstOrThrow()).id;
-    try {
-      assert.equal(await adminTokenId(first), await adminTokenId(second));
-      const statuses: number[] = [];
-      for (let i = 0; i < 8; i += 1) {
-        const app = i % 2 === 0 ? first : second;
-        statuses.push((await call(app, app.tokens.admin, 'GET', guestsUrl(app.orgId))).statusCode);
+  it(
+    'two instances on one Redis share one count',
+    { skip: available ? false : `no Redis at ${REDIS_URL}` },
+    async () => {
+      const prefix = `test:${randomBytes(6).toString('hex')}:`;
+      const env = { RATE_LIMIT_MAX: '5', REDIS_URL, REDIS_KEY_PREFIX: prefix };
+      const first = await buildTestApp({ env });
+      // A second app on the same database would be a second instance; here its tokens differ, so
+      // the same token is used against both apps through the shared key (the limit is keyed by token
+      // id): token ids match by construction, each app's admin token being its first.
+      const second = await buildTestApp({ env });
+      const adminTokenId = async (ctx: typeof first) =>
+        (
+          await ctx.db.kysely
+            .selectFrom('access_tokens')
+            .select('id')
+            .where('user_id', '=', ctx.members.admin)
+            .executeTakeFirstOrThrow()
+        ).id;
+      try {
+        assert.equal(await adminTokenId(first), await adminTokenId(second));
+        const statuses: number[] = [];
+        for (let i = 0; i < 8; i += 1) {
+          const app = i % 2 === 0 ? first : second;
+          statuses.push((await call(app, app.tokens.admin, 'GET', guestsUrl(app.orgId))).statusCode);
+        }
+        assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429, 429, 429]);
+      } finally {
+        await first.close();
+        await second.close();
       }
-      assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429, 429, 429]);
-    } finally {
-      await first.close();
-      await second.close();
-    }
-  });
+    },
+  );
 
   it('with Redis unreachable, requests are still served and the limit holds per instance', async () => {
-    const ctx = await buildTestApp({ env: { RATE_LIMIT_MAX: '2', REDIS_URL: 'redis://127.0.0.1:1', REDIS_KEY_PREFIX: 'unreachable:' } });
+    const ctx = await buildTestApp({
+      env: { RATE_LIMIT_MAX: '2', REDIS_URL: 'redis://127.0.0.1:1', REDIS_KEY_PREFIX: 'unreachable:' },
+    });
     try {
       const statuses: number[] = [];
-      for (let i = 0; i < 3; i += 1) statuses.push((await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId))).statusCode);
+      for (let i = 0; i < 3; i += 1)
+        statuses.push((await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId))).statusCode);
       assert.deepEqual(statuses, [200, 200, 429]);
-      assert.ok(ctx.logs.some((line) => line.level === 40 && /Redis unavailable/.test(String(line.msg))), 'the degraded limit is logged');
+      assert.ok(
+        ctx.logs.some((line) => line.level === 40 && /Redis unavailable/.test(String(line.msg))),
+        'the degraded limit is logged',
+      );
     } finally {
       await ctx.close();
     }

@@ -4,9 +4,12 @@ import assert from 'node:assert/strict';
 import { buildTestApp, call, guestsUrl, type TestContext } from '../../support/app.js';
 
 async function loggedAddress(ctx: TestContext, forwardedFor: string): Promise<unknown> {
-  const response = await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId), undefined, { 'x-forwarded-for': forwardedFor });
+  const response = await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId), undefined, {
+    'x-forwarded-for': forwardedFor,
+  });
   assert.equal(response.statusCode, 200);
-  const line = ctx.logs.filter((l) => l.msg === 'request completed').pop() as { req?: { remoteAddress?: string } } | undefined;
+  const line = ctx.logs.filter((l) => l.msg === 'request completed').pop() as
+    { req?: { remoteAddress?: string } } | undefined;
   return line?.req?.remoteAddress;
 }
 

@@ -4,9 +4,20 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, call, createOrgWithMembers, createGuest, uniqueEmail, type TestContext } from '../../support/app.js';
+import {
+  buildTestApp,
+  call,
+  createOrgWithMembers,
+  createGuest,
+  uniqueEmail,
+  type TestContext,
+} from '../../support/app.js';
 import { assertProblem } from '../../support/problem.js';
-import { findOpenInvitation, listOpenInvitations, withdrawInvitation } from '../../src/members/invitation.repository.js';
+import {
+  findOpenInvitation,
+  listOpenInvitations,
+  withdrawInvitation,
+} from '../../src/members/invitation.repository.js';
 
 type Org = Awaited<ReturnType<typeof createOrgWithMembers>>;
 
@@ -41,7 +52,12 @@ describe('member invitations', () => {
 
   /** The emails queued to `email`, oldest first, with the code of each one's link. */
   async function emailsTo(email: string) {
-    const rows = await ctx.db.kysely.selectFrom('outbox').selectAll().where('recipient', '=', email).orderBy('id').execute();
+    const rows = await ctx.db.kysely
+      .selectFrom('outbox')
+      .selectAll()
+      .where('recipient', '=', email)
+      .orderBy('id')
+      .execute();
     return rows.map((row) => {
       const match = /http:\/\/guests\.test\/invitations\/([A-Za-z0-9_-]{32})\n/.exec(row.text_body);
       assert.ok(match?.[1], `a link in ${row.text_body}`);
@@ -49,7 +65,13 @@ describe('member invitations', () => {
     });
   }
   const invitationRow = (email: string, orgId = ctx.orgId) =>
-    ctx.db.kysely.selectFrom('invitations').selectAll().where('email', '=', email).where('organization_id', '=', orgId).orderBy('id', 'desc').executeTakeFirstOrThrow();
+    ctx.db.kysely
+      .selectFrom('invitations')
+      .selectAll()
+      .where('email', '=', email)
+      .where('organization_id', '=', orgId)
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
 
   async function invited(body: Record<string, unknown>, token = ctx.tokens.admin): Promise<MemberData> {
     const response = await invite(body, token);
@@ -60,13 +82,37 @@ describe('member invitations', () => {
   describe('what each client sends', () => {
     it('SDK/MCP/n8n: email, names, role and message -> 200, invited, one email with the link', async () => {
       const email = uniqueEmail('sdk');
-      const member = await invited({ email: email.toUpperCase(), first_name: 'Sam', last_name: 'Dev', role: 'standard', message: 'Welcome <b>aboard</b>' });
+      const member = await invited({
+        email: email.toUpperCase(),
+        first_name: 'Sam',
+        last_name: 'Dev',
+        role: 'standard',
+        message: 'Welcome <b>aboard</b>',
+      });
       assert.equal(member.email, email);
       assert.deepEqual(
-        { first_name: member.first_name, last_name: member.last_name, full_name: member.full_name, role: member.role, status: member.status, invited_by: member.invited_by },
-        { first_name: 'Sam', last_name: 'Dev', full_name: 'Sam Dev', role: 'standard', status: 'invited', invited_by: ctx.members.admin },
+        {
+          first_name: member.first_name,
+          last_name: member.last_name,
+          full_name: member.full_name,
+          role: member.role,
+          status: member.status,
+          invited_by: member.invited_by,
+        },
+        {
+          first_name: 'Sam',
+          last_name: 'Dev',
+          full_name: 'Sam Dev',
+          role: 'standard',
+          status: 'invited',
+          invited_by: ctx.members.admin,
+        },
       );
-      const user = await ctx.db.kysely.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirstOrThrow();
+      const user = await ctx.db.kysely
+        .selectFrom('users')
+        .selectAll()
+        .where('email', '=', email)
+        .executeTakeFirstOrThrow();
       assert.equal(member.id, user.id);
       const [mail, ...more] = await emailsTo(email);
       assert.ok(mail);
@@ -95,13 +141,16 @@ describe('member invitations', () => {
     it('CLI: email only -> 200, no names; a standard member may invite', async () => {
       const email = uniqueEmail('cli');
       const member = await invited({ email }, ctx.tokens.standard);
-      assert.deepEqual([member.role, member.first_name, member.last_name, member.full_name, member.invited_by], ['light', null, null, null, ctx.members.standard]);
+      assert.deepEqual(
+        [member.role, member.first_name, member.last_name, member.full_name, member.invited_by],
+        ['light', null, null, null, ctx.members.standard],
+      );
       const [mail] = await emailsTo(email);
       assert.equal(mail?.subject, 'standard acme invited you to Acme');
       assert.doesNotMatch(mail?.text_body ?? '', /Their message/);
     });
 
-    it('an existing user (a member elsewhere) keeps their id; the invitee shows the names given here, not the other organization\'s', async () => {
+    it("an existing user (a member elsewhere) keeps their id; the invitee shows the names given here, not the other organization's", async () => {
       const response = await invite({ email: 'globex-light@members.test', first_name: 'Other', last_name: 'Name' });
       assert.equal(response.statusCode, 200, response.body);
       const member = response.json<{ data: MemberData }>().data;
@@ -110,16 +159,23 @@ describe('member invitations', () => {
   });
 
   describe('sending again', () => {
-    it('re-posting the invite (the SDK\'s resend) keeps names, role and message; a new link, the old one dead', async () => {
+    it("re-posting the invite (the SDK's resend) keeps names, role and message; a new link, the old one dead", async () => {
       const email = uniqueEmail('again');
       const first = await invited({ email, first_name: 'Rita', last_name: 'Real', role: 'standard', message: 'Hi' });
-      const again = await invited({ email, first_name: 'User', last_name: 'Invite', role: 'light', message: 'Please join Tallyfy' });
+      const again = await invited({
+        email,
+        first_name: 'User',
+        last_name: 'Invite',
+        role: 'light',
+        message: 'Please join Tallyfy',
+      });
       assert.deepEqual(again, first);
       const [old, fresh] = await emailsTo(email);
       assert.ok(old && fresh);
       assert.notEqual(old.code, fresh.code);
       assertProblem(await view(old.code), 404, 'RESOURCE_NOT_FOUND');
-      const shown = (await view(fresh.code)).json<{ data: { first_name: string; role: string; message: string } }>().data;
+      const shown = (await view(fresh.code)).json<{ data: { first_name: string; role: string; message: string } }>()
+        .data;
       assert.deepEqual([shown.first_name, shown.role, shown.message], ['Rita', 'standard', 'Hi']);
       assert.match(fresh.text_body, /> Hi\n/);
       const row = await invitationRow(email);
@@ -195,17 +251,36 @@ describe('member invitations', () => {
       const expired = await ask(uniqueEmail('expired'));
       const withdrawn = await ask(uniqueEmail('withdrawn'));
       const joined = await ask(uniqueEmail('joined'));
-      await ctx.db.kysely.updateTable('invitations').set({ expires_at: '2020-01-01 00:00:00' }).where('user_id', '=', expired.id).execute();
-      assert.equal(await withdrawInvitation(ctx.db.kysely, org.orgId, withdrawn.id, org.members.admin, '2025-06-01 00:00:00'), true);
-      assert.equal(await withdrawInvitation(ctx.db.kysely, org.orgId, withdrawn.id, org.members.admin, '2025-06-01 00:00:00'), false);
+      await ctx.db.kysely
+        .updateTable('invitations')
+        .set({ expires_at: '2020-01-01 00:00:00' })
+        .where('user_id', '=', expired.id)
+        .execute();
+      assert.equal(
+        await withdrawInvitation(ctx.db.kysely, org.orgId, withdrawn.id, org.members.admin, '2025-06-01 00:00:00'),
+        true,
+      );
+      assert.equal(
+        await withdrawInvitation(ctx.db.kysely, org.orgId, withdrawn.id, org.members.admin, '2025-06-01 00:00:00'),
+        false,
+      );
       await ctx.admin.addMember({ organizationId: org.orgId, email: joined.email, role: 'light' });
 
       const list = await listOpenInvitations(ctx.db.kysely, org.orgId);
-      assert.deepEqual(list, [{
-        userId: open.id, email: open.email, firstName: 'Olga', lastName: null, role: 'light', invitedAt: open.created_at, invitedBy: org.members.admin,
-      }]);
+      assert.deepEqual(list, [
+        {
+          userId: open.id,
+          email: open.email,
+          firstName: 'Olga',
+          lastName: null,
+          role: 'light',
+          invitedAt: open.created_at,
+          invitedBy: org.members.admin,
+        },
+      ]);
       assert.deepEqual(await findOpenInvitation(ctx.db.kysely, org.orgId, open.id), list[0]);
-      for (const gone of [expired, withdrawn, joined]) assert.equal(await findOpenInvitation(ctx.db.kysely, org.orgId, gone.id), undefined);
+      for (const gone of [expired, withdrawn, joined])
+        assert.equal(await findOpenInvitation(ctx.db.kysely, org.orgId, gone.id), undefined);
       assert.equal(await findOpenInvitation(ctx.db.kysely, ctx.orgId, open.id), undefined, 'another organization');
       assert.deepEqual(await listOpenInvitations(ctx.db.kysely, other.orgId), []);
     });
@@ -214,22 +289,44 @@ describe('member invitations', () => {
   describe('refusals', () => {
     it('422 on email: a member (active or disabled) of this organization, an active guest of it', async () => {
       const member = assertProblem(await invite({ email: 'ACME-standard@members.test' }), 422, 'VALIDATION_FAILED');
-      assert.deepEqual(member.errors, { email: ['acme-standard@members.test is already a member of this organization.'] });
-      await ctx.db.kysely.updateTable('memberships').set({ disabled_at: '2025-01-01 00:00:00', disabled_by: ctx.members.admin })
-        .where('organization_id', '=', ctx.orgId).where('user_id', '=', ctx.members.light).execute();
+      assert.deepEqual(member.errors, {
+        email: ['acme-standard@members.test is already a member of this organization.'],
+      });
+      await ctx.db.kysely
+        .updateTable('memberships')
+        .set({ disabled_at: '2025-01-01 00:00:00', disabled_by: ctx.members.admin })
+        .where('organization_id', '=', ctx.orgId)
+        .where('user_id', '=', ctx.members.light)
+        .execute();
       try {
         assertProblem(await invite({ email: 'acme-light@members.test' }), 422, 'VALIDATION_FAILED', 'disabled member');
       } finally {
-        await ctx.db.kysely.updateTable('memberships').set({ disabled_at: null, disabled_by: null })
-          .where('organization_id', '=', ctx.orgId).where('user_id', '=', ctx.members.light).execute();
+        await ctx.db.kysely
+          .updateTable('memberships')
+          .set({ disabled_at: null, disabled_by: null })
+          .where('organization_id', '=', ctx.orgId)
+          .where('user_id', '=', ctx.members.light)
+          .execute();
       }
       const guest = await createGuest(ctx);
       const body = assertProblem(await invite({ email: guest.email }), 422, 'VALIDATION_FAILED');
-      assert.match(body.errors?.email?.[0] ?? '', /is a guest of this organization.*POST \/organizations\/[0-9a-f]{32}\/guests\/.*\/to\/member/);
+      assert.match(
+        body.errors?.email?.[0] ?? '',
+        /is a guest of this organization.*POST \/organizations\/[0-9a-f]{32}\/guests\/.*\/to\/member/,
+      );
       // A guest of another organization may be invited here.
       const elsewhere = await createGuest(ctx, {}, other.tokens.admin, other.orgId);
       assert.equal((await invite({ email: elsewhere.email })).statusCode, 200);
-      assert.equal((await ctx.db.kysely.selectFrom('outbox').select('id').where('recipient', '=', 'acme-standard@members.test').execute()).length, 0);
+      assert.equal(
+        (
+          await ctx.db.kysely
+            .selectFrom('outbox')
+            .select('id')
+            .where('recipient', '=', 'acme-standard@members.test')
+            .execute()
+        ).length,
+        0,
+      );
     });
 
     it('422: bad or missing email, bad role, names and message too long, every field at once', async () => {
@@ -237,61 +334,119 @@ describe('member invitations', () => {
       assertProblem(await invite({ first_name: 'No' }), 422, 'VALIDATION_FAILED', 'no email');
       assertProblem(await invite(undefined), 422, 'VALIDATION_FAILED', 'no body');
       assertProblem(await invite({ email: uniqueEmail(), role: 'owner' }), 422, 'VALIDATION_FAILED', 'bad role');
-      assertProblem(await invite({ email: uniqueEmail(), message: 'x'.repeat(5001) }), 422, 'VALIDATION_FAILED', 'long message');
-      const all = assertProblem(await invite({ email: 'bad', role: 'Admin', first_name: 'x'.repeat(201), message: 'y'.repeat(5001) }), 422, 'VALIDATION_FAILED');
+      assertProblem(
+        await invite({ email: uniqueEmail(), message: 'x'.repeat(5001) }),
+        422,
+        'VALIDATION_FAILED',
+        'long message',
+      );
+      const all = assertProblem(
+        await invite({ email: 'bad', role: 'Admin', first_name: 'x'.repeat(201), message: 'y'.repeat(5001) }),
+        422,
+        'VALIDATION_FAILED',
+      );
       assert.deepEqual(Object.keys(all.errors ?? {}).sort(), ['email', 'first_name', 'message', 'role']);
-      assert.equal((await invite({ email: uniqueEmail(), message: 'x'.repeat(5000), role: '' })).statusCode, 200, 'at the limits; "" is no role');
+      assert.equal(
+        (await invite({ email: uniqueEmail(), message: 'x'.repeat(5000), role: '' })).statusCode,
+        200,
+        'at the limits; "" is no role',
+      );
     });
 
     it('hostile values in any field: 200, 400 or 422, never a 5xx, and nothing queued on a refusal', async () => {
       const values: unknown[] = [
-        '', ' ', 'x'.repeat(5001), '\u0000', '\ud800', '😀'.repeat(300), '<script>alert(1)</script>', "'; drop table users; --",
-        '%00', null, 0, -1, 1e308, true, [], {}, ['a'], { a: 1 }, '\u202e', 'e\u0301',
+        '',
+        ' ',
+        'x'.repeat(5001),
+        '\u0000',
+        '\ud800',
+        '😀'.repeat(300),
+        '<script>alert(1)</script>',
+        "'; drop table users; --",
+        '%00',
+        null,
+        0,
+        -1,
+        1e308,
+        true,
+        [],
+        {},
+        ['a'],
+        { a: 1 },
+        '\u202e',
+        'e\u0301',
       ];
       const fields = ['email', 'first_name', 'last_name', 'role', 'message', '__proto__', 'constructor'];
       for (const field of fields) {
         for (const value of values) {
           const email = uniqueEmail('hostile');
           const response = await invite({ email, [field]: value });
-          assert.ok([200, 400, 422].includes(response.statusCode), `${field}=${JSON.stringify(value)}: ${response.statusCode} ${response.body}`);
+          assert.ok(
+            [200, 400, 422].includes(response.statusCode),
+            `${field}=${JSON.stringify(value)}: ${response.statusCode} ${response.body}`,
+          );
           const queued = await ctx.db.kysely.selectFrom('outbox').select('id').where('recipient', '=', email).execute();
           assert.equal(queued.length, response.statusCode === 200 ? 1 : 0, `${field}=${JSON.stringify(value)}`);
         }
       }
       for (const payload of ['{', '[]', '"x"', 'email=a@b.test', '\u0000']) {
         const response = await ctx.app.inject({
-          method: 'POST', url: `/api/organizations/${ctx.orgId}/users/invite`, payload,
+          method: 'POST',
+          url: `/api/organizations/${ctx.orgId}/users/invite`,
+          payload,
           headers: { authorization: `Bearer ${ctx.tokens.admin}`, 'content-type': 'application/json' },
         });
         assert.ok([400, 422].includes(response.statusCode), `${payload}: ${response.statusCode}`);
       }
     });
 
-    it('403: a light member; a standard member inviting an admin or sending an admin\'s invitation again', async () => {
+    it("403: a light member; a standard member inviting an admin or sending an admin's invitation again", async () => {
       assertProblem(await invite({ email: uniqueEmail() }, ctx.tokens.light), 403, 'FORBIDDEN', 'light');
       const email = uniqueEmail('admin');
       assertProblem(await invite({ email, role: 'admin' }, ctx.tokens.standard), 403, 'FORBIDDEN', 'standard -> admin');
-      assert.equal((await ctx.db.kysely.selectFrom('invitations').select('id').where('email', '=', email).execute()).length, 0);
+      assert.equal(
+        (await ctx.db.kysely.selectFrom('invitations').select('id').where('email', '=', email).execute()).length,
+        0,
+      );
       const admin = await invited({ email, role: 'admin' });
       assert.equal(admin.role, 'admin');
-      assertProblem(await invite({ email }, ctx.tokens.standard), 403, 'FORBIDDEN', 'standard re-posting an admin invitation');
+      assertProblem(
+        await invite({ email }, ctx.tokens.standard),
+        403,
+        'FORBIDDEN',
+        'standard re-posting an admin invitation',
+      );
       assertProblem(await resend(admin.id, ctx.tokens.standard), 403, 'FORBIDDEN', 'standard resending');
       assertProblem(await resend(admin.id, ctx.tokens.light), 403, 'FORBIDDEN', 'light resending');
       assertProblem(await withdraw(admin.id, ctx.tokens.light), 403, 'FORBIDDEN', 'light withdrawing');
       assert.equal((await emailsTo(email)).length, 1);
     });
 
-    it('tenant isolation: another organization\'s admin gets 403 here and 404 for our invitees on their own path', async () => {
+    it("tenant isolation: another organization's admin gets 403 here and 404 for our invitees on their own path", async () => {
       const email = uniqueEmail('tenant');
       const member = await invited({ email });
       assertProblem(await resend(member.id, other.tokens.admin), 403, 'FORBIDDEN', 'their token, our path');
       assertProblem(await withdraw(member.id, other.tokens.admin), 403, 'FORBIDDEN', 'their token, our path');
       assertProblem(await invite({ email: uniqueEmail() }, other.tokens.admin), 403, 'FORBIDDEN');
-      assertProblem(await resend(member.id, other.tokens.admin, other.orgId), 404, 'RESOURCE_NOT_FOUND', 'our id, their path');
-      assertProblem(await withdraw(member.id, other.tokens.admin, other.orgId), 404, 'RESOURCE_NOT_FOUND', 'our id, their path');
+      assertProblem(
+        await resend(member.id, other.tokens.admin, other.orgId),
+        404,
+        'RESOURCE_NOT_FOUND',
+        'our id, their path',
+      );
+      assertProblem(
+        await withdraw(member.id, other.tokens.admin, other.orgId),
+        404,
+        'RESOURCE_NOT_FOUND',
+        'our id, their path',
+      );
       assert.equal((await invitationRow(email)).revoked_at, null);
       assert.equal((await emailsTo(email)).length, 1);
-      assertProblem(await call(ctx, null, 'POST', `/api/organizations/${ctx.orgId}/users/invite`, { email }), 401, 'UNAUTHENTICATED');
+      assertProblem(
+        await call(ctx, null, 'POST', `/api/organizations/${ctx.orgId}/users/invite`, { email }),
+        401,
+        'UNAUTHENTICATED',
+      );
     });
   });
 });

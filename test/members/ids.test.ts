@@ -22,7 +22,11 @@ describe('member ids', () => {
   it('an invited address that is a user elsewhere gets an id that looks like a new one', async () => {
     const known: string[] = [];
     for (let i = 0; i < 60; i += 1) {
-      const member = await ctx.admin.addMember({ organizationId: other.orgId, email: `known-${i}@users.test`, role: 'standard' });
+      const member = await ctx.admin.addMember({
+        organizationId: other.orgId,
+        email: `known-${i}@users.test`,
+        role: 'standard',
+      });
       known.push(member.email);
     }
     const ids: number[] = [];
@@ -34,7 +38,10 @@ describe('member ids', () => {
       if (existing < fresh) knownSmaller += 1;
     }
     // Counted ids: the user from elsewhere is older, smaller, every time; random ids: half the time.
-    assert.ok(knownSmaller >= 12 && knownSmaller <= 48, `the known user had the smaller id in ${knownSmaller} of 60 pairs`);
+    assert.ok(
+      knownSmaller >= 12 && knownSmaller <= 48,
+      `the known user had the smaller id in ${knownSmaller} of 60 pairs`,
+    );
     let up = 0;
     for (let i = 1; i < ids.length; i += 1) if ((ids[i] as number) > (ids[i - 1] as number)) up += 1;
     assert.ok(up >= 15 && up <= 44, `${up} of 59 neighbours go up`);

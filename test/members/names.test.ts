@@ -6,7 +6,15 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildTestApp, call, createGuest, createOrgWithMembers, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';
+import {
+  buildTestApp,
+  call,
+  createGuest,
+  createOrgWithMembers,
+  guestsUrl,
+  uniqueEmail,
+  type TestContext,
+} from '../../support/app.js';
 
 const PLANTED = 'PlantedByOther';
 
@@ -30,7 +38,12 @@ async function here(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body
 /** A person the other organization named: its guest profile, turned into its member. */
 async function namedElsewhere(): Promise<string> {
   const email = uniqueEmail('person');
-  await createGuest(ctx, { email, first_name: `${PLANTED}First`, last_name: `${PLANTED}Last` }, other.tokens.admin, other.orgId);
+  await createGuest(
+    ctx,
+    { email, first_name: `${PLANTED}First`, last_name: `${PLANTED}Last` },
+    other.tokens.admin,
+    other.orgId,
+  );
   const converted = await call(ctx, other.tokens.admin, 'POST', guestsUrl(other.orgId, email, '/to/member'));
   assert.equal(converted.statusCode, 201, converted.body);
   assert.ok(converted.body.includes(`${PLANTED}First`), 'the other organization sees the names it gave');
@@ -46,7 +59,11 @@ describe('names another organization wrote', () => {
     assert.equal(invited.json<{ data: { first_name: string | null } }>().data.first_name, null);
     assert.equal((await here('GET', `/users/${id}`)).statusCode, 200);
     assert.equal((await here('GET', '/users')).statusCode, 200);
-    assert.equal((await here('GET', '/users?q=planted')).json<{ data: unknown[] }>().data.length, 0, 'no search hit on names written elsewhere');
+    assert.equal(
+      (await here('GET', '/users?q=planted')).json<{ data: unknown[] }>().data.length,
+      0,
+      'no search hit on names written elsewhere',
+    );
   });
 
   it('do not show when this organization turns the person from its guest into its member, nor back', async () => {
@@ -63,11 +80,16 @@ describe('names another organization wrote', () => {
     assert.equal((await here('GET', '/guests')).statusCode, 200);
   });
 
-  it('do not show after the person accepts this organization\'s invitation without giving names', async () => {
+  it("do not show after the person accepts this organization's invitation without giving names", async () => {
     const email = await namedElsewhere();
     assert.equal((await here('POST', '/users/invite', { email })).statusCode, 200);
-    const mail = await ctx.db.kysely.selectFrom('outbox').select('text_body').where('recipient', '=', email).where('kind', '!=', 'guest_access')
-      .orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const mail = await ctx.db.kysely
+      .selectFrom('outbox')
+      .select('text_body')
+      .where('recipient', '=', email)
+      .where('kind', '!=', 'guest_access')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     const code = /\/invitations\/([A-Za-z0-9_-]{32})\n/.exec(mail.text_body)?.[1];
     assert.ok(code, mail.text_body);
     const accepted = await ctx.app.inject({ method: 'POST', url: `/api/invitations/${code}/accept` });

@@ -23,7 +23,9 @@ describe('access requests: the same work for known and unknown addresses', () =>
   const rows = () => ctx.db.kysely.selectFrom('outbox').selectAll().orderBy('id').execute();
   const mail = () => {
     const folder = path.join(dir, 'mail');
-    return fs.existsSync(folder) ? fs.readdirSync(folder).map((f) => fs.readFileSync(path.join(folder, f), 'utf8')) : [];
+    return fs.existsSync(folder)
+      ? fs.readdirSync(folder).map((f) => fs.readFileSync(path.join(folder, f), 'utf8'))
+      : [];
   };
 
   it('queues one row of one shape for either address, with no link in it', async () => {
@@ -35,11 +37,21 @@ describe('access requests: the same work for known and unknown addresses', () =>
     assert.ok(known && unknown);
     assert.equal(known.recipient, guest.email);
     assert.equal(unknown.recipient, stranger);
-    const shape = ({ id: _id, recipient: _r, message_id: _m, created_at: _c, available_at: _a, ...rest }: typeof known) => rest;
+    const shape = ({
+      id: _id,
+      recipient: _r,
+      message_id: _m,
+      created_at: _c,
+      available_at: _a,
+      ...rest
+    }: typeof known) => rest;
     assert.deepEqual(shape(known), shape(unknown));
     assert.equal(known.kind, 'guest_access_request');
     assert.equal(known.text_body, '');
-    assert.ok(!JSON.stringify(known).includes(String(guest.link).split('/').pop() ?? '-'), 'the queued row holds no link');
+    assert.ok(
+      !JSON.stringify(known).includes(String(guest.link).split('/').pop() ?? '-'),
+      'the queued row holds no link',
+    );
   });
 
   it('the worker sends the guest their links and drops the request for an unknown address', async () => {
@@ -49,7 +61,7 @@ describe('access requests: the same work for known and unknown addresses', () =>
     const result = await worker().runOnce();
     assert.deepEqual(result, { claimed: 2, sent: 1, retried: 0, failed: 0 });
     const left = await rows();
-    assert.equal(left.length, 1, 'the unknown address\'s request is gone');
+    assert.equal(left.length, 1, "the unknown address's request is gone");
     assert.equal(left[0]?.recipient, guest.email);
     assert.equal(left[0]?.kind, 'guest_access');
     assert.notEqual(left[0]?.sent_at, null);
@@ -70,12 +82,13 @@ describe('access requests: the same work for known and unknown addresses', () =>
 });
 
 describe('access requests past the per-address limit', () => {
-  it('queue nothing, for a guest\'s address and an unknown one alike', async () => {
+  it("queue nothing, for a guest's address and an unknown one alike", async () => {
     const ctx = await buildTestApp({ env: { ACCESS_EMAIL_LIMIT_PER_EMAIL: '1', ACCESS_EMAIL_LIMIT_PER_IP: '0' } });
     try {
       const guest = await createGuest(ctx);
       const stranger = uniqueEmail('stranger');
-      for (const email of [guest.email, stranger, guest.email, stranger]) assertAccepted(await requestAccess(ctx, email));
+      for (const email of [guest.email, stranger, guest.email, stranger])
+        assertAccepted(await requestAccess(ctx, email));
       const queued = await ctx.db.kysely.selectFrom('outbox').select(['recipient', 'kind']).orderBy('id').execute();
       assert.deepEqual(queued, [
         { recipient: guest.email, kind: 'guest_access_request' },

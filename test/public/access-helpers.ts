@@ -7,7 +7,12 @@ import { resolvePendingAccessRequests } from '../../src/public/access.resolve.js
 
 export const ACCESS_URL = '/public/guests/access';
 
-export async function requestAccess(ctx: TestContext, email: unknown, ip = '127.0.0.1', url = ACCESS_URL): Promise<LightMyRequestResponse> {
+export async function requestAccess(
+  ctx: TestContext,
+  email: unknown,
+  ip = '127.0.0.1',
+  url = ACCESS_URL,
+): Promise<LightMyRequestResponse> {
   return ctx.app.inject({ method: 'POST', url, payload: { email }, remoteAddress: ip });
 }
 
@@ -21,12 +26,20 @@ export async function resolved(ctx: TestContext): Promise<void> {
 
 export async function outboxFor(ctx: TestContext, email: string) {
   await resolved(ctx);
-  return ctx.db.kysely.selectFrom('outbox').selectAll().where('recipient', '=', email.toLowerCase()).orderBy('id').execute();
+  return ctx.db.kysely
+    .selectFrom('outbox')
+    .selectAll()
+    .where('recipient', '=', email.toLowerCase())
+    .orderBy('id')
+    .execute();
 }
 
 export async function outboxCount(ctx: TestContext): Promise<number> {
   await resolved(ctx);
-  const row = await ctx.db.kysely.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await ctx.db.kysely
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -41,4 +54,3 @@ export function comparableHeaders(response: LightMyRequestResponse): Record<stri
   const { date: _date, ...rest } = response.headers;
   return rest;
 }
-

@@ -24,7 +24,10 @@ describe('POST /public/guests/access limits', () => {
         const body = assertProblem(over, 429, 'RATE_LIMIT_EXCEEDED');
         assert.match(String(body.message), /at most 3 an hour/);
         const retryAfter = Number(over.headers['retry-after']);
-        assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 3600, String(over.headers['retry-after']));
+        assert.ok(
+          Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 3600,
+          String(over.headers['retry-after']),
+        );
       }
       assert.equal((await outboxFor(ctx, guest.email)).length, 1, 'the refused request queued nothing');
       assertAccepted(await requestAccess(ctx, guest.email, '198.51.100.8'));
@@ -63,7 +66,9 @@ describe('POST /public/guests/access limits', () => {
       assert.equal((await outboxFor(ctx, guest.email)).length, 2);
       assertAccepted(await requestAccess(ctx, other.email, '203.0.113.1'));
       assert.equal((await outboxFor(ctx, other.email)).length, 1);
-      const suppressed = ctx.logs.filter((l) => l.msg === 'guest access email not sent: the address reached its hourly limit');
+      const suppressed = ctx.logs.filter(
+        (l) => l.msg === 'guest access email not sent: the address reached its hourly limit',
+      );
       assert.equal(suppressed.length, 2);
       assert.ok(!JSON.stringify(suppressed).includes(guest.email), 'the log does not name the address');
     } finally {
@@ -76,11 +81,17 @@ describe('POST /public/guests/access limits', () => {
     try {
       const hour = new Date();
       hour.setUTCMinutes(0, 0, 0);
-      await ctx.db.kysely.insertInto('throttle_windows')
-        .values({ scope: THROTTLE_SCOPE_IP, subject: '192.0.2.44', window_start: formatTimestamp(hour), count: 5 }).execute();
+      await ctx.db.kysely
+        .insertInto('throttle_windows')
+        .values({ scope: THROTTLE_SCOPE_IP, subject: '192.0.2.44', window_start: formatTimestamp(hour), count: 5 })
+        .execute();
       assertProblem(await requestAccess(ctx, uniqueEmail(), '192.0.2.44'), 429, 'RATE_LIMIT_EXCEEDED');
       assertAccepted(await requestAccess(ctx, uniqueEmail(), '192.0.2.45'));
-      const rows = await ctx.db.kysely.selectFrom('throttle_windows').selectAll().where('subject', '=', '192.0.2.45').execute();
+      const rows = await ctx.db.kysely
+        .selectFrom('throttle_windows')
+        .selectAll()
+        .where('subject', '=', '192.0.2.45')
+        .execute();
       assert.equal(rows.length, 1);
       assert.equal(rows[0]?.count, 1);
     } finally {
@@ -88,14 +99,19 @@ describe('POST /public/guests/access limits', () => {
     }
   });
 
-  it('a request refused by the per-IP limit uses none of the address\'s allowance', async () => {
+  it("a request refused by the per-IP limit uses none of the address's allowance", async () => {
     const ctx = await buildTestApp({ env: { ACCESS_EMAIL_LIMIT_PER_IP: '1', ACCESS_EMAIL_LIMIT_PER_EMAIL: '5' } });
     try {
       const guest = await createGuest(ctx);
       assertAccepted(await requestAccess(ctx, guest.email, '192.0.2.60'));
-      for (let i = 0; i < 3; i += 1) assertProblem(await requestAccess(ctx, guest.email, '192.0.2.60'), 429, 'RATE_LIMIT_EXCEEDED');
-      const perAddress = await ctx.db.kysely.selectFrom('throttle_windows').select('count').where('subject', '=', guest.email).executeTakeFirstOrThrow();
-      assert.equal(perAddress.count, 1, 'the refused requests did not use up the address\'s allowance');
+      for (let i = 0; i < 3; i += 1)
+        assertProblem(await requestAccess(ctx, guest.email, '192.0.2.60'), 429, 'RATE_LIMIT_EXCEEDED');
+      const perAddress = await ctx.db.kysely
+        .selectFrom('throttle_windows')
+        .select('count')
+        .where('subject', '=', guest.email)
+        .executeTakeFirstOrThrow();
+      assert.equal(perAddress.count, 1, "the refused requests did not use up the address's allowance");
     } finally {
       await ctx.close();
     }

@@ -6,10 +6,23 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  buildTestApp, call, createGuest, createOrgWithMembers, guestsUrl, uniqueEmail, type TestContext,
+  buildTestApp,
+  call,
+  createGuest,
+  createOrgWithMembers,
+  guestsUrl,
+  uniqueEmail,
+  type TestContext,
 } from '../../support/app.js';
 import { formatTimestamp } from '../../src/core/time.js';
-import { ACCESS_URL, assertAccepted, comparableHeaders, outboxCount, outboxFor, requestAccess } from './access-helpers.js';
+import {
+  ACCESS_URL,
+  assertAccepted,
+  comparableHeaders,
+  outboxCount,
+  outboxFor,
+  requestAccess,
+} from './access-helpers.js';
 import { assertProblem } from '../../support/problem.js';
 
 describe('POST /public/guests/access', () => {
@@ -79,8 +92,12 @@ describe('POST /public/guests/access', () => {
     const inUmbrella = await createGuest(ctx, { email }, umbrella.tokens.admin, umbrella.orgId);
     // Removed from Initech through the API; disabled in Umbrella (set as the disable endpoint does).
     assert.equal((await call(ctx, initech.tokens.admin, 'DELETE', guestsUrl(initech.orgId, email))).statusCode, 200);
-    await ctx.db.kysely.updateTable('organization_guests').set({ disabled_at: formatTimestamp(new Date()), disabled_by: umbrella.members.admin })
-      .where('organization_id', '=', umbrella.orgId).where('guest_id', '=', inUmbrella.id).execute();
+    await ctx.db.kysely
+      .updateTable('organization_guests')
+      .set({ disabled_at: formatTimestamp(new Date()), disabled_by: umbrella.members.admin })
+      .where('organization_id', '=', umbrella.orgId)
+      .where('guest_id', '=', inUmbrella.id)
+      .execute();
 
     assertAccepted(await requestAccess(ctx, email));
     const rows = await outboxFor(ctx, email);
@@ -99,8 +116,12 @@ describe('POST /public/guests/access', () => {
     assert.equal((await call(ctx, ctx.tokens.admin, 'DELETE', guestsUrl(ctx.orgId, email))).statusCode, 200);
     assertAccepted(await requestAccess(ctx, email));
     const disabled = await createGuest(ctx);
-    await ctx.db.kysely.updateTable('organization_guests').set({ disabled_at: formatTimestamp(new Date()) })
-      .where('organization_id', '=', ctx.orgId).where('guest_id', '=', disabled.id).execute();
+    await ctx.db.kysely
+      .updateTable('organization_guests')
+      .set({ disabled_at: formatTimestamp(new Date()) })
+      .where('organization_id', '=', ctx.orgId)
+      .where('guest_id', '=', disabled.id)
+      .execute();
     assertAccepted(await requestAccess(ctx, disabled.email));
     assert.equal((await outboxFor(ctx, guest.email)).length, 0);
     assert.equal((await outboxFor(ctx, disabled.email)).length, 0);
@@ -144,28 +165,51 @@ describe('POST /public/guests/access', () => {
     const array = await ctx.app.inject({ method: 'POST', url: ACCESS_URL, payload: [{ email: 'a@partner.test' }] });
     assertProblem(array, 422, 'VALIDATION_FAILED');
     // An empty JSON body is no body: the email is named as missing.
-    const empty = await ctx.app.inject({ method: 'POST', url: ACCESS_URL, payload: '', headers: { 'content-type': 'application/json' } });
-    assert.match((assertProblem(empty, 422, 'VALIDATION_FAILED').errors as Record<string, string[]>).email?.[0] ?? '', /required/, empty.body);
+    const empty = await ctx.app.inject({
+      method: 'POST',
+      url: ACCESS_URL,
+      payload: '',
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.match(
+      (assertProblem(empty, 422, 'VALIDATION_FAILED').errors as Record<string, string[]>).email?.[0] ?? '',
+      /required/,
+      empty.body,
+    );
     assert.equal(await outboxCount(ctx), before);
   });
 
-  it('an unknown field is dropped and named in x-ignored-fields: 202, the known guest\'s email queued as without it', async () => {
+  it("an unknown field is dropped and named in x-ignored-fields: 202, the known guest's email queued as without it", async () => {
     const guest = await createGuest(ctx);
-    const response = await ctx.app.inject({ method: 'POST', url: ACCESS_URL, payload: { email: guest.email, organization: 'x' } });
+    const response = await ctx.app.inject({
+      method: 'POST',
+      url: ACCESS_URL,
+      payload: { email: guest.email, organization: 'x' },
+    });
     assertAccepted(response);
     assert.equal(response.headers['x-ignored-fields'], 'organization');
     assert.equal((await outboxFor(ctx, guest.email)).length, 1);
     // An unknown address with the same unknown field: the same answer, headers included.
-    const unknown = await ctx.app.inject({ method: 'POST', url: ACCESS_URL, payload: { email: uniqueEmail('nobody'), organization: 'x' } });
+    const unknown = await ctx.app.inject({
+      method: 'POST',
+      url: ACCESS_URL,
+      payload: { email: uniqueEmail('nobody'), organization: 'x' },
+    });
     assertAccepted(unknown);
     assert.deepEqual(comparableHeaders(unknown), comparableHeaders(response));
   });
 
   it('UNKNOWN_FIELDS=reject: 422 naming the unknown field; nothing queued', async () => {
-    const strict = await buildTestApp({ env: { UNKNOWN_FIELDS: 'reject', ACCESS_EMAIL_LIMIT_PER_IP: '0', ACCESS_EMAIL_LIMIT_PER_EMAIL: '0' } });
+    const strict = await buildTestApp({
+      env: { UNKNOWN_FIELDS: 'reject', ACCESS_EMAIL_LIMIT_PER_IP: '0', ACCESS_EMAIL_LIMIT_PER_EMAIL: '0' },
+    });
     try {
       const guest = await createGuest(strict);
-      const response = await strict.app.inject({ method: 'POST', url: ACCESS_URL, payload: { email: guest.email, organization: 'x' } });
+      const response = await strict.app.inject({
+        method: 'POST',
+        url: ACCESS_URL,
+        payload: { email: guest.email, organization: 'x' },
+      });
       const errors = assertProblem(response, 422, 'VALIDATION_FAILED').errors as Record<string, string[]>;
       assert.deepEqual(Object.keys(errors), ['organization']);
       assert.match(errors.organization?.[0] ?? '', /not allowed/);
@@ -176,9 +220,19 @@ describe('POST /public/guests/access', () => {
   });
 
   it('400 for a body that is not JSON, 415 for another media type, 405 for another method', async () => {
-    const broken = await ctx.app.inject({ method: 'POST', url: ACCESS_URL, payload: '{"email":', headers: { 'content-type': 'application/json' } });
+    const broken = await ctx.app.inject({
+      method: 'POST',
+      url: ACCESS_URL,
+      payload: '{"email":',
+      headers: { 'content-type': 'application/json' },
+    });
     assertProblem(broken, 400, 'INVALID_JSON');
-    const text = await ctx.app.inject({ method: 'POST', url: ACCESS_URL, payload: 'email=a@partner.test', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const text = await ctx.app.inject({
+      method: 'POST',
+      url: ACCESS_URL,
+      payload: 'email=a@partner.test',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     assertProblem(text, 415, 'UNSUPPORTED_MEDIA_TYPE');
     const get = await ctx.app.inject({ method: 'GET', url: ACCESS_URL });
     assertProblem(get, 405, 'METHOD_NOT_ALLOWED');

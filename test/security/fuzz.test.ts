@@ -72,8 +72,10 @@ describe('fuzzing every route with hostile requests', () => {
         if (problem !== undefined) {
           if (response.statusCode >= 500) serverErrors += 1;
           const logged = ctx.logs.filter((line) => Number(line.level) >= 50).slice(-1)[0];
-          throw new Error(`${problem}: ${options.method} ${String(options.url).slice(0, 300)} -> ${response.statusCode} ${response.body.slice(0, 500)}` +
-            (logged ? `\nlogged: ${JSON.stringify(logged).slice(0, 1500)}` : ''));
+          throw new Error(
+            `${problem}: ${options.method} ${String(options.url).slice(0, 300)} -> ${response.statusCode} ${response.body.slice(0, 500)}` +
+              (logged ? `\nlogged: ${JSON.stringify(logged).slice(0, 1500)}` : ''),
+          );
         }
       });
       try {
@@ -85,14 +87,24 @@ describe('fuzzing every route with hostile requests', () => {
         });
       } catch (error) {
         // fast-check's message holds the seed and path of the failing request; add how to replay it.
-        throw new Error(`${name}: replay with FUZZ_SEED=${SEED} FUZZ_ROUTE='${name}'\n${(error as Error).message}`, { cause: error });
+        throw new Error(`${name}: replay with FUZZ_SEED=${SEED} FUZZ_ROUTE='${name}'\n${(error as Error).message}`, {
+          cause: error,
+        });
       }
       if (reached === 0) unreached.push(name);
 
       const live = await ctx.app.inject({ method: 'GET', url: '/health/live' });
       assert.equal(live.statusCode, 200, `${name}: /health/live after the run`);
-      assert.deepEqual(await brokenInvariants(ctx.db.kysely), {}, `${name}: database invariants after the run (FUZZ_SEED=${SEED})`);
-      assert.deepEqual(await organizationSnapshot(ctx.db.kysely, other.orgId), otherBefore, `${name}: the organization without a token changed (FUZZ_SEED=${SEED})`);
+      assert.deepEqual(
+        await brokenInvariants(ctx.db.kysely),
+        {},
+        `${name}: database invariants after the run (FUZZ_SEED=${SEED})`,
+      );
+      assert.deepEqual(
+        await organizationSnapshot(ctx.db.kysely, other.orgId),
+        otherBefore,
+        `${name}: the organization without a token changed (FUZZ_SEED=${SEED})`,
+      );
     }
 
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -103,6 +115,7 @@ describe('fuzzing every route with hostile requests', () => {
     assert.equal(serverErrors, 0);
     // The generated requests do reach the handlers: most routes answered some of them with success (2xx, or a page's 303)
     // (a short run, FUZZ_RUNS below 1000, may not get there).
-    if (ONLY === undefined && RUNS >= 1000) assert.ok(unreached.length <= fuzzed / 4, `routes never answered with success: ${unreached.join(', ')}`);
+    if (ONLY === undefined && RUNS >= 1000)
+      assert.ok(unreached.length <= fuzzed / 4, `routes never answered with success: ${unreached.join(', ')}`);
   });
 });

@@ -24,7 +24,11 @@ interface Reply {
   status: number;
   text: string;
 }
-type Send = (method: string, url: string, options?: { token?: string; body?: unknown; form?: string }) => Promise<Reply>;
+type Send = (
+  method: string,
+  url: string,
+  options?: { token?: string; body?: unknown; form?: string },
+) => Promise<Reply>;
 
 interface Secrets {
   tokens: string[];
@@ -36,15 +40,28 @@ interface Secrets {
 
 let serial = 0;
 const address = (label: string) => `${label}.scan${process.pid}x${(serial += 1)}@partner.test`;
-const json = (reply: Reply) => JSON.parse(reply.text) as { data: Record<string, unknown> & Array<Record<string, unknown>> };
+const json = (reply: Reply) =>
+  JSON.parse(reply.text) as { data: Record<string, unknown> & Array<Record<string, unknown>> };
 const codeOf = (link: unknown) => String(link).split('/').pop() as string;
 
 /** Every route family, with the secrets it handled recorded in `secrets`. */
-async function session(send: Send, db: Db, org: { orgId: string; tokens: Record<'admin' | 'standard' | 'light', string>; members: Record<'admin' | 'standard' | 'light', number>; adminEmail: string }, secrets: Secrets) {
+async function session(
+  send: Send,
+  db: Db,
+  org: {
+    orgId: string;
+    tokens: Record<'admin' | 'standard' | 'light', string>;
+    members: Record<'admin' | 'standard' | 'light', number>;
+    adminEmail: string;
+  },
+  secrets: Secrets,
+) {
   const { orgId } = org;
   const admin = org.tokens.admin;
-  const expect = (reply: Reply, status: number, what: string) => assert.equal(reply.status, status, `${what}: ${reply.text.slice(0, 300)}`);
-  const guestUrl = (email: string, suffix = '') => `/api/organizations/${orgId}/guests/${encodeURIComponent(email)}${suffix}`;
+  const expect = (reply: Reply, status: number, what: string) =>
+    assert.equal(reply.status, status, `${what}: ${reply.text.slice(0, 300)}`);
+  const guestUrl = (email: string, suffix = '') =>
+    `/api/organizations/${orgId}/guests/${encodeURIComponent(email)}${suffix}`;
   const keepLink = (reply: Reply) => {
     const link = json(reply).data.link;
     if (typeof link === 'string') secrets.codes.push(codeOf(link));
@@ -65,8 +82,19 @@ async function session(send: Send, db: Db, org: { orgId: string; tokens: Record<
   expect(await send('GET', `/api/organizations/${orgId}/users/${org.members.light}`, { token: admin }), 200, 'user');
   const invitee = address('invitee');
   secrets.emails.push(invitee);
-  expect(await send('POST', `/api/organizations/${orgId}/users/invite`, { token: admin, body: { email: invitee, first_name: 'In' } }), 200, 'invite');
-  const mail = await db.kysely.selectFrom('outbox').select('text_body').where('recipient', '=', invitee).executeTakeFirstOrThrow();
+  expect(
+    await send('POST', `/api/organizations/${orgId}/users/invite`, {
+      token: admin,
+      body: { email: invitee, first_name: 'In' },
+    }),
+    200,
+    'invite',
+  );
+  const mail = await db.kysely
+    .selectFrom('outbox')
+    .select('text_body')
+    .where('recipient', '=', invitee)
+    .executeTakeFirstOrThrow();
   const invitation = /\/invitations\/([A-Za-z0-9_-]+)/.exec(mail.text_body)?.[1] as string;
   secrets.invitationCodes.push(invitation);
   expect(await send('GET', `/invitations/${invitation}`), 200, 'accept page');
@@ -82,31 +110,75 @@ async function session(send: Send, db: Db, org: { orgId: string; tokens: Record<
   const emails = [address('alpha'), address('beta'), address('gamma'), address('delta')];
   secrets.emails.push(...emails);
   for (const email of emails) {
-    const created = await send('POST', `/api/organizations/${orgId}/guests`, { token: admin, body: { email, first_name: 'Scan' } });
+    const created = await send('POST', `/api/organizations/${orgId}/guests`, {
+      token: admin,
+      body: { email, first_name: 'Scan' },
+    });
     expect(created, 201, 'create');
     keepLink(created);
   }
   const bulkEmails = [address('bulk'), address('bulk')];
   secrets.emails.push(...bulkEmails);
-  const bulk = await send('POST', `/api/organizations/${orgId}/guests/bulk`, { token: admin, body: [...bulkEmails.map((email) => ({ email })), { email: 'broken@' }] });
+  const bulk = await send('POST', `/api/organizations/${orgId}/guests/bulk`, {
+    token: admin,
+    body: [...bulkEmails.map((email) => ({ email })), { email: 'broken@' }],
+  });
   expect(bulk, 200, 'bulk');
   for (const item of json(bulk).data) if (item.data) secrets.codes.push(codeOf((item.data as { link: string }).link));
-  expect(await send('POST', `/api/organizations/${orgId}/guests`, { token: admin, body: { email: org.adminEmail } }), 422, 'member email');
-  expect(await send('PUT', guestUrl(emails[0] as string), { token: org.tokens.standard, body: { company_name: 'Co', status: 'x' } }), 201, 'update');
+  expect(
+    await send('POST', `/api/organizations/${orgId}/guests`, { token: admin, body: { email: org.adminEmail } }),
+    422,
+    'member email',
+  );
+  expect(
+    await send('PUT', guestUrl(emails[0] as string), {
+      token: org.tokens.standard,
+      body: { company_name: 'Co', status: 'x' },
+    }),
+    201,
+    'update',
+  );
   expect(await send('GET', guestUrl(emails[0] as string), { token: org.tokens.light }), 200, 'get');
   expect(await send('GET', guestUrl(address('nobody')), { token: admin }), 404, 'get unknown');
-  expect(await send('GET', `/api/organizations/${orgId}/guests?q=${encodeURIComponent(emails[1] as string)}&with=stats`, { token: admin }), 200, 'search');
-  expect(await send('GET', `/api/organizations/${orgId}/guests?without_pagination=true`, { token: admin }), 200, 'stream');
+  expect(
+    await send('GET', `/api/organizations/${orgId}/guests?q=${encodeURIComponent(emails[1] as string)}&with=stats`, {
+      token: admin,
+    }),
+    200,
+    'search',
+  );
+  expect(
+    await send('GET', `/api/organizations/${orgId}/guests?without_pagination=true`, { token: admin }),
+    200,
+    'stream',
+  );
   const reset = await send('PUT', guestUrl(emails[1] as string, '/reset-link'), { token: admin });
   expect(reset, 200, 'reset link');
   keepLink(reset);
 
   // Groups.
-  const group = await send('POST', `/api/organizations/${orgId}/groups`, { token: admin, body: { name: 'Scan', guests: [emails[0]], members: [org.members.light] } });
+  const group = await send('POST', `/api/organizations/${orgId}/groups`, {
+    token: admin,
+    body: { name: 'Scan', guests: [emails[0]], members: [org.members.light] },
+  });
   expect(group, 201, 'group');
   expect(await send('GET', `/api/organizations/${orgId}/groups`, { token: org.tokens.light }), 200, 'groups');
-  expect(await send('PUT', `/api/organizations/${orgId}/groups/${String(json(group).data.id)}`, { token: admin, body: { guests: [emails[0], emails[1]] } }), 201, 'group update');
-  expect(await send('PUT', `/api/organizations/${orgId}/groups/${String(json(group).data.id)}`, { token: admin, body: { guests: [address('stranger')] } }), 422, 'group with a stranger');
+  expect(
+    await send('PUT', `/api/organizations/${orgId}/groups/${String(json(group).data.id)}`, {
+      token: admin,
+      body: { guests: [emails[0], emails[1]] },
+    }),
+    201,
+    'group update',
+  );
+  expect(
+    await send('PUT', `/api/organizations/${orgId}/groups/${String(json(group).data.id)}`, {
+      token: admin,
+      body: { guests: [address('stranger')] },
+    }),
+    422,
+    'group with a stranger',
+  );
 
   // The guest's side.
   for (const code of [secrets.codes[0], codeOf(json(reset).data.link), secrets.codes[2]] as string[]) {
@@ -114,7 +186,11 @@ async function session(send: Send, db: Db, org: { orgId: string; tokens: Record<
     expect(await send('POST', `/guest/${code}`, { form: 'daily_digest=on&cadence_days=Monday' }), 303, 'guest form');
     expect(await send('GET', `/api/guest/${code}`), 200, 'guest JSON');
     expect(await send('GET', `/api/guest/${code}/preferences`), 200, 'preferences');
-    expect(await send('PUT', `/api/guest/${code}/cadence_days`, { body: { cadence_days: ['Friday'] } }), 200, 'cadence');
+    expect(
+      await send('PUT', `/api/guest/${code}/cadence_days`, { body: { cadence_days: ['Friday'] } }),
+      200,
+      'cadence',
+    );
   }
   expect(await send('GET', '/guest/this-is-no-guest-code-of-anyone'), 404, 'unknown code');
 
@@ -125,7 +201,9 @@ async function session(send: Send, db: Db, org: { orgId: string; tokens: Record<
   // Conversions, remove, disable and enable, permanent delete.
   expect(await send('POST', guestUrl(emails[2] as string, '/to/member'), { token: admin }), 201, 'to member');
   const member = await send('GET', `/api/organizations/${orgId}/users`, { token: admin });
-  const convertedId = (json(member).data as unknown as Array<{ id: number; email: string }>).find((m) => m.email === emails[2])?.id;
+  const convertedId = (json(member).data as unknown as Array<{ id: number; email: string }>).find(
+    (m) => m.email === emails[2],
+  )?.id;
   const back = await send('PUT', `/api/organizations/${orgId}/users/${String(convertedId)}/to/guest`, { token: admin });
   expect(back, 200, 'to guest');
   keepLink(back);
@@ -135,7 +213,11 @@ async function session(send: Send, db: Db, org: { orgId: string; tokens: Record<
   const enabled = await send('PUT', guestUrl(emails[3] as string, '/enable'), { token: admin });
   expect(enabled, 200, 'enable');
   keepLink(enabled);
-  expect(await send('DELETE', guestUrl(bulkEmails[1] as string, '/delete'), { token: admin }), 422, 'delete while enabled');
+  expect(
+    await send('DELETE', guestUrl(bulkEmails[1] as string, '/delete'), { token: admin }),
+    422,
+    'delete while enabled',
+  );
   expect(await send('DELETE', guestUrl(bulkEmails[1] as string, '/disable'), { token: admin }), 200, 'disable');
   expect(await send('DELETE', guestUrl(bulkEmails[1] as string, '/delete'), { token: admin }), 200, 'permanent delete');
 }
@@ -173,13 +255,30 @@ describe('no secret and no address in any log line', () => {
           });
           return { status: response.statusCode, text: response.body };
         };
-        const secrets: Secrets = { tokens: Object.values(ctx.tokens), codes: [], invitationCodes: [], emails: memberEmails('acme'), keys: [TEST_GUEST_CODE_KEY] };
-        await session(send, ctx.db, { orgId: ctx.orgId, tokens: ctx.tokens, members: ctx.members, adminEmail: 'acme-admin@members.test' }, secrets);
+        const secrets: Secrets = {
+          tokens: Object.values(ctx.tokens),
+          codes: [],
+          invitationCodes: [],
+          emails: memberEmails('acme'),
+          keys: [TEST_GUEST_CODE_KEY],
+        };
+        await session(
+          send,
+          ctx.db,
+          { orgId: ctx.orgId, tokens: ctx.tokens, members: ctx.members, adminEmail: 'acme-admin@members.test' },
+          secrets,
+        );
         await new Promise((resolve) => setTimeout(resolve, 50));
-        assert.ok(secrets.codes.length >= 8 && secrets.tokens.length >= 5, 'the session handled the secrets it is meant to');
+        assert.ok(
+          secrets.codes.length >= 8 && secrets.tokens.length >= 5,
+          'the session handled the secrets it is meant to',
+        );
         const text = ctx.logs.map((line) => JSON.stringify(line)).join('\n');
         assert.ok(ctx.logs.filter((line) => line.msg === 'request completed').length >= 45, 'the session was logged');
-        assert.ok(text.includes('[email]') && text.includes('/guest/[code]'), 'what was redacted is still there, redacted');
+        assert.ok(
+          text.includes('[email]') && text.includes('/guest/[code]'),
+          'what was redacted is still there, redacted',
+        );
         assert.deepEqual(leaks(text, secrets), []);
       } finally {
         await ctx.close();
@@ -187,47 +286,74 @@ describe('no secret and no address in any log line', () => {
     });
   }
 
-  it('through a real server process: its stdout and stderr, the outbox worker\'s lines included', { timeout: 90_000 }, async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guests-log-scan-'));
-    const database = process.env.TEST_DATABASE_URL ? await freshDatabaseUrl() : { url: `sqlite:${path.join(dir, 'data', 'guests.sqlite')}`, drop: async () => undefined };
-    const env = { DATABASE_URL: database.url, DATA_DIR: path.join(dir, 'data'), MAIL_DIR: path.join(dir, 'mail'), SEED_DEMO: 'false', EMAIL_DNS_CHECK: 'off', LOG_LEVEL: 'info', OUTBOX_POLL_INTERVAL_MS: '50', GUEST_INVITE_LIMIT_PER_HOUR: '0', RATE_LIMIT_MAX: '0' };
-    const db = openDatabase(loadConfig({ ...env, GUEST_CODE_KEY: TEST_GUEST_CODE_KEY }).database);
-    let server: Awaited<ReturnType<typeof serveUntilListening>> | undefined;
-    try {
-      await migrateToLatest(db);
-      const org = await createOrgWithMembers(createAdminService(db.kysely), 'Scan', 'scan');
-      server = await serveUntilListening(env);
-      const base = server.url;
-      const send: Send = async (method, url, options = {}) => {
-        const response = await fetch(`${base}${url}`, {
-          method,
-          redirect: 'manual',
-          headers: {
-            ...(options.token && { authorization: `Bearer ${options.token}` }),
-            ...(options.body !== undefined && { 'content-type': 'application/json' }),
-            ...(options.form !== undefined && { 'content-type': 'application/x-www-form-urlencoded' }),
-          },
-          ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
-          ...(options.form !== undefined && { body: options.form }),
-        });
-        return { status: response.status, text: await response.text() };
+  it(
+    "through a real server process: its stdout and stderr, the outbox worker's lines included",
+    { timeout: 90_000 },
+    async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guests-log-scan-'));
+      const database = process.env.TEST_DATABASE_URL
+        ? await freshDatabaseUrl()
+        : { url: `sqlite:${path.join(dir, 'data', 'guests.sqlite')}`, drop: async () => undefined };
+      const env = {
+        DATABASE_URL: database.url,
+        DATA_DIR: path.join(dir, 'data'),
+        MAIL_DIR: path.join(dir, 'mail'),
+        SEED_DEMO: 'false',
+        EMAIL_DNS_CHECK: 'off',
+        LOG_LEVEL: 'info',
+        OUTBOX_POLL_INTERVAL_MS: '50',
+        GUEST_INVITE_LIMIT_PER_HOUR: '0',
+        RATE_LIMIT_MAX: '0',
       };
-      const keys = process.env.TEST_DATABASE_URL ? [TEST_GUEST_CODE_KEY] : [];
-      const secrets: Secrets = { tokens: Object.values(org.tokens), codes: [], invitationCodes: [], emails: memberEmails('scan'), keys };
-      await session(send, db, { ...org, adminEmail: 'scan-admin@members.test' }, secrets);
-      if (!process.env.TEST_DATABASE_URL) secrets.keys.push(fs.readFileSync(path.join(dir, 'data', KEY_FILE_NAME), 'utf8').trim());
-      // The worker sends the invitation and the access email (written as files here) and logs each.
-      await server.process.waitForStdout((out) => (out.match(/email written to file/g) ?? []).length >= 2, 10_000, 'the session\'s email to be sent');
-      const exit = await server.process.stop();
-      assert.equal(exit.code, 0, server.process.describe());
-      const text = `${server.process.stdout}\n${server.process.stderr}`;
-      assert.ok((text.match(/request completed/g) ?? []).length >= 45, 'the session was logged');
-      assert.deepEqual(leaks(text, secrets), []);
-    } finally {
-      await server?.process.stop().catch(() => undefined);
-      await db.close();
-      await database.drop();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+      const db = openDatabase(loadConfig({ ...env, GUEST_CODE_KEY: TEST_GUEST_CODE_KEY }).database);
+      let server: Awaited<ReturnType<typeof serveUntilListening>> | undefined;
+      try {
+        await migrateToLatest(db);
+        const org = await createOrgWithMembers(createAdminService(db.kysely), 'Scan', 'scan');
+        server = await serveUntilListening(env);
+        const base = server.url;
+        const send: Send = async (method, url, options = {}) => {
+          const response = await fetch(`${base}${url}`, {
+            method,
+            redirect: 'manual',
+            headers: {
+              ...(options.token && { authorization: `Bearer ${options.token}` }),
+              ...(options.body !== undefined && { 'content-type': 'application/json' }),
+              ...(options.form !== undefined && { 'content-type': 'application/x-www-form-urlencoded' }),
+            },
+            ...(options.body !== undefined && { body: JSON.stringify(options.body) }),
+            ...(options.form !== undefined && { body: options.form }),
+          });
+          return { status: response.status, text: await response.text() };
+        };
+        const keys = process.env.TEST_DATABASE_URL ? [TEST_GUEST_CODE_KEY] : [];
+        const secrets: Secrets = {
+          tokens: Object.values(org.tokens),
+          codes: [],
+          invitationCodes: [],
+          emails: memberEmails('scan'),
+          keys,
+        };
+        await session(send, db, { ...org, adminEmail: 'scan-admin@members.test' }, secrets);
+        if (!process.env.TEST_DATABASE_URL)
+          secrets.keys.push(fs.readFileSync(path.join(dir, 'data', KEY_FILE_NAME), 'utf8').trim());
+        // The worker sends the invitation and the access email (written as files here) and logs each.
+        await server.process.waitForStdout(
+          (out) => (out.match(/email written to file/g) ?? []).length >= 2,
+          10_000,
+          "the session's email to be sent",
+        );
+        const exit = await server.process.stop();
+        assert.equal(exit.code, 0, server.process.describe());
+        const text = `${server.process.stdout}\n${server.process.stderr}`;
+        assert.ok((text.match(/request completed/g) ?? []).length >= 45, 'the session was logged');
+        assert.deepEqual(leaks(text, secrets), []);
+      } finally {
+        await server?.process.stop().catch(() => undefined);
+        await db.close();
+        await database.drop();
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

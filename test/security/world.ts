@@ -6,7 +6,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { RouteOptions } from 'fastify';
-import { buildTestApp, call, createOrgWithMembers, uniqueEmail, type TestContext, type TestOptions } from '../../support/app.js';
+import {
+  buildTestApp,
+  call,
+  createOrgWithMembers,
+  uniqueEmail,
+  type TestContext,
+  type TestOptions,
+} from '../../support/app.js';
 
 export interface RouteInfo {
   method: string;
@@ -48,7 +55,10 @@ export function routeCollector() {
         params: [...route.url.matchAll(/:([A-Za-z0-9_]+)/g)].map((m) => m[1] as string),
         query: propertyNames(schema.querystring),
         body: propertyNames(schema.body),
-        page: route.schema === undefined && !route.url.startsWith('/api/') && (route.url.startsWith('/guest/') || route.url.startsWith('/invitations/')),
+        page:
+          route.schema === undefined &&
+          !route.url.startsWith('/api/') &&
+          (route.url.startsWith('/guest/') || route.url.startsWith('/invitations/')),
       });
     }
   };
@@ -120,45 +130,104 @@ export async function buildWorld(ctx: TestContext, label: string, sharedEmail?: 
   const name = marker('org');
   const org = await createOrgWithMembers(ctx.admin, name, tag.toLowerCase());
   const { orgId, tokens, members } = org;
-  const disabledMember = await ctx.admin.addMember({ organizationId: orgId, email: `${tag.toLowerCase()}-off@members.test`, role: 'standard', firstName: marker('offfirst') });
+  const disabledMember = await ctx.admin.addMember({
+    organizationId: orgId,
+    email: `${tag.toLowerCase()}-off@members.test`,
+    role: 'standard',
+    firstName: marker('offfirst'),
+  });
   const disabledToken = (await ctx.admin.createToken({ email: disabledMember.email })).token;
   const revoked = await ctx.admin.createToken({ email: `${tag.toLowerCase()}-admin@members.test` });
   await ctx.admin.revokeToken(revoked.id);
   const expired = await ctx.admin.createToken({ email: `${tag.toLowerCase()}-admin@members.test` });
-  await ctx.db.kysely.updateTable('access_tokens').set({ expires_at: '2000-01-01 00:00:00' }).where('id', '=', expired.id).execute();
-  await ok(await call(ctx, tokens.admin, 'DELETE', `/api/organizations/${orgId}/users/${disabledMember.id}/disable`), 'disable member');
+  await ctx.db.kysely
+    .updateTable('access_tokens')
+    .set({ expires_at: '2000-01-01 00:00:00' })
+    .where('id', '=', expired.id)
+    .execute();
+  await ok(
+    await call(ctx, tokens.admin, 'DELETE', `/api/organizations/${orgId}/users/${disabledMember.id}/disable`),
+    'disable member',
+  );
 
   const guest = async (email: string, what: string): Promise<WorldGuest> => {
-    const data = await ok(await call(ctx, tokens.admin, 'POST', `/api/organizations/${orgId}/guests`, {
-      email, first_name: marker(`${what}first`), last_name: marker(`${what}last`), company_name: marker(`${what}company`), status: marker(`${what}status`),
-      phone_1: '+1-555-0100',
-    }), `create guest ${what}`);
+    const data = await ok(
+      await call(ctx, tokens.admin, 'POST', `/api/organizations/${orgId}/guests`, {
+        email,
+        first_name: marker(`${what}first`),
+        last_name: marker(`${what}last`),
+        company_name: marker(`${what}company`),
+        status: marker(`${what}status`),
+        phone_1: '+1-555-0100',
+      }),
+      `create guest ${what}`,
+    );
     return { id: Number(data.id), email: String(data.email), code: codeOfLink(data.link) };
   };
   const active = await guest(uniqueEmail(`${tag.toLowerCase()}a`), 'active');
   const disabledGuest = await guest(uniqueEmail(`${tag.toLowerCase()}d`), 'disabled');
   const other = await guest(uniqueEmail(`${tag.toLowerCase()}o`), 'other');
   const shared = await guest(sharedEmail ?? uniqueEmail(`${tag.toLowerCase()}s`), 'shared');
-  await ok(await call(ctx, tokens.admin, 'DELETE', `/api/organizations/${orgId}/guests/${encodeURIComponent(disabledGuest.email)}/disable`), 'disable guest');
-  await ok(await call(ctx, tokens.admin, 'POST', `/api/guest/${active.code}/preferences`, { slug: 'content_language', value: 'de' }), 'preference');
+  await ok(
+    await call(
+      ctx,
+      tokens.admin,
+      'DELETE',
+      `/api/organizations/${orgId}/guests/${encodeURIComponent(disabledGuest.email)}/disable`,
+    ),
+    'disable guest',
+  );
+  await ok(
+    await call(ctx, tokens.admin, 'POST', `/api/guest/${active.code}/preferences`, {
+      slug: 'content_language',
+      value: 'de',
+    }),
+    'preference',
+  );
 
-  const group = await ok(await call(ctx, tokens.admin, 'POST', `/api/organizations/${orgId}/groups`, {
-    name: marker('group'), description: marker('groupdesc'), members: [members.admin, members.light], guests: [active.email, shared.email],
-  }), 'create group');
+  const group = await ok(
+    await call(ctx, tokens.admin, 'POST', `/api/organizations/${orgId}/groups`, {
+      name: marker('group'),
+      description: marker('groupdesc'),
+      members: [members.admin, members.light],
+      guests: [active.email, shared.email],
+    }),
+    'create group',
+  );
 
   const inviteEmail = `${tag.toLowerCase()}-invitee@members.test`;
-  const invited = await ok(await call(ctx, tokens.admin, 'POST', `/api/organizations/${orgId}/users/invite`, {
-    email: inviteEmail, first_name: marker('invfirst'), last_name: marker('invlast'), role: 'light', message: marker('invmsg'),
-  }), 'invite');
-  const mail = await ctx.db.kysely.selectFrom('outbox').select('text_body').where('recipient', 'like', `%${inviteEmail}%`).orderBy('id', 'desc').executeTakeFirstOrThrow();
+  const invited = await ok(
+    await call(ctx, tokens.admin, 'POST', `/api/organizations/${orgId}/users/invite`, {
+      email: inviteEmail,
+      first_name: marker('invfirst'),
+      last_name: marker('invlast'),
+      role: 'light',
+      message: marker('invmsg'),
+    }),
+    'invite',
+  );
+  const mail = await ctx.db.kysely
+    .selectFrom('outbox')
+    .select('text_body')
+    .where('recipient', 'like', `%${inviteEmail}%`)
+    .orderBy('id', 'desc')
+    .executeTakeFirstOrThrow();
   const invitationCode = /\/invitations\/([A-Za-z0-9_-]+)/.exec(mail.text_body)?.[1];
   if (!invitationCode) throw new Error('no invitation code in the email');
 
-  const tokenIds = (await ctx.db.kysely.selectFrom('access_tokens').select('id')
-    .where('user_id', 'in', [members.admin, members.standard, members.light, disabledMember.id]).execute()).map((row) => row.id);
+  const tokenIds = (
+    await ctx.db.kysely
+      .selectFrom('access_tokens')
+      .select('id')
+      .where('user_id', 'in', [members.admin, members.standard, members.light, disabledMember.id])
+      .execute()
+  ).map((row) => row.id);
 
   return {
-    orgId, name, tokens, members,
+    orgId,
+    name,
+    tokens,
+    members,
     memberEmails: ['admin', 'standard', 'light', 'off'].map((role) => `${tag.toLowerCase()}-${role}@members.test`),
     disabled: { id: disabledMember.id, token: disabledToken },
     revokedToken: revoked.token,

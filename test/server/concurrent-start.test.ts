@@ -25,12 +25,21 @@ describe('instances starting together on an empty database', () => {
     try {
       const printed = servers.filter((s) => /access token\s+: gst_/.test(s.process.stdout));
       assert.equal(printed.length, 1, servers.map((s) => s.process.describe()).join('\n'));
-      const db = openDatabase(database ? { kind: 'postgres', url, poolSize: 1 } : { kind: 'sqlite', file: path.join(dir, 'guests.sqlite') });
+      const db = openDatabase(
+        database ? { kind: 'postgres', url, poolSize: 1 } : { kind: 'sqlite', file: path.join(dir, 'guests.sqlite') },
+      );
       try {
         const orgs = await db.kysely.selectFrom('organizations').select('id').execute();
         assert.equal(orgs.length, 1);
-        const migrations = await db.kysely.selectFrom('kysely_migration' as never).select('name' as never).orderBy('name' as never).execute();
-        assert.deepEqual(migrations.map((row) => (row as { name: string }).name), [...MIGRATION_NAMES]);
+        const migrations = await db.kysely
+          .selectFrom('kysely_migration' as never)
+          .select('name' as never)
+          .orderBy('name' as never)
+          .execute();
+        assert.deepEqual(
+          migrations.map((row) => (row as { name: string }).name),
+          [...MIGRATION_NAMES],
+        );
       } finally {
         await db.close();
       }

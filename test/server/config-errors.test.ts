@@ -31,7 +31,11 @@ describe('guests serve refuses a bad configuration', { concurrency: true }, () =
     { name: 'DATABASE_URL=mysql://x', env: { DATABASE_URL: 'mysql://x' }, variable: 'DATABASE_URL' },
     { name: '--port 70000', env: {}, args: ['--port', '70000'], variable: 'PORT' },
     // Port 0 made c-ares abort the whole process (after the demo token had been printed).
-    { name: 'DNS_SERVERS=127.0.0.1:0', env: { EMAIL_DNS_CHECK: 'on', DNS_SERVERS: '127.0.0.1:0' }, variable: 'DNS_SERVERS' },
+    {
+      name: 'DNS_SERVERS=127.0.0.1:0',
+      env: { EMAIL_DNS_CHECK: 'on', DNS_SERVERS: '127.0.0.1:0' },
+      variable: 'DNS_SERVERS',
+    },
   ];
   for (const { name, env, args, variable } of cases) {
     test(`${name}: exit 1, stderr names ${variable}, nothing created`, { timeout: 30_000 }, async () => {

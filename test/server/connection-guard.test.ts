@@ -9,7 +9,12 @@ import type { AddressInfo } from 'node:net';
 import { after, describe, test } from 'node:test';
 import pino from 'pino';
 import { loadConfig } from '../../src/config.js';
-import { ConnectionGuard, connectionLimits, readOpenFileLimit, type ConnectionLimits } from '../../src/http/connection-guard.js';
+import {
+  ConnectionGuard,
+  connectionLimits,
+  readOpenFileLimit,
+  type ConnectionLimits,
+} from '../../src/http/connection-guard.js';
 import { buildTestApp, type TestContext } from '../../support/app.js';
 import { assertProblem } from '../../support/problem.js';
 import { parseRaw, rawConnect, unfinishedPost, waitFor, type RawConnection } from './raw-http.js';
@@ -68,7 +73,10 @@ describe('the connection guard', () => {
       assert.equal(s.guard.open, 3);
 
       s.release();
-      assert.ok(await waitFor(() => answering.received.endsWith('released'), 2000), 'the held answer was delivered whole');
+      assert.ok(
+        await waitFor(() => answering.received.endsWith('released'), 2000),
+        'the held answer was delivered whole',
+      );
       assert.equal(fourth.closedAt, undefined);
       assert.equal(fifth.closedAt, undefined);
     } finally {
@@ -104,7 +112,7 @@ describe('the connection guard', () => {
       assert.ok(await waitFor(() => s.guard.open === 4, 2000));
       await new Promise((resolve) => setTimeout(resolve, 100));
       const a3 = await rawConnect(s.port, get('/'), '127.0.0.2');
-      assert.ok(await waitFor(closed(a1), 2000), 'the address\'s oldest connection made room');
+      assert.ok(await waitFor(closed(a1), 2000), "the address's oldest connection made room");
       assertProblem(parseRaw(a1.received), 503, 'SERVICE_UNAVAILABLE');
       assert.ok(await waitFor(answered(a3), 2000), 'the new connection is served');
       assert.match(a3.received, /^HTTP\/1\.1 200/);
@@ -135,18 +143,39 @@ describe('connection limits', () => {
   const config = (env: Record<string, string> = {}) => loadConfig(env);
 
   test('the total cap stays below the open-file limit, leaving room for the database pool', () => {
-    assert.deepEqual(connectionLimits(config(), undefined), { max: 10_000, perAddress: 5000, maxRequestsPerSocket: 1000 });
-    assert.deepEqual(connectionLimits(config(), 1024), { max: 960, perAddress: 480, maxRequestsPerSocket: 1000, lowered: { wanted: 10_000, fileLimit: 1024 } });
-    const pg = config({ DATABASE_URL: 'postgres://db/x', GUEST_CODE_KEY: 'ab'.repeat(32), DATABASE_POOL_SIZE: '40', MAX_CONNECTIONS: '5000' });
+    assert.deepEqual(connectionLimits(config(), undefined), {
+      max: 10_000,
+      perAddress: 5000,
+      maxRequestsPerSocket: 1000,
+    });
+    assert.deepEqual(connectionLimits(config(), 1024), {
+      max: 960,
+      perAddress: 480,
+      maxRequestsPerSocket: 1000,
+      lowered: { wanted: 10_000, fileLimit: 1024 },
+    });
+    const pg = config({
+      DATABASE_URL: 'postgres://db/x',
+      GUEST_CODE_KEY: 'ab'.repeat(32),
+      DATABASE_POOL_SIZE: '40',
+      MAX_CONNECTIONS: '5000',
+    });
     assert.equal(connectionLimits(pg, 1024).max, 1024 - 64 - 40);
-    assert.deepEqual(connectionLimits(config({ MAX_CONNECTIONS: '300', MAX_CONNECTIONS_PER_ADDRESS: '0' }), 20_000), { max: 300, perAddress: 0, maxRequestsPerSocket: 1000 });
+    assert.deepEqual(connectionLimits(config({ MAX_CONNECTIONS: '300', MAX_CONNECTIONS_PER_ADDRESS: '0' }), 20_000), {
+      max: 300,
+      perAddress: 0,
+      maxRequestsPerSocket: 1000,
+    });
   });
 
   test('the open-file limit is read from /proc/self/limits', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'limits-'));
     try {
       const file = path.join(dir, 'limits');
-      fs.writeFileSync(file, 'Limit                     Soft Limit           Hard Limit           Units\nMax open files            1024                 4096                 files\n');
+      fs.writeFileSync(
+        file,
+        'Limit                     Soft Limit           Hard Limit           Units\nMax open files            1024                 4096                 files\n',
+      );
       assert.equal(readOpenFileLimit(file), 1024);
       fs.writeFileSync(file, 'Max open files            unlimited            unlimited            files\n');
       assert.equal(readOpenFileLimit(file), undefined);
@@ -182,12 +211,17 @@ describe('timeouts and malformed requests answer the error body before any route
 
   test('a body that never finishes: 408 REQUEST_TIMEOUT, on the public endpoint and on a bearer route', async () => {
     const pub = await rawConnect(port, unfinishedPost('/public/guests/access'));
-    const bearer = await rawConnect(port, unfinishedPost(`/api/organizations/${ctx.orgId}/guests`, { Authorization: `Bearer ${ctx.tokens.admin}` }));
+    const bearer = await rawConnect(
+      port,
+      unfinishedPost(`/api/organizations/${ctx.orgId}/guests`, { Authorization: `Bearer ${ctx.tokens.admin}` }),
+    );
     for (const c of [pub, bearer]) {
       assert.ok(await waitFor(closed(c), 3000), 'closed');
       assertProblem(parseRaw(c.received), 408, 'REQUEST_TIMEOUT');
     }
-    const list = await fetch(`http://127.0.0.1:${port}/api/organizations/${ctx.orgId}/guests`, { headers: { Authorization: `Bearer ${ctx.tokens.admin}` } });
+    const list = await fetch(`http://127.0.0.1:${port}/api/organizations/${ctx.orgId}/guests`, {
+      headers: { Authorization: `Bearer ${ctx.tokens.admin}` },
+    });
     assert.equal(list.status, 200);
     assert.deepEqual(((await list.json()) as { data: unknown[] }).data, [], 'nothing was written');
   });

@@ -32,10 +32,25 @@ describe('SIGKILL during concurrent creates: every acknowledged create survives'
     if (timeline.length > 0) console.log(`observed:\n  ${timeline.join('\n  ')}`);
   });
 
-  async function crashAndCheck(label: string, database: Config['database'], env: Record<string, string>): Promise<void> {
+  async function crashAndCheck(
+    label: string,
+    database: Config['database'],
+    env: Record<string, string>,
+  ): Promise<void> {
     const { orgId, token } = await seedOrganization(database, `Crash ${label}`, `crash-admin-${label}@example.org`);
-    const serverEnv = { ...env, EMAIL_DNS_CHECK: 'off', SEED_DEMO: 'false', LOG_LEVEL: 'info', RATE_LIMIT_MAX: '0', GUEST_INVITE_LIMIT_PER_HOUR: '0' };
-    const headers = { Authorization: `Bearer ${token}`, 'X-Tallyfy-Client': 'APIClient', 'Content-Type': 'application/json' };
+    const serverEnv = {
+      ...env,
+      EMAIL_DNS_CHECK: 'off',
+      SEED_DEMO: 'false',
+      LOG_LEVEL: 'info',
+      RATE_LIMIT_MAX: '0',
+      GUEST_INVITE_LIMIT_PER_HOUR: '0',
+    };
+    const headers = {
+      Authorization: `Bearer ${token}`,
+      'X-Tallyfy-Client': 'APIClient',
+      'Content-Type': 'application/json',
+    };
     const { process: server, url } = await serveUntilListening(serverEnv);
 
     const acknowledged: string[] = [];
@@ -46,7 +61,10 @@ describe('SIGKILL during concurrent creates: every acknowledged create survives'
         const email = `crash.${label}.${w}.${i}@example.org`;
         try {
           const response = await fetch(`${url}/api/organizations/${orgId}/guests`, {
-            method: 'POST', headers, body: JSON.stringify({ email, first_name: 'Crash' }), signal: AbortSignal.timeout(5000),
+            method: 'POST',
+            headers,
+            body: JSON.stringify({ email, first_name: 'Crash' }),
+            signal: AbortSignal.timeout(5000),
           });
           await response.arrayBuffer();
           if (response.status === 201) acknowledged.push(email);
@@ -66,16 +84,32 @@ describe('SIGKILL during concurrent creates: every acknowledged create survives'
     assert.equal(exit.signal, 'SIGKILL');
     assert.ok(acknowledged.length > 0, `some creates were acknowledged before the kill (${JSON.stringify(failures)})`);
     // Only the kill may have failed requests: no error answers.
-    assert.deepEqual(Object.keys(failures).filter((k) => k.startsWith('status')), [], JSON.stringify(failures));
+    assert.deepEqual(
+      Object.keys(failures).filter((k) => k.startsWith('status')),
+      [],
+      JSON.stringify(failures),
+    );
 
     const { process: again, url: url2 } = await serveUntilListening(serverEnv);
-    const list = await fetch(`${url2}/api/organizations/${orgId}/guests?without_pagination=true`, { headers, signal: AbortSignal.timeout(10_000) });
+    const list = await fetch(`${url2}/api/organizations/${orgId}/guests?without_pagination=true`, {
+      headers,
+      signal: AbortSignal.timeout(10_000),
+    });
     assert.equal(list.status, 200);
     const present = new Set(((await list.json()) as { data: Array<{ email: string }> }).data.map((g) => g.email));
     const missing = acknowledged.filter((email) => !present.has(email));
-    timeline.push(`${label}: ${acknowledged.length} creates acknowledged before SIGKILL, ${present.size} guests after restart, ${missing.length} acknowledged missing; failed requests ${JSON.stringify(failures)}`);
-    assert.deepEqual(missing, [], `acknowledged creates lost in the crash (${missing.length} of ${acknowledged.length})`);
-    assert.ok(present.size <= acknowledged.length + WRITERS, `at most one unacknowledged create per writer was in flight (${present.size} present)`);
+    timeline.push(
+      `${label}: ${acknowledged.length} creates acknowledged before SIGKILL, ${present.size} guests after restart, ${missing.length} acknowledged missing; failed requests ${JSON.stringify(failures)}`,
+    );
+    assert.deepEqual(
+      missing,
+      [],
+      `acknowledged creates lost in the crash (${missing.length} of ${acknowledged.length})`,
+    );
+    assert.ok(
+      present.size <= acknowledged.length + WRITERS,
+      `at most one unacknowledged create per writer was in flight (${present.size} present)`,
+    );
     assert.deepEqual(await again.stop(), { code: 0, signal: null }, again.describe());
   }
 
@@ -84,9 +118,17 @@ describe('SIGKILL during concurrent creates: every acknowledged create survives'
     await crashAndCheck('sqlite', { kind: 'sqlite', file: path.join(dataDir, 'guests.sqlite') }, { DATA_DIR: dataDir });
   });
 
-  test('PostgreSQL', { timeout: 60_000, skip: TEST_DATABASE_URL ? false : 'TEST_DATABASE_URL is not set' }, async () => {
-    const database = await freshDatabaseUrl();
-    cleanups.push(() => database.drop());
-    await crashAndCheck('postgres', { kind: 'postgres', url: database.url, poolSize: 2 }, { DATABASE_URL: database.url, DATA_DIR: path.join(dir, 'pg') });
-  });
+  test(
+    'PostgreSQL',
+    { timeout: 60_000, skip: TEST_DATABASE_URL ? false : 'TEST_DATABASE_URL is not set' },
+    async () => {
+      const database = await freshDatabaseUrl();
+      cleanups.push(() => database.drop());
+      await crashAndCheck(
+        'postgres',
+        { kind: 'postgres', url: database.url, poolSize: 2 },
+        { DATABASE_URL: database.url, DATA_DIR: path.join(dir, 'pg') },
+      );
+    },
+  );
 });

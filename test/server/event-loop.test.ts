@@ -39,10 +39,15 @@ describe('event-loop stalls', () => {
     // Let the monitor see a few beats on time first.
     await new Promise((resolve) => setTimeout(resolve, 300));
     // The requests reach the server's socket buffers at once; the server reads them only after the stall.
-    connections.forEach((c, i) => c.socket.write(i === 0 ? get('/health/live') : get(`/api/organizations/${ctx.orgId}/guests`, auth)));
+    connections.forEach((c, i) =>
+      c.socket.write(i === 0 ? get('/health/live') : get(`/api/organizations/${ctx.orgId}/guests`, auth)),
+    );
     blockLoop(800);
     const startedAfterStall = Date.now();
-    assert.ok(await waitFor(() => connections.every((c) => c.received.includes('\r\n\r\n') && c.received.endsWith('}')), 5000), 'every request was answered');
+    assert.ok(
+      await waitFor(() => connections.every((c) => c.received.includes('\r\n\r\n') && c.received.endsWith('}')), 5000),
+      'every request was answered',
+    );
     const elapsed = Date.now() - startedAfterStall;
 
     const [health, ...api] = connections.map((c) => parseRaw(c.received));
@@ -53,11 +58,20 @@ describe('event-loop stalls', () => {
       assert.equal(answer.headers['retry-after'], '1');
     }
     assert.ok(elapsed < 2000, `answered ${elapsed} ms after the stall`);
-    assert.ok(ctx.logs.some((line) => line.msg === 'event loop stalled: new requests are answered 503 until it catches up' && Number(line.delayMs) >= 300), 'the stall is logged with its length');
+    assert.ok(
+      ctx.logs.some(
+        (line) =>
+          line.msg === 'event loop stalled: new requests are answered 503 until it catches up' &&
+          Number(line.delayMs) >= 300,
+      ),
+      'the stall is logged with its length',
+    );
 
     // The loop turns on time again and the shedding after the stall (at most EVENT_LOOP_STALL_MS) is over: the same request is served.
     await new Promise((resolve) => setTimeout(resolve, 700));
-    const list = await fetch(`http://127.0.0.1:${port}/api/organizations/${ctx.orgId}/guests`, { headers: { Authorization: `Bearer ${ctx.tokens.admin}` } });
+    const list = await fetch(`http://127.0.0.1:${port}/api/organizations/${ctx.orgId}/guests`, {
+      headers: { Authorization: `Bearer ${ctx.tokens.admin}` },
+    });
     assert.equal(list.status, 200, await list.text());
     for (const c of connections) c.socket.destroy();
   });
@@ -65,7 +79,9 @@ describe('event-loop stalls', () => {
   test('a loop busy but under the threshold sheds nothing', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 5; i += 1) {
-      const pending = fetch(`http://127.0.0.1:${port}/api/organizations/${ctx.orgId}/guests`, { headers: { Authorization: `Bearer ${ctx.tokens.admin}` } });
+      const pending = fetch(`http://127.0.0.1:${port}/api/organizations/${ctx.orgId}/guests`, {
+        headers: { Authorization: `Bearer ${ctx.tokens.admin}` },
+      });
       blockLoop(100);
       statuses.push((await pending).status);
     }

@@ -81,20 +81,60 @@ function parseCurl(output: string): CurlRequest {
   return request;
 }
 
-const GUEST_KEYS = ['id', 'email', 'last_accessed_at', 'last_known_ip', 'last_known_country', 'first_name', 'last_name', 'created_at', 'deleted_at', 'link', 'details'];
+const GUEST_KEYS = [
+  'id',
+  'email',
+  'last_accessed_at',
+  'last_known_ip',
+  'last_known_country',
+  'first_name',
+  'last_name',
+  'created_at',
+  'deleted_at',
+  'link',
+  'details',
+];
 const DETAIL_KEYS = [
-  'status', 'phone_1', 'phone_2', 'timezone', 'image_url', 'contact_url', 'company_url', 'opportunity_url', 'company_name',
-  'opportunity_name', 'external_sync_source', 'external_date_creation', 'cadence_days', 'associated_members', 'last_city',
-  'last_country', 'last_accessed_at', 'disabled_at', 'disabled_by', 'reactivated_at', 'reactivated_by',
+  'status',
+  'phone_1',
+  'phone_2',
+  'timezone',
+  'image_url',
+  'contact_url',
+  'company_url',
+  'opportunity_url',
+  'company_name',
+  'opportunity_name',
+  'external_sync_source',
+  'external_date_creation',
+  'cadence_days',
+  'associated_members',
+  'last_city',
+  'last_country',
+  'last_accessed_at',
+  'disabled_at',
+  'disabled_by',
+  'reactivated_at',
+  'reactivated_by',
 ];
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
 interface GuestBody {
-  data: Record<string, unknown> & { id: number; email: string; link: string; created_at: string; details: Record<string, unknown> };
+  data: Record<string, unknown> & {
+    id: number;
+    email: string;
+    link: string;
+    created_at: string;
+    details: Record<string, unknown>;
+  };
 }
 
 /** The guest answer: exactly the guest object's keys, in order, with the profile sent. */
-function assertGuestShape(body: unknown, expected: { email: string; first_name: string; last_name: string; company_name: string }, base: string): GuestBody['data'] {
+function assertGuestShape(
+  body: unknown,
+  expected: { email: string; first_name: string; last_name: string; company_name: string },
+  base: string,
+): GuestBody['data'] {
   assert.deepEqual(Object.keys(body as object), ['data']);
   const guest = (body as GuestBody).data;
   assert.deepEqual(Object.keys(guest), GUEST_KEYS);
@@ -105,11 +145,15 @@ function assertGuestShape(body: unknown, expected: { email: string; first_name: 
   assert.equal(guest.last_name, expected.last_name);
   assert.equal(guest.details.company_name, expected.company_name);
   assert.match(guest.created_at, TIMESTAMP);
-  assert.ok(Math.abs(Date.parse(`${guest.created_at.replace(' ', 'T')}Z`) - Date.now()) < 5 * 60_000, `created_at ${guest.created_at} is now (UTC)`);
+  assert.ok(
+    Math.abs(Date.parse(`${guest.created_at.replace(' ', 'T')}Z`) - Date.now()) < 5 * 60_000,
+    `created_at ${guest.created_at} is now (UTC)`,
+  );
   assert.equal(guest.deleted_at, null);
   assert.equal(guest.last_accessed_at, null);
   assert.match(guest.link, new RegExp(`^${base.replace(/[.]/g, '\\.')}/guest/[A-Za-z0-9_-]{20,}$`));
-  for (const key of DETAIL_KEYS.filter((k) => k !== 'company_name')) assert.equal(guest.details[key], null, `details.${key}`);
+  for (const key of DETAIL_KEYS.filter((k) => k !== 'company_name'))
+    assert.equal(guest.details[key], null, `details.${key}`);
   return guest;
 }
 
@@ -161,26 +205,48 @@ describe('first run of `guests serve` on an empty DATA_DIR', () => {
       'Content-Type': 'application/json',
     });
     assert.deepEqual(JSON.parse(curl.body ?? ''), {
-      email: 'external.partner@partnerco.com', first_name: 'External', last_name: 'Partner', company_name: 'Partner Co',
+      email: 'external.partner@partnerco.com',
+      first_name: 'External',
+      last_name: 'Partner',
+      company_name: 'Partner Co',
     });
   });
 
-  test('the printed curl, sent as printed, creates the guest (201, the contract\'s guest shape)', { timeout: 20_000 }, async () => {
-    const response = await fetch(curl.url, { method: curl.method, headers: curl.headers, body: curl.body, signal: AbortSignal.timeout(15_000) });
-    const text = await response.text();
-    assert.equal(response.status, 201, text);
-    assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
-    const guest = assertGuestShape(JSON.parse(text), JSON.parse(curl.body ?? '') as never, base);
-    guestIds.push(guest.id);
+  test(
+    "the printed curl, sent as printed, creates the guest (201, the contract's guest shape)",
+    { timeout: 20_000 },
+    async () => {
+      const response = await fetch(curl.url, {
+        method: curl.method,
+        headers: curl.headers,
+        body: curl.body,
+        signal: AbortSignal.timeout(15_000),
+      });
+      const text = await response.text();
+      assert.equal(response.status, 201, text);
+      assert.match(response.headers.get('content-type') ?? '', /^application\/json/);
+      const guest = assertGuestShape(JSON.parse(text), JSON.parse(curl.body ?? '') as never, base);
+      guestIds.push(guest.id);
 
-    // Sent again: already a guest, 200 with the same record.
-    const again = await fetch(curl.url, { method: curl.method, headers: curl.headers, body: curl.body, signal: AbortSignal.timeout(15_000) });
-    assert.equal(again.status, 200);
-    assert.deepEqual(await again.json(), JSON.parse(text));
-  });
+      // Sent again: already a guest, 200 with the same record.
+      const again = await fetch(curl.url, {
+        method: curl.method,
+        headers: curl.headers,
+        body: curl.body,
+        signal: AbortSignal.timeout(15_000),
+      });
+      assert.equal(again.status, 200);
+      assert.deepEqual(await again.json(), JSON.parse(text));
+    },
+  );
 
   test('the JavaScript (fetch) equivalent creates another guest', { timeout: 20_000 }, async () => {
-    const profile = { email: 'second.partner@partnerco.com', first_name: 'Second', last_name: 'Partner', company_name: 'Partner Co' };
+    const profile = {
+      email: 'second.partner@partnerco.com',
+      first_name: 'Second',
+      last_name: 'Partner',
+      company_name: 'Partner Co',
+    };
     const response = await fetch(`${base}/api/organizations/${orgId}/guests`, {
       method: 'POST',
       headers: {
@@ -204,26 +270,38 @@ describe('first run of `guests serve` on an empty DATA_DIR', () => {
     const exit = await server.stop(8_000);
     assert.deepEqual(exit, { code: 0, signal: null }, server.describe());
     assert.ok(Date.now() - started < 8_000);
-    const refused = await fetch(`${base}/api/organizations/${orgId}/users`, { signal: AbortSignal.timeout(2_000) }).then(() => 'answered', () => 'refused');
+    const refused = await fetch(`${base}/api/organizations/${orgId}/users`, {
+      signal: AbortSignal.timeout(2_000),
+    }).then(
+      () => 'answered',
+      () => 'refused',
+    );
     assert.equal(refused, 'refused', 'nothing listens on the port any more');
   });
 
-  test('a second start on the same DATA_DIR seeds nothing and prints no token; the data is kept', { timeout: 30_000 }, async () => {
-    const second = (await serveUntilListening(env, { port, what: 'the second server to listen' })).process;
-    assert.doesNotMatch(second.stdout, /gst_/);
-    assert.doesNotMatch(second.stdout, /New database/);
-    assert.doesNotMatch(second.stdout, /curl/);
+  test(
+    'a second start on the same DATA_DIR seeds nothing and prints no token; the data is kept',
+    { timeout: 30_000 },
+    async () => {
+      const second = (await serveUntilListening(env, { port, what: 'the second server to listen' })).process;
+      assert.doesNotMatch(second.stdout, /gst_/);
+      assert.doesNotMatch(second.stdout, /New database/);
+      assert.doesNotMatch(second.stdout, /curl/);
 
-    // The first run's token and guests are still there.
-    const list = await fetch(`${base}/api/organizations/${orgId}/guests?sort=created_at`, {
-      headers: { Authorization: `Bearer ${token}`, 'X-Tallyfy-Client': 'APIClient', Accept: 'application/json' },
-      signal: AbortSignal.timeout(5_000),
-    });
-    assert.equal(list.status, 200);
-    const body = (await list.json()) as { data: Array<{ id: number; email: string }> };
-    assert.deepEqual(body.data.map((g) => g.email).sort(), ['external.partner@partnerco.com', 'second.partner@partnerco.com']);
-    assert.deepEqual(body.data.map((g) => g.id).sort(), [...guestIds].sort());
+      // The first run's token and guests are still there.
+      const list = await fetch(`${base}/api/organizations/${orgId}/guests?sort=created_at`, {
+        headers: { Authorization: `Bearer ${token}`, 'X-Tallyfy-Client': 'APIClient', Accept: 'application/json' },
+        signal: AbortSignal.timeout(5_000),
+      });
+      assert.equal(list.status, 200);
+      const body = (await list.json()) as { data: Array<{ id: number; email: string }> };
+      assert.deepEqual(body.data.map((g) => g.email).sort(), [
+        'external.partner@partnerco.com',
+        'second.partner@partnerco.com',
+      ]);
+      assert.deepEqual(body.data.map((g) => g.id).sort(), [...guestIds].sort());
 
-    assert.deepEqual(await second.stop(8_000), { code: 0, signal: null }, second.describe());
-  });
+      assert.deepEqual(await second.stop(8_000), { code: 0, signal: null }, second.describe());
+    },
+  );
 });

@@ -21,20 +21,35 @@ describe('log lines of `guests serve`', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test('a lone request is logged within a second; a burst is logged whole, the last lines at shutdown', { timeout: 60_000 }, async () => {
-    const { process: server, url } = await serveUntilListening({ DATA_DIR: path.join(dir, 'data'), SEED_DEMO: 'false', EMAIL_DNS_CHECK: 'off', LOG_LEVEL: 'info' });
-    // Light traffic: one request; far less than a batch, so it goes out with the periodic flush.
-    assert.equal((await fetch(`${url}/health/live?lone=1`)).status, 200);
-    await server.waitForStdout((out) => requestLines(out, 'lone=1') === 1, 1_000, 'the lone request to be logged within a second');
+  test(
+    'a lone request is logged within a second; a burst is logged whole, the last lines at shutdown',
+    { timeout: 60_000 },
+    async () => {
+      const { process: server, url } = await serveUntilListening({
+        DATA_DIR: path.join(dir, 'data'),
+        SEED_DEMO: 'false',
+        EMAIL_DNS_CHECK: 'off',
+        LOG_LEVEL: 'info',
+      });
+      // Light traffic: one request; far less than a batch, so it goes out with the periodic flush.
+      assert.equal((await fetch(`${url}/health/live?lone=1`)).status, 200);
+      await server.waitForStdout(
+        (out) => requestLines(out, 'lone=1') === 1,
+        1_000,
+        'the lone request to be logged within a second',
+      );
 
-    // A burst, then SIGTERM at once: nothing may be lost, whatever was still in the buffer.
-    const burst = 300;
-    for (let i = 0; i < burst; i += 30) {
-      await Promise.all(Array.from({ length: 30 }, (_, j) => fetch(`${url}/health/live?burst=${i + j}`).then((r) => r.arrayBuffer())));
-    }
-    const exit = await server.stop();
-    assert.equal(exit.code, 0, server.describe());
-    assert.equal(requestLines(server.stdout, 'burst='), burst, 'every request of the burst is in the log');
-    for (const line of server.stdout.split('\n').filter((l) => l.startsWith('{'))) JSON.parse(line);
-  });
+      // A burst, then SIGTERM at once: nothing may be lost, whatever was still in the buffer.
+      const burst = 300;
+      for (let i = 0; i < burst; i += 30) {
+        await Promise.all(
+          Array.from({ length: 30 }, (_, j) => fetch(`${url}/health/live?burst=${i + j}`).then((r) => r.arrayBuffer())),
+        );
+      }
+      const exit = await server.stop();
+      assert.equal(exit.code, 0, server.describe());
+      assert.equal(requestLines(server.stdout, 'burst='), burst, 'every request of the burst is in the log');
+      for (const line of server.stdout.split('\n').filter((l) => l.startsWith('{'))) JSON.parse(line);
+    },
+  );
 });

@@ -17,9 +17,10 @@ import { freshDatabaseUrl, seedOrganization } from '../../support/app.js';
 import { delay, killAll, serveUntilListening, type GuestsProcess } from '../../support/process.js';
 
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL;
-const SKIP = TEST_DATABASE_URL && /^postgres(ql)?:\/\//.test(TEST_DATABASE_URL)
-  ? false
-  : 'needs PostgreSQL: set TEST_DATABASE_URL=postgres://... (e.g. postgres://postgres@127.0.0.1:5432/test)';
+const SKIP =
+  TEST_DATABASE_URL && /^postgres(ql)?:\/\//.test(TEST_DATABASE_URL)
+    ? false
+    : 'needs PostgreSQL: set TEST_DATABASE_URL=postgres://... (e.g. postgres://postgres@127.0.0.1:5432/test)';
 
 /** How long one request may take while the database is gone (the pool waits 5 s for a connection at most). */
 const ANSWER_WITHIN_MS = 8_000;
@@ -132,10 +133,16 @@ describe('PostgreSQL outage under a running server (through a TCP proxy)', { ski
   let token: string;
   const timeline: string[] = [];
 
-  async function request(method: 'GET' | 'POST', url: string, body?: unknown, timeoutMs = ANSWER_WITHIN_MS + 4_000): Promise<Answer> {
+  async function request(
+    method: 'GET' | 'POST',
+    url: string,
+    body?: unknown,
+    timeoutMs = ANSWER_WITHIN_MS + 4_000,
+  ): Promise<Answer> {
     const started = Date.now();
     const headers: Record<string, string> = { Accept: 'application/json' };
-    if (url.startsWith('/api/')) Object.assign(headers, { Authorization: `Bearer ${token}`, 'X-Tallyfy-Client': 'APIClient' });
+    if (url.startsWith('/api/'))
+      Object.assign(headers, { Authorization: `Bearer ${token}`, 'X-Tallyfy-Client': 'APIClient' });
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     try {
       const response = await fetch(`${base}${url}`, {
@@ -148,7 +155,12 @@ describe('PostgreSQL outage under a running server (through a TCP proxy)', { ski
       return { status: response.status, ms: Date.now() - started, headers: response.headers, text };
     } catch (error) {
       const timedOut = (error as Error).name === 'TimeoutError';
-      return { status: timedOut ? 'timeout' : 'error', ms: Date.now() - started, headers: new Headers(), text: String((error as Error).cause ?? error) };
+      return {
+        status: timedOut ? 'timeout' : 'error',
+        ms: Date.now() - started,
+        headers: new Headers(),
+        text: String((error as Error).cause ?? error),
+      };
     }
   }
 
@@ -177,7 +189,11 @@ describe('PostgreSQL outage under a running server (through a TCP proxy)', { ski
     if (SKIP) return;
     database = await freshDatabaseUrl();
     // The organization, a member and a token, straight on PostgreSQL (not through the proxy).
-    ({ orgId, token } = await seedOrganization({ kind: 'postgres', url: database.url, poolSize: 2 }, 'Outage Org', 'outage-admin@example.org'));
+    ({ orgId, token } = await seedOrganization(
+      { kind: 'postgres', url: database.url, poolSize: 2 },
+      'Outage Org',
+      'outage-admin@example.org',
+    ));
 
     const real = new URL(database.url);
     proxy = new DatabaseProxy({ host: real.hostname, port: Number(real.port || 5432) });
@@ -214,76 +230,87 @@ describe('PostgreSQL outage under a running server (through a TCP proxy)', { ski
     assert.ok(proxy.forwarded > 0, 'the service reaches PostgreSQL through the proxy');
   });
 
-  test('PostgreSQL killed: readiness and the API answer 503 (problem, Retry-After) in bounded time; the process stays up', { timeout: 90_000 }, async () => {
-    // Open a few pooled connections, then have requests in flight on them when PostgreSQL dies:
-    // connections drop under running queries (checked-out pool clients), not only idle ones.
-    // Before the 'connect' error listener in src/db/database.ts, this ended the process with an
-    // unhandled 'error' event from pg's Client.
-    await Promise.all([listGuests(), listGuests(), createGuest('warm.up@example.org')]);
-    assert.ok(proxy.open > 0, 'the pool holds open connections');
-    proxy.hold();
-    const settled: string[] = [];
-    const inFlight = Promise.all([
-      request('GET', '/health/ready').finally(() => settled.push('ready')),
-      listGuests().finally(() => settled.push('GET')),
-      createGuest('in.flight@example.org').finally(() => settled.push('POST')),
-    ]);
-    await delay(500);
-    assert.deepEqual(settled, [], 'the requests are still waiting for PostgreSQL when it dies');
-    const cutAt = Date.now();
-    const cut = proxy.kill();
-    timeline.push(`killed: cut ${cut} open connection(s), 3 requests in flight`);
-    const [readyInFlight, listInFlight, createInFlight] = await inFlight;
-    timeline.push(`in-flight requests settled ${Date.now() - cutAt} ms after the kill`);
-    assertUnavailable('in flight at the kill: GET /health/ready', readyInFlight);
-    assertUnavailable('in flight at the kill: GET guests', listInFlight);
-    assertUnavailable('in flight at the kill: POST guests', createInFlight);
+  test(
+    'PostgreSQL killed: readiness and the API answer 503 (problem, Retry-After) in bounded time; the process stays up',
+    { timeout: 90_000 },
+    async () => {
+      // Open a few pooled connections, then have requests in flight on them when PostgreSQL dies:
+      // connections drop under running queries (checked-out pool clients), not only idle ones.
+      // Before the 'connect' error listener in src/db/database.ts, this ended the process with an
+      // unhandled 'error' event from pg's Client.
+      await Promise.all([listGuests(), listGuests(), createGuest('warm.up@example.org')]);
+      assert.ok(proxy.open > 0, 'the pool holds open connections');
+      proxy.hold();
+      const settled: string[] = [];
+      const inFlight = Promise.all([
+        request('GET', '/health/ready').finally(() => settled.push('ready')),
+        listGuests().finally(() => settled.push('GET')),
+        createGuest('in.flight@example.org').finally(() => settled.push('POST')),
+      ]);
+      await delay(500);
+      assert.deepEqual(settled, [], 'the requests are still waiting for PostgreSQL when it dies');
+      const cutAt = Date.now();
+      const cut = proxy.kill();
+      timeline.push(`killed: cut ${cut} open connection(s), 3 requests in flight`);
+      const [readyInFlight, listInFlight, createInFlight] = await inFlight;
+      timeline.push(`in-flight requests settled ${Date.now() - cutAt} ms after the kill`);
+      assertUnavailable('in flight at the kill: GET /health/ready', readyInFlight);
+      assertUnavailable('in flight at the kill: GET guests', listInFlight);
+      assertUnavailable('in flight at the kill: POST guests', createInFlight);
 
-    assertUnavailable('down: GET /health/ready', await request('GET', '/health/ready'));
-    assertUnavailable('down: GET guests', await listGuests());
-    assertUnavailable('down: POST guests', await createGuest('during.outage@example.org'));
+      assertUnavailable('down: GET /health/ready', await request('GET', '/health/ready'));
+      assertUnavailable('down: GET guests', await listGuests());
+      assertUnavailable('down: POST guests', await createGuest('during.outage@example.org'));
 
-    // More requests at once than the pool holds (10): none may hang or fail differently.
-    const burst = await Promise.all(Array.from({ length: 12 }, (_, i) =>
-      i % 2 === 0 ? listGuests() : createGuest(`burst.${i}@example.org`)));
-    burst.forEach((answer, i) => assertUnavailable(`down: burst #${i} ${i % 2 === 0 ? 'GET' : 'POST'} guests`, answer));
+      // More requests at once than the pool holds (10): none may hang or fail differently.
+      const burst = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => (i % 2 === 0 ? listGuests() : createGuest(`burst.${i}@example.org`))),
+      );
+      burst.forEach((answer, i) =>
+        assertUnavailable(`down: burst #${i} ${i % 2 === 0 ? 'GET' : 'POST'} guests`, answer),
+      );
 
-    // Still the same after a while (the pool keeps failing fast, it does not wedge).
-    await delay(1_000);
-    assertUnavailable('down (later): GET /health/ready', await request('GET', '/health/ready'));
-    assertUnavailable('down (later): POST guests', await createGuest('during.outage@example.org'));
+      // Still the same after a while (the pool keeps failing fast, it does not wedge).
+      await delay(1_000);
+      assertUnavailable('down (later): GET /health/ready', await request('GET', '/health/ready'));
+      assertUnavailable('down (later): POST guests', await createGuest('during.outage@example.org'));
 
-    const live = await request('GET', '/health/live');
-    assert.equal(live.status, 200, record('down: GET /health/live', live));
-    assert.ok(proxy.refused > 0, 'the service kept trying to connect and was refused');
-    assert.doesNotMatch(server.stderr, /unhandled|uncaught/i, server.describe());
-    assert.ok(server.running, server.describe());
-  });
+      const live = await request('GET', '/health/live');
+      assert.equal(live.status, 200, record('down: GET /health/live', live));
+      assert.ok(proxy.refused > 0, 'the service kept trying to connect and was refused');
+      assert.doesNotMatch(server.stderr, /unhandled|uncaught/i, server.describe());
+      assert.ok(server.running, server.describe());
+    },
+  );
 
-  test('PostgreSQL back: the same process is ready again and serves requests, without a restart', { timeout: 60_000 }, async () => {
-    proxy.revive();
-    const started = Date.now();
-    let ready: Answer | undefined;
-    let polls = 0;
-    while (Date.now() - started < RECOVER_WITHIN_MS && server.running) {
-      polls += 1;
-      ready = await request('GET', '/health/ready');
-      if (ready.status === 200) break;
-      await delay(250);
-    }
-    assert.ok(ready, 'polled at least once');
-    const line = record(`back: GET /health/ready (poll ${polls}, ${Date.now() - started} ms after revive)`, ready);
-    assert.equal(ready.status, 200, `${line}\n${server.describe()}`);
+  test(
+    'PostgreSQL back: the same process is ready again and serves requests, without a restart',
+    { timeout: 60_000 },
+    async () => {
+      proxy.revive();
+      const started = Date.now();
+      let ready: Answer | undefined;
+      let polls = 0;
+      while (Date.now() - started < RECOVER_WITHIN_MS && server.running) {
+        polls += 1;
+        ready = await request('GET', '/health/ready');
+        if (ready.status === 200) break;
+        await delay(250);
+      }
+      assert.ok(ready, 'polled at least once');
+      const line = record(`back: GET /health/ready (poll ${polls}, ${Date.now() - started} ms after revive)`, ready);
+      assert.equal(ready.status, 200, `${line}\n${server.describe()}`);
 
-    const created = await createGuest('after.outage@example.org');
-    assert.equal(created.status, 201, record('back: POST guests', created));
-    const list = await listGuests();
-    assert.equal(list.status, 200, record('back: GET guests', list));
-    const emails = (JSON.parse(list.text) as { data: Array<{ email: string }> }).data.map((g) => g.email).sort();
-    // Nothing sent during the outage was half-written.
-    assert.deepEqual(emails, ['after.outage@example.org', 'someone@example.org', 'warm.up@example.org'], list.text);
-    assert.ok(server.running, server.describe());
-  });
+      const created = await createGuest('after.outage@example.org');
+      assert.equal(created.status, 201, record('back: POST guests', created));
+      const list = await listGuests();
+      assert.equal(list.status, 200, record('back: GET guests', list));
+      const emails = (JSON.parse(list.text) as { data: Array<{ email: string }> }).data.map((g) => g.email).sort();
+      // Nothing sent during the outage was half-written.
+      assert.deepEqual(emails, ['after.outage@example.org', 'someone@example.org', 'warm.up@example.org'], list.text);
+      assert.ok(server.running, server.describe());
+    },
+  );
 
   test('SIGTERM stops the server with exit code 0', { timeout: 20_000 }, async () => {
     const started = Date.now();

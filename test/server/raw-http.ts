@@ -19,14 +19,22 @@ export interface RawConnection {
 /** Connects to 127.0.0.1:`port` (from `localAddress` when given) and writes `text` once connected. */
 export async function rawConnect(port: number, text = '', localAddress?: string): Promise<RawConnection> {
   const socket = net.connect({ host: '127.0.0.1', port, ...(localAddress && { localAddress }) });
-  const connection: RawConnection = { socket, received: '', closedAt: undefined, error: undefined, closed: Promise.resolve() };
+  const connection: RawConnection = {
+    socket,
+    received: '',
+    closedAt: undefined,
+    error: undefined,
+    closed: Promise.resolve(),
+  };
   socket.setEncoding('utf8');
   socket.on('data', (chunk: string) => (connection.received += chunk));
   socket.on('error', (error: NodeJS.ErrnoException) => (connection.error = error.code ?? error.message));
-  connection.closed = new Promise((resolve) => socket.once('close', () => {
-    connection.closedAt = Date.now();
-    resolve();
-  }));
+  connection.closed = new Promise((resolve) =>
+    socket.once('close', () => {
+      connection.closedAt = Date.now();
+      resolve();
+    }),
+  );
   await new Promise<void>((resolve, reject) => {
     socket.once('connect', () => resolve());
     socket.once('error', reject);
@@ -48,7 +56,8 @@ export async function waitFor(predicate: () => boolean, timeoutMs: number): Prom
 /** The first HTTP/1.1 answer in `text`, as assertProblem takes it (header names lower-cased). */
 export function parseRaw(text: string): ResponseLike & { headers: Record<string, string> } {
   const end = text.indexOf('\r\n\r\n');
-  if (!text.startsWith('HTTP/1.1 ') || end < 0) throw new Error(`not an HTTP answer: ${JSON.stringify(text.slice(0, 200))}`);
+  if (!text.startsWith('HTTP/1.1 ') || end < 0)
+    throw new Error(`not an HTTP answer: ${JSON.stringify(text.slice(0, 200))}`);
   const [status, ...lines] = text.slice(0, end).split('\r\n');
   const headers: Record<string, string> = {};
   for (const line of lines) {
@@ -61,6 +70,8 @@ export function parseRaw(text: string): ResponseLike & { headers: Record<string,
 
 /** The start of a JSON POST whose body never comes whole: the headers promise 1 KB, 10 bytes follow. */
 export function unfinishedPost(path: string, headers: Record<string, string> = {}): string {
-  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  const extra = Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
   return `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1024\r\n${extra}\r\n{"email":"`;
 }

@@ -46,7 +46,11 @@ describe('graceful shutdown of `guests serve`', () => {
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'guests-shutdown-'));
     env = { DATA_DIR: path.join(dir, 'data'), EMAIL_DNS_CHECK: 'off', SEED_DEMO: 'false', LOG_LEVEL: 'info' };
-    ({ orgId, token } = await seedOrganization({ kind: 'sqlite', file: path.join(dir, 'data', 'guests.sqlite') }, 'Shutdown Org', 'shutdown-admin@example.org'));
+    ({ orgId, token } = await seedOrganization(
+      { kind: 'sqlite', file: path.join(dir, 'data', 'guests.sqlite') },
+      'Shutdown Org',
+      'shutdown-admin@example.org',
+    ));
   });
 
   after(async () => {
@@ -119,9 +123,18 @@ describe('graceful shutdown of `guests serve`', () => {
   async function assertCleanStop(run: SlowRequestRun, label: string, email: string, withinMs: number): Promise<void> {
     const { server, answered, signalledAt } = run;
     timeline.push(`${label}: a new connection ~500 ms after SIGTERM: ${run.during}`);
-    assert.match(run.during, /^failed ECONNREFUSED$|^failed ECONNRESET$|^answered 503$/, `a new request after SIGTERM is refused or answered 503 (${run.during})`);
-    assert.ok(answered, `the request in flight was answered within ${EXIT_WITHIN_MS} ms, not ${String(run.requestError)}\n${server.describe()}`);
-    timeline.push(`${label}: the request in flight answered ${answered.status} ${answered.at - signalledAt} ms after SIGTERM (Connection: ${answered.headers.connection})`);
+    assert.match(
+      run.during,
+      /^failed ECONNREFUSED$|^failed ECONNRESET$|^answered 503$/,
+      `a new request after SIGTERM is refused or answered 503 (${run.during})`,
+    );
+    assert.ok(
+      answered,
+      `the request in flight was answered within ${EXIT_WITHIN_MS} ms, not ${String(run.requestError)}\n${server.describe()}`,
+    );
+    timeline.push(
+      `${label}: the request in flight answered ${answered.status} ${answered.at - signalledAt} ms after SIGTERM (Connection: ${answered.headers.connection})`,
+    );
     assert.equal(answered.status, 201, answered.text);
     assert.equal((JSON.parse(answered.text) as { data: { email: string } }).data.email, email);
 
@@ -134,69 +147,97 @@ describe('graceful shutdown of `guests serve`', () => {
     assert.doesNotMatch(server.stderr, /longer than|shutdown failed/, server.describe());
   }
 
-  test('SIGTERM during a slow request: the request completes (201), new connections are refused, exit 0', { timeout: 40_000 }, async () => {
-    // `agent: false`: one connection per request, closed after the answer (as curl does).
-    const run = await sigtermDuringSlowRequest(false, 'slow.request@example.org');
-    await assertCleanStop(run, 'SIGTERM (Connection: close client)', 'slow.request@example.org', EXIT_WITHIN_MS);
+  test(
+    'SIGTERM during a slow request: the request completes (201), new connections are refused, exit 0',
+    { timeout: 40_000 },
+    async () => {
+      // `agent: false`: one connection per request, closed after the answer (as curl does).
+      const run = await sigtermDuringSlowRequest(false, 'slow.request@example.org');
+      await assertCleanStop(run, 'SIGTERM (Connection: close client)', 'slow.request@example.org', EXIT_WITHIN_MS);
 
-    // The guest created by the request in flight was kept.
-    const { process: again, port } = await serveUntilListening(env);
-    const list = await fetch(`http://127.0.0.1:${port}/api/organizations/${orgId}/guests`, {
-      headers: { Authorization: `Bearer ${token}`, 'X-Tallyfy-Client': 'APIClient', Accept: 'application/json' },
-      signal: AbortSignal.timeout(5_000),
-    });
-    assert.equal(list.status, 200);
-    const emails = ((await list.json()) as { data: Array<{ email: string }> }).data.map((g) => g.email);
-    assert.ok(emails.includes('slow.request@example.org'), emails.join(', '));
-    assert.deepEqual(await again.stop(EXIT_WITHIN_MS), { code: 0, signal: null }, again.describe());
-    assert.match(await probe(port), /^failed ECONNREFUSED$/, 'nothing listens after the exit');
-  });
+      // The guest created by the request in flight was kept.
+      const { process: again, port } = await serveUntilListening(env);
+      const list = await fetch(`http://127.0.0.1:${port}/api/organizations/${orgId}/guests`, {
+        headers: { Authorization: `Bearer ${token}`, 'X-Tallyfy-Client': 'APIClient', Accept: 'application/json' },
+        signal: AbortSignal.timeout(5_000),
+      });
+      assert.equal(list.status, 200);
+      const emails = ((await list.json()) as { data: Array<{ email: string }> }).data.map((g) => g.email);
+      assert.ok(emails.includes('slow.request@example.org'), emails.join(', '));
+      assert.deepEqual(await again.stop(EXIT_WITHIN_MS), { code: 0, signal: null }, again.describe());
+      assert.match(await probe(port), /^failed ECONNREFUSED$/, 'nothing listens after the exit');
+    },
+  );
 
-  test('SIGTERM during a slow request from a keep-alive client: the server closes the connection after the answer and exits 0 promptly', {
-    timeout: 40_000,
-  }, async () => {
-    // A keep-alive client, like a load balancer's connection pool or Node's own default agent.
-    const agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 60_000, timeout: 60_000 });
-    try {
-      const run = await sigtermDuringSlowRequest(agent, 'keep.alive@example.org');
-      await assertCleanStop(run, 'SIGTERM (keep-alive client)', 'keep.alive@example.org', 5_000);
-    } finally {
-      agent.destroy();
-    }
-  });
+  test(
+    'SIGTERM during a slow request from a keep-alive client: the server closes the connection after the answer and exits 0 promptly',
+    {
+      timeout: 40_000,
+    },
+    async () => {
+      // A keep-alive client, like a load balancer's connection pool or Node's own default agent.
+      const agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 60_000, timeout: 60_000 });
+      try {
+        const run = await sigtermDuringSlowRequest(agent, 'keep.alive@example.org');
+        await assertCleanStop(run, 'SIGTERM (keep-alive client)', 'keep.alive@example.org', 5_000);
+      } finally {
+        agent.destroy();
+      }
+    },
+  );
 
-  test('SIGTERM with an upload that never finishes: cut at the end of the grace period (503), exit 0 just after it; a request arriving meanwhile gets 503 + Retry-After', {
-    timeout: 40_000,
-  }, async () => {
-    const graceMs = 2500;
-    const { process: server, port } = await serveUntilListening({ ...env, SHUTDOWN_GRACE_MS: String(graceMs) });
-    const stuck = await rawConnect(port, unfinishedPost(`/api/organizations/${orgId}/guests`, { Authorization: `Bearer ${token}` }));
-    // A request whose headers are on their way when the signal comes.
-    const late = await rawConnect(port, 'POST /public/guests/access HTTP/1.1\r\nHost: 127.0.0.1\r\n');
-    await delay(300);
-    const signalledAt = Date.now();
-    server.child.kill('SIGTERM');
-    await delay(300);
-    const body = JSON.stringify({ email: 'late@example.org' });
-    late.socket.write(`Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
-    assert.ok(await waitFor(() => late.closedAt !== undefined, 3000), `the late request was answered and closed\n${server.describe()}`);
-    const answer = parseRaw(late.received);
-    const problem = assertProblem(answer, 503, 'SERVICE_UNAVAILABLE', 'a request arriving while closing');
-    assert.match(problem.message, /shutting down/);
-    assert.equal(answer.headers['retry-after'], '1');
-    assert.equal(answer.headers.connection, 'close');
-    timeline.push(`stuck upload: a request arriving ${Date.now() - signalledAt} ms after SIGTERM: ${answer.statusCode} ${problem.code}, Retry-After ${answer.headers['retry-after']}`);
+  test(
+    'SIGTERM with an upload that never finishes: cut at the end of the grace period (503), exit 0 just after it; a request arriving meanwhile gets 503 + Retry-After',
+    {
+      timeout: 40_000,
+    },
+    async () => {
+      const graceMs = 2500;
+      const { process: server, port } = await serveUntilListening({ ...env, SHUTDOWN_GRACE_MS: String(graceMs) });
+      const stuck = await rawConnect(
+        port,
+        unfinishedPost(`/api/organizations/${orgId}/guests`, { Authorization: `Bearer ${token}` }),
+      );
+      // A request whose headers are on their way when the signal comes.
+      const late = await rawConnect(port, 'POST /public/guests/access HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+      await delay(300);
+      const signalledAt = Date.now();
+      server.child.kill('SIGTERM');
+      await delay(300);
+      const body = JSON.stringify({ email: 'late@example.org' });
+      late.socket.write(`Content-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      assert.ok(
+        await waitFor(() => late.closedAt !== undefined, 3000),
+        `the late request was answered and closed\n${server.describe()}`,
+      );
+      const answer = parseRaw(late.received);
+      const problem = assertProblem(answer, 503, 'SERVICE_UNAVAILABLE', 'a request arriving while closing');
+      assert.match(problem.message, /shutting down/);
+      assert.equal(answer.headers['retry-after'], '1');
+      assert.equal(answer.headers.connection, 'close');
+      timeline.push(
+        `stuck upload: a request arriving ${Date.now() - signalledAt} ms after SIGTERM: ${answer.statusCode} ${problem.code}, Retry-After ${answer.headers['retry-after']}`,
+      );
 
-    const exit = await server.waitForExit(graceMs + 8_000);
-    const took = (server.exitedAt ?? Date.now()) - signalledAt;
-    timeline.push(`stuck upload: exit ${JSON.stringify(exit)} ${took} ms after SIGTERM (grace ${graceMs} ms); the upload got ${parseRaw(stuck.received).statusCode}`);
-    assert.deepEqual(exit, { code: 0, signal: null }, server.describe());
-    assert.ok(took >= graceMs - 100 && took < graceMs + 1500, `exited ${took} ms after SIGTERM (grace ${graceMs} ms)`);
-    assert.ok(stuck.closedAt !== undefined, 'the stuck upload was cut');
-    assert.match(assertProblem(parseRaw(stuck.received), 503, 'SERVICE_UNAVAILABLE', 'the stuck upload').message, /shutting down/);
-    assert.match(server.stdout, /connections still open after the grace period were closed/);
-    assert.doesNotMatch(server.stderr, /longer than|shutdown failed/, server.describe());
-  });
+      const exit = await server.waitForExit(graceMs + 8_000);
+      const took = (server.exitedAt ?? Date.now()) - signalledAt;
+      timeline.push(
+        `stuck upload: exit ${JSON.stringify(exit)} ${took} ms after SIGTERM (grace ${graceMs} ms); the upload got ${parseRaw(stuck.received).statusCode}`,
+      );
+      assert.deepEqual(exit, { code: 0, signal: null }, server.describe());
+      assert.ok(
+        took >= graceMs - 100 && took < graceMs + 1500,
+        `exited ${took} ms after SIGTERM (grace ${graceMs} ms)`,
+      );
+      assert.ok(stuck.closedAt !== undefined, 'the stuck upload was cut');
+      assert.match(
+        assertProblem(parseRaw(stuck.received), 503, 'SERVICE_UNAVAILABLE', 'the stuck upload').message,
+        /shutting down/,
+      );
+      assert.match(server.stdout, /connections still open after the grace period were closed/);
+      assert.doesNotMatch(server.stderr, /longer than|shutdown failed/, server.describe());
+    },
+  );
 
   test('SIGINT stops an idle server with exit code 0', { timeout: 40_000 }, async () => {
     const { process: server, port } = await serveUntilListening(env);

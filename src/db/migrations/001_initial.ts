@@ -69,9 +69,24 @@ export async function up(db: AnyDb, kind: DatabaseKind): Promise<void> {
     .addColumn('organization_id', 'text', (c) => c.notNull().references('organizations.id').onDelete('cascade'))
     .addColumn('guest_id', 'integer', (c) => c.notNull().references('guests.id').onDelete('cascade'));
   for (const column of [
-    'first_name', 'last_name', 'phone_1', 'phone_2', 'company_name', 'company_url', 'contact_url',
-    'image_url', 'opportunity_url', 'opportunity_name', 'timezone', 'status', 'external_sync_source',
-    'external_date_creation', 'cadence_days', 'associated_members', 'guest_code', 'guest_code_hash',
+    'first_name',
+    'last_name',
+    'phone_1',
+    'phone_2',
+    'company_name',
+    'company_url',
+    'contact_url',
+    'image_url',
+    'opportunity_url',
+    'opportunity_name',
+    'timezone',
+    'status',
+    'external_sync_source',
+    'external_date_creation',
+    'cadence_days',
+    'associated_members',
+    'guest_code',
+    'guest_code_hash',
     'disabled_at',
   ]) {
     table = table.addColumn(column, 'text');
@@ -107,7 +122,15 @@ export async function up(db: AnyDb, kind: DatabaseKind): Promise<void> {
 }
 
 export async function down(db: AnyDb): Promise<void> {
-  for (const name of ['invite_windows', 'organization_guests', 'guests', 'access_tokens', 'memberships', 'users', 'organizations']) {
+  for (const name of [
+    'invite_windows',
+    'organization_guests',
+    'guests',
+    'access_tokens',
+    'memberships',
+    'users',
+    'organizations',
+  ]) {
     await db.schema.dropTable(name).ifExists().execute();
   }
 }

@@ -14,7 +14,9 @@ export async function up(db: AnyDb, kind: DatabaseKind): Promise<void> {
 
   await db.schema
     .createTable('guest_preferences')
-    .addColumn('organization_guest_id', 'integer', (c) => c.notNull().references('organization_guests.id').onDelete('cascade'))
+    .addColumn('organization_guest_id', 'integer', (c) =>
+      c.notNull().references('organization_guests.id').onDelete('cascade'),
+    )
     .addColumn('slug', 'text', (c) => c.notNull())
     /** JSON text of the value. */
     .addColumn('value', 'text', (c) => c.notNull())
@@ -45,7 +47,11 @@ export async function up(db: AnyDb, kind: DatabaseKind): Promise<void> {
     .addColumn('last_error', 'text')
     .addUniqueConstraint('outbox__message_id', ['message_id'])
     .execute();
-  await db.schema.createIndex('outbox__pending').on('outbox').columns(['sent_at', 'failed_at', 'available_at']).execute();
+  await db.schema
+    .createIndex('outbox__pending')
+    .on('outbox')
+    .columns(['sent_at', 'failed_at', 'available_at'])
+    .execute();
 
   await db.schema
     .createTable('throttle_windows')

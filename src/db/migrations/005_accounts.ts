@@ -14,7 +14,11 @@ export async function up(db: AnyDb, kind: DatabaseKind): Promise<void> {
   // A disabled member keeps their membership (and their place in tasks) but no token of theirs
   // works in the organization any more.
   for (const [column, type] of [
-    ['disabled_at', 'text'], ['disabled_by', 'integer'], ['reactivated_at', 'text'], ['reactivated_by', 'integer'], ['invited_by', 'integer'],
+    ['disabled_at', 'text'],
+    ['disabled_by', 'integer'],
+    ['reactivated_at', 'text'],
+    ['reactivated_by', 'integer'],
+    ['invited_by', 'integer'],
   ] as const) {
     await db.schema.alterTable('memberships').addColumn(column, type).execute();
   }
@@ -77,10 +81,16 @@ export async function up(db: AnyDb, kind: DatabaseKind): Promise<void> {
     .createTable('group_guests')
     .addColumn('group_id', 'text', (c) => c.notNull().references('groups.id').onDelete('cascade'))
     /** The organization's record of the guest, so a guest leaves the group when removed from it. */
-    .addColumn('organization_guest_id', 'integer', (c) => c.notNull().references('organization_guests.id').onDelete('cascade'))
+    .addColumn('organization_guest_id', 'integer', (c) =>
+      c.notNull().references('organization_guests.id').onDelete('cascade'),
+    )
     .addPrimaryKeyConstraint('group_guests__group_id__organization_guest_id', ['group_id', 'organization_guest_id'])
     .execute();
-  await db.schema.createIndex('group_guests__organization_guest_id').on('group_guests').column('organization_guest_id').execute();
+  await db.schema
+    .createIndex('group_guests__organization_guest_id')
+    .on('group_guests')
+    .column('organization_guest_id')
+    .execute();
 }
 
 export async function down(db: AnyDb): Promise<void> {

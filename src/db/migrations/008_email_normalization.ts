@@ -23,12 +23,17 @@ export interface MigrationLog {
 export async function up(db: AnyDb, log: MigrationLog): Promise<void> {
   const plan = await planEmailNormalization(db);
   const changed = await applyEmailNormalization(db, plan);
-  if (changed > 0) log.info({ migration: '008_email_normalization', rows: changed }, 'stored email addresses normalized');
+  if (changed > 0)
+    log.info({ migration: '008_email_normalization', rows: changed }, 'stored email addresses normalized');
   if (plan.collisions.length > 0) {
     log.warn(
       {
         migration: '008_email_normalization',
-        collisions: plan.collisions.map((c) => ({ table: c.table, normalized: c.normalized, ids: c.rows.map((r) => r.id) })),
+        collisions: plan.collisions.map((c) => ({
+          table: c.table,
+          normalized: c.normalized,
+          ids: c.rows.map((r) => r.id),
+        })),
       },
       `${plan.collisions.length} stored email address(es) were left as they are: each is one address written in several ways ` +
         'by different rows. Run `guests doctor emails` to list them and decide which row to keep.',

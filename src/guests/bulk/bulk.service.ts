@@ -11,7 +11,15 @@ import { normalizeEmail } from '../../email/parse.js';
 import type { GuestService } from '../guest.service.js';
 import type { DomainVerdict, EmailDomainChecker } from '../../email/dns-check.js';
 import { parseEmailAddress } from '../../email/parse.js';
-import { NO_FIELD_ERRORS, collectFieldErrors, compileBodyValidator, fieldErrorsFromAjv, unsafeTextErrors, type ReadonlyFieldErrors, type UncheckedFields } from '../../core/validation.js';
+import {
+  NO_FIELD_ERRORS,
+  collectFieldErrors,
+  compileBodyValidator,
+  fieldErrorsFromAjv,
+  unsafeTextErrors,
+  type ReadonlyFieldErrors,
+  type UncheckedFields,
+} from '../../core/validation.js';
 import type { Actor } from '../../core/actor.js';
 
 /** One item's outcome: 201 joined, 200 already a guest, or the error a single create would answer. */
@@ -46,9 +54,13 @@ export interface GuestBulkDeps {
 const DEADLINE_RETRY_SECONDS = 5;
 
 function pastDeadline(deadlineMs: number): AppError {
-  return new AppError('SERVICE_UNAVAILABLE', `The request's time (${Math.round(deadlineMs / 1000)} s) ran out before this item's email domain could be checked; nothing was written for it. Send it again.`, {
-    headers: { 'retry-after': String(DEADLINE_RETRY_SECONDS) },
-  });
+  return new AppError(
+    'SERVICE_UNAVAILABLE',
+    `The request's time (${Math.round(deadlineMs / 1000)} s) ran out before this item's email domain could be checked; nothing was written for it. Send it again.`,
+    {
+      headers: { 'retry-after': String(DEADLINE_RETRY_SECONDS) },
+    },
+  );
 }
 
 /**
@@ -56,7 +68,12 @@ function pastDeadline(deadlineMs: number): AppError {
  * at once (ahead of the creates, which wait only for their own domain). A domain not answered by
  * the deadline rejects with `pastDeadline` for each item that needs it.
  */
-function prefetchDomains(items: readonly unknown[], checker: GuestBulkDeps['emailChecker'], concurrency: number, deadlineMs: number) {
+function prefetchDomains(
+  items: readonly unknown[],
+  checker: GuestBulkDeps['emailChecker'],
+  concurrency: number,
+  deadlineMs: number,
+) {
   const deadline = Date.now() + deadlineMs;
   const domains = new Map<string, { promise: Promise<DomainVerdict>; resolve(v: DomainVerdict): void }>();
   for (const item of items) {
@@ -127,11 +144,18 @@ export function createGuestBulk(deps: GuestBulkDeps) {
 
   function asAppError(error: unknown): AppError {
     const failure = toAppError(error);
-    if (failure.code === 'INTERNAL' && failure !== error) deps.log.error({ err: error }, 'bulk guest create: unexpected error in one item');
+    if (failure.code === 'INTERNAL' && failure !== error)
+      deps.log.error({ err: error }, 'bulk guest create: unexpected error in one item');
     return failure;
   }
 
-  async function one(actor: Actor, item: unknown, index: number, retryAfter: number[], dns: ReturnType<typeof prefetchDomains>): Promise<BulkItemOutcome> {
+  async function one(
+    actor: Actor,
+    item: unknown,
+    index: number,
+    retryAfter: number[],
+    dns: ReturnType<typeof prefetchDomains>,
+  ): Promise<BulkItemOutcome> {
     try {
       const { fields, failures } = itemToCheck(item);
       const result = await deps.guests.create(actor, fields, failures, dns.checker);
@@ -158,9 +182,11 @@ export function createGuestBulk(deps: GuestBulkDeps) {
       const retryAfter: number[] = [];
       const dns = prefetchDomains(items, deps.emailChecker, deps.dnsConcurrency, deps.deadlineMs);
       try {
-        await Promise.all(lanesOf(items, deps.concurrency).map(async (lane) => {
-          for (const [index, item] of lane) data[index] = await one(actor, item, index, retryAfter, dns);
-        }));
+        await Promise.all(
+          lanesOf(items, deps.concurrency).map(async (lane) => {
+            for (const [index, item] of lane) data[index] = await one(actor, item, index, retryAfter, dns);
+          }),
+        );
       } finally {
         dns.done();
       }

@@ -7,7 +7,18 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/types.js';
 import { AppError, assertThat, notFound } from '../../core/errors.js';
 import { now } from '../../core/time.js';
-import { deleteMembership, findMemberByEmail, findMemberById, findRole, findUserByEmail, addMembership, insertUser, leaveGroupsOf, lockAdmins, type Member } from '../../members/member.repository.js';
+import {
+  deleteMembership,
+  findMemberByEmail,
+  findMemberById,
+  findRole,
+  findUserByEmail,
+  addMembership,
+  insertUser,
+  leaveGroupsOf,
+  lockAdmins,
+  type Member,
+} from '../../members/member.repository.js';
 import { findRecordByEmail } from '../guest.repository.js';
 import type { Guest } from '../guest.schemas.js';
 import type { GuestService } from '../guest.service.js';
@@ -38,11 +49,32 @@ export function createGuestConversionService(deps: GuestConversionDeps) {
         const at = now();
         const user = await findUserByEmail(trx, record.email);
         if (user && (await findRole(trx, actor.organizationId, user.id))) {
-          throw new AppError('CONFLICT', `${record.email} is a member of this organization already; remove the guest record instead.`);
+          throw new AppError(
+            'CONFLICT',
+            `${record.email} is a member of this organization already; remove the guest record instead.`,
+          );
         }
-        const userId = user?.id ?? (await insertUser(trx, { email: record.email, firstName: record.first_name, lastName: record.last_name, createdAt: at }));
+        const userId =
+          user?.id ??
+          (await insertUser(trx, {
+            email: record.email,
+            firstName: record.first_name,
+            lastName: record.last_name,
+            createdAt: at,
+          }));
         // A concurrent conversion of the same guest fails on the membership's primary key (409).
-        await addMembership(trx, { organizationId: actor.organizationId, userId, role: 'standard', createdAt: at, firstName: record.first_name, lastName: record.last_name }, 'refuse');
+        await addMembership(
+          trx,
+          {
+            organizationId: actor.organizationId,
+            userId,
+            role: 'standard',
+            createdAt: at,
+            firstName: record.first_name,
+            lastName: record.last_name,
+          },
+          'refuse',
+        );
         // Their tasks stay theirs: the service has no tasks yet, so there is nothing to move. When
         // tasks arrive, the guest's assignments in this organization become the member's here.
         const removed = await removeRecord(trx, record, at);
@@ -69,13 +101,22 @@ export function createGuestConversionService(deps: GuestConversionDeps) {
         assertThat(member, () => notFound('member'));
         // A disabled admin cannot manage anything: another *enabled* one must remain.
         if (member.role === 'admin' && !admins.some((a) => a.userId !== userId && !a.disabled)) {
-          throw new AppError('CONFLICT', 'This member is the only administrator of the organization; make another member an administrator first.');
+          throw new AppError(
+            'CONFLICT',
+            'This member is the only administrator of the organization; make another member an administrator first.',
+          );
         }
         await leaveGroupsOf(trx, actor.organizationId, userId);
         const left = await deleteMembership(trx, actor.organizationId, userId);
         assertThat(left, () => notFound('member'));
         // Their open tasks stay theirs: the service has no tasks yet, so there is nothing to move.
-        const joined = await deps.guests.joinIn(trx, actor, member.email, { first_name: member.first_name, last_name: member.last_name }, false);
+        const joined = await deps.guests.joinIn(
+          trx,
+          actor,
+          member.email,
+          { first_name: member.first_name, last_name: member.last_name },
+          false,
+        );
         return joined.guest;
       });
     },

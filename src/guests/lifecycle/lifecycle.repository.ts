@@ -11,7 +11,11 @@ import type { StoredCode } from '../guest-code.js';
 type Q = Kysely<Database>;
 
 /** The organization's record of the guest with this global id, removed ones included. */
-export async function findRecordByGuestId(db: Q, organizationId: string, guestId: number): Promise<GuestRecord | undefined> {
+export async function findRecordByGuestId(
+  db: Q,
+  organizationId: string,
+  guestId: number,
+): Promise<GuestRecord | undefined> {
   return db
     .selectFrom('organization_guests')
     .innerJoin('guests', 'guests.id', 'organization_guests.guest_id')
@@ -23,7 +27,12 @@ export async function findRecordByGuestId(db: Q, organizationId: string, guestId
 }
 
 /** Disables an active, enabled record; undefined when it is removed or disabled already. */
-export async function disableRecord(db: Q, id: number, memberId: number, at: string): Promise<OrganizationGuestRow | undefined> {
+export async function disableRecord(
+  db: Q,
+  id: number,
+  memberId: number,
+  at: string,
+): Promise<OrganizationGuestRow | undefined> {
   return db
     .updateTable('organization_guests')
     .set({ disabled_at: at, disabled_by: memberId, updated_at: at })

@@ -10,7 +10,8 @@ import { CreateGuestBody } from '../guest.schemas.js';
 export const GuestRefParams = Type.Object({
   org_id: OrganizationIdParam,
   guest_id_or_email: Type.String({
-    description: 'The global guest id (a positive integer) or the guest\'s email, URL-encoded; the email is matched case-insensitively.',
+    description:
+      "The global guest id (a positive integer) or the guest's email, URL-encoded; the email is matched case-insensitively.",
     maxLength: 320,
   }),
 });
@@ -24,7 +25,7 @@ export const ErasedGuestEnvelope = Type.Object({
   data: Type.Object({
     id: Type.Integer({ description: 'The global guest id.' }),
     email: Type.String(),
-    deleted: Type.Boolean({ description: 'Always `true`: this organization\'s record of the guest is erased.' }),
+    deleted: Type.Boolean({ description: "Always `true`: this organization's record of the guest is erased." }),
   }),
 });
 
@@ -38,10 +39,15 @@ export const BulkCreateBody = Type.Array(CreateGuestBody, {
 });
 
 export const BulkItemOutcome = Type.Object({
-  index: Type.Integer({ description: 'The item\'s position in the request, from 0.' }),
-  status: Type.Integer({ description: 'What a single create would have answered: 201 joined, 200 already a guest, or the error\'s status (422, 429, …).' }),
+  index: Type.Integer({ description: "The item's position in the request, from 0." }),
+  status: Type.Integer({
+    description:
+      "What a single create would have answered: 201 joined, 200 already a guest, or the error's status (422, 429, …).",
+  }),
   data: Type.Optional(Type.Ref('Guest', { description: 'The guest, on 200 and 201.' })),
-  error: Type.Optional(Type.Ref('Problem', { description: 'The error body a single create would have answered, on failure.' })),
+  error: Type.Optional(
+    Type.Ref('Problem', { description: 'The error body a single create would have answered, on failure.' }),
+  ),
 });
 
 export const BulkEnvelope = Type.Object({

@@ -46,7 +46,10 @@ export function parseGuestRef(value: string): { guestId: number } | { email: str
 
 export function createGuestLifecycleService(deps: GuestLifecycleDeps) {
   const { db } = deps;
-  const guestFor = (actor: Actor) => (row: guestRepo.GuestRecord): Guest => guestRowToGuest(row, { links: deps.links, role: actor.role });
+  const guestFor =
+    (actor: Actor) =>
+    (row: guestRepo.GuestRecord): Guest =>
+      guestRowToGuest(row, { links: deps.links, role: actor.role });
 
   /** The record as it is now, after a conditional write found it changed by someone else. */
   async function current(q: Kysely<Database>, actor: Actor, email: string): Promise<Guest> {
@@ -62,7 +65,10 @@ export function createGuestLifecycleService(deps: GuestLifecycleDeps) {
         if (record.disabled_at !== null) return toGuest(record);
         const open = await countOpenTasks(trx, record.id);
         if (open > 0) {
-          throw new AppError('GUEST_HAS_OPEN_TASKS', `The guest has ${open} incomplete task${open === 1 ? '' : 's'} in this organization; complete or reassign them before disabling the guest.`);
+          throw new AppError(
+            'GUEST_HAS_OPEN_TASKS',
+            `The guest has ${open} incomplete task${open === 1 ? '' : 's'} in this organization; complete or reassign them before disabling the guest.`,
+          );
         }
         // The code stays stored: the guest side only accepts codes of enabled records, and
         // enabling replaces the code anyway.
@@ -81,7 +87,11 @@ export function createGuestLifecycleService(deps: GuestLifecycleDeps) {
       return db.transaction().execute(async (trx) => {
         const record = await activeRecord(trx, actor.organizationId, pathEmail);
         if (record.disabled_at === null) return toGuest(record);
-        const enabled = await repo.enableRecord(trx, record.id, { memberId: actor.userId, at: now(), ...deps.links.codes.fresh() });
+        const enabled = await repo.enableRecord(trx, record.id, {
+          memberId: actor.userId,
+          at: now(),
+          ...deps.links.codes.fresh(),
+        });
         return enabled ? toGuest({ ...enabled, email: record.email }) : current(trx, actor, pathEmail);
       });
     },
@@ -94,7 +104,10 @@ export function createGuestLifecycleService(deps: GuestLifecycleDeps) {
       const toGuest = guestFor(actor);
       return db.transaction().execute(async (trx) => {
         const record = await activeRecord(trx, actor.organizationId, pathEmail);
-        const updated = await guestRepo.updateRecordIn(trx, 'active', record.id, { ...deps.links.codes.fresh(), updated_at: now() });
+        const updated = await guestRepo.updateRecordIn(trx, 'active', record.id, {
+          ...deps.links.codes.fresh(),
+          updated_at: now(),
+        });
         assertThat(updated, () => notFound('guest'));
         return toGuest({ ...updated, email: record.email });
       });
@@ -111,9 +124,10 @@ export function createGuestLifecycleService(deps: GuestLifecycleDeps) {
       const ref = parseGuestRef(pathRef);
       assertThat(ref, () => notFound('guest'));
       return db.transaction().execute(async (trx) => {
-        const record = 'guestId' in ref
-          ? await repo.findRecordByGuestId(trx, actor.organizationId, ref.guestId)
-          : await guestRepo.findRecordByEmail(trx, actor.organizationId, ref.email);
+        const record =
+          'guestId' in ref
+            ? await repo.findRecordByGuestId(trx, actor.organizationId, ref.guestId)
+            : await guestRepo.findRecordByEmail(trx, actor.organizationId, ref.email);
         assertThat(record, () => notFound('guest'));
         const notDisabled = () => new AppError('GUEST_NOT_DISABLED', 'Please disable the guest before deletion.');
         assertThat(record.disabled_at !== null || record.deleted_at !== null, notDisabled);
