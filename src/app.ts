@@ -19,7 +19,8 @@ import { rawParam } from './http/request-parts.js';
 import { registerErrorHandling, sendProblem } from './http/error-handler.js';
 import { AppError } from './core/errors.js';
 import { ProblemSchema } from './http/schemas.js';
-import { createValidatorCompiler, normalizeBody, unsafeTextErrors } from './http/validation.js';
+import { createValidatorCompiler, normalizeBody } from './http/validation.js';
+import { unsafeTextErrors } from './core/validation.js';
 import {
   IGNORED_FIELDS_HEADER,
   ignoreUnknownFields,
@@ -27,7 +28,8 @@ import {
   registerJsonParser,
 } from './http/unknown-fields.js';
 import { docsRoutes } from './http/docs.routes.js';
-import { LOG_SERIALIZERS, accessLogRequest } from './http/access-log.js';
+import { accessLogRequest } from './http/access-log.js';
+import { LOG_SERIALIZERS } from './core/log-redaction.js';
 import { healthRoutes } from './http/health.routes.js';
 import { serverOptions } from './http/connection-guard.js';
 import { EventLoopMonitor } from './http/event-loop-guard.js';

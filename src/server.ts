@@ -7,7 +7,7 @@
  */
 import pino from 'pino';
 import { buildApp } from './app.js';
-import { LOG_SERIALIZERS } from './http/access-log.js';
+import { LOG_SERIALIZERS } from './core/log-redaction.js';
 import type { Config } from './config.js';
 import { openDatabase, sqliteConnectionOf, type Db } from './db/database.js';
 import { startCheckpointer } from './db/checkpointer.js';

@@ -11,7 +11,7 @@ import pg from 'pg';
 import pino from 'pino';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppContext } from '../src/app.js';
-import { LOG_SERIALIZERS } from '../src/http/access-log.js';
+import { LOG_SERIALIZERS } from '../src/core/log-redaction.js';
 import { guestCodesFor, type GuestLinks } from '../src/guests/guest-code.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { openDatabase, type Db } from '../src/db/database.js';

@@ -6,7 +6,8 @@
 import { Type } from 'typebox';
 import type { RouteApp } from '../http/route-app.js';
 import type { Services } from '../services.js';
-import { pageRequest, paginationMeta } from '../http/pagination.js';
+import { paginationMeta } from '../http/pagination.js';
+import { pageRequest } from '../core/paging.js';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../http/schemas.js';
 import { MemberEnvelope } from '../members/member.schemas.js';
 import {

@@ -14,8 +14,6 @@ export const FORM_BODY_LIMIT = 4096;
 /** Field -> every value sent for it, in order. A Map: field names are request data. */
 export type FormFields = Map<string, Array<string | null>>;
 
-export { parseUrlencoded } from '../http/html-page.js';
-
 /** The body after the app's normalization (strings trimmed, "" as null), as a Map. */
 function fieldsOf(body: unknown): FormFields {
   const fields: FormFields = new Map();

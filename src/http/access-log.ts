@@ -7,8 +7,6 @@
 import type { FastifyRequest } from 'fastify';
 import { redactSecrets } from '../core/log-redaction.js';
 
-export { LOG_SERIALIZERS, redactSecrets } from '../core/log-redaction.js';
-
 /**
  * The request as the log's `req` serializer reads it, with its url redacted: everything else
  * (method, host, client address and port) comes from the request itself.

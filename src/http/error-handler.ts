@@ -8,7 +8,7 @@ import FindMyWay from 'find-my-way';
 import { AppError, problemBody, validationFailed } from '../core/errors.js';
 import { databaseError } from '../core/database-errors.js';
 import { fromBodyParser, toAppError } from '../core/to-app-error.js';
-import { fieldErrorsFromAjv } from './validation.js';
+import { fieldErrorsFromAjv } from '../core/validation.js';
 import type { ErrorObject } from 'ajv';
 
 /**

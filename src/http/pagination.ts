@@ -31,5 +31,3 @@ export function paginationMeta(
     },
   };
 }
-
-export { pageRequest } from '../core/paging.js';

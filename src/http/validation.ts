@@ -8,8 +8,6 @@ import type { FastifySchemaCompiler } from 'fastify';
 import { AppError } from '../core/errors.js';
 import { createAjv } from '../core/validation.js';
 
-export { fieldErrorsFromAjv, unsafeTextErrors } from '../core/validation.js';
-
 /** How deep a JSON body may nest (objects and arrays). */
 export const MAX_BODY_DEPTH = 32;
 

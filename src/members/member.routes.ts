@@ -3,7 +3,8 @@
  * removal and permanent deletion, on Tallyfy's paths. Changes are for administrators.
  */
 import { Type } from 'typebox';
-import { pageRequest, paginationMeta } from '../http/pagination.js';
+import { paginationMeta } from '../http/pagination.js';
+import { pageRequest } from '../core/paging.js';
 import { AUTH_ERRORS, BODY_ERRORS, OrganizationIdParam, PaginationMeta, errorResponses } from '../http/schemas.js';
 import { MAX_ID } from '../core/limits.js';
 import type { Role } from '../db/types.js';

@@ -19,7 +19,7 @@ import {
 } from '../../support/app.js';
 import { assertProblem } from '../../support/problem.js';
 import { SORT_KEYS } from '../../src/guests/guest.schemas.js';
-import { redactSecrets } from '../../src/http/access-log.js';
+import { redactSecrets } from '../../src/core/log-redaction.js';
 
 const IGNORED = 'x-ignored-fields';
 

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp, call, createGuest, uniqueEmail, type TestContext } from '../../support/app.js';
-import { redactSecrets } from '../../src/http/access-log.js';
+import { redactSecrets } from '../../src/core/log-redaction.js';
 import { redactText } from '../../src/core/log-redaction.js';
 
 describe('secrets in paths and caching', () => {
