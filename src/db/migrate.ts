@@ -13,6 +13,7 @@ import * as m005 from './migrations/005_accounts.js';
 import * as m006 from './migrations/006_identity.js';
 import * as m007 from './migrations/007_encrypted_codes.js';
 import * as m008 from './migrations/008_email_normalization.js';
+import * as m009 from './migrations/009_tasks.js';
 
 /** Where migrations report what needs an operator, when the caller gives no logger: stderr, one JSON line each. */
 const stderrLog: m008.MigrationLog = {
@@ -31,6 +32,7 @@ function migrationsFor(kind: Db['kind'], log: m008.MigrationLog = stderrLog): Re
     '006_identity': { up: (k) => m006.up(k), down: (k) => m006.down(k) },
     '007_encrypted_codes': { up: (k) => m007.up(k), down: (k) => m007.down(k) },
     '008_email_normalization': { up: (k) => m008.up(k, log), down: () => m008.down() },
+    '009_tasks': { up: (k) => m009.up(k, kind), down: (k) => m009.down(k) },
   };
 }
 

@@ -199,6 +199,73 @@ export interface GroupGuestsTable {
   organization_guest_id: number;
 }
 
+export interface TasksTable {
+  /** 32 lowercase hex characters. */
+  id: string;
+  organization_id: string;
+  title: string;
+  summary: string | null;
+  deadline: string;
+  task_type: 'task' | 'approval' | 'expiring';
+  /** 0 or 1. */
+  everyone_must_complete: number;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+  completed_by_user_id: number | null;
+  completed_by_guest_id: number | null;
+  /** 1 approved, 0 rejected, null while open or for other types. */
+  is_approved: number | null;
+}
+
+export interface TaskUsersTable {
+  task_id: string;
+  user_id: number;
+  completed_at: string | null;
+}
+
+export interface TaskGuestsTable {
+  task_id: string;
+  organization_guest_id: number;
+  completed_at: string | null;
+}
+
+export interface TaskGroupsTable {
+  task_id: string;
+  group_id: string;
+}
+
+export interface TaskFieldsTable {
+  /** 32 lowercase hex characters. */
+  id: string;
+  task_id: string;
+  position: number;
+  field_type: 'text' | 'textarea' | 'radio' | 'dropdown' | 'multiselect' | 'date' | 'email' | 'number' | 'checkbox';
+  label: string;
+  /** 0 or 1. */
+  required: number;
+  /** JSON array of strings, or null. */
+  options: string | null;
+  /** JSON text of the value, or null while empty. */
+  value: string | null;
+  updated_at: string;
+}
+
+export interface TaskCommentsTable {
+  id: Generated<number>;
+  task_id: string;
+  author_user_id: number | null;
+  author_guest_id: number | null;
+  content: string;
+  /** 0 or 1. */
+  is_problem: number;
+  resolved_at: string | null;
+  resolved_by: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   service_markers: ServiceMarkersTable;
   organizations: OrganizationsTable;
@@ -215,6 +282,12 @@ export interface Database {
   groups: GroupsTable;
   group_members: GroupMembersTable;
   group_guests: GroupGuestsTable;
+  tasks: TasksTable;
+  task_users: TaskUsersTable;
+  task_guests: TaskGuestsTable;
+  task_groups: TaskGroupsTable;
+  task_fields: TaskFieldsTable;
+  task_comments: TaskCommentsTable;
 }
 
 export type OrganizationGuestRow = Selectable<OrganizationGuestsTable>;
