@@ -7,6 +7,7 @@ import type { Database } from '../db/types.js';
 import { assertThat, notFound } from '../core/errors.js';
 import { normalizeEmail } from '../email/parse.js';
 import * as repo from './guest.repository.js';
+import { detachFromTasks } from './guest-tasks.js';
 
 /** The organization's active (not removed) record of the guest with this email; not found otherwise. */
 export async function activeRecord(
@@ -21,7 +22,7 @@ export async function activeRecord(
 
 /**
  * Removes the organization's record of the guest (E, and a guest turned member): link dead,
- * `deleted_at` set; the global identity is soft-deleted once no organization has the guest
+ * `deleted_at` set, off the organization's tasks (docs/guests.md, Remove guest); the global identity is soft-deleted once no organization has the guest
  * actively. Runs in the caller's transaction; undefined when the record was not active any more.
  */
 export async function removeRecord(
@@ -40,8 +41,9 @@ export async function removeRecord(
     guest_code_key_id: null,
   });
   if (!removed) return undefined;
-  // A guest joined again later starts outside every group, as a fresh record would.
+  // A guest joined again later starts outside every group and every task, as a fresh record would.
   await repo.leaveGroups(trx, record.id);
+  await detachFromTasks(trx, record.organization_id, record.id);
   if ((await repo.countActiveRecordsOfGuest(trx, record.guest_id)) === 0) {
     await repo.softDeleteGlobalGuest(trx, record.guest_id, at);
   }

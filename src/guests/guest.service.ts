@@ -13,7 +13,7 @@ import * as repo from './guest.repository.js';
 import { guestRowToGuest } from './guest.mapper.js';
 import { activeRecord, removeRecord } from './guest.records.js';
 import type { GuestLinks } from './guest-code.js';
-import { statsForGuests } from './guest-stats.js';
+import { statsForRecords } from './guest-stats.js';
 import {
   PROFILE_FIELDS,
   type CreateGuestBody,
@@ -68,12 +68,19 @@ function freshProfile(body: Partial<Record<ProfileField, unknown>>): Organizatio
 
 export function createGuestService(deps: GuestServiceDeps) {
   const { db } = deps;
-  const toGuest = (actor: Actor, row: repo.GuestRecord, withStats = false): Guest =>
-    guestRowToGuest(
-      row,
-      { links: deps.links, role: actor.role },
-      withStats ? statsForGuests([row.guest_id]).get(row.guest_id) : undefined,
-    );
+  const toGuest = (actor: Actor, row: repo.GuestRecord): Guest =>
+    guestRowToGuest(row, { links: deps.links, role: actor.role });
+  /** The page's guests, with their stats when asked: one statement for the stats of the whole page. */
+  async function withStatsIf(actor: Actor, rows: repo.GuestRecord[], withStats: boolean): Promise<Guest[]> {
+    const stats = withStats
+      ? await statsForRecords(
+          db,
+          actor.organizationId,
+          rows.map((r) => r.id),
+        )
+      : undefined;
+    return rows.map((row) => guestRowToGuest(row, { links: deps.links, role: actor.role }, stats?.get(row.id)));
+  }
 
   async function consumeInvite(trx: Transaction<Database>, organizationId: string): Promise<void> {
     if (deps.inviteLimitPerHour === 0) return;
@@ -99,7 +106,7 @@ export function createGuestService(deps: GuestServiceDeps) {
     email: string,
     body: Partial<Record<ProfileField, unknown>>,
     countInvite = true,
-  ): Promise<{ guest: Guest; created: boolean }> {
+  ): Promise<{ guest: Guest; created: boolean; recordId: number }> {
     const at = now();
     const global = await repo.ensureGlobalGuest(trx, email, at);
     const fresh = {
@@ -116,11 +123,11 @@ export function createGuestService(deps: GuestServiceDeps) {
     } as Parameters<typeof repo.insertRecord>[1]);
     if (inserted) {
       if (countInvite) await consumeInvite(trx, actor.organizationId);
-      return { guest: toGuest(actor, { ...inserted, email }), created: true };
+      return { guest: toGuest(actor, { ...inserted, email }), created: true, recordId: inserted.id };
     }
     const existing = await repo.findRecordByEmail(trx, actor.organizationId, email);
     if (!existing) throw new Error(`the record of guest ${global.id} vanished inside its transaction`);
-    if (existing.deleted_at === null) return { guest: toGuest(actor, existing), created: false };
+    if (existing.deleted_at === null) return { guest: toGuest(actor, existing), created: false, recordId: existing.id };
     const revived = await repo.updateRecordIn(trx, 'removed', existing.id, {
       ...fresh,
       disabled_at: null,
@@ -135,10 +142,10 @@ export function createGuestService(deps: GuestServiceDeps) {
     if (!revived) {
       // Re-joined by a concurrent request a moment ago: answer as the idempotent case.
       const current = await repo.findRecordByEmail(trx, actor.organizationId, email);
-      return { guest: toGuest(actor, current ?? existing), created: false };
+      return { guest: toGuest(actor, current ?? existing), created: false, recordId: existing.id };
     }
     if (countInvite) await consumeInvite(trx, actor.organizationId);
-    return { guest: toGuest(actor, { ...revived, email }), created: true };
+    return { guest: toGuest(actor, { ...revived, email }), created: true, recordId: revived.id };
   }
 
   return {
@@ -151,7 +158,7 @@ export function createGuestService(deps: GuestServiceDeps) {
       body: UncheckedFields<CreateGuestBody>,
       schemaFailures: ReadonlyFieldErrors,
       emailChecker = deps.emailChecker,
-    ): Promise<{ guest: Guest; created: boolean }> {
+    ): Promise<{ guest: Guest; created: boolean; recordId: number }> {
       const [email, members] = await Promise.all([
         checkNewGuestEmail({ db, emailChecker }, actor.organizationId, body.email, schemaFailures),
         checkAssociatedMembers(db, actor.organizationId, body.associated_members, schemaFailures),
@@ -169,7 +176,8 @@ export function createGuestService(deps: GuestServiceDeps) {
 
     /** Get guest: one guest of the organization. */
     async get(actor: Actor, email: string, withStats: boolean): Promise<Guest> {
-      return toGuest(actor, await activeRecord(db, actor.organizationId, email), withStats);
+      const [guest] = await withStatsIf(actor, [await activeRecord(db, actor.organizationId, email)], withStats);
+      return guest as Guest;
     },
 
     /** Update guest: partial update of the organization's profile of the guest; `schemaFailures` as for create. */
@@ -217,11 +225,8 @@ export function createGuestService(deps: GuestServiceDeps) {
         repo.countRecords(db, filter),
         repo.listPage(db, filter, order, { limit: perPage, offset: (page - 1) * perPage }),
       ]);
-      const stats = query.with === 'stats' ? statsForGuests(rows.map((r) => r.guest_id)) : undefined;
       return {
-        guests: rows.map((row) =>
-          guestRowToGuest(row, { links: deps.links, role: actor.role }, stats?.get(row.guest_id)),
-        ),
+        guests: await withStatsIf(actor, rows, query.with === 'stats'),
         total,
         perPage,
         page,
@@ -239,10 +244,7 @@ export function createGuestService(deps: GuestServiceDeps) {
         const rows = (await repo.findRecordsByIds(db, ids.slice(i, i + chunkSize))).filter(
           (r) => r.deleted_at === null,
         );
-        const stats = query.with === 'stats' ? statsForGuests(rows.map((r) => r.guest_id)) : undefined;
-        yield rows.map((row) =>
-          guestRowToGuest(row, { links: deps.links, role: actor.role }, stats?.get(row.guest_id)),
-        );
+        yield await withStatsIf(actor, rows, query.with === 'stats');
       }
     },
   };

@@ -23,6 +23,7 @@ import { findRecordByEmail } from '../guest.repository.js';
 import type { Guest } from '../guest.schemas.js';
 import type { GuestService } from '../guest.service.js';
 import { removeRecord } from '../guest.records.js';
+import { moveGuestTasksToMember, moveOpenMemberTasksToGuest } from './conversion.repository.js';
 import { normalizeEmail } from '../../email/parse.js';
 import type { Actor } from '../../core/actor.js';
 
@@ -39,7 +40,8 @@ export function createGuestConversionService(deps: GuestConversionDeps) {
      * leaves its guest list, removed as by Remove guest (the global guest goes when no other
      * organization has it). The member is known here by the first and last name of this
      * organization's profile of the guest, whether or not the person is a user elsewhere: names
-     * another organization wrote never show here. Someone who is a member already is refused (409)
+     * another organization wrote never show here. The guest's tasks here become the member's, with
+     * the parts they completed. Someone who is a member already is refused (409)
      * and nothing changes: making them a member again could change their role.
      */
     async toMember(actor: Actor, pathEmail: string): Promise<Member> {
@@ -75,8 +77,9 @@ export function createGuestConversionService(deps: GuestConversionDeps) {
           },
           'refuse',
         );
-        // Their tasks stay theirs: the service has no tasks yet, so there is nothing to move. When
-        // tasks arrive, the guest's assignments in this organization become the member's here.
+        // Their tasks stay theirs: the guest's tasks here become the member's, before the removal
+        // below would take the guest off them.
+        await moveGuestTasksToMember(trx, actor.organizationId, record.id, userId);
         const removed = await removeRecord(trx, record, at);
         assertThat(removed, () => notFound('guest'));
         const member = await findMemberByEmail(trx, actor.organizationId, record.email);
@@ -109,7 +112,6 @@ export function createGuestConversionService(deps: GuestConversionDeps) {
         await leaveGroupsOf(trx, actor.organizationId, userId);
         const left = await deleteMembership(trx, actor.organizationId, userId);
         assertThat(left, () => notFound('member'));
-        // Their open tasks stay theirs: the service has no tasks yet, so there is nothing to move.
         const joined = await deps.guests.joinIn(
           trx,
           actor,
@@ -117,6 +119,13 @@ export function createGuestConversionService(deps: GuestConversionDeps) {
           { first_name: member.first_name, last_name: member.last_name },
           false,
         );
+        // Their open tasks stay theirs, now as the guest's. A task left with no member owner gets the
+        // admin converting; one converting themselves leaves it to another enabled admin (there is
+        // one: the only admin was refused above).
+        const answerer =
+          actor.userId !== userId ? actor.userId : admins.find((a) => a.userId !== userId && !a.disabled)?.userId;
+        if (answerer === undefined) throw new Error('no enabled admin left to answer for the tasks');
+        await moveOpenMemberTasksToGuest(trx, actor.organizationId, userId, joined.recordId, answerer);
         return joined.guest;
       });
     },

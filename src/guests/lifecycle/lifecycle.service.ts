@@ -17,7 +17,7 @@ import type { GuestLinks } from '../guest-code.js';
 import type { Guest } from '../guest.schemas.js';
 import { normalizeEmail } from '../../email/parse.js';
 import type { Actor } from '../../core/actor.js';
-import { countOpenTasks } from '../guest-tasks.js';
+import { countOpenTasks, detachFromTasks, forgetTaskAuthorship, lockRecord } from '../guest-tasks.js';
 
 export interface GuestLifecycleDeps {
   db: Kysely<Database>;
@@ -63,7 +63,8 @@ export function createGuestLifecycleService(deps: GuestLifecycleDeps) {
       return db.transaction().execute(async (trx) => {
         const record = await activeRecord(trx, actor.organizationId, pathEmail);
         if (record.disabled_at !== null) return toGuest(record);
-        const open = await countOpenTasks(trx, record.id);
+        await lockRecord(trx, record.id);
+        const open = await countOpenTasks(trx, actor.organizationId, record.id);
         if (open > 0) {
           throw new AppError(
             'GUEST_HAS_OPEN_TASKS',
@@ -132,6 +133,10 @@ export function createGuestLifecycleService(deps: GuestLifecycleDeps) {
         const notDisabled = () => new AppError('GUEST_NOT_DISABLED', 'Please disable the guest before deletion.');
         assertThat(record.disabled_at !== null || record.deleted_at !== null, notDisabled);
         await guestRepo.lockGlobalGuest(trx, record.guest_id);
+        // Off this organization's tasks; the comments they wrote stay, with no author (the profile is
+        // what is erased). Undone with the rest if the erase below is refused.
+        await detachFromTasks(trx, actor.organizationId, record.id);
+        await forgetTaskAuthorship(trx, actor.organizationId, record.id);
         if (!(await repo.eraseDisabledRecord(trx, record.id))) {
           // Enabled or erased by a concurrent request since it was read.
           const again = await repo.findRecordByGuestId(trx, actor.organizationId, record.guest_id);
