@@ -3,8 +3,8 @@
  * its own file). Each success, each error, and tenant isolation: another organization's admin can
  * change nothing, and a guest of two organizations is changed in one only.
  *
- * 403 GUEST_HAS_OPEN_TASKS (Disable guest) cannot be triggered yet: the service has no tasks, so
- * countOpenTasks is 0 for every guest. Its test belongs with the tasks, when they come.
+ * 403 GUEST_HAS_OPEN_TASKS (Disable guest) is tested with the other rules on tasks, in
+ * task-rules.test.ts.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
