@@ -14,6 +14,8 @@ export interface BenchSettings {
   connections: number[];
   /** Guests in the list organization. */
   listGuests: number;
+  /** Guests in the tasks organization, each owning 1 to 5 tasks (list with stats). */
+  tasksGuests: number;
   /** Guests created through the API in the bulk case. */
   bulkGuests: number;
   /** The PostgreSQL server (a database on it) to make fresh schemas on; undefined = skipped. */

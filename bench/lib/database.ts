@@ -18,6 +18,7 @@ import { GuestCodes } from '../../src/guests/guest-code.js';
 import { formatTimestamp } from '../../src/core/time.js';
 import { onCleanup } from './processes.js';
 import { guestProfile } from './people.js';
+import { insertTasks } from './tasks.js';
 
 export type DbKind = 'sqlite' | 'postgres';
 
@@ -97,18 +98,26 @@ export interface Seed {
   memberIds: number[];
   /** The emails of the list organization's guests, in creation order. */
   listEmails: string[];
+  /** The organization whose guests own 1 to 5 tasks each (list with stats). */
+  tasksOrgId: string;
+  /** Guests in the tasks organization. */
+  tasksGuests: number;
 }
 
 const SEED_CHUNK = 500;
 
-/** Migrates, creates the two organizations, their members and a token, then the list guests. */
-export async function seedDatabase(database: BenchDatabase, listGuests: number): Promise<Seed> {
+/**
+ * Migrates, creates the three organizations, their members and a token, then the list guests, and
+ * the tasks organization's guests with their tasks.
+ */
+export async function seedDatabase(database: BenchDatabase, listGuests: number, tasksGuests = 0): Promise<Seed> {
   const db = openBenchDatabase(database);
   try {
     await migrateToLatest(db);
     const admin = createAdminService(db.kysely);
     const listOrg = await admin.createOrganization({ name: 'Bench list organization' });
     const createOrg = await admin.createOrganization({ name: 'Bench create organization' });
+    const tasksOrg = await admin.createOrganization({ name: 'Bench tasks organization' });
     const people = [
       { email: 'ops.admin@bench-members.example', role: 'admin', firstName: 'Olivia', lastName: 'Admin' },
       { email: 'sam.standard@bench-members.example', role: 'standard', firstName: 'Sam', lastName: 'Standard' },
@@ -116,36 +125,64 @@ export async function seedDatabase(database: BenchDatabase, listGuests: number):
     ];
     const memberIds: number[] = [];
     for (const person of people) {
-      for (const organizationId of [listOrg.id, createOrg.id]) {
+      for (const organizationId of [listOrg.id, createOrg.id, tasksOrg.id]) {
         const member = await admin.addMember({ organizationId, ...person });
         if (!memberIds.includes(member.id)) memberIds.push(member.id);
       }
     }
     const token = (await admin.createToken({ email: people[0]?.email, name: 'benchmark' })).token;
-    const listEmails = await insertGuests(db, listOrg.id, listGuests, memberIds);
+    const { emails: listEmails } = await insertGuests(db, listOrg.id, listGuests, memberIds, 'seed');
+    if (tasksGuests > 0) {
+      const { recordIds } = await insertGuests(db, tasksOrg.id, tasksGuests, memberIds, 'task');
+      await db.kysely.transaction().execute((trx) => insertTasks(trx, tasksOrg.id, recordIds, memberIds));
+    }
     if (database.kind === 'postgres') {
       // What autovacuum does to a table that has been around: statistics for the planner, and a
       // visibility map so that index-only scans (the list's count and ids) need not visit every
       // row. Measured straight after the seed without it, the count of 10,000 guests fetched
       // each row from the table (6.6 ms instead of about 1).
-      await sql`vacuum (analyze) guests, organization_guests, memberships, access_tokens`.execute(db.kysely);
+      await sql`vacuum (analyze) guests, organization_guests, memberships, access_tokens, tasks, task_guests, task_users`.execute(
+        db.kysely,
+      );
     }
-    return { listOrgId: listOrg.id, createOrgId: createOrg.id, token, memberIds, listEmails };
+    return {
+      listOrgId: listOrg.id,
+      createOrgId: createOrg.id,
+      token,
+      memberIds,
+      listEmails,
+      tasksOrgId: tasksOrg.id,
+      tasksGuests,
+    };
   } finally {
     await db.close();
   }
 }
 
-/** `count` guests joined to the organization, one second apart, in one transaction. */
-async function insertGuests(db: Db, organizationId: string, count: number, memberIds: number[]): Promise<string[]> {
+/**
+ * `count` guests joined to the organization, one second apart, in one transaction; `key` keeps
+ * their emails apart from another organization's seeded guests.
+ */
+async function insertGuests(
+  db: Db,
+  organizationId: string,
+  count: number,
+  memberIds: number[],
+  key: string,
+): Promise<{ emails: string[]; recordIds: number[] }> {
   const codes = new GuestCodes(parseKey(BENCH_GUEST_CODE_KEY) as Buffer);
   const emails: string[] = [];
+  const recordIds: number[] = [];
   const start = Date.now() - count * 1000;
   await db.kysely.transaction().execute(async (trx) => {
     for (let first = 0; first < count; first += SEED_CHUNK) {
       const batch = Array.from({ length: Math.min(SEED_CHUNK, count - first) }, (_, k) => {
         const i = first + k;
-        return { i, at: formatTimestamp(new Date(start + i * 1000)), profile: guestProfile(`seed${i}`, i, memberIds) };
+        return {
+          i,
+          at: formatTimestamp(new Date(start + i * 1000)),
+          profile: guestProfile(`${key}${i}`, i, memberIds),
+        };
       });
       const globals = await trx
         .insertInto('guests')
@@ -153,7 +190,7 @@ async function insertGuests(db: Db, organizationId: string, count: number, membe
         .returning(['id', 'email'])
         .execute();
       const idByEmail = new Map(globals.map((g) => [g.email, g.id]));
-      await trx
+      const records = await trx
         .insertInto('organization_guests')
         .values(
           batch.map(({ at, profile }) => {
@@ -183,11 +220,16 @@ async function insertGuests(db: Db, organizationId: string, count: number, membe
             };
           }),
         )
+        .returning(['id', 'guest_id'])
         .execute();
-      emails.push(...batch.map((b) => b.profile.email));
+      const recordByGuest = new Map(records.map((r) => [r.guest_id, r.id]));
+      for (const { profile } of batch) {
+        emails.push(profile.email);
+        recordIds.push(recordByGuest.get(idByEmail.get(profile.email) as number) as number);
+      }
     }
   });
-  return emails;
+  return { emails, recordIds };
 }
 
 /** Active guests of the organization, counted in the database itself. */

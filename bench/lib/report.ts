@@ -5,7 +5,7 @@
  */
 import type { DbKind } from './database.js';
 import type { ByConnections } from './floors.js';
-import { LIST_PAGE_SIZE, MATCHING_FLOOR } from './scenarios.js';
+import { LIST_PAGE_SIZE, LIST_STATS_WITH_TASKS, MATCHING_FLOOR } from './scenarios.js';
 import type { BulkResult, DatabaseResults } from './suites.js';
 
 export interface RunResults {
@@ -142,6 +142,16 @@ export function evaluateTargets(results: RunResults, rows: Row[]): Target[] {
         target: `list: the same number of statements per page whatever its size (${db.kind})`,
         measured: perPage,
         met: constant,
+      });
+    }
+    const statsCounts = db.queries.counts.filter((c) => c.probe.startsWith(LIST_STATS_WITH_TASKS));
+    if (statsCounts.length > 1) {
+      targets.push({
+        target: `${LIST_STATS_WITH_TASKS}: the same number of statements per page whatever its size (${db.kind})`,
+        measured: statsCounts
+          .map((c) => `${c.probe.slice(LIST_STATS_WITH_TASKS.length + 2)}: ${c.perRequest}`)
+          .join(', '),
+        met: statsCounts.every((c) => c.perRequest === statsCounts[0]?.perRequest),
       });
     }
     const slow = db.cases.filter((c) => c.connections === 10 && c.result.p99Ms >= P99_LIMIT_MS);

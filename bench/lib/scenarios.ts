@@ -9,7 +9,18 @@ import type { Seed } from './database.js';
 import type { LoadSpec, NextRequest } from './load.js';
 import { guestProfile } from './people.js';
 
-export type Operation = 'create' | 'get' | 'update' | 'list' | 'list page 1' | 'list last page' | 'list with=stats';
+export type Operation =
+  | 'create'
+  | 'get'
+  | 'update'
+  | 'list'
+  | 'list page 1'
+  | 'list last page'
+  | 'list with=stats'
+  | typeof LIST_STATS_WITH_TASKS;
+
+/** List with stats over the tasks organization, whose guests own 1 to 5 tasks each. */
+export const LIST_STATS_WITH_TASKS = 'list with stats, 1–5 tasks per guest';
 
 /** What the floors do: the minimal write and the minimal read. */
 export type FloorOperation = 'insert' | 'select';
@@ -23,6 +34,7 @@ export const MATCHING_FLOOR: Record<Operation, FloorOperation> = {
   'list page 1': 'select',
   'list last page': 'select',
   'list with=stats': 'select',
+  [LIST_STATS_WITH_TASKS]: 'select',
 };
 
 export const LIST_PAGE_SIZE = 100;
@@ -118,6 +130,15 @@ export function requestsFor(operation: Operation | FloorOperation, seed: Seed): 
       return { method: 'GET', next: () => ({ path: listPath(pages) }) };
     case 'list with=stats':
       return { method: 'GET', next: () => ({ path: listPath(((n++ * 37) % pages) + 1, '&with=stats') }) };
+    case LIST_STATS_WITH_TASKS: {
+      const taskPages = Math.max(1, Math.ceil(seed.tasksGuests / LIST_PAGE_SIZE));
+      return {
+        method: 'GET',
+        next: () => ({
+          path: `${guestsPath(seed.tasksOrgId)}?per_page=${LIST_PAGE_SIZE}&page=${((n++ * 7) % taskPages) + 1}&with=stats`,
+        }),
+      };
+    }
   }
 }
 
@@ -138,5 +159,6 @@ export function serviceCases(connections: number[]): CaseSpec[] {
     { operation: 'list page 1', connections: low },
     { operation: 'list last page', connections: low },
     { operation: 'list with=stats', connections: low },
+    { operation: LIST_STATS_WITH_TASKS, connections: low },
   ];
 }

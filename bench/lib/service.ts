@@ -15,7 +15,15 @@ import { BenchError, logFileFor, measure, warmUp, type BenchContext } from './co
 import { BENCH_GUEST_CODE_KEY, type BenchDatabase, type Seed } from './database.js';
 import type { LoadResult } from './load.js';
 import { freePort, GUESTS_BIN, guestsNodeOptions, ROOT, startProcess, type BenchProcess } from './processes.js';
-import { apiHeaders, LIST_PAGE_SIZE, nextCreate, requestsFor, serviceCases, type Operation } from './scenarios.js';
+import {
+  apiHeaders,
+  LIST_PAGE_SIZE,
+  LIST_STATS_WITH_TASKS,
+  nextCreate,
+  requestsFor,
+  serviceCases,
+  type Operation,
+} from './scenarios.js';
 
 const COUNT_QUERIES = path.join(ROOT, 'bench', 'instrument', 'count-queries.ts');
 
@@ -160,6 +168,13 @@ export async function countQueries(
         method: 'GET',
         next: () => ({ path: `${base}?per_page=${LIST_PAGE_SIZE}&page=3&with=stats` }),
       },
+      ...[1, LIST_PAGE_SIZE].map((size) => ({
+        probe: `${LIST_STATS_WITH_TASKS}, per_page=${size}`,
+        method: 'GET',
+        next: () => ({
+          path: `/api/organizations/${seed.tasksOrgId}/guests?per_page=${size}&page=2&with=stats`,
+        }),
+      })),
     ];
     const counts: QueryCount[] = [];
     const requests = 10;

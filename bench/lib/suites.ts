@@ -23,11 +23,13 @@ export interface DatabaseResults {
 export async function runDatabaseSuite(context: BenchContext, kind: DbKind): Promise<DatabaseResults> {
   const { settings } = context;
   const pgBase = settings.postgresUrl ?? '';
-  context.log(`\n== ${kind}: seeding two fresh databases (service and floor) with ${settings.listGuests} guests each`);
+  context.log(
+    `\n== ${kind}: seeding two fresh databases (service and floor) with ${settings.listGuests} guests each; the service's also ${settings.tasksGuests} guests with 1–5 tasks each`,
+  );
   const serviceDb = await freshDatabase(kind, 'service', context.tmp, pgBase);
   const floorDb = await freshDatabase(kind, 'floor', context.tmp, pgBase);
   try {
-    const seed = await seedDatabase(serviceDb, settings.listGuests);
+    const seed = await seedDatabase(serviceDb, settings.listGuests, settings.tasksGuests);
     const floorSeed = await seedDatabase(floorDb, settings.listGuests);
     context.log(`== ${kind}: floor 2 (bare node:http + ${kind === 'sqlite' ? 'better-sqlite3' : 'pg'})`);
     const floor = await measureDbFloor(context, floorDb, floorSeed);

@@ -13,6 +13,13 @@ type Q = Kysely<Database>;
 const integer = (value: number) => sql<number>`cast(${value} as integer)`;
 
 /**
+ * The organization's task of the row (its `task_id`), looked up by key. Joins below are cross joins
+ * with the condition in WHERE, which SQLite reads in the order written: the person's rows first,
+ * never every task of a large organization (PostgreSQL plans them freely).
+ */
+const sameTask = (table: 'task_guests' | 'task_users') => sql.ref<string>(`${table}.task_id`);
+
+/**
  * The guest record's tasks in the organization become the member's: a member owner row each,
  * keeping when the guest completed their part, and the guest owner rows go. A task the user owns
  * as a member already keeps that row as it is.
@@ -29,7 +36,8 @@ export async function moveGuestTasksToMember(
     .expression((eb) =>
       eb
         .selectFrom('task_guests')
-        .innerJoin('tasks', 'tasks.id', 'task_guests.task_id')
+        .crossJoin('tasks')
+        .where('tasks.id', '=', sameTask('task_guests'))
         .select(['task_guests.task_id', integer(userId).as('user_id'), 'task_guests.completed_at'])
         .where('task_guests.organization_guest_id', '=', organizationGuestId)
         .where('tasks.organization_id', '=', organizationId),
@@ -39,7 +47,15 @@ export async function moveGuestTasksToMember(
   await db
     .deleteFrom('task_guests')
     .where('organization_guest_id', '=', organizationGuestId)
-    .where('task_id', 'in', (eb) => eb.selectFrom('tasks').select('id').where('organization_id', '=', organizationId))
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('tasks')
+          .select('tasks.id')
+          .where('tasks.id', '=', sameTask('task_guests'))
+          .where('tasks.organization_id', '=', organizationId),
+      ),
+    )
     .execute();
 }
 
@@ -59,7 +75,8 @@ export async function moveOpenMemberTasksToGuest(
   const openOfMember = (q: Q) =>
     q
       .selectFrom('task_users')
-      .innerJoin('tasks', 'tasks.id', 'task_users.task_id')
+      .crossJoin('tasks')
+      .where('tasks.id', '=', sameTask('task_users'))
       .where('task_users.user_id', '=', userId)
       .where('tasks.organization_id', '=', organizationId)
       .where('tasks.completed_at', 'is', null)
@@ -80,12 +97,15 @@ export async function moveOpenMemberTasksToGuest(
     .deleteFrom('task_users')
     .where('user_id', '=', userId)
     .where('completed_at', 'is', null)
-    .where('task_id', 'in', (eb) =>
-      eb
-        .selectFrom('tasks')
-        .select('id')
-        .where('organization_id', '=', organizationId)
-        .where('completed_at', 'is', null),
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('tasks')
+          .select('tasks.id')
+          .where('tasks.id', '=', sameTask('task_users'))
+          .where('tasks.organization_id', '=', organizationId)
+          .where('tasks.completed_at', 'is', null),
+      ),
     )
     .execute();
   await db
@@ -94,7 +114,8 @@ export async function moveOpenMemberTasksToGuest(
     .expression((eb) =>
       eb
         .selectFrom('task_guests')
-        .innerJoin('tasks', 'tasks.id', 'task_guests.task_id')
+        .crossJoin('tasks')
+        .where('tasks.id', '=', sameTask('task_guests'))
         .select([
           'task_guests.task_id',
           integer(fallbackUserId).as('user_id'),
