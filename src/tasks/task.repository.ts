@@ -1,0 +1,269 @@
+/**
+ * Task queries (docs/tasks.md). Plain functions taking the database (or a transaction) first;
+ * column names stay here and in task.read.ts, never in the API.
+ */
+import { sql, type Kysely, type Insertable, type Updateable } from 'kysely';
+import { kindOf } from '../db/database.js';
+import type { Database, TaskFieldsTable, TasksTable } from '../db/types.js';
+import type { TaskRow } from './task.read.js';
+import type { TaskSortKey } from './task.requests.js';
+
+type Q = Kysely<Database>;
+
+/**
+ * The organization's task with this id. `lock` holds the row until the transaction ends on
+ * PostgreSQL, so concurrent updates of one task apply one after the other.
+ */
+export async function findTask(db: Q, organizationId: string, id: string, lock = false): Promise<TaskRow | undefined> {
+  const query = db.selectFrom('tasks').selectAll().where('organization_id', '=', organizationId).where('id', '=', id);
+  return (lock && kindOf(db) === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
+}
+
+export async function insertTask(db: Q, row: Insertable<TasksTable>): Promise<void> {
+  await db.insertInto('tasks').values(row).execute();
+}
+
+export async function updateTask(db: Q, id: string, changes: Updateable<TasksTable>): Promise<void> {
+  await db.updateTable('tasks').set(changes).where('id', '=', id).execute();
+}
+
+/** Deletes the task with its owners, fields and comments. */
+export async function deleteTask(db: Q, id: string): Promise<void> {
+  // Explicitly rather than by cascade: nothing then depends on the database's foreign-key setting.
+  for (const table of ['task_comments', 'task_fields', 'task_groups', 'task_guests', 'task_users'] as const) {
+    await db.deleteFrom(table).where('task_id', '=', id).execute();
+  }
+  await db.deleteFrom('tasks').where('id', '=', id).execute();
+}
+
+/** The ids among these that are members of the organization and not disabled there. */
+export async function activeMemberIds(db: Q, organizationId: string, ids: number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('memberships')
+    .select('user_id')
+    .where('organization_id', '=', organizationId)
+    .where('disabled_at', 'is', null)
+    .where('user_id', 'in', ids)
+    .execute();
+  return new Set(rows.map((r) => r.user_id));
+}
+
+/** The ids among these that are groups of the organization. */
+export async function groupIdsOf(db: Q, organizationId: string, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('groups')
+    .select('id')
+    .where('organization_id', '=', organizationId)
+    .where('id', 'in', ids)
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/** The current active members and active guest records of these groups. */
+export async function groupsPeople(
+  db: Q,
+  organizationId: string,
+  groupIds: string[],
+): Promise<{ userIds: number[]; guestIds: number[] }> {
+  if (groupIds.length === 0) return { userIds: [], guestIds: [] };
+  const [users, guests] = await Promise.all([
+    db
+      .selectFrom('group_members')
+      .innerJoin('memberships', (join) =>
+        join
+          .onRef('memberships.user_id', '=', 'group_members.user_id')
+          .on('memberships.organization_id', '=', organizationId),
+      )
+      .select('group_members.user_id')
+      .where('group_members.group_id', 'in', groupIds)
+      .where('memberships.disabled_at', 'is', null)
+      .execute(),
+    db
+      .selectFrom('group_guests')
+      .innerJoin('organization_guests', 'organization_guests.id', 'group_guests.organization_guest_id')
+      .select('group_guests.organization_guest_id')
+      .where('group_guests.group_id', 'in', groupIds)
+      .where('organization_guests.deleted_at', 'is', null)
+      .execute(),
+  ]);
+  return { userIds: users.map((u) => u.user_id), guestIds: guests.map((g) => g.organization_guest_id) };
+}
+
+/** The organization's active guest records among these (normalized) emails. */
+export async function activeGuestRecords(
+  db: Q,
+  organizationId: string,
+  emails: string[],
+): Promise<Array<{ id: number; email: string }>> {
+  if (emails.length === 0) return [];
+  return db
+    .selectFrom('organization_guests')
+    .innerJoin('guests', 'guests.id', 'organization_guests.guest_id')
+    .select(['organization_guests.id', 'guests.email'])
+    .where('organization_guests.organization_id', '=', organizationId)
+    .where('organization_guests.deleted_at', 'is', null)
+    .where('guests.email', 'in', emails)
+    .execute();
+}
+
+export interface TaskOwnerIds {
+  userIds: number[];
+  guestIds: number[];
+  groupIds: string[];
+}
+
+/** The task's owners as stored: member ids, guest record ids, group ids. */
+export async function ownersOf(db: Q, taskId: string): Promise<TaskOwnerIds> {
+  const [users, guests, groups] = await Promise.all([
+    db.selectFrom('task_users').select('user_id').where('task_id', '=', taskId).execute(),
+    db.selectFrom('task_guests').select('organization_guest_id').where('task_id', '=', taskId).execute(),
+    db.selectFrom('task_groups').select('group_id').where('task_id', '=', taskId).execute(),
+  ]);
+  return {
+    userIds: users.map((r) => r.user_id),
+    guestIds: guests.map((r) => r.organization_guest_id),
+    groupIds: groups.map((r) => r.group_id),
+  };
+}
+
+/**
+ * Makes the task's owners exactly these. Owners kept keep their completion; only the difference
+ * is written.
+ */
+export async function setOwners(db: Q, taskId: string, before: TaskOwnerIds, after: TaskOwnerIds): Promise<void> {
+  const gone = <T>(a: T[], b: T[]) => a.filter((x) => !b.includes(x));
+  const removedUsers = gone(before.userIds, after.userIds);
+  const removedGuests = gone(before.guestIds, after.guestIds);
+  const removedGroups = gone(before.groupIds, after.groupIds);
+  if (removedUsers.length > 0)
+    await db.deleteFrom('task_users').where('task_id', '=', taskId).where('user_id', 'in', removedUsers).execute();
+  if (removedGuests.length > 0)
+    await db
+      .deleteFrom('task_guests')
+      .where('task_id', '=', taskId)
+      .where('organization_guest_id', 'in', removedGuests)
+      .execute();
+  if (removedGroups.length > 0)
+    await db.deleteFrom('task_groups').where('task_id', '=', taskId).where('group_id', 'in', removedGroups).execute();
+  const users = gone(after.userIds, before.userIds);
+  const guests = gone(after.guestIds, before.guestIds);
+  const groups = gone(after.groupIds, before.groupIds);
+  if (users.length > 0)
+    await db
+      .insertInto('task_users')
+      .values(users.map((user_id) => ({ task_id: taskId, user_id, completed_at: null })))
+      .execute();
+  if (guests.length > 0)
+    await db
+      .insertInto('task_guests')
+      .values(guests.map((organization_guest_id) => ({ task_id: taskId, organization_guest_id, completed_at: null })))
+      .execute();
+  if (groups.length > 0)
+    await db
+      .insertInto('task_groups')
+      .values(groups.map((group_id) => ({ task_id: taskId, group_id })))
+      .execute();
+}
+
+export type FieldRow = Insertable<TaskFieldsTable>;
+
+export async function fieldsOf(db: Q, taskId: string) {
+  return db.selectFrom('task_fields').selectAll().where('task_id', '=', taskId).orderBy('position').execute();
+}
+
+/** Replaces the task's field definitions with these rows (their positions are unique among them). */
+export async function replaceFields(db: Q, taskId: string, rows: FieldRow[]): Promise<void> {
+  await db.deleteFrom('task_fields').where('task_id', '=', taskId).execute();
+  if (rows.length > 0) await db.insertInto('task_fields').values(rows).execute();
+}
+
+export interface TaskListFilter {
+  organizationId: string;
+  q?: string | undefined;
+  status: 'active' | 'completed' | 'all';
+  /** Tasks owned by any of these members (each list given narrows the list further). */
+  userIds?: number[] | undefined;
+  /** Tasks owned by any of these guests (normalized emails). */
+  guestEmails?: string[] | undefined;
+  /** Tasks owned by any of these guest records. */
+  guestIds?: number[] | undefined;
+  groupIds?: string[] | undefined;
+}
+
+export interface TaskListOrder {
+  key: TaskSortKey;
+  descending: boolean;
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function filtered(db: Q, filter: TaskListFilter) {
+  let query = db.selectFrom('tasks').where('tasks.organization_id', '=', filter.organizationId);
+  if (filter.q)
+    query = query.where(sql<boolean>`lower(tasks.title) like ${`%${escapeLike(filter.q.toLowerCase())}%`} escape '\\'`);
+  if (filter.status === 'active') query = query.where('tasks.completed_at', 'is', null);
+  if (filter.status === 'completed') query = query.where('tasks.completed_at', 'is not', null);
+  const { userIds, guestEmails, guestIds, groupIds } = filter;
+  if (userIds)
+    query = query.where('tasks.id', 'in', (eb) =>
+      eb
+        .selectFrom('task_users')
+        .select('task_users.task_id')
+        .where('task_users.user_id', 'in', [-1, ...userIds]),
+    );
+  if (guestIds)
+    query = query.where('tasks.id', 'in', (eb) =>
+      eb
+        .selectFrom('task_guests')
+        .select('task_guests.task_id')
+        .where('task_guests.organization_guest_id', 'in', [-1, ...guestIds]),
+    );
+  if (guestEmails)
+    query = query.where('tasks.id', 'in', (eb) =>
+      eb
+        .selectFrom('task_guests')
+        .innerJoin('organization_guests', 'organization_guests.id', 'task_guests.organization_guest_id')
+        .innerJoin('guests', 'guests.id', 'organization_guests.guest_id')
+        .select('task_guests.task_id')
+        .where('guests.email', 'in', ['', ...guestEmails]),
+    );
+  if (groupIds)
+    query = query.where('tasks.id', 'in', (eb) =>
+      eb
+        .selectFrom('task_groups')
+        .select('task_groups.task_id')
+        .where('task_groups.group_id', 'in', ['', ...groupIds]),
+    );
+  return query;
+}
+
+export async function countTasks(db: Q, filter: TaskListFilter): Promise<number> {
+  const row = await filtered(db, filter)
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** One page of task rows; the id breaks ties, so that pages never overlap. */
+export async function listTasks(
+  db: Q,
+  filter: TaskListFilter,
+  order: TaskListOrder,
+  page: { limit: number; offset: number },
+): Promise<TaskRow[]> {
+  const direction = order.descending ? 'desc' : 'asc';
+  // Titles sort in byte order on both databases; PostgreSQL's default collation would differ.
+  const key =
+    order.key === 'title' && kindOf(db) === 'postgres' ? sql`tasks.title collate "C"` : sql.ref(`tasks.${order.key}`);
+  return filtered(db, filter)
+    .selectAll('tasks')
+    .orderBy(key, direction)
+    .orderBy('tasks.id', direction)
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+}
