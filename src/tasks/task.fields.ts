@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { ErrorBag, type FieldErrors } from '../core/errors.js';
 import type { ReadonlyFieldErrors } from '../core/validation.js';
 import type { FieldBody } from './task.requests.js';
+import type { FieldType } from './task.schemas.js';
 import type { FieldRow } from './task.repository.js';
 
 const CHOICE_TYPES = new Set(['radio', 'dropdown', 'multiselect']);
@@ -53,7 +54,7 @@ export function fieldRows(taskId: string, body: FieldBody[], existing: StoredFie
       id: kept?.id ?? newTaskId(),
       task_id: taskId,
       position,
-      field_type: field.field_type as FieldRow['field_type'],
+      field_type: field.field_type as FieldType,
       label: field.label,
       required: field.required ? 1 : 0,
       options: CHOICE_TYPES.has(field.field_type) ? JSON.stringify(field.options ?? []) : null,

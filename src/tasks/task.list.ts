@@ -13,6 +13,7 @@ import { now } from '../core/time.js';
 import { normalizeEmail } from '../email/parse.js';
 import { activeRecord } from '../guests/guest.records.js';
 import { existingMemberIds } from '../members/member.repository.js';
+import type { TaskStatusFilter } from './task.ports.js';
 import { readTasks, taskRows } from './task.read.js';
 import * as repo from './task.repository.js';
 import { DEFAULT_TASK_PER_PAGE, withThreads, type ListTasksQuery, type TaskSortKey } from './task.requests.js';
@@ -40,7 +41,7 @@ function filterOf(organizationId: string, query: ListTasksQuery, scope: Scope): 
     organizationId,
     q: query.q,
     // Open tasks unless asked otherwise: what Tallyfy's clients list as "my tasks" and "tasks".
-    status: (query.status as repo.TaskListFilter['status'] | undefined) ?? 'active',
+    status: (query.status as TaskStatusFilter | undefined) ?? 'active',
     // An id that is not a member id matches nothing, as an unknown one does.
     userIds: owners?.filter((id) => Number.isSafeInteger(id) && id >= 1 && id <= MAX_ID),
     guestEmails: guests.length > 0 ? guests : undefined,

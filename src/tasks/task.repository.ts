@@ -5,6 +5,7 @@
 import { sql, type Kysely, type Insertable, type Updateable } from 'kysely';
 import { kindOf } from '../db/database.js';
 import type { Database, TaskFieldsTable, TasksTable } from '../db/types.js';
+import type { TaskStatusFilter } from './task.ports.js';
 import type { TaskRow } from './task.read.js';
 import type { TaskSortKey } from './task.requests.js';
 
@@ -182,7 +183,7 @@ export async function replaceFields(db: Q, taskId: string, rows: FieldRow[]): Pr
 export interface TaskListFilter {
   organizationId: string;
   q?: string | undefined;
-  status: 'active' | 'completed' | 'all';
+  status: TaskStatusFilter;
   /** Tasks owned by any of these members (each list given narrows the list further). */
   userIds?: number[] | undefined;
   /** Tasks owned by any of these guests (normalized emails). */

@@ -157,7 +157,7 @@ export function taskRoutes(app: RouteApp, { tasks, config }: Services): void {
         params: TaskParams,
         response: {
           201: { description: 'The new task.', ...TaskEnvelope },
-          ...errorResponses([...AUTH_ERRORS, 404, 429], NOT_FOUND),
+          ...errorResponses([...AUTH_ERRORS, 404], NOT_FOUND),
         },
       },
     },

@@ -207,5 +207,3 @@ export function createTaskService(deps: TaskServiceDeps) {
     },
   };
 }
-
-export type TaskService = ReturnType<typeof createTaskService>;
