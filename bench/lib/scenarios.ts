@@ -9,7 +9,15 @@ import type { Seed } from './database.js';
 import type { LoadSpec, NextRequest } from './load.js';
 import { guestProfile } from './people.js';
 
-export type Operation = 'create' | 'get' | 'update' | 'list' | 'list page 1' | 'list last page' | 'list with=stats';
+export type Operation =
+  | 'create'
+  | 'get'
+  | 'update'
+  | 'list'
+  | 'list page 1'
+  | 'list last page'
+  | 'list with=stats'
+  | 'create task with one new guest';
 
 /** What the floors do: the minimal write and the minimal read. */
 export type FloorOperation = 'insert' | 'select';
@@ -23,6 +31,7 @@ export const MATCHING_FLOOR: Record<Operation, FloorOperation> = {
   'list page 1': 'select',
   'list last page': 'select',
   'list with=stats': 'select',
+  'create task with one new guest': 'insert',
 };
 
 export const LIST_PAGE_SIZE = 100;
@@ -63,6 +72,28 @@ export function nextCreate(seed: Seed, organizationId = seed.createOrgId): NextR
       phone_1,
       timezone,
       associated_members,
+    }),
+  };
+}
+
+let tasks = 0;
+
+/**
+ * A create-task body whose one guest owner is a new address: the task, the guest joined to the
+ * organization, the owners and the assignment email, all in one transaction (docs/tasks.md,
+ * Create task).
+ */
+export function nextTaskWithNewGuest(seed: Seed): NextRequest {
+  const i = tasks++;
+  const { email } = guestProfile(`t${RUN_KEY}`, i, seed.memberIds);
+  return {
+    path: `/api/organizations/${seed.createOrgId}/tasks`,
+    body: JSON.stringify({
+      title: `Send the signed contract ${i}`,
+      summary: 'Please sign page 3 and send it back.',
+      deadline: '2030-06-30T17:00:00+02:00',
+      owners: { guests: [email] },
+      form_fields: [{ field_type: 'text', label: 'Reference', required: true }],
     }),
   };
 }
@@ -118,6 +149,8 @@ export function requestsFor(operation: Operation | FloorOperation, seed: Seed): 
       return { method: 'GET', next: () => ({ path: listPath(pages) }) };
     case 'list with=stats':
       return { method: 'GET', next: () => ({ path: listPath(((n++ * 37) % pages) + 1, '&with=stats') }) };
+    case 'create task with one new guest':
+      return { method: 'POST', next: () => nextTaskWithNewGuest(seed) };
   }
 }
 
@@ -138,5 +171,6 @@ export function serviceCases(connections: number[]): CaseSpec[] {
     { operation: 'list page 1', connections: low },
     { operation: 'list last page', connections: low },
     { operation: 'list with=stats', connections: low },
+    { operation: 'create task with one new guest', connections: low },
   ];
 }

@@ -10,7 +10,7 @@ import { guestLinkOf, type GuestLinks } from '../guests/guest-code.js';
 import { enqueue, newMessageId } from '../outbox/outbox.repository.js';
 import { TASK_ASSIGNED_KIND, taskAssignedMessage } from '../outbox/messages.js';
 
-/** Queues one email per guest record in `guestIds`; the number queued (a guest without a link gets none). */
+/** Queues one email per guest record in `guestIds`; the number queued (a guest whose link does not open gets none). */
 export async function queueAssignments(
   trx: Kysely<Database>,
   links: GuestLinks,
@@ -25,8 +25,10 @@ export async function queueAssignments(
   ]);
   let queued = 0;
   for (const record of records) {
+    // A disabled guest's link does not open until they are enabled (with a new link): nothing to send.
+    if (record.deleted_at !== null || record.disabled_at !== null) continue;
     const link = guestLinkOf(links, record);
-    if (record.deleted_at !== null || link === null) continue;
+    if (link === null) continue;
     const message = taskAssignedMessage({
       organizationName: organization?.name ?? 'An organization',
       title: task.title,

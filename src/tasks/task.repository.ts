@@ -109,6 +109,18 @@ export async function activeGuestRecords(
     .execute();
 }
 
+/** The active (not removed) guest records among these ids. */
+export async function activeGuestIds(db: Q, ids: number[]): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('organization_guests')
+    .select('id')
+    .where('id', 'in', ids)
+    .where('deleted_at', 'is', null)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
 export interface TaskOwnerIds {
   userIds: number[];
   guestIds: number[];

@@ -191,7 +191,9 @@ export function createTaskService(deps: TaskServiceDeps) {
           is_approved: null,
         };
         await repo.insertTask(trx, row);
-        const owners = await repo.ownersOf(trx, source.id);
+        const stored = await repo.ownersOf(trx, source.id);
+        // A guest removed from the organization since is no owner of the new task.
+        const owners = { ...stored, guestIds: await repo.activeGuestIds(trx, stored.guestIds) };
         const none = { userIds: [], guestIds: [], groupIds: [] };
         await repo.setOwners(trx, row.id, none, owners);
         const queued = await queueAssignments(trx, links, actor.organizationId, row, owners.guestIds);
