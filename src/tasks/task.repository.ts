@@ -186,10 +186,15 @@ export async function fieldsOf(db: Q, taskId: string) {
   return db.selectFrom('task_fields').selectAll().where('task_id', '=', taskId).orderBy('position').execute();
 }
 
+/** Adds field definitions to a task that has none (a new one). */
+export async function insertFields(db: Q, rows: FieldRow[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('task_fields').values(rows).execute();
+}
+
 /** Replaces the task's field definitions with these rows (their positions are unique among them). */
 export async function replaceFields(db: Q, taskId: string, rows: FieldRow[]): Promise<void> {
   await db.deleteFrom('task_fields').where('task_id', '=', taskId).execute();
-  if (rows.length > 0) await db.insertInto('task_fields').values(rows).execute();
+  await insertFields(db, rows);
 }
 
 export interface TaskListFilter {

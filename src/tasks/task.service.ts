@@ -116,7 +116,7 @@ export function createTaskService(deps: TaskServiceDeps) {
         await repo.insertTask(trx, row);
         const none = { userIds: [], guestIds: [], groupIds: [] };
         const queued = await assign(trx, actor, row, owners.owners, actor.userId, none);
-        await repo.replaceFields(trx, row.id, fieldRows(row.id, body.form_fields ?? [], [], at));
+        await repo.insertFields(trx, fieldRows(row.id, body.form_fields ?? [], [], at));
         return { result: await answer(trx, row), queued };
       });
     },
@@ -203,7 +203,7 @@ export function createTaskService(deps: TaskServiceDeps) {
           required: f.required === 1,
           options: f.options === null ? null : (JSON.parse(f.options) as string[]),
         }));
-        await repo.replaceFields(trx, row.id, fieldRows(row.id, fields, [], at));
+        await repo.insertFields(trx, fieldRows(row.id, fields, [], at));
         return { result: await answer(trx, row), queued };
       });
     },
