@@ -13,7 +13,7 @@ import type { ReadonlyFieldErrors } from '../core/validation.js';
 import { normalizeEmail } from '../email/parse.js';
 import type { GuestService } from '../guests/guest.service.js';
 import { checkNewGuestEmail, type EmailRules } from '../guests/guest.validation.js';
-import * as repo from './task.repository.js';
+import * as repo from './task-owners.repository.js';
 
 const GROUP_ID = /^[0-9a-f]{32}$/;
 

@@ -18,6 +18,7 @@ import { checkFields, fieldRows, newTaskId } from './task.fields.js';
 import { checkOwners, creatorOf, settleOwners, type CheckedOwners } from './task.owners.js';
 import { queueAssignments } from './task.notices.js';
 import { readTasks, type TaskRow } from './task.read.js';
+import * as ownerRepo from './task-owners.repository.js';
 import * as repo from './task.repository.js';
 import type { CreateTaskBody, FieldBody, UpdateTaskBody } from './task.requests.js';
 import type { Task, TaskType } from './task.schemas.js';
@@ -72,10 +73,10 @@ export function createTaskService(deps: TaskServiceDeps) {
     row: Pick<TaskRow, 'id' | 'title' | 'deadline'>,
     checked: CheckedOwners,
     creator: number,
-    before: repo.TaskOwnerIds,
+    before: ownerRepo.TaskOwnerIds,
   ): Promise<number> {
     const after = await settleOwners(trx, deps.guests, actor, checked, creator);
-    await repo.setOwners(trx, row.id, before, after);
+    await ownerRepo.setOwners(trx, row.id, before, after);
     const added = after.guestIds.filter((id) => !before.guestIds.includes(id));
     return queueAssignments(trx, links, actor.organizationId, row, added);
   }
@@ -156,7 +157,7 @@ export function createTaskService(deps: TaskServiceDeps) {
         let queued = 0;
         if (owners) {
           const creator = await creatorOf(trx, actor, task.created_by);
-          queued = await assign(trx, actor, row, owners.owners, creator, await repo.ownersOf(trx, task.id));
+          queued = await assign(trx, actor, row, owners.owners, creator, await ownerRepo.ownersOf(trx, task.id));
         }
         if (body.form_fields !== undefined) {
           const stored = await repo.fieldsOf(trx, task.id);
@@ -191,11 +192,11 @@ export function createTaskService(deps: TaskServiceDeps) {
           is_approved: null,
         };
         await repo.insertTask(trx, row);
-        const stored = await repo.ownersOf(trx, source.id);
+        const stored = await ownerRepo.ownersOf(trx, source.id);
         // A guest removed from the organization since is no owner of the new task.
-        const owners = { ...stored, guestIds: await repo.activeGuestIds(trx, stored.guestIds) };
+        const owners = { ...stored, guestIds: await ownerRepo.activeGuestIds(trx, stored.guestIds) };
         const none = { userIds: [], guestIds: [], groupIds: [] };
-        await repo.setOwners(trx, row.id, none, owners);
+        await ownerRepo.setOwners(trx, row.id, none, owners);
         const queued = await queueAssignments(trx, links, actor.organizationId, row, owners.guestIds);
         const fields = (await repo.fieldsOf(trx, source.id)).map((f): FieldBody => ({
           field_type: f.field_type as FieldBody['field_type'],
