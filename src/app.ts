@@ -42,6 +42,8 @@ import { Member } from './members/member.schemas.js';
 import { accountRoutes } from './account/account.routes.js';
 import { ACCOUNT_SCHEMAS } from './account/account.schemas.js';
 import { groupRoutes } from './groups/group.routes.js';
+import { taskRoutes } from './tasks/task.routes.js';
+import { taskViewRoutes } from './tasks/task-views.routes.js';
 import { invitationAcceptRoutes, invitationRoutes } from './invitations/invitation.routes.js';
 import { guestLifecycleRoutes } from './guests/lifecycle/lifecycle.routes.js';
 import { guestPortalRoutes } from './guest-portal/portal.routes.js';
@@ -272,6 +274,8 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
         guestLifecycleRoutes(api, services);
         invitationRoutes(api, services);
         groupRoutes(api, services);
+        taskRoutes(api, services);
+        taskViewRoutes(api, services);
       },
       { prefix },
     );

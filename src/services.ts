@@ -18,6 +18,7 @@ import { createGuestBulk } from './guests/bulk/bulk.service.js';
 import { createMemberService } from './members/member.service.js';
 import { createAccountService } from './account/account.service.js';
 import { createGroupService } from './groups/group.service.js';
+import { createTaskService } from './tasks/task.service.js';
 import { createInvitationService } from './invitations/invitation.service.js';
 import { createPortalService } from './guest-portal/portal.service.js';
 import { createGeoLocator } from './guest-portal/geo.js';
@@ -80,6 +81,7 @@ export async function createServices(context: ServiceContext) {
     members: createMemberService({ db: db.kysely }),
     account: createAccountService({ db: db.kysely }),
     groups: createGroupService({ db: db.kysely }),
+    tasks: createTaskService({ db: db.kysely, emailChecker, links, guests }),
     invitations,
     portal: createPortalService({ db: db.kysely }),
     geo: await createGeoLocator({ trustProxy: config.trustProxy, databasePath: config.geoipDatabase }),

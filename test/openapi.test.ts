@@ -50,6 +50,17 @@ const EXPECTED: Record<string, number[]> = {
   'get /organizations/{org_id}/groups/{group_id}': [200, 401, 403, 404, 429, 500, 503],
   'put /organizations/{org_id}/groups/{group_id}': [201, 400, 401, 403, 404, 413, 415, 422, 429, 500, 503],
   'delete /organizations/{org_id}/groups/{group_id}': [204, 401, 403, 404, 429, 500, 503],
+  // Tasks: a malformed task id names nothing (404); delete answers 204 with no body; a create,
+  // update or clone that joins guests can meet the invite cap (429).
+  'post /organizations/{org_id}/tasks': [201, 400, 401, 403, 413, 415, 422, 429, 500, 503],
+  'get /organizations/{org_id}/tasks': [200, 401, 403, 422, 429, 500, 503],
+  'get /organizations/{org_id}/tasks/{task_id}': [200, 401, 403, 404, 422, 429, 500, 503],
+  'put /organizations/{org_id}/tasks/{task_id}': [200, 400, 401, 403, 404, 413, 415, 422, 429, 500, 503],
+  'delete /organizations/{org_id}/tasks/{task_id}': [204, 401, 403, 404, 429, 500, 503],
+  'post /organizations/{org_id}/tasks/{task_id}/clone': [201, 401, 403, 404, 429, 500, 503],
+  'get /organizations/{org_id}/guests/{guest_email}/tasks': [200, 401, 403, 404, 422, 429, 500, 503],
+  'get /organizations/{org_id}/users/{user_id}/tasks': [200, 401, 403, 404, 422, 429, 500, 503],
+  'get /organizations/{org_id}/me/tasks': [200, 401, 403, 422, 429, 500, 503],
   'post /public/guests/access': [202, 400, 413, 415, 422, 429, 500, 503],
   // The guest side: documented under its own `/api` server (see src/guest-portal/api.routes.ts).
   'get /guest/{guest_code}': [200, 404, 429, 500, 503],

@@ -17,7 +17,8 @@ export type Operation =
   | 'list page 1'
   | 'list last page'
   | 'list with=stats'
-  | typeof LIST_STATS_WITH_TASKS;
+  | typeof LIST_STATS_WITH_TASKS
+  | 'create task with one new guest';
 
 /** List with stats over the tasks organization, whose guests own 1 to 5 tasks each. */
 export const LIST_STATS_WITH_TASKS = 'list with stats, 1–5 tasks per guest';
@@ -35,6 +36,7 @@ export const MATCHING_FLOOR: Record<Operation, FloorOperation> = {
   'list last page': 'select',
   'list with=stats': 'select',
   [LIST_STATS_WITH_TASKS]: 'select',
+  'create task with one new guest': 'insert',
 };
 
 export const LIST_PAGE_SIZE = 100;
@@ -75,6 +77,28 @@ export function nextCreate(seed: Seed, organizationId = seed.createOrgId): NextR
       phone_1,
       timezone,
       associated_members,
+    }),
+  };
+}
+
+let tasks = 0;
+
+/**
+ * A create-task body whose one guest owner is a new address: the task, the guest joined to the
+ * organization, the owners and the assignment email, all in one transaction (docs/tasks.md,
+ * Create task).
+ */
+export function nextTaskWithNewGuest(seed: Seed): NextRequest {
+  const i = tasks++;
+  const { email } = guestProfile(`t${RUN_KEY}`, i, seed.memberIds);
+  return {
+    path: `/api/organizations/${seed.createOrgId}/tasks`,
+    body: JSON.stringify({
+      title: `Send the signed contract ${i}`,
+      summary: 'Please sign page 3 and send it back.',
+      deadline: '2030-06-30T17:00:00+02:00',
+      owners: { guests: [email] },
+      form_fields: [{ field_type: 'text', label: 'Reference', required: true }],
     }),
   };
 }
@@ -139,6 +163,8 @@ export function requestsFor(operation: Operation | FloorOperation, seed: Seed): 
         }),
       };
     }
+    case 'create task with one new guest':
+      return { method: 'POST', next: () => nextTaskWithNewGuest(seed) };
   }
 }
 
@@ -160,5 +186,6 @@ export function serviceCases(connections: number[]): CaseSpec[] {
     { operation: 'list last page', connections: low },
     { operation: 'list with=stats', connections: low },
     { operation: LIST_STATS_WITH_TASKS, connections: low },
+    { operation: 'create task with one new guest', connections: low },
   ];
 }

@@ -158,6 +158,7 @@ export async function countQueries(
       { probe: 'create', method: 'POST', next: () => nextCreate(seed) },
       { probe: 'get', ...requestsFor('get', seed) },
       { probe: 'update', ...requestsFor('update', seed) },
+      { probe: 'create task with one new guest', ...requestsFor('create task with one new guest', seed) },
       ...[10, LIST_PAGE_SIZE, 1000].map((size) => ({
         probe: `list per_page=${size}`,
         method: 'GET',

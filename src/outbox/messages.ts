@@ -65,3 +65,43 @@ export function guestAccessMessage(links: GuestAccessLink[]): ComposedMessage {
   ].join('\n');
   return { subject: GUEST_ACCESS_SUBJECT, text, html };
 }
+
+export const TASK_ASSIGNED_KIND = 'task_assigned';
+
+/** What a guest is told when made an owner of a task (docs/tasks.md, Create task). */
+export interface TaskAssignment {
+  organizationName: string;
+  title: string;
+  /** `YYYY-MM-DD HH:MM:SS`, UTC. */
+  deadline: string;
+  link: string;
+}
+
+/** A guest was made an owner of a task: its title, deadline and the guest's link to it. */
+export function taskAssignedMessage(task: TaskAssignment): ComposedMessage {
+  // One line whatever the title holds: a subject is a header.
+  const subject = `New task from ${task.organizationName}: ${task.title}`.replace(/\s+/g, ' ');
+  const lines = [
+    `${task.organizationName} has given you a task:`,
+    '',
+    `  ${task.title}`,
+    `  Due: ${task.deadline} UTC`,
+    '',
+    'Open it with your guest link:',
+    `  ${task.link}`,
+    '',
+    'The link is personal: anyone who has it can see and work on your tasks there, so do not forward this email.',
+    '',
+  ];
+  const html = [
+    '<!DOCTYPE html>',
+    `<html><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head><body>`,
+    `<p>${escapeHtml(task.organizationName)} has given you a task:</p>`,
+    `<p><strong>${escapeHtml(task.title)}</strong><br>Due: ${escapeHtml(task.deadline)} UTC</p>`,
+    `<p><a href="${escapeHtml(task.link)}">Open it with your guest link</a></p>`,
+    '<p>The link is personal: anyone who has it can see and work on your tasks there, so do not forward this email.</p>',
+    '</body></html>',
+    '',
+  ].join('\n');
+  return { subject, text: lines.join('\n'), html };
+}

@@ -24,6 +24,7 @@ export interface CommentInput {
   is_problem?: boolean;
 }
 
+/** @public The guest's side implements it (docs/guest-side.md); exported for that side before it is written. */
 export interface GuestTaskAccess {
   /** The guest's tasks in the organization: open first by deadline, then completed, newest first. */
   listForGuest(organizationId: string, organizationGuestId: number, status: TaskStatusFilter): Promise<Task[]>;

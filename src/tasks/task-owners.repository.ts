@@ -1,0 +1,152 @@
+/**
+ * Queries of a task's owners (docs/tasks.md, Create task): who may own one (active members,
+ * active guests, the organization's groups and their people), and the owner rows themselves.
+ * Plain functions taking the database (or a transaction) first.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/types.js';
+
+type Q = Kysely<Database>;
+
+/** The ids among these that are members of the organization and not disabled there. */
+export async function activeMemberIds(db: Q, organizationId: string, ids: number[]): Promise<Set<number>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('memberships')
+    .select('user_id')
+    .where('organization_id', '=', organizationId)
+    .where('disabled_at', 'is', null)
+    .where('user_id', 'in', ids)
+    .execute();
+  return new Set(rows.map((r) => r.user_id));
+}
+
+/** The ids among these that are groups of the organization. */
+export async function groupIdsOf(db: Q, organizationId: string, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('groups')
+    .select('id')
+    .where('organization_id', '=', organizationId)
+    .where('id', 'in', ids)
+    .execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+/** The current active members and active guest records of these groups. */
+export async function groupsPeople(
+  db: Q,
+  organizationId: string,
+  groupIds: string[],
+): Promise<{ userIds: number[]; guestIds: number[] }> {
+  if (groupIds.length === 0) return { userIds: [], guestIds: [] };
+  const [users, guests] = await Promise.all([
+    db
+      .selectFrom('group_members')
+      .innerJoin('memberships', (join) =>
+        join
+          .onRef('memberships.user_id', '=', 'group_members.user_id')
+          .on('memberships.organization_id', '=', organizationId),
+      )
+      .select('group_members.user_id')
+      .where('group_members.group_id', 'in', groupIds)
+      .where('memberships.disabled_at', 'is', null)
+      .execute(),
+    db
+      .selectFrom('group_guests')
+      .innerJoin('organization_guests', 'organization_guests.id', 'group_guests.organization_guest_id')
+      .select('group_guests.organization_guest_id')
+      .where('group_guests.group_id', 'in', groupIds)
+      .where('organization_guests.deleted_at', 'is', null)
+      .execute(),
+  ]);
+  return { userIds: users.map((u) => u.user_id), guestIds: guests.map((g) => g.organization_guest_id) };
+}
+
+/** The organization's active guest records among these (normalized) emails. */
+export async function activeGuestRecords(
+  db: Q,
+  organizationId: string,
+  emails: string[],
+): Promise<Array<{ id: number; email: string }>> {
+  if (emails.length === 0) return [];
+  return db
+    .selectFrom('organization_guests')
+    .innerJoin('guests', 'guests.id', 'organization_guests.guest_id')
+    .select(['organization_guests.id', 'guests.email'])
+    .where('organization_guests.organization_id', '=', organizationId)
+    .where('organization_guests.deleted_at', 'is', null)
+    .where('guests.email', 'in', emails)
+    .execute();
+}
+
+/** The active (not removed) guest records among these ids. */
+export async function activeGuestIds(db: Q, ids: number[]): Promise<number[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('organization_guests')
+    .select('id')
+    .where('id', 'in', ids)
+    .where('deleted_at', 'is', null)
+    .execute();
+  return rows.map((r) => r.id);
+}
+
+export interface TaskOwnerIds {
+  userIds: number[];
+  guestIds: number[];
+  groupIds: string[];
+}
+
+/** The task's owners as stored: member ids, guest record ids, group ids. */
+export async function ownersOf(db: Q, taskId: string): Promise<TaskOwnerIds> {
+  const [users, guests, groups] = await Promise.all([
+    db.selectFrom('task_users').select('user_id').where('task_id', '=', taskId).execute(),
+    db.selectFrom('task_guests').select('organization_guest_id').where('task_id', '=', taskId).execute(),
+    db.selectFrom('task_groups').select('group_id').where('task_id', '=', taskId).execute(),
+  ]);
+  return {
+    userIds: users.map((r) => r.user_id),
+    guestIds: guests.map((r) => r.organization_guest_id),
+    groupIds: groups.map((r) => r.group_id),
+  };
+}
+
+/**
+ * Makes the task's owners exactly these. Owners kept keep their completion; only the difference
+ * is written.
+ */
+export async function setOwners(db: Q, taskId: string, before: TaskOwnerIds, after: TaskOwnerIds): Promise<void> {
+  const gone = <T>(a: T[], b: T[]) => a.filter((x) => !b.includes(x));
+  const removedUsers = gone(before.userIds, after.userIds);
+  const removedGuests = gone(before.guestIds, after.guestIds);
+  const removedGroups = gone(before.groupIds, after.groupIds);
+  if (removedUsers.length > 0)
+    await db.deleteFrom('task_users').where('task_id', '=', taskId).where('user_id', 'in', removedUsers).execute();
+  if (removedGuests.length > 0)
+    await db
+      .deleteFrom('task_guests')
+      .where('task_id', '=', taskId)
+      .where('organization_guest_id', 'in', removedGuests)
+      .execute();
+  if (removedGroups.length > 0)
+    await db.deleteFrom('task_groups').where('task_id', '=', taskId).where('group_id', 'in', removedGroups).execute();
+  const users = gone(after.userIds, before.userIds);
+  const guests = gone(after.guestIds, before.guestIds);
+  const groups = gone(after.groupIds, before.groupIds);
+  if (users.length > 0)
+    await db
+      .insertInto('task_users')
+      .values(users.map((user_id) => ({ task_id: taskId, user_id, completed_at: null })))
+      .execute();
+  if (guests.length > 0)
+    await db
+      .insertInto('task_guests')
+      .values(guests.map((organization_guest_id) => ({ task_id: taskId, organization_guest_id, completed_at: null })))
+      .execute();
+  if (groups.length > 0)
+    await db
+      .insertInto('task_groups')
+      .values(groups.map((group_id) => ({ task_id: taskId, group_id })))
+      .execute();
+}

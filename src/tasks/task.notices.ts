@@ -1,0 +1,46 @@
+/**
+ * The assignment email (docs/tasks.md, Create task): each guest newly made an owner of a task is
+ * told its title, deadline and their guest link, queued in the transaction that made them owner,
+ * so the email exists exactly when the assignment does.
+ */
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/types.js';
+import { findRecordsByIds } from '../guests/guest.repository.js';
+import { guestLinkOf, type GuestLinks } from '../guests/guest-code.js';
+import { enqueue, newMessageId } from '../outbox/outbox.repository.js';
+import { TASK_ASSIGNED_KIND, taskAssignedMessage } from '../outbox/messages.js';
+
+/** Queues one email per guest record in `guestIds`; the number queued (a guest whose link does not open gets none). */
+export async function queueAssignments(
+  trx: Kysely<Database>,
+  links: GuestLinks,
+  organizationId: string,
+  task: { title: string; deadline: string },
+  guestIds: number[],
+): Promise<number> {
+  if (guestIds.length === 0) return 0;
+  const [records, organization] = await Promise.all([
+    findRecordsByIds(trx, guestIds),
+    trx.selectFrom('organizations').select('name').where('id', '=', organizationId).executeTakeFirst(),
+  ]);
+  let queued = 0;
+  for (const record of records) {
+    // A disabled guest's link does not open until they are enabled (with a new link): nothing to send.
+    if (record.deleted_at !== null || record.disabled_at !== null) continue;
+    const link = guestLinkOf(links, record);
+    if (link === null) continue;
+    const message = taskAssignedMessage({
+      organizationName: organization?.name ?? 'An organization',
+      title: task.title,
+      deadline: task.deadline,
+      link,
+    });
+    await enqueue(
+      trx,
+      { kind: TASK_ASSIGNED_KIND, recipient: record.email, ...message },
+      newMessageId(links.publicBaseUrl),
+    );
+    queued += 1;
+  }
+  return queued;
+}

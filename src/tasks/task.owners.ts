@@ -1,0 +1,125 @@
+/**
+ * A task's owners (docs/tasks.md, Create task): active members, guests (existing ones, or new ones
+ * joined by exactly the create-guest rules, invite cap included), and groups, whose current
+ * members and guests become owners too. Checked before the transaction, so every failing field is
+ * answered at once; joined inside it, so a refusal writes nothing.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../db/types.js';
+import type { Actor } from '../core/actor.js';
+import { ErrorBag, type FieldErrors } from '../core/errors.js';
+import { MAX_ID } from '../core/limits.js';
+import type { ReadonlyFieldErrors } from '../core/validation.js';
+import { normalizeEmail } from '../email/parse.js';
+import type { GuestService } from '../guests/guest.service.js';
+import { checkNewGuestEmail, type EmailRules } from '../guests/guest.validation.js';
+import * as repo from './task-owners.repository.js';
+
+const GROUP_ID = /^[0-9a-f]{32}$/;
+
+/** The owners a body asks for, checked: what is left to do inside the transaction. */
+export interface CheckedOwners {
+  userIds: number[];
+  /** Active guest records of the organization named by email. */
+  guestIds: number[];
+  /** Emails that are not guests of the organization yet: joined in the transaction. */
+  newEmails: string[];
+  groupIds: string[];
+}
+
+function failed(failures: ReadonlyFieldErrors, field: string): boolean {
+  return Object.keys(failures).some((f) => f === 'owners' || f === field || f.startsWith(`${field}.`));
+}
+
+function listOf(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+/** Checks the owners of a body; the failures are keyed `owners.users`, `owners.guests`, `owners.groups`. */
+export async function checkOwners(
+  rules: EmailRules,
+  organizationId: string,
+  input: unknown,
+  failures: ReadonlyFieldErrors,
+): Promise<{ owners: CheckedOwners; errors: FieldErrors }> {
+  const bag = new ErrorBag();
+  const owners: CheckedOwners = { userIds: [], guestIds: [], newEmails: [], groupIds: [] };
+  const body = (input !== null && typeof input === 'object' ? input : {}) as Record<string, unknown>;
+
+  if (!failed(failures, 'owners.users')) {
+    const ids = [...new Set(listOf(body.users).map((v) => (typeof v === 'string' ? Number(v) : (v as number))))];
+    const inRange = ids.filter((id) => Number.isSafeInteger(id) && id >= 1 && id <= MAX_ID);
+    const known = await repo.activeMemberIds(rules.db, organizationId, inRange);
+    const bad = ids.filter((id) => !known.has(id));
+    if (bad.length > 0)
+      bag.add('owners.users', `These are not active members of this organization: ${bad.join(', ')}.`);
+    owners.userIds = ids.filter((id) => known.has(id));
+  }
+
+  if (!failed(failures, 'owners.guests')) {
+    const emails = [...new Set(listOf(body.guests).map((v) => normalizeEmail(String(v))))];
+    const existing = new Map(
+      (await repo.activeGuestRecords(rules.db, organizationId, emails)).map((r) => [r.email, r.id]),
+    );
+    owners.guestIds = [...existing.values()];
+    // Every other address becomes a guest by the create-guest rules: the same checks, the same messages.
+    const others = listOf(body.guests).filter((v) => !existing.has(normalizeEmail(String(v))));
+    const checked = await Promise.all(
+      others.map((email) => checkNewGuestEmail(rules, organizationId, email, {}, 'email')),
+    );
+    const fresh = new Set<string>();
+    for (const result of checked) {
+      if (result.error !== undefined) bag.add('owners.guests', result.error);
+      else if (result.email !== undefined && !existing.has(result.email)) fresh.add(result.email);
+    }
+    owners.newEmails = [...fresh];
+  }
+
+  if (!failed(failures, 'owners.groups')) {
+    const ids = [...new Set(listOf(body.groups).map(String))];
+    const known = await repo.groupIdsOf(
+      rules.db,
+      organizationId,
+      ids.filter((id) => GROUP_ID.test(id)),
+    );
+    const bad = ids.filter((id) => !known.has(id));
+    if (bad.length > 0) bag.add('owners.groups', `These are not groups of this organization: ${bad.join(', ')}.`);
+    owners.groupIds = ids.filter((id) => known.has(id));
+  }
+  return { owners, errors: bag.errors };
+}
+
+/**
+ * The owners to store, inside the transaction: new guests joined (each counted against the invite
+ * cap, so a refusal rolls the whole write back), groups' people added, and `creator` added when no
+ * member would own the task (a task with a guest always has a member who answers for it).
+ */
+export async function settleOwners(
+  trx: Transaction<Database>,
+  guests: Pick<GuestService, 'joinIn'>,
+  actor: Actor,
+  checked: CheckedOwners,
+  creator: number,
+): Promise<repo.TaskOwnerIds> {
+  const joinedEmails: string[] = [];
+  for (const email of checked.newEmails) {
+    await guests.joinIn(trx, actor, email, {});
+    joinedEmails.push(email);
+  }
+  const joined = await repo.activeGuestRecords(trx, actor.organizationId, joinedEmails);
+  const fromGroups = await repo.groupsPeople(trx, actor.organizationId, checked.groupIds);
+  const userIds = new Set([...checked.userIds, ...fromGroups.userIds]);
+  if (userIds.size === 0) userIds.add(creator);
+  return {
+    userIds: [...userIds],
+    guestIds: [...new Set([...checked.guestIds, ...joined.map((r) => r.id), ...fromGroups.guestIds])],
+    groupIds: checked.groupIds,
+  };
+}
+
+/** The creator rule when owners are kept: the creator if still an active member, else whoever acts. */
+export async function creatorOf(db: Kysely<Database>, actor: Actor, createdBy: number | null): Promise<number> {
+  if (createdBy === null) return actor.userId;
+  const known = await repo.activeMemberIds(db, actor.organizationId, [createdBy]);
+  return known.has(createdBy) ? createdBy : actor.userId;
+}

@@ -1,0 +1,144 @@
+/**
+ * Task queries (docs/tasks.md). Plain functions taking the database (or a transaction) first;
+ * column names stay here and in task.read.ts, never in the API.
+ */
+import { sql, type Kysely, type Insertable, type Updateable } from 'kysely';
+import { kindOf } from '../db/database.js';
+import type { Database, TaskFieldsTable, TasksTable } from '../db/types.js';
+import type { TaskStatusFilter } from './task.ports.js';
+import type { TaskRow } from './task.read.js';
+import type { TaskSortKey } from './task.requests.js';
+
+type Q = Kysely<Database>;
+
+/**
+ * The organization's task with this id. `lock` holds the row until the transaction ends on
+ * PostgreSQL, so concurrent updates of one task apply one after the other.
+ */
+export async function findTask(db: Q, organizationId: string, id: string, lock = false): Promise<TaskRow | undefined> {
+  const query = db.selectFrom('tasks').selectAll().where('organization_id', '=', organizationId).where('id', '=', id);
+  return (lock && kindOf(db) === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
+}
+
+export async function insertTask(db: Q, row: Insertable<TasksTable>): Promise<void> {
+  await db.insertInto('tasks').values(row).execute();
+}
+
+export async function updateTask(db: Q, id: string, changes: Updateable<TasksTable>): Promise<void> {
+  await db.updateTable('tasks').set(changes).where('id', '=', id).execute();
+}
+
+/** Deletes the task with its owners, fields and comments. */
+export async function deleteTask(db: Q, id: string): Promise<void> {
+  // Explicitly rather than by cascade: nothing then depends on the database's foreign-key setting.
+  for (const table of ['task_comments', 'task_fields', 'task_groups', 'task_guests', 'task_users'] as const) {
+    await db.deleteFrom(table).where('task_id', '=', id).execute();
+  }
+  await db.deleteFrom('tasks').where('id', '=', id).execute();
+}
+
+export type FieldRow = Insertable<TaskFieldsTable>;
+
+export async function fieldsOf(db: Q, taskId: string) {
+  return db.selectFrom('task_fields').selectAll().where('task_id', '=', taskId).orderBy('position').execute();
+}
+
+/** Adds field definitions to a task that has none (a new one). */
+export async function insertFields(db: Q, rows: FieldRow[]): Promise<void> {
+  if (rows.length > 0) await db.insertInto('task_fields').values(rows).execute();
+}
+
+/** Replaces the task's field definitions with these rows (their positions are unique among them). */
+export async function replaceFields(db: Q, taskId: string, rows: FieldRow[]): Promise<void> {
+  await db.deleteFrom('task_fields').where('task_id', '=', taskId).execute();
+  await insertFields(db, rows);
+}
+
+export interface TaskListFilter {
+  organizationId: string;
+  q?: string | undefined;
+  status: TaskStatusFilter;
+  /** Tasks owned by any of these members (each list given narrows the list further). */
+  userIds?: number[] | undefined;
+  /** Tasks owned by any of these guests (normalized emails). */
+  guestEmails?: string[] | undefined;
+  /** Tasks owned by any of these guest records. */
+  guestIds?: number[] | undefined;
+  groupIds?: string[] | undefined;
+}
+
+export interface TaskListOrder {
+  key: TaskSortKey;
+  descending: boolean;
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function filtered(db: Q, filter: TaskListFilter) {
+  let query = db.selectFrom('tasks').where('tasks.organization_id', '=', filter.organizationId);
+  if (filter.q)
+    query = query.where(sql<boolean>`lower(tasks.title) like ${`%${escapeLike(filter.q.toLowerCase())}%`} escape '\\'`);
+  if (filter.status === 'active') query = query.where('tasks.completed_at', 'is', null);
+  if (filter.status === 'completed') query = query.where('tasks.completed_at', 'is not', null);
+  const { userIds, guestEmails, guestIds, groupIds } = filter;
+  if (userIds)
+    query = query.where('tasks.id', 'in', (eb) =>
+      eb
+        .selectFrom('task_users')
+        .select('task_users.task_id')
+        .where('task_users.user_id', 'in', [-1, ...userIds]),
+    );
+  if (guestIds)
+    query = query.where('tasks.id', 'in', (eb) =>
+      eb
+        .selectFrom('task_guests')
+        .select('task_guests.task_id')
+        .where('task_guests.organization_guest_id', 'in', [-1, ...guestIds]),
+    );
+  if (guestEmails)
+    query = query.where('tasks.id', 'in', (eb) =>
+      eb
+        .selectFrom('task_guests')
+        .innerJoin('organization_guests', 'organization_guests.id', 'task_guests.organization_guest_id')
+        .innerJoin('guests', 'guests.id', 'organization_guests.guest_id')
+        .select('task_guests.task_id')
+        .where('guests.email', 'in', ['', ...guestEmails]),
+    );
+  if (groupIds)
+    query = query.where('tasks.id', 'in', (eb) =>
+      eb
+        .selectFrom('task_groups')
+        .select('task_groups.task_id')
+        .where('task_groups.group_id', 'in', ['', ...groupIds]),
+    );
+  return query;
+}
+
+export async function countTasks(db: Q, filter: TaskListFilter): Promise<number> {
+  const row = await filtered(db, filter)
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** One page of task rows; the id breaks ties, so that pages never overlap. */
+export async function listTasks(
+  db: Q,
+  filter: TaskListFilter,
+  order: TaskListOrder,
+  page: { limit: number; offset: number },
+): Promise<TaskRow[]> {
+  const direction = order.descending ? 'desc' : 'asc';
+  // Titles sort in byte order on both databases; PostgreSQL's default collation would differ.
+  const key =
+    order.key === 'title' && kindOf(db) === 'postgres' ? sql`tasks.title collate "C"` : sql.ref(`tasks.${order.key}`);
+  return filtered(db, filter)
+    .selectAll('tasks')
+    .orderBy(key, direction)
+    .orderBy('tasks.id', direction)
+    .limit(page.limit)
+    .offset(page.offset)
+    .execute();
+}

@@ -1,0 +1,212 @@
+/**
+ * The organization's task writes (docs/tasks.md: Create task, Update task, Delete task, Clone
+ * task). The service owns the transactions: owners, new guests, fields and assignment emails are
+ * written in one, so a refusal (a bad owner, the invite cap) writes nothing at all.
+ */
+import type { Kysely, Transaction } from 'kysely';
+import type { Database } from '../db/types.js';
+import type { Actor } from '../core/actor.js';
+import { assertThat, notFound, type FieldErrors } from '../core/errors.js';
+import { now } from '../core/time.js';
+import { collectFieldErrors, type ReadonlyFieldErrors, type UncheckedFields } from '../core/validation.js';
+import type { EmailDomainChecker } from '../email/dns-check.js';
+import type { GuestService } from '../guests/guest.service.js';
+import type { GuestLinks } from '../guests/guest-code.js';
+import { notifyOutbox } from '../outbox/outbox-signal.js';
+import { DEADLINE_MESSAGE, parseDeadline } from './deadline.js';
+import { checkFields, fieldRows, newTaskId } from './task.fields.js';
+import { checkOwners, creatorOf, settleOwners, type CheckedOwners } from './task.owners.js';
+import { queueAssignments } from './task.notices.js';
+import { readTasks, type TaskRow } from './task.read.js';
+import * as ownerRepo from './task-owners.repository.js';
+import * as repo from './task.repository.js';
+import type { CreateTaskBody, FieldBody, UpdateTaskBody } from './task.requests.js';
+import type { Task, TaskType } from './task.schemas.js';
+import { createTaskReads } from './task.list.js';
+
+export interface TaskServiceDeps {
+  db: Kysely<Database>;
+  emailChecker: Pick<EmailDomainChecker, 'checkDomain'>;
+  links: GuestLinks;
+  guests: Pick<GuestService, 'joinIn'>;
+}
+
+const TASK_ID = /^[0-9a-f]{32}$/;
+
+/** The deadline's failure, or its UTC form (not checked when the schema refused it already). */
+function checkDeadline(value: unknown, failures: ReadonlyFieldErrors): { deadline?: string; errors: FieldErrors } {
+  if (typeof value !== 'string' || Object.hasOwn(failures, 'deadline')) return { errors: {} };
+  const deadline = parseDeadline(value);
+  return deadline === undefined ? { errors: { deadline: [DEADLINE_MESSAGE] } } : { deadline, errors: {} };
+}
+
+export function createTaskService(deps: TaskServiceDeps) {
+  const { db, links } = deps;
+  const rules = { db, emailChecker: deps.emailChecker };
+  const reads = createTaskReads(db);
+
+  async function existing(q: Kysely<Database>, organizationId: string, taskId: string, lock: boolean) {
+    // An id of another shape names no task: not found rather than invalid, as for an unknown id.
+    assertThat(TASK_ID.test(taskId), () => notFound('task'));
+    const row = await repo.findTask(q, organizationId, taskId, lock);
+    assertThat(row, () => notFound('task'));
+    return row;
+  }
+
+  async function answer(q: Kysely<Database>, row: TaskRow): Promise<Task> {
+    const [task] = await readTasks(q, [row], { at: now() });
+    if (!task) throw new Error('a task row read to nothing');
+    return task;
+  }
+
+  /** Runs `work` in one transaction and wakes the outbox when it queued an email. */
+  async function write<T>(work: (trx: Transaction<Database>) => Promise<{ result: T; queued: number }>): Promise<T> {
+    const { result, queued } = await db.transaction().execute(work);
+    if (queued > 0) notifyOutbox(db);
+    return result;
+  }
+
+  /** Stores the owners and tells each guest newly made one. */
+  async function assign(
+    trx: Transaction<Database>,
+    actor: Actor,
+    row: Pick<TaskRow, 'id' | 'title' | 'deadline'>,
+    checked: CheckedOwners,
+    creator: number,
+    before: ownerRepo.TaskOwnerIds,
+  ): Promise<number> {
+    const after = await settleOwners(trx, deps.guests, actor, checked, creator);
+    await ownerRepo.setOwners(trx, row.id, before, after);
+    const added = after.guestIds.filter((id) => !before.guestIds.includes(id));
+    return queueAssignments(trx, links, actor.organizationId, row, added);
+  }
+
+  return {
+    ...reads,
+
+    /** `schemaFailures` are answered together with the deadline's, the owners' and the fields' in one 422. */
+    async create(actor: Actor, input: UncheckedFields<CreateTaskBody>, schemaFailures: ReadonlyFieldErrors) {
+      const deadline = checkDeadline(input.deadline, schemaFailures);
+      const owners = await checkOwners(rules, actor.organizationId, input.owners, schemaFailures);
+      collectFieldErrors(
+        schemaFailures,
+        deadline.errors,
+        owners.errors,
+        checkFields(input.form_fields, schemaFailures),
+      ).throwIfAny();
+      // No failure of the schema or of the checks: the body is what the schema describes.
+      const body = input as CreateTaskBody;
+      const at = now();
+      const row: TaskRow = {
+        id: newTaskId(),
+        organization_id: actor.organizationId,
+        title: body.title,
+        summary: body.summary ?? null,
+        deadline: deadline.deadline as string,
+        task_type: (body.task_type ?? 'task') as TaskType,
+        everyone_must_complete: body.everyone_must_complete ? 1 : 0,
+        created_by: actor.userId,
+        created_at: at,
+        updated_at: at,
+        completed_at: null,
+        completed_by_user_id: null,
+        completed_by_guest_id: null,
+        is_approved: null,
+      };
+      return write(async (trx) => {
+        await repo.insertTask(trx, row);
+        const none = { userIds: [], guestIds: [], groupIds: [] };
+        const queued = await assign(trx, actor, row, owners.owners, actor.userId, none);
+        await repo.insertFields(trx, fieldRows(row.id, body.form_fields ?? [], [], at));
+        return { result: await answer(trx, row), queued };
+      });
+    },
+
+    /** Partial: keys not sent are unchanged; `owners` and `form_fields` each replace the whole set. */
+    async update(
+      actor: Actor,
+      taskId: string,
+      input: UncheckedFields<UpdateTaskBody>,
+      schemaFailures: ReadonlyFieldErrors,
+    ): Promise<Task> {
+      await existing(db, actor.organizationId, taskId, false);
+      const deadline = checkDeadline(input.deadline, schemaFailures);
+      const owners =
+        input.owners === undefined
+          ? undefined
+          : await checkOwners(rules, actor.organizationId, input.owners, schemaFailures);
+      collectFieldErrors(
+        schemaFailures,
+        deadline.errors,
+        owners?.errors ?? {},
+        checkFields(input.form_fields, schemaFailures),
+      ).throwIfAny();
+      const body = input as UpdateTaskBody;
+      return write(async (trx) => {
+        const task = await existing(trx, actor.organizationId, taskId, true);
+        const at = now();
+        const changes: Partial<TaskRow> = { updated_at: at };
+        if (body.title !== undefined) changes.title = body.title;
+        if ('summary' in body) changes.summary = body.summary ?? null;
+        if (deadline.deadline !== undefined) changes.deadline = deadline.deadline;
+        if (body.task_type !== undefined) changes.task_type = body.task_type as TaskType;
+        if (body.everyone_must_complete !== undefined)
+          changes.everyone_must_complete = body.everyone_must_complete ? 1 : 0;
+        await repo.updateTask(trx, task.id, changes);
+        const row = { ...task, ...changes };
+        let queued = 0;
+        if (owners) {
+          const creator = await creatorOf(trx, actor, task.created_by);
+          queued = await assign(trx, actor, row, owners.owners, creator, await ownerRepo.ownersOf(trx, task.id));
+        }
+        if (body.form_fields !== undefined) {
+          const stored = await repo.fieldsOf(trx, task.id);
+          await repo.replaceFields(trx, task.id, fieldRows(task.id, body.form_fields, stored, at));
+        }
+        return { result: await answer(trx, row), queued };
+      });
+    },
+
+    /** Deletes the task with its owners, fields and comments. */
+    async remove(actor: Actor, taskId: string): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        const task = await existing(trx, actor.organizationId, taskId, true);
+        await repo.deleteTask(trx, task.id);
+      });
+    },
+
+    /** A new open task like this one: same owners and field definitions, no values, no comments. */
+    async clone(actor: Actor, taskId: string): Promise<Task> {
+      return write(async (trx) => {
+        const source = await existing(trx, actor.organizationId, taskId, false);
+        const at = now();
+        const row: TaskRow = {
+          ...source,
+          id: newTaskId(),
+          created_by: actor.userId,
+          created_at: at,
+          updated_at: at,
+          completed_at: null,
+          completed_by_user_id: null,
+          completed_by_guest_id: null,
+          is_approved: null,
+        };
+        await repo.insertTask(trx, row);
+        const stored = await ownerRepo.ownersOf(trx, source.id);
+        // A guest removed from the organization since is no owner of the new task.
+        const owners = { ...stored, guestIds: await ownerRepo.activeGuestIds(trx, stored.guestIds) };
+        const none = { userIds: [], guestIds: [], groupIds: [] };
+        await ownerRepo.setOwners(trx, row.id, none, owners);
+        const queued = await queueAssignments(trx, links, actor.organizationId, row, owners.guestIds);
+        const fields = (await repo.fieldsOf(trx, source.id)).map((f): FieldBody => ({
+          field_type: f.field_type as FieldBody['field_type'],
+          label: f.label,
+          required: f.required === 1,
+          options: f.options === null ? null : (JSON.parse(f.options) as string[]),
+        }));
+        await repo.insertFields(trx, fieldRows(row.id, fields, [], at));
+        return { result: await answer(trx, row), queued };
+      });
+    },
+  };
+}

@@ -1,0 +1,198 @@
+/**
+ * A task's owners: members, guests (joined by exactly the create-guest rules, invite cap included),
+ * groups; the creator rule; the assignment email; and no partial write when an owner is refused.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildTestApp, call, createGuest, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';
+import { assertProblem } from '../../support/problem.js';
+import { DEADLINE, assignmentEmails, createTask, rowCounts, tasksUrl, type TaskData } from './task-helpers.js';
+
+describe('tasks: owners', () => {
+  let ctx: TestContext;
+  before(async () => {
+    ctx = await buildTestApp();
+  });
+  after(() => ctx.close());
+
+  const post = (body: Record<string, unknown>, token = ctx.tokens.admin) =>
+    call(ctx, token, 'POST', tasksUrl(ctx.orgId), { title: 'Owned', deadline: DEADLINE, ...body });
+
+  it('a light member reads tasks but cannot write them (403)', async () => {
+    const task = await createTask(ctx);
+    assertProblem(await post({}, ctx.tokens.light), 403, 'FORBIDDEN');
+    const url = tasksUrl(ctx.orgId, task.id);
+    assertProblem(await call(ctx, ctx.tokens.light, 'PUT', url, { title: 'x' }), 403, 'FORBIDDEN');
+    assertProblem(await call(ctx, ctx.tokens.light, 'DELETE', url), 403, 'FORBIDDEN');
+    assertProblem(await call(ctx, ctx.tokens.light, 'POST', `${url}/clone`), 403, 'FORBIDDEN');
+    assert.equal((await call(ctx, ctx.tokens.light, 'GET', url)).statusCode, 200);
+    assert.equal((await call(ctx, ctx.tokens.light, 'GET', tasksUrl(ctx.orgId))).statusCode, 200);
+  });
+
+  it('members: active members of the organization, as integers or strings; others named in one error', async () => {
+    const task = await createTask(ctx, { owners: { users: [String(ctx.members.light), ctx.members.light] } });
+    assert.deepEqual(task.owners.users, [ctx.members.light]);
+    const response = await post({ owners: { users: [ctx.members.admin, 999_999, 2_147_483_647] } });
+    assertProblem(response, 422, 'VALIDATION_FAILED', {
+      errors: { 'owners.users': ['These are not active members of this organization: 999999, 2147483647.'] },
+    });
+    await ctx.db.kysely
+      .updateTable('memberships')
+      .set({ disabled_at: '2030-01-01 00:00:00' })
+      .where('user_id', '=', ctx.members.light)
+      .execute();
+    try {
+      assertProblem(await post({ owners: { users: [ctx.members.light] } }), 422, 'VALIDATION_FAILED', {
+        fields: ['owners.users'],
+      });
+    } finally {
+      await ctx.db.kysely
+        .updateTable('memberships')
+        .set({ disabled_at: null })
+        .where('user_id', '=', ctx.members.light)
+        .execute();
+    }
+  });
+
+  it('guests: existing and new; a new one joins the organization; the creator is added as member owner', async () => {
+    const existing = await createGuest(ctx);
+    const fresh = uniqueEmail('fresh');
+    const task = await createTask(
+      ctx,
+      { owners: { guests: [existing.email.toUpperCase(), fresh] } },
+      ctx.tokens.standard,
+    );
+    assert.deepEqual(task.owners.guests, [existing.email, fresh].sort());
+    assert.deepEqual(task.owners.users, [ctx.members.standard]);
+    const joined = await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId, fresh));
+    assert.equal(joined.statusCode, 200, joined.body);
+  });
+
+  it('a removed guest is joined again', async () => {
+    const guest = await createGuest(ctx);
+    assert.equal((await call(ctx, ctx.tokens.admin, 'DELETE', guestsUrl(ctx.orgId, guest.email))).statusCode, 200);
+    const task = await createTask(ctx, { owners: { guests: [guest.email] } });
+    assert.deepEqual(task.owners.guests, [guest.email]);
+    const back = await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId, guest.email));
+    assert.equal(back.statusCode, 200, back.body);
+    assert.equal(back.json<{ data: { deleted_at: null } }>().data.deleted_at, null);
+  });
+
+  it("a member's email is refused with create guest's message; a bad address fails on owners.guests", async () => {
+    const { email: memberEmail } = await ctx.db.kysely
+      .selectFrom('users')
+      .select('email')
+      .where('id', '=', ctx.members.standard)
+      .executeTakeFirstOrThrow();
+    const asGuest = await call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId), { email: memberEmail });
+    const guestProblem = assertProblem(asGuest, 422, 'VALIDATION_FAILED', { fields: ['email'] });
+    const before = await rowCounts(ctx);
+    const asOwner = await post({ owners: { guests: [memberEmail] } });
+    const ownerProblem = assertProblem(asOwner, 422, 'VALIDATION_FAILED', { fields: ['owners.guests'] });
+    assert.deepEqual(ownerProblem.errors?.['owners.guests'], guestProblem.errors?.email);
+    assert.equal(ownerProblem.message, guestProblem.message);
+    for (const bad of ['not-an-email', 'someone@nomail.test']) {
+      assertProblem(await post({ owners: { guests: [bad] } }), 422, 'VALIDATION_FAILED', {
+        label: bad,
+        fields: ['owners.guests'],
+      });
+    }
+    assert.deepEqual(await rowCounts(ctx), before);
+  });
+
+  it('groups: their members and guests become owners, and the group stays listed; unknown ids are 422', async () => {
+    const guest = await createGuest(ctx);
+    const group = await call(ctx, ctx.tokens.admin, 'POST', `/api/organizations/${ctx.orgId}/groups`, {
+      name: 'Reviewers',
+      members: [ctx.members.light],
+      guests: [guest.email],
+    });
+    const groupId = group.json<{ data: { id: string } }>().data.id;
+    const task = await createTask(ctx, { owners: { groups: [groupId] } });
+    assert.deepEqual(task.owners, { users: [ctx.members.light], guests: [guest.email], groups: [groupId] });
+    const bad = await post({ owners: { groups: ['0123456789abcdef0123456789abcdef', 'nope'] } });
+    assertProblem(bad, 422, 'VALIDATION_FAILED', { fields: ['owners.groups'] });
+  });
+
+  it('each guest newly made owner gets one email with title, deadline and link (HTML escaped)', async () => {
+    const existing = await createGuest(ctx);
+    const fresh = uniqueEmail('mailed');
+    const before = (await assignmentEmails(ctx)).length;
+    const task = await createTask(ctx, {
+      title: 'Review <the> "deal"',
+      owners: { guests: [existing.email, fresh] },
+    });
+    const emails = (await assignmentEmails(ctx)).slice(before);
+    assert.deepEqual(emails.map((e) => e.recipient).sort(), [existing.email, fresh].sort());
+    const mine = emails.find((e) => e.recipient === existing.email);
+    assert.ok(mine);
+    assert.match(mine.text_body, /Review <the> "deal"/);
+    assert.match(mine.text_body, new RegExp(DEADLINE));
+    assert.ok(mine.text_body.includes(String(existing.link)), mine.text_body);
+    assert.match(mine.html_body ?? '', /Review &lt;the&gt; &quot;deal&quot;/);
+    assert.doesNotMatch(mine.html_body ?? '', /<the>/);
+
+    // An update mails only the guests it adds; a clone mails every guest owner again.
+    const third = uniqueEmail('added');
+    const put = await call(ctx, ctx.tokens.admin, 'PUT', tasksUrl(ctx.orgId, task.id), {
+      owners: { guests: [existing.email, fresh, third] },
+    });
+    assert.equal(put.statusCode, 200, put.body);
+    const afterPut = (await assignmentEmails(ctx)).slice(before + 2);
+    assert.deepEqual(
+      afterPut.map((e) => e.recipient),
+      [third],
+    );
+    await call(ctx, ctx.tokens.admin, 'POST', tasksUrl(ctx.orgId, task.id, '/clone'));
+    assert.equal((await assignmentEmails(ctx)).length, before + 6);
+  });
+
+  it('PUT owners replaces them, keeps the creator rule, and keeps owners not sent out', async () => {
+    const guest = await createGuest(ctx);
+    const task = await createTask(ctx, { owners: { users: [ctx.members.light] } }, ctx.tokens.standard);
+    const put = await call(ctx, ctx.tokens.admin, 'PUT', tasksUrl(ctx.orgId, task.id), {
+      owners: { guests: [guest.email] },
+    });
+    const updated = put.json<{ data: TaskData }>().data;
+    // No member given: the task's creator answers for it.
+    assert.deepEqual(updated.owners, { users: [ctx.members.standard], guests: [guest.email], groups: [] });
+    const emptied = await call(ctx, ctx.tokens.admin, 'PUT', tasksUrl(ctx.orgId, task.id), { owners: {} });
+    assert.deepEqual(emptied.json<{ data: TaskData }>().data.owners, {
+      users: [ctx.members.standard],
+      guests: [],
+      groups: [],
+    });
+  });
+});
+
+describe('tasks: the invite cap counts guests joined through tasks', () => {
+  let ctx: TestContext;
+  before(async () => {
+    ctx = await buildTestApp({ env: { GUEST_INVITE_LIMIT_PER_HOUR: '2' } });
+  });
+  after(() => ctx.close());
+
+  const windows = () => ctx.db.kysely.selectFrom('invite_windows').selectAll().execute();
+
+  it('past the cap: 429 with Retry-After, and nothing written (no task, no guest, no invite counted)', async () => {
+    const existing = await createGuest(ctx);
+    const before = await rowCounts(ctx);
+    const invitesBefore = await windows();
+    const response = await call(ctx, ctx.tokens.admin, 'POST', tasksUrl(ctx.orgId), {
+      title: 'Too many',
+      deadline: DEADLINE,
+      owners: { guests: [existing.email, uniqueEmail('c1'), uniqueEmail('c2')] },
+    });
+    assertProblem(response, 429, 'RATE_LIMIT_EXCEEDED');
+    assert.match(String(response.headers['retry-after']), /^[0-9]+$/);
+    assert.deepEqual(await rowCounts(ctx), before);
+    assert.deepEqual(await windows(), invitesBefore);
+  });
+
+  it('an existing guest costs no invite; a guest joined by a task counts against create guest', async () => {
+    const first = await createTask(ctx, { owners: { guests: [uniqueEmail('t1')] } });
+    assert.equal(first.owners.guests.length, 1);
+    const direct = await call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId), { email: uniqueEmail('g') });
+    assertProblem(direct, 429, 'RATE_LIMIT_EXCEEDED');
+  });
+});
