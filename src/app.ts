@@ -42,6 +42,7 @@ import { Member } from './members/member.schemas.js';
 import { accountRoutes } from './account/account.routes.js';
 import { ACCOUNT_SCHEMAS } from './account/account.schemas.js';
 import { groupRoutes } from './groups/group.routes.js';
+import { taskWorkRoutes } from './tasks/task-work.routes.js';
 import { invitationAcceptRoutes, invitationRoutes } from './invitations/invitation.routes.js';
 import { guestLifecycleRoutes } from './guests/lifecycle/lifecycle.routes.js';
 import { guestPortalRoutes } from './guest-portal/portal.routes.js';
@@ -272,6 +273,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
         guestLifecycleRoutes(api, services);
         invitationRoutes(api, services);
         groupRoutes(api, services);
+        taskWorkRoutes(api, services);
       },
       { prefix },
     );

@@ -160,6 +160,12 @@ export function createPortalService({ db }: PortalServiceDeps) {
       };
     },
 
+    /** Who the code opens, as the task rules name a guest (docs/guest-side.md, List my tasks). */
+    async guestOf(code: string): Promise<{ organizationId: string; organizationGuestId: number }> {
+      const record = await active(db, code);
+      return { organizationId: record.organization_id, organizationGuestId: record.id };
+    },
+
     /** The guest's profile in this organization and the organization; does not count as an access. */
     async view(code: string): Promise<GuestSideView> {
       return toView(await active(db, code));
