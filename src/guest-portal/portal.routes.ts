@@ -7,6 +7,7 @@ import type { Services } from '../services.js';
 import { guestApiRoutes } from './api.routes.js';
 import { guestPageRoutes } from './page.routes.js';
 import { guestTaskApiRoutes } from './task-api.routes.js';
+import { guestTaskPageRoutes } from './task-page.routes.js';
 
 /** Registers both: the JSON API under the `/api` prefix, the page in its own scope. */
 export async function guestPortalRoutes(app: RouteApp, services: Services): Promise<void> {
@@ -17,5 +18,8 @@ export async function guestPortalRoutes(app: RouteApp, services: Services): Prom
     },
     { prefix: '/api' },
   );
-  await app.register(async (page) => guestPageRoutes(page, services));
+  await app.register(async (page) => {
+    guestPageRoutes(page, services);
+    guestTaskPageRoutes(page, services);
+  });
 }

@@ -57,7 +57,7 @@ export function guestTaskApiRoutes(app: RouteApp, { portal, taskWork, config: { 
       await taskWork.getForGuest(guest.organizationId, guest.organizationGuestId, request.params.task_id);
       collectFieldErrors(failures).throwIfAny();
     }
-    return { kind: 'guest', ...guest };
+    return { kind: 'guest', organizationId: guest.organizationId, organizationGuestId: guest.organizationGuestId };
   }
 
   app.get(
