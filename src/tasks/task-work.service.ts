@@ -185,5 +185,3 @@ export function createTaskWorkService({ db, links, guestNotFound }: TaskWorkDeps
   };
   return service satisfies GuestTaskAccess;
 }
-
-export type TaskWorkService = ReturnType<typeof createTaskWorkService>;
