@@ -39,7 +39,9 @@ const ListQuery = Type.Object({
 });
 const TaskListEnvelope = Type.Object({ data: Type.Array(Task) });
 const GuestCompleteBody = Type.Object({
-  is_approved: Type.Optional(Type.Boolean({ description: 'Approval tasks only, and required there.' })),
+  is_approved: Type.Optional(
+    Type.Boolean({ description: 'Required for approval tasks: true approves, false rejects; other tasks ignore it.' }),
+  ),
   comment: Type.Optional(Type.String({ description: 'A comment added with the completion.' })),
 });
 

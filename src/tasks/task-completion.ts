@@ -44,13 +44,13 @@ export function createTaskCompletion({ db, links, taskFor, readOne, addComment, 
 
         const bag = new ErrorBag();
         const approval = row.task_type === 'approval';
+        // Other tasks ignore `is_approved`, as Tallyfy's do: its n8n node sends the decision
+        // whatever the task's type.
         if (approval && typeof input.is_approved !== 'boolean')
           bag.add(
             'is_approved',
             'The is_approved field is required to complete an approval task: true approves, false rejects.',
           );
-        if (!approval && input.is_approved !== undefined)
-          bag.add('is_approved', 'The is_approved field is for approval tasks only.');
         for (const [field, messages] of Object.entries(emptyRequiredFields(await repo.fieldsOf(trx, row.id))))
           for (const message of messages) bag.add(field, message);
         const comment = input.comment === undefined ? undefined : commentText(input.comment, 'comment', bag);
@@ -69,7 +69,7 @@ export function createTaskCompletion({ db, links, taskFor, readOne, addComment, 
         const whole =
           row.everyone_must_complete !== 1 ||
           owner === undefined ||
-          input.is_approved === false ||
+          (approval && input.is_approved === false) ||
           (await repo.everyOwnerDone(trx, row.id));
         if (!whole && !partDone) return { task: await reread(trx, actor, row.id), created: false };
         if (whole)

@@ -46,7 +46,7 @@ export type EditCommentBody = Static<typeof EditCommentBody>;
 export const CompleteBody = Type.Object({
   task_id: TaskId,
   is_approved: Type.Optional(
-    Type.Boolean({ description: 'Approval tasks only, and required there: true approves, false rejects.' }),
+    Type.Boolean({ description: 'Required for approval tasks: true approves, false rejects; other tasks ignore it.' }),
   ),
   comment: Type.Optional(Type.String({ maxLength: MAX_COMMENT, description: 'A comment added with the completion.' })),
 });

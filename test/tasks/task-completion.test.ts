@@ -49,16 +49,18 @@ describe('tasks: complete and reopen', () => {
     assert.equal(dataOf(again).completer_id, ctx.members.standard);
   });
 
-  it('an approval task needs is_approved; other tasks refuse it', async () => {
+  it('an approval task needs is_approved; other tasks ignore it', async () => {
     const approval = await task({ taskType: 'approval' });
     assertProblem(await complete({ task_id: approval.id }), 422, 'VALIDATION_FAILED', { fields: ['is_approved'] });
     const approved = await complete({ task_id: approval.id, is_approved: false });
     assert.equal(approved.statusCode, 201, approved.body);
     assert.equal(dataOf(approved).is_approved, false);
+    // Other tasks ignore it, as Tallyfy's do (its n8n node may send a decision for any task).
     const plain = await task();
-    assertProblem(await complete({ task_id: plain.id, is_approved: true }), 422, 'VALIDATION_FAILED', {
-      fields: ['is_approved'],
-    });
+    const ignored = await complete({ task_id: plain.id, is_approved: false });
+    assert.equal(ignored.statusCode, 201, ignored.body);
+    assert.equal(dataOf(ignored).is_approved, null);
+    assert.equal(dataOf(ignored).status, 'completed');
   });
 
   it('an empty required field is 422 naming it by label and id; nothing is completed', async () => {
