@@ -189,4 +189,47 @@ describe('the guest JSON API: tasks', () => {
     const reopen = await call(ctx, null, 'DELETE', `/api/guest/${code}/tasks/${task.id}/complete`);
     assert.ok([404, 405].includes(reopen.statusCode), reopen.body);
   });
+
+  it('everyone must complete: the guest completes their part; the task waits for the member', async () => {
+    const { id } = await mine({ everyoneMustComplete: true });
+    const part = await api('POST', `/tasks/${id}/complete`);
+    assert.equal(part.statusCode, 201, part.body);
+    const task = part.json<{ data: TaskAnswer }>().data;
+    assert.equal(task.status, 'not-started');
+    assert.deepEqual(task.completed_by, { users: [], guests: [email] });
+    assert.equal((await api('POST', `/tasks/${id}/complete`)).statusCode, 200, 'the part again: unchanged');
+    const page = await ctx.app.inject({ method: 'GET', url: `/guest/${code}/tasks/${id}` });
+    assert.match(page.body, /You have completed your part\./);
+    const last = await call(ctx, ctx.tokens.admin, 'POST', `/api/organizations/${ctx.orgId}/completed-tasks`, {
+      task_id: id,
+    });
+    assert.equal(last.json<{ data: TaskAnswer }>().data.status, 'completed');
+  });
+
+  it("a removed guest's code opens no task, and members cannot edit a guest's comment", async () => {
+    const { code: gone, guest } = await guestWithCode(ctx);
+    const id = await guestRecordId(ctx.db.kysely, ctx.orgId, guest.email);
+    const task = await seedTask(ctx.db.kysely, { organizationId: ctx.orgId, users: [ctx.members.admin], guests: [id] });
+    const comment = await api('POST', `/tasks/${task.id}/comment`, { content: 'mine' }, gone);
+    const commentId = comment.json<{ data: { id: number } }>().data.id;
+    const edit = await call(
+      ctx,
+      ctx.tokens.admin,
+      'PUT',
+      `/api/organizations/${ctx.orgId}/tasks/${task.id}/comment/${commentId}`,
+      {
+        content: 'changed',
+      },
+    );
+    assertProblem(edit, 403, 'FORBIDDEN');
+    const removed = await call(
+      ctx,
+      ctx.tokens.admin,
+      'DELETE',
+      `/api/organizations/${ctx.orgId}/guests/${encodeURIComponent(guest.email)}`,
+    );
+    assert.equal(removed.statusCode, 200, removed.body);
+    assertProblem(await api('GET', `/tasks/${task.id}`, undefined, gone), 404, 'RESOURCE_NOT_FOUND');
+    assertProblem(await api('POST', `/tasks/${task.id}/complete`, {}, gone), 404, 'RESOURCE_NOT_FOUND');
+  });
 });
