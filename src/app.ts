@@ -44,6 +44,7 @@ import { ACCOUNT_SCHEMAS } from './account/account.schemas.js';
 import { groupRoutes } from './groups/group.routes.js';
 import { taskRoutes } from './tasks/task.routes.js';
 import { taskViewRoutes } from './tasks/task-views.routes.js';
+import { taskWorkRoutes } from './tasks/task-work.routes.js';
 import { invitationAcceptRoutes, invitationRoutes } from './invitations/invitation.routes.js';
 import { guestLifecycleRoutes } from './guests/lifecycle/lifecycle.routes.js';
 import { guestPortalRoutes } from './guest-portal/portal.routes.js';
@@ -276,6 +277,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
         groupRoutes(api, services);
         taskRoutes(api, services);
         taskViewRoutes(api, services);
+        taskWorkRoutes(api, services);
       },
       { prefix },
     );

@@ -20,7 +20,8 @@ import { createAccountService } from './account/account.service.js';
 import { createGroupService } from './groups/group.service.js';
 import { createTaskService } from './tasks/task.service.js';
 import { createInvitationService } from './invitations/invitation.service.js';
-import { createPortalService } from './guest-portal/portal.service.js';
+import { createPortalService, guestLinkNotFound } from './guest-portal/portal.service.js';
+import { createTaskWorkService } from './tasks/task-work.service.js';
 import { createGeoLocator } from './guest-portal/geo.js';
 import { createAccessService } from './public/access.service.js';
 import { UnknownTokens } from './auth/unknown-tokens.js';
@@ -84,6 +85,8 @@ export async function createServices(context: ServiceContext) {
     tasks: createTaskService({ db: db.kysely, emailChecker, links, guests }),
     invitations,
     portal: createPortalService({ db: db.kysely }),
+    /** Values, comments and completion of tasks, for members and for the tasks' guests. */
+    taskWork: createTaskWorkService({ db: db.kysely, links, guestNotFound: guestLinkNotFound }),
     geo: await createGeoLocator({ trustProxy: config.trustProxy, databasePath: config.geoipDatabase }),
     access: createAccessService({
       db: db.kysely,

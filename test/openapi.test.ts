@@ -67,6 +67,23 @@ const EXPECTED: Record<string, number[]> = {
   'put /guest/{guest_code}/cadence_days': [200, 400, 404, 413, 415, 422, 429, 500, 503],
   'get /guest/{guest_code}/preferences': [200, 404, 429, 500, 503],
   'post /guest/{guest_code}/preferences': [200, 400, 404, 413, 415, 422, 429, 500, 503],
+  'get /guest/{guest_code}/tasks': [200, 404, 422, 429, 500, 503],
+  'get /guest/{guest_code}/tasks/{task_id}': [200, 404, 429, 500, 503],
+  'put /guest/{guest_code}/tasks/{task_id}/values': [200, 400, 404, 413, 415, 422, 429, 500, 503],
+  'post /guest/{guest_code}/tasks/{task_id}/comment': [201, 400, 404, 413, 415, 422, 429, 500, 503],
+  // The page's POST and the contract's PUT: one operation, answered 201 when completed now.
+  'post /guest/{guest_code}/tasks/{task_id}/complete': [200, 201, 400, 404, 413, 415, 422, 429, 500, 503],
+  'put /guest/{guest_code}/tasks/{task_id}/complete': [200, 201, 400, 404, 413, 415, 422, 429, 500, 503],
+  // Working on a task (docs/task-work.md).
+  'put /organizations/{org_id}/tasks/{task_id}/values': [200, 400, 401, 403, 404, 413, 415, 422, 429, 500, 503],
+  'post /organizations/{org_id}/tasks/{task_id}/comment': [201, 400, 401, 403, 404, 413, 415, 422, 429, 500, 503],
+  'put /organizations/{org_id}/tasks/{task_id}/comment/{comment_id}': [
+    200, 400, 401, 403, 404, 413, 415, 422, 429, 500, 503,
+  ],
+  'delete /organizations/{org_id}/tasks/{task_id}/comment/{comment_id}': [204, 401, 403, 404, 422, 429, 500, 503],
+  'put /organizations/{org_id}/tasks/{task_id}/comment/{comment_id}/resolve': [200, 401, 403, 404, 422, 429, 500, 503],
+  'post /organizations/{org_id}/completed-tasks': [200, 201, 400, 401, 403, 404, 413, 415, 422, 429, 500, 503],
+  'delete /organizations/{org_id}/completed-tasks/{task_id}': [200, 401, 403, 404, 422, 429, 500, 503],
   'get /health/live': [200],
   'get /health/ready': [200, 503],
 };

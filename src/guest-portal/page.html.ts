@@ -29,11 +29,15 @@ const STYLE = [
   '.problem{border-left:.3rem solid #b42318;padding:.5rem 1rem;background:#b4231822}',
   '.field-error{color:#b42318;font-weight:600;margin:.25rem 0}@media (prefers-color-scheme:dark){.field-error{color:#ff8a80}}',
   '.hint{margin:.25rem 0;opacity:.8}:focus-visible{outline:3px solid #1a73e8;outline-offset:2px}',
+  '.overdue{color:#b42318}@media (prefers-color-scheme:dark){.overdue{color:#ff8a80}}',
+  'input[type=text],input[type=email],input[type=date],input[type=number],textarea{font:inherit;padding:.4rem;width:100%;box-sizing:border-box;margin-top:.25rem}',
+  '.text{white-space:pre-wrap;overflow-wrap:anywhere}ul.comments{list-style:none;padding:0}ul.comments li{border-top:1px solid #8888;padding:.5rem 0}',
+  'input[type=radio]{width:1.25rem;height:1.25rem;margin:0}.buttons{display:flex;flex-wrap:wrap;gap:.75rem;margin-top:1rem}',
 ].join('');
 
 const PAGES = htmlPages(STYLE);
 export const PAGE_HEADERS = PAGES.headers;
-const layout = PAGES.layout;
+export const layout = PAGES.layout;
 
 /** The one page for every link that does not work: the same bytes whatever the reason. */
 export const NOT_FOUND_PAGE = layout(
@@ -50,19 +54,31 @@ export function errorPage(title: string, message: string): string {
   return layout(title, `<h1>${escapeHtml(title)}</h1>\n<p>${escapeHtml(message)}</p>`);
 }
 
-/** The tasks section: the list, or an honest empty state. */
+function taskItem(task: GuestTask): string {
+  const due =
+    task.deadline === null
+      ? ''
+      : ` <span class="hint">(due <time datetime="${escapeHtml(task.deadline.replace(' ', 'T'))}Z">${escapeHtml(task.deadline)} UTC</time>)</span>`;
+  const overdue = task.overdue ? ' <strong class="overdue">Overdue</strong>' : '';
+  const title = task.href ? `<a href="${escapeHtml(task.href)}">${escapeHtml(task.title)}</a>` : escapeHtml(task.title);
+  return `<li>${title}${overdue}${due}</li>`;
+}
+
+/** The tasks section: open tasks (in the order given), then completed ones, or an honest empty state. */
 export function tasksSection(tasks: readonly GuestTask[]): string {
-  const items = tasks.map((task) => {
-    const due =
-      task.deadline === null
-        ? ''
-        : ` <span class="hint">(due <time datetime="${escapeHtml(task.deadline.replace(' ', 'T'))}Z">${escapeHtml(task.deadline)} UTC</time>)</span>`;
-    return `<li>${escapeHtml(task.title)}${due}</li>`;
-  });
+  const open = tasks.filter((task) => !task.completed).map(taskItem);
+  const done = tasks.filter((task) => task.completed).map(taskItem);
   const content =
-    items.length === 0
+    tasks.length === 0
       ? '<p>No tasks yet. When the organization gives you a task, it will be listed here.</p>'
-      : `<ul>${items.join('')}</ul>`;
+      : [
+          open.length ? `<ul>${open.join('')}</ul>` : '<p>No open tasks.</p>',
+          done.length
+            ? `<h3 id="completed-heading">Completed</h3><ul aria-labelledby="completed-heading">${done.join('')}</ul>`
+            : '',
+        ]
+          .filter(Boolean)
+          .join('\n');
   return `<section aria-labelledby="tasks-heading"><h2 id="tasks-heading">Your tasks</h2>\n${content}</section>`;
 }
 

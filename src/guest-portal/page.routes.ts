@@ -44,7 +44,7 @@ function sendPage(reply: FastifyReply, status: number, html: string): FastifyRep
 }
 
 /** Registers the page and its form, in their own scope (own body parser, own error pages). */
-export function guestPageRoutes(app: RouteApp, { portal, geo, config: { publicBaseUrl } }: Services): void {
+export function guestPageRoutes(app: RouteApp, { portal, geo, taskWork, config: { publicBaseUrl } }: Services): void {
   // The page's own path under the public base (which may carry a path prefix behind a proxy),
   // without the host: the form and its redirect stay on whatever host the guest used.
   const basePath = new URL(publicBaseUrl).pathname.replace(/\/+$/, '');
@@ -83,6 +83,22 @@ export function guestPageRoutes(app: RouteApp, { portal, geo, config: { publicBa
     if (!isWellFormedGuestCode(rawParam(request, 'guest_code'))) return sendPage(reply, 404, NOT_FOUND_PAGE);
   });
 
+  /** The page with the guest's tasks (docs/guest-side.md, List my tasks), each linked to its own page. */
+  async function withTasks(code: string, page: GuestPage): Promise<GuestPage> {
+    const guest = await portal.guestOf(code);
+    const tasks = await taskWork.listForGuest(guest.organizationId, guest.organizationGuestId, 'all');
+    return {
+      ...page,
+      tasks: tasks.map((task) => ({
+        title: task.title,
+        deadline: task.deadline,
+        href: `${pagePath(code)}/tasks/${task.id}`,
+        overdue: task.is_overdue,
+        completed: task.status === 'completed',
+      })),
+    };
+  }
+
   function render(
     code: string,
     page: GuestPage,
@@ -110,7 +126,7 @@ export function guestPageRoutes(app: RouteApp, { portal, geo, config: { publicBa
         request.method === 'HEAD'
           ? null
           : { ip, location: geo.locate({ ip, peer: request.socket.remoteAddress, headers: request.headers }) };
-      const page = await portal.open(code, access);
+      const page = await withTasks(code, await portal.open(code, access));
       const form: FormValues = {
         cadenceDays: page.view.guest.details.cadence_days ?? [],
         preferences: page.preferences,
@@ -127,7 +143,7 @@ export function guestPageRoutes(app: RouteApp, { portal, geo, config: { publicBa
     const submitted = readSettingsForm(request.body);
     if (!submitted.settings) {
       // Shows the form again as the guest left it, with the problems; saves nothing.
-      const page = await portal.open(code, null);
+      const page = await withTasks(code, await portal.open(code, null));
       return sendPage(reply, 422, render(code, page, submitted.values, { errors: submitted.errors }));
     }
     await portal.saveSettings(code, submitted.settings);

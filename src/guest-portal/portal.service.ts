@@ -51,6 +51,10 @@ export interface GuestTask {
   title: string;
   /** UTC, `YYYY-MM-DD HH:MM:SS`; null when the task has no deadline. */
   deadline: string | null;
+  /** The task's own page, when it has one. */
+  href?: string;
+  overdue?: boolean;
+  completed?: boolean;
 }
 
 /** Everything the guest's page shows. */
@@ -154,10 +158,16 @@ export function createPortalService({ db }: PortalServiceDeps) {
       return {
         view: toView(record),
         preferences: Object.fromEntries(preferences.map((p) => [p.slug, p.value])) as GuestPage['preferences'],
-        // The product has no tasks yet (docs/guests.md, Disable guest); the page lists whatever is
-        // given here.
+        // Filled by the page from the task rules (docs/guest-side.md, List my tasks): this service
+        // knows guest records, not tasks.
         tasks: [],
       };
+    },
+
+    /** Who the code opens, as the task rules name a guest (docs/guest-side.md, List my tasks). */
+    async guestOf(code: string): Promise<{ organizationId: string; organizationGuestId: number; view: GuestSideView }> {
+      const record = await active(db, code);
+      return { organizationId: record.organization_id, organizationGuestId: record.id, view: toView(record) };
     },
 
     /** The guest's profile in this organization and the organization; does not count as an access. */
