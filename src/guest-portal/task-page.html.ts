@@ -88,7 +88,9 @@ function fieldControl(model: TaskPageModel, field: TaskField): string {
   const values = shownValues(model, field);
   const label = `${e(field.label)}${field.required ? ' <span class="hint">(required)</span>' : ''}`;
   const errors = fieldErrors(model, `taskdata.${field.id}`, id);
-  const required = field.required ? ' required' : '';
+  // Marked, not enforced by the browser: answers may be saved a few at a time; only completing
+  // needs every required field (docs/task-work.md, Complete task).
+  const required = field.required ? ' aria-required="true"' : '';
   const value = e(values[0] ?? '');
   const group = (options: readonly string[], type: 'radio' | 'checkbox') =>
     `<fieldset id="${id}"${errors.describedBy}><legend>${label}</legend>${errors.html}${choices(name, id, type, options, values)}</fieldset>`;
