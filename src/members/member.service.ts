@@ -11,6 +11,7 @@ import type { Actor } from '../core/actor.js';
 import { now } from '../core/time.js';
 import { findOpenInvitation, listOpenInvitations, withdrawInvitation } from './invitation.repository.js';
 import { invitationToMember, memberRowToMember } from './member.mapper.js';
+import { anotherEnabledAdmin, handOverOpenTasks } from './member-tasks.repository.js';
 import {
   countMemberships,
   deleteMembership,
@@ -80,6 +81,17 @@ export function createMemberService(deps: { db: Kysely<Database> }) {
   const { db } = deps;
 
   /** Refuses a change that leaves no enabled admin other than `userId`, when `userId` is one now. */
+  /**
+   * The leaving member's open tasks go to `to`, and a task left without a member to the admin who
+   * removes them (or, when admins remove themselves, to another enabled admin).
+   */
+  async function handOverTasks(trx: Kysely<Database>, actor: Actor, userId: number, to: number | undefined) {
+    const fallback =
+      actor.userId !== userId ? actor.userId : await anotherEnabledAdmin(trx, actor.organizationId, userId);
+    if (fallback === undefined) return;
+    await handOverOpenTasks(trx, actor.organizationId, userId, to, fallback);
+  }
+
   async function keepAnAdmin(trx: Kysely<Database>, organizationId: string, member: MemberRow): Promise<void> {
     const admins = await lockAdmins(trx, organizationId);
     if (member.role !== 'admin' || member.disabled_at !== null) return;
@@ -190,6 +202,7 @@ export function createMemberService(deps: { db: Kysely<Database> }) {
           }
         }
         await keepAnAdmin(trx, actor.organizationId, member);
+        await handOverTasks(trx, actor, userId, reassignTo);
         await leaveGroupsOf(trx, actor.organizationId, userId);
         await deleteMembership(trx, actor.organizationId, userId);
         return memberRowToMember(member);
@@ -205,6 +218,7 @@ export function createMemberService(deps: { db: Kysely<Database> }) {
         const member = await memberIn(trx, actor.organizationId, userId);
         if (member.disabled_at === null)
           throw new AppError('MEMBER_NOT_DISABLED', 'Please disable the member before deletion.');
+        await handOverTasks(trx, actor, userId, undefined);
         await leaveGroupsOf(trx, actor.organizationId, userId);
         await deleteMembership(trx, actor.organizationId, userId);
         const openInvitations = await trx
