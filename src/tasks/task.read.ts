@@ -157,7 +157,8 @@ type CommentRow = Selectable<TaskCommentsTable> & {
 };
 
 function commentRowToComment(row: CommentRow): TaskComment {
-  const isGuest = row.author_guest_id !== null;
+  // A comment whose guest was permanently deleted has no author left: it reads as a guest's, unnamed.
+  const isGuest = row.author_guest_id !== null || row.author_user_id === null;
   const first = isGuest ? row.guest_first_name : (row.member_first_name ?? row.user_first_name);
   const last = isGuest ? row.guest_last_name : (row.member_last_name ?? row.user_last_name);
   const name = [first, last].filter((part): part is string => part !== null && part !== '').join(' ');

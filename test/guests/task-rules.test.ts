@@ -146,6 +146,18 @@ describe('guest rules on tasks', () => {
         guests: [],
       });
       assert.deepEqual(await commentAuthor(ctx, comment), { author_user_id: null, author_guest_id: null });
+      const read = await call(
+        ctx,
+        ctx.tokens.admin,
+        'GET',
+        `/api/organizations/${ctx.orgId}/tasks/${done.id}?with=threads`,
+      );
+      assert.equal(read.statusCode, 200, read.body);
+      assert.deepEqual(
+        read.json<{ data: { threads: Array<{ author: unknown }> } }>().data.threads.map((c) => c.author),
+        [{ type: 'guest', id: null, email: null, name: null }],
+        "an erased guest's comment reads as an unnamed guest's, not as a member's",
+      );
       const task = await ctx.db.kysely
         .selectFrom('tasks')
         .selectAll()
