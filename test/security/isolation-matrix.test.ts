@@ -42,6 +42,8 @@ function paramValue(name: string, org: World, b: World, a: World): string {
       return String(b.members.standard);
     case 'group_id':
       return b.groupId;
+    case 'task_id':
+      return b.taskId;
     case 'token_id':
       return String(b.tokenIds[0]);
     case 'guest_code':
