@@ -24,6 +24,7 @@ export function realValues(a: World, b: World): Record<string, string | number> 
     values[`${side}.invitee.email`] = world.invitation.email;
     values[`${side}.member.email`] = world.memberEmails[1] as string;
     values[`${side}.group`] = world.groupId;
+    values[`${side}.task`] = world.taskId;
     values[`${side}.token.id`] = world.tokenIds[0] as number;
     values[`${side}.token.id.last`] = world.tokenIds[world.tokenIds.length - 1] as number;
     for (const kind of ['active', 'disabled', 'shared', 'other'] as const) {
@@ -81,6 +82,7 @@ const PARAM_REFS: Record<string, string[]> = {
     'B.invitee',
   ],
   group_id: ['A.group', 'A.group', 'B.group'],
+  task_id: ['A.task', 'A.task', 'B.task'],
   token_id: ['A.token.id', 'A.token.id.last', 'B.token.id'],
   guest_code: ['A.guest.active.code', 'A.guest.active.code', 'A.guest.disabled.code', 'A.guest.other.code'],
   code: ['A.invitation.code', 'A.invitation.code', 'A.guest.active.code'],

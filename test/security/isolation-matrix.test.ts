@@ -42,6 +42,8 @@ function paramValue(name: string, org: World, b: World, a: World): string {
       return String(b.members.standard);
     case 'group_id':
       return b.groupId;
+    case 'task_id':
+      return b.taskId;
     case 'token_id':
       return String(b.tokenIds[0]);
     case 'guest_code':
@@ -118,7 +120,10 @@ function cellsFor(route: RouteInfo, a: World, b: World): Cell[] {
           request: request(path(a), token),
           allowed: (s) => s < 500,
         });
-      if (inOrganization && route.method === 'GET' && route.query.includes('q')) {
+      // A search of an organization's own list answers 200 without B's things. A list under one of
+      // B's guests or members (their tasks) names no one of A's: refused above, not searched here.
+      const organizationList = route.params.every((p) => p === 'org_id');
+      if (inOrganization && organizationList && route.method === 'GET' && route.query.includes('q')) {
         cells.push({
           route,
           caller,

@@ -1,7 +1,7 @@
 /**
  * The app's own route table, and organizations filled with one of everything its routes address
  * (members of each role, a disabled member, guests active, disabled and shared with another
- * organization, a group, an open invitation, tokens working, revoked and expired), so that
+ * organization, a group, a task, an open invitation, tokens working, revoked and expired), so that
  * generated requests carry real ids, emails and codes and reach the handlers past validation.
  */
 import { randomBytes } from 'node:crypto';
@@ -104,6 +104,7 @@ export interface World {
   tokenIds: number[];
   guests: { active: WorldGuest; disabled: WorldGuest; shared: WorldGuest; other: WorldGuest };
   groupId: string;
+  taskId: string;
   invitation: { id: number; email: string; code: string };
   /** Distinctive strings planted in this organization's data. */
   markers: string[];
@@ -195,6 +196,18 @@ export async function buildWorld(ctx: TestContext, label: string, sharedEmail?: 
     'create group',
   );
 
+  // Owned by members only: a guest's open task would change what disabling the guests answers.
+  const task = await ok(
+    await call(ctx, tokens.admin, 'POST', `/api/organizations/${orgId}/tasks`, {
+      title: marker('task'),
+      summary: marker('tasksummary'),
+      deadline: '2030-01-01 00:00:00',
+      owners: { users: [members.standard] },
+      form_fields: [{ field_type: 'dropdown', label: marker('field'), options: [marker('option')] }],
+    }),
+    'create task',
+  );
+
   const inviteEmail = `${tag.toLowerCase()}-invitee@members.test`;
   const invited = await ok(
     await call(ctx, tokens.admin, 'POST', `/api/organizations/${orgId}/users/invite`, {
@@ -235,6 +248,7 @@ export async function buildWorld(ctx: TestContext, label: string, sharedEmail?: 
     tokenIds,
     guests: { active, disabled: disabledGuest, shared, other },
     groupId: String(group.id),
+    taskId: String(task.id),
     invitation: { id: Number(invited.id), email: inviteEmail, code: invitationCode },
     markers: [tag],
   };
