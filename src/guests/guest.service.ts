@@ -174,6 +174,13 @@ export function createGuestService(deps: GuestServiceDeps) {
 
     joinIn,
 
+    /**
+     * Counts one invite against the hourly cap within `trx` (429 past it). For writes that join
+     * guests with `countInvite` false and count them last, so the window's row is locked only
+     * for the end of their transaction.
+     */
+    consumeInvite,
+
     /** Get guest: one guest of the organization. */
     async get(actor: Actor, email: string, withStats: boolean): Promise<Guest> {
       const [guest] = await withStatsIf(actor, [await activeRecord(db, actor.organizationId, email)], withStats);

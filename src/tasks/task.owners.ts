@@ -90,9 +90,11 @@ export async function checkOwners(
 }
 
 /**
- * The owners to store, inside the transaction: new guests joined (each counted against the invite
- * cap, so a refusal rolls the whole write back), groups' people added, and `creator` added when no
- * member would own the task (a task with a guest always has a member who answers for it).
+ * The owners to store, inside the transaction: new guests joined, groups' people added, and
+ * `creator` added when no member would own the task (a task with a guest always has a member who
+ * answers for it). `invites` is how many guests were newly joined: the caller counts them against
+ * the invite cap as the last step of the same transaction, so a refusal rolls the whole write back
+ * while the cap's row stays locked only for that last step.
  */
 export async function settleOwners(
   trx: Transaction<Database>,
@@ -100,10 +102,11 @@ export async function settleOwners(
   actor: Actor,
   checked: CheckedOwners,
   creator: number,
-): Promise<repo.TaskOwnerIds> {
+): Promise<repo.TaskOwnerIds & { invites: number }> {
   const joinedEmails: string[] = [];
+  let invites = 0;
   for (const email of checked.newEmails) {
-    await guests.joinIn(trx, actor, email, {});
+    if ((await guests.joinIn(trx, actor, email, {}, false)).created) invites += 1;
     joinedEmails.push(email);
   }
   const joined = await repo.activeGuestRecords(trx, actor.organizationId, joinedEmails);
@@ -114,6 +117,7 @@ export async function settleOwners(
     userIds: [...userIds],
     guestIds: [...new Set([...checked.guestIds, ...joined.map((r) => r.id), ...fromGroups.guestIds])],
     groupIds: checked.groupIds,
+    invites,
   };
 }
 

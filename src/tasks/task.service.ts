@@ -28,7 +28,7 @@ export interface TaskServiceDeps {
   db: Kysely<Database>;
   emailChecker: Pick<EmailDomainChecker, 'checkDomain'>;
   links: GuestLinks;
-  guests: Pick<GuestService, 'joinIn'>;
+  guests: Pick<GuestService, 'joinIn' | 'consumeInvite'>;
 }
 
 const TASK_ID = /^[0-9a-f]{32}$/;
@@ -59,9 +59,27 @@ export function createTaskService(deps: TaskServiceDeps) {
     return task;
   }
 
-  /** Runs `work` in one transaction and wakes the outbox when it queued an email. */
-  async function write<T>(work: (trx: Transaction<Database>) => Promise<{ result: T; queued: number }>): Promise<T> {
-    const { result, queued } = await db.transaction().execute(work);
+  /** What a write did besides its answer: emails queued, guests newly joined (invites to count). */
+  interface Effects {
+    queued: number;
+    invites: number;
+  }
+
+  /**
+   * Runs `work` in one transaction, counts its invites against the cap as the transaction's last
+   * statements (the cap's row is then locked only until the commit, so concurrent writes of the
+   * organization do not queue behind the whole of each other), and wakes the outbox when it queued
+   * an email.
+   */
+  async function write<T>(
+    actor: Actor,
+    work: (trx: Transaction<Database>) => Promise<{ result: T } & Effects>,
+  ): Promise<T> {
+    const { result, queued } = await db.transaction().execute(async (trx) => {
+      const done = await work(trx);
+      for (let i = 0; i < done.invites; i++) await deps.guests.consumeInvite(trx, actor.organizationId);
+      return done;
+    });
     if (queued > 0) notifyOutbox(db);
     return result;
   }
@@ -74,11 +92,11 @@ export function createTaskService(deps: TaskServiceDeps) {
     checked: CheckedOwners,
     creator: number,
     before: ownerRepo.TaskOwnerIds,
-  ): Promise<number> {
+  ): Promise<Effects> {
     const after = await settleOwners(trx, deps.guests, actor, checked, creator);
     await ownerRepo.setOwners(trx, row.id, before, after);
     const added = after.guestIds.filter((id) => !before.guestIds.includes(id));
-    return queueAssignments(trx, links, actor.organizationId, row, added);
+    return { queued: await queueAssignments(trx, links, actor.organizationId, row, added), invites: after.invites };
   }
 
   return {
@@ -113,12 +131,12 @@ export function createTaskService(deps: TaskServiceDeps) {
         completed_by_guest_id: null,
         is_approved: null,
       };
-      return write(async (trx) => {
+      return write(actor, async (trx) => {
         await repo.insertTask(trx, row);
         const none = { userIds: [], guestIds: [], groupIds: [] };
-        const queued = await assign(trx, actor, row, owners.owners, actor.userId, none);
+        const effects = await assign(trx, actor, row, owners.owners, actor.userId, none);
         await repo.insertFields(trx, fieldRows(row.id, body.form_fields ?? [], [], at));
-        return { result: await answer(trx, row), queued };
+        return { result: await answer(trx, row), ...effects };
       });
     },
 
@@ -142,7 +160,7 @@ export function createTaskService(deps: TaskServiceDeps) {
         checkFields(input.form_fields, schemaFailures),
       ).throwIfAny();
       const body = input as UpdateTaskBody;
-      return write(async (trx) => {
+      return write(actor, async (trx) => {
         const task = await existing(trx, actor.organizationId, taskId, true);
         const at = now();
         const changes: Partial<TaskRow> = { updated_at: at };
@@ -154,16 +172,16 @@ export function createTaskService(deps: TaskServiceDeps) {
           changes.everyone_must_complete = body.everyone_must_complete ? 1 : 0;
         await repo.updateTask(trx, task.id, changes);
         const row = { ...task, ...changes };
-        let queued = 0;
+        let effects: Effects = { queued: 0, invites: 0 };
         if (owners) {
           const creator = await creatorOf(trx, actor, task.created_by);
-          queued = await assign(trx, actor, row, owners.owners, creator, await ownerRepo.ownersOf(trx, task.id));
+          effects = await assign(trx, actor, row, owners.owners, creator, await ownerRepo.ownersOf(trx, task.id));
         }
         if (body.form_fields !== undefined) {
           const stored = await repo.fieldsOf(trx, task.id);
           await repo.replaceFields(trx, task.id, fieldRows(task.id, body.form_fields, stored, at));
         }
-        return { result: await answer(trx, row), queued };
+        return { result: await answer(trx, row), ...effects };
       });
     },
 
@@ -177,7 +195,7 @@ export function createTaskService(deps: TaskServiceDeps) {
 
     /** A new open task like this one: same owners and field definitions, no values, no comments. */
     async clone(actor: Actor, taskId: string): Promise<Task> {
-      return write(async (trx) => {
+      return write(actor, async (trx) => {
         const source = await existing(trx, actor.organizationId, taskId, false);
         const at = now();
         const row: TaskRow = {
@@ -205,7 +223,7 @@ export function createTaskService(deps: TaskServiceDeps) {
           options: f.options === null ? null : (JSON.parse(f.options) as string[]),
         }));
         await repo.insertFields(trx, fieldRows(row.id, fields, [], at));
-        return { result: await answer(trx, row), queued };
+        return { result: await answer(trx, row), queued, invites: 0 };
       });
     },
   };
