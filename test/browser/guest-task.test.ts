@@ -10,23 +10,14 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import type { Config } from '../../src/config.js';
-import { freshDatabaseUrl, seedOrganization } from '../../support/app.js';
+import type { Browser, Page } from 'playwright-core';
+import { seedOrganization } from '../../support/app.js';
+import { browserTestDatabase, openBrowser } from '../../support/browser.js';
 import { killAll, startServerProcess, type GuestsProcess } from '../../support/process.js';
 import { linksIn, startTestSmtpServer, type TestSmtpServer } from '../../support/smtp.js';
-
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--no-first-run',
-];
 
 interface TaskData {
   id: string;
@@ -59,23 +50,14 @@ describe('a guest completes a task in a browser', { timeout: 300_000 }, () => {
   };
 
   before(async () => {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} is missing: run scripts/setup-debian.sh (as root or with sudo) first.`);
-    }
-    let database: Config['database'];
-    if (process.env.TEST_DATABASE_URL) {
-      const fresh = await freshDatabaseUrl();
-      drop = fresh.drop;
-      database = { kind: 'postgres', url: fresh.url, poolSize: 4 };
-    } else {
-      database = { kind: 'sqlite', file: path.join(dir, 'guests.sqlite') };
-    }
-    ({ orgId, token } = await seedOrganization(database, 'Quotes & Co', 'admin@quotes.test'));
+    const fresh = await browserTestDatabase(dir);
+    drop = fresh.drop;
+    ({ orgId, token } = await seedOrganization(fresh.database, 'Quotes & Co', 'admin@quotes.test'));
     smtp = await startTestSmtpServer();
     server = await startServerProcess(
       {
         DATA_DIR: dir,
-        DATABASE_URL: database.kind === 'postgres' ? database.url : `sqlite:${database.file}`,
+        DATABASE_URL: fresh.url,
         SEED_DEMO: 'false',
         EMAIL_DNS_CHECK: 'off',
         SMTP_URL: smtp.url,
@@ -85,16 +67,11 @@ describe('a guest completes a task in a browser', { timeout: 300_000 }, () => {
       },
       60_000,
     );
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
-    const context = await browser.newContext({ javaScriptEnabled: false });
-    context.setDefaultTimeout(30_000);
-    page = await context.newPage();
     // The refused completion this test makes on purpose answers 422, which Chromium logs as a failed load.
-    page.on('console', (message) => {
-      if (!/Failed to load resource: the server responded with a status of 422/.test(message.text()))
-        problems.push(`${message.type()}: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    ({ browser, page } = await openBrowser(
+      problems,
+      /Failed to load resource: the server responded with a status of 422/,
+    ));
   });
 
   after(async () => {
