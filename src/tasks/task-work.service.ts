@@ -54,7 +54,7 @@ export function createTaskWorkService({ db, links, guestNotFound }: TaskWorkDeps
   }
 
   async function commentById(q: Q, taskId: string, commentId: number): Promise<TaskComment> {
-    const comment = (await readComments(q, [taskId])).find((c) => c.id === commentId);
+    const comment = (await readComments(q, [taskId])).find((c) => c.id === String(commentId));
     if (!comment) throw notFound('comment');
     return comment;
   }

@@ -163,7 +163,7 @@ function commentRowToComment(row: CommentRow): TaskComment {
   const last = isGuest ? row.guest_last_name : (row.member_last_name ?? row.user_last_name);
   const name = [first, last].filter((part): part is string => part !== null && part !== '').join(' ');
   return {
-    id: row.id,
+    id: String(row.id),
     task_id: row.task_id,
     content: row.content,
     author: {
@@ -172,6 +172,7 @@ function commentRowToComment(row: CommentRow): TaskComment {
       email: isGuest ? row.guest_email : null,
       name: name === '' ? null : name,
     },
+    author_id: isGuest ? null : row.author_user_id,
     is_problem: row.is_problem === 1,
     resolved_at: row.resolved_at,
     created_at: row.created_at,

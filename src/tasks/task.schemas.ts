@@ -60,10 +60,13 @@ export const CommentAuthor = Type.Object({
 });
 
 export const TaskComment = Type.Object({
-  id: Type.Integer(),
+  id: Type.String({ description: "Digits: Tallyfy's clients read a comment id as a string." }),
   task_id: Type.String(),
   content: Type.String({ description: 'Plain text, as written.' }),
   author: CommentAuthor,
+  author_id: Type.Union([Type.Integer(), Type.Null()], {
+    description: "The member's user id, as Tallyfy's clients read it; null for a guest.",
+  }),
   is_problem: Type.Boolean(),
   resolved_at: Timestamp('When a member marked the problem resolved; null while open or not a problem.'),
   created_at: Timestamp('When the comment was written.'),

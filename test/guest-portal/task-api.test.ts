@@ -112,6 +112,7 @@ describe('the guest JSON API: tasks', () => {
       email,
       name: null,
     });
+    assert.equal(comment.json<{ data: { author_id: unknown } }>().data.author_id, null);
     const done = await api('POST', `/tasks/${id}/complete`, { comment: 'finished' });
     assert.equal(done.statusCode, 201, done.body);
     const task = done.json<{ data: TaskAnswer }>().data;
@@ -211,7 +212,7 @@ describe('the guest JSON API: tasks', () => {
     const id = await guestRecordId(ctx.db.kysely, ctx.orgId, guest.email);
     const task = await seedTask(ctx.db.kysely, { organizationId: ctx.orgId, users: [ctx.members.admin], guests: [id] });
     const comment = await api('POST', `/tasks/${task.id}/comment`, { content: 'mine' }, gone);
-    const commentId = comment.json<{ data: { id: number } }>().data.id;
+    const commentId = comment.json<{ data: { id: string } }>().data.id;
     const edit = await call(
       ctx,
       ctx.tokens.admin,

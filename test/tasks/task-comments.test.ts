@@ -10,10 +10,11 @@ import { seedTask } from '../../support/tasks.js';
 import { tasksUrl } from './task-work-helpers.js';
 
 interface CommentAnswer {
-  id: number;
+  id: string;
   task_id: string;
   content: string;
   author: { type: string; id: number | null; email: string | null; name: string | null };
+  author_id: number | null;
   is_problem: boolean;
   resolved_at: string | null;
 }
@@ -41,6 +42,9 @@ describe('tasks: comments', () => {
     assert.equal(comment.content, '<script>alert(1)</script> & more');
     assert.equal(comment.task_id, taskId);
     assert.deepEqual(comment.author, { type: 'member', id: ctx.members.standard, email: null, name: 'standard acme' });
+    // Tallyfy's clients read the id as a string and the author as `author_id`.
+    assert.match(comment.id, /^[1-9][0-9]*$/);
+    assert.equal(comment.author_id, ctx.members.standard);
     assert.equal(comment.is_problem, false);
     assert.equal(comment.resolved_at, null);
   });
@@ -65,7 +69,7 @@ describe('tasks: comments', () => {
   it('the author or an admin deletes; another standard member may not', async () => {
     const byAdmin = await created({ content: 'the admin wrote this' }, ctx.tokens.admin);
     const mine = await created({ content: 'mine' });
-    const url = (id: number) => tasksUrl(ctx.orgId, taskId, `/comment/${id}`);
+    const url = (id: string) => tasksUrl(ctx.orgId, taskId, `/comment/${id}`);
     assertProblem(await call(ctx, ctx.tokens.standard, 'DELETE', url(byAdmin.id)), 403, 'FORBIDDEN');
     assert.equal((await call(ctx, ctx.tokens.admin, 'DELETE', url(mine.id))).statusCode, 204);
     assert.equal((await call(ctx, ctx.tokens.admin, 'DELETE', url(byAdmin.id))).statusCode, 204);
@@ -76,7 +80,7 @@ describe('tasks: comments', () => {
     const problem = await created({ content: 'It is broken', is_problem: true });
     assert.equal(problem.is_problem, true);
     const plain = await created({ content: 'fine' });
-    const resolve = (id: number, token = ctx.tokens.admin) =>
+    const resolve = (id: string, token = ctx.tokens.admin) =>
       call(ctx, token, 'PUT', tasksUrl(ctx.orgId, taskId, `/comment/${id}/resolve`));
     assertProblem(await resolve(plain.id), 422, 'VALIDATION_FAILED');
     const resolved = await resolve(problem.id);
