@@ -1,12 +1,12 @@
 // Compiles the service into dist/cli.js and the chunks it loads on demand (npm run build; npm
 // start runs it first), and records what it was built from in dist/build-info.json. Dependencies
-// stay in node_modules. bin/guests.js runs only this compiled code, and refuses to start when
+// stay in node_modules, except the two below (BUNDLED). bin/guests.js runs only this compiled code, and refuses to start when
 // the build is missing or no longer matches src/.
 //
 // Why compiled: the service starts faster and uses less memory than sources compiled at load
 // time (no loader thread: about 20 MB less resident memory, measured), and production needs no
 // compiler (esbuild and tsx are development dependencies).
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sourceHash } from './source-hash.mjs';
@@ -15,6 +15,23 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** The file bin/guests.js reads to know what dist/ was built from. */
 export const BUILD_INFO = 'build-info.json';
+
+/**
+ * Dependencies compiled into dist/ rather than loaded from node_modules: pure ES modules of
+ * hundreds of files each (typebox about 700, kysely about 280), which Node's module loader opens
+ * all at once at startup. Loaded from node_modules they took the service past 200 open files
+ * before it listened, so a server under `ulimit -n 256` could fail to start (EMFILE). Only the
+ * service's own code imports them at run time, so one copy is loaded either way.
+ */
+const BUNDLED = new Set(['typebox', 'kysely']);
+
+/** Every other dependency stays in node_modules (and its subpaths with it). */
+function externalPackages() {
+  const { dependencies } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  return Object.keys(dependencies)
+    .filter((name) => !BUNDLED.has(name))
+    .flatMap((name) => [name, `${name}/*`]);
+}
 
 export async function buildService(outdir = join(root, 'dist')) {
   const { build } = await import('esbuild').catch(() => {
@@ -36,7 +53,7 @@ export async function buildService(outdir = join(root, 'dist')) {
     // in chunks of its own, loaded when first needed, as from the sources.
     splitting: true,
     chunkNames: 'chunks/[name]-[hash]',
-    packages: 'external',
+    external: externalPackages(),
     platform: 'node',
     format: 'esm',
     target: 'node20',
