@@ -10,8 +10,8 @@ export function randomSecret(bytes = 24): string {
   return randomBytes(bytes).toString('base64url');
 }
 
-/** An organization id: 32 lowercase hex characters. */
-export function newOrganizationId(): string {
+/** A random id of 32 lowercase hex characters: organization, group, task and task field ids. */
+export function newHexId(): string {
   return randomBytes(16).toString('hex');
 }
 

@@ -6,6 +6,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import { kindOf } from '../db/database.js';
 import type { Database, GroupsTable } from '../db/types.js';
 import type { GroupSortKey } from './group.schemas.js';
+import { escapeLike } from '../db/like.js';
 
 type Q = Kysely<Database>;
 
@@ -148,10 +149,6 @@ export interface GroupListFilter {
 export interface GroupListOrder {
   key: GroupSortKey;
   descending: boolean;
-}
-
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 function filtered(db: Q, filter: GroupListFilter) {

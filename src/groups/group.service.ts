@@ -7,7 +7,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import { ErrorBag, assertThat, notFound, validationFailed, type FieldErrors } from '../core/errors.js';
-import { newOrganizationId } from '../core/secrets.js';
+import { newHexId } from '../core/secrets.js';
 import { now } from '../core/time.js';
 import { normalizeEmail } from '../email/parse.js';
 import { existingMemberIds } from '../members/member.repository.js';
@@ -214,7 +214,7 @@ export function createGroupService({ db }: GroupServiceDeps) {
           const body = input as CreateGroupBody;
           const at = now();
           const row: repo.GroupRow = {
-            id: newOrganizationId(),
+            id: newHexId(),
             organization_id: organizationId,
             name: body.name,
             name_key: repo.nameKey(body.name),

@@ -166,7 +166,7 @@ export function guestTaskApiRoutes(app: RouteApp, { portal, taskWork, config: { 
     },
   );
 
-  // The contract's PUT and the page's POST are one operation: Tallyfy's clients use either.
+  // One operation on two methods (docs/guest-side.md, Complete my task; Complete my task (PUT)).
   for (const method of ['POST', 'PUT'] as const) {
     app.route({
       method,

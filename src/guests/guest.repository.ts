@@ -8,6 +8,7 @@ import type { SortKey } from './guest.schemas.js';
 import { placeholdersFor, prepared, selectRows, type Placeholder, type Prepared } from '../db/prepared.js';
 import { kindOf, sqliteConnectionOf, type DatabaseKind } from '../db/database.js';
 import { randomId } from '../core/ids.js';
+import { escapeLike } from '../db/like.js';
 
 type Q = Kysely<Database>;
 
@@ -246,10 +247,6 @@ export interface ListFilter {
 export interface ListOrder {
   key: SortKey;
   descending: boolean;
-}
-
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 /**

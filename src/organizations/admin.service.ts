@@ -6,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Database, Role } from '../db/types.js';
 import { normalizeEmail, parseEmailAddress } from '../email/parse.js';
 import { AppError, ErrorBag, validationFailed } from '../core/errors.js';
-import { newOrganizationId, randomSecret, sha256 } from '../core/secrets.js';
+import { newHexId, randomSecret, sha256 } from '../core/secrets.js';
 import { formatTimestamp, now } from '../core/time.js';
 import {
   findMemberByEmail,
@@ -52,7 +52,7 @@ export function createAdminService(db: Kysely<Database>) {
     async createOrganization(input: { name: string | undefined }): Promise<{ id: string; name: string }> {
       const { name, error } = requiredName(input.name, 'name');
       if (error !== undefined) throw validationFailed({ name: [error] });
-      const org = { id: newOrganizationId(), name: name as string };
+      const org = { id: newHexId(), name: name as string };
       await insertOrganization(db, { ...org, createdAt: now() });
       return org;
     },

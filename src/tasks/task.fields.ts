@@ -3,18 +3,14 @@
  * needs more than a schema: radio, dropdown and multiselect must have options, other types may not.
  * Values are not written here: an update keeps the value of each field it keeps.
  */
-import { randomBytes } from 'node:crypto';
 import { ErrorBag, type FieldErrors } from '../core/errors.js';
+import { newHexId } from '../core/secrets.js';
 import type { ReadonlyFieldErrors } from '../core/validation.js';
 import type { FieldBody } from './task.requests.js';
 import type { FieldType } from './task.schemas.js';
 import type { FieldRow } from './task.repository.js';
 
 const CHOICE_TYPES = new Set(['radio', 'dropdown', 'multiselect']);
-
-export function newTaskId(): string {
-  return randomBytes(16).toString('hex');
-}
 
 /** The failures of the choices rule, `form_fields.N.options` (none for items the schema refused). */
 export function checkFields(input: unknown, failures: ReadonlyFieldErrors): FieldErrors {
@@ -51,7 +47,7 @@ export function fieldRows(taskId: string, body: FieldBody[], existing: StoredFie
     const kept = field.id !== undefined && !taken.has(field.id) ? byId.get(field.id) : undefined;
     if (kept) taken.add(kept.id);
     return {
-      id: kept?.id ?? newTaskId(),
+      id: kept?.id ?? newHexId(),
       task_id: taskId,
       position,
       field_type: field.field_type as FieldType,

@@ -8,6 +8,7 @@ import type { Database, TaskFieldsTable, TasksTable } from '../db/types.js';
 import type { TaskStatusFilter } from './task.ports.js';
 import type { TaskRow } from './task.read.js';
 import type { TaskSortKey } from './task.requests.js';
+import { escapeLike } from '../db/like.js';
 
 type Q = Kysely<Database>;
 
@@ -70,10 +71,6 @@ export interface TaskListFilter {
 export interface TaskListOrder {
   key: TaskSortKey;
   descending: boolean;
-}
-
-function escapeLike(value: string): string {
-  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 function filtered(db: Q, filter: TaskListFilter) {

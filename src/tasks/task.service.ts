@@ -14,7 +14,8 @@ import type { GuestService } from '../guests/guest.service.js';
 import type { GuestLinks } from '../guests/guest-code.js';
 import { notifyOutbox } from '../outbox/outbox-signal.js';
 import { DEADLINE_MESSAGE, parseDeadline } from './deadline.js';
-import { checkFields, fieldRows, newTaskId } from './task.fields.js';
+import { checkFields, fieldRows } from './task.fields.js';
+import { newHexId } from '../core/secrets.js';
 import { checkOwners, creatorOf, settleOwners, type CheckedOwners } from './task.owners.js';
 import { queueAssignments } from './task.notices.js';
 import { readTasks, type TaskRow } from './task.read.js';
@@ -116,7 +117,7 @@ export function createTaskService(deps: TaskServiceDeps) {
       const body = input as CreateTaskBody;
       const at = now();
       const row: TaskRow = {
-        id: newTaskId(),
+        id: newHexId(),
         organization_id: actor.organizationId,
         title: body.title,
         summary: body.summary ?? null,
@@ -200,7 +201,7 @@ export function createTaskService(deps: TaskServiceDeps) {
         const at = now();
         const row: TaskRow = {
           ...source,
-          id: newTaskId(),
+          id: newHexId(),
           created_by: actor.userId,
           created_at: at,
           updated_at: at,
