@@ -117,7 +117,9 @@ describe('L: bulk create', () => {
 
     // Errors read exactly as the single create's.
     for (const index of [1, 4, 7, 9, 10]) {
-      assert.deepEqual(body.data[index]?.error, (await single(items[index])).json(), `item ${index}`);
+      // Less the request id: an item's error is inside the bulk request's answer, not an answer of its own.
+      const { request_id: _requestId, ...alone } = (await single(items[index])).json<Record<string, unknown>>();
+      assert.deepEqual(body.data[index]?.error, alone, `item ${index}`);
     }
     for (const email of [noMail, strangerMember, twoErrors])
       assert.equal(await globalGuest(ctx, email), undefined, email);

@@ -59,6 +59,12 @@ describe('guest codes at rest', () => {
         () => codes.open({ ...stored, guest_code_hash: other.guest_code_hash }),
         'a ciphertext moved to another record does not open',
       );
+      assert.equal(codes.open(stored), code, 'opened again: the same code');
+      assert.throws(
+        () => codes.open({ ...stored, guest_code_key_id: 'an-unknown-key' }),
+        /neither GUEST_CODE_KEY/,
+        'opened before under its own key id, it still does not open under another',
+      );
       assert.notEqual(
         codes.seal(code).guest_code_encrypted,
         codes.seal(code).guest_code_encrypted,

@@ -19,7 +19,7 @@ import {
   uniqueEmail,
   type TestContext,
 } from '../../support/app.js';
-import { assertProblem } from '../../support/problem.js';
+import { assertProblem, sameAnswerPart } from '../../support/problem.js';
 
 const BASES = ['/api', ''] as const;
 const ROLES = ['admin', 'standard', 'light'] as const;
@@ -241,7 +241,7 @@ describe('tenant isolation', () => {
         'GET',
         `/api/organizations/${b.orgId}/guests/${encodeURIComponent(uniqueEmail('nobody'))}`,
       );
-      assert.deepEqual(known.json(), unknown.json());
+      assert.deepEqual(sameAnswerPart(known), sameAnswerPart(unknown));
       assert.doesNotMatch(known.body, /Beta|Zebulon|zebulon/);
     });
   });
@@ -257,13 +257,14 @@ describe('tenant isolation', () => {
           const missing = everyRoute(base, unknownOrg, [shared, bGuest.email]);
           const existing = everyRoute(base, notMine, [shared, bGuest.email]);
           for (const [index, route] of missing.entries()) {
-            const body = assertProblem(await run(token, route), 403, 'FORBIDDEN', `${route.method} ${route.url}`);
+            const response = await run(token, route);
+            assertProblem(response, 403, 'FORBIDDEN', `${route.method} ${route.url}`);
             // The same answer as for an organization that exists but is not the caller's.
             const real = existing[index];
             assert.ok(real);
             const answer = await run(token, real);
             assert.equal(answer.statusCode, 403);
-            assert.deepEqual(body, answer.json(), `${route.method} ${route.url}`);
+            assert.deepEqual(sameAnswerPart(response), sameAnswerPart(answer), `${route.method} ${route.url}`);
           }
         }
       }

@@ -1,0 +1,346 @@
+/**
+ * The scale cases: the same list and get cases on an organization of `listGuests` guests (10,000)
+ * and on one of `largeGuests` (1,000,000; 100,000 with --quick), both seeded the same way
+ * (bench/lib/large-org.ts) into the suite's service database, measured by one service process,
+ * back to back, at 10 connections. What a case costs at the large size over what it costs at the
+ * small one says whether it grows with the organization.
+ *
+ * The cases (100 guests a page, the default order, created_at):
+ * - list page 1;
+ * - list middle page (page number): page floor(pages / 2) + 1, the rows from offset n / 2;
+ * - list middle page (cursor): the page after a cursor on the row just before offset n / 2, the
+ *   same rows reached by a keyset position instead of an offset (docs/guests.md, List guests,
+ *   Cursor paging); the cursor is written by the service's own encoder for that row;
+ * - list last page;
+ * - list q search: page 1 of `q` = SEARCH_TERM, which {@link RARE_GUESTS} guests of either
+ *   organization match (a substring of their last name and email): the service compares the term
+ *   with each active record's email, first name, last name and company (LIKE/ILIKE '%term%',
+ *   which no index serves), once to count and once for the page;
+ * - get: guests by email, strided over the whole organization.
+ */
+import { encodeCursor } from '../../src/guests/guest-cursor.js';
+import { BenchError, measure, warmUp, type BenchContext } from './context.js';
+import type { BenchDatabase, DbKind, Seed } from './database.js';
+import { largeOrgGuest, listRowAt, seedLargeOrganization, type LargeOrg } from './large-org.js';
+import { loadProblem, type LoadResult, type LoadSpec } from './load.js';
+import { RARE_GUESTS, SEARCH_TERM } from './people.js';
+import { apiHeaders, LIST_PAGE_SIZE } from './scenarios.js';
+import { startService } from './service.js';
+
+export const SCALE_CASES = [
+  'list page 1',
+  'list middle page (page number)',
+  'list middle page (cursor)',
+  'list last page',
+  'list q search',
+  'get',
+] as const;
+
+export type ScaleCase = (typeof SCALE_CASES)[number];
+
+/** Cases judged on how their cost grows (q excepted: a search reads every record by design). */
+export const SCALE_JUDGED: ReadonlySet<ScaleCase> = new Set([
+  'list page 1',
+  'list middle page (page number)',
+  'list middle page (cursor)',
+  'list last page',
+]);
+
+/** The connections of every scale case. */
+export const SCALE_CONNECTIONS = 10;
+
+/** Generous: a search of a large organization on a busy machine may queue for seconds. */
+const SCALE_TIMEOUT_SEC = 120;
+
+/** A slow case (see runScaleCases) sends this many requests per connection. */
+const SLOW_CASE_ROUNDS = 2;
+
+/**
+ * `total` requests over `spec.connections` keep-alive connections, each sending its next request
+ * when the previous one was answered, timed by the wall clock. For slow cases: autocannon ends a
+ * run of a fixed number of requests on its one-second tick, which would count 20 requests
+ * answered in 0.3 s as 20 req/s.
+ */
+async function runFixed(url: string, spec: LoadSpec, total: number): Promise<LoadResult> {
+  const latencies: number[] = [];
+  const statusCodes: Record<string, number> = {};
+  let errors = 0;
+  let sent = 0;
+  const started = process.hrtime.bigint();
+  const connection = async () => {
+    while (sent < total) {
+      sent += 1;
+      const request = spec.next();
+      const at = process.hrtime.bigint();
+      try {
+        const response = await fetch(`${url}${request.path}`, {
+          method: spec.method,
+          headers: spec.headers,
+          signal: AbortSignal.timeout((spec.timeoutSec ?? 20) * 1000),
+        });
+        await response.arrayBuffer();
+        statusCodes[response.status] = (statusCodes[response.status] ?? 0) + 1;
+        latencies.push(Number(process.hrtime.bigint() - at) / 1e6);
+      } catch {
+        errors += 1;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: spec.connections }, connection));
+  const durationSec = Number(process.hrtime.bigint() - started) / 1e9;
+  latencies.sort((x, y) => x - y);
+  const quantile = (q: number) =>
+    Math.round(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0);
+  const ok = Object.entries(statusCodes).reduce((n, [code, count]) => n + (code.startsWith('2') ? count : 0), 0);
+  return {
+    requests: latencies.length,
+    durationSec,
+    rps: latencies.length / durationSec,
+    p50Ms: quantile(0.5),
+    p90Ms: quantile(0.9),
+    p99Ms: quantile(0.99),
+    maxMs: Math.round(latencies.at(-1) ?? 0),
+    non2xx: latencies.length - ok,
+    errors,
+    timeouts: 0,
+    statusCodes,
+  };
+}
+
+/**
+ * Seconds one request of the case takes alone. A 503 (the process still catching up with the
+ * case before, see runScaleCases) is asked again after its Retry-After, a few times.
+ */
+async function oneRequestSec(url: string, spec: Pick<LoadSpec, 'headers' | 'next'>): Promise<number> {
+  const request = spec.next();
+  for (let attempt = 1; ; attempt++) {
+    const started = process.hrtime.bigint();
+    const response = await fetch(`${url}${request.path}`, {
+      headers: spec.headers,
+      signal: AbortSignal.timeout(SCALE_TIMEOUT_SEC * 1000),
+    });
+    await response.arrayBuffer();
+    if (response.ok) return Number(process.hrtime.bigint() - started) / 1e9;
+    if (response.status !== 503 || attempt >= 30)
+      throw new BenchError(`scale: GET ${request.path} answered ${response.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000 * Number(response.headers.get('retry-after') ?? 1)));
+  }
+}
+
+export interface ScaleOrgResult {
+  guests: number;
+  seedSec: number;
+  /** The middle page by number, and the offset its rows start at. */
+  middlePage: number;
+  lastPage: number;
+  cases: Array<{
+    case: ScaleCase;
+    result: LoadResult;
+    peakRssBytes: number | undefined;
+    /** Run as this many requests rather than for the case duration (a slow case). */
+    fixedRequests: number | undefined;
+    /** Requests answered 503 by the stalled-loop guard (not counted in req/s). */
+    shed: number;
+  }>;
+}
+
+export interface ScaleResults {
+  kind: DbKind;
+  connections: number;
+  searchTerm: string;
+  small: ScaleOrgResult;
+  large: ScaleOrgResult;
+}
+
+function guestsPath(organizationId: string): string {
+  return `/api/organizations/${organizationId}/guests`;
+}
+
+/** What one case sends to one organization. */
+async function requestsOf(
+  scaleCase: ScaleCase,
+  org: LargeOrg,
+  database: BenchDatabase,
+): Promise<Pick<LoadSpec, 'method' | 'next'>> {
+  const base = guestsPath(org.organizationId);
+  const pages = Math.max(1, Math.ceil(org.guests / LIST_PAGE_SIZE));
+  const middle = Math.floor(pages / 2) + 1;
+  const page = (n: number, extra = '') => ({
+    method: 'GET' as const,
+    next: () => ({ path: `${base}?per_page=${LIST_PAGE_SIZE}&page=${n}${extra}` }),
+  });
+  switch (scaleCase) {
+    case 'list page 1':
+      return page(1);
+    case 'list middle page (page number)':
+      return page(middle);
+    case 'list last page':
+      return page(pages);
+    case 'list q search':
+      return page(1, `&q=${encodeURIComponent(SEARCH_TERM)}`);
+    case 'list middle page (cursor)': {
+      const row = await listRowAt(database, org.organizationId, (middle - 1) * LIST_PAGE_SIZE - 1);
+      const cursor = encodeCursor(
+        { organizationId: org.organizationId, sort: 'created_at', q: null },
+        { values: [row.created_at], id: row.id, page: middle },
+      );
+      return {
+        method: 'GET',
+        next: () => ({ path: `${base}?per_page=${LIST_PAGE_SIZE}&cursor=${encodeURIComponent(cursor)}` }),
+      };
+    }
+    case 'get': {
+      // A strided walk over every guest, from a random start (a prime step: no short cycle).
+      let n = Math.floor(Math.random() * org.guests);
+      return {
+        method: 'GET',
+        next: () => {
+          n = (n + 7919) % org.guests;
+          return { path: `${base}/${encodeURIComponent(largeOrgGuest(org, n).email)}` };
+        },
+      };
+    }
+  }
+}
+
+interface ListAnswer {
+  data: Array<{ email: string }>;
+  meta: { pagination: { total: number } };
+}
+
+/**
+ * One request of each list case before timing, to check the cases read what they say: the
+ * organization's size as total, the middle page by number and by cursor on the same first guest,
+ * the search matching its few guests.
+ */
+async function checkCases(url: string, token: string, specs: Map<ScaleCase, Pick<LoadSpec, 'next'>>, org: LargeOrg) {
+  const read = async (scaleCase: ScaleCase): Promise<ListAnswer> => {
+    const request = specs.get(scaleCase)?.next();
+    const response = await fetch(`${url}${request?.path ?? ''}`, {
+      headers: apiHeaders(token),
+      signal: AbortSignal.timeout(SCALE_TIMEOUT_SEC * 1000),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new BenchError(`scale ${scaleCase}: ${response.status} ${text.slice(0, 400)}`);
+    return JSON.parse(text) as ListAnswer;
+  };
+  const first = await read('list page 1');
+  if (first.meta.pagination.total !== org.guests || first.data.length !== Math.min(LIST_PAGE_SIZE, org.guests))
+    throw new BenchError(
+      `scale: the organization of ${org.guests} guests lists a total of ${first.meta.pagination.total}, ${first.data.length} on page 1`,
+    );
+  const byNumber = await read('list middle page (page number)');
+  const byCursor = await read('list middle page (cursor)');
+  if (byNumber.data[0]?.email !== byCursor.data[0]?.email || byCursor.data.length !== byNumber.data.length)
+    throw new BenchError(
+      `scale: the middle page by number starts with ${byNumber.data[0]?.email}, by cursor with ${byCursor.data[0]?.email}`,
+    );
+  const search = await read('list q search');
+  if (search.meta.pagination.total !== RARE_GUESTS)
+    throw new BenchError(`scale: q=${SEARCH_TERM} matched ${search.meta.pagination.total} guests, not ${RARE_GUESTS}`);
+}
+
+/**
+ * Seeds the two organizations into the suite's service database (after its other cases: they
+ * ran without them), then measures every case on both with a new service process.
+ */
+export async function runScaleCases(
+  context: BenchContext,
+  kind: DbKind,
+  database: BenchDatabase,
+  seed: Seed,
+  largeGuests: number,
+): Promise<ScaleResults> {
+  const { settings } = context;
+  // Twelve cases a database: a quick run gives each half its usual time, so that CI's smoke run
+  // stays about as long as before.
+  const durationSec = settings.quick ? settings.durationSec / 2 : settings.durationSec;
+  const orgs: LargeOrg[] = [];
+  for (const [guests, key] of [
+    [settings.listGuests, 's'],
+    [largeGuests, 'l'],
+  ] as const) {
+    const org = await seedLargeOrganization(database, guests, key);
+    context.log(`  seeded ${guests} guests in ${org.seedSec.toFixed(1)} s (${(guests / org.seedSec).toFixed(0)}/s)`);
+    orgs.push(org);
+  }
+  const [small, large] = orgs as [LargeOrg, LargeOrg];
+  const service = await startService(context, `service-${kind}-scale`, database);
+  const headers = apiHeaders(seed.token);
+  const results = new Map<LargeOrg, ScaleOrgResult>();
+  const specsOf = new Map<LargeOrg, Map<ScaleCase, Pick<LoadSpec, 'method' | 'next'>>>();
+  try {
+    for (const org of orgs) {
+      const pages = Math.max(1, Math.ceil(org.guests / LIST_PAGE_SIZE));
+      const specs = new Map<ScaleCase, Pick<LoadSpec, 'method' | 'next'>>();
+      for (const scaleCase of SCALE_CASES) specs.set(scaleCase, await requestsOf(scaleCase, org, database));
+      specsOf.set(org, specs);
+      await checkCases(service.url, seed.token, specs, org);
+      results.set(org, {
+        guests: org.guests,
+        seedSec: org.seedSec,
+        middlePage: Math.floor(pages / 2) + 1,
+        lastPage: pages,
+        cases: [],
+      });
+    }
+    // Each case on the small organization, then at once on the large one: the two figures of a
+    // ratio are measured as close together as the machine allows.
+    for (const scaleCase of SCALE_CASES) {
+      const specOf = (org: LargeOrg) => ({
+        ...(specsOf.get(org)?.get(scaleCase) as Pick<LoadSpec, 'method' | 'next'>),
+        headers,
+        timeoutSec: SCALE_TIMEOUT_SEC,
+      });
+      // A case whose one request takes long (a search of a large organization) would answer
+      // nothing in a short run, and a warm-up's requests still queued when it ends would be
+      // served during the timed run: such a case runs a fixed number of requests instead, at
+      // both sizes alike (the slower one decides).
+      let latencySec = 0;
+      for (const org of orgs) latencySec = Math.max(latencySec, await oneRequestSec(service.url, specOf(org)));
+      const slow = latencySec * SCALE_CONNECTIONS * 4 > durationSec;
+      for (const org of orgs) {
+        const spec = specOf(org);
+        const label = `${kind} ${scaleCase} @${org.guests}`;
+        service.resetPeakRss();
+        if (!slow) await warmUp(context, label, service.url, spec);
+        const load = { ...spec, connections: SCALE_CONNECTIONS, durationSec };
+        let measured: LoadResult;
+        if (slow) {
+          measured = await runFixed(service.url, load, SLOW_CASE_ROUNDS * SCALE_CONNECTIONS);
+          const problem = loadProblem(measured, { shedOk: true });
+          if (problem) throw new BenchError(`${label}: ${problem}`);
+          context.log(
+            `  ${label}: ${SLOW_CASE_ROUNDS * SCALE_CONNECTIONS} requests in ${measured.durationSec.toFixed(1)} s, p50 ${measured.p50Ms} ms, p99 ${measured.p99Ms} ms ${JSON.stringify(measured.statusCodes)}`,
+          );
+        } else {
+          measured = await measure(context, label, service.url, load, { shedOk: true });
+        }
+        // A request that blocks the process for longer than EVENT_LOOP_STALL_MS makes the service
+        // answer the requests queued behind it 503 (README, Connections, timeouts and overload):
+        // the case's req/s counts its 200s only, and the 503s are reported beside it.
+        const shed = measured.statusCodes['503'] ?? 0;
+        const answered = measured.statusCodes['200'] ?? 0;
+        if (answered === 0) throw new BenchError(`${label}: no request was answered 200 (${shed} answered 503)`);
+        const result = { ...measured, rps: answered / measured.durationSec };
+        results.get(org)?.cases.push({
+          case: scaleCase,
+          result,
+          peakRssBytes: service.peakRssBytes(),
+          fixedRequests: slow ? SLOW_CASE_ROUNDS * SCALE_CONNECTIONS : undefined,
+          shed,
+        });
+        if (!service.running) throw new BenchError(`the service stopped during ${label}\n${service.describe()}`);
+      }
+    }
+  } finally {
+    await service.stop();
+  }
+  return {
+    kind,
+    connections: SCALE_CONNECTIONS,
+    searchTerm: SEARCH_TERM,
+    small: results.get(small) as ScaleOrgResult,
+    large: results.get(large) as ScaleOrgResult,
+  };
+}
