@@ -51,6 +51,15 @@ export default {
       to: { path: '^test/' },
     },
     {
+      name: 'client-stands-alone',
+      comment:
+        'packages/client is published on its own: it imports nothing of the service, its tests or scripts, ' +
+        'and no package (its only runtime dependency is fetch).',
+      severity: 'error',
+      from: { path: '^packages/client/src/' },
+      to: { pathNot: '^packages/client/src/' },
+    },
+    {
       name: 'not-to-unresolvable',
       comment: 'An import that resolves to nothing.',
       severity: 'error',
@@ -60,7 +69,7 @@ export default {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '^(dist|coverage|data)/' },
+    exclude: { path: '^(dist|coverage|data|packages/[^/]+/dist)/' },
     // `import type` counts: a type from src/http/ in src/core/ is a dependency all the same.
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },

@@ -10,14 +10,24 @@
  *   floor 1: a bare node:http server answering a fixed JSON body (the HTTP ceiling);
  *   floor 2: a bare node:http server doing only the database work of a create (one transaction,
  *            two inserts) or a get (one indexed select), on the same database kind and schema.
- * It also counts the statements each request sends, watches the service's peak RSS, and creates
- * 100,000 guests through the API in one organization (SQLite, 50 connections).
+ * It also counts the statements each request sends, and measures list and get at scale: an
+ * organization of 1,000,000 guests, seeded straight into the database as an import leaves one,
+ * beside one of 10,000 seeded the same way, the same cases on both (page 1, the middle page by
+ * number and by cursor, the last page, a `q` search, get) at 10 connections, each list case's cost
+ * at 1,000,000 over its cost at 10,000 (bench/lib/scale.ts). It watches the service's peak RSS per
+ * case and reports each phase's peak with the case that drove it, creates 100,000 guests through
+ * the API in one organization (SQLite, 50 connections), and imports 100,000 guests from a CSV file
+ * with `guests import` (SQLite, invite cap off; target < 60 s).
  *
  *   npm run bench                      full run (about 10 s per case; several minutes)
- *   npm run bench -- --quick           a short run (2 s per case, 2,000 bulk guests): a smoke check
+ *   npm run bench -- --quick           a short run (2 s per case, 2,000 bulk guests, a large organization of
+ *                                      100,000): a smoke check (and a 2,000-row import)
  *   npm run bench -- --json FILE       also write every figure as JSON, to compare runs over time
  *   npm run bench -- --sqlite-only     skip PostgreSQL (otherwise an unreachable server is an error)
- *   npm run bench -- --duration 20 --bulk 50000 --cpu-prof DIR --log-level warn
+ *   npm run bench -- --duration 20 --bulk 50000 --import-rows 20000 --cpu-prof DIR --log-level warn
+ *   npm run bench -- --import-only     only the import case (no floors, suites or bulk case; PostgreSQL not needed)
+ *   npm run bench -- --large 300000    the large organization of the scale cases holds 300,000 guests
+ *   npm run bench -- --no-million      no scale cases (no large organization is seeded)
  *
  * PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test); each run works
  * in new schemas, dropped at the end. Exit code 0 unless the benchmark itself broke (a server did
@@ -38,11 +48,12 @@ import { formatProfile, mainThreadProfiles, summarizeProfile } from './lib/profi
 import { buildRows, evaluateTargets, formatReport, reportJson, type RunResults } from './lib/report.js';
 import { ROOT, runCleanups, tempDir } from './lib/processes.js';
 import { runBulkCase, runDatabaseSuite } from './lib/suites.js';
+import { importVerdict, runImportCase, type ImportCaseResult } from './lib/import-case.js';
 
 const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/test';
 
 const USAGE =
-  'Usage: npm run bench -- [--quick] [--json FILE] [--sqlite-only] [--duration SEC] [--bulk N] [--cpu-prof DIR] [--log-level LEVEL]';
+  'Usage: npm run bench -- [--quick] [--json FILE] [--sqlite-only] [--import-only] [--duration SEC] [--bulk N] [--import-rows N] [--large N] [--no-million] [--cpu-prof DIR] [--log-level LEVEL]';
 
 function parseOptions(argv: string[]) {
   try {
@@ -52,8 +63,12 @@ function parseOptions(argv: string[]) {
         quick: { type: 'boolean' },
         json: { type: 'string' },
         'sqlite-only': { type: 'boolean' },
+        'import-only': { type: 'boolean' },
         duration: { type: 'string' },
         bulk: { type: 'string' },
+        'import-rows': { type: 'string' },
+        large: { type: 'string' },
+        'no-million': { type: 'boolean' },
         'cpu-prof': { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -72,14 +87,21 @@ function positive(value: string | undefined, flag: string, fallback: number): nu
   return n;
 }
 
-function readSettings(argv: string[]): { settings: BenchSettings; jsonFile: string | undefined; sqliteOnly: boolean } {
+function readSettings(argv: string[]): {
+  settings: BenchSettings;
+  jsonFile: string | undefined;
+  sqliteOnly: boolean;
+  importOnly: boolean;
+} {
   const { values } = parseOptions(argv);
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     process.exit(0);
   }
   const quick = values.quick === true;
-  const sqliteOnly = values['sqlite-only'] === true;
+  const importOnly = values['import-only'] === true;
+  // The import case runs on SQLite only: PostgreSQL is not needed for it.
+  const sqliteOnly = values['sqlite-only'] === true || importOnly;
   const cpuProfDir = values['cpu-prof'] === undefined ? undefined : path.resolve(values['cpu-prof']);
   if (cpuProfDir) fs.mkdirSync(cpuProfDir, { recursive: true });
   const settings: BenchSettings = {
@@ -88,13 +110,18 @@ function readSettings(argv: string[]): { settings: BenchSettings; jsonFile: stri
     warmupSec: quick ? 0.5 : 2,
     connections: [10, 50],
     listGuests: 10_000,
+    largeGuests:
+      values['no-million'] === true
+        ? undefined
+        : Math.round(positive(values.large, 'large', quick ? 100_000 : 1_000_000)),
     tasksGuests: 2_000,
     bulkGuests: Math.round(positive(values.bulk, 'bulk', quick ? 2000 : 100_000)),
+    importRows: Math.round(positive(values['import-rows'], 'import-rows', quick ? 2000 : 100_000)),
     postgresUrl: sqliteOnly ? undefined : process.env.BENCH_DATABASE_URL || DEFAULT_POSTGRES,
     cpuProfDir,
     logLevel: values['log-level'] ?? 'info',
   };
-  return { settings, jsonFile: values.json, sqliteOnly };
+  return { settings, jsonFile: values.json, sqliteOnly, importOnly };
 }
 
 /** The commit measured, and whether the working tree differed from it. */
@@ -117,8 +144,19 @@ function withoutPassword(url: string): string {
   return parsed.toString();
 }
 
+function importLine(imported: ImportCaseResult): string {
+  return `Import (guests import, sqlite, cap off): ${importVerdict(imported)}`;
+}
+
+function printProfiles(cpuProfDir: string | undefined): void {
+  if (!cpuProfDir) return;
+  for (const file of mainThreadProfiles(cpuProfDir)) {
+    process.stdout.write(`\n${formatProfile(path.relative(cpuProfDir, file), summarizeProfile(file))}\n`);
+  }
+}
+
 async function main(): Promise<void> {
-  const { settings, jsonFile, sqliteOnly } = readSettings(process.argv.slice(2));
+  const { settings, jsonFile, sqliteOnly, importOnly } = readSettings(process.argv.slice(2));
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const skipped: string[] = [];
   if (settings.postgresUrl) {
@@ -159,8 +197,10 @@ async function main(): Promise<void> {
     warmupSec: settings.warmupSec,
     connections: settings.connections,
     listGuests: settings.listGuests,
+    largeGuests: settings.largeGuests ?? 'skipped',
     tasksGuests: settings.tasksGuests,
     bulkGuests: settings.bulkGuests,
+    importRows: settings.importRows,
     postgres: settings.postgresUrl ? withoutPassword(settings.postgresUrl) : 'skipped',
     serviceLogLevel: settings.logLevel,
     emailDnsCheck:
@@ -171,17 +211,31 @@ async function main(): Promise<void> {
   );
 
   try {
+    if (importOnly) {
+      const imported = await runImportCase(context);
+      meta.finishedAt = new Date().toISOString();
+      meta.loadAverageAtEnd = os
+        .loadavg()
+        .map((n) => n.toFixed(2))
+        .join(' ');
+      process.stdout.write(`${importLine(imported)}\n`);
+      printProfiles(settings.cpuProfDir);
+      if (jsonFile) fs.writeFileSync(jsonFile, `${JSON.stringify({ meta, importCase: imported }, null, 2)}\n`);
+      return;
+    }
     log('\n== floor 1 (bare node:http, fixed JSON)');
     const results: RunResults = {
       meta,
       httpFloor: await measureHttpFloor(context),
       databases: [],
       bulk: undefined,
+      importCase: undefined,
       skipped,
     };
     results.databases.push(await runDatabaseSuite(context, 'sqlite'));
     if (settings.postgresUrl) results.databases.push(await runDatabaseSuite(context, 'postgres'));
     results.bulk = await runBulkCase(context);
+    results.importCase = await runImportCase(context);
     meta.finishedAt = new Date().toISOString();
     meta.loadAverageAtEnd = os
       .loadavg()
@@ -191,11 +245,8 @@ async function main(): Promise<void> {
     const rows = buildRows(results);
     const targets = evaluateTargets(results, rows);
     process.stdout.write(`\n${formatReport(results, rows, targets)}\n`);
-    if (settings.cpuProfDir) {
-      for (const file of mainThreadProfiles(settings.cpuProfDir)) {
-        process.stdout.write(`\n${formatProfile(path.relative(settings.cpuProfDir, file), summarizeProfile(file))}\n`);
-      }
-    }
+    process.stdout.write(`\n${importLine(results.importCase)}\n`);
+    printProfiles(settings.cpuProfDir);
     if (jsonFile) {
       fs.writeFileSync(jsonFile, reportJson(results, rows, targets));
       log(`\nwrote ${path.resolve(jsonFile)}`);

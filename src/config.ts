@@ -29,6 +29,10 @@ export interface Config {
   /** Unknown body fields and query parameters: dropped and reported (`ignore`) or answered 422 (`reject`). */
   unknownFields: 'ignore' | 'reject';
   bodyLimitBytes: number;
+  /** Files on tasks (docs/files.md): one file's largest size, a task's total and its number of files. */
+  files: { maxBytes: number; taskMaxBytes: number; taskMaxCount: number };
+  /** CSV imports of guests (docs/guests.md, Import guests): an HTTP import's largest CSV, and any import's most rows. */
+  imports: { maxBytes: number; maxRows: number };
   logLevel: string;
   /** Requests per token per window; 0 turns the limit off. */
   rateLimit: { max: number; windowMs: number };
@@ -58,12 +62,34 @@ export interface Config {
     /** Attempts before a message is given up (each after a growing backoff). */
     maxAttempts: number;
   };
+  /** Scheduled jobs such as digest emails (docs/notifications.md). */
+  scheduler: {
+    /** Whether this instance runs the scheduler. */
+    enabled: boolean;
+    intervalMs: number;
+    /** How long a job run's claim lasts without progress before another instance may take it over. */
+    leaseMs: number;
+  };
+  /** The local hour (0-23, in the guest's zone) from which a guest's digest goes out on their days. */
+  digestHour: number;
   /** A MaxMind-format (.mmdb) city or country database for the guest page's country and city. */
   geoipDatabase: string | undefined;
   /** Days an invitation's accept link works; a resend starts the period again. */
   invitationExpiryDays: number;
+  /** Deadline reminders (docs/notifications.md, Reminders). */
+  reminders: {
+    /** Hours before a task's deadline when its guest owners get the first reminder. */
+    leadHours: number;
+    /** Days after the deadline when reminders of an open task stop. */
+    maxOverdueDays: number;
+  };
   /** Access-link emails (`POST /public/guests/access`) per hour, per client IP and per address. */
   accessEmailLimits: { perIpPerHour: number; perEmailPerHour: number };
+  /**
+   * How long an instance reuses a token look-up's answer (src/auth/auth-cache.ts); 0 = every
+   * request reads the database. Changes reach every instance at once; this bounds a lost message.
+   */
+  authCacheTtlMs: number;
   /** Unknown tokens and guest/invitation codes per client address per window; past it, 429. 0 = off. */
   authFailures: { limit: number; windowMs: number };
   /** Work one token may cause: unpaginated lists and bulk requests at once, rows of unpaginated lists per minute. 0 = off. */
@@ -325,6 +351,20 @@ function guestCodeKey(env: Env, database: Config['database']): Config['guestCode
   return { current, previous };
 }
 
+const MIB = 1024 * 1024;
+
+/** Files on tasks (docs/files.md, Upload file): a task's total must hold at least one largest file. */
+function fileLimits(env: Env): Config['files'] {
+  const maxBytes = int(env, 'FILE_MAX_BYTES', 200 * MIB, 1024, 10 * 1024 * MIB);
+  const taskMaxBytes = int(env, 'TASK_FILES_MAX_BYTES', 1024 * MIB, 1024, 1024 * 1024 * MIB);
+  if (taskMaxBytes < maxBytes)
+    throw new ConfigError(
+      'TASK_FILES_MAX_BYTES',
+      `must not be smaller than FILE_MAX_BYTES (${maxBytes}), got ${taskMaxBytes}`,
+    );
+  return { maxBytes, taskMaxBytes, taskMaxCount: int(env, 'TASK_FILES_MAX_COUNT', 100, 1, 100_000) };
+}
+
 /** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const host = read(env, 'HOST') ?? '127.0.0.1';
@@ -341,6 +381,11 @@ export function loadConfig(env: Env = process.env): Config {
     requireClientHeader: bool(env, 'REQUIRE_CLIENT_HEADER', false),
     unknownFields: oneOf(env, 'UNKNOWN_FIELDS', ['ignore', 'reject'] as const, 'ignore'),
     bodyLimitBytes: int(env, 'BODY_LIMIT_BYTES', 1024 * 1024, 1024, 100 * 1024 * 1024),
+    files: fileLimits(env),
+    imports: {
+      maxBytes: int(env, 'IMPORT_MAX_BYTES', 50 * MIB, 1024, 10 * 1024 * MIB),
+      maxRows: int(env, 'IMPORT_MAX_ROWS', 1_000_000, 1, 100_000_000),
+    },
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     rateLimit: {
       max: int(env, 'RATE_LIMIT_MAX', 600, 0, 10_000_000),
@@ -369,13 +414,24 @@ export function loadConfig(env: Env = process.env): Config {
       pollIntervalMs: int(env, 'OUTBOX_POLL_INTERVAL_MS', 1000, 20, 600_000),
       maxAttempts: int(env, 'OUTBOX_MAX_ATTEMPTS', 15, 1, 1000),
     },
+    scheduler: {
+      enabled: bool(env, 'SCHEDULER', true),
+      intervalMs: int(env, 'SCHEDULER_INTERVAL_MS', 60_000, 20, 3_600_000),
+      leaseMs: int(env, 'NOTIFICATIONS_LEASE_MS', 300_000, 1000, 86_400_000),
+    },
+    digestHour: int(env, 'DIGEST_HOUR', 8, 0, 23),
     geoipDatabase:
       read(env, 'GEOIP_DATABASE') === undefined ? undefined : path.resolve(read(env, 'GEOIP_DATABASE') as string),
     invitationExpiryDays: int(env, 'INVITATION_EXPIRY_DAYS', 7, 1, 365),
+    reminders: {
+      leadHours: int(env, 'REMINDER_LEAD_HOURS', 24, 1, 720),
+      maxOverdueDays: int(env, 'REMINDER_MAX_OVERDUE_DAYS', 7, 0, 365),
+    },
     accessEmailLimits: {
       perIpPerHour: int(env, 'ACCESS_EMAIL_LIMIT_PER_IP', 20, 0, 10_000_000),
       perEmailPerHour: int(env, 'ACCESS_EMAIL_LIMIT_PER_EMAIL', 3, 0, 10_000_000),
     },
+    authCacheTtlMs: int(env, 'AUTH_CACHE_TTL_MS', 5000, 0, 60_000),
     authFailures: {
       limit: int(env, 'AUTH_FAILURE_LIMIT', 60, 0, 10_000_000),
       windowMs: int(env, 'AUTH_FAILURE_WINDOW_SECONDS', 60, 1, 86400) * 1000,

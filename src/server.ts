@@ -5,6 +5,7 @@
  * answer that never finishes) are cut so that the database can close; only when closing the
  * database itself hangs does it exit 1.
  */
+import { hostname } from 'node:os';
 import pino from 'pino';
 import { buildApp } from './app.js';
 import { LOG_SERIALIZERS } from './core/log-redaction.js';
@@ -17,6 +18,7 @@ import { ConnectionGuard, connectionLimits, readOpenFileLimit } from './http/con
 import { createAdminService } from './organizations/admin.service.js';
 import { claimMarker, countOrganizations } from './organizations/organization.repository.js';
 import { now } from './core/time.js';
+import { randomSecret } from './core/secrets.js';
 import { guestCodesFor } from './guests/guest-code.js';
 import { prepareStoredCodes } from './guests/guest-code.store.js';
 import { accessRequestHandlers } from './public/access.resolve.js';
@@ -116,8 +118,31 @@ export async function startServer(
         log: logger.child({ component: 'outbox' }),
       })
     : undefined;
+  // Runs the scheduled jobs (digest emails, reminders); with SCHEDULER=false another instance does. Loaded
+  // here for the same reasons as the worker.
+  const scheduler = config.scheduler.enabled
+    ? await (async () => {
+        const [{ createScheduler }, { scheduledJobs }] = await Promise.all([
+          import('./notifications/scheduler.js'),
+          import('./notifications/job-list.js'),
+        ]);
+        return createScheduler({
+          jobs: scheduledJobs({
+            db: db.kysely,
+            links: { publicBaseUrl: config.publicBaseUrl, codes },
+            digestHour: config.digestHour,
+            reminders: config.reminders,
+            leaseMs: config.scheduler.leaseMs,
+            owner: `${hostname()}:${process.pid}:${randomSecret(4)}`,
+          }),
+          intervalMs: config.scheduler.intervalMs,
+          log: logger.child({ component: 'scheduler' }),
+        });
+      })()
+    : undefined;
   const url = await app.listen({ host: config.host, port: config.port });
   outbox?.start();
+  scheduler?.start();
   // On a SQLite file, WAL checkpoints run in a worker thread instead of inside commits.
   const sqlite = sqliteConnectionOf(db.kysely);
   const checkpointer =
@@ -149,7 +174,7 @@ export async function startServer(
       }, config.shutdownGraceMs);
       try {
         // The worker finishes (or gives back) what it holds while the database is still open.
-        await Promise.all([app.close(), outbox?.stop(), checkpointer?.stop()]);
+        await Promise.all([app.close(), outbox?.stop(), scheduler?.stop(), checkpointer?.stop()]);
       } finally {
         clearTimeout(cut);
       }

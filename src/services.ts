@@ -15,6 +15,7 @@ import { createGuestService } from './guests/guest.service.js';
 import { createGuestLifecycleService } from './guests/lifecycle/lifecycle.service.js';
 import { createGuestConversionService } from './guests/conversion/conversion.service.js';
 import { createGuestBulk } from './guests/bulk/bulk.service.js';
+import { createGuestBatch } from './guests/bulk/batch.service.js';
 import { createMemberService } from './members/member.service.js';
 import { createAccountService } from './account/account.service.js';
 import { createGroupService } from './groups/group.service.js';
@@ -25,6 +26,12 @@ import { createTaskWorkService } from './tasks/task-work.service.js';
 import { createGeoLocator } from './guest-portal/geo.js';
 import { createAccessService } from './public/access.service.js';
 import { UnknownTokens } from './auth/unknown-tokens.js';
+import { createUnsubscribeService } from './notifications/unsubscribe.service.js';
+import { createFileService } from './files/file.service.js';
+import { createImportService } from './guests/import/import.service.js';
+import { DEFAULT_MAX_COLUMNS, DEFAULT_MAX_LINE_BYTES } from './guests/import/csv-format.js';
+import { hostname } from 'node:os';
+import { randomSecret } from './core/secrets.js';
 
 /** What the services are built from. */
 export interface ServiceContext {
@@ -40,6 +47,12 @@ export interface ServiceContext {
 
 /** Items of one bulk request created at once when no invite cap applies. */
 const BULK_LANES = 4;
+
+/** Rows of an import created per batch (one transaction) and saved as one step of progress. */
+export const IMPORT_BATCH_ROWS = 500;
+
+/** How long an import's lease lasts without a saved batch before another instance may take it over. */
+const IMPORT_LEASE_MS = 5 * 60_000;
 
 /** The time a readiness check gives the database. */
 const READY_TIMEOUT_MS = 2000;
@@ -61,6 +74,16 @@ export async function createServices(context: ServiceContext) {
     publicBaseUrl: config.publicBaseUrl,
     expiryDays: config.invitationExpiryDays,
   });
+  // For the routes, and for an import's batch that has to be done again item by item.
+  const guestBulk = createGuestBulk({
+    guests,
+    publicBaseUrl: config.publicBaseUrl,
+    log,
+    concurrency: config.inviteLimitPerHour > 0 ? 1 : BULK_LANES,
+    emailChecker,
+    deadlineMs: config.bulk.deadlineMs,
+    dnsConcurrency: config.bulk.dnsConcurrency,
+  });
   return {
     /** The settings routes read (public base, limits, descriptions that quote them). */
     config,
@@ -70,14 +93,31 @@ export async function createServices(context: ServiceContext) {
     // Under an invite cap, one item at a time: the items refused with 429 are exactly the last new
     // ones. Without a cap only a repeated email's order matters, and a few items at once make a
     // large import several times faster on PostgreSQL (commits overlap).
-    guestBulk: createGuestBulk({
-      guests,
-      publicBaseUrl: config.publicBaseUrl,
-      log,
-      concurrency: config.inviteLimitPerHour > 0 ? 1 : BULK_LANES,
-      emailChecker,
-      deadlineMs: config.bulk.deadlineMs,
-      dnsConcurrency: config.bulk.dnsConcurrency,
+    guestBulk,
+    /** CSV imports over HTTP (docs/guests.md, Import guests): stored, then run in the background under a lease. */
+    imports: createImportService({
+      db: db.kysely,
+      // A batch of rows checked in memory and written by multi-row inserts in one transaction.
+      bulk: createGuestBatch({
+        db: db.kysely,
+        guests,
+        emailChecker,
+        publicBaseUrl: config.publicBaseUrl,
+        log,
+        deadlineMs: config.bulk.deadlineMs,
+        dnsConcurrency: config.bulk.dnsConcurrency,
+        perItem: guestBulk,
+      }),
+      limits: {
+        maxColumns: DEFAULT_MAX_COLUMNS,
+        maxLineBytes: DEFAULT_MAX_LINE_BYTES,
+        maxRows: config.imports.maxRows,
+      },
+      batchSize: IMPORT_BATCH_ROWS,
+      leaseMs: IMPORT_LEASE_MS,
+      maxBytes: config.imports.maxBytes,
+      owner: `${hostname()}:${process.pid}:${randomSecret(4)}`,
+      log: log.child({ component: 'imports' }),
     }),
     members: createMemberService({ db: db.kysely }),
     account: createAccountService({ db: db.kysely }),
@@ -87,6 +127,17 @@ export async function createServices(context: ServiceContext) {
     portal: createPortalService({ db: db.kysely }),
     /** Values, comments and completion of tasks, for members and for the tasks' guests. */
     taskWork: createTaskWorkService({ db: db.kysely, links, guestNotFound: guestLinkNotFound }),
+    /** Files on tasks (docs/files.md): the bytes in the database, in chunks. */
+    files: createFileService({
+      db: db.kysely,
+      limits: config.files,
+      guestNotFound: guestLinkNotFound,
+      // A guest's routes give their own URL, which holds their code (docs/guest-side.md).
+      urlOf: (actor, file) =>
+        actor.kind === 'member'
+          ? `${config.publicBaseUrl}/api/organizations/${actor.organizationId}/file/${file.id}/dl`
+          : '',
+    }),
     geo: await createGeoLocator({ trustProxy: config.trustProxy, databasePath: config.geoipDatabase }),
     access: createAccessService({
       db: db.kysely,
@@ -94,6 +145,8 @@ export async function createServices(context: ServiceContext) {
       limits: config.accessEmailLimits,
       log: log.child({ component: 'guest-access' }),
     }),
+    /** Unsubscribe links of digests and reminders (docs/notifications.md, Unsubscribe). */
+    unsubscribe: createUnsubscribeService({ db: db.kysely, codes: links.codes }),
     /** Unknown tokens and codes, per client address: past the limit, 429 before any look-up. */
     authFailures: createFailureThrottle({
       store: rateLimitStore,

@@ -39,17 +39,22 @@ export async function browserTestDatabase(
 }
 
 /**
- * Chromium with one page, JavaScript off. Console messages and page errors go to `problems`,
+ * Chromium with one page, JavaScript off unless asked for. Console messages and page errors go to `problems`,
  * except console lines matching `expected` (failed loads a test causes on purpose).
  */
-export async function openBrowser(problems: string[], expected?: RegExp): Promise<{ browser: Browser; page: Page }> {
+export async function openBrowser(
+  problems: string[],
+  expected?: RegExp,
+  /** JavaScript on, for the one page that needs it (the API reference page at /docs). */
+  options: { javaScript?: boolean } = {},
+): Promise<{ browser: Browser; page: Page }> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `${CHROMIUM} is missing: the browser tests need Debian's Chromium. Run scripts/setup-debian.sh (as root or with sudo) first.`,
     );
   }
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
-  const context = await browser.newContext({ javaScriptEnabled: false });
+  const context = await browser.newContext({ javaScriptEnabled: options.javaScript ?? false });
   context.setDefaultTimeout(30_000);
   const page = await context.newPage();
   page.on('console', (message) => {
@@ -57,4 +62,23 @@ export async function openBrowser(problems: string[], expected?: RegExp): Promis
   });
   page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
   return { browser, page };
+}
+
+/** A JSON call to `/api{url}` of a server process with a member's token: the status and the body. */
+export async function callApi(
+  baseUrl: string,
+  token: string,
+  method: string,
+  url: string,
+  body?: unknown,
+): Promise<{ status: number; json: { data: unknown; code?: string } }> {
+  const response = await fetch(`${baseUrl}/api${url}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body !== undefined && { 'content-type': 'application/json' }),
+    },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, json: (await response.json()) as { data: unknown; code?: string } };
 }

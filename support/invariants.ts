@@ -37,6 +37,15 @@ const RULES: Record<string, string> = {
        where r.id is null or r.organization_id <> gr.organization_id`,
   'invitations without their organization or user': `select count(*) as n from invitations i left join organizations o on o.id = i.organization_id
        left join users u on u.id = i.user_id where o.id is null or u.id is null`,
+  'task_files without their task, or of another organization than the task': `select count(*) as n from task_files f
+       left join tasks t on t.id = f.task_id where t.id is null or t.organization_id <> f.organization_id`,
+  'file_chunks without their file':
+    'select count(*) as n from file_chunks c left join task_files f on f.id = c.file_id where f.id is null',
+  'organizations whose maintained guest count differs from their active guest records': `select count(*) as n from organizations o
+       where (select coalesce(sum(c.count), 0) from organization_guest_counts c where c.organization_id = o.id)
+          <> (select count(*) from organization_guests r where r.organization_id = o.id and r.deleted_at is null)`,
+  'organization_guest_counts without their organization':
+    'select count(*) as n from organization_guest_counts c left join organizations o on o.id = c.organization_id where o.id is null',
   'guest_preferences without their guest record':
     'select count(*) as n from guest_preferences p left join organization_guests r on r.id = p.organization_guest_id where r.id is null',
 };
@@ -88,6 +97,16 @@ export async function organizationSnapshot(
     group_guests: sorted(await db.selectFrom('group_guests').selectAll().where('group_id', 'in', groupIds).execute()),
     invitations: sorted(
       await db.selectFrom('invitations').selectAll().where('organization_id', '=', organizationId).execute(),
+    ),
+    task_files: sorted(
+      await db.selectFrom('task_files').selectAll().where('organization_id', '=', organizationId).execute(),
+    ),
+    file_chunks: sorted(
+      await db
+        .selectFrom('file_chunks')
+        .select(['file_id', 'seq', (eb) => eb.fn('length', ['data']).as('bytes')])
+        .where('file_id', 'in', db.selectFrom('task_files').select('id').where('organization_id', '=', organizationId))
+        .execute(),
     ),
   };
 }

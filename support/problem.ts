@@ -21,6 +21,7 @@ export interface Problem {
   message: string;
   detail: string;
   errors?: Record<string, string[]>;
+  request_id: string;
 }
 
 export interface ProblemExpectations {
@@ -56,7 +57,14 @@ export function assertProblem(
   const body = JSON.parse(response.body) as Problem;
 
   const hasErrors = Object.hasOwn(body, 'errors');
-  assert.deepEqual(Object.keys(body), hasErrors ? [...KEYS, 'errors'] : KEYS, `${where}the keys of the error body`);
+  assert.deepEqual(
+    Object.keys(body),
+    [...KEYS, ...(hasErrors ? ['errors'] : []), 'request_id'],
+    `${where}the keys of the error body`,
+  );
+  // The body and the header name the same request (docs/conventions.md, Request ids).
+  assert.equal(typeof body.request_id, 'string', `${where}request_id`);
+  assert.equal(body.request_id, response.headers['x-request-id'], `${where}request_id is the X-Request-Id header`);
   assert.equal(body.status, status, `${where}status`);
   assert.equal(body.code, code, `${where}code`);
   const catalogued = ERROR_CATALOGUE[code as ErrorCode];
@@ -88,4 +96,13 @@ export function assertProblem(
     assert.deepEqual(Object.keys(body.errors ?? {}).sort(), [...fields].sort(), `${where}fields with errors`);
   }
   return body;
+}
+
+/**
+ * A problem body without its `request_id`: what two answers to two requests may share, when a
+ * test compares them (each names its own request, docs/conventions.md, Request ids).
+ */
+export function sameAnswerPart(response: { body: string }): Record<string, unknown> {
+  const { request_id: _requestId, ...rest } = JSON.parse(response.body) as Record<string, unknown>;
+  return rest;
 }

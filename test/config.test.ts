@@ -32,6 +32,8 @@ describe('loadConfig defaults', () => {
       requireClientHeader: false,
       unknownFields: 'ignore',
       bodyLimitBytes: 1024 * 1024,
+      files: { maxBytes: 200 * 1024 * 1024, taskMaxBytes: 1024 * 1024 * 1024, taskMaxCount: 100 },
+      imports: { maxBytes: 50 * 1024 * 1024, maxRows: 1_000_000 },
       logLevel: 'info',
       rateLimit: { max: 600, windowMs: 60_000 },
       redisUrl: undefined,
@@ -49,9 +51,13 @@ describe('loadConfig defaults', () => {
       },
       mail: { smtpUrl: undefined, from: 'Guest access <no-reply@localhost>', dir: path.join(dataDir, 'mail') },
       outbox: { worker: true, pollIntervalMs: 1000, maxAttempts: 15 },
+      scheduler: { enabled: true, intervalMs: 60_000, leaseMs: 300_000 },
+      digestHour: 8,
       geoipDatabase: undefined,
       invitationExpiryDays: 7,
+      reminders: { leadHours: 24, maxOverdueDays: 7 },
       accessEmailLimits: { perIpPerHour: 20, perEmailPerHour: 3 },
+      authCacheTtlMs: 5000,
       authFailures: { limit: 60, windowMs: 60_000 },
       heavyRequests: { concurrencyPerToken: 2, unpaginatedRowsPerMinute: 100_000 },
       bulk: { deadlineMs: 30_000, dnsConcurrency: 8 },
@@ -79,6 +85,25 @@ describe('loadConfig defaults', () => {
     assert.throws(() => loadConfig({ SQLITE_BUSY_TIMEOUT_MS: 'soon' }), /SQLITE_BUSY_TIMEOUT_MS/);
     assert.throws(() => loadConfig({ AUTH_FAILURE_LIMIT: '-1' }), /AUTH_FAILURE_LIMIT/);
     assert.throws(() => loadConfig({ BULK_DNS_CONCURRENCY: '0' }), /BULK_DNS_CONCURRENCY/);
+  });
+
+  test('AUTH_CACHE_TTL_MS: 5 s by default, 0 turns the token memory off, at most a minute', () => {
+    assert.equal(loadConfig({}).authCacheTtlMs, 5000);
+    assert.equal(loadConfig({ AUTH_CACHE_TTL_MS: '0' }).authCacheTtlMs, 0);
+    assert.equal(loadConfig({ AUTH_CACHE_TTL_MS: '60000' }).authCacheTtlMs, 60_000);
+    assert.throws(() => loadConfig({ AUTH_CACHE_TTL_MS: '60001' }), /AUTH_CACHE_TTL_MS must be between 0 and 60000/);
+    assert.throws(() => loadConfig({ AUTH_CACHE_TTL_MS: '5s' }), /AUTH_CACHE_TTL_MS must be a whole number/);
+  });
+
+  test('REMINDER_LEAD_HOURS and REMINDER_MAX_OVERDUE_DAYS are read at their edges', () => {
+    assert.deepEqual(loadConfig({ REMINDER_LEAD_HOURS: '1', REMINDER_MAX_OVERDUE_DAYS: '0' }).reminders, {
+      leadHours: 1,
+      maxOverdueDays: 0,
+    });
+    assert.deepEqual(loadConfig({ REMINDER_LEAD_HOURS: '720', REMINDER_MAX_OVERDUE_DAYS: '365' }).reminders, {
+      leadHours: 720,
+      maxOverdueDays: 365,
+    });
   });
 
   test('empty and blank values count as unset', () => {
@@ -122,6 +147,18 @@ describe('loadConfig defaults', () => {
     });
   });
 
+  test('the scheduler and digest settings are read', () => {
+    const config = loadConfig({
+      SCHEDULER: 'off',
+      SCHEDULER_INTERVAL_MS: '250',
+      NOTIFICATIONS_LEASE_MS: '2000',
+      DIGEST_HOUR: '0',
+    });
+    assert.deepEqual(config.scheduler, { enabled: false, intervalMs: 250, leaseMs: 2000 });
+    assert.equal(config.digestHour, 0);
+    assert.equal(loadConfig({ DIGEST_HOUR: '23' }).digestHour, 23);
+  });
+
   test('the default public base URL follows HOST and PORT (IPv6 hosts in brackets)', () => {
     assert.equal(loadConfig({ HOST: 'localhost', PORT: '4000' }).publicBaseUrl, 'http://localhost:4000');
     assert.equal(loadConfig({ HOST: '::1', PORT: '4000' }).publicBaseUrl, 'http://[::1]:4000');
@@ -159,6 +196,13 @@ describe('loadConfig rejects bad values with a ConfigError naming the variable',
     ['LOG_LEVEL', 'loud'],
     ['BODY_LIMIT_BYTES', '1'],
     ['BODY_LIMIT_BYTES', '104857601'],
+    ['FILE_MAX_BYTES', '10'],
+    ['FILE_MAX_BYTES', 'big'],
+    ['TASK_FILES_MAX_BYTES', '1.5'],
+    ['TASK_FILES_MAX_COUNT', '0'],
+    ['IMPORT_MAX_BYTES', '100'],
+    ['IMPORT_MAX_BYTES', 'lots'],
+    ['IMPORT_MAX_ROWS', '0'],
     ['GUEST_INVITE_LIMIT_PER_HOUR', '-1'],
     ['DATABASE_POOL_SIZE', '0'],
     ['DNS_TIMEOUT_MS', '10'],
@@ -182,6 +226,17 @@ describe('loadConfig rejects bad values with a ConfigError naming the variable',
     ['MAX_CONNECTIONS_PER_ADDRESS', 'all'],
     ['EVENT_LOOP_STALL_MS', '10'],
     ['SHUTDOWN_GRACE_MS', '1.5'],
+    ['REMINDER_LEAD_HOURS', '0'],
+    ['REMINDER_LEAD_HOURS', '721'],
+    ['REMINDER_LEAD_HOURS', 'a day'],
+    ['REMINDER_MAX_OVERDUE_DAYS', '366'],
+    ['REMINDER_MAX_OVERDUE_DAYS', '-1'],
+    ['SCHEDULER', 'sometimes'],
+    ['SCHEDULER_INTERVAL_MS', '5'],
+    ['NOTIFICATIONS_LEASE_MS', '10'],
+    ['DIGEST_HOUR', '24'],
+    ['DIGEST_HOUR', '-1'],
+    ['DIGEST_HOUR', 'eight'],
   ];
   for (const [variable, value] of cases) {
     test(`${variable}=${value}`, () => {
@@ -192,6 +247,25 @@ describe('loadConfig rejects bad values with a ConfigError naming the variable',
         assert.ok(error.message.includes(value.split(',').at(-1) ?? value), error.message);
     });
   }
+
+  test('file limits: defaults hold a 100 MB file; a task total smaller than one file is refused', () => {
+    assert.deepEqual(loadConfig({}).files, {
+      maxBytes: 200 * 1024 * 1024,
+      taskMaxBytes: 1024 * 1024 * 1024,
+      taskMaxCount: 100,
+    });
+    const set = loadConfig({ FILE_MAX_BYTES: '5000', TASK_FILES_MAX_BYTES: '20000', TASK_FILES_MAX_COUNT: '3' });
+    assert.deepEqual(set.files, { maxBytes: 5000, taskMaxBytes: 20000, taskMaxCount: 3 });
+    const error = assertRejects({ FILE_MAX_BYTES: '50000', TASK_FILES_MAX_BYTES: '20000' }, 'TASK_FILES_MAX_BYTES');
+    assert.match(error.message, /FILE_MAX_BYTES \(50000\)/);
+  });
+
+  test('import limits are read from IMPORT_MAX_BYTES and IMPORT_MAX_ROWS', () => {
+    assert.deepEqual(loadConfig({ IMPORT_MAX_BYTES: '4096', IMPORT_MAX_ROWS: '10' }).imports, {
+      maxBytes: 4096,
+      maxRows: 10,
+    });
+  });
 
   test('the message explains the range for out-of-range numbers', () => {
     assert.match(assertRejects({ PORT: '70000' }, 'PORT').message, /between 0 and 65535/);

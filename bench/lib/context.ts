@@ -14,10 +14,17 @@ export interface BenchSettings {
   connections: number[];
   /** Guests in the list organization. */
   listGuests: number;
+  /**
+   * Guests of the large organization of the scale cases, seeded into each database beside one of
+   * `listGuests` (bench/lib/scale.ts); undefined = no scale cases (--no-million).
+   */
+  largeGuests: number | undefined;
   /** Guests in the tasks organization, each owning 1 to 5 tasks (list with stats). */
   tasksGuests: number;
   /** Guests created through the API in the bulk case. */
   bulkGuests: number;
+  /** Rows of the CSV imported by the command line in the import case. */
+  importRows: number;
   /** The PostgreSQL server (a database on it) to make fresh schemas on; undefined = skipped. */
   postgresUrl: string | undefined;
   /** Where to write CPU profiles of the timed service processes; undefined = not profiled. */
@@ -67,11 +74,18 @@ async function sampleAnswer(url: string, spec: Pick<LoadSpec, 'method' | 'header
 }
 
 /** Runs one case against `url`; a case with errors is a broken benchmark, not a slow one. */
-export async function measure(context: BenchContext, label: string, url: string, spec: LoadSpec): Promise<LoadResult> {
+export async function measure(
+  context: BenchContext,
+  label: string,
+  url: string,
+  spec: LoadSpec,
+  options: { shedOk?: boolean } = {},
+): Promise<LoadResult> {
   const result = await runLoad(url, spec);
-  const problem = loadProblem(result);
+  const problem = loadProblem(result, options);
   if (problem) throw new BenchError(`${label}: ${problem}\n  ${await sampleAnswer(url, spec)}`);
-  context.log(`  ${label}: ${figures(result)}`);
+  const shed = result.statusCodes['503'] ?? 0;
+  context.log(`  ${label}: ${figures(result)}${shed > 0 ? `, ${shed} answered 503 (overloaded)` : ''}`);
   return result;
 }
 

@@ -106,6 +106,13 @@ export interface Seed {
 
 const SEED_CHUNK = 500;
 
+/** The members of every benchmark organization; the first, an admin, holds the benchmark's token. */
+export const BENCH_PEOPLE = [
+  { email: 'ops.admin@bench-members.example', role: 'admin', firstName: 'Olivia', lastName: 'Admin' },
+  { email: 'sam.standard@bench-members.example', role: 'standard', firstName: 'Sam', lastName: 'Standard' },
+  { email: 'sid.standard@bench-members.example', role: 'standard', firstName: 'Sid', lastName: 'Standard' },
+];
+
 /**
  * Migrates, creates the three organizations, their members and a token, then the list guests, and
  * the tasks organization's guests with their tasks.
@@ -118,19 +125,14 @@ export async function seedDatabase(database: BenchDatabase, listGuests: number, 
     const listOrg = await admin.createOrganization({ name: 'Bench list organization' });
     const createOrg = await admin.createOrganization({ name: 'Bench create organization' });
     const tasksOrg = await admin.createOrganization({ name: 'Bench tasks organization' });
-    const people = [
-      { email: 'ops.admin@bench-members.example', role: 'admin', firstName: 'Olivia', lastName: 'Admin' },
-      { email: 'sam.standard@bench-members.example', role: 'standard', firstName: 'Sam', lastName: 'Standard' },
-      { email: 'sid.standard@bench-members.example', role: 'standard', firstName: 'Sid', lastName: 'Standard' },
-    ];
     const memberIds: number[] = [];
-    for (const person of people) {
+    for (const person of BENCH_PEOPLE) {
       for (const organizationId of [listOrg.id, createOrg.id, tasksOrg.id]) {
         const member = await admin.addMember({ organizationId, ...person });
         if (!memberIds.includes(member.id)) memberIds.push(member.id);
       }
     }
-    const token = (await admin.createToken({ email: people[0]?.email, name: 'benchmark' })).token;
+    const token = (await admin.createToken({ email: BENCH_PEOPLE[0]?.email, name: 'benchmark' })).token;
     const { emails: listEmails } = await insertGuests(db, listOrg.id, listGuests, memberIds, 'seed');
     if (tasksGuests > 0) {
       const { recordIds } = await insertGuests(db, tasksOrg.id, tasksGuests, memberIds, 'task');

@@ -165,6 +165,21 @@ export class BenchProcess {
     return this.child.pid === undefined || !this.running ? undefined : peakRssBytes(this.child.pid);
   }
 
+  /**
+   * Sets the peak RSS back to the current RSS (Linux: `5` into /proc/PID/clear_refs), so that the
+   * next reading is the peak of what ran since: the peak of one case, not of the process's life.
+   * False where that is not possible (no /proc, an older kernel): readings are then lifetime peaks.
+   */
+  resetPeakRss(): boolean {
+    if (this.child.pid === undefined || !this.running) return false;
+    try {
+      fs.writeFileSync(`/proc/${this.child.pid}/clear_refs`, '5');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** SIGTERM, then SIGKILL after `timeoutMs`. Resolves once the process is gone. */
   async stop(timeoutMs = 15_000): Promise<void> {
     if (!this.running) return;

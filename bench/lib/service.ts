@@ -31,6 +31,8 @@ export interface ServiceCaseResult {
   operation: Operation;
   connections: number;
   result: LoadResult;
+  /** The service's peak RSS during this case (and its warm-up), bytes; see BenchProcess.resetPeakRss. */
+  peakRssBytes: number | undefined;
 }
 
 export function serviceEnv(context: BenchContext, database: BenchDatabase): Record<string, string> {
@@ -94,6 +96,7 @@ export async function runServiceCases(
   const warmed = new Set<Operation>();
   for (const { operation, connections } of serviceCases(context.settings.connections)) {
     const spec = { ...requestsFor(operation, seed), headers };
+    service.resetPeakRss();
     if (!warmed.has(operation)) {
       warmed.add(operation);
       await warmUp(context, `${kind} ${operation}`, service.url, spec);
@@ -103,7 +106,7 @@ export async function runServiceCases(
       connections,
       durationSec: context.settings.durationSec,
     });
-    results.push({ operation, connections, result });
+    results.push({ operation, connections, result, peakRssBytes: service.peakRssBytes() });
     if (!service.running) throw new BenchError(`the service stopped during ${operation}\n${service.describe()}`);
   }
   return results;

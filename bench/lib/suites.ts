@@ -10,14 +10,15 @@ import { MAX_FAILED_REQUESTS, runLoad, type LoadResult } from './load.js';
 import type { FloorOperation } from './scenarios.js';
 import { apiHeaders, nextCreate } from './scenarios.js';
 import { countQueries, runServiceCases, startService, type QueryCountRun, type ServiceCaseResult } from './service.js';
+import { runScaleCases, type ScaleResults } from './scale.js';
 
 export interface DatabaseResults {
   kind: DbKind;
   floor: Record<FloorOperation, ByConnections>;
   cases: ServiceCaseResult[];
   queries: QueryCountRun;
-  /** Peak RSS of each service process on this database kind, bytes. */
-  peakRss: Record<string, number | undefined>;
+  /** The list and get cases at two organization sizes (bench/lib/scale.ts); undefined = skipped. */
+  scale: ScaleResults | undefined;
 }
 
 export async function runDatabaseSuite(context: BenchContext, kind: DbKind): Promise<DatabaseResults> {
@@ -36,21 +37,25 @@ export async function runDatabaseSuite(context: BenchContext, kind: DbKind): Pro
     await floorDb.drop();
 
     context.log(`== ${kind}: the service (node bin/guests.js serve)`);
-    const peakRss: Record<string, number | undefined> = {};
     const service = await startService(context, `service-${kind}`, serviceDb);
     let cases: ServiceCaseResult[];
     try {
       cases = await runServiceCases(context, service, kind, seed);
-      peakRss[`service (${kind})`] = service.peakRssBytes();
     } finally {
       await service.stop();
     }
     context.log(`== ${kind}: statements per request (a second service process with the statement counter)`);
     const queries = await countQueries(context, serviceDb, seed, kind);
-    peakRss[`service (${kind}, counting statements)`] = queries.peakRssBytes;
     for (const count of queries.counts)
       context.log(`  ${count.probe}: ${count.perRequest} per request ${JSON.stringify(count.byVerb)}`);
-    return { kind, floor, cases, queries, peakRss };
+    let scale: ScaleResults | undefined;
+    if (settings.largeGuests !== undefined) {
+      context.log(
+        `== ${kind}: scale: organizations of ${settings.listGuests} and ${settings.largeGuests} guests seeded into the service's database, the same cases on both (a third service process)`,
+      );
+      scale = await runScaleCases(context, kind, serviceDb, seed, settings.largeGuests);
+    }
+    return { kind, floor, cases, queries, scale };
   } finally {
     await serviceDb.drop();
     await floorDb.drop();

@@ -5,7 +5,7 @@
  * real numbers for every guest of a page.
  */
 import { randomBytes } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import type { Insertable, Transaction } from 'kysely';
 import type { Database } from '../../src/db/types.js';
 import { formatTimestamp } from '../../src/core/time.js';
 
@@ -22,7 +22,7 @@ export async function insertTasks(
   memberIds: number[],
 ): Promise<number> {
   const start = Date.now() - 30 * 86_400_000;
-  const tasks: Database['tasks'][] = [];
+  const tasks: Insertable<Database['tasks']>[] = [];
   const guests: Database['task_guests'][] = [];
   const users: Database['task_users'][] = [];
   recordIds.forEach((recordId, i) => {
@@ -46,6 +46,7 @@ export async function insertTasks(
         completed_by_user_id: null,
         completed_by_guest_id: completedAt ? recordId : null,
         is_approved: null,
+        reminders_enabled: 1,
       });
       guests.push({ task_id: id, organization_guest_id: recordId, completed_at: completedAt });
       users.push({ task_id: id, user_id: member, completed_at: completedAt });

@@ -26,6 +26,7 @@ export interface OrganizationRow {
   id: string;
   name: string;
   created_at: string;
+  timezone: string | null;
   users_count: number;
   guests_count: number;
   role: Role;
@@ -45,6 +46,7 @@ function organizationsWithCounts(db: Q, userId: number) {
     'organizations.id',
     'organizations.name',
     'organizations.created_at',
+    'organizations.timezone',
     'memberships.role',
     eb
       .selectFrom('memberships as m')
@@ -101,6 +103,7 @@ function toOrganizationRow(row: {
   id: string;
   name: string;
   created_at: string;
+  timezone: string | null;
   role: Role;
   users_count: unknown;
   guests_count: unknown;
@@ -109,6 +112,7 @@ function toOrganizationRow(row: {
     id: row.id,
     name: row.name,
     created_at: row.created_at,
+    timezone: row.timezone,
     role: row.role,
     users_count: Number(row.users_count),
     guests_count: Number(row.guests_count),

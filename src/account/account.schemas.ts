@@ -1,6 +1,6 @@
 /** The caller's own objects: the user, an organization as its member sees it, a token. */
 import { Type } from 'typebox';
-import { NullableString, OrganizationIdParam, PaginationMeta, Timestamp } from '../http/schemas.js';
+import { NullableString, OrganizationIdParam, PaginationMeta, RequiredTimestamp, Timestamp } from '../http/schemas.js';
 import { MAX_ID, MAX_NAME } from '../core/limits.js';
 
 export const User = Type.Object(
@@ -12,8 +12,11 @@ export const User = Type.Object(
     last_name: NullableString(),
     full_name: NullableString(),
     profile_pic: NullableString({ description: 'Always null.' }),
-    timezone: NullableString({ description: 'Always null.' }),
-    created_at: Type.String({ description: 'When the user was created (UTC, `YYYY-MM-DD HH:MM:SS`).' }),
+    timezone: NullableString({
+      description:
+        "The organization's IANA time zone (the digest hour of guests with none), set by an operator; null when unset.",
+    }),
+    created_at: RequiredTimestamp('When the user was created.'),
     last_login_at: Timestamp('Always null: tokens carry no sign-in.'),
   },
   { $id: 'User', title: 'User' },
@@ -24,8 +27,11 @@ export const Organization = Type.Object(
     id: Type.String({ description: '32 lowercase hex characters.' }),
     name: Type.String(),
     description: NullableString({ description: 'Always null.' }),
-    timezone: NullableString({ description: 'Always null.' }),
-    created_at: Type.String({ description: 'UTC, `YYYY-MM-DD HH:MM:SS`.' }),
+    timezone: NullableString({
+      description:
+        "The organization's IANA time zone (the digest hour of guests with none), set by an operator; null when unset.",
+    }),
+    created_at: RequiredTimestamp(),
     created_on: Type.String({ description: "The same as `created_at` (the name in Tallyfy's Swagger file)." }),
     users_count: Type.Integer({ description: 'Enabled members (invitees and disabled members are not counted).' }),
     guests_count: Type.Integer({ description: 'Active guests.' }),
@@ -34,7 +40,7 @@ export const Organization = Type.Object(
   { $id: 'Organization', title: 'Organization' },
 );
 
-export const OrganizationEnvelope = Type.Object({ data: Type.Ref('Organization') });
+export const OrganizationEnvelope = Type.Object({ data: Type.Ref('Organization') }, { title: 'OrganizationEnvelope' });
 export const OrganizationListEnvelope = Type.Object({
   data: Type.Array(Type.Ref('Organization')),
   meta: PaginationMeta,
@@ -57,7 +63,7 @@ export const GuestSummary = Type.Object(
     email: Type.String(),
     first_name: NullableString(),
     last_name: NullableString(),
-    created_at: Type.String(),
+    created_at: RequiredTimestamp(),
     last_accessed_at: Timestamp('When the guest last opened their link.'),
     last_known_ip: NullableString(),
     last_known_country: NullableString(),
@@ -74,7 +80,7 @@ export const AccessToken = Type.Object(
   {
     id: Type.Integer(),
     name: NullableString(),
-    created_at: Type.String(),
+    created_at: RequiredTimestamp(),
     expires_at: Timestamp('When the token stops working; null: never.'),
     revoked_at: Timestamp('When the token was revoked.'),
     current: Type.Boolean({ description: 'Whether this is the token of the request.' }),
@@ -103,7 +109,7 @@ export const NewToken = Type.Object({
   id: Type.Integer(),
   name: NullableString(),
   token: Type.String({ description: 'The token itself: shown this once, only its hash is kept.' }),
-  created_at: Type.String(),
+  created_at: RequiredTimestamp(),
   expires_at: Timestamp('When the token stops working; null: never.'),
 });
 

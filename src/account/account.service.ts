@@ -10,13 +10,14 @@ import { fullName, memberRowToMember } from '../members/member.mapper.js';
 import type { Member } from '../members/member.schemas.js';
 import * as repo from './account.repository.js';
 import { MAX_LIVE_TOKENS } from '../core/limits.js';
+import { announceAuthChange } from '../auth/auth-changes.js';
 
 function organizationOut(row: repo.OrganizationRow) {
   return {
     id: row.id,
     name: row.name,
     description: null,
-    timezone: null,
+    timezone: row.timezone,
     created_at: row.created_at,
     created_on: row.created_at,
     users_count: row.users_count,
@@ -130,6 +131,8 @@ export function createAccountService(deps: { db: Kysely<Database> }) {
       await assertUsable(userId);
       const row = await repo.revokeOwnToken(db, userId, tokenId, now());
       assertThat(row, () => notFound('token'));
+      // Refused from the next request on, on every instance (src/auth/auth-changes.ts).
+      await announceAuthChange(db, { tokenId });
       return tokenOut(row, currentTokenId);
     },
   };

@@ -14,6 +14,9 @@ import { memberRowToMember } from '../members/member.mapper.js';
 import { findEmailCollisions } from '../email/stored-emails.js';
 import { guestCodesFor } from '../guests/guest-code.js';
 import { prepareStoredCodes, rekeyCodes } from '../guests/guest-code.store.js';
+import { runExport, runImport } from './import-export.js';
+import { CsvStructureError } from '../guests/import/csv-format.js';
+import { openAuthPublisher } from '../auth/auth-channels.js';
 
 const USAGE = `Usage: guests <command> [options] [--json]
 
@@ -23,17 +26,31 @@ Commands:
   codes rekey                                  re-encrypt every stored guest code with GUEST_CODE_KEY
                                                (after a key change; README, "Guest code encryption")
   org create --name NAME                       create an organization
+  org timezone --org ID --zone ZONE            set the organization's time zone (IANA name, e.g.
+                                               Europe/Berlin): the digest hour of guests with none
   member add --org ID --email EMAIL --role admin|standard|light [--first-name F] [--last-name L]
                                                add a member (or change their role)
   token create --email EMAIL [--name N] [--expires-in DAYS]
                                                create an access token (shown once)
   token revoke --id ID                         revoke an access token
+  import FILE.csv --org ID                      import guests from a CSV file (header: the fields of Create
+                                               guest); resumable: running it again continues where it
+                                               stopped. Exit 1 when rows failed (listed with their lines)
+  export --org ID --format csv|json [--output FILE]
+                                               write the organization's guests as CSV or JSON (stdout
+                                               unless --output)
   doctor emails                                list stored rows that are one address written in
                                                several ways, for an operator to resolve
 
 Settings come from environment variables (see README): DATABASE_URL, DATA_DIR, ...`;
 
 class UsageError extends Error {}
+
+/** A file that cannot be opened or read (missing, a directory, no permission). */
+function isFileError(error: unknown): error is NodeJS.ErrnoException {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return typeof code === 'string' && ['ENOENT', 'EISDIR', 'EACCES', 'EPERM', 'ENOTDIR'].includes(code);
+}
 
 const OPTIONS = {
   json: { type: 'boolean' },
@@ -48,6 +65,9 @@ const OPTIONS = {
   'last-name': { type: 'string' },
   'expires-in': { type: 'string' },
   id: { type: 'string' },
+  zone: { type: 'string' },
+  format: { type: 'string' },
+  output: { type: 'string' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -64,19 +84,35 @@ function required(values: Values, flag: keyof Values): string {
   return value;
 }
 
+/** Warnings of the CLI's own: on stderr, one line each. */
+const cliLog = {
+  info: () => undefined,
+  warn: (_details: object, message: string) => process.stderr.write(`warning: ${message}\n`),
+};
+
 async function withDatabase<T>(config: Config, work: (db: Db) => Promise<T>): Promise<T> {
   const db = openDatabase(config.database);
+  // A token revoked or a member changed here is announced to the serving instances, which may
+  // remember the old answer (src/auth/auth-channels.ts).
+  const stopAnnouncing = await openAuthPublisher(config, db, cliLog);
   try {
     await migrateToLatest(db);
     return await work(db);
   } finally {
+    await stopAnnouncing();
     await db.close();
   }
 }
 
-type Output = { json: unknown; text: string };
+/** What a command prints; `exitCode` 1 for a partial success (an import with failed rows). */
+type Output = { json: unknown; text: string; exitCode?: number; toStdout?: boolean };
 
-async function runCommand(command: string, values: Values, env: NodeJS.ProcessEnv): Promise<Output | 'serving'> {
+async function runCommand(
+  command: string,
+  values: Values,
+  positionals: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<Output | 'serving'> {
   if (command === 'serve') {
     const port = wholeNumber(values.port, 'port');
     const config = loadConfig({
@@ -107,6 +143,12 @@ async function runCommand(command: string, values: Values, env: NodeJS.ProcessEn
       const org = await withDatabase(config, (db) => admin(db).createOrganization({ name: required(values, 'name') }));
       return { json: org, text: `Created organization ${org.id} (${org.name}).` };
     }
+    case 'org timezone': {
+      const org = await withDatabase(config, (db) =>
+        admin(db).setOrganizationTimezone(required(values, 'org'), required(values, 'zone')),
+      );
+      return { json: org, text: `Organization ${org.id} now uses the time zone ${org.timezone}.` };
+    }
     case 'member add': {
       const member = await withDatabase(config, (db) =>
         admin(db).addMember({
@@ -136,6 +178,19 @@ async function runCommand(command: string, values: Values, env: NodeJS.ProcessEn
       const id = wholeNumber(required(values, 'id'), 'id') as number;
       const result = await withDatabase(config, (db) => admin(db).revokeToken(id));
       return { json: result, text: `Token ${result.id} revoked.` };
+    }
+    case 'import': {
+      const file = positionals[1];
+      if (!file || positionals.length > 2)
+        throw new UsageError('import takes one CSV file: guests import FILE.csv --org ID');
+      const organizationId = required(values, 'org');
+      return withDatabase(config, (db) => runImport(db, config, { file, organizationId, json: values.json === true }));
+    }
+    case 'export': {
+      const format = values.format ?? 'csv';
+      if (format !== 'csv' && format !== 'json') throw new UsageError(`--format must be csv or json, got "${format}"`);
+      const organizationId = required(values, 'org');
+      return withDatabase(config, (db) => runExport(db, { organizationId, format, output: values.output }));
     }
     case 'doctor emails': {
       const collisions = await withDatabase(config, (db) => findEmailCollisions(db.kysely));
@@ -174,12 +229,16 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const command = positionals.slice(0, positionals[0] === 'serve' || positionals[0] === 'migrate' ? 1 : 2).join(' ');
+  const single = ['serve', 'migrate', 'import', 'export'].includes(positionals[0] ?? '');
+  const command = positionals.slice(0, single ? 1 : 2).join(' ');
   try {
-    const result = await runCommand(command, values, env);
+    const result = await runCommand(command, values, positionals, env);
     if (result === 'serving') return undefined;
-    process.stdout.write(`${values.json ? JSON.stringify(result.json) : result.text}\n`);
-    return 0;
+    const summary = `${values.json ? JSON.stringify(result.json) : result.text}\n`;
+    // An export written to stdout keeps stdout for itself; its summary goes to stderr.
+    if (result.toStdout) process.stderr.write(summary);
+    else process.stdout.write(summary);
+    return result.exitCode ?? 0;
   } catch (error) {
     const json = values.json === true;
     if (error instanceof UsageError) {
@@ -191,6 +250,13 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     if (error instanceof ConfigError) {
       code = 'CONFIG_INVALID';
       message = error.message;
+    } else if (error instanceof CsvStructureError) {
+      // A flaw of the file itself: nothing was imported (docs/guests.md, Import guests).
+      code = 'CSV_INVALID';
+      message = `${positionals[1] ?? 'the file'}, ${error.message} Nothing was imported.`;
+    } else if (isFileError(error)) {
+      code = 'FILE_UNREADABLE';
+      message = `cannot read ${error.path ?? 'the file'}: ${error.code}`;
     } else {
       // The same mapping as the API's answers: a refused or unreachable database reads as there.
       const failure = toAppError(error);

@@ -16,6 +16,9 @@ export const ERROR_CATALOGUE = {
   METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed.' },
   REQUEST_TIMEOUT: { status: 408, title: 'Request timeout.' },
   CONFLICT: { status: 409, title: 'Conflict.' },
+  IDEMPOTENCY_KEY_IN_USE: { status: 409, title: 'A request with this Idempotency-Key is in flight.' },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, title: 'The Idempotency-Key was used with another request.' },
+  PRECONDITION_FAILED: { status: 412, title: 'Precondition failed.' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large.' },
   URI_TOO_LONG: { status: 414, title: 'URI too long.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type.' },
@@ -93,9 +96,11 @@ export interface ProblemBody {
   message: string;
   detail: string;
   errors?: FieldErrors;
+  /** The request's id (docs/conventions.md, Request ids); absent only in a bulk item's error. */
+  request_id?: string;
 }
 
-export function problemBody(baseUrl: string, error: AppError): ProblemBody {
+export function problemBody(baseUrl: string, error: AppError, requestId?: string): ProblemBody {
   const body: ProblemBody = {
     type: errorTypeUri(baseUrl, error.code),
     title: ERROR_CATALOGUE[error.code].title,
@@ -105,5 +110,6 @@ export function problemBody(baseUrl: string, error: AppError): ProblemBody {
     detail: error.message,
   };
   if (error.options.errors) body.errors = error.options.errors;
+  if (requestId !== undefined) body.request_id = requestId;
   return body;
 }

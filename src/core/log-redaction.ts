@@ -22,7 +22,9 @@ function holdsAddress(piece: string): boolean {
 // Each piece is matched once, in one pass: no pattern here backtracks over a long URL or text.
 /** `url` with the codes of guest and invitation paths replaced by `[code]` and addresses by `[email]`. */
 export function redactSecrets(url: string): string {
-  const coded = url.replace(SECRET_IN_PATH, '$1[code]');
+  // Most URLs hold neither kind of code: no pattern runs over them for it.
+  const coded =
+    url.includes('/guest/') || url.includes('/invitations/') ? url.replace(SECRET_IN_PATH, '$1[code]') : url;
   return coded.includes('@') || /%40/i.test(coded)
     ? coded.replace(URL_PIECE, (piece) => (holdsAddress(piece) ? '[email]' : piece))
     : coded;

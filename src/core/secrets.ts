@@ -1,8 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
-/** SHA-256, hex: how tokens and guest codes are stored and looked up. */
+/**
+ * SHA-256, hex: how tokens and guest codes are stored and looked up. The one-shot `hash` costs a
+ * third of a `createHash` object's set-up and calls, and every authenticated request pays it.
+ */
 export function sha256(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
+  return hash('sha256', value, 'hex');
 }
 
 /** A URL-safe secret of `bytes` random bytes from the CSPRNG (default 24 bytes = 192 bits). */
@@ -13,6 +16,13 @@ export function randomSecret(bytes = 24): string {
 /** A random id of 32 lowercase hex characters: organization, group, task and task field ids. */
 export function newHexId(): string {
   return randomBytes(16).toString('hex');
+}
+
+const HEX_ID = /^[0-9a-f]{32}$/;
+
+/** True for an id of newHexId's form; anything else can be answered 404 without a look-up. */
+export function isHexId(value: string): boolean {
+  return HEX_ID.test(value);
 }
 
 /** Reads a 32-byte key written as base64, base64url or hex; undefined when it is none of them. */

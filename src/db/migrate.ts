@@ -14,6 +14,13 @@ import * as m006 from './migrations/006_identity.js';
 import * as m007 from './migrations/007_encrypted_codes.js';
 import * as m008 from './migrations/008_email_normalization.js';
 import * as m009 from './migrations/009_tasks.js';
+import * as m010 from './migrations/010_notifications.js';
+import * as m011 from './migrations/011_files.js';
+import * as m012 from './migrations/012_digests.js';
+import * as m013 from './migrations/013_reminders.js';
+import * as m014 from './migrations/014_imports.js';
+import * as m015 from './migrations/015_idempotency_keys.js';
+import * as m016 from './migrations/016_guest_counts.js';
 
 /** Where migrations report what needs an operator, when the caller gives no logger: stderr, one JSON line each. */
 const stderrLog: m008.MigrationLog = {
@@ -33,6 +40,13 @@ function migrationsFor(kind: Db['kind'], log: m008.MigrationLog = stderrLog): Re
     '007_encrypted_codes': { up: (k) => m007.up(k), down: (k) => m007.down(k) },
     '008_email_normalization': { up: (k) => m008.up(k, log), down: () => m008.down() },
     '009_tasks': { up: (k) => m009.up(k, kind), down: (k) => m009.down(k) },
+    '010_notifications': { up: (k) => m010.up(k), down: (k) => m010.down(k) },
+    '011_files': { up: (k) => m011.up(k, kind), down: (k) => m011.down(k) },
+    '012_digests': { up: (k) => m012.up(k), down: (k) => m012.down(k) },
+    '013_reminders': { up: (k) => m013.up(k), down: (k) => m013.down(k) },
+    '014_imports': { up: (k) => m014.up(k, kind), down: (k) => m014.down(k) },
+    '015_idempotency_keys': { up: (k) => m015.up(k), down: (k) => m015.down(k) },
+    '016_guest_counts': { up: (k) => m016.up(k, kind), down: (k) => m016.down(k, kind) },
   };
 }
 

@@ -3,7 +3,7 @@
  * Timestamps are text in the API's own format (`YYYY-MM-DD HH:MM:SS`, UTC) on both
  * databases, so they sort and compare the same way everywhere.
  */
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Role } from '../core/actor.js';
 
 export type { Role };
@@ -12,6 +12,8 @@ export interface OrganizationsTable {
   id: string;
   name: string;
   created_at: string;
+  /** An IANA zone name: the digest hour of guests who set no zone of their own; null = UTC. */
+  timezone: string | null;
 }
 
 export interface UsersTable {
@@ -108,6 +110,18 @@ export interface InviteWindowsTable {
   count: number;
 }
 
+/**
+ * The maintained count of an organization's active guest records (migration 016_guest_counts),
+ * kept by triggers on organization_guests: the count is the sum of the organization's slots.
+ */
+export interface OrganizationGuestCountsTable {
+  organization_id: string;
+  /** 0 on SQLite; one of a few on PostgreSQL, so that concurrent writers take different rows. */
+  slot: number;
+  /** This slot's share of the count (may be below zero; only the sum means anything). */
+  count: number;
+}
+
 export interface ServiceMarkersTable {
   name: string;
   created_at: string;
@@ -142,6 +156,8 @@ export interface OutboxTable {
   /** Given up after the last attempt. */
   failed_at: string | null;
   last_error: string | null;
+  /** JSON object of extra headers (e.g. `List-Unsubscribe`), or null. */
+  headers: string | null;
 }
 
 /** Fixed-window counters, e.g. access emails per IP and per address per hour. */
@@ -217,6 +233,8 @@ export interface TasksTable {
   completed_by_guest_id: number | null;
   /** 1 approved, 0 rejected, null while open or for other types. */
   is_approved: number | null;
+  /** 0 or 1: whether guest owners get deadline reminders (docs/notifications.md). */
+  reminders_enabled: Generated<number>;
 }
 
 export interface TaskUsersTable {
@@ -231,6 +249,14 @@ export interface TaskGuestsTable {
   completed_at: string | null;
 }
 
+/** When a guest owner was last reminded of a task's deadline (docs/notifications.md, Reminders). */
+export interface TaskRemindersTable {
+  task_id: string;
+  organization_guest_id: number;
+  last_sent_at: string;
+  count: Generated<number>;
+}
+
 export interface TaskGroupsTable {
   task_id: string;
   group_id: string;
@@ -241,7 +267,8 @@ export interface TaskFieldsTable {
   id: string;
   task_id: string;
   position: number;
-  field_type: 'text' | 'textarea' | 'radio' | 'dropdown' | 'multiselect' | 'date' | 'email' | 'number' | 'checkbox';
+  field_type:
+    'text' | 'textarea' | 'radio' | 'dropdown' | 'multiselect' | 'date' | 'email' | 'number' | 'checkbox' | 'file';
   label: string;
   /** 0 or 1. */
   required: number;
@@ -266,6 +293,100 @@ export interface TaskCommentsTable {
   updated_at: string;
 }
 
+/** A scheduled job's lease and progress (docs/notifications.md, Digest emails). */
+export interface JobRunsTable {
+  name: string;
+  locked_by: string | null;
+  /** Others may claim the job once this is past. */
+  locked_until: string | null;
+  /** How far the run in progress got, job-specific; null between runs. */
+  cursor: string | null;
+  last_finished_at: string | null;
+}
+
+/** One digest sent: at most one per guest record and local date. */
+export interface DigestSendsTable {
+  organization_guest_id: number;
+  /** `YYYY-MM-DD` in the guest's zone. */
+  local_date: string;
+  sent_at: string;
+}
+
+/** A file on a task (docs/files.md); its bytes are in file_chunks. */
+export interface TaskFilesTable {
+  /** 32 lowercase hex characters. */
+  id: string;
+  organization_id: string;
+  task_id: string;
+  field_id: string | null;
+  name: string;
+  content_type: string;
+  /** bigint: PostgreSQL's driver reads it as text, so it is read through Number(). */
+  size: ColumnType<number | string, number, number>;
+  sha256: string;
+  uploaded_by_user_id: number | null;
+  uploaded_by_guest_id: number | null;
+  status: 'uploading' | 'ready';
+  created_at: string;
+}
+
+export interface FileChunksTable {
+  file_id: string;
+  seq: number;
+  data: Buffer;
+}
+
+/** An Idempotency-Key and the answer it replays (docs/conventions.md, Idempotency). */
+export interface IdempotencyKeysTable {
+  scope: string;
+  key: string;
+  method: string;
+  route: string;
+  path: string;
+  fingerprint: string;
+  state: 'in_flight' | 'done';
+  status: number | null;
+  headers: string | null;
+  body: string | null;
+  created_at: string;
+  expires_at: string;
+  locked_until: string | null;
+}
+
+/** A CSV import of guests (docs/guests.md, Import guests); an HTTP import's bytes are in import_chunks. */
+export interface GuestImportsTable {
+  /** 32 lowercase hex characters. */
+  id: string;
+  organization_id: string;
+  source: 'http' | 'cli';
+  resume_key: string | null;
+  created_by_user_id: number | null;
+  created_by_role: Role;
+  status: 'queued' | 'running' | 'completed' | 'failed';
+  /** bigint: PostgreSQL's driver reads it as text, so it is read through Number(). */
+  size: ColumnType<number | string, number, number>;
+  sha256: string;
+  total_rows: number | null;
+  rows_done: number;
+  last_line: number;
+  created_count: number;
+  existing_count: number;
+  failed_count: number;
+  failed_rows: string;
+  error: string | null;
+  locked_by: string | null;
+  locked_until: string | null;
+  created_at: string;
+  updated_at: string;
+  finished_at: string | null;
+}
+
+export interface ImportChunksTable {
+  import_id: string;
+  seq: number;
+  data: Buffer;
+}
+
 export interface Database {
   service_markers: ServiceMarkersTable;
   organizations: OrganizationsTable;
@@ -275,6 +396,7 @@ export interface Database {
   guests: GuestsTable;
   organization_guests: OrganizationGuestsTable;
   invite_windows: InviteWindowsTable;
+  organization_guest_counts: OrganizationGuestCountsTable;
   guest_preferences: GuestPreferencesTable;
   outbox: OutboxTable;
   throttle_windows: ThrottleWindowsTable;
@@ -288,6 +410,14 @@ export interface Database {
   task_groups: TaskGroupsTable;
   task_fields: TaskFieldsTable;
   task_comments: TaskCommentsTable;
+  task_reminders: TaskRemindersTable;
+  job_runs: JobRunsTable;
+  digest_sends: DigestSendsTable;
+  task_files: TaskFilesTable;
+  file_chunks: FileChunksTable;
+  idempotency_keys: IdempotencyKeysTable;
+  guest_imports: GuestImportsTable;
+  import_chunks: ImportChunksTable;
 }
 
 export type OrganizationGuestRow = Selectable<OrganizationGuestsTable>;

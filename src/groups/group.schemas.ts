@@ -38,8 +38,8 @@ export const Group = Type.Object(
 );
 export type Group = Static<typeof Group>;
 
-export const GroupEnvelope = Type.Object({ data: Group });
-export const GroupListEnvelope = Type.Object({ data: Type.Array(Group), meta: PaginationMeta });
+export const GroupEnvelope = Type.Object({ data: Group }, { title: 'GroupEnvelope' });
+export const GroupListEnvelope = Type.Object({ data: Type.Array(Group), meta: PaginationMeta }, { title: 'GroupList' });
 
 export const OrgParams = Type.Object({ org_id: OrganizationIdParam });
 export const GroupParams = Type.Object({

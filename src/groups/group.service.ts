@@ -7,7 +7,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import { ErrorBag, assertThat, notFound, validationFailed, type FieldErrors } from '../core/errors.js';
-import { newHexId } from '../core/secrets.js';
+import { isHexId, newHexId } from '../core/secrets.js';
 import { now } from '../core/time.js';
 import { normalizeEmail } from '../email/parse.js';
 import { existingMemberIds } from '../members/member.repository.js';
@@ -36,7 +36,6 @@ export interface GroupServiceDeps {
   db: Kysely<Database>;
 }
 
-const GROUP_ID = /^[0-9a-f]{32}$/;
 const NAME_TAKEN = 'The name has already been taken.';
 
 /** A list of the body, and what checking it found: the ids to store (undefined when not sent), and its failures. */
@@ -159,7 +158,7 @@ export function createGroupService({ db }: GroupServiceDeps) {
     lock: boolean,
   ): Promise<repo.GroupRow> {
     // An id of another shape names no group: not found rather than invalid, as for an unknown id.
-    assertThat(GROUP_ID.test(groupId), () => notFound('group'));
+    assertThat(isHexId(groupId), () => notFound('group'));
     const row = await repo.findGroup(q, organizationId, groupId, lock);
     assertThat(row, () => notFound('group'));
     return row;

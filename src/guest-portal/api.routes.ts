@@ -97,7 +97,7 @@ export function guestApiRoutes(app: RouteApp, { portal, config: { publicBaseUrl 
         tags: [TAG],
         summary: "The guest's preferences in this organization",
         description:
-          'Every preference, with its default while unset (`daily_digest` true, languages null) and `updated_at` null.',
+          'Every preference, with its default while unset (`daily_digest` and `task_reminders` true, languages null) and `updated_at` null.',
         security: [],
         servers,
         params: GuestCodeParams,
@@ -121,7 +121,7 @@ export function guestApiRoutes(app: RouteApp, { portal, config: { publicBaseUrl 
         tags: [TAG],
         summary: "Set one of the guest's preferences",
         description:
-          "`daily_digest`: true or false. `content_language`, `app_language`: a BCP 47 language tag (stored in canonical form, e.g. `en-us` as `en-US`), or null for the organization's default.",
+          "`daily_digest`, `task_reminders`: true or false. `content_language`, `app_language`: a BCP 47 language tag (stored in canonical form, e.g. `en-us` as `en-US`), or null for the organization's default.",
         security: [],
         servers,
         params: GuestCodeParams,

@@ -28,7 +28,7 @@ function fieldsOf(body: unknown): FormFields {
   return fields;
 }
 
-const KNOWN_FIELDS = new Set(['cadence_days', 'daily_digest', 'content_language', 'app_language']);
+const KNOWN_FIELDS = new Set(['cadence_days', 'daily_digest', 'task_reminders', 'content_language', 'app_language']);
 
 /** A field sent at most once: its value (null when absent), and its failures. */
 interface FormField<T> {
@@ -65,8 +65,8 @@ export interface ReadForm {
 }
 
 /**
- * Reads the submitted form. An unticked checkbox sends nothing, so a missing `daily_digest` is
- * false and missing days are none: the form always carries every setting.
+ * Reads the submitted form. An unticked checkbox sends nothing, so a missing `daily_digest` or
+ * `task_reminders` is false and missing days are none: the form always carries every setting.
  */
 export function readSettingsForm(body: unknown): ReadForm {
   const fields = fieldsOf(body);
@@ -93,6 +93,11 @@ export function readSettingsForm(body: unknown): ReadForm {
   if (digest.value !== null && digest.value !== 'on')
     bag.add('daily_digest', 'The digest email checkbox has an unexpected value.');
 
+  const reminders = single(fields, 'task_reminders');
+  for (const message of reminders.errors) bag.add('task_reminders', message);
+  if (reminders.value !== null && reminders.value !== 'on')
+    bag.add('task_reminders', 'The reminder email checkbox has an unexpected value.');
+
   const contentLanguage = language(fields, 'content_language', 'language of task content');
   for (const message of contentLanguage.errors) bag.add('content_language', message);
   const appLanguage = language(fields, 'app_language', 'language of the app');
@@ -100,6 +105,7 @@ export function readSettingsForm(body: unknown): ReadForm {
 
   const preferences: Record<PreferenceSlug, PreferenceValue> = {
     daily_digest: digest.value !== null,
+    task_reminders: reminders.value !== null,
     content_language: contentLanguage.value,
     app_language: appLanguage.value,
   };

@@ -116,6 +116,7 @@ export interface GuestPageModel {
 const FIELD_TARGETS: Record<string, string> = {
   cadence_days: 'day-monday',
   daily_digest: 'daily_digest',
+  task_reminders: 'task_reminders',
   content_language: 'content_language',
   app_language: 'app_language',
 };
@@ -157,12 +158,15 @@ function settingsForm(model: GuestPageModel): string {
     return `<li><input type="checkbox" id="${id}" name="cadence_days" value="${day}"${checked}><label for="${id}">${day}</label></li>`;
   });
   const digestChecked = form.preferences.daily_digest === false ? '' : ' checked';
+  const remindersChecked = form.preferences.task_reminders === false ? '' : ' checked';
   return [
     '<section aria-labelledby="settings-heading"><h2 id="settings-heading">Your email settings</h2>',
     `<form method="post" action="${escapeHtml(model.action)}">`,
-    '<fieldset><legend>Digest email</legend>',
+    '<fieldset><legend>Emails</legend>',
     fieldError(errors, 'daily_digest'),
     `<div class="check"><input type="checkbox" id="daily_digest" name="daily_digest" value="on"${digestChecked}${describedBy(errors, 'daily_digest')}><label for="daily_digest">Email me a digest of my tasks</label></div>`,
+    fieldError(errors, 'task_reminders'),
+    `<div class="check"><input type="checkbox" id="task_reminders" name="task_reminders" value="on"${remindersChecked}${describedBy(errors, 'task_reminders')}><label for="task_reminders">Email me reminders when a task is due</label></div>`,
     '</fieldset>',
     // The group's description carries the hint and any error: read when the guest enters it.
     `<fieldset${describedBy(errors, 'cadence_days', 'days-hint')}><legend>Days to send the digest</legend>`,

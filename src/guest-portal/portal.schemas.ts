@@ -3,7 +3,7 @@
  * organization, and the bodies they may send. Nothing here names another guest or a member.
  */
 import { Type, type Static } from 'typebox';
-import { NullableArray, NullableString, Timestamp } from '../http/schemas.js';
+import { NullableArray, NullableString, RequiredTimestamp, Timestamp } from '../http/schemas.js';
 import { CadenceDaysField } from '../guests/guest.schemas.js';
 import { MAX_LANGUAGE_TAG, PREFERENCE_SLUGS } from './preferences.js';
 
@@ -23,7 +23,7 @@ export const GuestSelf = Type.Object(
     email: Type.String(),
     first_name: NullableString({ description: 'The first name this organization has for the guest.' }),
     last_name: NullableString({ description: 'The last name this organization has for the guest.' }),
-    created_at: Type.String({ description: 'When the guest joined this organization (UTC, `YYYY-MM-DD HH:MM:SS`).' }),
+    created_at: RequiredTimestamp('When the guest joined this organization.'),
     details: Type.Object({
       company_name: NullableString(),
       phone_1: NullableString(),
@@ -67,7 +67,7 @@ export const Preference = Type.Object(
   {
     slug: Type.String({ enum: [...PREFERENCE_SLUGS] }),
     value: PreferenceValueSchema(
-      '`daily_digest`: true or false. `content_language`, `app_language`: a BCP 47 tag in canonical form, or null.',
+      '`daily_digest`, `task_reminders`: true or false. `content_language`, `app_language`: a BCP 47 tag in canonical form, or null.',
     ),
     updated_at: Timestamp('When the guest last set it; null while the default holds.'),
   },

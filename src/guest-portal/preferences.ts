@@ -4,18 +4,21 @@
  *
  * - `daily_digest`: true or false; default true (the digest goes out on the guest's
  *   `cadence_days`; with no days set there is nothing to send either way).
+ * - `task_reminders`: true or false; default true (emails as a task's deadline nears or passes,
+ *   docs/notifications.md, Reminders).
  * - `content_language`, `app_language`: a BCP 47 language tag, stored in canonical form
  *   (`EN-us` is stored as `en-US`), or null for the organization's default; default null.
  */
 
 /** Every preference a guest can set, in the order they are listed. */
-export const PREFERENCE_SLUGS = ['daily_digest', 'content_language', 'app_language'] as const;
+export const PREFERENCE_SLUGS = ['daily_digest', 'task_reminders', 'content_language', 'app_language'] as const;
 export type PreferenceSlug = (typeof PREFERENCE_SLUGS)[number];
 export type PreferenceValue = boolean | string | null;
 
 /** What holds while the guest has not set a preference. */
 export const PREFERENCE_DEFAULTS: Readonly<Record<PreferenceSlug, PreferenceValue>> = {
   daily_digest: true,
+  task_reminders: true,
   content_language: null,
   app_language: null,
 };
@@ -44,9 +47,9 @@ export type CheckedPreference = { ok: true; value: PreferenceValue } | { ok: fal
 
 /** The value to store for `slug`, or the message for `field` when `value` does not fit the slug's rule. */
 export function preferenceValue(slug: PreferenceSlug, value: unknown, field = 'value'): CheckedPreference {
-  if (slug === 'daily_digest') {
+  if (slug === 'daily_digest' || slug === 'task_reminders') {
     if (typeof value === 'boolean') return { ok: true, value };
-    return { ok: false, message: `The ${field} for daily_digest must be true or false.` };
+    return { ok: false, message: `The ${field} for ${slug} must be true or false.` };
   }
   if (value === null) return { ok: true, value: null };
   const tag = typeof value === 'string' ? canonicalLanguageTag(value) : undefined;

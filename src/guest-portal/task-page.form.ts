@@ -41,6 +41,8 @@ export function readValuesForm(
   const taskdata: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
   const submitted: SubmittedValues = new Map();
   for (const field of fields) {
+    // A file field is filled by uploading (docs/files.md): the values form has no control for it.
+    if (field.field_type === 'file') continue;
     const values = valuesOf(body, fieldName(field.id));
     submitted.set(field.id, values);
     if (field.field_type === 'multiselect') {

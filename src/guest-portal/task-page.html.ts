@@ -8,8 +8,10 @@ import type { GuestSideView } from './portal.schemas.js';
 import type { Task, TaskComment, TaskField } from '../tasks/task.schemas.js';
 import { escapeHtml, layout } from './page.html.js';
 import { fieldName, type SubmittedValues } from './task-page.form.js';
+import { filesSection, uploadInputId } from './task-page.files.js';
+import type { TaskFile } from '../files/file.schemas.js';
 
-export type TaskForm = 'values' | 'comment' | 'complete';
+export type TaskForm = 'values' | 'comment' | 'complete' | 'files';
 
 export interface TaskPageModel {
   view: GuestSideView;
@@ -23,17 +25,21 @@ export interface TaskPageModel {
   failed?: TaskForm;
   submitted?: SubmittedValues;
   draft?: { content?: string; is_problem?: boolean; comment?: string };
+  /** The task's files, each with its page download link (docs/guest-side.md, Download a file from my task page). */
+  files: readonly TaskFile[];
 }
 
 const NOTICES: Record<TaskForm, string> = {
   values: 'Saved. Your answers have been updated.',
   comment: 'Your comment was added.',
   complete: 'Thank you: your completion was recorded.',
+  files: 'Your file was uploaded.',
 };
 const FAILED: Record<TaskForm, string> = {
   values: 'Your answers were not saved',
   comment: 'Your comment was not added',
   complete: 'The task was not completed',
+  files: 'Your file was not uploaded',
 };
 
 const e = escapeHtml;
@@ -42,6 +48,7 @@ const controlId = (fieldId: string) => `f-${fieldId}`;
 /** Messages keyed `taskdata.<field id>` belong to that field's control. */
 function targetOf(key: string): string | undefined {
   if (key.startsWith('taskdata.')) return controlId(key.slice('taskdata.'.length));
+  if (key.startsWith('file.')) return uploadInputId(key === 'file.task' ? undefined : key.slice('file.'.length));
   return { content: 'content', comment: 'complete-comment', is_approved: 'decision' }[key];
 }
 
@@ -126,7 +133,8 @@ function fieldControl(model: TaskPageModel, field: TaskField): string {
 }
 
 function fieldsSection(model: TaskPageModel): string {
-  const { task } = model;
+  // File fields have a part of their own (task-page.files.ts): a file is uploaded, not typed.
+  const task = { ...model.task, form_fields: model.task.form_fields.filter((f) => f.field_type !== 'file') };
   if (task.form_fields.length === 0) return '';
   const heading = '<h2 id="fields-heading">Your answers</h2>';
   if (task.status === 'completed') {
@@ -211,6 +219,13 @@ export function taskPage(model: TaskPageModel): string {
       errorSummary(model),
       task.summary ? `<p class="text">${e(task.summary)}</p>` : '',
       fieldsSection(model),
+      filesSection({
+        fields: task.form_fields,
+        files: model.files,
+        open: task.status !== 'completed',
+        action: model.paths.files,
+        errors: model.failed === 'files' ? model.errors : {},
+      }),
       completeSection(model),
       commentsSection(model),
     ]

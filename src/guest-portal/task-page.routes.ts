@@ -14,16 +14,23 @@ import type { TaskActor } from '../tasks/task.ports.js';
 import { PAGE_HEADERS } from './page.html.js';
 import { readCommentForm, readCompleteForm, readValuesForm, TASK_FORM_BODY_LIMIT } from './task-page.form.js';
 import { taskPage, type TaskForm, type TaskPageModel } from './task-page.html.js';
+import { guestTaskFilePageRoutes } from './task-files-page.routes.js';
 
-type Params = { guest_code: string; task_id: string };
+export type Params = { guest_code: string; task_id: string };
 
-function sendPage(reply: FastifyReply, status: number, html: string): FastifyReply {
+export function sendPage(reply: FastifyReply, status: number, html: string): FastifyReply {
   return reply.code(status).headers(PAGE_HEADERS).send(html);
 }
 
-const FORMS: readonly TaskForm[] = ['values', 'comment', 'complete'];
+const FORMS: readonly TaskForm[] = ['values', 'comment', 'complete', 'files'];
 
-export function guestTaskPageRoutes(app: RouteApp, { portal, taskWork, config: { publicBaseUrl } }: Services): void {
+export function guestTaskPageRoutes(app: RouteApp, services: Services): void {
+  const {
+    portal,
+    taskWork,
+    files,
+    config: { publicBaseUrl },
+  } = services;
   const basePath = new URL(publicBaseUrl).pathname.replace(/\/+$/, '');
   const pagePath = (code: string) => `${basePath}/guest/${code}`;
   const taskPath = (code: string, taskId: string) => `${pagePath(code)}/tasks/${taskId}`;
@@ -33,6 +40,12 @@ export function guestTaskPageRoutes(app: RouteApp, { portal, taskWork, config: {
     const guest = await portal.guestOf(params.guest_code);
     const task = await taskWork.getForGuest(guest.organizationId, guest.organizationGuestId, params.task_id);
     const base = taskPath(params.guest_code, task.id);
+    const actor: TaskActor = {
+      kind: 'guest',
+      organizationId: guest.organizationId,
+      organizationGuestId: guest.organizationGuestId,
+    };
+    const taskFiles = (await files.list(actor, task.id)).map((f) => ({ ...f, url: `${base}/files/${f.id}` }));
     const model: TaskPageModel = {
       view: guest.view,
       task,
@@ -40,15 +53,12 @@ export function guestTaskPageRoutes(app: RouteApp, { portal, taskWork, config: {
         values: `${base}/values`,
         comment: `${base}/comment`,
         complete: `${base}/complete`,
+        files: `${base}/files`,
         back: pagePath(params.guest_code),
       },
       errors: {},
+      files: taskFiles,
       ...extra,
-    };
-    const actor: TaskActor = {
-      kind: 'guest',
-      organizationId: guest.organizationId,
-      organizationGuestId: guest.organizationGuestId,
     };
     return { actor, task, model };
   }
@@ -119,4 +129,6 @@ export function guestTaskPageRoutes(app: RouteApp, { portal, taskWork, config: {
       draft: input,
     });
   });
+
+  guestTaskFilePageRoutes(app, services, { load, sendPage, taskPath });
 }

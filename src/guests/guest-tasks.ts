@@ -64,10 +64,30 @@ export async function countOpenTasks(db: Q, organizationId: string, organization
  * the guest wrote stay.
  */
 export async function detachFromTasks(db: Q, organizationId: string, organizationGuestId: number): Promise<void> {
+  await deleteGuestFiles(db, organizationId, organizationGuestId);
   await db
     .deleteFrom('task_guests')
     .where('organization_guest_id', '=', organizationGuestId)
     .where(taskOfOrganization('task_guests', organizationId))
+    .execute();
+}
+
+/**
+ * The files the guest uploaded to tasks of the organization go with them (docs/files.md, Delete
+ * file); files members uploaded stay.
+ */
+async function deleteGuestFiles(db: Q, organizationId: string, organizationGuestId: number): Promise<void> {
+  const theirs = (eb: ExpressionBuilder<Database, 'file_chunks'>) =>
+    eb
+      .selectFrom('task_files')
+      .select('task_files.id')
+      .where('task_files.organization_id', '=', organizationId)
+      .where('task_files.uploaded_by_guest_id', '=', organizationGuestId);
+  await db.deleteFrom('file_chunks').where('file_id', 'in', theirs).execute();
+  await db
+    .deleteFrom('task_files')
+    .where('organization_id', '=', organizationId)
+    .where('uploaded_by_guest_id', '=', organizationGuestId)
     .execute();
 }
 

@@ -4,10 +4,10 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
-import { assertThat, notFound } from '../core/errors.js';
+import { assertThat, notFound, type AppError } from '../core/errors.js';
 import { normalizeEmail } from '../email/parse.js';
 import * as repo from './guest.repository.js';
-import { detachFromTasks } from './guest-tasks.js';
+import { detachFromTasks, lockRecord } from './guest-tasks.js';
 
 /** The organization's active (not removed) record of the guest with this email; not found otherwise. */
 export async function activeRecord(
@@ -17,6 +17,29 @@ export async function activeRecord(
 ): Promise<repo.GuestRecord> {
   const record = await repo.findRecordByEmail(q, organizationId, normalizeEmail(email));
   assertThat(record && record.deleted_at === null, () => notFound('guest'));
+  return record;
+}
+
+/**
+ * The active record as activeRecord finds it, read again after locking it (PostgreSQL; SQLite
+ * runs one write transaction at a time) for the rest of the caller's transaction: what an
+ * If-Match is checked against (docs/guests.md, ETags and preconditions), so that no other write
+ * lands between the check and the write. The global guest row is locked first, the order joins
+ * and removals take (see lockGlobalGuest), so this never deadlocks with them.
+ */
+export async function lockedActiveRecord(
+  trx: Kysely<Database>,
+  organizationId: string,
+  email: string,
+  missing: () => AppError = () => notFound('guest'),
+): Promise<repo.GuestRecord> {
+  const find = () => repo.findRecordByEmail(trx, organizationId, normalizeEmail(email));
+  const seen = await find();
+  assertThat(seen && seen.deleted_at === null, missing);
+  await repo.lockGlobalGuest(trx, seen.guest_id);
+  await lockRecord(trx, seen.id);
+  const record = await find();
+  assertThat(record && record.deleted_at === null && record.id === seen.id, missing);
   return record;
 }
 

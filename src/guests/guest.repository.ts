@@ -12,14 +12,66 @@ import { escapeLike } from '../db/like.js';
 
 type Q = Kysely<Database>;
 
-/** An organization's record of a guest, with the guest's global email. */
-export type GuestRecord = OrganizationGuestRow & { email: string };
+/** Every column a new record is written with (the id is generated). */
+export const RECORD_COLUMNS = [
+  'organization_id',
+  'guest_id',
+  'first_name',
+  'last_name',
+  'phone_1',
+  'phone_2',
+  'company_name',
+  'company_url',
+  'contact_url',
+  'image_url',
+  'opportunity_url',
+  'opportunity_name',
+  'timezone',
+  'status',
+  'external_sync_source',
+  'external_date_creation',
+  'cadence_days',
+  'associated_members',
+  'guest_code',
+  'guest_code_hash',
+  'guest_code_encrypted',
+  'guest_code_key_id',
+  'disabled_at',
+  'disabled_by',
+  'reactivated_at',
+  'reactivated_by',
+  'last_accessed_at',
+  'last_known_ip',
+  'last_known_country',
+  'last_city',
+  'created_at',
+  'updated_at',
+  'deleted_at',
+] as const satisfies ReadonlyArray<keyof NewOrganizationGuest>;
 
-function records(db: Q) {
+/**
+ * The columns of a record that are read: what the guest object (guest.mapper.ts), and so its
+ * ETag, is made of, the record's keys, and `updated_at`, a sort key whose value a list cursor
+ * holds (guest-keyset.ts). Not the plain code of old, always null (see guest-code.store.ts).
+ */
+export const RECORD_READ_COLUMNS = [
+  'id',
+  ...RECORD_COLUMNS.filter((c): c is Exclude<(typeof RECORD_COLUMNS)[number], 'guest_code'> => c !== 'guest_code'),
+] as const;
+
+/** An organization's record of a guest as it is read, with the guest's global email. */
+export type GuestRecord = Pick<OrganizationGuestRow, (typeof RECORD_READ_COLUMNS)[number]> & { email: string };
+
+/** A record as it is read, without the email (what inserts and updates return). */
+export type RecordRow = Omit<GuestRecord, 'email'>;
+
+const readColumns = RECORD_READ_COLUMNS.map((column) => `organization_guests.${column}` as const);
+
+export function records(db: Q) {
   return db
     .selectFrom('organization_guests')
     .innerJoin('guests', 'guests.id', 'organization_guests.guest_id')
-    .selectAll('organization_guests')
+    .select(readColumns)
     .select('guests.email');
 }
 
@@ -91,56 +143,19 @@ export async function findRecordByEmail(
   return recordByEmail.first(db, { organizationId, email });
 }
 
-/** Every column a new record is written with (the id is generated). */
-const RECORD_COLUMNS = [
-  'organization_id',
-  'guest_id',
-  'first_name',
-  'last_name',
-  'phone_1',
-  'phone_2',
-  'company_name',
-  'company_url',
-  'contact_url',
-  'image_url',
-  'opportunity_url',
-  'opportunity_name',
-  'timezone',
-  'status',
-  'external_sync_source',
-  'external_date_creation',
-  'cadence_days',
-  'associated_members',
-  'guest_code',
-  'guest_code_hash',
-  'guest_code_encrypted',
-  'guest_code_key_id',
-  'disabled_at',
-  'disabled_by',
-  'reactivated_at',
-  'reactivated_by',
-  'last_accessed_at',
-  'last_known_ip',
-  'last_known_country',
-  'last_city',
-  'created_at',
-  'updated_at',
-  'deleted_at',
-] as const satisfies ReadonlyArray<keyof NewOrganizationGuest>;
-
 /** A new record's values, every column given (null where the record has no value). */
-type RecordValues = { [C in (typeof RECORD_COLUMNS)[number]]-?: Exclude<NewOrganizationGuest[C], undefined> };
+export type RecordValues = { [C in (typeof RECORD_COLUMNS)[number]]-?: Exclude<NewOrganizationGuest[C], undefined> };
 
 const insertRecordQuery = prepared((db, p: Placeholder<RecordValues>) =>
   db
     .insertInto('organization_guests')
     .values(placeholdersFor(p, RECORD_COLUMNS))
     .onConflict((oc) => oc.columns(['organization_id', 'guest_id']).doNothing())
-    .returningAll(),
+    .returning(RECORD_READ_COLUMNS),
 );
 
 /** Inserts the record unless one exists for this guest and organization; undefined when it did. */
-export async function insertRecord(db: Q, values: NewOrganizationGuest): Promise<OrganizationGuestRow | undefined> {
+export async function insertRecord(db: Q, values: NewOrganizationGuest): Promise<RecordRow | undefined> {
   const params: Record<string, unknown> = {};
   for (const column of RECORD_COLUMNS) params[column] = values[column] ?? null;
   // Every column of RECORD_COLUMNS is set just above, each to its value or null.
@@ -168,12 +183,9 @@ export async function updateRecordIn(db: Q, state: 'active' | 'removed', id: num
 // fields, a removal, a re-join), and the map is bounded all the same.
 type UpdateColumn = keyof OrganizationGuestUpdate & string;
 type UpdateParams = OrganizationGuestUpdate & { id: number };
-const updateQueries = new Map<string, Prepared<UpdateParams, OrganizationGuestRow>>();
+const updateQueries = new Map<string, Prepared<UpdateParams, RecordRow>>();
 
-function updateQueryFor(
-  state: 'active' | 'removed',
-  columns: UpdateColumn[],
-): Prepared<UpdateParams, OrganizationGuestRow> {
+function updateQueryFor(state: 'active' | 'removed', columns: UpdateColumn[]): Prepared<UpdateParams, RecordRow> {
   const key = `${state}:${columns.join(',')}`;
   let query = updateQueries.get(key);
   if (!query) {
@@ -183,7 +195,7 @@ function updateQueryFor(
         .set(placeholdersFor(p, columns))
         .where('id', '=', p('id'))
         .where('deleted_at', state === 'active' ? 'is' : 'is not', null)
-        .returningAll(),
+        .returning(RECORD_READ_COLUMNS),
     );
     if (updateQueries.size >= 512) updateQueries.delete(updateQueries.keys().next().value as string);
     updateQueries.set(key, query);
@@ -247,6 +259,11 @@ export interface ListFilter {
 export interface ListOrder {
   key: SortKey;
   descending: boolean;
+  /**
+   * Read from the end: the exact reverse of the order (nulls first, every direction turned, the
+   * id last), so that a late page is read as an early page from the other end.
+   */
+  fromEnd?: boolean;
 }
 
 /**
@@ -254,7 +271,13 @@ export interface ListOrder {
  * `pattern`, see listParams). The guests table is joined only when the email is needed (a search,
  * or the email sort): the default list then reads one index only.
  */
-function filtered(db: Q, p: Placeholder<FilterParams>, kind: DatabaseKind, searching: boolean, sortKey: SortKey) {
+export function filtered(
+  db: Q,
+  p: Placeholder<FilterParams>,
+  kind: DatabaseKind,
+  searching: boolean,
+  sortKey: SortKey,
+) {
   const query = db
     .selectFrom('organization_guests')
     .where('organization_guests.organization_id', '=', p('organizationId'))
@@ -281,7 +304,7 @@ function filtered(db: Q, p: Placeholder<FilterParams>, kind: DatabaseKind, searc
 type Filtered = ReturnType<typeof filtered>;
 
 /** How each sort key orders: its columns, in order, and whether they may be null or are text. */
-interface SortSpec {
+export interface SortSpec {
   columns: string[];
   nullable: boolean;
   /** Text compared without regard to case, in byte order on both databases. */
@@ -294,7 +317,7 @@ const og = (column: string) => `organization_guests.${column}`;
 const textKey = (column: string, caseless = false): SortSpec => ({ columns: [og(column)], nullable: true, caseless });
 const plainKey = (column: string, nullable = true): SortSpec => ({ columns: [og(column)], nullable, plain: true });
 
-const SORT_SPECS: Record<SortKey, SortSpec> = {
+export const SORT_SPECS: Record<SortKey, SortSpec> = {
   created_at: plainKey('created_at', false),
   updated_at: plainKey('updated_at', false),
   id: plainKey('guest_id', false),
@@ -339,7 +362,7 @@ const listQueries = new Map<
 >();
 
 function listQueriesFor(kind: DatabaseKind, searching: boolean, order: ListOrder) {
-  const key = `${kind}:${searching}:${order.key}:${order.descending}`;
+  const key = `${kind}:${searching}:${order.key}:${order.descending}:${order.fromEnd === true}`;
   let queries = listQueries.get(key);
   if (!queries) {
     const ids = (db: Q, p: Placeholder<FilterParams>) =>
@@ -361,7 +384,7 @@ function listQueriesFor(kind: DatabaseKind, searching: boolean, order: ListOrder
 }
 
 /** The list's parameters: the organization, and the search pattern when searching. */
-interface FilterParams {
+export interface FilterParams {
   organizationId: string;
   pattern?: string;
 }
@@ -372,9 +395,9 @@ interface PageParams extends FilterParams {
   offset: number;
 }
 
-function listParams(filter: ListFilter): FilterParams;
-function listParams(filter: ListFilter, page: { limit: number; offset: number }): PageParams;
-function listParams(filter: ListFilter, page?: { limit: number; offset: number }): FilterParams {
+export function listParams(filter: ListFilter): FilterParams;
+export function listParams(filter: ListFilter, page: { limit: number; offset: number }): PageParams;
+export function listParams(filter: ListFilter, page?: { limit: number; offset: number }): FilterParams {
   return {
     organizationId: filter.organizationId,
     ...(filter.q && { pattern: `%${escapeLike(filter.q.toLowerCase())}%` }),
@@ -384,17 +407,33 @@ function listParams(filter: ListFilter, page?: { limit: number; offset: number }
 
 const DEFAULT_ORDER: ListOrder = { key: 'created_at', descending: false };
 
+/** The maintained count of the organization's active records: the sum of its few slots (migration 016_guest_counts). */
+const maintainedCount = prepared((db, p: Placeholder<{ organizationId: string }>) =>
+  db
+    .selectFrom('organization_guest_counts')
+    .select((eb) => eb.fn.sum<number | string | null>('count').as('n'))
+    .where('organization_id', '=', p('organizationId')),
+);
+
+/**
+ * How many active records match the filter (docs/guests.md, List guests): without a search, the
+ * count the database maintains, one indexed read whatever the organization holds; a search counts
+ * its matches, so its cost grows with them.
+ */
 export async function countRecords(db: Q, filter: ListFilter): Promise<number> {
-  const row = await listQueriesFor(kindOf(db), Boolean(filter.q), DEFAULT_ORDER).count.first(db, listParams(filter));
+  const row = filter.q
+    ? await listQueriesFor(kindOf(db), true, DEFAULT_ORDER).count.first(db, listParams(filter))
+    : await maintainedCount.first(db, { organizationId: filter.organizationId });
   return Number(row?.n ?? 0);
 }
 
 /**
  * Orders the ids. Nulls sort last in both directions on both databases; the id breaks ties so
- * that pages never overlap.
+ * that pages never overlap. `fromEnd` turns every part round: the same order read backwards.
  */
-function orderIds<T>(query: T, kind: DatabaseKind, order: ListOrder): T {
-  const direction = order.descending ? 'desc' : 'asc';
+export function orderIds<T>(query: T, kind: DatabaseKind, order: ListOrder): T {
+  const fromEnd = order.fromEnd === true;
+  const direction = order.descending !== fromEnd ? 'desc' : 'asc';
   const spec = SORT_SPECS[order.key];
   // Any query over organization_guests (and guests, for the email): the keys are named by reference.
   let sorted = query as unknown as Filtered;
@@ -406,13 +445,16 @@ function orderIds<T>(query: T, kind: DatabaseKind, order: ListOrder): T {
     // PostgreSQL can read it from the index.
     const sortKey = kind === 'postgres' && !spec.plain ? sql`${key} collate "C"` : key;
     // Nulls last in both directions, for the columns that can be null.
-    if (spec.nullable) sorted = sorted.orderBy(sql`case when ${column} is null then 1 else 0 end`);
+    if (spec.nullable) {
+      const isNull = sql`case when ${column} is null then 1 else 0 end`;
+      sorted = fromEnd ? sorted.orderBy(isNull, 'desc') : sorted.orderBy(isNull);
+    }
     sorted = sorted.orderBy(sortKey, direction);
   }
   return sorted.orderBy('organization_guests.id', direction) as unknown as T;
 }
 
-/** One page of the organization's active records, in order. */
+/** One page of the organization's active records, in order (in reverse order when `order.fromEnd`). */
 export async function listPage(
   db: Q,
   filter: ListFilter,

@@ -6,13 +6,16 @@
 import { Readable } from 'node:stream';
 import type { FastifyReply } from 'fastify';
 import fastJson from 'fast-json-stringify';
+import type { Static } from 'typebox';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../http/schemas.js';
-import { paginationMeta } from '../http/pagination.js';
+import { cursorPaginationMeta, paginationMeta } from '../http/pagination.js';
+import { validationFailed } from '../core/errors.js';
 import {
   CreateGuestBody,
   Guest,
   GuestEnvelope,
   GuestListEnvelope,
+  GuestListMeta,
   GuestParams,
   ListGuestsQuery,
   OrgParams,
@@ -22,6 +25,7 @@ import {
 import { actorOf, bodyToCheck, unchecked } from '../http/request-parts.js';
 import type { RouteApp } from '../http/route-app.js';
 import type { Services } from '../services.js';
+import { etagOf, noneMatchHolds, PRECONDITION_DESCRIPTION, tagged } from './guest-etag.js';
 
 const TAG = 'Guests';
 
@@ -53,7 +57,7 @@ export function guestRoutes(app: RouteApp, { guests, config: { publicBaseUrl }, 
     async (request, reply) => {
       const { fields, failures } = bodyToCheck(request);
       const result = await guests.create(actorOf(request), fields, failures);
-      return reply.code(result.created ? 201 : 200).send({ data: result.guest });
+      return reply.code(result.created ? 201 : 200).send(tagged(reply, result.guest));
     },
   );
 
@@ -76,6 +80,15 @@ export function guestRoutes(app: RouteApp, { guests, config: { publicBaseUrl }, 
     async (request, reply) => {
       const query = request.query;
       const actor = actorOf(request);
+      if (query.cursor !== undefined) {
+        // `page` has a default: whether the client sent it is in the URL only.
+        const sent = new URL(request.url, 'http://placeholder').searchParams;
+        if (sent.has('page') || query.without_pagination) {
+          throw validationFailed({ cursor: ['A cursor cannot be combined with page or without_pagination.'] });
+        }
+        const page = await guests.listByCursor(actor, query, query.cursor);
+        return sendListPage(reply, page.data, cursorPaginationMeta(publicBaseUrl, request, page));
+      }
       if (query.without_pagination) {
         // Every guest at once costs far more than a page: bounded per token (docs/guests.md, List guests).
         await heavy.checkRows(request);
@@ -85,10 +98,8 @@ export function guestRoutes(app: RouteApp, { guests, config: { publicBaseUrl }, 
         return sendJsonText(reply, streamAll(guests.listAll(actor, query), serializeGuest, counted));
       }
       const page = await guests.list(actor, query);
-      return {
-        data: page.guests,
-        meta: paginationMeta(publicBaseUrl, request, page.total, page.guests.length, page.perPage, page.page),
-      };
+      const meta = paginationMeta(publicBaseUrl, request, page.total, page.count, page.perPage, page.page);
+      return sendListPage(reply, page.data, meta);
     },
   );
 
@@ -102,13 +113,22 @@ export function guestRoutes(app: RouteApp, { guests, config: { publicBaseUrl }, 
         params: GuestParams,
         querystring: WithQuery,
         response: {
-          200: { description: 'The guest.', ...GuestEnvelope },
+          200: { description: 'The guest; `ETag` is its entity tag.', ...GuestEnvelope },
+          304: {
+            description: '`If-None-Match` names the current `ETag` (or is `*`): not modified; no body.',
+            type: 'null',
+          },
           ...errorResponses([...AUTH_ERRORS, 404, 422]),
         },
       },
     },
-    async (request) => {
-      return { data: await guests.get(actorOf(request), request.params.guest_email, request.query.with === 'stats') };
+    async (request, reply) => {
+      const guest = await guests.get(actorOf(request), request.params.guest_email, request.query.with === 'stats');
+      const etag = etagOf(guest);
+      // docs/guests.md, ETags and preconditions: the client's copy is current.
+      if (!noneMatchHolds(request.headers['if-none-match'], etag)) return notModified(reply, etag);
+      // The tag just computed: hashing the same guest again would cost as much once more.
+      return tagged(reply, guest, etag);
     },
   );
 
@@ -129,15 +149,15 @@ export function guestRoutes(app: RouteApp, { guests, config: { publicBaseUrl }, 
             description: 'The updated guest (201, as Tallyfy documents and its samples check).',
             ...GuestEnvelope,
           },
-          ...errorResponses([...AUTH_ERRORS, 404, ...BODY_ERRORS]),
+          ...errorResponses([...AUTH_ERRORS, 404, 412, ...BODY_ERRORS], { 412: PRECONDITION_DESCRIPTION }),
         },
       },
     },
     async (request, reply) => {
       const { fields, failures } = bodyToCheck(request);
-      return reply
-        .code(201)
-        .send({ data: await guests.update(actorOf(request), request.params.guest_email, fields, failures) });
+      const ifMatch = request.headers['if-match'];
+      const guest = await guests.update(actorOf(request), request.params.guest_email, fields, failures, ifMatch);
+      return reply.code(201).send(tagged(reply, guest));
     },
   );
 
@@ -153,16 +173,33 @@ export function guestRoutes(app: RouteApp, { guests, config: { publicBaseUrl }, 
         params: GuestParams,
         response: {
           200: { description: 'The removed guest, with `deleted_at`.', ...GuestEnvelope },
-          ...errorResponses([...AUTH_ERRORS, 422], {
+          ...errorResponses([...AUTH_ERRORS, 412, 422], {
+            412: PRECONDITION_DESCRIPTION,
             422: 'The email is malformed, or not a guest of this organization (an error on `email`, as Tallyfy documents).',
           }),
         },
       },
     },
-    async (request) => {
-      return { data: await guests.remove(actorOf(request), request.params.guest_email) };
-    },
+    async (request, reply) =>
+      tagged(reply, await guests.remove(actorOf(request), request.params.guest_email, request.headers['if-match'])),
   );
+}
+
+/** 304 with the ETag and no body at all (the response schema's `null` only documents it). */
+function notModified(reply: FastifyReply, etag: string): FastifyReply {
+  return reply.code(304).header('etag', etag).send();
+}
+
+/** The list's pagination block as the route's response schema writes it. */
+const serializeListMeta = fastJson(GuestListMeta as object);
+
+/**
+ * A page of the list: its guests are JSON text already (written once from the rows), so the
+ * answer is put together as text and sent as it is; Fastify sends a string of a JSON type without
+ * serializing it again. The same bytes as the route's response schema would write.
+ */
+function sendListPage(reply: FastifyReply, data: string, meta: Static<typeof GuestListMeta>): FastifyReply {
+  return reply.type('application/json; charset=utf-8').send(`{"data":${data},"meta":${serializeListMeta(meta)}}`);
 }
 
 /**

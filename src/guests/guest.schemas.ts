@@ -9,6 +9,7 @@ import {
   NullableString,
   OrganizationIdParam,
   PaginationMeta,
+  RequiredTimestamp,
   Timestamp,
 } from '../http/schemas.js';
 import { DEFAULT_PER_PAGE, MAX_ASSOCIATED_MEMBERS, MAX_ID, MAX_NAME, MAX_PER_PAGE, MAX_PHONE } from '../core/limits.js';
@@ -140,7 +141,7 @@ export const Guest = Type.Object(
     last_known_country: NullableString(),
     first_name: NullableString(),
     last_name: NullableString(),
-    created_at: Type.String({ description: 'When the guest joined this organization (UTC, `YYYY-MM-DD HH:MM:SS`).' }),
+    created_at: RequiredTimestamp('When the guest joined this organization.'),
     deleted_at: Timestamp('When the guest was removed from this organization.'),
     link: NullableString({
       description:
@@ -153,8 +154,23 @@ export const Guest = Type.Object(
 );
 export type Guest = Static<typeof Guest>;
 
-export const GuestEnvelope = Type.Object({ data: Type.Ref('Guest') });
-export const GuestListEnvelope = Type.Object({ data: Type.Array(Type.Ref('Guest')), meta: PaginationMeta });
+// Titled: the OpenAPI document names them as components (src/http/openapi-components.ts).
+export const GuestEnvelope = Type.Object({ data: Type.Ref('Guest') }, { title: 'GuestEnvelope' });
+/** The list's pagination block; a cursor page adds `next_cursor` (docs/guests.md, List guests, Cursor paging). */
+export const GuestListMeta = Type.Object({
+  pagination: Type.Object({
+    ...PaginationMeta.properties.pagination.properties,
+    next_cursor: Type.Optional(
+      NullableString({
+        description: 'Cursor pages only: the `cursor` of the next page (also in `links.next`); null on the last page.',
+      }),
+    ),
+  }),
+});
+export const GuestListEnvelope = Type.Object(
+  { data: Type.Array(Type.Ref('Guest')), meta: GuestListMeta },
+  { title: 'GuestList' },
+);
 
 export const OrgParams = Type.Object({ org_id: OrganizationIdParam });
 export const GuestParams = Type.Object({
@@ -204,6 +220,9 @@ export type SortKey = (typeof SORT_KEYS)[number];
 const sortValues = SORT_KEYS.flatMap((k) => [k, `-${k}`]);
 const sortDescription = `Sort key, a leading \`-\` for descending; default \`created_at\`. One of: ${SORT_KEYS.map((k) => `\`${k}\``).join(', ')} (\`name\` is first name, then last name).`;
 
+/** Longer than any cursor List guests writes (two 200-character names, a 320-character email). */
+const MAX_CURSOR_LENGTH = 4096;
+
 export const ListGuestsQuery = Type.Object({
   q: Type.Optional(
     Type.String({
@@ -226,6 +245,13 @@ export const ListGuestsQuery = Type.Object({
       minimum: 1,
       maximum: MAX_PER_PAGE,
       description: "Synonym of `per_page`, as some of Tallyfy's clients send it; `per_page` wins when both are sent.",
+    }),
+  ),
+  cursor: Type.Optional(
+    Type.String({
+      maxLength: MAX_CURSOR_LENGTH,
+      description:
+        'Cursor paging: empty for the first page, then `meta.pagination.next_cursor`. Stable while guests are added and removed; not with `page` or `without_pagination`.',
     }),
   ),
   without_pagination: Type.Optional(Type.Boolean({ description: '`true`: every guest, streamed, no pagination.' })),

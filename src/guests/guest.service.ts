@@ -10,23 +10,29 @@ import { inGroupCommit } from '../db/group-commit.js';
 import { AppError, assertThat, notFound, validationFailed } from '../core/errors.js';
 import { hourWindow, now } from '../core/time.js';
 import * as repo from './guest.repository.js';
-import { guestRowToGuest } from './guest.mapper.js';
-import { activeRecord, removeRecord } from './guest.records.js';
+import { guestJsonWriter, guestRowToGuest } from './guest.mapper.js';
+import { activeRecord, lockedActiveRecord, removeRecord } from './guest.records.js';
+import { checkIfMatch, type ConditionHeader } from './guest-etag.js';
 import type { GuestLinks } from './guest-code.js';
 import { statsForRecords } from './guest-stats.js';
+import { createGuestListing } from './guest-list.js';
 import {
   PROFILE_FIELDS,
   type CreateGuestBody,
   type Guest,
-  type ListGuestsQuery,
   type ProfileField,
-  type SortKey,
   type UpdateGuestBody,
 } from './guest.schemas.js';
-import { checkAssociatedMembers, checkNewGuestEmail, type EmailRules } from './guest.validation.js';
-import { normalizeEmail } from '../email/parse.js';
-import { DEFAULT_PER_PAGE } from '../core/limits.js';
-import { pageRequest } from '../core/paging.js';
+import {
+  checkAssociatedMembers,
+  checkNewGuestEmail,
+  membersInDatabase,
+  type EmailRules,
+  type MemberLookups,
+} from './guest.validation.js';
+import { normalizeEmail, parseEmailAddress } from '../email/parse.js';
+import { kindOf } from '../db/database.js';
+import { joinAtOnce, type JoinValues } from './guest-join-at-once.js';
 import { type Actor } from '../core/actor.js';
 import {
   type UncheckedFields,
@@ -70,16 +76,31 @@ export function createGuestService(deps: GuestServiceDeps) {
   const { db } = deps;
   const toGuest = (actor: Actor, row: repo.GuestRecord): Guest =>
     guestRowToGuest(row, { links: deps.links, role: actor.role });
-  /** The page's guests, with their stats when asked: one statement for the stats of the whole page. */
+  /** The stats of the page's records when asked: one statement for the whole page. */
+  function statsIf(actor: Actor, rows: repo.GuestRecord[], withStats: boolean) {
+    if (!withStats) return Promise.resolve(undefined);
+    return statsForRecords(
+      db,
+      actor.organizationId,
+      rows.map((r) => r.id),
+    );
+  }
+  /** The page's guests, with their stats when asked. */
   async function withStatsIf(actor: Actor, rows: repo.GuestRecord[], withStats: boolean): Promise<Guest[]> {
-    const stats = withStats
-      ? await statsForRecords(
-          db,
-          actor.organizationId,
-          rows.map((r) => r.id),
-        )
-      : undefined;
+    const stats = await statsIf(actor, rows, withStats);
     return rows.map((row) => guestRowToGuest(row, { links: deps.links, role: actor.role }, stats?.get(row.id)));
+  }
+
+  /** The JSON text of the page's guests (an array), with their stats when asked: written once, straight from the rows. */
+  async function pageJson(actor: Actor, rows: repo.GuestRecord[], withStats: boolean): Promise<string> {
+    const stats = await statsIf(actor, rows, withStats);
+    const write = guestJsonWriter({ links: deps.links, role: actor.role });
+    let json = '[';
+    for (let i = 0; i < rows.length; i += 1) {
+      const row = rows[i] as repo.GuestRecord;
+      json += (i === 0 ? '' : ',') + write(row, stats?.get(row.id));
+    }
+    return `${json}]`;
   }
 
   async function consumeInvite(trx: Transaction<Database>, organizationId: string): Promise<void> {
@@ -93,6 +114,35 @@ export function createGuestService(deps: GuestServiceDeps) {
         { headers: { 'retry-after': String(window.secondsLeft) } },
       );
     }
+  }
+
+  /** A new or re-joined record's columns at `at` (without its organization and guest): the body's profile and a new code. */
+  function freshRecord(body: Partial<Record<ProfileField, unknown>>, at: string) {
+    return { ...freshProfile(body), ...deps.links.codes.fresh(), created_at: at, updated_at: at, deleted_at: null };
+  }
+
+  /**
+   * Create guest's checks of a body beyond its schema (the email, the associated members), with
+   * the schema's failures, all in one 422; the normalized email when every check passes. `members`
+   * is where members are looked up (an import's batch reads them for all its rows at once).
+   */
+  async function check(
+    actor: Actor,
+    body: UncheckedFields<CreateGuestBody>,
+    schemaFailures: ReadonlyFieldErrors,
+    emailChecker = deps.emailChecker,
+    members: MemberLookups = membersInDatabase(db),
+  ): Promise<string> {
+    const [email, memberErrors] = await Promise.all([
+      checkNewGuestEmail({ db, emailChecker, members }, actor.organizationId, body.email, schemaFailures),
+      checkAssociatedMembers(db, actor.organizationId, body.associated_members, schemaFailures, members),
+    ]);
+    collectFieldErrors(
+      schemaFailures,
+      email.error === undefined ? NO_FIELD_ERRORS : { email: [email.error] },
+      memberErrors,
+    ).throwIfAny();
+    return email.email as string;
   }
 
   /**
@@ -109,13 +159,7 @@ export function createGuestService(deps: GuestServiceDeps) {
   ): Promise<{ guest: Guest; created: boolean; recordId: number }> {
     const at = now();
     const global = await repo.ensureGlobalGuest(trx, email, at);
-    const fresh = {
-      ...freshProfile(body),
-      ...deps.links.codes.fresh(),
-      created_at: at,
-      updated_at: at,
-      deleted_at: null,
-    };
+    const fresh = freshRecord(body, at);
     const inserted = await repo.insertRecord(trx, {
       ...fresh,
       organization_id: actor.organizationId,
@@ -148,6 +192,42 @@ export function createGuestService(deps: GuestServiceDeps) {
     return { guest: toGuest(actor, { ...revived, email }), created: true, recordId: revived.id };
   }
 
+  // PostgreSQL joins a new guest in one statement; SQLite's statements are in-process and its
+  // group commit already shares one commit among the creates arriving together.
+  const atOnce = kindOf(db) === 'postgres';
+
+  /**
+   * Create guest in one statement (guest-join-at-once.ts) of an email new to the organization,
+   * or of its active guest (the idempotent answer); undefined when the general path must answer
+   * (any failed check, a removed guest, a concurrent write): nothing is written then. Only a body whose
+   * every field passed its schema, whose email parses and whose domain takes mail is tried: the
+   * general path answers the others with their 422.
+   */
+  async function joinNewAtOnce(
+    actor: Actor,
+    body: UncheckedFields<CreateGuestBody>,
+    schemaFailures: ReadonlyFieldErrors,
+    emailChecker: EmailRules['emailChecker'],
+  ): ReturnType<typeof joinAtOnce> {
+    if (Object.keys(schemaFailures).length > 0 || typeof body.email !== 'string') return undefined;
+    const members: unknown = body.associated_members ?? [];
+    if (!Array.isArray(members) || !members.every((id) => Number.isSafeInteger(id))) return undefined;
+    const memberIds = members as number[];
+    if (new Set(memberIds).size !== memberIds.length) return undefined;
+    const parsed = parseEmailAddress(body.email);
+    if (!parsed.ok || !(await emailChecker.checkDomain(parsed.domain)).ok) return undefined;
+    const values = {
+      ...freshRecord(body as Partial<Record<ProfileField, unknown>>, now()),
+      organization_id: actor.organizationId,
+    };
+    return joinAtOnce(db, {
+      email: parsed.email,
+      values: values as JoinValues,
+      memberIds,
+      cap: deps.inviteLimitPerHour,
+    });
+  }
+
   return {
     /**
      * Create guest: create or join. `schemaFailures` are the body's failures of its schema: they
@@ -159,20 +239,16 @@ export function createGuestService(deps: GuestServiceDeps) {
       schemaFailures: ReadonlyFieldErrors,
       emailChecker = deps.emailChecker,
     ): Promise<{ guest: Guest; created: boolean; recordId: number }> {
-      const [email, members] = await Promise.all([
-        checkNewGuestEmail({ db, emailChecker }, actor.organizationId, body.email, schemaFailures),
-        checkAssociatedMembers(db, actor.organizationId, body.associated_members, schemaFailures),
-      ]);
-      collectFieldErrors(
-        schemaFailures,
-        email.error === undefined ? NO_FIELD_ERRORS : { email: [email.error] },
-        members,
-      ).throwIfAny();
+      const joined = atOnce && (await joinNewAtOnce(actor, body, schemaFailures, emailChecker));
+      if (joined) return { guest: toGuest(actor, joined.record), created: joined.created, recordId: joined.record.id };
+      const email = await check(actor, body, schemaFailures, emailChecker);
       // Creates arriving together share a commit on SQLite (bulk syncs, concurrent clients).
-      return inGroupCommit(db, (trx) => joinIn(trx, actor, email.email as string, body));
+      return inGroupCommit(db, (trx) => joinIn(trx, actor, email, body));
     },
 
+    check,
     joinIn,
+    freshRecord,
 
     /**
      * Counts one invite against the hourly cap within `trx` (429 past it). For writes that join
@@ -187,12 +263,16 @@ export function createGuestService(deps: GuestServiceDeps) {
       return guest as Guest;
     },
 
-    /** Update guest: partial update of the organization's profile of the guest; `schemaFailures` as for create. */
+    /**
+     * Update guest: partial update of the organization's profile of the guest; `schemaFailures` as
+     * for create. `ifMatch` is checked in the write's transaction (docs/guests.md, ETags and preconditions).
+     */
     async update(
       actor: Actor,
       pathEmail: string,
       body: UncheckedFields<UpdateGuestBody>,
       schemaFailures: ReadonlyFieldErrors,
+      ifMatch?: ConditionHeader,
     ): Promise<Guest> {
       const record = await activeRecord(db, actor.organizationId, pathEmail);
       const bag = collectFieldErrors(schemaFailures);
@@ -203,64 +283,38 @@ export function createGuestService(deps: GuestServiceDeps) {
       collectFieldErrors(bag.errors, members).throwIfAny();
       const changes = profileColumns(body);
       // One conditional statement; on SQLite it shares a commit with the writes arriving with it.
-      const updated = await inGroupCommit(db, (trx) =>
-        repo.updateRecordIn(trx, 'active', record.id, { ...changes, updated_at: now() }),
-      );
+      const updated = await inGroupCommit(db, async (trx) => {
+        if (ifMatch !== undefined) {
+          const locked = await lockedActiveRecord(trx, actor.organizationId, record.email);
+          assertThat(locked.id === record.id, () => notFound('guest'));
+          checkIfMatch(ifMatch, toGuest(actor, locked));
+        }
+        return repo.updateRecordIn(trx, 'active', record.id, { ...changes, updated_at: now() });
+      });
       assertThat(updated, () => notFound('guest'));
       return toGuest(actor, { ...updated, email: record.email });
     },
 
     /** Remove guest: from this organization; the global identity goes when no organization has it. */
-    async remove(actor: Actor, pathEmail: string): Promise<Guest> {
+    async remove(actor: Actor, pathEmail: string, ifMatch?: ConditionHeader): Promise<Guest> {
       // Tallyfy documents a 422 on the email for an address that is not a guest of the organization.
       const notAGuest = () => validationFailed({ email: ['The email is not a guest of this organization.'] });
       return db.transaction().execute(async (trx) => {
         const record = await repo.findRecordByEmail(trx, actor.organizationId, normalizeEmail(pathEmail));
         assertThat(record && record.deleted_at === null, notAGuest);
+        if (ifMatch !== undefined) {
+          const locked = await lockedActiveRecord(trx, actor.organizationId, record.email, notAGuest);
+          assertThat(locked.id === record.id, notAGuest);
+          checkIfMatch(ifMatch, toGuest(actor, locked));
+        }
         const removed = await removeRecord(trx, record, now());
         assertThat(removed, notAGuest);
         return toGuest(actor, removed);
       });
     },
 
-    /** List guests: one page of guests, with the numbers for the pagination block. */
-    async list(actor: Actor, query: ListGuestsQuery) {
-      const filter = { organizationId: actor.organizationId, q: query.q };
-      const order = sortOrder(query);
-      const { page, perPage } = pageRequest(query, DEFAULT_PER_PAGE);
-      const [total, rows] = await Promise.all([
-        repo.countRecords(db, filter),
-        repo.listPage(db, filter, order, { limit: perPage, offset: (page - 1) * perPage }),
-      ]);
-      return {
-        guests: await withStatsIf(actor, rows, query.with === 'stats'),
-        total,
-        perPage,
-        page,
-      };
-    },
-
-    /**
-     * Every guest in order, in chunks: the ids are read once (a consistent order, a few bytes a
-     * guest), then the rows chunk by chunk, so memory stays bounded however many guests there are
-     * and no connection is held while a slow client reads.
-     */
-    async *listAll(actor: Actor, query: ListGuestsQuery, chunkSize = 500): AsyncGenerator<Guest[], void, undefined> {
-      const ids = await repo.listRecordIds(db, { organizationId: actor.organizationId, q: query.q }, sortOrder(query));
-      for (let i = 0; i < ids.length; i += chunkSize) {
-        const rows = (await repo.findRecordsByIds(db, ids.slice(i, i + chunkSize))).filter(
-          (r) => r.deleted_at === null,
-        );
-        yield await withStatsIf(actor, rows, query.with === 'stats');
-      }
-    },
+    ...createGuestListing(db, withStatsIf, pageJson),
   };
 }
 
 export type GuestService = ReturnType<typeof createGuestService>;
-
-function sortOrder(query: ListGuestsQuery): repo.ListOrder {
-  const raw = query.sort ?? query.sort_by ?? 'created_at';
-  const descending = raw.startsWith('-');
-  return { key: (descending ? raw.slice(1) : raw) as SortKey, descending };
-}

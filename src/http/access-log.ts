@@ -7,13 +7,25 @@
 import type { FastifyRequest } from 'fastify';
 import { redactSecrets } from '../core/log-redaction.js';
 
+/** What Fastify's `req` log serializer reads of a request. */
+type LoggedRequest = Pick<FastifyRequest, 'method' | 'url' | 'originalUrl' | 'headers' | 'host' | 'ip' | 'socket'>;
+
 /**
  * The request as the log's `req` serializer reads it, with its url redacted: everything else
- * (method, host, client address and port) comes from the request itself.
+ * (method, host, client address and port) comes from the request itself. A plain object of the
+ * fields read: an object deriving from the request, with property descriptors, cost several
+ * times as much, and every request writes this line.
  */
-export function accessLogRequest(request: FastifyRequest): FastifyRequest {
-  return Object.create(request, {
-    url: { value: redactSecrets(request.url), enumerable: true },
-    originalUrl: { value: redactSecrets(request.originalUrl), enumerable: true },
-  }) as FastifyRequest;
+export function accessLogRequest(request: FastifyRequest): LoggedRequest {
+  const url = redactSecrets(request.url);
+  const original = request.originalUrl;
+  return {
+    method: request.method,
+    url,
+    originalUrl: original === request.url ? url : redactSecrets(original),
+    headers: request.headers,
+    host: request.host,
+    ip: request.ip,
+    socket: request.socket,
+  };
 }

@@ -6,10 +6,10 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
-import { findTokenByHash } from '../auth/token.repository.js';
+import type { AuthCache } from '../auth/auth-cache.js';
 import type { UnknownTokens } from '../auth/unknown-tokens.js';
 import type { Database, Role } from '../db/types.js';
-import { sha256 } from '../core/secrets.js';
+import { isHexId, sha256 } from '../core/secrets.js';
 import { now } from '../core/time.js';
 import type { FailureThrottle } from './auth-throttle.js';
 import { AppError } from '../core/errors.js';
@@ -50,8 +50,6 @@ const ROLE_ALLOWS: Record<Role, Record<Access, boolean>> = {
   light: { read: true, write: false, admin: false },
 };
 
-const ORG_ID = /^[0-9a-f]{32}$/;
-
 /**
  * The header Tallyfy's documentation says identifies the client type. Its own clients send
  * different values (`APIClient`, `TallyfySDK`, `n8n`) and certified connectors send none, so any
@@ -77,6 +75,8 @@ export interface AuthOptions {
   failures?: FailureThrottle;
   /** Token hashes the database did not know a moment ago: answered 401 without a look-up. */
   unknownTokens?: UnknownTokens;
+  /** Answers of known tokens, reused for a moment (src/auth/auth-cache.ts). */
+  cache: AuthCache;
 }
 
 /**
@@ -97,10 +97,10 @@ export function registerAuthentication(app: FastifyInstance, options: AuthOption
       throw refused();
     }
     const organizationId = (request.params as { org_id?: string }).org_id;
-    const owner = await findTokenByHash(
+    const owner = await options.cache.find(
       options.db,
       tokenHash,
-      organizationId !== undefined && ORG_ID.test(organizationId) ? organizationId : undefined,
+      organizationId !== undefined && isHexId(organizationId) ? organizationId : undefined,
     );
     if (!owner || owner.revokedAt !== null || (owner.expiresAt !== null && owner.expiresAt <= now())) {
       if (!owner) options.unknownTokens?.remember(tokenHash);
@@ -119,6 +119,8 @@ export function registerAuthentication(app: FastifyInstance, options: AuthOption
       membership: owner.role,
       disabled: owner.disabled,
     };
+    // From here on every line of this request (the access log's too) says whose it is; never the secret.
+    request.log = request.log.child({ tokenId: owner.tokenId, memberId: owner.userId });
   });
 }
 
@@ -131,10 +133,13 @@ export function registerOrganizationAccess(app: FastifyInstance): void {
     const access = request.routeOptions.config.access;
     const organizationId = (request.params as { org_id?: string }).org_id;
     if (access === undefined || organizationId === undefined) return;
+    // Logged refused or not: a member probing other organizations shows in the log.
+    if (isHexId(organizationId)) request.log = request.log.child({ organizationId });
     // Not a member -> 403 whether or not the organization exists: ids are not probed this way.
-    const role = ORG_ID.test(organizationId) ? request.principal.membership : undefined;
+    const role = isHexId(organizationId) ? request.principal.membership : undefined;
     if (!role) throw new AppError('FORBIDDEN', 'You are not a member of this organization.');
-    // Read with the token on every request, never cached: a disable holds at once on every instance.
+    // Read with the token; a remembered answer is dropped on every instance as the disable
+    // commits (src/auth/auth-cache.ts), so a disable holds on the next request everywhere.
     if (request.principal.disabled)
       throw new AppError(
         'UNAUTHENTICATED',

@@ -18,6 +18,7 @@ import type net from 'node:net';
 import type { ConnectionError, FastifyBaseLogger, FastifyHttpOptions, FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { AppError, problemBody } from '../core/errors.js';
+import { requestIdOf } from './request-id.js';
 
 /** Open connections when MAX_CONNECTIONS is not set (still kept below the open-file limit). */
 export const DEFAULT_MAX_CONNECTIONS = 10_000;
@@ -28,15 +29,16 @@ const SUMMARY_EVERY_MS = 10_000;
 
 /**
  * The error body (docs/conventions.md, Errors) as a whole raw HTTP/1.1 answer that closes the
- * connection.
+ * connection, with the request's id (a new one when no request was read).
  */
-export function rawProblemResponse(baseUrl: string, error: AppError): string {
-  const body = JSON.stringify(problemBody(baseUrl, error));
+export function rawProblemResponse(baseUrl: string, error: AppError, requestId: string): string {
+  const body = JSON.stringify(problemBody(baseUrl, error, requestId));
   const lines = [
     `HTTP/1.1 ${error.status} ${http.STATUS_CODES[error.status] ?? 'Error'}`,
     'Content-Type: application/problem+json; charset=utf-8',
     `Content-Length: ${Buffer.byteLength(body)}`,
     'Cache-Control: no-store',
+    `X-Request-Id: ${requestId}`,
     'Connection: close',
     ...Object.entries(error.options.headers ?? {}).map(([name, value]) => `${name}: ${value}`),
   ];
@@ -48,9 +50,14 @@ export function rawProblemResponse(baseUrl: string, error: AppError): string {
  * connection. `_httpMessage` is the answer Node has attached to the socket, as Node's own
  * 'clientError' default reads it.
  */
-export function answerAndClose(socket: net.Socket, baseUrl: string, error: AppError): void {
+export function answerAndClose(
+  socket: net.Socket,
+  baseUrl: string,
+  error: AppError,
+  requestId: string = requestIdOf(undefined),
+): void {
   const answer = (socket as net.Socket & { _httpMessage?: http.ServerResponse | null })._httpMessage;
-  if (socket.writable && !answer?.headersSent) socket.write(rawProblemResponse(baseUrl, error));
+  if (socket.writable && !answer?.headersSent) socket.write(rawProblemResponse(baseUrl, error, requestId));
   socket.destroy();
 }
 
@@ -68,8 +75,9 @@ function clientErrorHandler(baseUrl: string) {
         : error.code === 'HPE_HEADER_OVERFLOW'
           ? new AppError('REQUEST_HEADERS_TOO_LARGE', 'The request headers are larger than the server accepts.')
           : new AppError('BAD_REQUEST', 'The request is not valid HTTP.');
-    this.log.debug({ err: error, code: problem.code }, 'connection answered and closed before routing');
-    answerAndClose(socket, baseUrl, problem);
+    const reqId = requestIdOf(undefined);
+    this.log.debug({ err: error, code: problem.code, reqId }, 'connection answered and closed before routing');
+    answerAndClose(socket, baseUrl, problem, reqId);
   };
 }
 
@@ -263,7 +271,8 @@ export class ConnectionGuard {
    */
   #cut(connection: Connection, error: AppError): void {
     this.#forget(connection);
-    if (stillSending(connection)) answerAndClose(connection.socket, this.baseUrl, error);
+    if (stillSending(connection))
+      answerAndClose(connection.socket, this.baseUrl, error, requestIdOf(connection.request));
     else connection.socket.destroy();
   }
 

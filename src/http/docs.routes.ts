@@ -16,6 +16,12 @@ const ERROR_TEXT: Record<ErrorCode, string> = {
   REQUEST_TIMEOUT:
     "The request's headers or body did not arrive in time; the connection is closed. Send the whole request promptly.",
   CONFLICT: 'The change conflicts with the current state, usually a concurrent change; retry.',
+  IDEMPOTENCY_KEY_IN_USE:
+    'The first request sent with this `Idempotency-Key` is still running. Retry after `Retry-After` seconds: the retry gets its answer.',
+  IDEMPOTENCY_KEY_REUSED:
+    'This `Idempotency-Key` was already used, within 24 hours, with another method, path or body. Use a new key for a new request.',
+  PRECONDITION_FAILED:
+    "The `If-Match` header names none of the guest's current ETags: the guest changed since it was read. Nothing was written; the answer's `ETag` header is the current one. Read the guest again and retry.",
   PAYLOAD_TOO_LARGE: 'The body is larger than the configured limit.',
   URI_TOO_LONG: 'A segment of the path is longer than any valid value.',
   UNSUPPORTED_MEDIA_TYPE: 'The body must be sent as `application/json`.',

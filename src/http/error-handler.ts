@@ -10,6 +10,7 @@ import { databaseError } from '../core/database-errors.js';
 import { fromBodyParser, toAppError } from '../core/to-app-error.js';
 import { fieldErrorsFromAjv } from '../core/validation.js';
 import type { ErrorObject } from 'ajv';
+import { REQUEST_ID_HEADER } from './request-id.js';
 
 /**
  * What only the API's requests raise, ahead of the shared mapping: schema validation (its field
@@ -26,12 +27,26 @@ function fromRequestSchema(error: FastifyError): AppError | undefined {
   return undefined;
 }
 
+/**
+ * Answers `error` in the one error body, with the request's id in the body and the header (also
+ * for answers given before routing, which no onSend hook sees).
+ */
 export function sendProblem(reply: FastifyReply, baseUrl: string, error: AppError): FastifyReply {
   for (const [name, value] of Object.entries(error.options.headers ?? {})) reply.header(name, value);
+  const requestId = reply.request.id;
   return reply
     .code(error.status)
+    .header(REQUEST_ID_HEADER, requestId)
     .type('application/problem+json; charset=utf-8')
-    .send(JSON.stringify(problemBody(baseUrl, error)));
+    .send(JSON.stringify(problemBody(baseUrl, error, requestId)));
+}
+
+/** The 500's text names the request id, the one thing that finds its detail in the log. */
+function internalError(requestId: string): AppError {
+  return new AppError(
+    'INTERNAL',
+    `An unexpected error occurred. It has been logged under the request id ${requestId}; quote it when you report this.`,
+  );
 }
 
 export function registerErrorHandling(app: FastifyInstance, baseUrl: string): void {
@@ -40,7 +55,8 @@ export function registerErrorHandling(app: FastifyInstance, baseUrl: string): vo
       if (raw.status >= 500) request.log.error({ err: raw }, 'request failed');
       return sendProblem(reply, baseUrl, raw);
     }
-    const error = fromRequestSchema(raw as FastifyError) ?? toAppError(raw);
+    const mapped = fromRequestSchema(raw as FastifyError) ?? toAppError(raw);
+    const error = mapped.code === 'INTERNAL' ? internalError(request.id) : mapped;
     if (error.code === 'INTERNAL') {
       request.log.error({ err: raw }, 'unexpected error');
     } else if (databaseError(raw)) {

@@ -12,16 +12,21 @@ const Status = Type.Object({ status: Type.String() });
  */
 export interface HealthServices {
   database: { ping(): Promise<void> };
+  config: { publicBaseUrl: string };
 }
 
-export function healthRoutes(app: RouteApp, { database }: HealthServices): void {
+export function healthRoutes(app: RouteApp, { database, config }: HealthServices): void {
+  // Served at the root only (they answer 404 under /api): the document names that server alone.
+  const servers = [{ url: config.publicBaseUrl, description: 'Health answers at the root only, not under /api.' }];
   app.get(
     '/health/live',
     {
       schema: {
         tags: ['Operations'],
         summary: 'Liveness: the process is up',
+        description: 'Answers 200 while the process runs, even while it sheds load (docs/service.md, Liveness).',
         security: [],
+        servers,
         response: { 200: { description: 'The process answers.', ...Status } },
       },
     },
@@ -34,7 +39,9 @@ export function healthRoutes(app: RouteApp, { database }: HealthServices): void 
       schema: {
         tags: ['Operations'],
         summary: 'Readiness: the database answers',
+        description: 'Answers 200 once the database answers a query within 2 seconds (docs/service.md, Readiness).',
         security: [],
+        servers,
         response: {
           200: { description: 'Ready to serve.', ...Status },
           ...errorResponses([503], { 503: 'The database does not answer.' }),

@@ -31,3 +31,33 @@ export function paginationMeta(
     },
   };
 }
+
+/**
+ * The pagination block of a cursor page (docs/guests.md, List guests, Cursor paging): the page
+ * block's numbers, `current_page` counting the pages of this walk, and `links.next` the same
+ * request with the next cursor (no `previous`: a cursor walks forward only).
+ */
+export function cursorPaginationMeta(
+  publicBaseUrl: string,
+  request: FastifyRequest,
+  page: { total: number; count: number; perPage: number; page: number; nextCursor: string | null },
+) {
+  const links: { next?: string } = {};
+  if (page.nextCursor !== null) {
+    const url = new URL(request.url, 'http://placeholder');
+    url.searchParams.set('cursor', page.nextCursor);
+    links.next = `${publicBaseUrl}${url.pathname}${url.search}`;
+  }
+  return {
+    pagination: {
+      total: page.total,
+      count: page.count,
+      per_page: page.perPage,
+      current_page: page.page,
+      total_pages: Math.max(1, Math.ceil(page.total / page.perPage)),
+      has_more_pages: page.nextCursor !== null,
+      links,
+      next_cursor: page.nextCursor,
+    },
+  };
+}

@@ -19,8 +19,21 @@ export function NullableArray<T extends TSchema>(items: T, options: Record<strin
   return Type.Unsafe<Array<Static<T>> | null>({ ...options, type: ['array', 'null'], items });
 }
 
-export const Timestamp = (description: string) =>
-  NullableString({ description: `${description} UTC, \`YYYY-MM-DD HH:MM:SS\`.`, example: '2025-01-15 10:30:00' });
+/**
+ * A moment as the service writes it: UTC, `YYYY-MM-DD HH:MM:SS`, as Tallyfy does. Not RFC 3339 (no
+ * `T`, no zone), so the document gives a pattern, not `format: date-time`, which would have a
+ * generated client reject or misread every value.
+ */
+export const TIMESTAMP_PATTERN = '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$';
+const timestampOptions = (description: string) => ({
+  description: `${description} UTC, \`YYYY-MM-DD HH:MM:SS\` (not RFC 3339: a space, no zone).`.trim(),
+  pattern: TIMESTAMP_PATTERN,
+  example: '2025-01-15 10:30:00',
+});
+/** A moment that may be unknown (null). */
+export const Timestamp = (description: string) => NullableString(timestampOptions(description));
+/** A moment that is always known. */
+export const RequiredTimestamp = (description = '') => Type.String(timestampOptions(description));
 
 export const OrganizationIdParam = Type.String({
   description: 'The organization id: 32 lowercase hex characters.',
@@ -41,6 +54,12 @@ export const ProblemSchema = Type.Object(
     errors: Type.Optional(
       Type.Record(Type.String(), Type.Array(Type.String()), {
         description: 'Validation failures only: one array of messages per field (array elements as `field.N`).',
+      }),
+    ),
+    request_id: Type.Optional(
+      Type.String({
+        description:
+          "The request's id, as in the `X-Request-Id` answer header: the service log names the request by it. Present in every error answer; absent only in a bulk item's error.",
       }),
     ),
   },

@@ -23,6 +23,7 @@ import type { InviteBody, InvitationView } from './invitation.schemas.js';
 import { removeRecord } from '../guests/guest.records.js';
 import { type Actor } from '../core/actor.js';
 import { type UncheckedFields, collectFieldErrors, type ReadonlyFieldErrors } from '../core/validation.js';
+import { announceAuthChange } from '../auth/auth-changes.js';
 
 export interface InvitationServiceDeps {
   db: Kysely<Database>;
@@ -285,7 +286,7 @@ export function createInvitationService(deps: InvitationServiceDeps) {
       code: string,
       names: { firstName: string | null; lastName: string | null },
     ): Promise<AcceptedInvitation> {
-      return db.transaction().execute(async (trx) => {
+      const accepted = await db.transaction().execute(async (trx) => {
         const at = now();
         const invitation = await openByCode(trx, code, at);
         assertThat(await repo.markAccepted(trx, invitation.id, at), invitationNotFound);
@@ -328,6 +329,9 @@ export function createInvitationService(deps: InvitationServiceDeps) {
           token: { id: tokenId, token, expires_at: null },
         };
       });
+      // A token of theirs remembered as "not a member here" is one now.
+      await announceAuthChange(db, { userId: accepted.member.id });
+      return accepted;
     },
   };
 }

@@ -81,6 +81,23 @@ export async function findMemberByEmail(
   return memberByEmail.first(db, { organizationId, email });
 }
 
+/** Which of `emails` (normalized) are the emails of members of the organization: one statement for many. */
+export async function memberEmailsAmong(
+  db: Kysely<Database>,
+  organizationId: string,
+  emails: string[],
+): Promise<Set<string>> {
+  if (emails.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('memberships')
+    .innerJoin('users', 'users.id', 'memberships.user_id')
+    .select('users.email')
+    .where('memberships.organization_id', '=', organizationId)
+    .where('users.email', 'in', emails)
+    .execute();
+  return new Set(rows.map((r) => r.email));
+}
+
 /** Which of `ids` are members of the organization. */
 export async function existingMemberIds(
   db: Kysely<Database>,

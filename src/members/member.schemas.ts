@@ -3,7 +3,7 @@
  * its CLI, SDK and n8n node look for are always present, null when this service keeps no value.
  */
 import { Type, type Static } from 'typebox';
-import { NullableInteger, NullableString, OrganizationIdParam, Timestamp } from '../http/schemas.js';
+import { NullableInteger, NullableString, OrganizationIdParam, RequiredTimestamp, Timestamp } from '../http/schemas.js';
 import { MAX_ID } from '../core/limits.js';
 
 export const MEMBER_STATUSES = ['active', 'invited', 'disabled'] as const;
@@ -23,9 +23,7 @@ export const Member = Type.Object(
       enum: [...MEMBER_STATUSES],
       description: '`active`, `disabled`, or `invited` (an invitation not yet accepted).',
     }),
-    created_at: Type.String({
-      description: 'When the member joined this organization, or was invited (UTC, `YYYY-MM-DD HH:MM:SS`).',
-    }),
+    created_at: RequiredTimestamp('When the member joined this organization, or was invited.'),
     last_login_at: Timestamp('Always null: tokens carry no sign-in.'),
     invited_by: NullableInteger({ description: 'The member who invited this one, when they joined by invitation.' }),
     disabled_at: Timestamp('When the member was disabled in this organization.'),
@@ -37,7 +35,7 @@ export const Member = Type.Object(
 );
 export type Member = Static<typeof Member>;
 
-export const MemberEnvelope = Type.Object({ data: Type.Ref('Member') });
+export const MemberEnvelope = Type.Object({ data: Type.Ref('Member') }, { title: 'MemberEnvelope' });
 
 export const MemberIdParams = Type.Object({
   org_id: OrganizationIdParam,

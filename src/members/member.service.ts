@@ -23,6 +23,7 @@ import {
   type Member as MemberRow,
 } from './member.repository.js';
 import type { Member } from './member.schemas.js';
+import { announceAuthChange } from '../auth/auth-changes.js';
 
 /** `updated_at` is the membership's last change: joined, disabled or enabled again (n8n offers it). */
 export const MEMBER_SORT_KEYS = [
@@ -104,6 +105,16 @@ export function createMemberService(deps: { db: Kysely<Database> }) {
     return member;
   }
 
+  /**
+   * Runs `work` in a transaction, then, once it committed, drops every remembered token answer of
+   * the user on every instance (src/auth/auth-changes.ts): their next request reads the change.
+   */
+  async function afterCommit<T>(userId: number, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> {
+    const result = await db.transaction().execute(work);
+    await announceAuthChange(db, { userId });
+    return result;
+  }
+
   async function reread(trx: Kysely<Database>, organizationId: string, userId: number): Promise<Member> {
     return memberRowToMember(await memberIn(trx, organizationId, userId));
   }
@@ -143,7 +154,7 @@ export function createMemberService(deps: { db: Kysely<Database> }) {
     },
 
     async changeRole(actor: Actor, userId: number, role: Role): Promise<Member> {
-      return db.transaction().execute(async (trx) => {
+      return afterCommit(userId, async (trx) => {
         const member = await memberIn(trx, actor.organizationId, userId);
         if (member.role === role) return memberRowToMember(member);
         await keepAnAdmin(trx, actor.organizationId, member);
@@ -152,9 +163,9 @@ export function createMemberService(deps: { db: Kysely<Database> }) {
       });
     },
 
-    /** Disabled at once: the token check reads the membership on every request. Idempotent. */
+    /** Disabled at once, on every instance: see `afterCommit`. Idempotent. */
     async disable(actor: Actor, userId: number): Promise<Member> {
-      return db.transaction().execute(async (trx) => {
+      return afterCommit(userId, async (trx) => {
         const member = await memberIn(trx, actor.organizationId, userId);
         if (member.disabled_at !== null) return memberRowToMember(member);
         await keepAnAdmin(trx, actor.organizationId, member);
@@ -165,7 +176,7 @@ export function createMemberService(deps: { db: Kysely<Database> }) {
 
     /** Idempotent: a member who is not disabled is answered unchanged. */
     async enable(actor: Actor, userId: number): Promise<Member> {
-      return db.transaction().execute(async (trx) => {
+      return afterCommit(userId, async (trx) => {
         const member = await memberIn(trx, actor.organizationId, userId);
         if (member.disabled_at === null) return memberRowToMember(member);
         await updateMembership(trx, actor.organizationId, userId, {
@@ -183,7 +194,7 @@ export function createMemberService(deps: { db: Kysely<Database> }) {
      * stay for their other organizations. An invitee's invitation is withdrawn instead.
      */
     async remove(actor: Actor, userId: number, reassignTo: number | undefined): Promise<Member> {
-      return db.transaction().execute(async (trx) => {
+      return afterCommit(userId, async (trx) => {
         const member = await findMemberById(trx, actor.organizationId, userId);
         if (!member) {
           const invitation = await findOpenInvitation(trx, actor.organizationId, userId);
@@ -214,7 +225,7 @@ export function createMemberService(deps: { db: Kysely<Database> }) {
      * token of theirs once they belong to no organization and no invitation is open for them.
      */
     async erase(actor: Actor, userId: number): Promise<{ id: number; email: string; deleted: true }> {
-      return db.transaction().execute(async (trx) => {
+      return afterCommit(userId, async (trx) => {
         const member = await memberIn(trx, actor.organizationId, userId);
         if (member.disabled_at === null)
           throw new AppError('MEMBER_NOT_DISABLED', 'Please disable the member before deletion.');

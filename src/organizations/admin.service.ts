@@ -17,8 +17,10 @@ import {
 } from '../members/member.repository.js';
 import { findGlobalGuest } from '../guests/guest.repository.js';
 import { insertToken, revokeToken } from '../auth/token.repository.js';
-import { findOrganization, insertOrganization } from './organization.repository.js';
+import { findOrganization, insertOrganization, setOrganizationTimezone } from './organization.repository.js';
+import { isTimeZone } from '../core/validation.js';
 import { MAX_NAME } from '../core/limits.js';
+import { announceAuthChange } from '../auth/auth-changes.js';
 
 export const ROLES: readonly Role[] = ['admin', 'standard', 'light'];
 /** Tokens start with a recognizable prefix so that secret scanners can spot a leaked one. */
@@ -79,7 +81,7 @@ export function createAdminService(db: Kysely<Database>) {
       const email = (parsed as { email: string }).email;
       if (!(await findOrganization(db, input.organizationId)))
         throw new AppError('RESOURCE_NOT_FOUND', `No organization ${input.organizationId}.`);
-      return db.transaction().execute(async (trx) => {
+      const added = await db.transaction().execute(async (trx) => {
         const guest = await findGlobalGuest(trx, email);
         if (guest) {
           const record = await trx
@@ -111,6 +113,9 @@ export function createAdminService(db: Kysely<Database>) {
         if (!member) throw new Error('membership vanished inside its transaction');
         return member;
       });
+      // A new membership or a changed role: remembered token answers of the user go (src/auth/auth-changes.ts).
+      await announceAuthChange(db, { userId: added.id });
+      return added;
     },
 
     /** Creates a token for the user with this email. The token is returned once; only its hash is kept. */
@@ -145,7 +150,26 @@ export function createAdminService(db: Kysely<Database>) {
       if (!Number.isSafeInteger(id) || id < 1 || !(await revokeToken(db, id, now()))) {
         throw new AppError('RESOURCE_NOT_FOUND', `No token with id ${id}.`);
       }
+      await announceAuthChange(db, { tokenId: id });
       return { id, revoked: true };
+    },
+
+    /**
+     * The organization's time zone (docs/notifications.md, Digest emails): the digest hour of its
+     * guests who set no zone of their own. An IANA name; `UTC` for none.
+     */
+    async setOrganizationTimezone(
+      organizationId: string,
+      zone: string | undefined,
+    ): Promise<{ id: string; timezone: string }> {
+      const name = zone?.trim() ?? '';
+      if (!isTimeZone(name))
+        throw validationFailed({
+          zone: [`The zone must be an IANA time zone name such as Europe/Berlin or UTC, got "${name}".`],
+        });
+      if (!(await setOrganizationTimezone(db, organizationId, name)))
+        throw new AppError('RESOURCE_NOT_FOUND', `No organization ${organizationId}.`);
+      return { id: organizationId, timezone: name };
     },
   };
 }

@@ -12,6 +12,12 @@ export async function findOrganization(db: Kysely<Database>, id: string) {
   return db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
+/** Sets the organization's time zone; false when there is no such organization. */
+export async function setOrganizationTimezone(db: Kysely<Database>, id: string, zone: string | null): Promise<boolean> {
+  const result = await db.updateTable('organizations').set({ timezone: zone }).where('id', '=', id).executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 export async function countOrganizations(db: Kysely<Database>): Promise<number> {
   const row = await db
     .selectFrom('organizations')

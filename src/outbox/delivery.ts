@@ -35,11 +35,25 @@ function mailOptions(from: string, row: OutboxRow): SendMailOptions {
     // The same Message-ID on every attempt: a copy that does go out twice is recognisable.
     messageId: row.message_id,
     // RFC 3834: automatic mail, so vacation responders do not answer it.
-    headers: { 'Auto-Submitted': 'auto-generated' },
+    headers: { ...storedHeaders(row.headers), 'Auto-Submitted': 'auto-generated' },
     // Bodies are plain strings; never let a path or URL in them be read as an attachment source.
     disableFileAccess: true,
     disableUrlAccess: true,
   };
+}
+
+/** The message's own extra headers (stored as a JSON object); anything else stored there is ignored. */
+function storedHeaders(json: string | null): Record<string, string> {
+  if (json === null) return {};
+  try {
+    const parsed: unknown = JSON.parse(json);
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {};
+    return Object.fromEntries(
+      Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    );
+  } catch {
+    return {};
+  }
 }
 
 export function createDelivery(mail: Config['mail']): Delivery {

@@ -20,6 +20,8 @@ export interface OutgoingMessage {
   subject: string;
   text: string;
   html: string | null;
+  /** Extra headers sent on every attempt, e.g. `List-Unsubscribe` (docs/notifications.md). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** The longest `last_error` kept: enough to diagnose, bounded whatever a relay answers. */
@@ -51,6 +53,7 @@ export async function enqueue(
       subject: message.subject,
       text_body: message.text,
       html_body: message.html,
+      headers: message.headers && Object.keys(message.headers).length > 0 ? JSON.stringify(message.headers) : null,
       message_id: messageId,
       created_at: at,
       available_at: at,

@@ -16,6 +16,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/types.js';
 import { redactText } from '../core/log-redaction.js';
 import { randomSecret } from '../core/secrets.js';
+import { settlesWithin } from '../core/settle.js';
 import { formatTimestamp } from '../core/time.js';
 import { createDelivery, type Delivery } from './delivery.js';
 import { onOutboxQueued } from './outbox-signal.js';
@@ -226,15 +227,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       clearTimeout(timer);
       unsubscribe?.();
       if (running) {
-        let timeout: NodeJS.Timeout | undefined;
-        const late = await Promise.race([
-          running.then(() => false),
-          new Promise<boolean>(
-            (resolve) => (timeout = setTimeout(() => resolve(true), options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS)),
-          ),
-        ]);
-        clearTimeout(timeout);
-        if (late)
+        if (!(await settlesWithin(running, options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS)))
           log.warn(
             { workerId: id },
             'outbox worker stopped with a send in flight; its claim expires and another attempt follows',

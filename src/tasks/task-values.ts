@@ -33,8 +33,11 @@ const fail = (message: string): Checked => ({ ok: false, message });
 
 /** One value against its field: the value to store (null empties), or why it cannot be. */
 function checkValue(field: TaskField, value: unknown): Checked {
-  if (value === null || value === '') return { ok: true, value: null };
   const label = `The ${field.label} field`;
+  // Its value is the list of the files uploaded to it, null included (docs/files.md, Upload file).
+  if (field.field_type === 'file')
+    return fail(`${label} is a file field: upload files to it instead of sending a value.`);
+  if (value === null || value === '') return { ok: true, value: null };
   const options = field.options ?? [];
   switch (field.field_type) {
     case 'text':

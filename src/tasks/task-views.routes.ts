@@ -1,5 +1,5 @@
 /**
- * The owners' views (docs/tasks.md: List guest's tasks, List member's tasks, List my tasks): the
+ * The owners' views (docs/tasks.md: List guest's tasks, List member's tasks, List own tasks): the
  * task list narrowed to one owner, with the same query parameters and envelope.
  */
 import type { FastifyRequest } from 'fastify';

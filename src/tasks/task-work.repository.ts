@@ -8,6 +8,7 @@ import type { Database } from '../db/types.js';
 import { fieldRowToField, type TaskRow } from './task.read.js';
 import type { TaskField } from './task.schemas.js';
 import type { TaskStatusFilter } from './task.ports.js';
+import { filesByField, withFileValues } from './task-files.read.js';
 
 type Q = Kysely<Database>;
 
@@ -247,5 +248,5 @@ export async function fieldsOf(db: Q, taskId: string): Promise<TaskField[]> {
     .where('task_id', '=', taskId)
     .orderBy('position')
     .execute();
-  return rows.map(fieldRowToField);
+  return withFileValues(rows.map(fieldRowToField), await filesByField(db, [taskId]));
 }

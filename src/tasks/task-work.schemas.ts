@@ -52,5 +52,5 @@ export const CompleteBody = Type.Object({
 });
 export type CompleteBody = Static<typeof CompleteBody>;
 
-export const TaskEnvelope = Type.Object({ data: Task });
+export const TaskEnvelope = Type.Object({ data: Task }, { title: 'TaskEnvelope' });
 export const CommentEnvelope = Type.Object({ data: TaskComment });

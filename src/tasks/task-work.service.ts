@@ -16,8 +16,7 @@ import type { Task, TaskComment } from './task.schemas.js';
 import { MAX_COMMENT, checkValues } from './task-values.js';
 import { createTaskCompletion } from './task-completion.js';
 import * as repo from './task-work.repository.js';
-
-const TASK_ID = /^[0-9a-f]{32}$/;
+import { reachableTask } from './task-access.js';
 
 export interface TaskWorkDeps {
   db: Kysely<Database>;
@@ -35,16 +34,8 @@ export function createTaskWorkService({ db, links, guestNotFound }: TaskWorkDeps
    * The task the actor may work on: any task of the organization for a member with a write role,
    * only their own for a guest. Light members read only (docs/task-work.md, Comment on task).
    */
-  async function taskFor(q: Q, actor: TaskActor, taskId: string, lock = false): Promise<TaskRow> {
-    const row = TASK_ID.test(taskId) ? await repo.findTask(q, actor.organizationId, taskId, lock) : undefined;
-    if (actor.kind === 'guest') {
-      if (!row || !(await repo.isGuestOwner(q, row.id, actor.organizationGuestId))) throw guestNotFound();
-      return row;
-    }
-    if (!row) throw notFound('task');
-    if (actor.role === 'light')
-      throw new AppError('FORBIDDEN', 'A light member may only read; this needs an admin or standard member.');
-    return row;
+  function taskFor(q: Q, actor: TaskActor, taskId: string, lock = false): Promise<TaskRow> {
+    return reachableTask(q, actor, taskId, { write: true, lock, guestNotFound });
   }
 
   async function readOne(q: Q, row: TaskRow, threads = false): Promise<Task> {

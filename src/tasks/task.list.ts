@@ -1,8 +1,9 @@
 /**
  * Reading the organization's tasks (docs/tasks.md: List tasks, Get task, and the owners' views:
- * List guest's tasks, List member's tasks, List my tasks). Each page costs the same few
+ * List guest's tasks, List member's tasks, List own tasks). Each page costs the same few
  * statements whatever its size: a count, the page's rows, then one statement per table.
  */
+import { isHexId } from '../core/secrets.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import type { Actor } from '../core/actor.js';
@@ -18,8 +19,6 @@ import { readTasks, taskRows } from './task.read.js';
 import * as repo from './task.repository.js';
 import { DEFAULT_TASK_PER_PAGE, withThreads, type ListTasksQuery, type TaskSortKey } from './task.requests.js';
 import type { Task } from './task.schemas.js';
-
-const TASK_ID = /^[0-9a-f]{32}$/;
 
 /** Whose tasks a view lists: one member, or one guest record, of the organization. */
 type Scope = { userId: number } | { guestId: number } | undefined;
@@ -90,14 +89,14 @@ export function createTaskReads(db: Kysely<Database>) {
       return page(actor, query, { userId: id });
     },
 
-    /** List my tasks: the caller's own. */
+    /** List own tasks: the caller's own. */
     listMine(actor: Actor, query: ListTasksQuery) {
       return page(actor, query, { userId: actor.userId });
     },
 
     /** Get task: 404 for an unknown id, another organization's, or an id of another shape. */
     async get(actor: Actor, taskId: string, threads: boolean): Promise<Task> {
-      assertThat(TASK_ID.test(taskId), () => notFound('task'));
+      assertThat(isHexId(taskId), () => notFound('task'));
       const [task] = await readTasks(db, await taskRows(db, actor.organizationId, [taskId]), { threads, at: now() });
       assertThat(task, () => notFound('task'));
       return task;

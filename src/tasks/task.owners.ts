@@ -4,6 +4,7 @@
  * members and guests become owners too. Checked before the transaction, so every failing field is
  * answered at once; joined inside it, so a refusal writes nothing.
  */
+import { isHexId } from '../core/secrets.js';
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
 import type { Actor } from '../core/actor.js';
@@ -14,8 +15,6 @@ import { normalizeEmail } from '../email/parse.js';
 import type { GuestService } from '../guests/guest.service.js';
 import { checkNewGuestEmail, type EmailRules } from '../guests/guest.validation.js';
 import * as repo from './task-owners.repository.js';
-
-const GROUP_ID = /^[0-9a-f]{32}$/;
 
 /** The owners a body asks for, checked: what is left to do inside the transaction. */
 export interface CheckedOwners {
@@ -80,7 +79,7 @@ export async function checkOwners(
     const known = await repo.groupIdsOf(
       rules.db,
       organizationId,
-      ids.filter((id) => GROUP_ID.test(id)),
+      ids.filter((id) => isHexId(id)),
     );
     const bad = ids.filter((id) => !known.has(id));
     if (bad.length > 0) bag.add('owners.groups', `These are not groups of this organization: ${bad.join(', ')}.`);

@@ -6,6 +6,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, TaskCommentsTable, TaskFieldsTable, TasksTable } from '../db/types.js';
 import type { Task, TaskComment, TaskField } from './task.schemas.js';
+import { filesByField, withFileValues } from './task-files.read.js';
 
 type Q = Kysely<Database>;
 
@@ -37,7 +38,7 @@ export async function readTasks(
 ): Promise<Task[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [users, guests, groups, fields, comments] = await Promise.all([
+  const [users, guests, groups, fields, comments, files] = await Promise.all([
     db.selectFrom('task_users').select(['task_id', 'user_id', 'completed_at']).where('task_id', 'in', ids).execute(),
     db
       .selectFrom('task_guests')
@@ -49,6 +50,7 @@ export async function readTasks(
     db.selectFrom('task_groups').select(['task_id', 'group_id']).where('task_id', 'in', ids).execute(),
     db.selectFrom('task_fields').selectAll().where('task_id', 'in', ids).orderBy('position').execute(),
     options.threads ? readComments(db, ids) : Promise.resolve([] as TaskComment[]),
+    filesByField(db, ids),
   ]);
   const byTask = <T extends { task_id: string }>(items: readonly T[]) => {
     const map = new Map<string, T[]>();
@@ -76,6 +78,7 @@ export async function readTasks(
       deadline: row.deadline,
       is_overdue: row.completed_at === null && row.deadline < options.at,
       everyone_must_complete: row.everyone_must_complete === 1,
+      reminders_enabled: row.reminders_enabled === 1,
       is_approved: row.is_approved === null ? null : row.is_approved === 1,
       owners: {
         users: taskUsers.map((u) => u.user_id).sort((a, b) => a - b),
@@ -97,7 +100,7 @@ export async function readTasks(
       created_by: row.created_by,
       created_at: row.created_at,
       last_updated: row.updated_at,
-      form_fields: (fieldsOf.get(row.id) ?? []).map(fieldRowToField),
+      form_fields: withFileValues((fieldsOf.get(row.id) ?? []).map(fieldRowToField), files),
     };
     if (options.threads) task.threads = commentsOf.get(row.id) ?? [];
     return task;

@@ -29,10 +29,22 @@ export async function updateTask(db: Q, id: string, changes: Updateable<TasksTab
   await db.updateTable('tasks').set(changes).where('id', '=', id).execute();
 }
 
-/** Deletes the task with its owners, fields and comments. */
+/** Deletes the task with its owners, fields, comments and files (docs/files.md). */
 export async function deleteTask(db: Q, id: string): Promise<void> {
+  await db
+    .deleteFrom('file_chunks')
+    .where('file_id', 'in', (eb) => eb.selectFrom('task_files').select('id').where('task_id', '=', id))
+    .execute();
+  await db.deleteFrom('task_files').where('task_id', '=', id).execute();
   // Explicitly rather than by cascade: nothing then depends on the database's foreign-key setting.
-  for (const table of ['task_comments', 'task_fields', 'task_groups', 'task_guests', 'task_users'] as const) {
+  for (const table of [
+    'task_reminders',
+    'task_comments',
+    'task_fields',
+    'task_groups',
+    'task_guests',
+    'task_users',
+  ] as const) {
     await db.deleteFrom(table).where('task_id', '=', id).execute();
   }
   await db.deleteFrom('tasks').where('id', '=', id).execute();

@@ -96,6 +96,9 @@ const taskFields = {
   }),
   task_type: Type.String({ enum: [...TASK_TYPES], description: '`task` (default), `approval` or `expiring`.' }),
   everyone_must_complete: Type.Boolean({ description: 'Completed when every owner has completed it; default false.' }),
+  reminders_enabled: Type.Boolean({
+    description: 'Whether open guest owners get deadline reminders by email; default true.',
+  }),
   owners: OwnersBody,
   form_fields: Type.Array(FieldBody, { maxItems: MAX_FIELDS }),
 };
@@ -107,6 +110,7 @@ export const CreateTaskBody = Type.Object(
     deadline: taskFields.deadline,
     task_type: Type.Optional(taskFields.task_type),
     everyone_must_complete: Type.Optional(taskFields.everyone_must_complete),
+    reminders_enabled: Type.Optional(taskFields.reminders_enabled),
     owners: Type.Optional(taskFields.owners),
     form_fields: Type.Optional(taskFields.form_fields),
   },
@@ -121,6 +125,7 @@ export const UpdateTaskBody = Type.Object(
     deadline: Type.Optional(taskFields.deadline),
     task_type: Type.Optional(taskFields.task_type),
     everyone_must_complete: Type.Optional(taskFields.everyone_must_complete),
+    reminders_enabled: Type.Optional(taskFields.reminders_enabled),
     owners: Type.Optional(taskFields.owners),
     form_fields: Type.Optional(taskFields.form_fields),
   },

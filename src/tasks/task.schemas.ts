@@ -5,7 +5,7 @@
  * `everyone_must_complete`, `completed_at`, `last_updated`).
  */
 import { Type, type Static } from 'typebox';
-import { NullableString, Timestamp } from '../http/schemas.js';
+import { NullableString, RequiredTimestamp, Timestamp } from '../http/schemas.js';
 
 export const TASK_TYPES = ['task', 'approval', 'expiring'] as const;
 export type TaskType = (typeof TASK_TYPES)[number];
@@ -20,6 +20,7 @@ export const FIELD_TYPES = [
   'email',
   'number',
   'checkbox',
+  'file',
 ] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
 
@@ -36,7 +37,8 @@ export type TaskOwners = Static<typeof TaskOwners>;
 /**
  * One form field of a task with its value. Values by type: text, textarea, radio, dropdown, date
  * (`YYYY-MM-DD`), email: a string; multiselect: an array of strings; number: a number; checkbox:
- * `yes` or `no`. An empty field's value is null.
+ * `yes` or `no`; file: the list of its files, `{id, filename}` each, set by uploading (docs/files.md).
+ * An empty field's value is null.
  */
 export const TaskField = Type.Object({
   id: Type.String(),
@@ -80,9 +82,12 @@ export const Task = Type.Object({
   summary: NullableString(),
   task_type: Type.String({ enum: [...TASK_TYPES] }),
   status: Type.String({ enum: [...TASK_STATUSES] }),
-  deadline: Type.String({ description: '`YYYY-MM-DD HH:MM:SS`, UTC.' }),
+  deadline: RequiredTimestamp('The deadline.'),
   is_overdue: Type.Boolean({ description: 'Open and past its deadline.' }),
   everyone_must_complete: Type.Boolean(),
+  reminders_enabled: Type.Boolean({
+    description: 'Whether open guest owners get deadline reminders by email (docs/notifications.md, Reminders).',
+  }),
   is_approved: Type.Union([Type.Boolean(), Type.Null()], {
     description: "An approval task's answer once completed; null otherwise.",
   }),

@@ -15,7 +15,7 @@ import type { GuestLinks } from '../guests/guest-code.js';
 import { notifyOutbox } from '../outbox/outbox-signal.js';
 import { DEADLINE_MESSAGE, parseDeadline } from './deadline.js';
 import { checkFields, fieldRows } from './task.fields.js';
-import { newHexId } from '../core/secrets.js';
+import { isHexId, newHexId } from '../core/secrets.js';
 import { checkOwners, creatorOf, settleOwners, type CheckedOwners } from './task.owners.js';
 import { queueAssignments } from './task.notices.js';
 import { readTasks, type TaskRow } from './task.read.js';
@@ -32,8 +32,6 @@ export interface TaskServiceDeps {
   guests: Pick<GuestService, 'joinIn' | 'consumeInvite'>;
 }
 
-const TASK_ID = /^[0-9a-f]{32}$/;
-
 /** The deadline's failure, or its UTC form (not checked when the schema refused it already). */
 function checkDeadline(value: unknown, failures: ReadonlyFieldErrors): { deadline?: string; errors: FieldErrors } {
   if (typeof value !== 'string' || Object.hasOwn(failures, 'deadline')) return { errors: {} };
@@ -48,7 +46,7 @@ export function createTaskService(deps: TaskServiceDeps) {
 
   async function existing(q: Kysely<Database>, organizationId: string, taskId: string, lock: boolean) {
     // An id of another shape names no task: not found rather than invalid, as for an unknown id.
-    assertThat(TASK_ID.test(taskId), () => notFound('task'));
+    assertThat(isHexId(taskId), () => notFound('task'));
     const row = await repo.findTask(q, organizationId, taskId, lock);
     assertThat(row, () => notFound('task'));
     return row;
@@ -131,6 +129,7 @@ export function createTaskService(deps: TaskServiceDeps) {
         completed_by_user_id: null,
         completed_by_guest_id: null,
         is_approved: null,
+        reminders_enabled: body.reminders_enabled === false ? 0 : 1,
       };
       return write(actor, async (trx) => {
         await repo.insertTask(trx, row);
@@ -171,6 +170,7 @@ export function createTaskService(deps: TaskServiceDeps) {
         if (body.task_type !== undefined) changes.task_type = body.task_type as TaskType;
         if (body.everyone_must_complete !== undefined)
           changes.everyone_must_complete = body.everyone_must_complete ? 1 : 0;
+        if (body.reminders_enabled !== undefined) changes.reminders_enabled = body.reminders_enabled ? 1 : 0;
         await repo.updateTask(trx, task.id, changes);
         const row = { ...task, ...changes };
         let effects: Effects = { queued: 0, invites: 0 };

@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { seedOrganization } from '../../support/app.js';
-import { browserTestDatabase, openBrowser } from '../../support/browser.js';
+import { browserTestDatabase, openBrowser, callApi } from '../../support/browser.js';
 import { killAll, startServerProcess, type GuestsProcess } from '../../support/process.js';
 import { linksIn, startTestSmtpServer, type TestSmtpServer } from '../../support/smtp.js';
 
@@ -37,17 +37,8 @@ describe('a guest completes a task in a browser', { timeout: 300_000 }, () => {
   let token: string;
   const problems: string[] = [];
 
-  const api = async (method: string, url: string, body?: unknown) => {
-    const response = await fetch(`${server.url}/api/organizations/${orgId}${url}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body !== undefined && { 'content-type': 'application/json' }),
-      },
-      ...(body !== undefined && { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, json: (await response.json()) as { data: unknown; code?: string } };
-  };
+  const api = (method: string, url: string, body?: unknown) =>
+    callApi(server.url, token, method, `/organizations/${orgId}${url}`, body);
 
   before(async () => {
     const fresh = await browserTestDatabase(dir);

@@ -19,6 +19,8 @@ const OPERATION_LINE = new RegExp(`^\`(${METHODS.join('|')}) (/[^\\s\`]*)\`$`);
 interface Documented {
   operation: string;
   where: string;
+  /** The heading of the section the line stands in. */
+  section: string;
   /** The line right after the section's heading: a section is one operation's. */
   headsSection: boolean;
 }
@@ -41,6 +43,7 @@ function documentedOperations(): Documented[] {
           found.push({
             operation: `${match[1]} ${match[2]}`,
             where: `docs/${file}, ${section}`,
+            section,
             headsSection: /^#{2,4} /.test(previous),
           });
         }
@@ -54,7 +57,17 @@ type Servers = Array<{ url: string }> | undefined;
 
 interface OpenApiDocument {
   servers: Array<{ url: string }>;
-  paths: Record<string, Record<string, { servers?: Servers }> & { servers?: Servers }>;
+  paths: Record<string, Record<string, { servers?: Servers; operationId?: string }> & { servers?: Servers }>;
+}
+
+/** A heading in camelCase, as an operationId is named: `List guest's tasks` -> `listGuestsTasks`. */
+function camelCase(heading: string): string {
+  return heading
+    .replace(/'/g, '')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((word, i) => (i === 0 ? word.toLowerCase() : word.charAt(0).toUpperCase() + word.slice(1).toLowerCase()))
+    .join('');
 }
 
 /** `/api` when every server of the operation is under `/api` (it answers there only), else ''. */
@@ -63,14 +76,15 @@ function basePrefix(servers: Array<{ url: string }>): string {
   return bases.every((base) => base === '/api') ? '/api' : '';
 }
 
-/** `METHOD /path` of every operation of the document, `/api`-prefixed where it answers only there. */
-function documentOperations(doc: OpenApiDocument): string[] {
+/** Every operation of the document as `METHOD /path`, `/api`-prefixed where it answers only there, with its id. */
+function documentOperations(doc: OpenApiDocument): Array<{ operation: string; operationId?: string }> {
   return Object.entries(doc.paths).flatMap(([path, item]) =>
     Object.entries(item)
       .filter(([method]) => METHODS.includes(method.toUpperCase()))
       .map(([method, op]) => {
-        const servers = (op as { servers?: Servers }).servers ?? item.servers ?? doc.servers;
-        return `${method.toUpperCase()} ${basePrefix(servers)}${path}`;
+        const { servers, operationId } = op as { servers?: Servers; operationId?: string };
+        const operation = `${method.toUpperCase()} ${basePrefix(servers ?? item.servers ?? doc.servers)}${path}`;
+        return { operation, operationId };
       }),
   );
 }
@@ -78,6 +92,7 @@ function documentOperations(doc: OpenApiDocument): string[] {
 describe('docs/ and the OpenAPI document', () => {
   let ctx: TestContext;
   let inDocument: string[];
+  let operationIds: Map<string, string | undefined>;
   /** Every route the app serves, as `METHOD /path` in the `{param}` form (HEAD left out). */
   const routes = new Set<string>();
   before(async () => {
@@ -90,7 +105,9 @@ describe('docs/ and the OpenAPI document', () => {
     });
     const response = await ctx.app.inject({ method: 'GET', url: '/openapi.json' });
     assert.equal(response.statusCode, 200);
-    inDocument = documentOperations(response.json() as OpenApiDocument);
+    const operations = documentOperations(response.json() as OpenApiDocument);
+    inDocument = operations.map((o) => o.operation);
+    operationIds = new Map(operations.map((o) => [o.operation, o.operationId]));
   });
   after(() => ctx.close());
 
@@ -127,6 +144,13 @@ describe('docs/ and the OpenAPI document', () => {
       .filter((d) => !d.headsSection)
       .map((d) => `${d.operation} (${d.where})`);
     assert.deepEqual(misplaced, [], `operation lines not right under a heading of their own:\n${misplaced.join('\n')}`);
+  });
+
+  it('names each operation of the document after its heading in docs/ (operationId)', () => {
+    const misnamed = documentedOperations()
+      .filter((d) => operationIds.has(d.operation) && operationIds.get(d.operation) !== camelCase(d.section))
+      .map((d) => `${d.operation} (${d.where}): ${operationIds.get(d.operation)}, not ${camelCase(d.section)}`);
+    assert.deepEqual(misnamed, [], `operationIds that are not their heading in camelCase:\n${misnamed.join('\n')}`);
   });
 
   it('describes each operation in one place only', () => {

@@ -192,6 +192,7 @@ describe('the guest JSON API', () => {
       assert.deepEqual(response.json(), {
         data: [
           { slug: 'daily_digest', value: true, updated_at: null },
+          { slug: 'task_reminders', value: true, updated_at: null },
           { slug: 'content_language', value: null, updated_at: null },
           { slug: 'app_language', value: null, updated_at: null },
         ],
@@ -229,8 +230,8 @@ describe('the guest JSON API', () => {
         'zh-Hant-TW',
       );
       let prefs = (await api('GET', code, '/preferences')).json().data;
-      assert.equal(prefs[1].value, 'en-US');
-      assert.equal(prefs[2].value, 'zh-Hant-TW');
+      assert.equal(prefs[2].value, 'en-US');
+      assert.equal(prefs[3].value, 'zh-Hant-TW');
       assert.equal(
         (await api('POST', code, '/preferences', { slug: 'content_language', value: null })).json().data.value,
         null,
@@ -240,8 +241,8 @@ describe('the guest JSON API', () => {
         null,
       );
       prefs = (await api('GET', code, '/preferences')).json().data;
-      assert.equal(prefs[1].value, null);
       assert.equal(prefs[2].value, null);
+      assert.equal(prefs[3].value, null);
     });
 
     for (const [name, body, field, message] of [
@@ -250,6 +251,12 @@ describe('the guest JSON API', () => {
       ['a missing value', { slug: 'daily_digest' }, 'value', /required/],
       ['a non-boolean digest', { slug: 'daily_digest', value: 'yes' }, 'value', /true or false/],
       ['a null digest', { slug: 'daily_digest', value: null }, 'value', /true or false/],
+      [
+        'a non-boolean reminders switch',
+        { slug: 'task_reminders', value: 1 },
+        'value',
+        /task_reminders must be true or false/,
+      ],
       ['a language that is not a tag', { slug: 'content_language', value: 'english please' }, 'value', /BCP 47/],
       ['an underscore tag', { slug: 'app_language', value: 'en_US' }, 'value', /BCP 47/],
       ['a number as language', { slug: 'app_language', value: 42 }, 'value', /BCP 47/],

@@ -102,8 +102,8 @@ describe('a guest of two organizations', () => {
       (await ctx.app.inject({ method: 'GET', url: `/api/guest/${code}/preferences` }))
         .json()
         .data.map((p: { value: unknown }) => p.value);
-    assert.deepEqual(await prefs(acme.code), [true, null, 'fr']);
-    assert.deepEqual(await prefs(globex.code), [false, 'de', null]);
+    assert.deepEqual(await prefs(acme.code), [true, true, null, 'fr']);
+    assert.deepEqual(await prefs(globex.code), [false, false, 'de', null]);
   });
 
   it("opening one organization's page records the access there only", async () => {

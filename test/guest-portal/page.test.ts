@@ -63,6 +63,10 @@ describe('the guest page', () => {
       html,
       /<input type="checkbox" id="daily_digest" name="daily_digest" value="on" checked><label for="daily_digest">/,
     );
+    assert.match(
+      html,
+      /<input type="checkbox" id="task_reminders" name="task_reminders" value="on" checked><label for="task_reminders">Email me reminders when a task is due<\/label>/,
+    );
     // No script, no external resource of any kind.
     assert.doesNotMatch(html, /<script|<link|<img|src=|https?:\/\//i);
   });
@@ -193,6 +197,7 @@ describe('the guest page', () => {
         prefs.map((p: { slug: string; value: unknown }) => [p.slug, p.value]),
         [
           ['daily_digest', false],
+          ['task_reminders', false],
           ['content_language', 'de'],
           ['app_language', null],
         ],
@@ -212,6 +217,19 @@ describe('the guest page', () => {
       assert.equal((await recordOf(ctx, code)).cadence_days, null);
       const prefs = (await ctx.app.inject({ method: 'GET', url: `/api/guest/${code}/preferences` })).json().data;
       assert.equal(prefs[0].value, true);
+    });
+
+    it('the reminders box ticked keeps reminders on; unticked turns them off, and the page shows it', async () => {
+      const { code } = await guestWithCode(ctx);
+      const reminders = async () =>
+        (await ctx.app.inject({ method: 'GET', url: `/api/guest/${code}/preferences` }))
+          .json()
+          .data.find((p: { slug: string }) => p.slug === 'task_reminders').value;
+      assert.equal((await post(code, form([['task_reminders', 'on']]))).statusCode, 303);
+      assert.equal(await reminders(), true);
+      assert.equal((await post(code, form([['daily_digest', 'on']]))).statusCode, 303);
+      assert.equal(await reminders(), false);
+      assert.match((await page(code)).body, /id="task_reminders" name="task_reminders" value="on"><label/);
     });
 
     for (const [name, pairs, field, message] of [
@@ -235,6 +253,7 @@ describe('the guest page', () => {
         /Choose a language of task content from the list\./,
       ],
       ['an unexpected digest value', [['daily_digest', 'maybe']], 'daily_digest', /unexpected value/],
+      ['an unexpected reminders value', [['task_reminders', 'yes']], 'task_reminders', /unexpected value/],
       [
         'a field the page does not know',
         [

@@ -5,7 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestAppWithOther, call, type OrgWithMembers, type TestContext } from '../../support/app.js';
-import { assertProblem } from '../../support/problem.js';
+import { assertProblem, sameAnswerPart } from '../../support/problem.js';
 import { guestRecordId, seedTask, stamp } from '../../support/tasks.js';
 import { disableInDatabase, guestWithCode } from './portal-helpers.js';
 
@@ -138,7 +138,7 @@ describe('the guest JSON API: tasks', () => {
   it("another guest's task, another organization's task and an unknown task answer exactly as a bad code", async () => {
     const badCode = await api('GET', '/tasks/' + 'a'.repeat(32), undefined, 'A'.repeat(32));
     assertProblem(badCode, 404, 'RESOURCE_NOT_FOUND');
-    const expected = badCode.json<Record<string, unknown>>();
+    const expected = sameAnswerPart(badCode);
     const someoneElse = await guestWithCode(ctx);
     const theirId = await guestRecordId(ctx.db.kysely, ctx.orgId, someoneElse.guest.email);
     const theirs = await seedTask(ctx.db.kysely, {
@@ -166,7 +166,7 @@ describe('the guest JSON API: tasks', () => {
       ] as const) {
         const response = await api(method, path, body);
         assertProblem(response, 404, 'RESOURCE_NOT_FOUND', `${method} ${path}`);
-        assert.deepEqual(response.json(), expected, `${method} ${path}: the same body as a bad code`);
+        assert.deepEqual(sameAnswerPart(response), expected, `${method} ${path}: the same body as a bad code`);
       }
     }
     // The other organization's code does reach it.

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { buildTestApp, call, createGuest, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';
 import { sha256 } from '../../src/core/secrets.js';
+import { formatTimestamp, now } from '../../src/core/time.js';
 import { assertProblem } from '../../support/problem.js';
 
 describe('conventions', () => {
@@ -63,14 +64,17 @@ describe('conventions', () => {
       await ctx.admin.revokeToken(token.id);
       assertProblem(await call(ctx, token.token, 'GET', url()), 401, 'UNAUTHENTICATED');
     });
-    it('401 with an expired token', async () => {
+    it('401 with an expired token, from the second it expires (its answer remembered or not)', async () => {
       const token = await ctx.admin.createToken({ email: 'acme-admin@members.test', expiresInDays: 1 });
-      assert.equal((await call(ctx, token.token, 'GET', url())).statusCode, 200);
+      // Expires within two seconds; timestamps count whole seconds.
+      const expiresAt = formatTimestamp(new Date(Date.now() + 2000));
       await ctx.db.kysely
         .updateTable('access_tokens')
-        .set({ expires_at: '2020-01-01 00:00:00' })
+        .set({ expires_at: expiresAt })
         .where('token_hash', '=', sha256(token.token))
         .execute();
+      assert.equal((await call(ctx, token.token, 'GET', url())).statusCode, 200);
+      while (now() < expiresAt) await new Promise((resolve) => setTimeout(resolve, 50));
       assertProblem(await call(ctx, token.token, 'GET', url()), 401, 'UNAUTHENTICATED');
     });
     it('X-Tallyfy-Client is optional by default: absent or any value is accepted', async () => {

@@ -2,14 +2,14 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { ERROR_CATALOGUE } from '../../src/core/errors.js';
 
-const PROBLEM_KEYS = ['type', 'title', 'status', 'code', 'message', 'detail'];
+const PROBLEM_KEYS = ['type', 'title', 'status', 'code', 'message', 'detail', 'request_id'];
 /** Internals that must never reach a client: database errors, SQL, stack frames. */
 const INTERNALS =
   /SQLITE_|sqlite3?\b|syntax error at|violates .* constraint|relation "|\bselect .* from\b|\binsert into\b|at [\w.<>]+ \(.*:\d+:\d+\)|node_modules/i;
 
-/** Browser pages (the guest's page, the invitation page) answer their errors as HTML pages. */
+/** Browser pages (the guest's page, the invitation page, the unsubscribe page) answer their errors as HTML pages. */
 export function isPagePath(url: string): boolean {
-  return /^\/(guest|invitations)\//.test(url);
+  return /^\/(guest|invitations|unsubscribe)\//.test(url);
 }
 
 /** Why this answer breaks the rules of docs/, or undefined when it keeps them. */
@@ -36,6 +36,7 @@ export function answerProblem(url: string, method: string, response: LightMyRequ
     }
     const keys = Object.keys(body).filter((key) => key !== 'errors');
     if (keys.join() !== PROBLEM_KEYS.join()) return `error body keys ${keys.join()}`;
+    if (body.request_id !== response.headers['x-request-id']) return 'an error body naming another request id';
     if (body.status !== status) return `error body status ${String(body.status)} on a ${status} answer`;
     const code = String(body.code);
     if (!(code in ERROR_CATALOGUE)) return `unknown error code ${code}`;

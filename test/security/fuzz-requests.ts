@@ -37,6 +37,8 @@ export function realValues(a: World, b: World): Record<string, string | number> 
   values['A.guest.disabled.code'] = a.guests.disabled.code;
   values['A.guest.other.code'] = a.guests.other.code;
   values['A.invitation.code'] = a.invitation.code;
+  values['A.unsubscribe.reminders'] = a.unsubscribe.reminders;
+  values['A.unsubscribe.digest'] = a.unsubscribe.digest;
   values['A.org.upper'] = a.orgId.toUpperCase();
   values['A.guest.active.email.upper'] = a.guests.active.email.toUpperCase();
   values['A.token.admin'] = a.tokens.admin;
@@ -86,6 +88,7 @@ const PARAM_REFS: Record<string, string[]> = {
   token_id: ['A.token.id', 'A.token.id.last', 'B.token.id'],
   guest_code: ['A.guest.active.code', 'A.guest.active.code', 'A.guest.disabled.code', 'A.guest.other.code'],
   code: ['A.invitation.code', 'A.invitation.code', 'A.guest.active.code'],
+  token: ['A.unsubscribe.reminders', 'A.unsubscribe.reminders', 'A.unsubscribe.digest', 'A.guest.active.code'],
 };
 
 const HOSTILE_TEXT = [
@@ -316,7 +319,7 @@ const GOOD: Record<string, fc.Arbitrary<Json>> = {
     fc.constantFrom(ref('A.guest.active.email'), ref('A.guest.shared.email'), ref('B.guest.other.email')),
   ),
   role: fc.constantFrom('admin', 'standard', 'light'),
-  slug: fc.constantFrom('daily_digest', 'content_language', 'app_language'),
+  slug: fc.constantFrom('daily_digest', 'task_reminders', 'content_language', 'app_language'),
   value: fc.constantFrom(true, false, 'de', 'en-US', null),
   cadence_days: fc.constantFrom(['Monday'], ['Tuesday', 'Friday'], [], null),
   associated_members: fc.constantFrom([ref('A.member.admin')], [ref('A.member.standard'), ref('A.member.light')], []),

@@ -44,6 +44,8 @@ function paramValue(name: string, org: World, b: World, a: World): string {
       return b.groupId;
     case 'task_id':
       return b.taskId;
+    case 'file_id':
+      return b.fileId;
     case 'token_id':
       return String(b.tokenIds[0]);
     case 'guest_code':

@@ -6,6 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { RouteOptions } from 'fastify';
+import { unsubscribeToken } from '../../src/notifications/unsubscribe.js';
+import { PDF, multipart } from '../files/file-helpers.js';
 import {
   buildTestApp,
   call,
@@ -58,7 +60,9 @@ export function routeCollector() {
         page:
           route.schema === undefined &&
           !route.url.startsWith('/api/') &&
-          (route.url.startsWith('/guest/') || route.url.startsWith('/invitations/')),
+          (route.url.startsWith('/guest/') ||
+            route.url.startsWith('/invitations/') ||
+            route.url.startsWith('/unsubscribe/')),
       });
     }
   };
@@ -105,7 +109,11 @@ export interface World {
   guests: { active: WorldGuest; disabled: WorldGuest; shared: WorldGuest; other: WorldGuest };
   groupId: string;
   taskId: string;
+  /** A file on the task, its name carrying the markers (docs/files.md). */
+  fileId: string;
   invitation: { id: number; email: string; code: string };
+  /** Unsubscribe tokens of the active guest's record (reminders, digest): credentials of that record only. */
+  unsubscribe: { reminders: string; digest: string };
   /** Distinctive strings planted in this organization's data. */
   markers: string[];
 }
@@ -208,6 +216,20 @@ export async function buildWorld(ctx: TestContext, label: string, sharedEmail?: 
     'create task',
   );
 
+  const form = multipart([
+    { name: 'subject_type', value: 'Task' },
+    { name: 'subject_id', value: String(task.id) },
+    { name: 'name', filename: `${marker('file')}.pdf`, data: PDF },
+  ]);
+  const uploaded = await ctx.app.inject({
+    method: 'POST',
+    url: `/api/organizations/${orgId}/file`,
+    headers: { authorization: `Bearer ${tokens.admin}`, ...form.headers },
+    payload: form.payload,
+  });
+  if (uploaded.statusCode !== 201) throw new Error(`upload file: ${uploaded.statusCode} ${uploaded.body}`);
+  const fileId = (uploaded.json() as { data: { id: string } }).data.id;
+
   const inviteEmail = `${tag.toLowerCase()}-invitee@members.test`;
   const invited = await ok(
     await call(ctx, tokens.admin, 'POST', `/api/organizations/${orgId}/users/invite`, {
@@ -236,11 +258,21 @@ export async function buildWorld(ctx: TestContext, label: string, sharedEmail?: 
       .execute()
   ).map((row) => row.id);
 
+  const activeRecord = await ctx.db.kysely
+    .selectFrom('organization_guests')
+    .select('id')
+    .where('organization_id', '=', orgId)
+    .where('guest_id', '=', active.id)
+    .executeTakeFirstOrThrow();
   return {
     orgId,
     name,
     tokens,
     members,
+    unsubscribe: {
+      reminders: unsubscribeToken(ctx.links.codes, activeRecord.id, 'task_reminders'),
+      digest: unsubscribeToken(ctx.links.codes, activeRecord.id, 'daily_digest'),
+    },
     memberEmails: ['admin', 'standard', 'light', 'off'].map((role) => `${tag.toLowerCase()}-${role}@members.test`),
     disabled: { id: disabledMember.id, token: disabledToken },
     revokedToken: revoked.token,
@@ -249,6 +281,7 @@ export async function buildWorld(ctx: TestContext, label: string, sharedEmail?: 
     guests: { active, disabled: disabledGuest, shared, other },
     groupId: String(group.id),
     taskId: String(task.id),
+    fileId,
     invitation: { id: Number(invited.id), email: inviteEmail, code: invitationCode },
     markers: [tag],
   };

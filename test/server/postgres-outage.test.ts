@@ -306,8 +306,17 @@ describe('PostgreSQL outage under a running server (through a TCP proxy)', { ski
       const list = await listGuests();
       assert.equal(list.status, 200, record('back: GET guests', list));
       const emails = (JSON.parse(list.text) as { data: Array<{ email: string }> }).data.map((g) => g.email).sort();
-      // Nothing sent during the outage was half-written.
-      assert.deepEqual(emails, ['after.outage@example.org', 'someone@example.org', 'warm.up@example.org'], list.text);
+      // Nothing sent during the outage was written, and nothing half-written. The create in flight
+      // at the kill is the one whose fate the service cannot know: on PostgreSQL it is one
+      // autocommit statement (docs/guests.md, Create guest), which PostgreSQL may have received and
+      // committed before its answer was cut. It is then there whole (listed, so its record and
+      // global guest both exist), and a retry of the create answers 200 with it.
+      const known = emails.filter((email) => email !== 'in.flight@example.org');
+      assert.deepEqual(known, ['after.outage@example.org', 'someone@example.org', 'warm.up@example.org'], list.text);
+      if (emails.includes('in.flight@example.org')) {
+        const retried = await createGuest('in.flight@example.org');
+        assert.equal(retried.status, 200, record('back: POST guests (the in-flight create again)', retried));
+      }
       assert.ok(server.running, server.describe());
     },
   );

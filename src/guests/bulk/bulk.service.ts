@@ -68,7 +68,7 @@ function pastDeadline(deadlineMs: number): AppError {
  * at once (ahead of the creates, which wait only for their own domain). A domain not answered by
  * the deadline rejects with `pastDeadline` for each item that needs it.
  */
-function prefetchDomains(
+export function prefetchDomains(
   items: readonly unknown[],
   checker: GuestBulkDeps['emailChecker'],
   concurrency: number,
@@ -124,31 +124,57 @@ function lanesOf(items: readonly unknown[], lanes: number): Array<Array<[number,
   return out;
 }
 
+// The same validator (formats, messages) as the single create's body, so an item's errors
+// read exactly like Create guest's, keyed by field.
+const validateItem = compileBodyValidator(CreateGuestBody);
+
+/**
+ * An item as a single create's body, with its failures of that body's schema and of the
+ * service-wide text check: the create answers them with its own, as a single create does.
+ */
+export function itemToCheck(item: unknown): {
+  fields: UncheckedFields<CreateGuestBody>;
+  failures: ReadonlyFieldErrors;
+} {
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+    throw validationFailed({ body: ['Each item must be a JSON object with the fields of a single create.'] });
+  }
+  const errors = validateItem(item) ? NO_FIELD_ERRORS : fieldErrorsFromAjv(validateItem.errors ?? [], 'body');
+  // The service-wide check for control characters and broken Unicode, for this item alone.
+  return { fields: item, failures: collectFieldErrors(errors, unsafeTextErrors(item)).errors };
+}
+
+/** An item's failure as its outcome (the problem a single create would answer); its Retry-After, if any, into `retryAfter`. */
+export function failedItem(
+  deps: Pick<GuestBulkDeps, 'log' | 'publicBaseUrl'>,
+  index: number,
+  error: unknown,
+  retryAfter: number[],
+): BulkItemOutcome {
+  const failure = toAppError(error);
+  if (failure.code === 'INTERNAL' && failure !== error)
+    deps.log.error({ err: error }, 'bulk guest create: unexpected error in one item');
+  const seconds = Number(failure.options.headers?.['retry-after']);
+  if (Number.isFinite(seconds) && seconds > 0) retryAfter.push(seconds);
+  return { index, status: failure.status, error: problemBody(deps.publicBaseUrl, failure) };
+}
+
+/** The answer's counts, in request order whatever order the items finished in. */
+export function bulkResult(data: BulkItemOutcome[], retryAfter: number[]): BulkResult {
+  const count = (test: (o: BulkItemOutcome) => boolean) => data.filter(test).length;
+  return {
+    data,
+    meta: {
+      total: data.length,
+      created: count((o) => o.status === 201),
+      existing: count((o) => o.status === 200),
+      failed: count((o) => o.error !== undefined),
+    },
+    ...(retryAfter.length > 0 && { retryAfterSeconds: Math.max(...retryAfter) }),
+  };
+}
+
 export function createGuestBulk(deps: GuestBulkDeps) {
-  // The same validator (formats, messages) as the single create's body, so an item's errors
-  // read exactly like Create guest's, keyed by field.
-  const validateItem = compileBodyValidator(CreateGuestBody);
-
-  /**
-   * An item as a single create's body, with its failures of that body's schema and of the
-   * service-wide text check: the create answers them with its own, as a single create does.
-   */
-  function itemToCheck(item: unknown): { fields: UncheckedFields<CreateGuestBody>; failures: ReadonlyFieldErrors } {
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-      throw validationFailed({ body: ['Each item must be a JSON object with the fields of a single create.'] });
-    }
-    const errors = validateItem(item) ? NO_FIELD_ERRORS : fieldErrorsFromAjv(validateItem.errors ?? [], 'body');
-    // The service-wide check for control characters and broken Unicode, for this item alone.
-    return { fields: item, failures: collectFieldErrors(errors, unsafeTextErrors(item)).errors };
-  }
-
-  function asAppError(error: unknown): AppError {
-    const failure = toAppError(error);
-    if (failure.code === 'INTERNAL' && failure !== error)
-      deps.log.error({ err: error }, 'bulk guest create: unexpected error in one item');
-    return failure;
-  }
-
   async function one(
     actor: Actor,
     item: unknown,
@@ -161,10 +187,7 @@ export function createGuestBulk(deps: GuestBulkDeps) {
       const result = await deps.guests.create(actor, fields, failures, dns.checker);
       return { index, status: result.created ? 201 : 200, data: result.guest };
     } catch (error) {
-      const failure = asAppError(error);
-      const seconds = Number(failure.options.headers?.['retry-after']);
-      if (Number.isFinite(seconds) && seconds > 0) retryAfter.push(seconds);
-      return { index, status: failure.status, error: problemBody(deps.publicBaseUrl, failure) };
+      return failedItem(deps, index, error, retryAfter);
     }
   }
 
@@ -190,17 +213,7 @@ export function createGuestBulk(deps: GuestBulkDeps) {
       } finally {
         dns.done();
       }
-      const count = (test: (o: BulkItemOutcome) => boolean) => data.filter(test).length;
-      return {
-        data,
-        meta: {
-          total: data.length,
-          created: count((o) => o.status === 201),
-          existing: count((o) => o.status === 200),
-          failed: count((o) => o.error !== undefined),
-        },
-        ...(retryAfter.length > 0 && { retryAfterSeconds: Math.max(...retryAfter) }),
-      };
+      return bulkResult(data, retryAfter);
     },
   };
 }

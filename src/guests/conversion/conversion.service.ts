@@ -26,6 +26,7 @@ import { removeRecord } from '../guest.records.js';
 import { moveGuestTasksToMember, moveOpenMemberTasksToGuest } from './conversion.repository.js';
 import { normalizeEmail } from '../../email/parse.js';
 import type { Actor } from '../../core/actor.js';
+import { announceAuthChange } from '../../auth/auth-changes.js';
 
 export interface GuestConversionDeps {
   db: Kysely<Database>;
@@ -45,7 +46,7 @@ export function createGuestConversionService(deps: GuestConversionDeps) {
      * and nothing changes: making them a member again could change their role.
      */
     async toMember(actor: Actor, pathEmail: string): Promise<Member> {
-      return db.transaction().execute(async (trx) => {
+      const member = await db.transaction().execute(async (trx) => {
         const record = await findRecordByEmail(trx, actor.organizationId, normalizeEmail(pathEmail));
         assertThat(record && record.deleted_at === null, () => notFound('guest'));
         const at = now();
@@ -82,10 +83,13 @@ export function createGuestConversionService(deps: GuestConversionDeps) {
         await moveGuestTasksToMember(trx, actor.organizationId, record.id, userId);
         const removed = await removeRecord(trx, record, at);
         assertThat(removed, () => notFound('guest'));
-        const member = await findMemberByEmail(trx, actor.organizationId, record.email);
-        if (!member) throw new Error('membership vanished inside its transaction');
-        return member;
+        const joined = await findMemberByEmail(trx, actor.organizationId, record.email);
+        if (!joined) throw new Error('membership vanished inside its transaction');
+        return joined;
       });
+      // A token of theirs remembered as "not a member here" is one now (src/auth/auth-changes.ts).
+      await announceAuthChange(db, { userId: member.id });
+      return member;
     },
 
     /**
@@ -97,7 +101,7 @@ export function createGuestConversionService(deps: GuestConversionDeps) {
      * allowed otherwise.
      */
     async toGuest(actor: Actor, userId: number): Promise<Guest> {
-      return db.transaction().execute(async (trx) => {
+      const guest = await db.transaction().execute(async (trx) => {
         // Locked first: the admin count below holds until this transaction ends.
         const admins = await lockAdmins(trx, actor.organizationId);
         const member = await findMemberById(trx, actor.organizationId, userId);
@@ -128,6 +132,9 @@ export function createGuestConversionService(deps: GuestConversionDeps) {
         await moveOpenMemberTasksToGuest(trx, actor.organizationId, userId, joined.recordId, answerer);
         return joined.guest;
       });
+      // No longer a member: their tokens stop working here on every instance at once.
+      await announceAuthChange(db, { userId });
+      return guest;
     },
   };
 }

@@ -21,6 +21,7 @@ import {
   MemberParams,
 } from './lifecycle.schemas.js';
 import { collectFieldErrors } from '../../core/validation.js';
+import { PRECONDITION_DESCRIPTION, tagged } from '../guest-etag.js';
 
 const TAG = 'Guests';
 
@@ -58,13 +59,15 @@ export function guestLifecycleRoutes(app: RouteApp, services: Services): void {
         params: GuestParams,
         response: {
           200: { description: 'The disabled guest.', ...GuestEnvelope },
-          ...errorResponses([...AUTH_ERRORS, 404, 422], {
+          ...errorResponses([...AUTH_ERRORS, 404, 412, 422], {
             403: 'Not a member of the organization, a light member, or `GUEST_HAS_OPEN_TASKS`: the guest has incomplete tasks in this organization.',
+            412: PRECONDITION_DESCRIPTION,
           }),
         },
       },
     },
-    async (request) => ({ data: await lifecycle.disable(actorOf(request), request.params.guest_email) }),
+    async (request, reply) =>
+      tagged(reply, await lifecycle.disable(actorOf(request), request.params.guest_email, request.headers['if-match'])),
   );
 
   app.put(
@@ -79,11 +82,12 @@ export function guestLifecycleRoutes(app: RouteApp, services: Services): void {
         params: GuestParams,
         response: {
           200: { description: 'The enabled guest, with the new link.', ...GuestEnvelope },
-          ...errorResponses([...AUTH_ERRORS, 404, 422]),
+          ...errorResponses([...AUTH_ERRORS, 404, 412, 422], { 412: PRECONDITION_DESCRIPTION }),
         },
       },
     },
-    async (request) => ({ data: await lifecycle.enable(actorOf(request), request.params.guest_email) }),
+    async (request, reply) =>
+      tagged(reply, await lifecycle.enable(actorOf(request), request.params.guest_email, request.headers['if-match'])),
   );
 
   app.delete(
@@ -98,15 +102,17 @@ export function guestLifecycleRoutes(app: RouteApp, services: Services): void {
         params: GuestRefParams,
         response: {
           200: { description: 'The guest was erased from this organization.', ...ErasedGuestEnvelope },
-          ...errorResponses([...AUTH_ERRORS, 404, 422], {
+          ...errorResponses([...AUTH_ERRORS, 404, 412, 422], {
             403: 'Not a member of the organization, or not an administrator.',
+            412: PRECONDITION_DESCRIPTION,
             422: '`GUEST_NOT_DISABLED`: disable the guest before deleting it (or the path failed validation).',
           }),
         },
       },
     },
     async (request) => {
-      return { data: await lifecycle.erase(actorOf(request), request.params.guest_id_or_email) };
+      const ifMatch = request.headers['if-match'];
+      return { data: await lifecycle.erase(actorOf(request), request.params.guest_id_or_email, ifMatch) };
     },
   );
 
@@ -122,11 +128,15 @@ export function guestLifecycleRoutes(app: RouteApp, services: Services): void {
         params: GuestParams,
         response: {
           200: { description: 'The guest, with the new link.', ...GuestEnvelope },
-          ...errorResponses([...AUTH_ERRORS, 404, 422]),
+          ...errorResponses([...AUTH_ERRORS, 404, 412, 422], { 412: PRECONDITION_DESCRIPTION }),
         },
       },
     },
-    async (request) => ({ data: await lifecycle.resetLink(actorOf(request), request.params.guest_email) }),
+    async (request, reply) =>
+      tagged(
+        reply,
+        await lifecycle.resetLink(actorOf(request), request.params.guest_email, request.headers['if-match']),
+      ),
   );
 
   app.post(
@@ -174,9 +184,7 @@ export function guestLifecycleRoutes(app: RouteApp, services: Services): void {
         },
       },
     },
-    async (request) => {
-      return { data: await conversions.toGuest(actorOf(request), request.params.user_id) };
-    },
+    async (request, reply) => tagged(reply, await conversions.toGuest(actorOf(request), request.params.user_id)),
   );
 
   app.post(

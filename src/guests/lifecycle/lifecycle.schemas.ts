@@ -29,7 +29,7 @@ export const ErasedGuestEnvelope = Type.Object({
   }),
 });
 
-export const MemberEnvelope = Type.Object({ data: Type.Ref('Member') });
+export const MemberEnvelope = Type.Object({ data: Type.Ref('Member') }, { title: 'MemberEnvelope' });
 
 export const BulkCreateBody = Type.Array(CreateGuestBody, {
   minItems: 1,

@@ -12,7 +12,8 @@ import { now } from '../../core/time.js';
 import * as guestRepo from '../guest.repository.js';
 import * as repo from './lifecycle.repository.js';
 import { guestRowToGuest } from '../guest.mapper.js';
-import { activeRecord } from '../guest.records.js';
+import { activeRecord, lockedActiveRecord } from '../guest.records.js';
+import { checkIfMatch, type ConditionHeader } from '../guest-etag.js';
 import type { GuestLinks } from '../guest-code.js';
 import type { Guest } from '../guest.schemas.js';
 import { normalizeEmail } from '../../email/parse.js';
@@ -56,12 +57,23 @@ export function createGuestLifecycleService(deps: GuestLifecycleDeps) {
     return guestFor(actor)(await activeRecord(q, actor.organizationId, email));
   }
 
+  /**
+   * The active record a write works on. With If-Match, read under the record's lock and checked
+   * (docs/guests.md, ETags and preconditions): a stale tag is the 412 and nothing is written.
+   */
+  async function recordFor(trx: Kysely<Database>, actor: Actor, email: string, ifMatch: ConditionHeader) {
+    if (ifMatch === undefined) return activeRecord(trx, actor.organizationId, email);
+    const record = await lockedActiveRecord(trx, actor.organizationId, email);
+    checkIfMatch(ifMatch, guestFor(actor)(record));
+    return record;
+  }
+
   return {
     /** Disable guest: the link stops working in this organization; already disabled is left as is. */
-    async disable(actor: Actor, pathEmail: string): Promise<Guest> {
+    async disable(actor: Actor, pathEmail: string, ifMatch?: ConditionHeader): Promise<Guest> {
       const toGuest = guestFor(actor);
       return db.transaction().execute(async (trx) => {
-        const record = await activeRecord(trx, actor.organizationId, pathEmail);
+        const record = await recordFor(trx, actor, pathEmail, ifMatch);
         if (record.disabled_at !== null) return toGuest(record);
         await lockRecord(trx, record.id);
         const open = await countOpenTasks(trx, actor.organizationId, record.id);
@@ -83,10 +95,10 @@ export function createGuestLifecycleService(deps: GuestLifecycleDeps) {
      * never works again. A guest who is not disabled is answered unchanged: no new code, no
      * reactivation.
      */
-    async enable(actor: Actor, pathEmail: string): Promise<Guest> {
+    async enable(actor: Actor, pathEmail: string, ifMatch?: ConditionHeader): Promise<Guest> {
       const toGuest = guestFor(actor);
       return db.transaction().execute(async (trx) => {
-        const record = await activeRecord(trx, actor.organizationId, pathEmail);
+        const record = await recordFor(trx, actor, pathEmail, ifMatch);
         if (record.disabled_at === null) return toGuest(record);
         const enabled = await repo.enableRecord(trx, record.id, {
           memberId: actor.userId,
@@ -101,10 +113,10 @@ export function createGuestLifecycleService(deps: GuestLifecycleDeps) {
      * Reset guest link: a new code; the old link is dead at once. A disabled guest gets one too and
      * stays disabled: no link works until enable, which issues yet another code.
      */
-    async resetLink(actor: Actor, pathEmail: string): Promise<Guest> {
+    async resetLink(actor: Actor, pathEmail: string, ifMatch?: ConditionHeader): Promise<Guest> {
       const toGuest = guestFor(actor);
       return db.transaction().execute(async (trx) => {
-        const record = await activeRecord(trx, actor.organizationId, pathEmail);
+        const record = await recordFor(trx, actor, pathEmail, ifMatch);
         const updated = await guestRepo.updateRecordIn(trx, 'active', record.id, {
           ...deps.links.codes.fresh(),
           updated_at: now(),
@@ -121,7 +133,7 @@ export function createGuestLifecycleService(deps: GuestLifecycleDeps) {
      * erased as it is: its link is dead already, and it can no longer be disabled (Disable guest
      * answers 404 for it).
      */
-    async erase(actor: Actor, pathRef: string): Promise<ErasedGuest> {
+    async erase(actor: Actor, pathRef: string, ifMatch?: ConditionHeader): Promise<ErasedGuest> {
       const ref = parseGuestRef(pathRef);
       assertThat(ref, () => notFound('guest'));
       return db.transaction().execute(async (trx) => {
@@ -133,6 +145,13 @@ export function createGuestLifecycleService(deps: GuestLifecycleDeps) {
         const notDisabled = () => new AppError('GUEST_NOT_DISABLED', 'Please disable the guest before deletion.');
         assertThat(record.disabled_at !== null || record.deleted_at !== null, notDisabled);
         await guestRepo.lockGlobalGuest(trx, record.guest_id);
+        if (ifMatch !== undefined) {
+          // Checked against the record as it is under its lock; a removed one as Remove guest answered it.
+          await lockRecord(trx, record.id);
+          const locked = await repo.findRecordByGuestId(trx, actor.organizationId, record.guest_id);
+          assertThat(locked?.id === record.id, () => notFound('guest'));
+          checkIfMatch(ifMatch, guestFor(actor)(locked));
+        }
         // Off this organization's tasks; the comments they wrote stay, with no author (the profile is
         // what is erased). Undone with the rest if the erase below is refused.
         await detachFromTasks(trx, actor.organizationId, record.id);
