@@ -187,7 +187,7 @@ with c as (
     as c(email, created_at, updated_at, first_name, last_name, phone_1, company_name, company_url, timezone,
          associated_members, guest_code_hash, guest_code_encrypted)
 ), g as (
-  insert into guests (email, created_at) select email, created_at from c returning id, email
+  insert into guests (email, created_at) select email, created_at from c on conflict do nothing returning id, email
 )
 insert into organization_guests (${RECORD_COLUMNS.join(', ')})
 select $1, g.id, c.first_name, c.last_name, c.phone_1, c.company_name, c.company_url, c.timezone,
@@ -200,7 +200,7 @@ async function seedPostgres(url: string, org: LargeOrg, sealer: ChunkSealer): Pr
   try {
     await client.query('begin');
     const keyId = keyIdOf(parseKey(BENCH_GUEST_CODE_KEY) as Buffer);
-    const insert = async (chunk: Chunk) => {
+    const insertOnce = async (chunk: Chunk) => {
       const column = (pick: (row: Chunk[number]) => string | null) => chunk.map(pick);
       const result = await client.query(POSTGRES_INSERT, [
         org.organizationId,
@@ -218,8 +218,22 @@ async function seedPostgres(url: string, org: LargeOrg, sealer: ChunkSealer): Pr
         column((r) => r.code.guest_code_encrypted),
         keyId,
       ]);
-      if (result.rowCount !== chunk.length)
-        throw new BenchError(`seeding a large organization: ${result.rowCount} of ${chunk.length} records inserted`);
+      return result.rowCount ?? 0;
+    };
+    // The service gives guests random ids (src/core/ids.ts) and these take the identity's next
+    // ones, so one may be taken already: that guest is skipped (on conflict do nothing) and
+    // inserted again, with the identity's next id.
+    const insert = async (chunk: Chunk) => {
+      let left = chunk;
+      for (let attempt = 0; attempt < 5 && left.length > 0; attempt += 1) {
+        if ((await insertOnce(left)) === left.length) return;
+        const seeded = await client.query<{ email: string }>('select email from guests where email = any($1)', [
+          left.map((r) => r.guest.email),
+        ]);
+        const done = new Set(seeded.rows.map((row) => row.email));
+        left = left.filter((r) => !done.has(r.guest.email));
+      }
+      if (left.length > 0) throw new BenchError(`seeding a large organization: ${left.length} records not inserted`);
     };
     // The next chunk is made (profiles, codes) while the server inserts the previous one.
     let pending: Promise<void> = Promise.resolve();
