@@ -41,6 +41,8 @@ export interface LoadResult {
   timeouts: number;
   /** Answers per status code, e.g. `{"201": 5230}`. */
   statusCodes: Record<string, number>;
+  /** Stopped by `maxSec` before every request of `amount` was answered. */
+  cut?: boolean;
 }
 
 /** More failed requests than this in one case means the benchmark itself broke. */
@@ -75,6 +77,7 @@ export function runLoad(url: string, spec: LoadSpec): Promise<LoadResult> {
   };
   return new Promise((resolve, reject) => {
     let guard: NodeJS.Timeout | undefined;
+    let cut = false;
     current = autocannon(options, (error: unknown, result: autocannon.Result) => {
       current = undefined;
       clearTimeout(guard);
@@ -94,10 +97,16 @@ export function runLoad(url: string, spec: LoadSpec): Promise<LoadResult> {
         errors: result.errors,
         timeouts: result.timeouts,
         statusCodes,
+        cut,
       });
     });
     const instance = current;
-    if (spec.amount && spec.maxSec) guard = setTimeout(() => instance.stop(), spec.maxSec * 1000);
+    if (spec.amount && spec.maxSec) {
+      guard = setTimeout(() => {
+        cut = true;
+        instance.stop();
+      }, spec.maxSec * 1000);
+    }
   });
 }
 

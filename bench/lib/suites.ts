@@ -113,7 +113,9 @@ export async function runBulkCase(context: BenchContext): Promise<BulkResult> {
     }
     const countInDatabase = await countGuests(database, seed.createOrgId);
     const created = result.statusCodes['201'] ?? 0;
-    const finished = created + result.non2xx + result.errors >= guests;
+    // autocannon 9 has been seen answering one request fewer per connection than `amount` asks
+    // for: such a run finished, and is reported with the number it made, not as cut.
+    const finished = result.cut !== true;
     // A request that timed out, or was in flight when the run was cut, may still have been written.
     const unsure = result.errors + (finished ? 0 : connections);
     const consistent = countInDatabase >= created && countInDatabase <= created + unsure;
@@ -122,7 +124,11 @@ export async function runBulkCase(context: BenchContext): Promise<BulkResult> {
         `bulk: asked for ${guests} guests; ${created} answered 201 (${JSON.stringify(result.statusCodes)}, ${result.errors} errors) and the database holds ${countInDatabase}`,
       );
     }
-    const outcome = finished ? `${guests} guests` : `cut after ${BULK_MAX_SEC} s: ${created} of ${guests} guests`;
+    const outcome = !finished
+      ? `cut after ${BULK_MAX_SEC} s: ${created} of ${guests} guests`
+      : created < guests
+        ? `${created} of ${guests} guests (the load tool sent ${guests - created} fewer)`
+        : `${guests} guests`;
     context.log(
       `  ${outcome} in ${wallSec.toFixed(1)} s (${(created / wallSec).toFixed(0)}/s), p99 ${result.p99Ms} ms; ${countInDatabase} in the database`,
     );
