@@ -21,6 +21,7 @@ import * as m013 from './migrations/013_reminders.js';
 import * as m014 from './migrations/014_imports.js';
 import * as m015 from './migrations/015_idempotency_keys.js';
 import * as m016 from './migrations/016_guest_counts.js';
+import * as m017 from './migrations/017_guest_list_versions.js';
 
 /** Where migrations report what needs an operator, when the caller gives no logger: stderr, one JSON line each. */
 const stderrLog: m008.MigrationLog = {
@@ -47,6 +48,7 @@ function migrationsFor(kind: Db['kind'], log: m008.MigrationLog = stderrLog): Re
     '014_imports': { up: (k) => m014.up(k, kind), down: (k) => m014.down(k) },
     '015_idempotency_keys': { up: (k) => m015.up(k), down: (k) => m015.down(k) },
     '016_guest_counts': { up: (k) => m016.up(k, kind), down: (k) => m016.down(k, kind) },
+    '017_guest_list_versions': { up: (k) => m017.up(k, kind), down: (k) => m017.down(k, kind) },
   };
 }
 

@@ -120,6 +120,11 @@ export interface OrganizationGuestCountsTable {
   slot: number;
   /** This slot's share of the count (may be below zero; only the sum means anything). */
   count: number;
+  /**
+   * Rows written to the organization's records through this slot: the sum is the version of the
+   * organization's guest list (migration 017_guest_list_versions). A bigint: a string on PostgreSQL.
+   */
+  changes: number | string;
 }
 
 export interface ServiceMarkersTable {

@@ -407,13 +407,29 @@ export function listParams(filter: ListFilter, page?: { limit: number; offset: n
 
 const DEFAULT_ORDER: ListOrder = { key: 'created_at', descending: false };
 
-/** The maintained count of the organization's active records: the sum of its few slots (migration 016_guest_counts). */
+/**
+ * The maintained count of the organization's active records and the version of its list: sums
+ * of its few slots (migrations 016_guest_counts and 017_guest_list_versions).
+ */
 const maintainedCount = prepared((db, p: Placeholder<{ organizationId: string }>) =>
   db
     .selectFrom('organization_guest_counts')
-    .select((eb) => eb.fn.sum<number | string | null>('count').as('n'))
+    .select((eb) => [
+      eb.fn.sum<number | string | null>('count').as('n'),
+      eb.fn.sum<number | string | null>('changes').as('v'),
+    ])
     .where('organization_id', '=', p('organizationId')),
 );
+
+/**
+ * The organization's list as it stands: how many active records it has (the maintained count),
+ * and its version, which every write to its records moves (migration 017_guest_list_versions).
+ * One indexed read whatever the organization holds.
+ */
+export async function listState(db: Q, organizationId: string): Promise<{ total: number; version: string }> {
+  const row = await maintainedCount.first(db, { organizationId });
+  return { total: Number(row?.n ?? 0), version: String(row?.v ?? 0) };
+}
 
 /**
  * How many active records match the filter (docs/guests.md, List guests): without a search, the
@@ -421,9 +437,8 @@ const maintainedCount = prepared((db, p: Placeholder<{ organizationId: string }>
  * its matches, so its cost grows with them.
  */
 export async function countRecords(db: Q, filter: ListFilter): Promise<number> {
-  const row = filter.q
-    ? await listQueriesFor(kindOf(db), true, DEFAULT_ORDER).count.first(db, listParams(filter))
-    : await maintainedCount.first(db, { organizationId: filter.organizationId });
+  if (!filter.q) return (await listState(db, filter.organizationId)).total;
+  const row = await listQueriesFor(kindOf(db), true, DEFAULT_ORDER).count.first(db, listParams(filter));
   return Number(row?.n ?? 0);
 }
 
