@@ -90,6 +90,11 @@ export interface Config {
    * request reads the database. Changes reach every instance at once; this bounds a lost message.
    */
   authCacheTtlMs: number;
+  /**
+   * Bytes of List guests pages an instance keeps to answer again while the organization's guests
+   * are unchanged (src/guests/guest-list-cache.ts); 0 = every page is read from the database.
+   */
+  listCacheBytes: number;
   /** Unknown tokens and guest/invitation codes per client address per window; past it, 429. 0 = off. */
   authFailures: { limit: number; windowMs: number };
   /** Work one token may cause: unpaginated lists and bulk requests at once, rows of unpaginated lists per minute. 0 = off. */
@@ -432,6 +437,7 @@ export function loadConfig(env: Env = process.env): Config {
       perEmailPerHour: int(env, 'ACCESS_EMAIL_LIMIT_PER_EMAIL', 3, 0, 10_000_000),
     },
     authCacheTtlMs: int(env, 'AUTH_CACHE_TTL_MS', 5000, 0, 60_000),
+    listCacheBytes: int(env, 'LIST_CACHE_MB', 16, 0, 4096) * 1024 * 1024,
     authFailures: {
       limit: int(env, 'AUTH_FAILURE_LIMIT', 60, 0, 10_000_000),
       windowMs: int(env, 'AUTH_FAILURE_WINDOW_SECONDS', 60, 1, 86400) * 1000,

@@ -12,6 +12,7 @@ import type { RateLimitStore } from './http/rate-limit.js';
 import { createFailureThrottle } from './http/auth-throttle.js';
 import { createHeavyRequestGate } from './http/heavy-requests.js';
 import { createGuestService } from './guests/guest.service.js';
+import { createGuestListCache } from './guests/guest-list-cache.js';
 import { createGuestLifecycleService } from './guests/lifecycle/lifecycle.service.js';
 import { createGuestConversionService } from './guests/conversion/conversion.service.js';
 import { createGuestBulk } from './guests/bulk/bulk.service.js';
@@ -68,6 +69,7 @@ export async function createServices(context: ServiceContext) {
     emailChecker,
     links,
     inviteLimitPerHour: config.inviteLimitPerHour,
+    listCache: config.listCacheBytes > 0 ? createGuestListCache(config.listCacheBytes) : undefined,
   });
   const invitations = createInvitationService({
     db: db.kysely,

@@ -58,6 +58,7 @@ describe('loadConfig defaults', () => {
       reminders: { leadHours: 24, maxOverdueDays: 7 },
       accessEmailLimits: { perIpPerHour: 20, perEmailPerHour: 3 },
       authCacheTtlMs: 5000,
+      listCacheBytes: 16 * 1024 * 1024,
       authFailures: { limit: 60, windowMs: 60_000 },
       heavyRequests: { concurrencyPerToken: 2, unpaginatedRowsPerMinute: 100_000 },
       bulk: { deadlineMs: 30_000, dnsConcurrency: 8 },
@@ -93,6 +94,13 @@ describe('loadConfig defaults', () => {
     assert.equal(loadConfig({ AUTH_CACHE_TTL_MS: '60000' }).authCacheTtlMs, 60_000);
     assert.throws(() => loadConfig({ AUTH_CACHE_TTL_MS: '60001' }), /AUTH_CACHE_TTL_MS must be between 0 and 60000/);
     assert.throws(() => loadConfig({ AUTH_CACHE_TTL_MS: '5s' }), /AUTH_CACHE_TTL_MS must be a whole number/);
+  });
+
+  test('LIST_CACHE_MB: 16 MB of list pages by default, 0 keeps none', () => {
+    assert.equal(loadConfig({}).listCacheBytes, 16 * 1024 * 1024);
+    assert.equal(loadConfig({ LIST_CACHE_MB: '0' }).listCacheBytes, 0);
+    assert.equal(loadConfig({ LIST_CACHE_MB: '64' }).listCacheBytes, 64 * 1024 * 1024);
+    assert.throws(() => loadConfig({ LIST_CACHE_MB: '4097' }), /LIST_CACHE_MB must be between 0 and 4096/);
   });
 
   test('REMINDER_LEAD_HOURS and REMINDER_MAX_OVERDUE_DAYS are read at their edges', () => {

@@ -11,6 +11,8 @@ import * as repo from './guest.repository.js';
 import { listAfter, sortColumns, sortValuesOf } from './guest-keyset.js';
 import { decodeCursor, encodeCursor, type CursorScope } from './guest-cursor.js';
 import type { Guest, ListGuestsQuery, SortKey } from './guest.schemas.js';
+import { mayReceiveLinks } from './guest-code.js';
+import type { GuestListCache, KeptPage } from './guest-list-cache.js';
 
 /** The guest objects of these records, with their stats when asked (the guest service's). */
 type ToGuests = (actor: Actor, rows: repo.GuestRecord[], withStats: boolean) => Promise<Guest[]>;
@@ -18,7 +20,21 @@ type ToGuests = (actor: Actor, rows: repo.GuestRecord[], withStats: boolean) => 
 /** The JSON text of these records' guest objects, an array, with their stats when asked (the guest service's). */
 type ToJson = (actor: Actor, rows: repo.GuestRecord[], withStats: boolean) => Promise<string>;
 
-export function createGuestListing(db: Kysely<Database>, withStatsIf: ToGuests, pageJson: ToJson) {
+/**
+ * The key of a page among its organization's kept pages: everything of the request that the
+ * answer's guests depend on. Whether the reader may see links (its role) is part of it; stats
+ * are never kept (tasks change them, not the version).
+ */
+function pageKey(actor: Actor, order: repo.ListOrder, q: string | undefined, position: string): string {
+  return `${mayReceiveLinks(actor.role) ? 'L' : '-'}|${order.descending ? '-' : ''}${order.key}|${position}|${q ?? ''}`;
+}
+
+export function createGuestListing(
+  db: Kysely<Database>,
+  withStatsIf: ToGuests,
+  pageJson: ToJson,
+  cache: GuestListCache | undefined,
+) {
   /**
    * The page at `offset` of a list of `total`: an offset read passes over `offset` index entries,
    * so a page past the middle is read from the end instead, in the reverse order with the offset
@@ -42,6 +58,26 @@ export function createGuestListing(db: Kysely<Database>, withStatsIf: ToGuests, 
     return rows.reverse();
   }
 
+  /** The page after `position` (one row more is read: whether another follows) and the cursor after it. */
+  async function readAfter(
+    actor: Actor,
+    filter: repo.ListFilter,
+    order: repo.ListOrder,
+    scope: CursorScope,
+    position: ReturnType<typeof decodeCursor> | undefined,
+    perPage: number,
+    withStats: boolean,
+  ): Promise<{ data: string; count: number; nextCursor: string | null }> {
+    const rows = await listAfter(db, filter, order, position, perPage + 1);
+    const pageRows = rows.slice(0, perPage);
+    const last = pageRows.at(-1);
+    const nextCursor =
+      rows.length > perPage && last
+        ? encodeCursor(scope, { values: sortValuesOf(last, order), id: last.id, page: (position?.page ?? 1) + 1 })
+        : null;
+    return { data: await pageJson(actor, pageRows, withStats), count: pageRows.length, nextCursor };
+  }
+
   return {
     /**
      * List guests: one page of guests, as the JSON text of the answer's `data` (written once,
@@ -52,6 +88,23 @@ export function createGuestListing(db: Kysely<Database>, withStatsIf: ToGuests, 
       const order = sortOrder(query);
       const { page, perPage } = pageRequest(query, DEFAULT_PER_PAGE);
       const offset = (page - 1) * perPage;
+      const withStats = query.with === 'stats';
+      if (cache && !withStats) {
+        // The version first: a page read after it is as new as it, or newer (see guest-list-cache.ts).
+        const state = await repo.listState(db, actor.organizationId);
+        const key = pageKey(actor, order, filter.q, `p${page}/${perPage}`);
+        const kept = cache.get(actor.organizationId, state.version, key);
+        if (kept)
+          return { data: kept.data, count: kept.count, total: filter.q ? kept.total : state.total, perPage, page };
+        const total = filter.q ? await repo.countRecords(db, filter) : state.total;
+        const rows =
+          offset === 0
+            ? await repo.listPage(db, filter, order, { limit: perPage, offset })
+            : await pageFromNearerEnd(filter, order, total, offset, perPage);
+        const fresh: KeptPage = { data: Buffer.from(await pageJson(actor, rows, false)), count: rows.length, total };
+        cache.set(actor.organizationId, state.version, key, fresh);
+        return { data: fresh.data, count: fresh.count, total, perPage, page };
+      }
       // The first page needs no total to be read: both at once. Later ones are read from the
       // nearer end, which the total tells.
       const [total, rows] =
@@ -63,7 +116,7 @@ export function createGuestListing(db: Kysely<Database>, withStatsIf: ToGuests, 
           : await repo
               .countRecords(db, filter)
               .then(async (n) => [n, await pageFromNearerEnd(filter, order, n, offset, perPage)] as const);
-      return { data: await pageJson(actor, rows, query.with === 'stats'), count: rows.length, total, perPage, page };
+      return { data: await pageJson(actor, rows, withStats), count: rows.length, total, perPage, page };
     },
 
     /**
@@ -81,20 +134,30 @@ export function createGuestListing(db: Kysely<Database>, withStatsIf: ToGuests, 
       };
       const position = cursor === '' ? undefined : decodeCursor(cursor, scope, sortColumns(order));
       const { perPage } = pageRequest(query, DEFAULT_PER_PAGE);
-      // One row more than the page: whether another page follows, without a second query.
-      const [total, rows] = await Promise.all([
-        repo.countRecords(db, filter),
-        listAfter(db, filter, order, position, perPage + 1),
-      ]);
-      const pageRows = rows.slice(0, perPage);
       const page = position?.page ?? 1;
-      const last = pageRows.at(-1);
-      const nextCursor =
-        rows.length > perPage && last
-          ? encodeCursor(scope, { values: sortValuesOf(last, order), id: last.id, page: page + 1 })
-          : null;
-      const data = await pageJson(actor, pageRows, query.with === 'stats');
-      return { data, count: pageRows.length, total, perPage, page, nextCursor };
+      const withStats = query.with === 'stats';
+      if (cache && !withStats) {
+        // The version first, as in list().
+        const state = await repo.listState(db, actor.organizationId);
+        const key = pageKey(actor, order, filter.q, `c${cursor}/${perPage}`);
+        const kept = cache.get(actor.organizationId, state.version, key);
+        if (kept) {
+          const total = filter.q ? kept.total : state.total;
+          return { data: kept.data, count: kept.count, total, perPage, page, nextCursor: kept.nextCursor ?? null };
+        }
+        const [total, fresh] = await Promise.all([
+          filter.q ? repo.countRecords(db, filter) : state.total,
+          readAfter(actor, filter, order, scope, position, perPage, false),
+        ]);
+        const made: KeptPage = { ...fresh, data: Buffer.from(fresh.data), total };
+        cache.set(actor.organizationId, state.version, key, made);
+        return { ...made, nextCursor: fresh.nextCursor, perPage, page };
+      }
+      const [total, fresh] = await Promise.all([
+        repo.countRecords(db, filter),
+        readAfter(actor, filter, order, scope, position, perPage, withStats),
+      ]);
+      return { ...fresh, total, perPage, page };
     },
 
     /**

@@ -198,9 +198,14 @@ const serializeListMeta = fastJson(GuestListMeta as object);
  * answer is put together as text and sent as it is; Fastify sends a string of a JSON type without
  * serializing it again. The same bytes as the route's response schema would write.
  */
-function sendListPage(reply: FastifyReply, data: string, meta: Static<typeof GuestListMeta>): FastifyReply {
-  return reply.type('application/json; charset=utf-8').send(`{"data":${data},"meta":${serializeListMeta(meta)}}`);
+function sendListPage(reply: FastifyReply, data: string | Buffer, meta: Static<typeof GuestListMeta>): FastifyReply {
+  const type = reply.type('application/json; charset=utf-8');
+  if (typeof data === 'string') return type.send(`{"data":${data},"meta":${serializeListMeta(meta)}}`);
+  // A kept page is UTF-8 already (guest-list-cache.ts): the answer is put together as bytes.
+  return type.send(Buffer.concat([DATA_OPEN, data, Buffer.from(`,"meta":${serializeListMeta(meta)}}`)]));
 }
+
+const DATA_OPEN = Buffer.from('{"data":');
 
 /**
  * JSON text made piece by piece, sent as a stream: Fastify sends a stream as it is, without the

@@ -16,6 +16,7 @@ import { checkIfMatch, type ConditionHeader } from './guest-etag.js';
 import type { GuestLinks } from './guest-code.js';
 import { statsForRecords } from './guest-stats.js';
 import { createGuestListing } from './guest-list.js';
+import type { GuestListCache } from './guest-list-cache.js';
 import {
   PROFILE_FIELDS,
   type CreateGuestBody,
@@ -46,6 +47,8 @@ export interface GuestServiceDeps extends EmailRules {
   links: GuestLinks;
   /** New guests per organization per hour; 0 = no cap. */
   inviteLimitPerHour: number;
+  /** Pages of List guests kept for the version they were read at (guest-list-cache.ts); none when absent. */
+  listCache?: GuestListCache;
 }
 
 const JSON_FIELDS = new Set<ProfileField>(['associated_members', 'cadence_days']);
@@ -313,7 +316,7 @@ export function createGuestService(deps: GuestServiceDeps) {
       });
     },
 
-    ...createGuestListing(db, withStatsIf, pageJson),
+    ...createGuestListing(db, withStatsIf, pageJson, deps.listCache),
   };
 }
 

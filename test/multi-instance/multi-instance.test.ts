@@ -27,7 +27,7 @@ describe(
     const instances: Array<{ process: GuestsProcess; url: string }> = [];
     // Many sockets per instance, so the requests really are concurrent.
     const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-    const orgs: Record<'dedupe' | 'cap' | 'limit' | 'access', { id: string; token: string }> = {} as never;
+    const orgs: Record<'dedupe' | 'cap' | 'limit' | 'access' | 'lists', { id: string; token: string }> = {} as never;
 
     before(async () => {
       database = await freshDatabaseUrl();
@@ -58,7 +58,7 @@ describe(
       );
       await migrateToLatest(db);
       const admin = createAdminService(db.kysely);
-      for (const name of ['dedupe', 'cap', 'limit', 'access'] as const) {
+      for (const name of ['dedupe', 'cap', 'limit', 'access', 'lists'] as const) {
         const org = await admin.createOrganization({ name });
         const member = await admin.addMember({
           organizationId: org.id,
@@ -151,6 +151,55 @@ describe(
       console.log(
         `# dedupe: ${JSON.stringify(counts)}; global guests ${globals.length}; organization records ${records.length}`,
       );
+    });
+
+    it('a list page kept by one instance shows a change made through the other at once', async () => {
+      const { id, token } = orgs.lists;
+      const guests = `/api/organizations/${id}/guests`;
+      for (const n of [1, 2, 3]) {
+        const created = await send(1, token, 'POST', guests, {
+          email: `kept${n}@lists.example`,
+          first_name: `Before${n}`,
+        });
+        assert.equal(created.status, 201, created.body);
+      }
+      type Page = {
+        data: Array<{ email: string; first_name: string | null }>;
+        meta: { pagination: { total: number } };
+      };
+      const read = async (query: string) => {
+        const answer = await send(0, token, 'GET', `${guests}?${query}`);
+        assert.equal(answer.status, 200, answer.body);
+        return JSON.parse(answer.body) as Page;
+      };
+      const names = (page: Page) => page.data.map((g) => `${g.email}:${g.first_name}`);
+      for (const query of ['per_page=2', 'per_page=2&cursor=', 'per_page=10&q=kept']) {
+        // Read twice through instance 0: the second answer is its kept page.
+        assert.deepEqual(names(await read(query)), names(await read(query)), query);
+      }
+      const updated = await send(1, token, 'PUT', `${guests}/kept1@lists.example`, { first_name: 'After' });
+      assert.equal(updated.status, 201, updated.body); // Update guest answers 201, as Tallyfy's does
+      assert.deepEqual(names(await read('per_page=2')), ['kept1@lists.example:After', 'kept2@lists.example:Before2']);
+      assert.deepEqual(names(await read('per_page=2&cursor=')), [
+        'kept1@lists.example:After',
+        'kept2@lists.example:Before2',
+      ]);
+      const removed = await send(1, token, 'DELETE', `${guests}/kept2@lists.example`);
+      assert.equal(removed.status, 200, removed.body);
+      const afterRemoval = await read('per_page=10&q=kept');
+      assert.deepEqual(names(afterRemoval), ['kept1@lists.example:After', 'kept3@lists.example:Before3']);
+      assert.equal(afterRemoval.meta.pagination.total, 2);
+      // A write no request of the service made: an operator's SQL moves the version all the same.
+      await db.kysely
+        .updateTable('organization_guests')
+        .set({ first_name: 'Operator' })
+        .where('organization_id', '=', id)
+        .where('deleted_at', 'is', null)
+        .execute();
+      assert.deepEqual(names(await read('per_page=2')), [
+        'kept1@lists.example:Operator',
+        'kept3@lists.example:Operator',
+      ]);
     });
 
     it(`100 distinct new guests with the invite cap at ${INVITE_CAP}: exactly ${INVITE_CAP} succeed, the rest 429`, async () => {

@@ -1,0 +1,144 @@
+/**
+ * Pages answered again (docs/guests.md, List guests, "Pages answered again"): while an
+ * organization's guests are unchanged, a page asked for again costs one statement (the version,
+ * read with the total) instead of the page's read; what a reader may see (links, by role) is part
+ * of what is kept; `with=stats` is never kept. The cache itself: bounded by bytes, a page of an
+ * older version never replaces a newer one, a newer one drops the older pages. That every write
+ * shows at once is held by test/guests/guest-count.test.ts (a seeded sequence of every write) and,
+ * across two processes, by test/multi-instance/multi-instance.test.ts.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildTestApp, call, createGuest, guestsUrl, type TestContext } from '../../support/app.js';
+import { statementsOf } from '../../support/statement-counter.js';
+import { createGuestListCache, type KeptPage } from '../../src/guests/guest-list-cache.js';
+
+describe('List guests: pages answered again', () => {
+  let ctx: TestContext;
+  before(async () => {
+    ctx = await buildTestApp({ env: { RATE_LIMIT_MAX: '0' } });
+    for (let i = 0; i < 30; i += 1) await createGuest(ctx, { first_name: i % 2 ? 'Odd' : 'Even' });
+  });
+  after(() => ctx.close());
+
+  /** The statements of two requests in a row, and their answers. */
+  async function twice(query: string, token = ctx.tokens.admin) {
+    const url = `${guestsUrl(ctx.orgId)}?${query}`;
+    const first = await statementsOf(() => call(ctx, token, 'GET', url));
+    const second = await statementsOf(() => call(ctx, token, 'GET', url));
+    assert.equal(first.result.statusCode, 200, first.result.body);
+    assert.equal(second.result.statusCode, 200, second.result.body);
+    return { first, second };
+  }
+
+  it('a page asked again, unchanged, skips the page read; a search skips its count too', async () => {
+    for (const [query, saved] of [
+      ['per_page=10', 1],
+      ['per_page=10&page=3', 1], // read from the end: the total, then the page
+      ['per_page=10&cursor=', 1],
+      ['per_page=5&q=example', 2],
+    ] as const) {
+      const { first, second } = await twice(query);
+      assert.equal(second.statements, first.statements - saved, query);
+      assert.equal(second.result.body, first.result.body, query);
+    }
+  });
+
+  it('the second cursor page answered again keeps its next cursor', async () => {
+    const start = await call(ctx, ctx.tokens.admin, 'GET', `${guestsUrl(ctx.orgId)}?per_page=10&cursor=`);
+    const next = start.json<{ next_cursor?: string; meta: { pagination: { next_cursor?: string } } }>();
+    const cursor = next.next_cursor ?? next.meta.pagination.next_cursor;
+    assert.ok(cursor, start.body);
+    const { first, second } = await twice(`per_page=10&cursor=${encodeURIComponent(cursor)}`);
+    assert.equal(second.statements, first.statements - 1);
+    assert.equal(second.result.body, first.result.body);
+  });
+
+  it('a light member is not given the links an admin was given on the same page', async () => {
+    const admin = await twice('per_page=10&page=2');
+    const light = await twice('per_page=10&page=2', ctx.tokens.light);
+    type Page = { data: Array<{ email: string; link: string | null }> };
+    const adminPage = admin.second.result.json<Page>().data;
+    const lightPage = light.second.result.json<Page>().data;
+    assert.ok(adminPage.every((g) => typeof g.link === 'string' && g.link.length > 0));
+    assert.deepEqual(
+      lightPage.map((g) => [g.email, g.link]),
+      adminPage.map((g) => [g.email, null]),
+    );
+  });
+
+  it('with=stats is read every time', async () => {
+    const { first, second } = await twice('per_page=10&with=stats');
+    assert.equal(second.statements, first.statements);
+  });
+
+  it('LIST_CACHE_MB=0 reads every page', async () => {
+    const off = await buildTestApp({ env: { RATE_LIMIT_MAX: '0', LIST_CACHE_MB: '0' } });
+    try {
+      await createGuest(off);
+      const url = `${guestsUrl(off.orgId)}?per_page=10`;
+      const first = await statementsOf(() => call(off, off.tokens.admin, 'GET', url));
+      const second = await statementsOf(() => call(off, off.tokens.admin, 'GET', url));
+      assert.equal(second.result.statusCode, 200);
+      assert.equal(second.statements, first.statements);
+    } finally {
+      await off.close();
+    }
+  });
+});
+
+describe('the list page cache', () => {
+  const page = (data: string, total = 1): KeptPage => ({ data: Buffer.from(data), count: 1, total });
+
+  it('answers only the version a page was kept at', () => {
+    const cache = createGuestListCache(1 << 20);
+    cache.set('org', '5', 'k', page('[1]'));
+    assert.equal(cache.get('org', '5', 'k')?.data.toString(), '[1]');
+    assert.equal(cache.get('org', '6', 'k'), undefined);
+    assert.equal(cache.get('org', '4', 'k'), undefined);
+    assert.equal(cache.get('other', '5', 'k'), undefined);
+    assert.equal(cache.get('org', '5', 'other key'), undefined);
+  });
+
+  it('a newer version drops the older pages; an older one never replaces a newer', () => {
+    const cache = createGuestListCache(1 << 20);
+    cache.set('org', '5', 'a', page('[5]'));
+    cache.set('org', '5', 'b', page('[5]'));
+    cache.set('org', '7', 'a', page('[7]'));
+    assert.equal(cache.get('org', '7', 'b'), undefined);
+    const bytes = cache.bytes;
+    cache.set('org', '6', 'b', page('[6]'));
+    assert.equal(cache.get('org', '6', 'b'), undefined);
+    assert.equal(cache.get('org', '7', 'a')?.data.toString(), '[7]');
+    assert.equal(cache.bytes, bytes);
+    // Versions compare as numbers, not text ("10" after "9"); PostgreSQL's sums are bigger than 2^53 only in theory.
+    cache.set('org', '10', 'a', page('[10]'));
+    cache.set('org', '9', 'a', page('[9]'));
+    assert.equal(cache.get('org', '10', 'a')?.data.toString(), '[10]');
+  });
+
+  it('stays within its bytes: the least recently used organization goes first', () => {
+    const text = (n: number) => `[${'x'.repeat(n)}]`;
+    const cache = createGuestListCache(8000);
+    cache.set('a', '1', 'p', page(text(800)));
+    cache.set('b', '1', 'p', page(text(800)));
+    cache.set('c', '1', 'p', page(text(800)));
+    assert.ok(cache.get('a', '1', 'p')); // a is now the most recently used
+    for (let i = 0; i < 6; i += 1) cache.set('d', '1', `p${i}`, page(text(800)));
+    assert.ok(cache.bytes <= 8000, String(cache.bytes));
+    assert.equal(cache.get('b', '1', 'p'), undefined);
+    assert.ok(cache.get('d', '1', 'p5'));
+    // Alone past the budget, an organization loses its oldest pages.
+    for (let i = 6; i < 20; i += 1) cache.set('d', '1', `p${i}`, page(text(800)));
+    assert.ok(cache.bytes <= 8000, String(cache.bytes));
+    assert.equal(cache.get('d', '1', 'p0'), undefined);
+    assert.ok(cache.get('d', '1', 'p19'));
+  });
+
+  it('does not keep a page larger than an eighth of its bytes', () => {
+    const cache = createGuestListCache(8000);
+    cache.set('a', '1', 'p', page(`[${'x'.repeat(1100)}]`));
+    assert.equal(cache.get('a', '1', 'p'), undefined);
+    assert.equal(cache.bytes, 0);
+  });
+});
