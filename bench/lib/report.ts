@@ -318,7 +318,7 @@ export function formatReport(results: RunResults, rows: Row[], targets: Target[]
     `Guest API benchmark of ${source.commit.slice(0, 12)}${source.modified ? ' (with uncommitted changes)' : ''}: ${meta.cores} cores (${meta.cpuModel}), Node ${meta.node}, ${meta.platform}; load average ${meta.loadAverageAtStart} at start, ${meta.loadAverageAtEnd} at end`,
   );
   out.push(
-    `${meta.quick ? 'quick run' : 'full run'}: ${meta.durationSec} s per case after ${meta.warmupSec} s warm-up per operation; list organization of ${meta.listGuests} guests; large organization of the scale cases: ${meta.largeGuests}; service LOG_LEVEL=${meta.serviceLogLevel} (to a file); email DNS check on, against a local DNS server (cached after each domain's first look-up)`,
+    `${meta.quick ? 'quick run' : 'full run'}: ${meta.durationSec} s per case after ${meta.warmupSec} s warm-up per operation; list organization of ${meta.listGuests} guests; large organization of the scale cases: ${meta.largeGuests}; service LOG_LEVEL=${meta.serviceLogLevel} (to a file); list pages kept by the service: ${process.env.LIST_CACHE_MB === undefined ? 'as shipped (LIST_CACHE_MB default)' : `LIST_CACHE_MB=${process.env.LIST_CACHE_MB}`}, none in the scale cases and statement counts; email DNS check on, against a local DNS server (cached after each domain's first look-up)`,
   );
   for (const skipped of results.skipped) out.push(`SKIPPED: ${skipped}`);
   out.push('');

@@ -2,8 +2,9 @@
  * The scale cases: the same list and get cases on an organization of `listGuests` guests (10,000)
  * and on one of `largeGuests` (1,000,000; 100,000 with --quick), both seeded the same way
  * (bench/lib/large-org.ts) into the suite's service database, measured by one service process,
- * back to back, at 10 connections. What a case costs at the large size over what it costs at the
- * small one says whether it grows with the organization.
+ * back to back, at 10 connections, with no page kept in memory (LIST_CACHE_MB=0). What a case
+ * costs at the large size over what it costs at the small one says whether it grows with the
+ * organization.
  *
  * The cases (100 guests a page, the default order, created_at):
  * - list page 1;
@@ -25,7 +26,7 @@ import { largeOrgGuest, listRowAt, seedLargeOrganization, type LargeOrg } from '
 import { loadProblem, type LoadResult, type LoadSpec } from './load.js';
 import { RARE_GUESTS, SEARCH_TERM } from './people.js';
 import { apiHeaders, LIST_PAGE_SIZE } from './scenarios.js';
-import { startService } from './service.js';
+import { PAGES_NOT_KEPT, startService } from './service.js';
 
 export const SCALE_CASES = [
   'list page 1',
@@ -265,7 +266,8 @@ export async function runScaleCases(
     orgs.push(org);
   }
   const [small, large] = orgs as [LargeOrg, LargeOrg];
-  const service = await startService(context, `service-${kind}-scale`, database);
+  // Every page read from the database: a repeated page would otherwise be answered from memory at both sizes.
+  const service = await startService(context, `service-${kind}-scale`, database, { env: PAGES_NOT_KEPT });
   const headers = apiHeaders(seed.token);
   const results = new Map<LargeOrg, ScaleOrgResult>();
   const specsOf = new Map<LargeOrg, Map<ScaleCase, Pick<LoadSpec, 'method' | 'next'>>>();

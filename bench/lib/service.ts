@@ -49,8 +49,17 @@ export function serviceEnv(context: BenchContext, database: BenchDatabase): Reco
     RATE_LIMIT_MAX: '0',
     EMAIL_DNS_CHECK: 'on',
     DNS_SERVERS: context.dnsAddress,
+    // The pages of List guests a service keeps (LIST_CACHE_MB): as shipped unless the run's
+    // environment says otherwise, e.g. LIST_CACHE_MB=0 to measure every page read.
+    ...(process.env.LIST_CACHE_MB !== undefined && { LIST_CACHE_MB: process.env.LIST_CACHE_MB }),
   };
 }
+
+/**
+ * For the processes that measure what a page read costs the database (the scale cases, the
+ * statement counts): no page is answered again from memory, whatever the run's setting.
+ */
+export const PAGES_NOT_KEPT = { LIST_CACHE_MB: '0' };
 
 export interface StartServiceOptions {
   /** Load the query counter and serve its totals on this port. */
@@ -144,6 +153,7 @@ export async function countQueries(
   const counterPort = await freePort();
   const service = await startService(context, `service (${kind}, counting statements)`, database, {
     queryCounterPort: counterPort,
+    env: PAGES_NOT_KEPT,
   });
   const totals = async (): Promise<Totals> =>
     (await (await fetch(`http://127.0.0.1:${counterPort}/`)).json()) as Totals;
