@@ -121,8 +121,9 @@ export interface OrganizationGuestCountsTable {
   /** This slot's share of the count (may be below zero; only the sum means anything). */
   count: number;
   /**
-   * Rows written to the organization's records through this slot: the sum is the version of the
-   * organization's guest list (migration 017_guest_list_versions). A bigint: a string on PostgreSQL.
+   * Rows written to the organization's records (and to the task owners of its guests) through this
+   * slot: the sum is the version of the organization's guest list (migrations 017_guest_list_versions
+   * and 018_guest_stats_versions). A bigint: a string on PostgreSQL.
    */
   changes: number | string;
 }

@@ -22,11 +22,18 @@ type ToJson = (actor: Actor, rows: repo.GuestRecord[], withStats: boolean) => Pr
 
 /**
  * The key of a page among its organization's kept pages: everything of the request that the
- * answer's guests depend on. Whether the reader may see links (its role) is part of it; stats
- * are never kept (tasks change them, not the version).
+ * answer's guests depend on. Whether the reader may see links (its role) is part of it, and
+ * whether the guests carry their stats (the tasks' writes that change stats move the version too).
  */
-function pageKey(actor: Actor, order: repo.ListOrder, q: string | undefined, position: string): string {
-  return `${mayReceiveLinks(actor.role) ? 'L' : '-'}|${order.descending ? '-' : ''}${order.key}|${position}|${q ?? ''}`;
+function pageKey(
+  actor: Actor,
+  order: repo.ListOrder,
+  q: string | undefined,
+  withStats: boolean,
+  position: string,
+): string {
+  const reader = `${mayReceiveLinks(actor.role) ? 'L' : '-'}${withStats ? 'S' : '-'}`;
+  return `${reader}|${order.descending ? '-' : ''}${order.key}|${position}|${q ?? ''}`;
 }
 
 export function createGuestListing(
@@ -89,10 +96,10 @@ export function createGuestListing(
       const { page, perPage } = pageRequest(query, DEFAULT_PER_PAGE);
       const offset = (page - 1) * perPage;
       const withStats = query.with === 'stats';
-      if (cache && !withStats) {
+      if (cache) {
         // The version first: a page read after it is as new as it, or newer (see guest-list-cache.ts).
         const state = await repo.listState(db, actor.organizationId);
-        const key = pageKey(actor, order, filter.q, `p${page}/${perPage}`);
+        const key = pageKey(actor, order, filter.q, withStats, `p${page}/${perPage}`);
         const kept = cache.get(actor.organizationId, state.version, key);
         if (kept)
           return { data: kept.data, count: kept.count, total: filter.q ? kept.total : state.total, perPage, page };
@@ -101,7 +108,11 @@ export function createGuestListing(
           offset === 0
             ? await repo.listPage(db, filter, order, { limit: perPage, offset })
             : await pageFromNearerEnd(filter, order, total, offset, perPage);
-        const fresh: KeptPage = { data: Buffer.from(await pageJson(actor, rows, false)), count: rows.length, total };
+        const fresh: KeptPage = {
+          data: Buffer.from(await pageJson(actor, rows, withStats)),
+          count: rows.length,
+          total,
+        };
         cache.set(actor.organizationId, state.version, key, fresh);
         return { data: fresh.data, count: fresh.count, total, perPage, page };
       }
@@ -136,10 +147,10 @@ export function createGuestListing(
       const { perPage } = pageRequest(query, DEFAULT_PER_PAGE);
       const page = position?.page ?? 1;
       const withStats = query.with === 'stats';
-      if (cache && !withStats) {
+      if (cache) {
         // The version first, as in list().
         const state = await repo.listState(db, actor.organizationId);
-        const key = pageKey(actor, order, filter.q, `c${cursor}/${perPage}`);
+        const key = pageKey(actor, order, filter.q, withStats, `c${cursor}/${perPage}`);
         const kept = cache.get(actor.organizationId, state.version, key);
         if (kept) {
           const total = filter.q ? kept.total : state.total;
@@ -147,7 +158,7 @@ export function createGuestListing(
         }
         const [total, fresh] = await Promise.all([
           filter.q ? repo.countRecords(db, filter) : state.total,
-          readAfter(actor, filter, order, scope, position, perPage, false),
+          readAfter(actor, filter, order, scope, position, perPage, withStats),
         ]);
         const made: KeptPage = { ...fresh, data: Buffer.from(fresh.data), total };
         cache.set(actor.organizationId, state.version, key, made);

@@ -423,7 +423,8 @@ const maintainedCount = prepared((db, p: Placeholder<{ organizationId: string }>
 
 /**
  * The organization's list as it stands: how many active records it has (the maintained count),
- * and its version, which every write to its records moves (migration 017_guest_list_versions).
+ * and its version, which every write to its records or to their stats moves (migrations
+ * 017_guest_list_versions and 018_guest_stats_versions).
  * One indexed read whatever the organization holds.
  */
 export async function listState(db: Q, organizationId: string): Promise<{ total: number; version: string }> {

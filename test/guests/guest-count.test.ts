@@ -2,7 +2,8 @@
  * The maintained count of an organization's active guests (docs/guests.md, List guests; migration
  * 016_guest_counts): after every write that joins, removes, re-joins, converts or erases a guest,
  * in two organizations, it equals a count of the active records, and List guests' total (pages
- * and cursor pages) is it, and the pages an instance keeps show every such write at once. Writes
+ * and cursor pages) is it, and the pages an instance keeps, with stats or without, show every such
+ * write at once, and every write to tasks that changes a guest's stats. Writes
  * that fail leave it as it was; the migration counts the rows already there; deleting an
  * organization takes its count with it.
  */
@@ -115,13 +116,36 @@ describe('the maintained guest count', () => {
       assert.equal(answer.statusCode, 200, answer.body);
       return answer.json<Body>().data;
     };
-    const all = await read('without_pagination=true');
-    const where = `${step} (organization ${orgId}, seed ${SEED})`;
-    assert.deepEqual(await read('per_page=7'), all.slice(0, 7), `page 1: ${where}`);
-    assert.deepEqual(await read('per_page=7&page=2'), all.slice(7, 14), `page 2: ${where}`);
-    assert.deepEqual(await read('per_page=7&cursor='), all.slice(0, 7), `cursor page: ${where}`);
-    const last = Math.max(1, Math.ceil(all.length / 7));
-    assert.deepEqual(await read(`per_page=7&page=${last}`), all.slice((last - 1) * 7, last * 7), `last page: ${where}`);
+    for (const stats of ['', '&with=stats']) {
+      const all = await read(`without_pagination=true${stats}`);
+      const where = `${step} (organization ${orgId}, seed ${SEED}${stats})`;
+      assert.deepEqual(await read(`per_page=7${stats}`), all.slice(0, 7), `page 1: ${where}`);
+      assert.deepEqual(await read(`per_page=7&page=2${stats}`), all.slice(7, 14), `page 2: ${where}`);
+      assert.deepEqual(await read(`per_page=7&cursor=${stats}`), all.slice(0, 7), `cursor page: ${where}`);
+      const last = Math.max(1, Math.ceil(all.length / 7));
+      assert.deepEqual(
+        await read(`per_page=7&page=${last}${stats}`),
+        all.slice((last - 1) * 7, last * 7),
+        `last page: ${where}`,
+      );
+    }
+  }
+
+  /** A task of the organization that has guest owners, open or completed as asked; undefined when none. */
+  async function taskWithGuests(orgId: string, state: 'open' | 'completed' | 'any', pick: () => number) {
+    let query = ctx.db.kysely
+      .selectFrom('tasks')
+      .select(['tasks.id', 'tasks.everyone_must_complete'])
+      .where('tasks.organization_id', '=', orgId)
+      .where(({ exists, selectFrom }) =>
+        exists(
+          selectFrom('task_guests').select('task_guests.task_id').whereRef('task_guests.task_id', '=', 'tasks.id'),
+        ),
+      )
+      .orderBy('tasks.id');
+    if (state !== 'any') query = query.where('tasks.completed_at', state === 'open' ? 'is' : 'is not', null);
+    const rows = await query.execute();
+    return rows[Math.floor(pick() * rows.length)];
   }
 
   /** An email of the organization's records in this state, picked by `pick`; undefined when none. */
@@ -251,6 +275,76 @@ describe('the maintained guest count', () => {
           owners: { guests: [uniqueEmail('t')] },
         });
         assert.equal(response.statusCode, 201, response.body);
+      },
+      // Writes to tasks that change guests' stats: pages kept with stats must show each at once.
+      'a task for guests already there': async (orgId, token) => {
+        const first = await recordIn(orgId, 'enabled', next);
+        const second = await recordIn(orgId, 'enabled', next);
+        if (!first) return;
+        const response = await call(ctx, token, 'POST', `/api/organizations/${orgId}/tasks`, {
+          title: 'Stats',
+          deadline: '2030-01-01 12:00:00',
+          everyone_must_complete: next() < 0.5,
+          owners: { guests: [...new Set([first.email, second?.email ?? first.email])] },
+        });
+        assert.equal(response.statusCode, 201, response.body);
+      },
+      'complete a task': async (orgId, token) => {
+        const task = await taskWithGuests(orgId, 'open', next);
+        if (!task) return;
+        const response = await call(ctx, token, 'POST', `/api/organizations/${orgId}/completed-tasks`, {
+          task_id: task.id,
+        });
+        assert.ok([200, 201].includes(response.statusCode), response.body);
+      },
+      'reopen a task': async (orgId, token) => {
+        const task = await taskWithGuests(orgId, 'completed', next);
+        if (!task) return;
+        const response = await call(ctx, token, 'DELETE', `/api/organizations/${orgId}/completed-tasks/${task.id}`);
+        assert.equal(response.statusCode, 200, response.body);
+      },
+      'a guest completes their part': async (orgId, token) => {
+        const task = await taskWithGuests(orgId, 'open', next);
+        if (!task) return;
+        const owner = await ctx.db.kysely
+          .selectFrom('task_guests')
+          .innerJoin('organization_guests', 'organization_guests.id', 'task_guests.organization_guest_id')
+          .innerJoin('guests', 'guests.id', 'organization_guests.guest_id')
+          .select('guests.email')
+          .where('task_guests.task_id', '=', task.id)
+          .where('organization_guests.deleted_at', 'is', null)
+          .where('organization_guests.disabled_at', 'is', null)
+          .executeTakeFirst();
+        if (!owner) return;
+        const guest = await call(ctx, token, 'GET', guestsUrl(orgId, owner.email));
+        const link = guest.json<{ data: { link: string } }>().data.link;
+        const code = link.split('/').at(-1) as string;
+        const response = await call(ctx, null, 'POST', `/api/guest/${code}/tasks/${task.id}/complete`);
+        assert.ok([200, 201].includes(response.statusCode), response.body);
+      },
+      "change a task's owners": async (orgId, token) => {
+        const task = await taskWithGuests(orgId, 'any', next);
+        const guest = await recordIn(orgId, 'enabled', next);
+        if (!task || !guest) return;
+        const response = await call(ctx, token, 'PUT', `/api/organizations/${orgId}/tasks/${task.id}`, {
+          owners: { guests: [guest.email] },
+        });
+        assert.equal(response.statusCode, 200, response.body);
+      },
+      'delete a task': async (orgId, token) => {
+        const task = await taskWithGuests(orgId, 'any', next);
+        if (!task) return;
+        const response = await call(ctx, token, 'DELETE', `/api/organizations/${orgId}/tasks/${task.id}`);
+        assert.ok(response.statusCode < 300, response.body);
+      },
+      "an operator's SQL completes a task": async (orgId) => {
+        const task = await taskWithGuests(orgId, 'open', next);
+        if (!task) return;
+        await ctx.db.kysely
+          .updateTable('tasks')
+          .set({ completed_at: '2026-12-01 10:00:00' })
+          .where('id', '=', task.id)
+          .execute();
       },
       'import a few rows': async (orgId, token) => {
         const removed = await recordIn(orgId, 'removed', next);

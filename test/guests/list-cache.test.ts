@@ -2,7 +2,7 @@
  * Pages answered again (docs/guests.md, List guests, "Pages answered again"): while an
  * organization's guests are unchanged, a page asked for again costs one statement (the version,
  * read with the total) instead of the page's read; what a reader may see (links, by role) is part
- * of what is kept; `with=stats` is never kept. The cache itself: bounded by bytes, a page of an
+ * of what is kept, and so is whether the guests carry their stats. The cache itself: bounded by bytes, a page of an
  * older version never replaces a newer one, a newer one drops the older pages. That every write
  * shows at once is held by test/guests/guest-count.test.ts (a seeded sequence of every write) and,
  * across two processes, by test/multi-instance/multi-instance.test.ts.
@@ -67,9 +67,31 @@ describe('List guests: pages answered again', () => {
     );
   });
 
-  it('with=stats is read every time', async () => {
-    const { first, second } = await twice('per_page=10&with=stats');
-    assert.equal(second.statements, first.statements);
+  it('a page with stats is kept apart from the same page without, and shows a task at once', async () => {
+    const plain = await twice('per_page=10');
+    const stats = await twice('per_page=10&with=stats');
+    // Its own read (the page and its stats), then answered again like any page.
+    assert.ok(stats.first.statements > plain.second.statements, 'the page with stats was read');
+    assert.equal(stats.second.statements, plain.second.statements);
+    assert.equal(stats.second.result.body, stats.first.result.body);
+    type Page = { data: Array<{ email: string; stats?: { assigned_tasks: number } }> };
+    const before = stats.second.result.json<Page>().data;
+    assert.ok(before.every((g) => g.stats?.assigned_tasks === 0));
+    assert.ok(plain.second.result.json<Page>().data.every((g) => g.stats === undefined));
+    const owner = before[3]?.email as string;
+    const task = await call(ctx, ctx.tokens.admin, 'POST', `/api/organizations/${ctx.orgId}/tasks`, {
+      title: 'Counted in the stats',
+      deadline: '2030-01-01 12:00:00',
+      owners: { guests: [owner] },
+    });
+    assert.equal(task.statusCode, 201, task.body);
+    const after = (
+      await call(ctx, ctx.tokens.admin, 'GET', `${guestsUrl(ctx.orgId)}?per_page=10&with=stats`)
+    ).json<Page>();
+    assert.deepEqual(
+      after.data.map((g) => [g.email, g.stats?.assigned_tasks]),
+      before.map((g) => [g.email, g.email === owner ? 1 : 0]),
+    );
   });
 
   it('LIST_CACHE_MB=0 reads every page', async () => {

@@ -128,17 +128,18 @@ describe('guest stats from tasks', () => {
         });
       }
     }
-    const page = async (perPage: number) => {
+    // Each page read once after the warm-up: a page asked for again is answered from memory.
+    const page = async (perPage: number, number: number) => {
       const { statements, result } = await statementsOf(() =>
-        list(`?with=stats&per_page=${perPage}`, other.orgId, other.tokens.light),
+        list(`?with=stats&per_page=${perPage}&page=${number}`, other.orgId, other.tokens.light),
       );
       assert.equal(result.length, perPage);
       assert.ok(result.every((g) => g.stats !== undefined));
       return statements;
     };
-    await page(1); // warms the prepared statements and the token cache alike for both sizes
-    const one = await page(1);
-    const hundred = await page(100);
+    await page(1, 1); // warms the prepared statements and the token cache alike for both sizes
+    const one = await page(1, 2);
+    const hundred = await page(100, 1);
     assert.equal(hundred, one, `statements: ${one} for a page of 1, ${hundred} for a page of 100`);
     assert.ok(one >= 3 && one <= 8, `${one} statements for a page`);
   });

@@ -1,0 +1,139 @@
+/**
+ * The version of an organization's guest list (migration 017_guest_list_versions) also moves
+ * with every write that can change a guest's `stats` (docs/guests.md, The guest object): a task
+ * owner row of one of its guests inserted, updated (the guest completed their part) or deleted, and
+ * a task with guest owners completed or reopened. A page read `with=stats` at one version is then
+ * the same page at that version, and may be answered again from memory like any other page (List
+ * guests, "Pages answered again").
+ *
+ * The same rules as 017: kept by triggers in the write's own transaction, so every writer moves it
+ * (the service, an operator's SQL) and a rolled-back write moves nothing; on PostgreSQL one upsert
+ * per statement into the transaction's slot (statement-level triggers over the transition tables),
+ * on SQLite one update per row of the organization's single slot. Only `changes` moves: the count
+ * of guests is not touched.
+ *
+ * A task owner row names a guest record, whose organization is the task's. A row deleted together
+ * with its record (a guest permanently deleted) or its organization finds no record to name its
+ * organization, and needs none: the record's own delete moved the version already, and a deleted
+ * organization has no list. A task deleted deletes its owner rows (a cascade), whose triggers move
+ * the version.
+ */
+import { sql, type Kysely } from 'kysely';
+import type { DatabaseKind } from '../database.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyDb = Kysely<any>;
+
+/** The slot of the current transaction (PostgreSQL), as in 016_guest_counts. */
+const SLOT = `(txid_current() % 16)::integer`;
+
+/** The triggers this migration makes, with their tables. */
+const TRIGGERS: Array<[name: string, table: string]> = [
+  ['guest_stats_version__owner_insert', 'task_guests'],
+  ['guest_stats_version__owner_update', 'task_guests'],
+  ['guest_stats_version__owner_delete', 'task_guests'],
+  ['guest_stats_version__task_update', 'tasks'],
+];
+
+const FUNCTIONS = [
+  'guest_stats_version__owners_inserted',
+  'guest_stats_version__owners_updated',
+  'guest_stats_version__owners_deleted',
+  'guest_stats_version__tasks_updated',
+];
+
+/**
+ * Adds `changes` (organization_id, changes) to the current transaction's slot in one statement, in
+ * organization order (as 017 does), for organizations that still exist.
+ */
+function addChanges(changes: string): string {
+  return `insert into organization_guest_counts as c (organization_id, slot, count, changes)
+    select d.organization_id, ${SLOT}, 0, d.changes from (${changes}) d
+    where exists (select 1 from organizations o where o.id = d.organization_id)
+    order by d.organization_id
+    on conflict (organization_id, slot) do update set changes = c.changes + excluded.changes`;
+}
+
+/** The task owner rows of `rows` (a transition table), counted by their record's organization. */
+function ownersByOrganization(rows: string): string {
+  return `select og.organization_id, count(*) as changes
+    from ${rows} r join organization_guests og on og.id = r.organization_guest_id
+    group by og.organization_id`;
+}
+
+async function postgresTriggers(db: AnyDb): Promise<void> {
+  const statementTrigger = async (fn: string, body: string, trigger: string, on: string, transition: string) => {
+    await sql`create function ${sql.id(fn)}() returns trigger language plpgsql as $$
+      begin
+        ${sql.raw(body)};
+        return null;
+      end $$`.execute(db);
+    await sql`create trigger ${sql.id(trigger)} after ${sql.raw(on)}
+      referencing ${sql.raw(transition)} for each statement execute function ${sql.id(fn)}()`.execute(db);
+  };
+  await statementTrigger(
+    'guest_stats_version__owners_inserted',
+    addChanges(ownersByOrganization('inserted_rows')),
+    'guest_stats_version__owner_insert',
+    'insert on task_guests',
+    'new table as inserted_rows',
+  );
+  await statementTrigger(
+    'guest_stats_version__owners_updated',
+    addChanges(ownersByOrganization('updated_rows')),
+    'guest_stats_version__owner_update',
+    'update on task_guests',
+    'old table as previous_rows new table as updated_rows',
+  );
+  await statementTrigger(
+    'guest_stats_version__owners_deleted',
+    addChanges(ownersByOrganization('deleted_rows')),
+    'guest_stats_version__owner_delete',
+    'delete on task_guests',
+    'old table as deleted_rows',
+  );
+  // Only a task whose completion changed and that has guest owners changes any guest's stats.
+  await statementTrigger(
+    'guest_stats_version__tasks_updated',
+    addChanges(`select n.organization_id, count(*) as changes
+      from updated_rows n join previous_rows o on o.id = n.id
+      where o.completed_at is distinct from n.completed_at
+        and exists (select 1 from task_guests tg where tg.task_id = n.id)
+      group by n.organization_id`),
+    'guest_stats_version__task_update',
+    'update on tasks',
+    'old table as previous_rows new table as updated_rows',
+  );
+}
+
+async function sqliteTriggers(db: AnyDb): Promise<void> {
+  // The organization's row exists: it is made with its first guest record (017), and a task owner
+  // row names a record.
+  const bump = (organization: string) =>
+    sql.raw(`update organization_guest_counts set changes = changes + 1
+      where slot = 0 and organization_id = ${organization}`);
+  const ofRecord = (row: string) =>
+    `(select organization_id from organization_guests where id = ${row}.organization_guest_id)`;
+  await sql`create trigger guest_stats_version__owner_insert after insert on task_guests
+    for each row begin ${bump(ofRecord('new'))}; end`.execute(db);
+  await sql`create trigger guest_stats_version__owner_update after update on task_guests
+    for each row begin ${bump(ofRecord('new'))}; end`.execute(db);
+  await sql`create trigger guest_stats_version__owner_delete after delete on task_guests
+    for each row begin ${bump(ofRecord('old'))}; end`.execute(db);
+  await sql`create trigger guest_stats_version__task_update after update of completed_at on tasks
+    for each row when old.completed_at is not new.completed_at
+      and exists (select 1 from task_guests where task_id = new.id)
+    begin ${bump('new.organization_id')}; end`.execute(db);
+}
+
+export async function up(db: AnyDb, kind: DatabaseKind): Promise<void> {
+  await (kind === 'postgres' ? postgresTriggers(db) : sqliteTriggers(db));
+}
+
+export async function down(db: AnyDb, kind: DatabaseKind): Promise<void> {
+  for (const [name, table] of TRIGGERS) {
+    // PostgreSQL names a trigger with its table; SQLite takes the name alone.
+    await sql`drop trigger if exists ${sql.id(name)}${sql.raw(kind === 'postgres' ? ` on ${table}` : '')}`.execute(db);
+  }
+  if (kind === 'postgres') for (const fn of FUNCTIONS) await sql`drop function if exists ${sql.id(fn)}()`.execute(db);
+}
