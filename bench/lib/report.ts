@@ -342,7 +342,9 @@ export function formatReport(results: RunResults, rows: Row[], targets: Target[]
     ),
   );
   out.push('');
-  out.push('Statements per request (counted in the driver, one request at a time):');
+  out.push(
+    "Statements per request (counted in the driver, one request at a time, after one of each kind: the token's look-up, once per AUTH_CACHE_TTL_MS, not counted):",
+  );
   for (const db of results.databases) {
     out.push(
       `  ${db.kind}: ${db.queries.counts.map((c) => `${c.probe} ${c.perRequest}`).join('; ')}${db.queries.idleStatements ? ` (with ${db.queries.idleStatements} background statements seen while idle)` : ''}`,
