@@ -102,19 +102,20 @@ export async function settleOwners(
   checked: CheckedOwners,
   creator: number,
 ): Promise<repo.TaskOwnerIds & { invites: number }> {
-  const joinedEmails: string[] = [];
+  // joinIn answers the guest's active record: new, re-joined, or the one a concurrent request made.
+  const joined: number[] = [];
   let invites = 0;
   for (const email of checked.newEmails) {
-    if ((await guests.joinIn(trx, actor, email, {}, false)).created) invites += 1;
-    joinedEmails.push(email);
+    const outcome = await guests.joinIn(trx, actor, email, {}, false);
+    if (outcome.created) invites += 1;
+    joined.push(outcome.recordId);
   }
-  const joined = await repo.activeGuestRecords(trx, actor.organizationId, joinedEmails);
   const fromGroups = await repo.groupsPeople(trx, actor.organizationId, checked.groupIds);
   const userIds = new Set([...checked.userIds, ...fromGroups.userIds]);
   if (userIds.size === 0) userIds.add(creator);
   return {
     userIds: [...userIds],
-    guestIds: [...new Set([...checked.guestIds, ...joined.map((r) => r.id), ...fromGroups.guestIds])],
+    guestIds: [...new Set([...checked.guestIds, ...joined, ...fromGroups.guestIds])],
     groupIds: checked.groupIds,
     invites,
   };

@@ -29,12 +29,14 @@ export async function taskRows(db: Q, organizationId: string, ids: readonly stri
 
 /**
  * The answer shape of these rows, in their order. `threads` adds each task's comments (oldest
- * first). `at` decides `is_overdue` (an open task whose deadline is before it).
+ * first). `at` decides `is_overdue` (an open task whose deadline is before it). `created`: the
+ * rows were inserted by the caller's transaction, still open, so no file can be attached to them
+ * yet (an upload names a task it can see) and none is read.
  */
 export async function readTasks(
   db: Q,
   rows: readonly TaskRow[],
-  options: { threads?: boolean; at: string },
+  options: { threads?: boolean; at: string; created?: boolean },
 ): Promise<Task[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
@@ -50,7 +52,7 @@ export async function readTasks(
     db.selectFrom('task_groups').select(['task_id', 'group_id']).where('task_id', 'in', ids).execute(),
     db.selectFrom('task_fields').selectAll().where('task_id', 'in', ids).orderBy('position').execute(),
     options.threads ? readComments(db, ids) : Promise.resolve([] as TaskComment[]),
-    filesByField(db, ids),
+    options.created ? Promise.resolve(new Map<string, never[]>()) : filesByField(db, ids),
   ]);
   const byTask = <T extends { task_id: string }>(items: readonly T[]) => {
     const map = new Map<string, T[]>();

@@ -52,8 +52,9 @@ export function createTaskService(deps: TaskServiceDeps) {
     return row;
   }
 
-  async function answer(q: Kysely<Database>, row: TaskRow): Promise<Task> {
-    const [task] = await readTasks(q, [row], { at: now() });
+  /** The task as answered; `created`: inserted by this transaction (see readTasks). */
+  async function answer(q: Kysely<Database>, row: TaskRow, created = false): Promise<Task> {
+    const [task] = await readTasks(q, [row], { at: now(), created });
     if (!task) throw new Error('a task row read to nothing');
     return task;
   }
@@ -136,7 +137,7 @@ export function createTaskService(deps: TaskServiceDeps) {
         const none = { userIds: [], guestIds: [], groupIds: [] };
         const effects = await assign(trx, actor, row, owners.owners, actor.userId, none);
         await repo.insertFields(trx, fieldRows(row.id, body.form_fields ?? [], [], at));
-        return { result: await answer(trx, row), ...effects };
+        return { result: await answer(trx, row, true), ...effects };
       });
     },
 
@@ -224,7 +225,7 @@ export function createTaskService(deps: TaskServiceDeps) {
           options: f.options === null ? null : (JSON.parse(f.options) as string[]),
         }));
         await repo.insertFields(trx, fieldRows(row.id, fields, [], at));
-        return { result: await answer(trx, row), queued, invites: 0 };
+        return { result: await answer(trx, row, true), queued, invites: 0 };
       });
     },
   };
