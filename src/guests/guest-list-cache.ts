@@ -2,8 +2,9 @@
  * Pages of List guests answered again from memory (docs/guests.md, List guests, "Pages answered
  * again"). A page is kept under its organization's list version (migrations
  * 017_guest_list_versions and 018_guest_stats_versions), which every write to the organization's
- * guest records, or to the tasks their stats are counted from, moves in the write's own transaction, on whichever instance or process made it. A request reads the version
- * first (with the total, one indexed read) and is answered from memory only at that same version:
+ * guest records, or to the tasks their stats are counted from, moves in the write's own
+ * transaction, on whichever instance or process made it. A request reads the version first (with
+ * the total, one indexed read) and is answered from memory only at that same version:
  * an answer is never older than the records the request could see. A page kept at an older
  * version is never answered again, and the organization's pages are dropped at the first
  * request that sees a newer one.

@@ -27,21 +27,6 @@ type AnyDb = Kysely<any>;
 /** The slot of the current transaction (PostgreSQL), as in 016_guest_counts. */
 const SLOT = `(txid_current() % 16)::integer`;
 
-/** The triggers this migration makes, with their tables. */
-const TRIGGERS: Array<[name: string, table: string]> = [
-  ['guest_stats_version__owner_insert', 'task_guests'],
-  ['guest_stats_version__owner_update', 'task_guests'],
-  ['guest_stats_version__owner_delete', 'task_guests'],
-  ['guest_stats_version__task_update', 'tasks'],
-];
-
-const FUNCTIONS = [
-  'guest_stats_version__owners_inserted',
-  'guest_stats_version__owners_updated',
-  'guest_stats_version__owners_deleted',
-  'guest_stats_version__tasks_updated',
-];
-
 /**
  * Adds `changes` (organization_id, changes) to the current transaction's slot in one statement, in
  * organization order (as 017 does), for organizations that still exist.
@@ -61,49 +46,60 @@ function ownersByOrganization(rows: string): string {
     group by og.organization_id`;
 }
 
-async function postgresTriggers(db: AnyDb): Promise<void> {
-  const statementTrigger = async (fn: string, body: string, trigger: string, on: string, transition: string) => {
-    await sql`create function ${sql.id(fn)}() returns trigger language plpgsql as $$
-      begin
-        ${sql.raw(body)};
-        return null;
-      end $$`.execute(db);
-    await sql`create trigger ${sql.id(trigger)} after ${sql.raw(on)}
-      referencing ${sql.raw(transition)} for each statement execute function ${sql.id(fn)}()`.execute(db);
-  };
-  await statementTrigger(
-    'guest_stats_version__owners_inserted',
-    addChanges(ownersByOrganization('inserted_rows')),
-    'guest_stats_version__owner_insert',
-    'insert on task_guests',
-    'new table as inserted_rows',
-  );
-  await statementTrigger(
-    'guest_stats_version__owners_updated',
-    addChanges(ownersByOrganization('updated_rows')),
-    'guest_stats_version__owner_update',
-    'update on task_guests',
-    'old table as previous_rows new table as updated_rows',
-  );
-  await statementTrigger(
-    'guest_stats_version__owners_deleted',
-    addChanges(ownersByOrganization('deleted_rows')),
-    'guest_stats_version__owner_delete',
-    'delete on task_guests',
-    'old table as deleted_rows',
-  );
-  // Only a task whose completion changed and that has guest owners changes any guest's stats.
-  await statementTrigger(
-    'guest_stats_version__tasks_updated',
-    addChanges(`select n.organization_id, count(*) as changes
+/**
+ * Each trigger: its name and table (SQLite's triggers have the same names), and on PostgreSQL its
+ * function, event, transition tables (only those its statement reads) and statement.
+ */
+const TRIGGERS = [
+  {
+    name: 'guest_stats_version__owner_insert',
+    table: 'task_guests',
+    fn: 'guest_stats_version__owners_inserted',
+    event: 'insert',
+    transition: 'new table as inserted_rows',
+    body: addChanges(ownersByOrganization('inserted_rows')),
+  },
+  {
+    name: 'guest_stats_version__owner_update',
+    table: 'task_guests',
+    fn: 'guest_stats_version__owners_updated',
+    event: 'update',
+    transition: 'new table as updated_rows',
+    body: addChanges(ownersByOrganization('updated_rows')),
+  },
+  {
+    name: 'guest_stats_version__owner_delete',
+    table: 'task_guests',
+    fn: 'guest_stats_version__owners_deleted',
+    event: 'delete',
+    transition: 'old table as deleted_rows',
+    body: addChanges(ownersByOrganization('deleted_rows')),
+  },
+  {
+    // Only a task whose completion changed and that has guest owners changes any guest's stats.
+    name: 'guest_stats_version__task_update',
+    table: 'tasks',
+    fn: 'guest_stats_version__tasks_updated',
+    event: 'update',
+    transition: 'old table as previous_rows new table as updated_rows',
+    body: addChanges(`select n.organization_id, count(*) as changes
       from updated_rows n join previous_rows o on o.id = n.id
       where o.completed_at is distinct from n.completed_at
         and exists (select 1 from task_guests tg where tg.task_id = n.id)
       group by n.organization_id`),
-    'guest_stats_version__task_update',
-    'update on tasks',
-    'old table as previous_rows new table as updated_rows',
-  );
+  },
+] as const;
+
+async function postgresTriggers(db: AnyDb): Promise<void> {
+  for (const t of TRIGGERS) {
+    await sql`create function ${sql.id(t.fn)}() returns trigger language plpgsql as $$
+      begin
+        ${sql.raw(t.body)};
+        return null;
+      end $$`.execute(db);
+    await sql`create trigger ${sql.id(t.name)} after ${sql.raw(t.event)} on ${sql.id(t.table)}
+      referencing ${sql.raw(t.transition)} for each statement execute function ${sql.id(t.fn)}()`.execute(db);
+  }
 }
 
 async function sqliteTriggers(db: AnyDb): Promise<void> {
@@ -131,9 +127,12 @@ export async function up(db: AnyDb, kind: DatabaseKind): Promise<void> {
 }
 
 export async function down(db: AnyDb, kind: DatabaseKind): Promise<void> {
-  for (const [name, table] of TRIGGERS) {
-    // PostgreSQL names a trigger with its table; SQLite takes the name alone.
-    await sql`drop trigger if exists ${sql.id(name)}${sql.raw(kind === 'postgres' ? ` on ${table}` : '')}`.execute(db);
+  for (const t of TRIGGERS) {
+    // PostgreSQL names a trigger with its table, and drops its function after it; SQLite takes the name alone.
+    if (kind === 'sqlite') await sql`drop trigger if exists ${sql.id(t.name)}`.execute(db);
+    else {
+      await sql`drop trigger if exists ${sql.id(t.name)} on ${sql.id(t.table)}`.execute(db);
+      await sql`drop function if exists ${sql.id(t.fn)}()`.execute(db);
+    }
   }
-  if (kind === 'postgres') for (const fn of FUNCTIONS) await sql`drop function if exists ${sql.id(fn)}()`.execute(db);
 }
