@@ -128,6 +128,21 @@ async function oneRequestSec(url: string, spec: Pick<LoadSpec, 'headers' | 'next
   }
 }
 
+/**
+ * Waits until the service takes requests again (at most 30 s): a request that stalled its event
+ * loop past EVENT_LOOP_STALL_MS (a search of the large organization, timed alone just before)
+ * leaves it answering 503 for up to that long, which would otherwise greet the next case.
+ */
+async function settled(url: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const response = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(SCALE_TIMEOUT_SEC * 1000) });
+    await response.arrayBuffer();
+    if (response.status !== 503) return;
+    if (attempt >= 60) throw new BenchError('scale: the service still answers 503 30 s after the last case');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
 export interface ScaleOrgResult {
   guests: number;
   seedSec: number;
@@ -304,6 +319,7 @@ export async function runScaleCases(
       for (const org of orgs) {
         const spec = specOf(org);
         const label = `${kind} ${scaleCase} @${org.guests}`;
+        await settled(service.url);
         service.resetPeakRss();
         if (!slow) await warmUp(context, label, service.url, spec);
         const load = { ...spec, connections: SCALE_CONNECTIONS, durationSec };
