@@ -9,8 +9,14 @@
  * version is never answered again, and the organization's pages are dropped at the first
  * request that sees a newer one.
  *
- * Bounded by bytes (the JSON text kept, with a little for its keys), least recently used organization first; a page larger
- * than an eighth of the budget is not kept.
+ * Bounded by bytes (the JSON text kept, with a little for its keys and the rest of one answer),
+ * least recently used organization first; a page larger than an eighth of the budget is not kept.
+ *
+ * A page also keeps the last whole answer made from it, with the URL and the total it answered
+ * (keepAnswer): the pagination block follows from the page, the total and the URL, so the next
+ * request for the same URL with the same total is sent those bytes as they are, with nothing put
+ * together again. (The total is read with every request, beside the version: a count repaired by
+ * hand changes it without a write to the records.)
  */
 
 /** What a page's answer is made of, beside what the request itself gives (page number, links). */
@@ -21,17 +27,34 @@ export interface KeptPage {
   /** The total the page was read with (the count of a search's matches). */
   total: number;
   nextCursor?: string | null;
+  /** The last whole answer made from this page, with the URL and the total it answered (keepAnswer). */
+  answer?: { url: string; total: number; body: Buffer };
+}
+
+/** Bytes each page is counted for beyond its guests' text: the rest of one whole answer, and its URL. */
+const ANSWER_ROOM = 1024;
+
+/** Bytes a page is counted for: its text, its key and cursor (JS strings, mostly a byte a character), its objects, one answer's room. */
+function sizeOf(key: string, page: KeptPage): number {
+  return page.data.length + key.length + (page.nextCursor?.length ?? 0) + 160 + ANSWER_ROOM;
+}
+
+/**
+ * Keeps `body`, the whole answer made from `page` for `url` with `total`, whose bytes from
+ * `dataStart` are the page's `data`: the page's text becomes a view of it, so the two take the
+ * memory of one. Not kept when the rest of the answer and the URL exceed the room the page is
+ * counted for (a very long URL).
+ */
+export function keepAnswer(page: KeptPage, url: string, total: number, body: Buffer, dataStart: number): void {
+  if (body.length - page.data.length + url.length > ANSWER_ROOM) return;
+  page.data = body.subarray(dataStart, dataStart + page.data.length);
+  page.answer = { url, total, body };
 }
 
 interface OrganizationPages {
   version: bigint;
   bytes: number;
   pages: Map<string, KeptPage>;
-}
-
-/** Bytes a page is counted for: its text, its key and cursor (JS strings, mostly a byte a character), its objects. */
-function sizeOf(key: string, page: KeptPage): number {
-  return page.data.length + key.length + (page.nextCursor?.length ?? 0) + 160;
 }
 
 export interface GuestListCache {

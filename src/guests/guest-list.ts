@@ -88,7 +88,8 @@ export function createGuestListing(
   return {
     /**
      * List guests: one page of guests, as the JSON text of the answer's `data` (written once,
-     * straight from the rows), with the numbers for the pagination block.
+     * straight from the rows), with the numbers for the pagination block, and the kept page it
+     * came from or went into when pages are kept (for keepAnswer, guest-list-cache.ts).
      */
     async list(actor: Actor, query: ListGuestsQuery) {
       const filter = { organizationId: actor.organizationId, q: query.q };
@@ -102,7 +103,14 @@ export function createGuestListing(
         const key = pageKey(actor, order, filter.q, withStats, `p${page}/${perPage}`);
         const kept = cache.get(actor.organizationId, state.version, key);
         if (kept)
-          return { data: kept.data, count: kept.count, total: filter.q ? kept.total : state.total, perPage, page };
+          return {
+            data: kept.data,
+            count: kept.count,
+            total: filter.q ? kept.total : state.total,
+            perPage,
+            page,
+            kept,
+          };
         const total = filter.q ? await repo.countRecords(db, filter) : state.total;
         const rows =
           offset === 0
@@ -114,7 +122,7 @@ export function createGuestListing(
           total,
         };
         cache.set(actor.organizationId, state.version, key, fresh);
-        return { data: fresh.data, count: fresh.count, total, perPage, page };
+        return { data: fresh.data, count: fresh.count, total, perPage, page, kept: fresh };
       }
       // The first page needs no total to be read: both at once. Later ones are read from the
       // nearer end, which the total tells.
@@ -154,7 +162,15 @@ export function createGuestListing(
         const kept = cache.get(actor.organizationId, state.version, key);
         if (kept) {
           const total = filter.q ? kept.total : state.total;
-          return { data: kept.data, count: kept.count, total, perPage, page, nextCursor: kept.nextCursor ?? null };
+          return {
+            data: kept.data,
+            count: kept.count,
+            total,
+            perPage,
+            page,
+            nextCursor: kept.nextCursor ?? null,
+            kept,
+          };
         }
         const [total, fresh] = await Promise.all([
           filter.q ? repo.countRecords(db, filter) : state.total,
@@ -162,7 +178,7 @@ export function createGuestListing(
         ]);
         const made: KeptPage = { ...fresh, data: Buffer.from(fresh.data), total };
         cache.set(actor.organizationId, state.version, key, made);
-        return { ...made, nextCursor: fresh.nextCursor, perPage, page };
+        return { ...made, nextCursor: fresh.nextCursor, perPage, page, kept: made };
       }
       const [total, fresh] = await Promise.all([
         repo.countRecords(db, filter),

@@ -26,6 +26,7 @@ import { actorOf, bodyToCheck, unchecked } from '../http/request-parts.js';
 import type { RouteApp } from '../http/route-app.js';
 import type { Services } from '../services.js';
 import { etagOf, noneMatchHolds, PRECONDITION_DESCRIPTION, tagged } from './guest-etag.js';
+import { keepAnswer, type KeptPage } from './guest-list-cache.js';
 
 const TAG = 'Guests';
 
@@ -87,7 +88,7 @@ export function guestRoutes(app: RouteApp, { guests, config: { publicBaseUrl }, 
           throw validationFailed({ cursor: ['A cursor cannot be combined with page or without_pagination.'] });
         }
         const page = await guests.listByCursor(actor, query, query.cursor);
-        return sendListPage(reply, page.data, cursorPaginationMeta(publicBaseUrl, request, page));
+        return sendListPage(reply, request.url, page, () => cursorPaginationMeta(publicBaseUrl, request, page));
       }
       if (query.without_pagination) {
         // Every guest at once costs far more than a page: bounded per token (docs/guests.md, List guests).
@@ -98,8 +99,9 @@ export function guestRoutes(app: RouteApp, { guests, config: { publicBaseUrl }, 
         return sendJsonText(reply, streamAll(guests.listAll(actor, query), serializeGuest, counted));
       }
       const page = await guests.list(actor, query);
-      const meta = paginationMeta(publicBaseUrl, request, page.total, page.count, page.perPage, page.page);
-      return sendListPage(reply, page.data, meta);
+      return sendListPage(reply, request.url, page, () =>
+        paginationMeta(publicBaseUrl, request, page.total, page.count, page.perPage, page.page),
+      );
     },
   );
 
@@ -198,11 +200,21 @@ const serializeListMeta = fastJson(GuestListMeta as object);
  * answer is put together as text and sent as it is; Fastify sends a string of a JSON type without
  * serializing it again. The same bytes as the route's response schema would write.
  */
-function sendListPage(reply: FastifyReply, data: string | Buffer, meta: Static<typeof GuestListMeta>): FastifyReply {
+function sendListPage(
+  reply: FastifyReply,
+  url: string,
+  page: { data: string | Buffer; total: number; kept?: KeptPage | undefined },
+  meta: () => Static<typeof GuestListMeta>,
+): FastifyReply {
   const type = reply.type('application/json; charset=utf-8');
-  if (typeof data === 'string') return type.send(`{"data":${data},"meta":${serializeListMeta(meta)}}`);
+  const { data, total, kept } = page;
+  // The same URL and total at the same version: the same answer, sent again as it is (guest-list-cache.ts).
+  if (kept?.answer && kept.answer.url === url && kept.answer.total === total) return type.send(kept.answer.body);
+  if (typeof data === 'string') return type.send(`{"data":${data},"meta":${serializeListMeta(meta())}}`);
   // A kept page is UTF-8 already (guest-list-cache.ts): the answer is put together as bytes.
-  return type.send(Buffer.concat([DATA_OPEN, data, Buffer.from(`,"meta":${serializeListMeta(meta)}}`)]));
+  const body = Buffer.concat([DATA_OPEN, data, Buffer.from(`,"meta":${serializeListMeta(meta())}}`)]);
+  if (kept) keepAnswer(kept, url, total, body, DATA_OPEN.length);
+  return type.send(body);
 }
 
 const DATA_OPEN = Buffer.from('{"data":');

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp, call, createGuest, guestsUrl, type TestContext } from '../../support/app.js';
 import { statementsOf } from '../../support/statement-counter.js';
-import { createGuestListCache, type KeptPage } from '../../src/guests/guest-list-cache.js';
+import { createGuestListCache, keepAnswer, type KeptPage } from '../../src/guests/guest-list-cache.js';
 
 describe('List guests: pages answered again', () => {
   let ctx: TestContext;
@@ -94,6 +94,26 @@ describe('List guests: pages answered again', () => {
     );
   });
 
+  it('the whole answer is sent again only to the same URL; another URL for the same page gets its own links', async () => {
+    type Links = { meta: { pagination: { links: { previous?: string; next?: string } } } };
+    const get = (query: string) => call(ctx, ctx.tokens.admin, 'GET', `${guestsUrl(ctx.orgId)}?${query}`);
+    const first = await get('per_page=7&page=2');
+    const reordered = await get('page=2&per_page=7');
+    const again = await get('per_page=7&page=2');
+    for (const answer of [first, reordered, again]) assert.equal(answer.statusCode, 200, answer.body);
+    assert.equal(again.body, first.body);
+    assert.match(first.json<Links>().meta.pagination.links.next ?? '', /\?per_page=7&page=3$/);
+    assert.match(reordered.json<Links>().meta.pagination.links.next ?? '', /\?page=3&per_page=7$/);
+    assert.deepEqual(reordered.json<{ data: unknown }>().data, first.json<{ data: unknown }>().data);
+    // A URL too long for its answer to be kept is still answered in full, again and again.
+    const long = `per_page=7&page=2&note=${'x'.repeat(2000)}`;
+    const [one, two] = [await get(long), await get(long)];
+    assert.equal(two.statusCode, 200, two.body);
+    assert.equal(two.body, one.body);
+    assert.ok(two.json<Links>().meta.pagination.links.next?.endsWith(`note=${'x'.repeat(2000)}`));
+    assert.deepEqual(two.json<{ data: unknown }>().data, first.json<{ data: unknown }>().data);
+  });
+
   it('LIST_CACHE_MB=0 reads every page', async () => {
     const off = await buildTestApp({ env: { RATE_LIMIT_MAX: '0', LIST_CACHE_MB: '0' } });
     try {
@@ -141,18 +161,18 @@ describe('the list page cache', () => {
 
   it('stays within its bytes: the least recently used organization goes first', () => {
     const text = (n: number) => `[${'x'.repeat(n)}]`;
-    const cache = createGuestListCache(8000);
-    cache.set('a', '1', 'p', page(text(800)));
-    cache.set('b', '1', 'p', page(text(800)));
-    cache.set('c', '1', 'p', page(text(800)));
+    const cache = createGuestListCache(80000);
+    cache.set('a', '1', 'p', page(text(8000)));
+    cache.set('b', '1', 'p', page(text(8000)));
+    cache.set('c', '1', 'p', page(text(8000)));
     assert.ok(cache.get('a', '1', 'p')); // a is now the most recently used
-    for (let i = 0; i < 6; i += 1) cache.set('d', '1', `p${i}`, page(text(800)));
-    assert.ok(cache.bytes <= 8000, String(cache.bytes));
+    for (let i = 0; i < 6; i += 1) cache.set('d', '1', `p${i}`, page(text(8000)));
+    assert.ok(cache.bytes <= 80000, String(cache.bytes));
     assert.equal(cache.get('b', '1', 'p'), undefined);
     assert.ok(cache.get('d', '1', 'p5'));
     // Alone past the budget, an organization loses its oldest pages.
-    for (let i = 6; i < 20; i += 1) cache.set('d', '1', `p${i}`, page(text(800)));
-    assert.ok(cache.bytes <= 8000, String(cache.bytes));
+    for (let i = 6; i < 20; i += 1) cache.set('d', '1', `p${i}`, page(text(8000)));
+    assert.ok(cache.bytes <= 80000, String(cache.bytes));
     assert.equal(cache.get('d', '1', 'p0'), undefined);
     assert.ok(cache.get('d', '1', 'p19'));
   });
@@ -162,5 +182,25 @@ describe('the list page cache', () => {
     cache.set('a', '1', 'p', page(`[${'x'.repeat(1100)}]`));
     assert.equal(cache.get('a', '1', 'p'), undefined);
     assert.equal(cache.bytes, 0);
+  });
+
+  it("keeps a page's whole answer in the page's own bytes, and only when it fits the room counted for it", () => {
+    const cache = createGuestListCache(1 << 20);
+    const kept = page('[1,2]');
+    cache.set('org', '1', 'k', kept);
+    const bytes = cache.bytes;
+    const body = Buffer.from('{"data":[1,2],"meta":{}}');
+    keepAnswer(kept, '/guests?page=1', 1, body, '{"data":'.length);
+    assert.deepEqual(kept.answer, { url: '/guests?page=1', total: 1, body });
+    assert.equal(kept.data.toString(), '[1,2]');
+    assert.equal(kept.data.buffer, body.buffer, 'the text is a view of the answer, not a copy');
+    assert.equal(cache.bytes, bytes);
+    // Evicting it later takes away exactly what it was counted for.
+    cache.set('org', '2', 'k', page('[3,4]'));
+    assert.equal(cache.bytes, bytes);
+    const other = page('[1,2]');
+    const long = `/guests?q=${'x'.repeat(1100)}`;
+    keepAnswer(other, long, 1, Buffer.from(`{"data":[1,2],"meta":{"next":"${long}"}}`), '{"data":'.length);
+    assert.equal(other.answer, undefined);
   });
 });
