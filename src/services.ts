@@ -13,6 +13,7 @@ import { createFailureThrottle } from './http/auth-throttle.js';
 import { createHeavyRequestGate } from './http/heavy-requests.js';
 import { createGuestService } from './guests/guest.service.js';
 import { createGuestListCache } from './guests/guest-list-cache.js';
+import { createGuestListPositions } from './guests/guest-list-positions.js';
 import { createGuestLifecycleService } from './guests/lifecycle/lifecycle.service.js';
 import { createGuestConversionService } from './guests/conversion/conversion.service.js';
 import { createGuestBulk } from './guests/bulk/bulk.service.js';
@@ -74,6 +75,7 @@ export async function createServices(context: ServiceContext) {
     links,
     inviteLimitPerHour: config.inviteLimitPerHour,
     listCache: config.listCacheBytes > 0 ? createGuestListCache(config.listCacheBytes) : undefined,
+    listPositions: createGuestListPositions(),
   });
   const invitations = createInvitationService({
     db: db.kysely,

@@ -90,6 +90,11 @@ export function formatScale(scales: ScaleResults[], rows: ScaleRow[], table: Tab
       `  ${s.kind}: seeded ${s.small.guests} guests in ${s.small.seedSec.toFixed(1)} s and ${s.large.guests} in ${s.large.seedSec.toFixed(1)} s; middle page ${s.small.middlePage} and ${s.large.middlePage} (the cursor case reads the same rows), last page ${s.small.lastPage} and ${s.large.lastPage}`,
     );
   }
+  for (const s of scales) {
+    out.push(
+      `  ${s.kind}: the middle page by number, first read (alone, no start of a deep page known yet): ${s.small.firstMiddleMs.toFixed(1)} ms at ${s.small.guests}, ${s.large.firstMiddleMs.toFixed(1)} ms at ${s.large.guests}; the timed requests start from the start that read learned`,
+    );
+  }
   const body = rows.map((r) => [
     r.case,
     r.db,

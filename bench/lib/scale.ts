@@ -8,7 +8,9 @@
  *
  * The cases (100 guests a page, the default order, created_at):
  * - list page 1;
- * - list middle page (page number): page floor(pages / 2) + 1, the rows from offset n / 2;
+ * - list middle page (page number): page floor(pages / 2) + 1, the rows from offset n / 2; after
+ *   its first read (timed alone and reported), the service starts it from the position that read
+ *   learned (docs/guests.md, List guests, Deep pages);
  * - list middle page (cursor): the page after a cursor on the row just before offset n / 2, the
  *   same rows reached by a keyset position instead of an offset (docs/guests.md, List guests,
  *   Cursor paging); the cursor is written by the service's own encoder for that row;
@@ -148,6 +150,12 @@ export interface ScaleOrgResult {
   seedSec: number;
   /** The middle page by number, and the offset its rows start at. */
   middlePage: number;
+  /**
+   * Milliseconds the first read of the middle page by number took, alone, before any page of the
+   * organization past the first was read: no start of a deep page known yet (docs/guests.md, List
+   * guests, Deep pages). The timed case's requests start from the start this read learned.
+   */
+  firstMiddleMs: number;
   lastPage: number;
   cases: Array<{
     case: ScaleCase;
@@ -227,17 +235,21 @@ interface ListAnswer {
 /**
  * One request of each list case before timing, to check the cases read what they say: the
  * organization's size as total, the middle page by number and by cursor on the same first guest,
- * the search matching its few guests.
+ * the search matching its few guests. The middle page by number is the first deep page the service
+ * reads: how long it took is returned.
  */
 async function checkCases(url: string, token: string, specs: Map<ScaleCase, Pick<LoadSpec, 'next'>>, org: LargeOrg) {
+  let firstMiddleMs = 0;
   const read = async (scaleCase: ScaleCase): Promise<ListAnswer> => {
     const request = specs.get(scaleCase)?.next();
+    const started = process.hrtime.bigint();
     const response = await fetch(`${url}${request?.path ?? ''}`, {
       headers: apiHeaders(token),
       signal: AbortSignal.timeout(SCALE_TIMEOUT_SEC * 1000),
     });
     const text = await response.text();
     if (!response.ok) throw new BenchError(`scale ${scaleCase}: ${response.status} ${text.slice(0, 400)}`);
+    if (scaleCase === 'list middle page (page number)') firstMiddleMs = Number(process.hrtime.bigint() - started) / 1e6;
     return JSON.parse(text) as ListAnswer;
   };
   const first = await read('list page 1');
@@ -254,6 +266,7 @@ async function checkCases(url: string, token: string, specs: Map<ScaleCase, Pick
   const search = await read('list q search');
   if (search.meta.pagination.total !== RARE_GUESTS)
     throw new BenchError(`scale: q=${SEARCH_TERM} matched ${search.meta.pagination.total} guests, not ${RARE_GUESTS}`);
+  return { firstMiddleMs };
 }
 
 /**
@@ -292,8 +305,9 @@ export async function runScaleCases(
       const specs = new Map<ScaleCase, Pick<LoadSpec, 'method' | 'next'>>();
       for (const scaleCase of SCALE_CASES) specs.set(scaleCase, await requestsOf(scaleCase, org, database));
       specsOf.set(org, specs);
-      await checkCases(service.url, seed.token, specs, org);
+      const { firstMiddleMs } = await checkCases(service.url, seed.token, specs, org);
       results.set(org, {
+        firstMiddleMs,
         guests: org.guests,
         seedSec: org.seedSec,
         middlePage: Math.floor(pages / 2) + 1,

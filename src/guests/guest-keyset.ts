@@ -54,6 +54,7 @@ export function sortValuesOf(row: GuestRecord, order: ListOrder): SortValue[] {
 
 interface KeysetParams extends FilterParams {
   limit: number;
+  offset: number;
   id: number;
   [value: `v${number}`]: string | number;
 }
@@ -117,7 +118,10 @@ function keysetQueryFor(kind: DatabaseKind, searching: boolean, order: ListOrder
     query = prepared((db, p: Placeholder<KeysetParams>) => {
       const base = filtered(db, p, kind, searching, order.key);
       const from = nulls ? base.where(after(kind, order, nulls, p)) : base;
-      const pageIds = orderIds(from, kind, order).select('organization_guests.id').limit(p('limit'));
+      const pageIds = orderIds(from, kind, order)
+        .select('organization_guests.id')
+        .limit(p('limit'))
+        .offset(p('offset'));
       return orderIds(records(db).innerJoin(pageIds.as('page'), 'page.id', 'organization_guests.id'), kind, order);
     });
     keysetQueries.set(key, query);
@@ -125,16 +129,20 @@ function keysetQueryFor(kind: DatabaseKind, searching: boolean, order: ListOrder
   return query;
 }
 
-/** Up to `limit` active records in the list's order, right after `position` (from the start without one). */
+/**
+ * Up to `limit` active records in the list's order, right after `position` (from the start without
+ * one), `offset` records after it passed over first.
+ */
 export async function listAfter(
   db: Q,
   filter: ListFilter,
   order: ListOrder,
   position: Position | undefined,
   limit: number,
+  offset = 0,
 ): Promise<GuestRecord[]> {
   const nulls = position?.values.map((v) => v === null);
-  const params: Record<string, unknown> = { ...listParams(filter), limit, id: position?.id ?? 0 };
+  const params: Record<string, unknown> = { ...listParams(filter), limit, offset, id: position?.id ?? 0 };
   position?.values.forEach((value, i) => {
     if (value !== null) params[`v${i}`] = value;
   });

@@ -13,6 +13,7 @@ import { decodeCursor, encodeCursor, type CursorScope } from './guest-cursor.js'
 import type { Guest, ListGuestsQuery, SortKey } from './guest.schemas.js';
 import { mayReceiveLinks } from './guest-code.js';
 import type { GuestListCache, KeptPage } from './guest-list-cache.js';
+import type { GuestListPositions } from './guest-list-positions.js';
 
 /** The guest objects of these records, with their stats when asked (the guest service's). */
 type ToGuests = (actor: Actor, rows: repo.GuestRecord[], withStats: boolean) => Promise<Guest[]>;
@@ -36,33 +37,102 @@ function pageKey(
   return `${reader}|${order.descending ? '-' : ''}${order.key}|${position}|${q ?? ''}`;
 }
 
+/** A list at one version, for its known starts: its organization, version, and key (sort and search). */
+interface ListAt {
+  organizationId: string;
+  version: string;
+  key: string;
+}
+
+function listAt(actor: Actor, version: string, order: repo.ListOrder, q: string | undefined): ListAt {
+  return {
+    organizationId: actor.organizationId,
+    version,
+    key: `${order.descending ? '-' : ''}${order.key}|${q ?? ''}`,
+  };
+}
+
 export function createGuestListing(
   db: Kysely<Database>,
   withStatsIf: ToGuests,
   pageJson: ToJson,
   cache: GuestListCache | undefined,
+  positions: GuestListPositions | undefined,
 ) {
   /**
-   * The page at `offset` of a list of `total`: an offset read passes over `offset` index entries,
-   * so a page past the middle is read from the end instead, in the reverse order with the offset
-   * that remains after it (a small one for the last pages), and turned round.
+   * The rows at offsets [start, end) of a list of `total` (end at most the total), read the
+   * cheapest way this instance knows. An offset read passes over `offset` index entries, so the
+   * rows are read from the start, from the end (in the reverse order with the offset that remains
+   * after them, then turned round: a small one for the last pages), or by keyset from the nearest
+   * known start before them (guest-list-positions.ts) with the offset that remains after it.
    */
-  async function pageFromNearerEnd(
+  async function readRange(
     filter: repo.ListFilter,
     order: repo.ListOrder,
+    list: ListAt | undefined,
+    total: number,
+    start: number,
+    end: number,
+  ): Promise<repo.GuestRecord[]> {
+    const limit = end - start;
+    const known =
+      list && start > 0 ? positions?.nearest(list.organizationId, list.version, list.key, start) : undefined;
+    const fromEnd = total - end;
+    if (known && start - known.offset < Math.min(start, fromEnd)) {
+      positions?.noteUsed();
+      return listAfter(db, filter, order, known.position, limit, start - known.offset);
+    }
+    if (fromEnd < start) {
+      const rows = await repo.listPage(db, filter, { ...order, fromEnd: true }, { limit, offset: fromEnd });
+      return rows.reverse();
+    }
+    return repo.listPage(db, filter, order, { limit, offset: start });
+  }
+
+  /** Learns that the list's rows from `at` on are those after `row` (the row at `at - 1`). */
+  function learnStart(
+    list: ListAt,
+    order: repo.ListOrder,
+    total: number,
+    at: number,
+    row: repo.GuestRecord | undefined,
+  ) {
+    if (row && at < total)
+      positions?.learn(list.organizationId, list.version, list.key, at, {
+        values: sortValuesOf(row, order),
+        id: row.id,
+      });
+  }
+
+  /**
+   * The page at `offset` of a list of `total`. When the list's positions are kept, the row just
+   * before the page is read with it (unless the page's own start is known): the start of this
+   * page, and the one of the next, are learned from what was read.
+   */
+  async function pageAt(
+    filter: repo.ListFilter,
+    order: repo.ListOrder,
+    list: ListAt | undefined,
     total: number,
     offset: number,
     limit: number,
   ): Promise<repo.GuestRecord[]> {
     if (offset >= total) return [];
-    const after = total - offset - limit;
-    if (after >= offset) return repo.listPage(db, filter, order, { limit, offset });
-    const fromEnd = { ...order, fromEnd: true };
-    const rows = await repo.listPage(db, filter, fromEnd, {
-      limit: limit + Math.min(0, after),
-      offset: Math.max(0, after),
-    });
-    return rows.reverse();
+    const end = Math.min(total, offset + limit);
+    if (!list || !positions) return readRange(filter, order, undefined, total, offset, end);
+    const learn = (at: number, row: repo.GuestRecord | undefined) => learnStart(list, order, total, at, row);
+    const known = offset > 0 ? positions.nearest(list.organizationId, list.version, list.key, offset) : undefined;
+    if (known?.offset === offset) {
+      positions.noteUsed();
+      const rows = await listAfter(db, filter, order, known.position, end - offset);
+      learn(end, rows.at(-1));
+      return rows;
+    }
+    const lead = offset > 0 ? 1 : 0;
+    const rows = await readRange(filter, order, list, total, offset - lead, end);
+    if (lead) learn(offset, rows[0]);
+    learn(offset - lead + rows.length, rows.at(-1));
+    return lead ? rows.slice(1) : rows;
   }
 
   /** The page after `position` (one row more is read: whether another follows) and the cursor after it. */
@@ -112,10 +182,7 @@ export function createGuestListing(
             kept,
           };
         const total = filter.q ? await repo.countRecords(db, filter) : state.total;
-        const rows =
-          offset === 0
-            ? await repo.listPage(db, filter, order, { limit: perPage, offset })
-            : await pageFromNearerEnd(filter, order, total, offset, perPage);
+        const rows = await pageAt(filter, order, listAt(actor, state.version, order, filter.q), total, offset, perPage);
         const fresh: KeptPage = {
           data: Buffer.from(await pageJson(actor, rows, withStats)),
           count: rows.length,
@@ -124,17 +191,24 @@ export function createGuestListing(
         cache.set(actor.organizationId, state.version, key, fresh);
         return { data: fresh.data, count: fresh.count, total, perPage, page, kept: fresh };
       }
-      // The first page needs no total to be read: both at once. Later ones are read from the
-      // nearer end, which the total tells.
-      const [total, rows] =
-        offset === 0
-          ? await Promise.all([
-              repo.countRecords(db, filter),
-              repo.listPage(db, filter, order, { limit: perPage, offset }),
-            ])
-          : await repo
-              .countRecords(db, filter)
-              .then(async (n) => [n, await pageFromNearerEnd(filter, order, n, offset, perPage)] as const);
+      // The first page needs no total to be read before it: all at once. Later ones are read from
+      // the nearer end or a known start, which the total and the version tell.
+      let total: number;
+      let rows: repo.GuestRecord[];
+      if (offset === 0) {
+        const [state, count, first] = await Promise.all([
+          repo.listState(db, actor.organizationId),
+          filter.q ? repo.countRecords(db, filter) : undefined,
+          repo.listPage(db, filter, order, { limit: perPage, offset }),
+        ]);
+        total = count ?? state.total;
+        rows = first;
+        learnStart(listAt(actor, state.version, order, filter.q), order, total, rows.length, rows.at(-1));
+      } else {
+        const state = await repo.listState(db, actor.organizationId);
+        total = filter.q ? await repo.countRecords(db, filter) : state.total;
+        rows = await pageAt(filter, order, listAt(actor, state.version, order, filter.q), total, offset, perPage);
+      }
       return { data: await pageJson(actor, rows, withStats), count: rows.length, total, perPage, page };
     },
 

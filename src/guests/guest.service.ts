@@ -16,6 +16,7 @@ import { checkIfMatch, type ConditionHeader } from './guest-etag.js';
 import type { GuestLinks } from './guest-code.js';
 import { statsForRecords } from './guest-stats.js';
 import { createGuestListing } from './guest-list.js';
+import type { GuestListPositions } from './guest-list-positions.js';
 import type { GuestListCache } from './guest-list-cache.js';
 import {
   PROFILE_FIELDS,
@@ -49,6 +50,8 @@ export interface GuestServiceDeps extends EmailRules {
   inviteLimitPerHour: number;
   /** Pages of List guests kept for the version they were read at (guest-list-cache.ts); none when absent. */
   listCache?: GuestListCache;
+  /** Where numbered pages start, learned from the pages read (guest-list-positions.ts); none when absent. */
+  listPositions?: GuestListPositions;
 }
 
 const JSON_FIELDS = new Set<ProfileField>(['associated_members', 'cadence_days']);
@@ -316,7 +319,7 @@ export function createGuestService(deps: GuestServiceDeps) {
       });
     },
 
-    ...createGuestListing(db, withStatsIf, pageJson, deps.listCache),
+    ...createGuestListing(db, withStatsIf, pageJson, deps.listCache, deps.listPositions),
   };
 }
 
