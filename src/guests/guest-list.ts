@@ -191,19 +191,18 @@ export function createGuestListing(
         cache.set(actor.organizationId, state.version, key, fresh);
         return { data: fresh.data, count: fresh.count, total, perPage, page, kept: fresh };
       }
-      // The first page needs no total to be read before it: all at once. Later ones are read from
-      // the nearer end or a known start, which the total and the version tell.
+      // The first page needs no total to be read before it: both at once. It teaches no start:
+      // read beside the version rather than after it, it may be older than the version, and a
+      // start from before a write kept under the version after it would be used by every later
+      // reader (the second page learns its own start). Later pages are read from the nearer end
+      // or a known start, which the total and the version tell.
       let total: number;
       let rows: repo.GuestRecord[];
       if (offset === 0) {
-        const [state, count, first] = await Promise.all([
-          repo.listState(db, actor.organizationId),
-          filter.q ? repo.countRecords(db, filter) : undefined,
+        [total, rows] = await Promise.all([
+          repo.countRecords(db, filter),
           repo.listPage(db, filter, order, { limit: perPage, offset }),
         ]);
-        total = count ?? state.total;
-        rows = first;
-        learnStart(listAt(actor, state.version, order, filter.q), order, total, rows.length, rows.at(-1));
       } else {
         const state = await repo.listState(db, actor.organizationId);
         total = filter.q ? await repo.countRecords(db, filter) : state.total;
