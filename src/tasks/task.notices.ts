@@ -10,21 +10,26 @@ import { guestLinkOf, type GuestLinks } from '../guests/guest-code.js';
 import { enqueue, newMessageId } from '../outbox/outbox.repository.js';
 import { TASK_ASSIGNED_KIND, taskAssignedMessage } from '../outbox/messages.js';
 
-/** Queues one email per guest record in `guestIds`; the number queued (a guest whose link does not open gets none). */
+/**
+ * Queues one email per guest record in `guestIds`. Answers the number queued (a guest whose link
+ * does not open gets none) and the email of every record in `guestIds`, as read in `trx`.
+ */
 export async function queueAssignments(
   trx: Kysely<Database>,
   links: GuestLinks,
   organizationId: string,
   task: { title: string; deadline: string },
   guestIds: number[],
-): Promise<number> {
-  if (guestIds.length === 0) return 0;
+): Promise<{ queued: number; emails: Map<number, string> }> {
+  const emails = new Map<number, string>();
+  if (guestIds.length === 0) return { queued: 0, emails };
   const [records, organization] = await Promise.all([
     findRecordsByIds(trx, guestIds),
     trx.selectFrom('organizations').select('name').where('id', '=', organizationId).executeTakeFirst(),
   ]);
   let queued = 0;
   for (const record of records) {
+    emails.set(record.id, record.email);
     // A disabled guest's link does not open until they are enabled (with a new link): nothing to send.
     if (record.deleted_at !== null || record.disabled_at !== null) continue;
     const link = guestLinkOf(links, record);
@@ -42,5 +47,5 @@ export async function queueAssignments(
     );
     queued += 1;
   }
-  return queued;
+  return { queued, emails };
 }

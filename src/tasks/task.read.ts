@@ -6,7 +6,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, TaskCommentsTable, TaskFieldsTable, TasksTable } from '../db/types.js';
 import type { Task, TaskComment, TaskField } from './task.schemas.js';
-import { filesByField, withFileValues } from './task-files.read.js';
+import { filesByField, withFileValues, type FieldFile } from './task-files.read.js';
 
 type Q = Kysely<Database>;
 
@@ -29,14 +29,12 @@ export async function taskRows(db: Q, organizationId: string, ids: readonly stri
 
 /**
  * The answer shape of these rows, in their order. `threads` adds each task's comments (oldest
- * first). `at` decides `is_overdue` (an open task whose deadline is before it). `created`: the
- * rows were inserted by the caller's transaction, still open, so no file can be attached to them
- * yet (an upload names a task it can see) and none is read.
+ * first). `at` decides `is_overdue` (an open task whose deadline is before it).
  */
 export async function readTasks(
   db: Q,
   rows: readonly TaskRow[],
-  options: { threads?: boolean; at: string; created?: boolean },
+  options: { threads?: boolean; at: string },
 ): Promise<Task[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
@@ -52,7 +50,7 @@ export async function readTasks(
     db.selectFrom('task_groups').select(['task_id', 'group_id']).where('task_id', 'in', ids).execute(),
     db.selectFrom('task_fields').selectAll().where('task_id', 'in', ids).orderBy('position').execute(),
     options.threads ? readComments(db, ids) : Promise.resolve([] as TaskComment[]),
-    options.created ? Promise.resolve(new Map<string, never[]>()) : filesByField(db, ids),
+    filesByField(db, ids),
   ]);
   const byTask = <T extends { task_id: string }>(items: readonly T[]) => {
     const map = new Map<string, T[]>();
@@ -69,44 +67,90 @@ export async function readTasks(
   const fieldsOf = byTask(fields);
   const commentsOf = byTask(comments);
   return rows.map((row) => {
-    const taskUsers = usersOf.get(row.id) ?? [];
-    const taskGuests = guestsOf.get(row.id) ?? [];
-    const task: Task = {
-      id: row.id,
-      title: row.title,
-      summary: row.summary,
-      task_type: row.task_type,
-      status: row.completed_at === null ? 'not-started' : 'completed',
-      deadline: row.deadline,
-      is_overdue: row.completed_at === null && row.deadline < options.at,
-      everyone_must_complete: row.everyone_must_complete === 1,
-      reminders_enabled: row.reminders_enabled === 1,
-      is_approved: row.is_approved === null ? null : row.is_approved === 1,
-      owners: {
-        users: taskUsers.map((u) => u.user_id).sort((a, b) => a - b),
-        guests: taskGuests.map((g) => g.email).sort(byText),
-        groups: (groupsOf.get(row.id) ?? []).map((g) => g.group_id).sort(byText),
+    const task = toTask(
+      row,
+      {
+        users: usersOf.get(row.id) ?? [],
+        guests: guestsOf.get(row.id) ?? [],
+        groups: (groupsOf.get(row.id) ?? []).map((g) => g.group_id),
+        fields: fieldsOf.get(row.id) ?? [],
       },
-      completed_by: {
-        users: taskUsers
-          .filter((u) => u.completed_at !== null)
-          .map((u) => u.user_id)
-          .sort((a, b) => a - b),
-        guests: taskGuests
-          .filter((g) => g.completed_at !== null)
-          .map((g) => g.email)
-          .sort(byText),
-      },
-      completed_at: row.completed_at,
-      completer_id: row.completed_by_user_id,
-      created_by: row.created_by,
-      created_at: row.created_at,
-      last_updated: row.updated_at,
-      form_fields: withFileValues((fieldsOf.get(row.id) ?? []).map(fieldRowToField), files),
-    };
+      files,
+      options.at,
+    );
     if (options.threads) task.threads = commentsOf.get(row.id) ?? [];
     return task;
   });
+}
+
+/** What a task's answer is made of besides its row: its owners (with their completions) and fields. */
+interface TaskParts {
+  users: ReadonlyArray<{ user_id: number; completed_at: string | null }>;
+  guests: ReadonlyArray<{ email: string; completed_at: string | null }>;
+  groups: readonly string[];
+  fields: readonly FieldRow[];
+}
+
+/** The answer shape of a task from its row and parts; `at` decides `is_overdue`. */
+function toTask(row: TaskRow, parts: TaskParts, files: ReadonlyMap<string, FieldFile[]>, at: string): Task {
+  return {
+    id: row.id,
+    title: row.title,
+    summary: row.summary,
+    task_type: row.task_type,
+    status: row.completed_at === null ? 'not-started' : 'completed',
+    deadline: row.deadline,
+    is_overdue: row.completed_at === null && row.deadline < at,
+    everyone_must_complete: row.everyone_must_complete === 1,
+    reminders_enabled: row.reminders_enabled === 1,
+    is_approved: row.is_approved === null ? null : row.is_approved === 1,
+    owners: {
+      users: parts.users.map((u) => u.user_id).sort((a, b) => a - b),
+      guests: parts.guests.map((g) => g.email).sort(byText),
+      groups: [...parts.groups].sort(byText),
+    },
+    completed_by: {
+      users: parts.users
+        .filter((u) => u.completed_at !== null)
+        .map((u) => u.user_id)
+        .sort((a, b) => a - b),
+      guests: parts.guests
+        .filter((g) => g.completed_at !== null)
+        .map((g) => g.email)
+        .sort(byText),
+    },
+    completed_at: row.completed_at,
+    completer_id: row.completed_by_user_id,
+    created_by: row.created_by,
+    created_at: row.created_at,
+    last_updated: row.updated_at,
+    form_fields: withFileValues([...parts.fields].sort((a, b) => a.position - b.position).map(fieldRowToField), files),
+  };
+}
+
+/**
+ * The answer of a task its caller's transaction has just inserted, made from what it wrote rather
+ * than read back: these owners (nobody has completed anything yet), these field rows, and no file
+ * (an upload names a task it can see, and this one is not committed yet). The same answer
+ * readTasks gives for the task once committed.
+ */
+export function createdTask(
+  row: TaskRow,
+  owners: { userIds: readonly number[]; guestEmails: readonly string[]; groupIds: readonly string[] },
+  fields: readonly FieldRow[],
+  at: string,
+): Task {
+  return toTask(
+    row,
+    {
+      users: owners.userIds.map((user_id) => ({ user_id, completed_at: null })),
+      guests: owners.guestEmails.map((email) => ({ email, completed_at: null })),
+      groups: owners.groupIds,
+      fields,
+    },
+    new Map(),
+    at,
+  );
 }
 
 export function fieldRowToField(row: FieldRow): TaskField {

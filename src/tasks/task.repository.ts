@@ -2,7 +2,7 @@
  * Task queries (docs/tasks.md). Plain functions taking the database (or a transaction) first;
  * column names stay here and in task.read.ts, never in the API.
  */
-import { sql, type Kysely, type Insertable, type Updateable } from 'kysely';
+import { sql, type Kysely, type Insertable, type Selectable, type Updateable } from 'kysely';
 import { kindOf } from '../db/database.js';
 import type { Database, TaskFieldsTable, TasksTable } from '../db/types.js';
 import type { TaskStatusFilter } from './task.ports.js';
@@ -50,7 +50,8 @@ export async function deleteTask(db: Q, id: string): Promise<void> {
   await db.deleteFrom('tasks').where('id', '=', id).execute();
 }
 
-export type FieldRow = Insertable<TaskFieldsTable>;
+/** A field's whole row, every column given (what is written is also what a created task answers). */
+export type FieldRow = Selectable<TaskFieldsTable>;
 
 export async function fieldsOf(db: Q, taskId: string) {
   return db.selectFrom('task_fields').selectAll().where('task_id', '=', taskId).orderBy('position').execute();

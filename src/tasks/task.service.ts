@@ -18,9 +18,10 @@ import { checkFields, fieldRows } from './task.fields.js';
 import { isHexId, newHexId } from '../core/secrets.js';
 import { checkOwners, creatorOf, settleOwners, type CheckedOwners } from './task.owners.js';
 import { queueAssignments } from './task.notices.js';
-import { readTasks, type TaskRow } from './task.read.js';
+import { createdTask, readTasks, type TaskRow } from './task.read.js';
 import * as ownerRepo from './task-owners.repository.js';
 import * as repo from './task.repository.js';
+import type { FieldRow } from './task.repository.js';
 import type { CreateTaskBody, FieldBody, UpdateTaskBody } from './task.requests.js';
 import type { Task, TaskType } from './task.schemas.js';
 import { createTaskReads } from './task.list.js';
@@ -52,9 +53,9 @@ export function createTaskService(deps: TaskServiceDeps) {
     return row;
   }
 
-  /** The task as answered; `created`: inserted by this transaction (see readTasks). */
-  async function answer(q: Kysely<Database>, row: TaskRow, created = false): Promise<Task> {
-    const [task] = await readTasks(q, [row], { at: now(), created });
+  /** The task as answered, read back (a task this transaction inserted is answered by answerCreated). */
+  async function answer(q: Kysely<Database>, row: TaskRow): Promise<Task> {
+    const [task] = await readTasks(q, [row], { at: now() });
     if (!task) throw new Error('a task row read to nothing');
     return task;
   }
@@ -84,7 +85,10 @@ export function createTaskService(deps: TaskServiceDeps) {
     return result;
   }
 
-  /** Stores the owners and tells each guest newly made one. */
+  /**
+   * Stores the owners and tells each guest newly made one. Answers the owners stored, and the
+   * email of each guest added (read with their records for the emails).
+   */
   async function assign(
     trx: Transaction<Database>,
     actor: Actor,
@@ -92,11 +96,30 @@ export function createTaskService(deps: TaskServiceDeps) {
     checked: CheckedOwners,
     creator: number,
     before: ownerRepo.TaskOwnerIds,
-  ): Promise<Effects> {
+  ): Promise<Effects & { owners: ownerRepo.TaskOwnerIds; emails: Map<number, string> }> {
     const after = await settleOwners(trx, deps.guests, actor, checked, creator);
     await ownerRepo.setOwners(trx, row.id, before, after);
     const added = after.guestIds.filter((id) => !before.guestIds.includes(id));
-    return { queued: await queueAssignments(trx, links, actor.organizationId, row, added), invites: after.invites };
+    const { queued, emails } = await queueAssignments(trx, links, actor.organizationId, row, added);
+    return { queued, invites: after.invites, owners: after, emails };
+  }
+
+  /**
+   * The answer of a task this transaction inserted with these owners (every guest among them
+   * added, so in `emails`) and fields, made from what it wrote (createdTask, task.read.ts).
+   */
+  function answerCreated(
+    row: TaskRow,
+    owners: ownerRepo.TaskOwnerIds,
+    emails: ReadonlyMap<number, string>,
+    fields: FieldRow[],
+  ): Task {
+    const guestEmails = owners.guestIds.map((id) => {
+      const email = emails.get(id);
+      if (email === undefined) throw new Error(`guest record ${id} was made an owner but not read`);
+      return email;
+    });
+    return createdTask(row, { ...owners, guestEmails }, fields, now());
   }
 
   return {
@@ -135,9 +158,11 @@ export function createTaskService(deps: TaskServiceDeps) {
       return write(actor, async (trx) => {
         await repo.insertTask(trx, row);
         const none = { userIds: [], guestIds: [], groupIds: [] };
-        const effects = await assign(trx, actor, row, owners.owners, actor.userId, none);
-        await repo.insertFields(trx, fieldRows(row.id, body.form_fields ?? [], [], at));
-        return { result: await answer(trx, row, true), ...effects };
+        const assigned = await assign(trx, actor, row, owners.owners, actor.userId, none);
+        const fields = fieldRows(row.id, body.form_fields ?? [], [], at);
+        await repo.insertFields(trx, fields);
+        const result = answerCreated(row, assigned.owners, assigned.emails, fields);
+        return { result, queued: assigned.queued, invites: assigned.invites };
       });
     },
 
@@ -177,7 +202,9 @@ export function createTaskService(deps: TaskServiceDeps) {
         let effects: Effects = { queued: 0, invites: 0 };
         if (owners) {
           const creator = await creatorOf(trx, actor, task.created_by);
-          effects = await assign(trx, actor, row, owners.owners, creator, await ownerRepo.ownersOf(trx, task.id));
+          const before = await ownerRepo.ownersOf(trx, task.id);
+          const { queued, invites } = await assign(trx, actor, row, owners.owners, creator, before);
+          effects = { queued, invites };
         }
         if (body.form_fields !== undefined) {
           const stored = await repo.fieldsOf(trx, task.id);
@@ -217,15 +244,16 @@ export function createTaskService(deps: TaskServiceDeps) {
         const owners = { ...stored, guestIds: await ownerRepo.activeGuestIds(trx, stored.guestIds) };
         const none = { userIds: [], guestIds: [], groupIds: [] };
         await ownerRepo.setOwners(trx, row.id, none, owners);
-        const queued = await queueAssignments(trx, links, actor.organizationId, row, owners.guestIds);
-        const fields = (await repo.fieldsOf(trx, source.id)).map((f): FieldBody => ({
+        const { queued, emails } = await queueAssignments(trx, links, actor.organizationId, row, owners.guestIds);
+        const bodies = (await repo.fieldsOf(trx, source.id)).map((f): FieldBody => ({
           field_type: f.field_type as FieldBody['field_type'],
           label: f.label,
           required: f.required === 1,
           options: f.options === null ? null : (JSON.parse(f.options) as string[]),
         }));
-        await repo.insertFields(trx, fieldRows(row.id, fields, [], at));
-        return { result: await answer(trx, row, true), queued, invites: 0 };
+        const fields = fieldRows(row.id, bodies, [], at);
+        await repo.insertFields(trx, fields);
+        return { result: answerCreated(row, owners, emails, fields), queued, invites: 0 };
       });
     },
   };

@@ -100,6 +100,46 @@ describe('tasks: owners', () => {
     assert.deepEqual(await rowCounts(ctx), before);
   });
 
+  it('a created task, and its clone, answer exactly what reading them back gives: every kind of owner and field', async () => {
+    const existing = await createGuest(ctx);
+    const grouped = await createGuest(ctx);
+    const group = await call(ctx, ctx.tokens.admin, 'POST', `/api/organizations/${ctx.orgId}/groups`, {
+      name: 'Answer check',
+      members: [ctx.members.light],
+      guests: [grouped.email],
+    });
+    assert.equal(group.statusCode, 201, group.body);
+    const groupId = group.json<{ data: { id: string } }>().data.id;
+    // A new guest written with capitals and spaces: the answer names them as stored.
+    const fresh = uniqueEmail('Fresh').toUpperCase();
+    const created = await createTask(ctx, {
+      summary: 'Everything at once',
+      owners: { users: [ctx.members.standard], guests: [` ${fresh} `, existing.email], groups: [groupId] },
+      form_fields: [
+        { field_type: 'text', label: 'Name', required: true },
+        { field_type: 'multiselect', label: 'Pick', options: ['b', 'a'] },
+        { field_type: 'file', label: 'Upload' },
+      ],
+    });
+    const read = async (id: string) => {
+      const response = await call(ctx, ctx.tokens.admin, 'GET', tasksUrl(ctx.orgId, id));
+      assert.equal(response.statusCode, 200, response.body);
+      return response.json<{ data: TaskData }>().data;
+    };
+    assert.equal(created.owners.guests.length, 3, JSON.stringify(created.owners));
+    assert.deepEqual(
+      created.owners.users,
+      [ctx.members.light, ctx.members.standard].sort((a, b) => a - b),
+    );
+    assert.ok(created.owners.guests.includes(fresh.toLowerCase()), JSON.stringify(created.owners));
+    assert.deepEqual(created, await read(created.id));
+    const clone = await call(ctx, ctx.tokens.admin, 'POST', tasksUrl(ctx.orgId, created.id, '/clone'));
+    assert.equal(clone.statusCode, 201, clone.body);
+    const cloned = clone.json<{ data: TaskData }>().data;
+    assert.deepEqual(cloned.owners, created.owners);
+    assert.deepEqual(cloned, await read(cloned.id));
+  });
+
   it('groups: their members and guests become owners, and the group stays listed; unknown ids are 422', async () => {
     const guest = await createGuest(ctx);
     const group = await call(ctx, ctx.tokens.admin, 'POST', `/api/organizations/${ctx.orgId}/groups`, {
