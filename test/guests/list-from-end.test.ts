@@ -8,65 +8,17 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp, call, guestsUrl, type TestContext } from '../../support/app.js';
 import { SORT_KEYS } from '../../src/guests/guest.schemas.js';
+import { TIMES, seedGuests } from './list-seed.js';
 
-const NAMES = ['ann', 'Ann', 'bob', 'Émile', 'Zed', '', null, null];
-const TIMES = ['2026-01-01 00:00:00', '2026-01-01 00:00:01', '2026-03-04 05:06:07', null];
-
-/** A small deterministic generator, so that a failure can be run again as it was. */
-function generator(seed: number) {
-  let state = seed;
-  return <T>(values: readonly T[]): T => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return values[Math.floor((state / 2147483648) * values.length)] as T;
-  };
-}
-
-/** Adds guests `from` to `to` (exclusive) straight into the database: few distinct values, many nulls. */
+/** Adds guests `from` to `to` (exclusive): few distinct values, many nulls. */
 async function addGuests(ctx: TestContext, from: number, to: number): Promise<void> {
-  const pick = generator(from + 1);
-  const ids = Array.from({ length: to - from }, (_, i) => 700_000 + from + i);
-  await ctx.db.kysely
-    .insertInto('guests')
-    .values(
-      ids.map((id) => ({ id, email: `end.${id}@partner.test`, created_at: '2026-01-01 00:00:00', deleted_at: null })),
-    )
-    .execute();
-  await ctx.db.kysely
-    .insertInto('organization_guests')
-    .values(
-      ids.map((id) => ({
-        organization_id: ctx.orgId,
-        guest_id: id,
-        first_name: pick(NAMES),
-        last_name: pick(NAMES),
-        company_name: pick(NAMES),
-        opportunity_name: pick(NAMES),
-        status: pick(NAMES),
-        last_city: pick(NAMES),
-        last_known_country: pick(['US', 'us', null]),
-        phone_1: pick(['+1 555', null]),
-        phone_2: pick(['1', '2', null]),
-        timezone: pick(['Europe/Berlin', null]),
-        image_url: pick(['https://a.test/x', null]),
-        contact_url: pick(['https://a.test/x', 'https://B.test/y', null]),
-        company_url: pick(['https://a.test/x', null]),
-        opportunity_url: pick(['https://a.test/x', null]),
-        external_sync_source: pick(['salesforce', null]),
-        external_date_creation: pick(TIMES),
-        last_known_ip: pick(['10.0.0.1', '10.0.0.10', null]),
-        last_accessed_at: pick(TIMES),
-        disabled_at: pick(TIMES),
-        disabled_by: pick([1, 30, null]),
-        reactivated_at: pick(TIMES),
-        reactivated_by: pick([7, null]),
-        // Two values only: most rows tie on the default sort, and the id decides.
-        created_at: pick(TIMES.slice(0, 2)) as string,
-        updated_at: pick(TIMES.slice(0, 3)) as string,
-        // Some removed: they are in the index of neither end.
-        deleted_at: id % 11 === 3 ? '2026-02-02 02:02:02' : null,
-      })),
-    )
-    .execute();
+  await seedGuests(ctx, to - from, 700_000 + from, {
+    email: (id) => `end.${id}@partner.test`,
+    // Two values only: most rows tie on the default sort, and the id decides.
+    createdAt: TIMES.slice(0, 2),
+    // Some removed: they are in the index of neither end.
+    removed: (id) => id % 11 === 3,
+  });
 }
 
 describe('List guests: pages past the middle read from the end', () => {

@@ -15,10 +15,27 @@ export function generator(seed: number) {
 }
 
 export const NAMES = ['ann', 'Ann', 'ANN', 'bob', 'Émile', 'zoë', 'Zed', '', null, null];
-const TIMES = ['2026-01-01 00:00:00', '2026-01-01 00:00:01', '2026-03-04 05:06:07', null];
+export const TIMES = ['2026-01-01 00:00:00', '2026-01-01 00:00:01', '2026-03-04 05:06:07', null];
 
-/** Inserts `count` guests straight into the database, with many ties and nulls in every sort column. */
-export async function seedGuests(ctx: TestContext, count: number, firstId: number): Promise<void> {
+/** What a seed may vary: the guests' emails, the creation times drawn from, which are removed. */
+export interface SeedOptions {
+  email?: (id: number) => string;
+  createdAt?: ReadonlyArray<string | null>;
+  removed?: (id: number) => boolean;
+}
+
+/**
+ * Inserts `count` guests straight into the database, with many ties and nulls in every sort
+ * column; guest and record ids from `firstId`. Removed ones (`removed`) are in the index of neither
+ * end of a list.
+ */
+export async function seedGuests(
+  ctx: TestContext,
+  count: number,
+  firstId: number,
+  options: SeedOptions = {},
+): Promise<void> {
+  const { email = (id: number) => `seed.${id}@partner.test`, createdAt = TIMES.slice(0, 3), removed } = options;
   const pick = generator(firstId);
   const rows = Array.from({ length: count }, (_, i) => i);
   for (let start = 0; start < count; start += 100) {
@@ -29,7 +46,7 @@ export async function seedGuests(ctx: TestContext, count: number, firstId: numbe
       .values(
         ids.map((id) => ({
           id,
-          email: `seed.${id}@partner.test`,
+          email: email(id),
           created_at: '2026-01-01 00:00:00',
           deleted_at: null,
         })),
@@ -63,9 +80,9 @@ export async function seedGuests(ctx: TestContext, count: number, firstId: numbe
           disabled_by: pick([1, 2, 30, null]),
           reactivated_at: pick(TIMES),
           reactivated_by: pick([1, 7, null]),
-          created_at: pick(TIMES.slice(0, 3)) as string,
+          created_at: pick(createdAt) as string,
           updated_at: pick(TIMES.slice(0, 3)) as string,
-          deleted_at: null,
+          deleted_at: removed?.(id) ? '2026-02-02 02:02:02' : null,
         })),
       )
       .execute();
