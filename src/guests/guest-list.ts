@@ -117,22 +117,29 @@ export function createGuestListing(
     offset: number,
     limit: number,
   ): Promise<repo.GuestRecord[]> {
+    const learn = (at: number, row: repo.GuestRecord | undefined) => {
+      if (list) learnStart(list, order, total, at, row);
+    };
+    // The first page is read whatever the total says: a count repaired by hand may be behind.
+    if (offset === 0) {
+      const rows = await repo.listPage(db, filter, order, { limit, offset });
+      learn(rows.length, rows.at(-1));
+      return rows;
+    }
     if (offset >= total) return [];
     const end = Math.min(total, offset + limit);
     if (!list || !positions) return readRange(filter, order, undefined, total, offset, end);
-    const learn = (at: number, row: repo.GuestRecord | undefined) => learnStart(list, order, total, at, row);
-    const known = offset > 0 ? positions.nearest(list.organizationId, list.version, list.key, offset) : undefined;
+    const known = positions.nearest(list.organizationId, list.version, list.key, offset);
     if (known?.offset === offset) {
       positions.noteUsed();
       const rows = await listAfter(db, filter, order, known.position, end - offset);
       learn(end, rows.at(-1));
       return rows;
     }
-    const lead = offset > 0 ? 1 : 0;
-    const rows = await readRange(filter, order, list, total, offset - lead, end);
-    if (lead) learn(offset, rows[0]);
-    learn(offset - lead + rows.length, rows.at(-1));
-    return lead ? rows.slice(1) : rows;
+    const rows = await readRange(filter, order, list, total, offset - 1, end);
+    learn(offset, rows[0]);
+    learn(offset - 1 + rows.length, rows.at(-1));
+    return rows.slice(1);
   }
 
   /** The page after `position` (one row more is read: whether another follows) and the cursor after it. */
