@@ -59,7 +59,7 @@ type Evaluation = { verdict: DomainVerdict; ttlMs: number };
  * Mode `off` answers `{ ok: true }` without any query. Modes `on` and `strict`:
  * 1. MX records → ok, unless every MX is a null MX (exchange `""` or `"."`, RFC 7505)
  *    → "does not accept email".
- * 2. No MX (NODATA) → A, then AAAA (implicit MX, RFC 5321 §5.1): any address → ok;
+ * 2. No MX (NODATA) → A, then AAAA (implicit MX; docs/guests.md, Fields, `email`): any address → ok;
  *    none → "has no mail server".
  * 3. NXDOMAIN → "does not exist".
  * 4. The resolver cannot answer (ETIMEOUT, ECONNREFUSED, ESERVFAIL, EREFUSED, any other

@@ -1,5 +1,5 @@
 /**
- * Low-level DNS lookups for email domains: RFC 5321 §5.1 (MX, then implicit MX via
+ * Low-level DNS lookups for email domains: the mail-routing rule (MX, then implicit MX via
  * A/AAAA) and RFC 7505 (null MX). No policy here: `EmailDomainChecker` (dns-check.ts)
  * turns these outcomes into verdicts (modes, canary, cache).
  */
@@ -91,11 +91,11 @@ export function createMailDomainResolver(options: MailDomainResolverOptions): Ma
     try {
       const mx = await query(() => resolver.resolveMx(domain));
       if (mx.kind === 'records') {
-        // RFC 7505 §3: a null MX must be the only MX; be lenient if a real one exists too.
+        // A null MX must be the only MX of its domain; be lenient if a real one exists too.
         return { kind: mx.records.every((r) => isNullMx(r.exchange)) ? 'null-mx' : 'mail' };
       }
       if (mx.kind !== 'nodata') return mx;
-      // RFC 5321 §5.1: no MX → the domain itself is the implicit MX (A, then AAAA).
+      // No MX: the domain itself is the implicit MX (A, then AAAA; docs/guests.md, Fields, `email`).
       const a = await query(() => resolver.resolve4(domain));
       if (a.kind === 'records') return { kind: 'mail' };
       if (a.kind !== 'nodata') return a;

@@ -21,11 +21,11 @@ import { domainToASCII, domainToUnicode } from 'node:url';
 /** Laravel-style message returned for every syntactically invalid address. */
 export const INVALID_EMAIL_MESSAGE = 'The email must be a valid email address.';
 
-/** RFC 5321 §4.5.3.1.1: maximum local-part length in octets. */
+/** The longest local part, in octets (docs/guests.md, Fields, `email`). */
 export const MAX_LOCAL_PART_OCTETS = 64;
-/** RFC 5321 §4.5.3.1.3 (256-octet path minus the angle brackets). */
+/** The longest address: a 256-octet mail path minus its angle brackets (docs/guests.md, Fields, `email`). */
 export const MAX_ADDRESS_OCTETS = 254;
-/** Maximum length of a domain name in its textual ASCII form (RFC 1035 §2.3.4). */
+/** Maximum length of a domain name in its textual ASCII form (the DNS limit). */
 export const MAX_ASCII_DOMAIN_OCTETS = 253;
 
 export type ParsedEmailAddress = { ok: true; email: string; domain: string } | { ok: false; message: string };

@@ -23,7 +23,7 @@ export const PREFERENCE_DEFAULTS: Readonly<Record<PreferenceSlug, PreferenceValu
   app_language: null,
 };
 
-/** The longest language tag accepted (RFC 5646 §4.4.1 advises room for at least 35 characters). */
+/** The longest language tag accepted (the language-tag standard advises room for at least 35 characters; docs/guest-side.md, Set guest preference). */
 export const MAX_LANGUAGE_TAG = 35;
 
 /** True for one of PREFERENCE_SLUGS. */
