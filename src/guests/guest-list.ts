@@ -13,7 +13,7 @@ import { decodeCursor, encodeCursor, type CursorScope } from './guest-cursor.js'
 import type { Guest, ListGuestsQuery, SortKey } from './guest.schemas.js';
 import { mayReceiveLinks } from './guest-code.js';
 import type { GuestListCache, KeptPage } from './guest-list-cache.js';
-import type { GuestListPositions } from './guest-list-positions.js';
+import type { GuestListPositions, KnownStart } from './guest-list-positions.js';
 
 /** The guest objects of these records, with their stats when asked (the guest service's). */
 type ToGuests = (actor: Actor, rows: repo.GuestRecord[], withStats: boolean) => Promise<Guest[]>;
@@ -61,7 +61,7 @@ export function createGuestListing(
 ) {
   /**
    * The rows at offsets [start, end) of a list of `total` (end at most the total), read the
-   * cheapest way this instance knows. An offset read passes over `offset` index entries, so the
+   * cheapest way this instance knows; `known`, a start at or before `start`. An offset read passes over `offset` index entries, so the
    * rows are read from the start, from the end (in the reverse order with the offset that remains
    * after them, then turned round: a small one for the last pages), or by keyset from the nearest
    * known start before them (guest-list-positions.ts) with the offset that remains after it.
@@ -69,14 +69,12 @@ export function createGuestListing(
   async function readRange(
     filter: repo.ListFilter,
     order: repo.ListOrder,
-    list: ListAt | undefined,
+    known: KnownStart | undefined,
     total: number,
     start: number,
     end: number,
   ): Promise<repo.GuestRecord[]> {
     const limit = end - start;
-    const known =
-      list && start > 0 ? positions?.nearest(list.organizationId, list.version, list.key, start) : undefined;
     const fromEnd = total - end;
     if (known && start - known.offset < Math.min(start, fromEnd)) {
       positions?.noteUsed();
@@ -129,6 +127,8 @@ export function createGuestListing(
     if (offset >= total) return [];
     const end = Math.min(total, offset + limit);
     if (!list || !positions) return readRange(filter, order, undefined, total, offset, end);
+    // The nearest start at or before the page: when not at it, it is also the nearest at or
+    // before the row read ahead of the page.
     const known = positions.nearest(list.organizationId, list.version, list.key, offset);
     if (known?.offset === offset) {
       positions.noteUsed();
@@ -136,7 +136,7 @@ export function createGuestListing(
       learn(end, rows.at(-1));
       return rows;
     }
-    const rows = await readRange(filter, order, list, total, offset - 1, end);
+    const rows = await readRange(filter, order, known, total, offset - 1, end);
     learn(offset, rows[0]);
     learn(offset - 1 + rows.length, rows.at(-1));
     return rows.slice(1);
