@@ -5,6 +5,7 @@
  */
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
+import { inGroupCommit } from '../db/group-commit.js';
 import type { Actor } from '../core/actor.js';
 import { assertThat, notFound, type FieldErrors } from '../core/errors.js';
 import { now } from '../core/time.js';
@@ -70,13 +71,16 @@ export function createTaskService(deps: TaskServiceDeps) {
    * Runs `work` in one transaction, counts its invites against the cap as the transaction's last
    * statements (the cap's row is then locked only until the commit, so concurrent writes of the
    * organization do not queue behind the whole of each other), and wakes the outbox when it queued
-   * an email.
+   * an email. On SQLite the transaction is shared with the writes that arrived with it (group
+   * commit): a task's write touches a dozen tables and indexes, and its commit cost more than all
+   * its statements together. Its checks that wait on the network (owners' email domains) are done
+   * before.
    */
   async function write<T>(
     actor: Actor,
     work: (trx: Transaction<Database>) => Promise<{ result: T } & Effects>,
   ): Promise<T> {
-    const { result, queued } = await db.transaction().execute(async (trx) => {
+    const { result, queued } = await inGroupCommit(db, async (trx) => {
       const done = await work(trx);
       for (let i = 0; i < done.invites; i++) await deps.guests.consumeInvite(trx, actor.organizationId);
       return done;

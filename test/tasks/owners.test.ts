@@ -236,3 +236,59 @@ describe('tasks: the invite cap counts guests joined through tasks', () => {
     assertProblem(direct, 429, 'RATE_LIMIT_EXCEEDED');
   });
 });
+
+describe('tasks: concurrent creates, some past the invite cap', () => {
+  let ctx: TestContext;
+  before(async () => {
+    ctx = await buildTestApp({ env: { GUEST_INVITE_LIMIT_PER_HOUR: '3' } });
+  });
+  after(() => ctx.close());
+
+  it('each create is all or nothing on its own: the refused ones write nothing, the others everything', async () => {
+    // Sent at once, so on SQLite they share transactions (group commit): one refused create must
+    // take back its task, its guest and its email, and none of its neighbours'.
+    const before = await rowCounts(ctx);
+    const emails = Array.from({ length: 6 }, (_, i) => uniqueEmail(`cap${i}`));
+    const responses = await Promise.all(
+      emails.map((email, i) =>
+        call(ctx, ctx.tokens.admin, 'POST', tasksUrl(ctx.orgId), {
+          title: `Concurrent ${i}`,
+          deadline: DEADLINE,
+          owners: { guests: [email] },
+          form_fields: [{ field_type: 'text', label: 'Reference', required: true }],
+        }),
+      ),
+    );
+    const created = responses.filter((r) => r.statusCode === 201);
+    const refused = responses.filter((r) => r.statusCode !== 201);
+    assert.equal(created.length, 3);
+    for (const response of refused) assertProblem(response, 429, 'RATE_LIMIT_EXCEEDED');
+    assert.deepEqual(await rowCounts(ctx), {
+      ...before,
+      tasks: before.tasks + 3,
+      organization_guests: before.organization_guests + 3,
+      guests: before.guests + 3,
+      outbox: before.outbox + 3,
+      task_fields: before.task_fields + 3,
+      task_guests: before.task_guests + 3,
+    });
+    // Every answered task is stored as answered, with the guest it names.
+    for (const response of created) {
+      const task = response.json<{ data: TaskData }>().data;
+      const stored = await call(ctx, ctx.tokens.admin, 'GET', tasksUrl(ctx.orgId, task.id));
+      assert.deepEqual(stored.json<{ data: TaskData }>().data, task);
+      const guest = await call(
+        ctx,
+        ctx.tokens.admin,
+        'GET',
+        `${guestsUrl(ctx.orgId)}/${encodeURIComponent(task.owners.guests[0] as string)}`,
+      );
+      assert.equal(guest.statusCode, 200);
+    }
+    const joined = new Set(created.map((r) => r.json<{ data: TaskData }>().data.owners.guests[0]));
+    for (const email of emails.filter((e) => !joined.has(e))) {
+      const guest = await call(ctx, ctx.tokens.admin, 'GET', `${guestsUrl(ctx.orgId)}/${encodeURIComponent(email)}`);
+      assertProblem(guest, 404, 'RESOURCE_NOT_FOUND');
+    }
+  });
+});
