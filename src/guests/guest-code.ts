@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, type Config } from '../config.js';
 import type { Role } from '../db/types.js';
-import { parseKey, randomSecret, sha256 } from '../core/secrets.js';
+import { parseKey, randomSecret, secureRandomBytes, sha256 } from '../core/secrets.js';
 
 /** The columns a guest code is stored in. `guest_code` (the plain code of old) stays empty. */
 export interface StoredCode {
@@ -102,7 +102,7 @@ export class GuestCodes {
    */
   seal(code: string): StoredCode {
     const hash = sha256(code);
-    const iv = randomBytes(IV_BYTES);
+    const iv = secureRandomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.#current, iv);
     cipher.setAAD(Buffer.from(hash));
     const body = Buffer.concat([cipher.update(code, 'utf8'), cipher.final(), cipher.getAuthTag()]);
