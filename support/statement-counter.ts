@@ -17,8 +17,16 @@ export interface StatementTotals {
 
 const counts: StatementTotals = { total: 0, byVerb: {} };
 let installed = false;
+/** A statement sent, with its parameters as the driver was given them. */
+export interface SentStatement {
+  text: string;
+  values: readonly unknown[];
+}
 
-function count(sql: unknown): void {
+/** The statements sent while statementTextsOf runs. */
+let recording: SentStatement[] | undefined;
+
+function count(sql: unknown, values: unknown = []): void {
   const text =
     typeof sql === 'string'
       ? sql
@@ -26,21 +34,23 @@ function count(sql: unknown): void {
         ? (sql as { text: string }).text
         : '';
   const verb = /^\s*(\w+)/.exec(text)?.[1]?.toLowerCase() ?? 'other';
+  recording?.push({ text, values: Array.isArray(values) ? values : [] });
   counts.total += 1;
   counts.byVerb[verb] = (counts.byVerb[verb] ?? 0) + 1;
 }
 
 type AnyFunction = (this: unknown, ...args: unknown[]) => unknown;
 
-/** Wraps `prototype[method]`; `sqlOf` finds the statement's text from the call. */
+/** Wraps `prototype[method]`; `sqlOf` finds the statement's text from the call, `valuesOf` its parameters. */
 function wrap(
   prototype: Record<string, unknown>,
   method: string,
   sqlOf: (self: unknown, args: unknown[]) => unknown,
+  valuesOf: (args: unknown[]) => unknown,
 ): void {
   const original = prototype[method] as AnyFunction;
   prototype[method] = function counted(this: unknown, ...args: unknown[]) {
-    count(sqlOf(this, args));
+    count(sqlOf(this, args), valuesOf(args));
     return original.apply(this, args);
   };
 }
@@ -59,11 +69,17 @@ export function countStatements(): Readonly<StatementTotals> {
   const statementPrototype = Object.getPrototypeOf(scratch.prepare('select 1')) as Record<string, unknown>;
   scratch.close();
   for (const method of ['run', 'get', 'all', 'iterate'])
-    wrap(statementPrototype, method, (self) => (self as { source: string }).source);
+    wrap(
+      statementPrototype,
+      method,
+      (self) => (self as { source: string }).source,
+      (args) => (args.length === 1 && Array.isArray(args[0]) ? args[0] : args),
+    );
   wrap(
     (require('pg') as { Client: { prototype: Record<string, unknown> } }).Client.prototype,
     'query',
     (_self, args) => args[0],
+    (args) => args[1] ?? (args[0] as { values?: unknown } | undefined)?.values,
   );
   return counts;
 }
@@ -74,4 +90,16 @@ export async function statementsOf<T>(work: () => Promise<T>): Promise<{ stateme
   const before = totals.total;
   const result = await work();
   return { statements: totals.total - before, result };
+}
+
+/** Every statement `work` sent, in order, and its result (nothing else may run meanwhile). */
+export async function statementsSentBy<T>(work: () => Promise<T>): Promise<{ sent: SentStatement[]; result: T }> {
+  countStatements();
+  const sent: SentStatement[] = [];
+  recording = sent;
+  try {
+    return { sent, result: await work() };
+  } finally {
+    recording = undefined;
+  }
 }

@@ -153,8 +153,8 @@ export function createGuestService(deps: GuestServiceDeps) {
 
   /**
    * Joins the guest with `email` to the organization within `trx`; `created` is false when already
-   * a guest. `countInvite` false: a member turned guest is no new invitation (docs/guests.md,
-   * Convert member to guest).
+   * a guest. `record` is the guest's record as this transaction wrote or read it. `countInvite`
+   * false: a member turned guest is no new invitation (docs/guests.md, Convert member to guest).
    */
   async function joinIn(
     trx: Transaction<Database>,
@@ -162,7 +162,7 @@ export function createGuestService(deps: GuestServiceDeps) {
     email: string,
     body: Partial<Record<ProfileField, unknown>>,
     countInvite = true,
-  ): Promise<{ guest: Guest; created: boolean; recordId: number }> {
+  ): Promise<{ guest: Guest; created: boolean; recordId: number; record: repo.GuestRecord }> {
     const at = now();
     const global = await repo.ensureGlobalGuest(trx, email, at);
     const fresh = freshRecord(body, at);
@@ -173,11 +173,13 @@ export function createGuestService(deps: GuestServiceDeps) {
     } as Parameters<typeof repo.insertRecord>[1]);
     if (inserted) {
       if (countInvite) await consumeInvite(trx, actor.organizationId);
-      return { guest: toGuest(actor, { ...inserted, email }), created: true, recordId: inserted.id };
+      const record = { ...inserted, email };
+      return { guest: toGuest(actor, record), created: true, recordId: inserted.id, record };
     }
     const existing = await repo.findRecordByEmail(trx, actor.organizationId, email);
     if (!existing) throw new Error(`the record of guest ${global.id} vanished inside its transaction`);
-    if (existing.deleted_at === null) return { guest: toGuest(actor, existing), created: false, recordId: existing.id };
+    if (existing.deleted_at === null)
+      return { guest: toGuest(actor, existing), created: false, recordId: existing.id, record: existing };
     const revived = await repo.updateRecordIn(trx, 'removed', existing.id, {
       ...fresh,
       disabled_at: null,
@@ -191,11 +193,12 @@ export function createGuestService(deps: GuestServiceDeps) {
     });
     if (!revived) {
       // Re-joined by a concurrent request a moment ago: answer as the idempotent case.
-      const current = await repo.findRecordByEmail(trx, actor.organizationId, email);
-      return { guest: toGuest(actor, current ?? existing), created: false, recordId: existing.id };
+      const record = (await repo.findRecordByEmail(trx, actor.organizationId, email)) ?? existing;
+      return { guest: toGuest(actor, record), created: false, recordId: existing.id, record };
     }
     if (countInvite) await consumeInvite(trx, actor.organizationId);
-    return { guest: toGuest(actor, { ...revived, email }), created: true, recordId: revived.id };
+    const record = { ...revived, email };
+    return { guest: toGuest(actor, record), created: true, recordId: revived.id, record };
   }
 
   // PostgreSQL joins a new guest in one statement; SQLite's statements are in-process and its

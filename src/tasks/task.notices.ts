@@ -5,14 +5,23 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
-import { findRecordsByIds } from '../guests/guest.repository.js';
+import { findRecordsByIds, type GuestRecord } from '../guests/guest.repository.js';
 import { guestLinkOf, type GuestLinks } from '../guests/guest-code.js';
 import { enqueue, newMessageId } from '../outbox/outbox.repository.js';
 import { TASK_ASSIGNED_KIND, taskAssignedMessage } from '../outbox/messages.js';
 
+/** What the transaction has read already, so queueAssignments does not read it again. */
+export interface KnownToAssign {
+  /** Guest records this transaction wrote or read (the guests it joined), by record id. */
+  records?: ReadonlyMap<number, GuestRecord>;
+  /** The organization's name, as this transaction read it. */
+  organizationName?: string | undefined;
+}
+
 /**
  * Queues one email per guest record in `guestIds`. Answers the number queued (a guest whose link
- * does not open gets none) and the email of every record in `guestIds`, as read in `trx`.
+ * does not open gets none) and the email of every record in `guestIds`, as read in `trx` (or as
+ * `known` has them from it).
  */
 export async function queueAssignments(
   trx: Kysely<Database>,
@@ -20,13 +29,22 @@ export async function queueAssignments(
   organizationId: string,
   task: { title: string; deadline: string },
   guestIds: number[],
+  known: KnownToAssign = {},
 ): Promise<{ queued: number; emails: Map<number, string> }> {
   const emails = new Map<number, string>();
   if (guestIds.length === 0) return { queued: 0, emails };
-  const [records, organization] = await Promise.all([
-    findRecordsByIds(trx, guestIds),
-    trx.selectFrom('organizations').select('name').where('id', '=', organizationId).executeTakeFirst(),
+  const unread = guestIds.filter((id) => !known.records?.has(id));
+  const [read, organization] = await Promise.all([
+    findRecordsByIds(trx, unread),
+    known.organizationName === undefined
+      ? trx.selectFrom('organizations').select('name').where('id', '=', organizationId).executeTakeFirst()
+      : { name: known.organizationName },
   ]);
+  const readById = new Map(read.map((record) => [record.id, record]));
+  const records = guestIds.flatMap((id) => {
+    const record = known.records?.get(id) ?? readById.get(id);
+    return record ? [record] : [];
+  });
   let queued = 0;
   for (const record of records) {
     emails.set(record.id, record.email);

@@ -12,6 +12,7 @@ import { ErrorBag, type FieldErrors } from '../core/errors.js';
 import { MAX_ID } from '../core/limits.js';
 import type { ReadonlyFieldErrors } from '../core/validation.js';
 import { normalizeEmail } from '../email/parse.js';
+import type { GuestRecord } from '../guests/guest.repository.js';
 import type { GuestService } from '../guests/guest.service.js';
 import { checkNewGuestEmail, type EmailRules } from '../guests/guest.validation.js';
 import * as repo from './task-owners.repository.js';
@@ -93,7 +94,8 @@ export async function checkOwners(
  * `creator` added when no member would own the task (a task with a guest always has a member who
  * answers for it). `invites` is how many guests were newly joined: the caller counts them against
  * the invite cap as the last step of the same transaction, so a refusal rolls the whole write back
- * while the cap's row stays locked only for that last step.
+ * while the cap's row stays locked only for that last step. `joined` holds the records of the
+ * guests joined here, as the transaction wrote them (their assignment emails need no read back).
  */
 export async function settleOwners(
   trx: Transaction<Database>,
@@ -101,23 +103,24 @@ export async function settleOwners(
   actor: Actor,
   checked: CheckedOwners,
   creator: number,
-): Promise<repo.TaskOwnerIds & { invites: number }> {
+): Promise<repo.TaskOwnerIds & { invites: number; joined: Map<number, GuestRecord> }> {
   // joinIn answers the guest's active record: new, re-joined, or the one a concurrent request made.
-  const joined: number[] = [];
+  const joined = new Map<number, GuestRecord>();
   let invites = 0;
   for (const email of checked.newEmails) {
     const outcome = await guests.joinIn(trx, actor, email, {}, false);
     if (outcome.created) invites += 1;
-    joined.push(outcome.recordId);
+    joined.set(outcome.recordId, outcome.record);
   }
   const fromGroups = await repo.groupsPeople(trx, actor.organizationId, checked.groupIds);
   const userIds = new Set([...checked.userIds, ...fromGroups.userIds]);
   if (userIds.size === 0) userIds.add(creator);
   return {
     userIds: [...userIds],
-    guestIds: [...new Set([...checked.guestIds, ...joined, ...fromGroups.guestIds])],
+    guestIds: [...new Set([...checked.guestIds, ...joined.keys(), ...fromGroups.guestIds])],
     groupIds: checked.groupIds,
     invites,
+    joined,
   };
 }
 

@@ -91,7 +91,8 @@ export function createTaskService(deps: TaskServiceDeps) {
 
   /**
    * Stores the owners and tells each guest newly made one. Answers the owners stored, and the
-   * email of each guest added (read with their records for the emails).
+   * email of each guest added (read with their records for the emails, or as joined).
+   * `organizationName`: as the transaction read it already, if it did.
    */
   async function assign(
     trx: Transaction<Database>,
@@ -100,11 +101,15 @@ export function createTaskService(deps: TaskServiceDeps) {
     checked: CheckedOwners,
     creator: number,
     before: ownerRepo.TaskOwnerIds,
+    organizationName?: string,
   ): Promise<Effects & { owners: ownerRepo.TaskOwnerIds; emails: Map<number, string> }> {
-    const after = await settleOwners(trx, deps.guests, actor, checked, creator);
+    const { joined, ...after } = await settleOwners(trx, deps.guests, actor, checked, creator);
     await ownerRepo.setOwners(trx, row.id, before, after);
     const added = after.guestIds.filter((id) => !before.guestIds.includes(id));
-    const { queued, emails } = await queueAssignments(trx, links, actor.organizationId, row, added);
+    const { queued, emails } = await queueAssignments(trx, links, actor.organizationId, row, added, {
+      records: joined,
+      organizationName,
+    });
     return { queued, invites: after.invites, owners: after, emails };
   }
 
@@ -160,9 +165,9 @@ export function createTaskService(deps: TaskServiceDeps) {
         reminders_enabled: body.reminders_enabled === false ? 0 : 1,
       };
       return write(actor, async (trx) => {
-        await repo.insertTask(trx, row);
+        const organizationName = await repo.insertTask(trx, row);
         const none = { userIds: [], guestIds: [], groupIds: [] };
-        const assigned = await assign(trx, actor, row, owners.owners, actor.userId, none);
+        const assigned = await assign(trx, actor, row, owners.owners, actor.userId, none, organizationName);
         const fields = fieldRows(row.id, body.form_fields ?? [], [], at);
         await repo.insertFields(trx, fields);
         const result = answerCreated(row, assigned.owners, assigned.emails, fields);
@@ -242,13 +247,15 @@ export function createTaskService(deps: TaskServiceDeps) {
           completed_by_guest_id: null,
           is_approved: null,
         };
-        await repo.insertTask(trx, row);
+        const organizationName = await repo.insertTask(trx, row);
         const stored = await ownerRepo.ownersOf(trx, source.id);
         // A guest removed from the organization since is no owner of the new task.
         const owners = { ...stored, guestIds: await ownerRepo.activeGuestIds(trx, stored.guestIds) };
         const none = { userIds: [], guestIds: [], groupIds: [] };
         await ownerRepo.setOwners(trx, row.id, none, owners);
-        const { queued, emails } = await queueAssignments(trx, links, actor.organizationId, row, owners.guestIds);
+        const { queued, emails } = await queueAssignments(trx, links, actor.organizationId, row, owners.guestIds, {
+          organizationName,
+        });
         const bodies = (await repo.fieldsOf(trx, source.id)).map((f): FieldBody => ({
           field_type: f.field_type as FieldBody['field_type'],
           label: f.label,

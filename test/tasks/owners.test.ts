@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp, call, createGuest, guestsUrl, uniqueEmail, type TestContext } from '../../support/app.js';
 import { assertProblem } from '../../support/problem.js';
+import { statementsSentBy } from '../../support/statement-counter.js';
 import { DEADLINE, assignmentEmails, createTask, rowCounts, tasksUrl, type TaskData } from './task-helpers.js';
 
 describe('tasks: owners', () => {
@@ -184,7 +185,28 @@ describe('tasks: owners', () => {
       [third],
     );
     await call(ctx, ctx.tokens.admin, 'POST', tasksUrl(ctx.orgId, task.id, '/clone'));
-    assert.equal((await assignmentEmails(ctx)).length, before + 6);
+    const all = (await assignmentEmails(ctx)).slice(before);
+    assert.equal(all.length, 6);
+
+    // Every one of them names the organization and carries its guest's own link, whether the guest
+    // was joined by the write (fresh, third) or was one already.
+    const { name } = await ctx.db.kysely
+      .selectFrom('organizations')
+      .select('name')
+      .where('id', '=', ctx.orgId)
+      .executeTakeFirstOrThrow();
+    const links = new Map<string, string>();
+    for (const email of [existing.email, fresh, third]) {
+      const guest = await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId, email));
+      links.set(email, guest.json<{ data: { link: string } }>().data.link);
+    }
+    for (const email of all) {
+      assert.equal(email.subject, `New task from ${name}: Review <the> "deal"`);
+      const link = links.get(email.recipient) ?? '';
+      assert.ok(link.includes('/guest/'), `no link for ${email.recipient}`);
+      assert.ok(email.text_body.includes(`${name} has given you a task:`), email.text_body);
+      assert.ok(email.text_body.includes(link), `${email.recipient}'s email lacks their link`);
+    }
   });
 
   it('PUT owners replaces them, keeps the creator rule, and keeps owners not sent out', async () => {
@@ -290,5 +312,49 @@ describe('tasks: concurrent creates, some past the invite cap', () => {
       const guest = await call(ctx, ctx.tokens.admin, 'GET', `${guestsUrl(ctx.orgId)}/${encodeURIComponent(email)}`);
       assertProblem(guest, 404, 'RESOURCE_NOT_FOUND');
     }
+  });
+});
+
+describe('tasks: a create reads back nothing it wrote', () => {
+  let ctx: TestContext;
+  before(async () => {
+    ctx = await buildTestApp();
+  });
+  after(() => ctx.close());
+
+  it("the new guest's record and the organization's name come from the write itself", async () => {
+    // One of each first: the token's look-up and the email domain's check are not the create's.
+    await createTask(ctx, { owners: { guests: [uniqueEmail('warm')] } });
+    const fresh = uniqueEmail('unread');
+    const { sent, result } = await statementsSentBy(() =>
+      call(ctx, ctx.tokens.admin, 'POST', tasksUrl(ctx.orgId), {
+        title: 'Read nothing back',
+        deadline: DEADLINE,
+        owners: { guests: [fresh] },
+      }),
+    );
+    assert.equal(result.statusCode, 201, result.body);
+    const reads = sent.map(({ text }) => text.replace(/\s+/g, ' ').toLowerCase()).filter((t) => t.startsWith('select'));
+    assert.deepEqual(
+      reads.filter((t) => /from "organizations"/.test(t) && !/from "organization_guests"/.test(t)),
+      [],
+      "the organization's name has a statement of its own",
+    );
+    assert.deepEqual(
+      reads.filter((t) => /"organization_guests"\."id" in/.test(t)),
+      [],
+      'the joined guest is read back by id',
+    );
+    // And the email the write queued names the organization and carries the new guest's link.
+    const [email] = (await assignmentEmails(ctx)).filter((e) => e.recipient === fresh);
+    const guest = await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId, fresh));
+    const { name } = await ctx.db.kysely
+      .selectFrom('organizations')
+      .select('name')
+      .where('id', '=', ctx.orgId)
+      .executeTakeFirstOrThrow();
+    assert.ok(email, 'no assignment email for the new guest');
+    assert.ok(email.text_body.includes(guest.json<{ data: { link: string } }>().data.link));
+    assert.equal(email.subject, `New task from ${name}: Read nothing back`);
   });
 });
