@@ -86,23 +86,6 @@ export async function replaceGuests(db: Q, groupId: string, organizationGuestIds
   }
 }
 
-/** The organization's active guest records among these (normalized, `normalizeEmail`) emails. */
-export async function activeGuestsByEmail(
-  db: Q,
-  organizationId: string,
-  emails: string[],
-): Promise<Array<{ id: number; email: string }>> {
-  if (emails.length === 0) return [];
-  return db
-    .selectFrom('organization_guests')
-    .innerJoin('guests', 'guests.id', 'organization_guests.guest_id')
-    .select(['organization_guests.id', 'guests.email'])
-    .where('organization_guests.organization_id', '=', organizationId)
-    .where('organization_guests.deleted_at', 'is', null)
-    .where('guests.email', 'in', emails)
-    .execute();
-}
-
 /**
  * The member ids of these groups. Joined with the memberships so that someone who left the
  * organization drops out of its groups without the member side knowing groups exist.

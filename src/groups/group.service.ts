@@ -11,6 +11,7 @@ import { isHexId, newHexId } from '../core/secrets.js';
 import { now } from '../core/time.js';
 import { normalizeEmail } from '../email/parse.js';
 import { existingMemberIds } from '../members/member.repository.js';
+import { activeRecordIdsByEmail } from '../guests/guest.repository.js';
 import * as repo from './group.repository.js';
 import { groupRowToGroup } from './group.mapper.js';
 import {
@@ -104,7 +105,7 @@ async function checkGuests(
     indexesByEmail.set(email, [...(indexesByEmail.get(email) ?? []), index]);
   }
   const found = new Map(
-    (await repo.activeGuestsByEmail(q, organizationId, [...indexesByEmail.keys()])).map((r) => [r.email, r.id]),
+    (await activeRecordIdsByEmail(q, organizationId, [...indexesByEmail.keys()])).map((r) => [r.email, r.id]),
   );
   for (const [email, indexes] of indexesByEmail) {
     if (found.has(email)) continue;

@@ -128,11 +128,53 @@ export async function ensureGlobalGuest(db: Q, email: string, at: string) {
   throw new Error(`global guest ${email} vanished after insert`);
 }
 
+/**
+ * The id of the global guest with `email`, as a subquery: an organization's record of a guest
+ * found by email is looked up as `guest_id = (this)` with its organization, on the
+ * (organization, guest) key. Not as a join on the email: PostgreSQL estimates an organization
+ * that its statistics do not know yet (one created or grown since the table was last analyzed)
+ * at about one record, and then walks every record of the organization, checking each one's email
+ * (measured: 17 ms for an organization of 7,000 guests, and growing with it, instead of well
+ * under 1 ms). A subquery that gives one id runs first, whatever the estimates.
+ */
+export function guestIdOfEmail(db: Q, email: string) {
+  return db.selectFrom('guests as by_email').select('by_email.id').where('by_email.email', '=', email);
+}
+
+/**
+ * The organization's active records of the guests with these emails: `id` and `email`. Each
+ * guest is found by its email's index, then its record by the (organization, guest) key, one
+ * guest at a time, for the reason given at guestIdOfEmail: a join would let PostgreSQL walk the
+ * organization's records instead.
+ */
+export async function activeRecordIdsByEmail(
+  db: Q,
+  organizationId: string,
+  emails: string[],
+): Promise<Array<{ id: number; email: string }>> {
+  if (emails.length === 0) return [];
+  const rows = await db
+    .selectFrom('guests')
+    .select((eb) => [
+      'guests.email',
+      eb
+        .selectFrom('organization_guests')
+        .select('organization_guests.id')
+        .whereRef('organization_guests.guest_id', '=', 'guests.id')
+        .where('organization_guests.organization_id', '=', organizationId)
+        .where('organization_guests.deleted_at', 'is', null)
+        .as('id'),
+    ])
+    .where('guests.email', 'in', emails)
+    .execute();
+  return rows.flatMap((row) => (row.id === null ? [] : [{ id: row.id, email: row.email }]));
+}
+
 /** The organization's record of the guest with this email, removed ones included. */
 const recordByEmail = prepared((db, p: Placeholder<{ organizationId: string; email: string }>) =>
   records(db)
     .where('organization_guests.organization_id', '=', p('organizationId'))
-    .where('guests.email', '=', p('email')),
+    .where('organization_guests.guest_id', '=', guestIdOfEmail(db, p('email'))),
 );
 
 export async function findRecordByEmail(

@@ -10,6 +10,7 @@ import type { Database, Role } from '../db/types.js';
 import { withRandomId } from '../core/ids.js';
 import { now } from '../core/time.js';
 import type { InvitedUser } from './member.mapper.js';
+import { guestIdOfEmail } from '../guests/guest.repository.js';
 
 type Q = Kysely<Database>;
 
@@ -337,10 +338,9 @@ export async function insertInvitedMembership(
 export async function isActiveGuest(db: Q, organizationId: string, email: string): Promise<boolean> {
   const row = await db
     .selectFrom('organization_guests')
-    .innerJoin('guests', 'guests.id', 'organization_guests.guest_id')
     .select('organization_guests.id')
     .where('organization_guests.organization_id', '=', organizationId)
-    .where('guests.email', '=', email)
+    .where('organization_guests.guest_id', '=', guestIdOfEmail(db, email))
     .where('organization_guests.deleted_at', 'is', null)
     .executeTakeFirst();
   return row !== undefined;

@@ -63,23 +63,6 @@ export async function groupsPeople(
   return { userIds: users.map((u) => u.user_id), guestIds: guests.map((g) => g.organization_guest_id) };
 }
 
-/** The organization's active guest records among these (normalized) emails. */
-export async function activeGuestRecords(
-  db: Q,
-  organizationId: string,
-  emails: string[],
-): Promise<Array<{ id: number; email: string }>> {
-  if (emails.length === 0) return [];
-  return db
-    .selectFrom('organization_guests')
-    .innerJoin('guests', 'guests.id', 'organization_guests.guest_id')
-    .select(['organization_guests.id', 'guests.email'])
-    .where('organization_guests.organization_id', '=', organizationId)
-    .where('organization_guests.deleted_at', 'is', null)
-    .where('guests.email', 'in', emails)
-    .execute();
-}
-
 /** The active (not removed) guest records among these ids. */
 export async function activeGuestIds(db: Q, ids: number[]): Promise<number[]> {
   if (ids.length === 0) return [];

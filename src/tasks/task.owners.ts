@@ -12,7 +12,7 @@ import { ErrorBag, type FieldErrors } from '../core/errors.js';
 import { MAX_ID } from '../core/limits.js';
 import type { ReadonlyFieldErrors } from '../core/validation.js';
 import { normalizeEmail } from '../email/parse.js';
-import type { GuestRecord } from '../guests/guest.repository.js';
+import { activeRecordIdsByEmail, type GuestRecord } from '../guests/guest.repository.js';
 import type { GuestService } from '../guests/guest.service.js';
 import { checkNewGuestEmail, type EmailRules } from '../guests/guest.validation.js';
 import * as repo from './task-owners.repository.js';
@@ -59,7 +59,7 @@ export async function checkOwners(
   if (!failed(failures, 'owners.guests')) {
     const emails = [...new Set(listOf(body.guests).map((v) => normalizeEmail(String(v))))];
     const existing = new Map(
-      (await repo.activeGuestRecords(rules.db, organizationId, emails)).map((r) => [r.email, r.id]),
+      (await activeRecordIdsByEmail(rules.db, organizationId, emails)).map((r) => [r.email, r.id]),
     );
     owners.guestIds = [...existing.values()];
     // Every other address becomes a guest by the create-guest rules: the same checks, the same messages.
