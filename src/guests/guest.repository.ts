@@ -137,7 +137,7 @@ export async function ensureGlobalGuest(db: Q, email: string, at: string) {
  * (measured: 17 ms for an organization of 7,000 guests, and growing with it, instead of well
  * under 1 ms). A subquery that gives one id runs first, whatever the estimates.
  */
-export function guestIdOfEmail(db: Q, email: string) {
+function guestIdOfEmail(db: Q, email: string) {
   return db.selectFrom('guests as by_email').select('by_email.id').where('by_email.email', '=', email);
 }
 

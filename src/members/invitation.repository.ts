@@ -10,7 +10,6 @@ import type { Database, Role } from '../db/types.js';
 import { withRandomId } from '../core/ids.js';
 import { now } from '../core/time.js';
 import type { InvitedUser } from './member.mapper.js';
-import { guestIdOfEmail } from '../guests/guest.repository.js';
 
 type Q = Kysely<Database>;
 
@@ -340,7 +339,11 @@ export async function isActiveGuest(db: Q, organizationId: string, email: string
     .selectFrom('organization_guests')
     .select('organization_guests.id')
     .where('organization_guests.organization_id', '=', organizationId)
-    .where('organization_guests.guest_id', '=', guestIdOfEmail(db, email))
+    .where('organization_guests.guest_id', '=', (eb) =>
+      // The guest by email first, then its record by the (organization, guest) key, as guestIdOfEmail
+      // in guest.repository.ts does and for its reason (members do not depend on the guests module).
+      eb.selectFrom('guests').select('guests.id').where('guests.email', '=', email),
+    )
     .where('organization_guests.deleted_at', 'is', null)
     .executeTakeFirst();
   return row !== undefined;
