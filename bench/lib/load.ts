@@ -111,6 +111,30 @@ export function runLoad(url: string, spec: LoadSpec): Promise<LoadResult> {
 }
 
 /**
+ * A run followed by a short one that sent what the first did not: counts and time added, the
+ * latency percentiles kept from the first (which holds all but a handful of the requests), the
+ * slowest of both.
+ */
+export function addLoads(first: LoadResult, second: LoadResult): LoadResult {
+  const statusCodes = { ...first.statusCodes };
+  for (const [code, count] of Object.entries(second.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + count;
+  const requests = first.requests + second.requests;
+  const durationSec = first.durationSec + second.durationSec;
+  return {
+    ...first,
+    requests,
+    durationSec,
+    rps: durationSec > 0 ? requests / durationSec : 0,
+    maxMs: Math.max(first.maxMs, second.maxMs),
+    non2xx: first.non2xx + second.non2xx,
+    errors: first.errors + second.errors,
+    timeouts: first.timeouts + second.timeouts,
+    statusCodes,
+    cut: first.cut === true || second.cut === true,
+  };
+}
+
+/**
  * Why the result cannot be trusted, or undefined when it can. A warm-up may end before its first
  * answer (a slow operation on a busy machine); a timed case with no answer at all is broken.
  */

@@ -78,8 +78,10 @@ export function startService(
   if (options.queryCounterPort !== undefined) {
     nodeArgs.push('--import', 'tsx', '--import', COUNT_QUERIES);
     env.QUERY_COUNTER_PORT = String(options.queryCounterPort);
-    // No background polling while statements are counted.
+    // No background work while statements are counted: neither the outbox's polling nor the
+    // scheduler's jobs (its first run starts with the process and may land in the idle window).
     env.OUTBOX_WORKER = 'false';
+    env.SCHEDULER = 'false';
   } else if (context.settings.cpuProfDir) {
     // One folder per process: every thread (the module loader's too) writes its own profile.
     nodeArgs.push('--cpu-prof', '--cpu-prof-dir', path.join(context.settings.cpuProfDir, name.replace(/\W+/g, '-')));

@@ -6,7 +6,7 @@
 import { BenchError, type BenchContext } from './context.js';
 import { countGuests, freshDatabase, seedDatabase, type DbKind } from './database.js';
 import { measureDbFloor, type ByConnections } from './floors.js';
-import { MAX_FAILED_REQUESTS, runLoad, type LoadResult } from './load.js';
+import { addLoads, MAX_FAILED_REQUESTS, runLoad, type LoadResult } from './load.js';
 import type { FloorOperation } from './scenarios.js';
 import { apiHeaders, nextCreate } from './scenarios.js';
 import { countQueries, runServiceCases, startService, type QueryCountRun, type ServiceCaseResult } from './service.js';
@@ -96,15 +96,27 @@ export async function runBulkCase(context: BenchContext): Promise<BulkResult> {
     let peakRssBytes: number | undefined;
     try {
       const started = process.hrtime.bigint();
-      result = await runLoad(service.url, {
-        method: 'POST',
-        connections,
-        durationSec: 0,
-        amount: guests,
-        maxSec: BULK_MAX_SEC,
-        headers: apiHeaders(seed.token),
-        next: () => nextCreate(seed),
-      });
+      const load = (amount: number, maxSec: number) =>
+        runLoad(service.url, {
+          method: 'POST',
+          connections: Math.min(connections, amount),
+          durationSec: 0,
+          amount,
+          maxSec,
+          headers: apiHeaders(seed.token),
+          next: () => nextCreate(seed),
+        });
+      result = await load(guests, BULK_MAX_SEC);
+      // autocannon counts as made a request it writes on a connection the service has just closed
+      // (its answer to a connection's MAX_REQUESTS_PER_SOCKET-th request says `Connection: close`),
+      // so it sends one request fewer per such close; what it did not send is sent now, in the
+      // time measured. A request answered with an error is not sent again (the case then fails).
+      for (let round = 0; round < 3 && !result.cut; round += 1) {
+        const missing = guests - result.requests;
+        const spentSec = Number(process.hrtime.bigint() - started) / 1e9;
+        if (missing <= 0 || spentSec >= BULK_MAX_SEC) break;
+        result = addLoads(result, await load(missing, BULK_MAX_SEC - spentSec));
+      }
       wallSec = Number(process.hrtime.bigint() - started) / 1e9;
       peakRssBytes = service.peakRssBytes();
       if (!service.running) throw new BenchError(`the service stopped during the bulk case\n${service.describe()}`);
@@ -113,22 +125,16 @@ export async function runBulkCase(context: BenchContext): Promise<BulkResult> {
     }
     const countInDatabase = await countGuests(database, seed.createOrgId);
     const created = result.statusCodes['201'] ?? 0;
-    // autocannon 9 has been seen answering one request fewer per connection than `amount` asks
-    // for: such a run finished, and is reported with the number it made, not as cut.
     const finished = result.cut !== true;
     // A request that timed out, or was in flight when the run was cut, may still have been written.
     const unsure = result.errors + (finished ? 0 : connections);
     const consistent = countInDatabase >= created && countInDatabase <= created + unsure;
-    if (result.non2xx + result.errors > MAX_FAILED_REQUESTS || !consistent) {
+    if (result.non2xx + result.errors > MAX_FAILED_REQUESTS || !consistent || (finished && result.requests < guests)) {
       throw new BenchError(
         `bulk: asked for ${guests} guests; ${created} answered 201 (${JSON.stringify(result.statusCodes)}, ${result.errors} errors) and the database holds ${countInDatabase}`,
       );
     }
-    const outcome = !finished
-      ? `cut after ${BULK_MAX_SEC} s: ${created} of ${guests} guests`
-      : created < guests
-        ? `${created} of ${guests} guests (the load tool sent ${guests - created} fewer)`
-        : `${guests} guests`;
+    const outcome = finished ? `${guests} guests` : `cut after ${BULK_MAX_SEC} s: ${created} of ${guests} guests`;
     context.log(
       `  ${outcome} in ${wallSec.toFixed(1)} s (${(created / wallSec).toFixed(0)}/s), p99 ${result.p99Ms} ms; ${countInDatabase} in the database`,
     );
