@@ -21,7 +21,13 @@ export interface Config {
         file: string;
         /** How long a statement waits for another connection's write lock (asynchronously). */ busyTimeoutMs?: number;
       }
-    | { kind: 'postgres'; url: string; poolSize: number };
+    | {
+        kind: 'postgres';
+        url: string;
+        poolSize: number;
+        /** Send the fixed hot statements as named prepared statements (default true; see keepPostgresPlan). */
+        namedStatements?: boolean;
+      };
   /** Base of the guest links handed out in `link` (no trailing slash). */
   publicBaseUrl: string;
   /** Refuse bearer-token requests without an `X-Tallyfy-Client` header (any value passes). */
@@ -254,7 +260,7 @@ function database(env: Env, dataDir: string, poolSize: number): Config['database
     } catch {
       throw new ConfigError('DATABASE_URL', 'is not a valid postgres:// URL');
     }
-    return { kind: 'postgres', url, poolSize };
+    return { kind: 'postgres', url, poolSize, namedStatements: bool(env, 'DATABASE_NAMED_STATEMENTS', true) };
   }
   const sqlite = /^sqlite:(.+)$/.exec(url);
   if (sqlite?.[1]) {

@@ -349,13 +349,31 @@ describe('loadConfig database URLs', () => {
   test('postgres:// and postgresql:// URLs, with the pool size', () => {
     const url = 'postgres://user:secret@db.internal:5432/guests?sslmode=disable';
     const key = { GUEST_CODE_KEY: 'ab'.repeat(32) };
-    assert.deepEqual(loadConfig({ DATABASE_URL: url, ...key }).database, { kind: 'postgres', url, poolSize: 10 });
+    assert.deepEqual(loadConfig({ DATABASE_URL: url, ...key }).database, {
+      kind: 'postgres',
+      url,
+      poolSize: 10,
+      namedStatements: true,
+    });
     const url2 = 'postgresql://db.internal/guests';
     assert.deepEqual(loadConfig({ DATABASE_URL: url2, DATABASE_POOL_SIZE: '3', ...key }).database, {
       kind: 'postgres',
       url: url2,
       poolSize: 3,
+      namedStatements: true,
     });
+  });
+
+  test('DATABASE_NAMED_STATEMENTS turns named statements off, and takes only true or false', () => {
+    const env = { DATABASE_URL: 'postgres://db.internal/guests', GUEST_CODE_KEY: 'ab'.repeat(32) };
+    const named = (value: string) => {
+      const database = loadConfig({ ...env, DATABASE_NAMED_STATEMENTS: value }).database;
+      return database.kind === 'postgres' ? database.namedStatements : undefined;
+    };
+    assert.equal(named('false'), false);
+    assert.equal(named('off'), false);
+    assert.equal(named('true'), true);
+    assertRejects({ ...env, DATABASE_NAMED_STATEMENTS: 'sometimes' }, 'DATABASE_NAMED_STATEMENTS');
   });
 
   test('DATABASE_URL wins over DATA_DIR', () => {

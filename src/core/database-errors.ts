@@ -63,8 +63,11 @@ const UNAVAILABLE_ERRNOS = new Set([
   'EHOSTUNREACH',
   'SQLITE_BUSY',
 ]);
+// "cached plan must not change result type": a statement prepared on a connection before another
+// instance changed the schema, refused once inside a transaction (see sendKeptTextsNamed in
+// src/db/database.ts); the same request sent again succeeds.
 const UNAVAILABLE_MESSAGES =
-  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout|database is locked/i;
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout|database is locked|cached plan must not change result type/i;
 
 /** True when the database could not be reached (or is shutting down): the request may be retried. */
 export function unavailable(error: unknown): boolean {

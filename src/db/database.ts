@@ -191,6 +191,56 @@ export function mayRunDirectly(db: Kysely<Database>, connection: SQLite.Database
   return db.isTransaction || !connection.inTransaction;
 }
 
+/**
+ * PostgreSQL statement texts run as named prepared statements, by text: each connection parses,
+ * analyzes and plans such a text once, then only binds and runs it. An unnamed statement (what
+ * Kysely sends) is parsed and planned again at every call, which for the larger fixed statements
+ * (Create guest's single statement joins a dozen parts) cost more than running them. Only fixed
+ * texts are named (the bounded set `prepared()` compiles, and the few written out in full): a
+ * text that varies per call would leave a statement behind on each connection for each variant.
+ */
+const namedPostgresTexts = new Map<string, string>();
+
+/** Has PostgreSQL keep this fixed statement text prepared on each connection (see above). */
+export function keepPostgresPlan(text: string): void {
+  if (!namedPostgresTexts.has(text)) namedPostgresTexts.set(text, `guests_${namedPostgresTexts.size + 1}`);
+}
+
+type QueryArgs = Parameters<pg.PoolClient['query']>;
+
+/** PostgreSQL's code for "cached plan must not change result type" (among other unsupported features). */
+const CACHED_PLAN_CHANGED = '0A000';
+
+/**
+ * Sends each call of a kept text (keepPostgresPlan) on `client` as its named statement. The
+ * client's own `query` is looked up at each call, so that anything wrapping pg's Client later (a
+ * statement counter) still sees every statement.
+ *
+ * A schema change made while the connection is open (another instance's migration during a
+ * rolling deploy) can change what a prepared `select *` or `returning *` answers; PostgreSQL then
+ * refuses the statement once ("cached plan must not change result type"). The text is sent unnamed
+ * on this connection from then on, and the call is sent again at once when it ran outside a
+ * transaction; inside one the transaction is already failed, so the error goes to the caller
+ * (which answers 503) and the next attempt succeeds.
+ */
+function sendKeptTextsNamed(client: pg.PoolClient): void {
+  const prototype = Object.getPrototypeOf(client) as { query: (...args: unknown[]) => unknown };
+  const stale = new Set<string>();
+  client.query = ((...args: QueryArgs) => {
+    const [text, values] = args;
+    const name = typeof text === 'string' && !stale.has(text) ? namedPostgresTexts.get(text) : undefined;
+    if (name === undefined || !(values === undefined || Array.isArray(values)))
+      return prototype.query.apply(client, args);
+    const alone = client.getTransactionStatus() === 'I';
+    return (prototype.query.call(client, { name, text, values }) as Promise<unknown>).catch((error: unknown) => {
+      if ((error as { code?: unknown }).code !== CACHED_PLAN_CHANGED) throw error;
+      stale.add(text as string);
+      if (!alone) throw error;
+      return prototype.query.apply(client, args);
+    });
+  }) as pg.PoolClient['query'];
+}
+
 /** How long opening waits for another process that holds the file's lock (switching to WAL needs it). */
 const OPEN_BUSY_TIMEOUT_MS = 10_000;
 
@@ -252,8 +302,10 @@ export function openDatabase(config: Config['database']): Db {
   // transaction running) emits 'error' when its connection drops, and with no listener that
   // would end the process. The query in flight fails by itself (-> 503) and the pool discards
   // the broken client when it is released.
+  const named = config.namedStatements !== false;
   pool.on('connect', (client) => {
     client.on('error', () => undefined);
+    if (named) sendKeptTextsNamed(client);
   });
   const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { kysely, kind: 'postgres', close: () => kysely.destroy() };

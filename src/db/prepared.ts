@@ -26,6 +26,9 @@
  * anything not measured: the plain query is easier to read and change, and its cost is lost in
  * the request's.
  *
+ * On PostgreSQL the text is sent as a named statement (keepPostgresPlan in database.ts): each
+ * connection parses and plans it once, then only binds and runs it.
+ *
  * On SQLite the statement runs on the connection directly, synchronously, when that is safe
  * (`mayRunDirectly`); otherwise through Kysely, which waits for the connection. The direct run
  * skips the executor's promises and connection lock, a fifth of a simple read's cost (measured on
@@ -33,7 +36,7 @@
  */
 import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely';
 import type SQLite from 'better-sqlite3';
-import { isSqliteBusy, mayRunDirectly, sqliteConnectionOf } from './database.js';
+import { isSqliteBusy, keepPostgresPlan, mayRunDirectly, sqliteConnectionOf } from './database.js';
 import type { Database } from './types.js';
 
 type Q = Kysely<Database>;
@@ -106,6 +109,7 @@ export function prepared<O, P extends object = Untyped>(
       };
       const connection = sqliteConnectionOf(db);
       if (connection) compiled.sqlite = { connection, statement: connection.prepare(query.sql) };
+      else keepPostgresPlan(query.sql);
       byAdapter.set(adapter, compiled);
     }
     return compiled;

@@ -27,6 +27,7 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import { randomId } from '../core/ids.js';
 import { hourWindow } from '../core/time.js';
+import { keepPostgresPlan } from '../db/database.js';
 import type { Database, NewOrganizationGuest } from '../db/types.js';
 import { RECORD_COLUMNS, RECORD_READ_COLUMNS, type GuestRecord } from './guest.repository.js';
 
@@ -109,6 +110,8 @@ existing as (
 select *, true as created from joined
 union all
 select *, false from existing`;
+
+keepPostgresPlan(SQL);
 
 /** PostgreSQL's codes for the constraint errors that tell of a concurrent request (see above). */
 const CONCURRENT_WRITE = new Set(['23505', '23502']);
