@@ -1,7 +1,8 @@
 /**
  * Floor 2, what the database itself costs on this machine: a bare `node:http` server doing only
  * the minimal database work of the guest API, with the driver used directly (better-sqlite3
- * with cached prepared statements, or a `pg` pool of the service's default size), no query
+ * with cached prepared statements, or a `pg` pool of the service's default size sending named
+ * statements, planned once per connection, as the service's own hot statements are), no query
  * builder, no framework, no validation, no authentication.
  *
  * - `POST /api/organizations/{org}/guests` (a create's body): one transaction inserting the global
@@ -94,14 +95,16 @@ function postgresStore(url: string, poolSize: number): Store {
         await client.query('begin');
         const at = now();
         const email = String(body.email).toLowerCase();
-        const guest = await client.query<{ id: number }>(
-          'insert into guests (email, created_at, deleted_at) values ($1, $2, null) returning id',
-          [email, at],
-        );
-        const record = await client.query<Row>(
-          insertRecord,
-          recordValues(organizationId, Number(guest.rows[0]?.id), body, at),
-        );
+        const guest = await client.query<{ id: number }>({
+          name: 'floor_insert_guest',
+          text: 'insert into guests (email, created_at, deleted_at) values ($1, $2, null) returning id',
+          values: [email, at],
+        });
+        const record = await client.query<Row>({
+          name: 'floor_insert_record',
+          text: insertRecord,
+          values: recordValues(organizationId, Number(guest.rows[0]?.id), body, at),
+        });
         await client.query('commit');
         return { ...record.rows[0], email };
       } catch (error) {
@@ -112,7 +115,9 @@ function postgresStore(url: string, poolSize: number): Store {
       }
     },
     async get(organizationId, email) {
-      return (await pool.query<Row>(SELECT_RECORD, [organizationId, email])).rows[0];
+      return (
+        await pool.query<Row>({ name: 'floor_select_record', text: SELECT_RECORD, values: [organizationId, email] })
+      ).rows[0];
     },
     close: () => pool.end(),
   };
