@@ -35,6 +35,7 @@ import {
 import { normalizeEmail, parseEmailAddress } from '../email/parse.js';
 import { kindOf } from '../db/database.js';
 import { joinAtOnce, type JoinValues } from './guest-join-at-once.js';
+import { updateAtOnce } from './guest-update-at-once.js';
 import { type Actor } from '../core/actor.js';
 import {
   type UncheckedFields,
@@ -201,8 +202,8 @@ export function createGuestService(deps: GuestServiceDeps) {
     return { guest: toGuest(actor, record), created: true, recordId: revived.id, record };
   }
 
-  // PostgreSQL joins a new guest in one statement; SQLite's statements are in-process and its
-  // group commit already shares one commit among the creates arriving together.
+  // PostgreSQL joins a new guest, and updates an active one, in one statement; SQLite's statements
+  // are in-process and its group commit already shares one commit among the writes arriving together.
   const atOnce = kindOf(db) === 'postgres';
 
   /**
@@ -235,6 +236,35 @@ export function createGuestService(deps: GuestServiceDeps) {
       memberIds,
       cap: deps.inviteLimitPerHour,
     });
+  }
+
+  /**
+   * Update guest in one statement (guest-update-at-once.ts) of an active guest, without If-Match;
+   * undefined when the general path must answer (nothing was written then). Only a body whose every
+   * field passed its schema, whose email (when sent) is the guest's and whose associated members
+   * are distinct is tried: the general path answers the others with their 422.
+   */
+  async function updateActiveAtOnce(
+    actor: Actor,
+    pathEmail: string,
+    body: UncheckedFields<UpdateGuestBody>,
+    schemaFailures: ReadonlyFieldErrors,
+  ): Promise<Guest | undefined> {
+    if (Object.keys(schemaFailures).length > 0) return undefined;
+    const email = normalizeEmail(pathEmail);
+    if (typeof body.email === 'string' && normalizeEmail(body.email) !== email) return undefined;
+    const members: unknown = body.associated_members ?? [];
+    if (!Array.isArray(members) || !members.every((id) => Number.isSafeInteger(id))) return undefined;
+    const memberIds = members as number[];
+    if (new Set(memberIds).size !== memberIds.length) return undefined;
+    const updated = await updateAtOnce(db, {
+      organizationId: actor.organizationId,
+      email,
+      changes: profileColumns(body),
+      memberIds,
+      updatedAt: now(),
+    });
+    return updated && toGuest(actor, updated);
   }
 
   return {
@@ -283,6 +313,9 @@ export function createGuestService(deps: GuestServiceDeps) {
       schemaFailures: ReadonlyFieldErrors,
       ifMatch?: ConditionHeader,
     ): Promise<Guest> {
+      const updatedAtOnce =
+        atOnce && ifMatch === undefined && (await updateActiveAtOnce(actor, pathEmail, body, schemaFailures));
+      if (updatedAtOnce) return updatedAtOnce;
       const record = await activeRecord(db, actor.organizationId, pathEmail);
       const bag = collectFieldErrors(schemaFailures);
       if (typeof body.email === 'string' && !bag.has('email') && normalizeEmail(body.email) !== record.email) {
