@@ -324,23 +324,30 @@ export function filtered(
     .selectFrom('organization_guests')
     .where('organization_guests.organization_id', '=', p('organizationId'))
     .where('organization_guests.deleted_at', 'is', null);
-  if (!searching && sortKey !== 'email') return query;
-  let joined = query.innerJoin('guests', 'guests.id', 'organization_guests.guest_id');
-  if (searching) {
-    // SQLite's LIKE ignores ASCII case; PostgreSQL needs ILIKE for the same.
-    const like = kind === 'postgres' ? sql`ilike` : sql`like`;
-    const columns = [
-      'guests.email',
-      'organization_guests.first_name',
-      'organization_guests.last_name',
-      'organization_guests.company_name',
-    ];
-    joined = joined.where((eb) =>
-      eb.or(columns.map((column) => sql<SqlBool>`${sql.ref(column)} ${like} ${p('pattern')} escape '\\'`)),
-    );
-  }
+  const postgres = kind === 'postgres';
+  // On PostgreSQL a search reads each record's email by its guest's id, one index read per record,
+  // so that it costs what the organization holds: joined, the planner reads every guest of every
+  // organization and hashes them, which makes a small organization's search as slow as the whole
+  // installation is large (10,000 guests beside 300,000 others: 62 ms instead of 197 ms).
+  const joinGuests = sortKey === 'email' || (searching && !postgres);
+  const joined = joinGuests ? query.innerJoin('guests', 'guests.id', 'organization_guests.guest_id') : query;
+  if (!searching) return joined as unknown as typeof query;
+  // SQLite's LIKE ignores ASCII case; PostgreSQL needs ILIKE for the same.
+  const like = postgres ? sql`ilike` : sql`like`;
+  const email = postgres
+    ? sql`(select guests.email from guests where guests.id = organization_guests.guest_id)`
+    : sql.ref('guests.email');
+  // The email last: PostgreSQL tries the alternatives in order, and the record's own columns cost no read.
+  const columns = [
+    sql.ref('organization_guests.first_name'),
+    sql.ref('organization_guests.last_name'),
+    sql.ref('organization_guests.company_name'),
+    email,
+  ];
   // The joined columns are only ever named through sql.ref, so the narrower type is kept.
-  return joined as unknown as typeof query;
+  return joined.where((eb) =>
+    eb.or(columns.map((column) => sql<SqlBool>`${column} ${like} ${p('pattern')} escape '\\'`)),
+  ) as unknown as typeof query;
 }
 
 type Filtered = ReturnType<typeof filtered>;

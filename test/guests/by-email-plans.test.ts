@@ -10,22 +10,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { buildTestApp, call, guestsUrl, type TestContext } from '../../support/app.js';
-import { statementsSentBy, type SentStatement } from '../../support/statement-counter.js';
+import { rowsReadBy } from './plan-reads.js';
 import { seedGuests } from './list-seed.js';
 import { DEADLINE, tasksUrl } from '../tasks/task-helpers.js';
-
-interface PlanNode {
-  'Relation Name'?: string;
-  'Actual Rows'?: number;
-  'Actual Loops'?: number;
-  Plans?: PlanNode[];
-}
-
-/** Rows the plan read from `relation`, over all its loops. */
-function rowsRead(node: PlanNode, relation: string): number {
-  const own = node['Relation Name'] === relation ? (node['Actual Rows'] ?? 0) * (node['Actual Loops'] ?? 1) : 0;
-  return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsRead(child, relation), 0);
-}
 
 const postgres = Boolean(process.env.TEST_DATABASE_URL);
 const NEW_ORG_GUESTS = 600;
@@ -50,30 +37,8 @@ describe(
     });
     after(() => ctx?.close());
 
-    /** The organization_guests rows read by each statement the request sent that reads them. */
-    async function recordsReadBy(request: () => Promise<{ statusCode: number; body: string }>, status: number) {
-      // Once first, so that the token's look-up and the email domain's check are not counted.
-      await request();
-      const { sent, result } = await statementsSentBy(request);
-      assert.equal(result.statusCode, status, result.body);
-      const reads = sent.filter(
-        (s: SentStatement) => /^\s*select/i.test(s.text) && /"organization_guests"/.test(s.text),
-      );
-      assert.ok(reads.length > 0, 'no statement read the records');
-      const counts: number[] = [];
-      for (const read of reads) {
-        const { rows } = await ctx.db.kysely.executeQuery<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>({
-          sql: `explain (analyze, format json) ${read.text}`,
-          parameters: read.values,
-          query: { kind: 'RawNode' } as never,
-          queryId: { queryId: 'explain' },
-        });
-        const plan = rows[0]?.['QUERY PLAN'][0]?.Plan;
-        assert.ok(plan);
-        counts.push(rowsRead(plan, 'organization_guests'));
-      }
-      return counts;
-    }
+    const recordsReadBy = (request: () => Promise<{ statusCode: number; body: string }>, status: number) =>
+      rowsReadBy(ctx, request, status, 'organization_guests');
 
     it('Get guest reads the one record', async () => {
       const email = 'seed.2000300@partner.test';
