@@ -38,33 +38,34 @@ export function newMessageId(publicBaseUrl: string): string {
   return `<${randomSecret(18)}@${new URL(publicBaseUrl).hostname}>`;
 }
 
+/** The insert that queues a message: what enqueue runs, or a WriteBatch sends with other writes. */
+export function outboxInsert(db: Q, message: OutgoingMessage, messageId: string) {
+  const at = now();
+  return db.insertInto('outbox').values({
+    kind: message.kind,
+    recipient: message.recipient,
+    subject: message.subject,
+    text_body: message.text,
+    html_body: message.html,
+    headers: message.headers && Object.keys(message.headers).length > 0 ? JSON.stringify(message.headers) : null,
+    message_id: messageId,
+    created_at: at,
+    available_at: at,
+    locked_until: null,
+    locked_by: null,
+    sent_at: null,
+    failed_at: null,
+    last_error: null,
+  });
+}
+
 /** Queues a message; call it inside the transaction of the change that causes it. */
 export async function enqueue(
   db: Q,
   message: OutgoingMessage,
   messageId: string,
 ): Promise<{ id: number; messageId: string }> {
-  const at = now();
-  const row = await db
-    .insertInto('outbox')
-    .values({
-      kind: message.kind,
-      recipient: message.recipient,
-      subject: message.subject,
-      text_body: message.text,
-      html_body: message.html,
-      headers: message.headers && Object.keys(message.headers).length > 0 ? JSON.stringify(message.headers) : null,
-      message_id: messageId,
-      created_at: at,
-      available_at: at,
-      locked_until: null,
-      locked_by: null,
-      sent_at: null,
-      failed_at: null,
-      last_error: null,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const row = await outboxInsert(db, message, messageId).returning('id').executeTakeFirstOrThrow();
   return { id: row.id, messageId };
 }
 

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
+import type { WriteBatch } from '../db/write-batch.js';
 
 type Q = Kysely<Database>;
 
@@ -96,40 +97,39 @@ export async function ownersOf(db: Q, taskId: string): Promise<TaskOwnerIds> {
 }
 
 /**
- * Makes the task's owners exactly these. Owners kept keep their completion; only the difference
- * is written.
+ * Makes the task's owners exactly these, in `batch` (sent when its caller runs it). Owners kept
+ * keep their completion; only the difference is written.
  */
-export async function setOwners(db: Q, taskId: string, before: TaskOwnerIds, after: TaskOwnerIds): Promise<void> {
+export function setOwners(batch: WriteBatch, taskId: string, before: TaskOwnerIds, after: TaskOwnerIds): void {
+  const db = batch.db;
   const gone = <T>(a: T[], b: T[]) => a.filter((x) => !b.includes(x));
   const removedUsers = gone(before.userIds, after.userIds);
   const removedGuests = gone(before.guestIds, after.guestIds);
   const removedGroups = gone(before.groupIds, after.groupIds);
   if (removedUsers.length > 0)
-    await db.deleteFrom('task_users').where('task_id', '=', taskId).where('user_id', 'in', removedUsers).execute();
+    batch.add(db.deleteFrom('task_users').where('task_id', '=', taskId).where('user_id', 'in', removedUsers));
   if (removedGuests.length > 0)
-    await db
-      .deleteFrom('task_guests')
-      .where('task_id', '=', taskId)
-      .where('organization_guest_id', 'in', removedGuests)
-      .execute();
+    batch.add(
+      db.deleteFrom('task_guests').where('task_id', '=', taskId).where('organization_guest_id', 'in', removedGuests),
+    );
   if (removedGroups.length > 0)
-    await db.deleteFrom('task_groups').where('task_id', '=', taskId).where('group_id', 'in', removedGroups).execute();
+    batch.add(db.deleteFrom('task_groups').where('task_id', '=', taskId).where('group_id', 'in', removedGroups));
+  // Rows added are never rows removed (an owner is in one list or the other): one batch holds both.
   const users = gone(after.userIds, before.userIds);
   const guests = gone(after.guestIds, before.guestIds);
   const groups = gone(after.groupIds, before.groupIds);
   if (users.length > 0)
-    await db
-      .insertInto('task_users')
-      .values(users.map((user_id) => ({ task_id: taskId, user_id, completed_at: null })))
-      .execute();
+    batch.add(
+      db.insertInto('task_users').values(users.map((user_id) => ({ task_id: taskId, user_id, completed_at: null }))),
+    );
   if (guests.length > 0)
-    await db
-      .insertInto('task_guests')
-      .values(guests.map((organization_guest_id) => ({ task_id: taskId, organization_guest_id, completed_at: null })))
-      .execute();
+    batch.add(
+      db
+        .insertInto('task_guests')
+        .values(
+          guests.map((organization_guest_id) => ({ task_id: taskId, organization_guest_id, completed_at: null })),
+        ),
+    );
   if (groups.length > 0)
-    await db
-      .insertInto('task_groups')
-      .values(groups.map((group_id) => ({ task_id: taskId, group_id })))
-      .execute();
+    batch.add(db.insertInto('task_groups').values(groups.map((group_id) => ({ task_id: taskId, group_id }))));
 }

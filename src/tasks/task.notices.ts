@@ -3,11 +3,10 @@
  * told its title, deadline and their guest link, queued in the transaction that made them owner,
  * so the email exists exactly when the assignment does.
  */
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/types.js';
 import { findRecordsByIds, type GuestRecord } from '../guests/guest.repository.js';
 import { guestLinkOf, type GuestLinks } from '../guests/guest-code.js';
-import { enqueue, newMessageId } from '../outbox/outbox.repository.js';
+import { newMessageId, outboxInsert } from '../outbox/outbox.repository.js';
+import type { WriteBatch } from '../db/write-batch.js';
 import { TASK_ASSIGNED_KIND, taskAssignedMessage } from '../outbox/messages.js';
 
 /** What the transaction has read already, so queueAssignments does not read it again. */
@@ -19,12 +18,12 @@ export interface KnownToAssign {
 }
 
 /**
- * Queues one email per guest record in `guestIds`. Answers the number queued (a guest whose link
- * does not open gets none) and the email of every record in `guestIds`, as read in `trx` (or as
- * `known` has them from it).
+ * Queues one email per guest record in `guestIds`, in `batch` (sent when its caller runs it).
+ * Answers the number queued (a guest whose link does not open gets none) and the email of every
+ * record in `guestIds`, as read in the batch's transaction (or as `known` has them from it).
  */
 export async function queueAssignments(
-  trx: Kysely<Database>,
+  batch: WriteBatch,
   links: GuestLinks,
   organizationId: string,
   task: { title: string; deadline: string },
@@ -34,6 +33,7 @@ export async function queueAssignments(
   const emails = new Map<number, string>();
   if (guestIds.length === 0) return { queued: 0, emails };
   const unread = guestIds.filter((id) => !known.records?.has(id));
+  const trx = batch.db;
   const [read, organization] = await Promise.all([
     findRecordsByIds(trx, unread),
     known.organizationName === undefined
@@ -58,10 +58,12 @@ export async function queueAssignments(
       deadline: task.deadline,
       link,
     });
-    await enqueue(
-      trx,
-      { kind: TASK_ASSIGNED_KIND, recipient: record.email, ...message },
-      newMessageId(links.publicBaseUrl),
+    batch.add(
+      outboxInsert(
+        batch.db,
+        { kind: TASK_ASSIGNED_KIND, recipient: record.email, ...message },
+        newMessageId(links.publicBaseUrl),
+      ),
     );
     queued += 1;
   }

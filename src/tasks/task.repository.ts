@@ -5,6 +5,7 @@
 import { sql, type Kysely, type Insertable, type Selectable, type Updateable } from 'kysely';
 import { kindOf } from '../db/database.js';
 import type { Database, TaskFieldsTable, TasksTable } from '../db/types.js';
+import type { WriteBatch } from '../db/write-batch.js';
 import type { TaskStatusFilter } from './task.ports.js';
 import type { TaskRow } from './task.read.js';
 import type { TaskSortKey } from './task.requests.js';
@@ -73,14 +74,16 @@ export async function fieldsOf(db: Q, taskId: string) {
 }
 
 /** Adds field definitions to a task that has none (a new one). */
-export async function insertFields(db: Q, rows: FieldRow[]): Promise<void> {
-  if (rows.length > 0) await db.insertInto('task_fields').values(rows).execute();
+/** Inserts a new task's field definitions, in `batch` (sent when its caller runs it). */
+export function insertFields(batch: WriteBatch, rows: FieldRow[]): void {
+  if (rows.length > 0) batch.add(batch.db.insertInto('task_fields').values(rows));
 }
 
 /** Replaces the task's field definitions with these rows (their positions are unique among them). */
 export async function replaceFields(db: Q, taskId: string, rows: FieldRow[]): Promise<void> {
+  // One after the other: the rows inserted may have the positions of the rows deleted.
   await db.deleteFrom('task_fields').where('task_id', '=', taskId).execute();
-  await insertFields(db, rows);
+  if (rows.length > 0) await db.insertInto('task_fields').values(rows).execute();
 }
 
 export interface TaskListFilter {

@@ -6,6 +6,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Database } from '../db/types.js';
 import { inGroupCommit } from '../db/group-commit.js';
+import { WriteBatch } from '../db/write-batch.js';
 import type { Actor } from '../core/actor.js';
 import { assertThat, notFound, type FieldErrors } from '../core/errors.js';
 import { now } from '../core/time.js';
@@ -96,6 +97,7 @@ export function createTaskService(deps: TaskServiceDeps) {
    */
   async function assign(
     trx: Transaction<Database>,
+    batch: WriteBatch,
     actor: Actor,
     row: Pick<TaskRow, 'id' | 'title' | 'deadline'>,
     checked: CheckedOwners,
@@ -104,9 +106,9 @@ export function createTaskService(deps: TaskServiceDeps) {
     organizationName?: string,
   ): Promise<Effects & { owners: ownerRepo.TaskOwnerIds; emails: Map<number, string> }> {
     const { joined, ...after } = await settleOwners(trx, deps.guests, actor, checked, creator);
-    await ownerRepo.setOwners(trx, row.id, before, after);
+    ownerRepo.setOwners(batch, row.id, before, after);
     const added = after.guestIds.filter((id) => !before.guestIds.includes(id));
-    const { queued, emails } = await queueAssignments(trx, links, actor.organizationId, row, added, {
+    const { queued, emails } = await queueAssignments(batch, links, actor.organizationId, row, added, {
       records: joined,
       organizationName,
     });
@@ -167,9 +169,12 @@ export function createTaskService(deps: TaskServiceDeps) {
       return write(actor, async (trx) => {
         const organizationName = await repo.insertTask(trx, row);
         const none = { userIds: [], guestIds: [], groupIds: [] };
-        const assigned = await assign(trx, actor, row, owners.owners, actor.userId, none, organizationName);
+        // The owners, the emails and the fields: one round trip on PostgreSQL.
+        const batch = new WriteBatch(trx);
+        const assigned = await assign(trx, batch, actor, row, owners.owners, actor.userId, none, organizationName);
         const fields = fieldRows(row.id, body.form_fields ?? [], [], at);
-        await repo.insertFields(trx, fields);
+        repo.insertFields(batch, fields);
+        await batch.run();
         const result = answerCreated(row, assigned.owners, assigned.emails, fields);
         return { result, queued: assigned.queued, invites: assigned.invites };
       });
@@ -212,7 +217,9 @@ export function createTaskService(deps: TaskServiceDeps) {
         if (owners) {
           const creator = await creatorOf(trx, actor, task.created_by);
           const before = await ownerRepo.ownersOf(trx, task.id);
-          const { queued, invites } = await assign(trx, actor, row, owners.owners, creator, before);
+          const batch = new WriteBatch(trx);
+          const { queued, invites } = await assign(trx, batch, actor, row, owners.owners, creator, before);
+          await batch.run();
           effects = { queued, invites };
         }
         if (body.form_fields !== undefined) {
@@ -252,8 +259,9 @@ export function createTaskService(deps: TaskServiceDeps) {
         // A guest removed from the organization since is no owner of the new task.
         const owners = { ...stored, guestIds: await ownerRepo.activeGuestIds(trx, stored.guestIds) };
         const none = { userIds: [], guestIds: [], groupIds: [] };
-        await ownerRepo.setOwners(trx, row.id, none, owners);
-        const { queued, emails } = await queueAssignments(trx, links, actor.organizationId, row, owners.guestIds, {
+        const batch = new WriteBatch(trx);
+        ownerRepo.setOwners(batch, row.id, none, owners);
+        const { queued, emails } = await queueAssignments(batch, links, actor.organizationId, row, owners.guestIds, {
           organizationName,
         });
         const bodies = (await repo.fieldsOf(trx, source.id)).map((f): FieldBody => ({
@@ -263,7 +271,8 @@ export function createTaskService(deps: TaskServiceDeps) {
           options: f.options === null ? null : (JSON.parse(f.options) as string[]),
         }));
         const fields = fieldRows(row.id, bodies, [], at);
-        await repo.insertFields(trx, fields);
+        repo.insertFields(batch, fields);
+        await batch.run();
         return { result: answerCreated(row, owners, emails, fields), queued, invites: 0 };
       });
     },

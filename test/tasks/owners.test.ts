@@ -9,6 +9,8 @@ import { assertProblem } from '../../support/problem.js';
 import { statementsSentBy } from '../../support/statement-counter.js';
 import { DEADLINE, assignmentEmails, createTask, rowCounts, tasksUrl, type TaskData } from './task-helpers.js';
 
+const postgres = Boolean(process.env.TEST_DATABASE_URL);
+
 describe('tasks: owners', () => {
   let ctx: TestContext;
   before(async () => {
@@ -356,5 +358,37 @@ describe('tasks: a create reads back nothing it wrote', () => {
     assert.ok(email, 'no assignment email for the new guest');
     assert.ok(email.text_body.includes(guest.json<{ data: { link: string } }>().data.link));
     assert.equal(email.subject, `New task from ${name}: Read nothing back`);
+  });
+
+  it('writes the owners, the fields and the assignment email in one statement on PostgreSQL', async () => {
+    await createTask(ctx, { owners: { guests: [uniqueEmail('warm')] } });
+    const fresh = uniqueEmail('batched');
+    const { sent, result } = await statementsSentBy(() =>
+      call(ctx, ctx.tokens.admin, 'POST', tasksUrl(ctx.orgId), {
+        title: 'One round trip',
+        deadline: DEADLINE,
+        owners: { guests: [fresh], users: [ctx.members.standard] },
+        form_fields: [
+          { field_type: 'text', label: 'Reference', required: true },
+          { field_type: 'textarea', label: 'Notes', required: false },
+        ],
+      }),
+    );
+    assert.equal(result.statusCode, 201, result.body);
+    const writing = (table: string) => sent.filter(({ text }) => new RegExp(`insert into "${table}"`).test(text));
+    const statements = new Set(['task_users', 'task_guests', 'task_fields', 'outbox'].flatMap(writing));
+    assert.equal(statements.size, postgres ? 1 : 4, [...statements].map((s) => s.text).join('\n'));
+    // All of it written, as the answer says.
+    const task = result.json<{ data: TaskData }>().data;
+    const read = await call(ctx, ctx.tokens.admin, 'GET', `${tasksUrl(ctx.orgId)}/${task.id}`);
+    assert.equal(read.statusCode, 200, read.body);
+    const stored = read.json<{ data: TaskData }>().data;
+    assert.deepEqual(stored.owners.guests, [fresh]);
+    assert.deepEqual(stored.owners.users, [ctx.members.standard]);
+    assert.deepEqual(
+      stored.form_fields?.map((f) => f.label),
+      ['Reference', 'Notes'],
+    );
+    assert.equal((await assignmentEmails(ctx)).filter((e) => e.recipient === fresh).length, 1);
   });
 });
