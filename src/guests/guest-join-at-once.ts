@@ -28,6 +28,7 @@ import { CompiledQuery, type Kysely } from 'kysely';
 import { randomId } from '../core/ids.js';
 import { hourWindow } from '../core/time.js';
 import { keepPostgresPlan } from '../db/database.js';
+import { namedParameters } from '../db/named-parameters.js';
 import type { Database, NewOrganizationGuest } from '../db/types.js';
 import { RECORD_COLUMNS, RECORD_READ_COLUMNS, type GuestRecord } from './guest.repository.js';
 
@@ -44,12 +45,8 @@ export interface JoinAtOnce {
 }
 
 // The statement's parameters, numbered as the text names them first.
-const names: string[] = [];
-function $(name: string, type: string): string {
-  let index = names.indexOf(name);
-  if (index === -1) index = names.push(name) - 1;
-  return `$${index + 1}::${type}`;
-}
+const parameters = namedParameters();
+const $ = parameters.$;
 
 const INTEGER_COLUMNS = new Set(['disabled_by', 'reactivated_by']);
 const valueColumns = RECORD_COLUMNS.filter((c) => c !== 'organization_id' && c !== 'guest_id');
@@ -133,10 +130,11 @@ export async function joinAtOnce(
     window_start: hourWindow(new Date()).start,
     new_guest_id: randomId(),
   };
-  const parameters = names.map((name) => values[name] ?? null);
   try {
     const { rows } = await db.executeQuery(
-      CompiledQuery.raw(SQL, parameters) as CompiledQuery<Omit<GuestRecord, 'email'> & { created: boolean }>,
+      CompiledQuery.raw(SQL, parameters.values(values)) as CompiledQuery<
+        Omit<GuestRecord, 'email'> & { created: boolean }
+      >,
     );
     const row = rows[0];
     if (!row) return undefined;

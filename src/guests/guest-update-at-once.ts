@@ -17,17 +17,14 @@
  */
 import { CompiledQuery, type Kysely } from 'kysely';
 import { keepPostgresPlan } from '../db/database.js';
+import { namedParameters } from '../db/named-parameters.js';
 import type { Database, OrganizationGuestUpdate } from '../db/types.js';
 import { RECORD_READ_COLUMNS, type GuestRecord } from './guest.repository.js';
 import { PROFILE_FIELDS } from './guest.schemas.js';
 
 // The statement's parameters, numbered as the text names them first.
-const names: string[] = [];
-function $(name: string, type: string): string {
-  let index = names.indexOf(name);
-  if (index === -1) index = names.push(name) - 1;
-  return `$${index + 1}::${type}`;
-}
+const parameters = namedParameters();
+const $ = parameters.$;
 
 const org = $('organization_id', 'text');
 const given = $('given', 'text[]');
@@ -77,7 +74,8 @@ export async function updateAtOnce(db: Kysely<Database>, input: UpdateAtOnce): P
     member_ids: input.memberIds,
     updated_at: input.updatedAt,
   };
-  const parameters = names.map((name) => values[name] ?? null);
-  const { rows } = await db.executeQuery(CompiledQuery.raw(SQL, parameters) as CompiledQuery<GuestRecord>);
+  const { rows } = await db.executeQuery(
+    CompiledQuery.raw(SQL, parameters.values(values)) as CompiledQuery<GuestRecord>,
+  );
   return rows[0];
 }

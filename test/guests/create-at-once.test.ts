@@ -21,9 +21,8 @@ import {
 } from '../../support/app.js';
 import { assertProblem } from '../../support/problem.js';
 import { statementsOf } from '../../support/statement-counter.js';
-import { createGuestService } from '../../src/guests/guest.service.js';
+import { adminOf, guestServiceOf } from './guest-service.js';
 import { inGroupCommit } from '../../src/db/group-commit.js';
-import type { Actor } from '../../src/core/actor.js';
 import type { Guest } from '../../src/guests/guest.schemas.js';
 import { hourWindow } from '../../src/core/time.js';
 
@@ -73,15 +72,8 @@ describe('Create guest in one statement, and what it leaves to the general path'
   const post = (body: unknown, token = ctx.tokens.admin, orgId = ctx.orgId) =>
     call(ctx, token, 'POST', guestsUrl(orgId), body);
 
-  /** The service alone, without the request around it (authentication included). */
-  const service = () =>
-    createGuestService({
-      db: ctx.db.kysely,
-      emailChecker: { checkDomain: async () => ({ ok: true }) },
-      links: ctx.links,
-      inviteLimitPerHour: 0,
-    });
-  const actor = (): Actor => ({ organizationId: ctx.orgId, userId: ctx.members.admin, role: 'admin' });
+  const service = () => guestServiceOf(ctx);
+  const actor = () => adminOf(ctx);
 
   it('creates a new guest in one statement on PostgreSQL, whatever the body holds', async () => {
     const guests = service();

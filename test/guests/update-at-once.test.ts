@@ -18,8 +18,7 @@ import {
 } from '../../support/app.js';
 import { assertProblem } from '../../support/problem.js';
 import { statementsOf } from '../../support/statement-counter.js';
-import { createGuestService } from '../../src/guests/guest.service.js';
-import type { Actor } from '../../src/core/actor.js';
+import { adminOf, guestServiceOf } from './guest-service.js';
 import type { Guest } from '../../src/guests/guest.schemas.js';
 
 const onPostgres = process.env.TEST_DATABASE_URL !== undefined;
@@ -54,15 +53,8 @@ describe('Update guest in one statement, and what it leaves to the general path'
   };
   const guestOf = (answer: { json<T>(): T }) => answer.json<{ data: Guest }>().data;
 
-  /** The service alone, without the request around it (authentication included). */
-  const service = () =>
-    createGuestService({
-      db: ctx.db.kysely,
-      emailChecker: { checkDomain: async () => ({ ok: true }) },
-      links: ctx.links,
-      inviteLimitPerHour: 0,
-    });
-  const actor = (): Actor => ({ organizationId: ctx.orgId, userId: ctx.members.admin, role: 'admin' });
+  const service = () => guestServiceOf(ctx);
+  const actor = () => adminOf(ctx);
 
   it('updates an active guest in one statement on PostgreSQL, with associated members', async () => {
     const guests = service();
