@@ -73,6 +73,17 @@ function profileColumns(body: Partial<Record<ProfileField, unknown>>): Organizat
   return out as OrganizationGuestUpdate;
 }
 
+/**
+ * The associated members a body names (none when it names none), for the one-statement writes;
+ * undefined when they are not distinct integers, which only the general path answers (its 422).
+ */
+function distinctMemberIds(input: unknown): number[] | undefined {
+  const members: unknown = input ?? [];
+  if (!Array.isArray(members) || !members.every((id) => Number.isSafeInteger(id))) return undefined;
+  const ids = members as number[];
+  return new Set(ids).size === ids.length ? ids : undefined;
+}
+
 /** Every profile column null, then the body's values: a new or re-joined guest starts fresh. */
 function freshProfile(body: Partial<Record<ProfileField, unknown>>): OrganizationGuestUpdate {
   const blank = Object.fromEntries(PROFILE_FIELDS.map((f) => [f, null]));
@@ -220,10 +231,8 @@ export function createGuestService(deps: GuestServiceDeps) {
     emailChecker: EmailRules['emailChecker'],
   ): ReturnType<typeof joinAtOnce> {
     if (Object.keys(schemaFailures).length > 0 || typeof body.email !== 'string') return undefined;
-    const members: unknown = body.associated_members ?? [];
-    if (!Array.isArray(members) || !members.every((id) => Number.isSafeInteger(id))) return undefined;
-    const memberIds = members as number[];
-    if (new Set(memberIds).size !== memberIds.length) return undefined;
+    const memberIds = distinctMemberIds(body.associated_members);
+    if (!memberIds) return undefined;
     const parsed = parseEmailAddress(body.email);
     if (!parsed.ok || !(await emailChecker.checkDomain(parsed.domain)).ok) return undefined;
     const values = {
@@ -253,10 +262,8 @@ export function createGuestService(deps: GuestServiceDeps) {
     if (Object.keys(schemaFailures).length > 0) return undefined;
     const email = normalizeEmail(pathEmail);
     if (typeof body.email === 'string' && normalizeEmail(body.email) !== email) return undefined;
-    const members: unknown = body.associated_members ?? [];
-    if (!Array.isArray(members) || !members.every((id) => Number.isSafeInteger(id))) return undefined;
-    const memberIds = members as number[];
-    if (new Set(memberIds).size !== memberIds.length) return undefined;
+    const memberIds = distinctMemberIds(body.associated_members);
+    if (!memberIds) return undefined;
     const updated = await updateAtOnce(db, {
       organizationId: actor.organizationId,
       email,

@@ -60,7 +60,7 @@ export async function queueAssignments(
     });
     batch.add(
       outboxInsert(
-        batch.db,
+        trx,
         { kind: TASK_ASSIGNED_KIND, recipient: record.email, ...message },
         newMessageId(links.publicBaseUrl),
       ),

@@ -73,8 +73,7 @@ export async function fieldsOf(db: Q, taskId: string) {
   return db.selectFrom('task_fields').selectAll().where('task_id', '=', taskId).orderBy('position').execute();
 }
 
-/** Adds field definitions to a task that has none (a new one). */
-/** Inserts a new task's field definitions, in `batch` (sent when its caller runs it). */
+/** Adds field definitions to a task that has none (a new one), in `batch` (sent when its caller runs it). */
 export function insertFields(batch: WriteBatch, rows: FieldRow[]): void {
   if (rows.length > 0) batch.add(batch.db.insertInto('task_fields').values(rows));
 }
