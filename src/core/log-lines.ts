@@ -1,0 +1,79 @@
+/**
+ * The server's log lines, gathered into batches before they reach the file descriptor's writer
+ * (pino's destination, a SonicBoom). That writer appends each line to the text it has pending and
+ * measures the pending text's UTF-8 length again at every line, which for a line per request
+ * cost about 7 µs a line, more than pino takes to make the line (measured: 7 µs against 0.3 µs
+ * here, with 450-byte lines to /dev/null). Here a line is only pushed onto a list; the list is
+ * joined and handed over once it holds BATCH_CHARS, at each `flush()` (the server's timer), and
+ * at `flushSync()`. The destination still does the writing: partial writes, a full pipe, errors.
+ *
+ * A process that exits with lines still gathered, by a crash as well as by `process.exit`, hands
+ * them over and writes them out synchronously on its `exit` event; only a SIGKILL loses them.
+ */
+
+/** What the lines are handed to: pino's destination (SonicBoom) has both. */
+export interface LineTarget {
+  write(text: string): unknown;
+  flushSync(): void;
+}
+
+/** Characters gathered before they are handed over: SonicBoom's own largest single write. */
+export const BATCH_CHARS = 16 * 1024;
+
+const open = new Set<BatchedLines>();
+let exitHooked = false;
+
+function flushAllAtExit(): void {
+  for (const lines of open) {
+    try {
+      lines.flushSync();
+    } catch {
+      // Exiting anyway: a descriptor that cannot be written to loses its lines, not the others'.
+    }
+  }
+}
+
+export class BatchedLines {
+  #parts: string[] = [];
+  #chars = 0;
+
+  constructor(
+    private readonly target: LineTarget,
+    private readonly batchChars = BATCH_CHARS,
+  ) {
+    open.add(this);
+    if (!exitHooked) {
+      exitHooked = true;
+      process.on('exit', flushAllAtExit);
+    }
+  }
+
+  /** pino's stream interface: one line (or several), kept in order. */
+  write(text: string): boolean {
+    this.#parts.push(text);
+    this.#chars += text.length;
+    if (this.#chars >= this.batchChars) this.flush();
+    return true;
+  }
+
+  /** Hands what is gathered to the target, which writes it out after what it holds already. */
+  flush(): void {
+    if (this.#parts.length === 0) return;
+    const text = this.#parts.length === 1 ? (this.#parts[0] as string) : this.#parts.join('');
+    this.#parts = [];
+    this.#chars = 0;
+    this.target.write(text);
+  }
+
+  /** Writes everything out now, synchronously (shutdown, exit). */
+  flushSync(): void {
+    this.flush();
+    this.target.flushSync();
+  }
+
+  /** Writes everything out and stops watching for the process's exit (the server has closed). */
+  end(): void {
+    open.delete(this);
+    this.flushSync();
+  }
+}
