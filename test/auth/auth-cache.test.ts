@@ -7,12 +7,14 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setImmediate } from 'node:timers/promises';
 import { buildTestApp, call, createGuest, guestsUrl, type TestContext } from '../../support/app.js';
 import { countStatements } from '../../support/statement-counter.js';
 import { assertProblem } from '../../support/problem.js';
 import { openDatabase } from '../../src/db/database.js';
 import { createAdminService } from '../../src/organizations/admin.service.js';
 import { AuthCache } from '../../src/auth/auth-cache.js';
+import { sqliteChangedElsewhere } from '../../src/auth/auth-channels.js';
 import { sha256 } from '../../src/core/secrets.js';
 
 const onPostgres = Boolean(process.env.TEST_DATABASE_URL);
@@ -155,7 +157,28 @@ describe('token memory on a SQLite file written by another process', { skip: onP
     } finally {
       await cli.close();
     }
+    // The instance asks SQLite once per turn of its event loop; a request over a socket arrives
+    // in a later turn than the CLI's commit, as this one now does.
+    await setImmediate();
     assertProblem(await call(ctx, token.token, 'GET', url), 401, 'UNAUTHENTICATED');
+  });
+
+  it("asks SQLite once per turn of the event loop; another connection's commit is seen from the next turn", async () => {
+    const changed = sqliteChangedElsewhere(ctx.db);
+    assert.ok(changed, 'a SQLite database has the check');
+    await setImmediate();
+    assert.equal(changed(), false, 'nothing committed elsewhere');
+    const other = openDatabase(ctx.config.database);
+    try {
+      await createAdminService(other.kysely).createToken({ email: 'acme-standard@members.test' });
+    } finally {
+      await other.close();
+    }
+    // Asked again, SQLite would answer that the file changed.
+    assert.equal(changed(), false, 'the same turn: not asked again');
+    await setImmediate();
+    assert.equal(changed(), true, 'the next turn sees the commit');
+    assert.equal(changed(), false, 'once');
   });
 });
 
