@@ -26,6 +26,13 @@ export interface SentStatement {
 /** The statements sent while statementTextsOf runs. */
 let recording: SentStatement[] | undefined;
 
+/**
+ * The token memory's question to SQLite whether another process committed (src/auth/auth-channels.ts):
+ * asked once per turn of the event loop for all the requests of that turn, so it is no request's
+ * statement, and whether a request asks it depends on what else ran in its turn. Not counted.
+ */
+const CHANGE_CHECK = 'pragma data_version';
+
 function count(sql: unknown, values: unknown = []): void {
   const text =
     typeof sql === 'string'
@@ -33,6 +40,7 @@ function count(sql: unknown, values: unknown = []): void {
       : typeof (sql as { text?: unknown })?.text === 'string'
         ? (sql as { text: string }).text
         : '';
+  if (text === CHANGE_CHECK) return;
   const verb = /^\s*(\w+)/.exec(text)?.[1]?.toLowerCase() ?? 'other';
   recording?.push({ text, values: Array.isArray(values) ? values : [] });
   counts.total += 1;
