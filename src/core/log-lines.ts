@@ -59,7 +59,7 @@ export class BatchedLines {
   /** Hands what is gathered to the target, which writes it out after what it holds already. */
   flush(): void {
     if (this.#parts.length === 0) return;
-    const text = this.#parts.length === 1 ? (this.#parts[0] as string) : this.#parts.join('');
+    const text = this.#parts.join('');
     this.#parts = [];
     this.#chars = 0;
     this.target.write(text);
