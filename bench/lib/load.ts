@@ -32,6 +32,12 @@ export interface LoadResult {
   requests: number;
   durationSec: number;
   rps: number;
+  /** Connections the load kept open, each with one request in flight. */
+  connections: number;
+  /** Mean latency of the 2xx answers. */
+  meanMs: number;
+  /** How many latencies the histogram holds (the 2xx answers). */
+  latencyCount: number;
   p50Ms: number;
   p90Ms: number;
   p99Ms: number;
@@ -50,6 +56,38 @@ export const MAX_FAILED_REQUESTS = 5;
 
 let current: autocannon.Instance | undefined;
 
+/** The parts of autocannon's client (9.x) that `freshQueuePerConnection` relies on. */
+interface ClientInternals {
+  _connect?: () => void;
+  pipelinedRequests?: { clear(): void };
+}
+
+/**
+ * Each new connection of a client starts with no request waiting for an answer.
+ *
+ * autocannon keeps its queue of unanswered requests when it connects again. The service closes a
+ * connection after its MAX_REQUESTS_PER_SOCKET-th answer (`Connection: close`); the client has
+ * already written its next request on that connection by then, and that request is never answered.
+ * It stayed first in the queue, and every later answer on that client was timed from it: one more
+ * round trip per closed connection, so p50 and p99 grew with the length of the run while the
+ * throughput stayed right. Throws if autocannon's client no longer has these parts, rather than
+ * measuring wrong again.
+ */
+export function freshQueuePerConnection(client: autocannon.Client): void {
+  const internals = client as unknown as ClientInternals;
+  const connect = internals._connect;
+  const queue = internals.pipelinedRequests;
+  if (typeof connect !== 'function' || typeof queue?.clear !== 'function') {
+    throw new Error(
+      "autocannon's client changed: it has no _connect or pipelinedRequests.clear (see freshQueuePerConnection)",
+    );
+  }
+  internals._connect = () => {
+    queue.clear();
+    connect.call(client);
+  };
+}
+
 /** Stops the load in progress (Ctrl-C). */
 export function stopLoad(): void {
   current?.stop();
@@ -63,6 +101,7 @@ export function runLoad(url: string, spec: LoadSpec): Promise<LoadResult> {
     headers: spec.headers,
     // A request not answered in this many seconds counts as a timeout (an error).
     timeout: spec.timeoutSec ?? 20,
+    setupClient: freshQueuePerConnection,
     requests: [
       {
         setupRequest: (request) => {
@@ -89,6 +128,13 @@ export function runLoad(url: string, spec: LoadSpec): Promise<LoadResult> {
         requests,
         durationSec: result.duration,
         rps: result.duration > 0 ? requests / result.duration : 0,
+        connections: spec.connections,
+        meanMs: result.latency.mean,
+        // autocannon times only the 2xx answers.
+        latencyCount: Object.entries(statusCodes).reduce(
+          (n, [code, count]) => (code.startsWith('2') ? n + count : n),
+          0,
+        ),
         p50Ms: result.latency.p50,
         p90Ms: result.latency.p90,
         p99Ms: result.latency.p99,
@@ -135,6 +181,19 @@ export function addLoads(first: LoadResult, second: LoadResult): LoadResult {
 }
 
 /**
+ * The time the timed answers took, over the time the connections had: at most 1, since each
+ * connection has one request in flight at a time (a little less, as autocannon keeps whole
+ * milliseconds). Above it, the latencies were timed from the wrong request.
+ */
+export function latencyShare(result: LoadResult): number {
+  const available = result.connections * result.durationSec * 1000;
+  return available > 0 ? (result.meanMs * result.latencyCount) / available : 0;
+}
+
+/** A latency share above this means the figures are wrong (see latencyShare). */
+const MAX_LATENCY_SHARE = 1.1;
+
+/**
  * Why the result cannot be trusted, or undefined when it can. A warm-up may end before its first
  * answer (a slow operation on a busy machine); a timed case with no answer at all is broken.
  */
@@ -144,6 +203,10 @@ export function loadProblem(result: LoadResult, { warmUp = false, shedOk = false
   if (result.requests === 0 && !warmUp) return 'no request was answered';
   if (failed > MAX_FAILED_REQUESTS) {
     return `${result.non2xx} non-2xx answers and ${result.errors} connection errors (${result.timeouts} timeouts); status codes ${JSON.stringify(result.statusCodes)}`;
+  }
+  const share = latencyShare(result);
+  if (share > MAX_LATENCY_SHARE) {
+    return `the latencies add up to ${share.toFixed(2)} x the time the ${result.connections} connections had (mean ${result.meanMs} ms over ${result.latencyCount} answers in ${result.durationSec} s): they were timed from the wrong request`;
   }
   return undefined;
 }
