@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
-import { latencyShare, loadProblem, runLoad, type LoadResult } from '../../bench/lib/load.js';
+import { freshQueuePerConnection, latencyShare, loadProblem, runLoad, type LoadResult } from '../../bench/lib/load.js';
 
 /** Answers after about 1 ms, and closes each connection after its 20th answer, as the service does after its MAX_REQUESTS_PER_SOCKET-th. */
 const ANSWERS_PER_CONNECTION = 20;
@@ -73,4 +73,11 @@ test('latencies that add up to more time than the connections had make the resul
   // Of 12 ms, 120 s: more than the connections had.
   assert.match(loadProblem(result({ meanMs: 12 })) ?? '', /1\.20 x the time the 10 connections had/);
   assert.equal(latencyShare(result({ durationSec: 0 })), 0);
+});
+
+test('a client without the parts the fresh queue relies on stops the load instead of measuring wrong', () => {
+  const client = { pipelinedRequests: { clear() {} } } as unknown as Parameters<typeof freshQueuePerConnection>[0];
+  assert.throws(() => freshQueuePerConnection(client), /autocannon's client changed/);
+  const noQueue = { _connect() {} } as unknown as Parameters<typeof freshQueuePerConnection>[0];
+  assert.throws(() => freshQueuePerConnection(noQueue), /autocannon's client changed/);
 });
