@@ -54,8 +54,9 @@ export class GuestCodes {
   readonly #current: Buffer;
   readonly #keys = new Map<string, Buffer>();
   /**
-   * Codes opened lately, by their ciphertext (unique: every seal draws a fresh IV). Opening one
-   * costs about 10 µs, a page of 100 guests a millisecond, so a page asked for again opens none.
+   * Codes opened or sealed lately, by their ciphertext (unique: every seal draws a fresh IV).
+   * Opening one costs about 10 µs, a page of 100 guests a millisecond, so a page asked for again
+   * opens none, nor does the answer of the create or reset that has just sealed the code.
    * The entry holds the hash and key id it was opened with: a ciphertext copied onto another
    * record, or under another key id, misses it and is checked in full as before. The plain codes
    * held here are no more exposed than the keys this object holds anyway.
@@ -106,10 +107,12 @@ export class GuestCodes {
     const cipher = createCipheriv('aes-256-gcm', this.#current, iv);
     cipher.setAAD(Buffer.from(hash));
     const body = Buffer.concat([cipher.update(code, 'utf8'), cipher.final(), cipher.getAuthTag()]);
+    const encrypted = `${iv.toString('base64url')}.${body.toString('base64url')}`;
+    this.#remember(encrypted, hash, this.currentKeyId, code);
     return {
       guest_code: null,
       guest_code_hash: hash,
-      guest_code_encrypted: `${iv.toString('base64url')}.${body.toString('base64url')}`,
+      guest_code_encrypted: encrypted,
       guest_code_key_id: this.currentKeyId,
     };
   }
@@ -124,9 +127,13 @@ export class GuestCodes {
     const seen = this.#opened.get(row.guest_code_encrypted);
     if (seen && seen.hash === row.guest_code_hash && seen.keyId === row.guest_code_key_id) return seen.code;
     const code = this.#decrypt(row.guest_code_encrypted, row.guest_code_hash, row.guest_code_key_id);
-    if (this.#opened.size >= OPENED_CODES) this.#opened.delete(this.#opened.keys().next().value as string);
-    this.#opened.set(row.guest_code_encrypted, { hash: row.guest_code_hash, keyId: row.guest_code_key_id, code });
+    this.#remember(row.guest_code_encrypted, row.guest_code_hash, row.guest_code_key_id, code);
     return code;
+  }
+
+  #remember(encrypted: string, hash: string, keyId: string | null, code: string): void {
+    if (this.#opened.size >= OPENED_CODES) this.#opened.delete(this.#opened.keys().next().value as string);
+    this.#opened.set(encrypted, { hash, keyId, code });
   }
 
   #decrypt(encrypted: string, hash: string, keyId: string | null): string {

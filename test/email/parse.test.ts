@@ -170,3 +170,25 @@ describe('toAsciiDomain', () => {
     }
   });
 });
+
+describe('parseEmailAddress answered again from memory', () => {
+  test('the same input gets the same answer, frozen, and past what is kept every answer is still right', () => {
+    const first = parseEmailAddress(' Ana@BÜCHER.example ');
+    assert.deepEqual(first, { ok: true, email: 'ana@xn--bcher-kva.example', domain: 'xn--bcher-kva.example' });
+    assert.equal(Object.isFrozen(first), true, 'callers share the answer, so none may change it');
+    assert.deepEqual(parseEmailAddress(' Ana@BÜCHER.example '), first);
+    // More distinct inputs than are kept, valid and invalid: the oldest are dropped, none is mixed up.
+    const inputs = Array.from({ length: 10_000 }, (_, i) =>
+      i % 3 === 0 ? `bad ${i}@x.test` : `P${i}@Host${i % 7}.test`,
+    );
+    for (const round of [1, 2])
+      for (const [i, input] of inputs.entries()) {
+        const parsed = parseEmailAddress(input);
+        if (i % 3 === 0) assert.equal(parsed.ok, false, `${input} (round ${round})`);
+        else assert.deepEqual(parsed, { ok: true, email: `p${i}@host${i % 7}.test`, domain: `host${i % 7}.test` });
+      }
+    // An input longer than what is kept by its text is still parsed: surrounding spaces are trimmed.
+    const padded = `${' '.repeat(600)}Ana@bücher.example${' '.repeat(10)}`;
+    assert.deepEqual(parseEmailAddress(padded), first);
+  });
+});
