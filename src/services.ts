@@ -2,6 +2,7 @@
  * The composition root: every repository-backed service, built once from the app's context and
  * handed to the route modules. No route module builds a service; each takes what it needs from here.
  */
+import type { Actor } from './core/actor.js';
 import type { FastifyBaseLogger } from 'fastify';
 import { sql } from 'kysely';
 import type { Config } from './config.js';
@@ -82,8 +83,11 @@ export async function createServices(context: ServiceContext) {
     publicBaseUrl: config.publicBaseUrl,
     expiryDays: config.invitationExpiryDays,
   });
-  // For the routes, and for an import's batch that has to be done again item by item.
-  const guestBulk = createGuestBulk({
+  // Item by item, each in its own transaction: for a batch whose shared transaction failed. Under
+  // an invite cap, one item at a time: the items refused with 429 are exactly the last new ones.
+  // Without a cap only a repeated email's order matters, and several items at once go faster:
+  // commits overlap on PostgreSQL, and are shared on SQLite.
+  const perItem = createGuestBulk({
     guests,
     publicBaseUrl: config.publicBaseUrl,
     log,
@@ -92,30 +96,33 @@ export async function createServices(context: ServiceContext) {
     deadlineMs: config.bulk.deadlineMs,
     dnsConcurrency: config.bulk.dnsConcurrency,
   });
+  // Bulk creates and imports: a batch of items checked in memory and written by multi-row inserts
+  // in one transaction, done again item by item when that transaction fails.
+  const guestBatch = createGuestBatch({
+    db: db.kysely,
+    guests,
+    emailChecker,
+    publicBaseUrl: config.publicBaseUrl,
+    log,
+    deadlineMs: config.bulk.deadlineMs,
+    dnsConcurrency: config.bulk.dnsConcurrency,
+    perItem,
+  });
   return {
     /** The settings routes read (public base, limits, descriptions that quote them). */
     config,
     guests,
     guestLifecycle: createGuestLifecycleService({ db: db.kysely, links }),
     guestConversions: createGuestConversionService({ db: db.kysely, guests }),
-    // Under an invite cap, one item at a time: the items refused with 429 are exactly the last new
-    // ones. Without a cap only a repeated email's order matters, and several items at once make a
-    // large bulk create faster: commits overlap on PostgreSQL, and are shared on SQLite.
-    guestBulk,
+    /** Bulk create guests (docs/guests.md). */
+    guestBulk: {
+      createAll: (actor: Actor, items: readonly unknown[]) => guestBatch.createAll(actor, items, { withGuests: true }),
+    },
     /** CSV imports over HTTP (docs/guests.md, Import guests): stored, then run in the background under a lease. */
     imports: createImportService({
       db: db.kysely,
       // A batch of rows checked in memory and written by multi-row inserts in one transaction.
-      bulk: createGuestBatch({
-        db: db.kysely,
-        guests,
-        emailChecker,
-        publicBaseUrl: config.publicBaseUrl,
-        log,
-        deadlineMs: config.bulk.deadlineMs,
-        dnsConcurrency: config.bulk.dnsConcurrency,
-        perItem: guestBulk,
-      }),
+      bulk: guestBatch,
       limits: {
         maxColumns: DEFAULT_MAX_COLUMNS,
         maxLineBytes: DEFAULT_MAX_LINE_BYTES,

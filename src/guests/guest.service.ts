@@ -295,6 +295,8 @@ export function createGuestService(deps: GuestServiceDeps) {
     check,
     joinIn,
     freshRecord,
+    /** A record as the actor's answer shows it. */
+    toGuest,
 
     /**
      * Counts one invite against the hourly cap within `trx` (429 past it). For writes that join

@@ -13,7 +13,7 @@ import {
   uniqueEmail,
   type TestContext,
 } from '../../support/app.js';
-import { globalGuest, newGuest, type GuestData } from './lifecycle-helpers.js';
+import { globalGuest, isLive, newGuest, type GuestData } from './lifecycle-helpers.js';
 import { assertProblem } from '../../support/problem.js';
 
 interface Outcome {
@@ -125,6 +125,32 @@ describe('L: bulk create', () => {
       assert.equal(await globalGuest(ctx, email), undefined, email);
     const list = await call(ctx, ctx.tokens.admin, 'GET', `${guestsUrl(ctx.orgId)}?q=${encodeURIComponent(fresh)}`);
     assert.equal(list.json<{ data: GuestData[] }>().data.length, 1);
+  });
+
+  it("each created item's guest is the one Get guest answers, its link live; a removed guest re-joins with a new profile and link", async () => {
+    const removed = await newGuest(ctx, { first_name: 'Before' });
+    const gone = await call(ctx, ctx.tokens.admin, 'DELETE', guestsUrl(ctx.orgId, removed.email));
+    assert.equal(gone.statusCode, 200, gone.body);
+    const emails = Array.from({ length: 30 }, () => uniqueEmail('same'));
+    const body = (
+      await bulk([
+        ...emails.map((email, i) => ({ email, first_name: `Item ${i}`, associated_members: [ctx.members.standard] })),
+        { email: removed.email, first_name: 'After' },
+      ])
+    ).json<BulkBody>();
+    assert.deepEqual(body.meta, { total: 31, created: 31, existing: 0, failed: 0 });
+    for (const outcome of body.data) {
+      const email = outcome.data?.email ?? '';
+      const got = await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId, email));
+      assert.equal(got.statusCode, 200, got.body);
+      assert.deepEqual(outcome.data, got.json<{ data: GuestData }>().data, `item ${outcome.index}`);
+    }
+    const rejoined = body.data[30]?.data;
+    assert.equal(rejoined?.email, removed.email);
+    assert.equal(rejoined?.first_name, 'After');
+    assert.notEqual(rejoined?.link, removed.link, 'a re-joined guest gets a new link');
+    assert.ok(await isLive(ctx, rejoined?.link ?? null), 'the guest side accepts the new link');
+    assert.ok(await isLive(ctx, body.data[0]?.data?.link ?? null));
   });
 
   it('UNKNOWN_FIELDS=reject: an item with an unknown field fails alone (422 naming the field); the others are created', async () => {

@@ -1,10 +1,10 @@
 /**
- * The set-based writes of an import's batch (src/guests/bulk/batch.service.ts): many global guests,
+ * The set-based writes of a batch of creates (src/guests/bulk/batch.service.ts: imports, bulk creates): many global guests,
  * then many organization records, each in a few multi-row statements instead of one per row.
  */
 import type { Kysely } from 'kysely';
 import type { Database, NewOrganizationGuest } from '../../db/types.js';
-import { RECORD_COLUMNS, type RecordValues } from '../guest.repository.js';
+import { RECORD_COLUMNS, RECORD_READ_COLUMNS, type RecordRow, type RecordValues } from '../guest.repository.js';
 
 type Q = Kysely<Database>;
 
@@ -42,10 +42,10 @@ export async function insertGlobalGuests(
 
 /**
  * Inserts the organization records that do not exist yet (every column given, null where the
- * record has none); the guest ids whose record was inserted, with the record's id.
+ * record has none); the guest ids whose record was inserted, with the record as written.
  */
-export async function insertRecords(db: Q, records: readonly NewOrganizationGuest[]): Promise<Map<number, number>> {
-  const inserted = new Map<number, number>();
+export async function insertRecords(db: Q, records: readonly NewOrganizationGuest[]): Promise<Map<number, RecordRow>> {
+  const inserted = new Map<number, RecordRow>();
   for (const chunk of chunksOf(records)) {
     const values = chunk.map((record) => {
       const row: Record<string, unknown> = {};
@@ -57,9 +57,9 @@ export async function insertRecords(db: Q, records: readonly NewOrganizationGues
       .insertInto('organization_guests')
       .values(values)
       .onConflict((oc) => oc.columns(['organization_id', 'guest_id']).doNothing())
-      .returning(['id', 'guest_id'])
+      .returning(RECORD_READ_COLUMNS)
       .execute();
-    for (const row of rows) inserted.set(row.guest_id, row.id);
+    for (const row of rows) inserted.set(row.guest_id, row);
   }
   return inserted;
 }

@@ -1,5 +1,6 @@
 /**
- * Guests created a batch at a time, for imports (docs/guests.md, Import guests). Every row is
+ * Guests created a batch at a time, for imports and bulk creates (docs/guests.md, Import guests,
+ * Bulk create guests). Every row is
  * checked by Create guest's own checks (the body's schema, then `GuestService.check`), all rows
  * of the batch first and in memory: their email domains are checked in the DNS once per distinct
  * domain, several at once, and the members they name are read in two statements for the whole
@@ -14,8 +15,10 @@
 import type { Kysely } from 'kysely';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Database, NewOrganizationGuest } from '../../db/types.js';
+import type { GuestRecord } from '../guest.repository.js';
 import { inGroupCommit } from '../../db/group-commit.js';
 import type { Actor } from '../../core/actor.js';
+import { AppError } from '../../core/errors.js';
 import { randomId } from '../../core/ids.js';
 import { MAX_ID } from '../../core/limits.js';
 import { now } from '../../core/time.js';
@@ -39,7 +42,7 @@ import { insertGlobalGuests, insertRecords } from './batch.repository.js';
 
 export interface GuestBatchDeps extends Pick<GuestBulkDeps, 'emailChecker' | 'deadlineMs' | 'dnsConcurrency'> {
   db: Kysely<Database>;
-  guests: Pick<GuestService, 'check' | 'joinIn' | 'freshRecord' | 'consumeInvite'>;
+  guests: Pick<GuestService, 'check' | 'joinIn' | 'freshRecord' | 'consumeInvite' | 'toGuest'>;
   publicBaseUrl: string;
   log: FastifyBaseLogger;
   /** Item by item, for a batch whose shared transaction failed. */
@@ -51,6 +54,12 @@ interface Checked {
   index: number;
   email: string;
   body: UncheckedFields<CreateGuestBody>;
+}
+
+/** A written row: whether it was created (else it was a guest already), and its record. */
+interface Written {
+  created: boolean;
+  record: GuestRecord;
 }
 
 /** The emails and member ids the rows name, as the checks will ask for them (invalid ones are refused before any look-up). */
@@ -90,13 +99,13 @@ export function createGuestBatch(deps: GuestBatchDeps) {
   }
 
   /**
-   * Writes the checked rows in one transaction: whether each was created (else it was a guest
-   * already). New guests go in by multi-row inserts, in email order (concurrent batches then
-   * take their locks in one order); every other row is joined alone, in file order.
+   * Writes the checked rows in one transaction, each row's outcome by its index. New guests go in
+   * by multi-row inserts, in email order (concurrent batches then take their locks in one order);
+   * every other row is joined alone, in file order.
    */
-  function write(actor: Actor, rows: readonly Checked[]): Promise<Map<number, boolean>> {
+  function write(actor: Actor, rows: readonly Checked[]): Promise<Map<number, Written>> {
     return inGroupCommit(db, async (trx) => {
-      const created = new Map<number, boolean>();
+      const written = new Map<number, Written>();
       const at = now();
       const first = new Map<string, Checked>();
       for (const row of rows) if (!first.has(row.email)) first.set(row.email, row);
@@ -121,21 +130,26 @@ export function createGuestBatch(deps: GuestBatchDeps) {
       );
       for (const row of fresh) {
         const guestId = guests.get(row.email);
-        if (guestId === undefined || !records.has(guestId)) continue;
+        const record = guestId === undefined ? undefined : records.get(guestId);
+        if (!record) continue;
         await deps.guests.consumeInvite(trx, actor.organizationId);
-        created.set(row.index, true);
+        written.set(row.index, { created: true, record: { ...record, email: row.email } });
       }
       for (const row of rows) {
-        if (created.has(row.index)) continue;
-        created.set(row.index, (await deps.guests.joinIn(trx, actor, row.email, row.body)).created);
+        if (written.has(row.index)) continue;
+        const { created, record } = await deps.guests.joinIn(trx, actor, row.email, row.body);
+        written.set(row.index, { created, record });
       }
-      return created;
+      return written;
     });
   }
 
   return {
-    /** Creates every item as Create guest would (see the top of this file); outcomes in item order, without the guests' bodies. */
-    async createAll(actor: Actor, items: readonly unknown[]): Promise<BulkResult> {
+    /**
+     * Creates every item as Create guest would (see the top of this file); outcomes in item order,
+     * with each created or existing guest as the actor's answer shows it when `withGuests`.
+     */
+    async createAll(actor: Actor, items: readonly unknown[], { withGuests = false } = {}): Promise<BulkResult> {
       const data = new Array<BulkItemOutcome>(items.length);
       const retryAfter: number[] = [];
       const checked: Checked[] = [];
@@ -157,14 +171,25 @@ export function createGuestBatch(deps: GuestBatchDeps) {
         dns.done();
       }
       checked.sort((a, b) => a.index - b.index);
-      let created: Map<number, boolean>;
+      let written: Map<number, Written>;
       try {
-        created = await write(actor, checked);
+        written = await write(actor, checked);
       } catch (error) {
-        deps.log.warn({ err: error }, 'guest batch: its transaction failed; its items are created one by one');
+        // Past the invite cap the batch cannot be written whole, which is no fault: item by item,
+        // the items before the cap are created and the rest answered 429, in request order.
+        if (!(error instanceof AppError && error.code === 'RATE_LIMIT_EXCEEDED'))
+          deps.log.warn({ err: error }, 'guest batch: its transaction failed; its items are created one by one');
         return deps.perItem.createAll(actor, items);
       }
-      for (const row of checked) data[row.index] = { index: row.index, status: created.get(row.index) ? 201 : 200 };
+      for (const row of checked) {
+        const outcome = written.get(row.index);
+        if (!outcome) throw new Error(`guest batch: no outcome for item ${row.index}`);
+        data[row.index] = {
+          index: row.index,
+          status: outcome.created ? 201 : 200,
+          ...(withGuests && { data: deps.guests.toGuest(actor, outcome.record) }),
+        };
+      }
       return bulkResult(data, retryAfter);
     },
   };

@@ -1,7 +1,9 @@
 /**
- * Bulk create guests (docs/guests.md): many creates in one request. Each item is checked and
- * created exactly as a single create (Create guest) would be, in its own transaction, so one bad
- * item never blocks or undoes another, and a failed item leaves nothing behind.
+ * Many creates item by item (Bulk create guests and imports, docs/guests.md, when a batch's shared
+ * transaction failed; see batch.service.ts). Each item is checked and created exactly as a single
+ * create (Create guest) would be, in its own transaction, so one bad item never blocks or undoes
+ * another, and a failed item leaves nothing behind. Also the outcomes and the DNS checks that
+ * batches share.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import { AppError, problemBody, validationFailed, type ProblemBody } from '../../core/errors.js';
