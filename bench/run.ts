@@ -48,6 +48,7 @@ import { formatProfile, mainThreadProfiles, summarizeProfile } from './lib/profi
 import { buildRows, evaluateTargets, formatReport, reportJson, type RunResults } from './lib/report.js';
 import { ROOT, runCleanups, tempDir } from './lib/processes.js';
 import { runBulkCase, runDatabaseSuite } from './lib/suites.js';
+import { runBulkEndpointCase } from './lib/bulk-endpoint.js';
 import { importVerdict, runImportCase, type ImportCaseResult } from './lib/import-case.js';
 
 const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/test';
@@ -229,12 +230,14 @@ async function main(): Promise<void> {
       httpFloor: await measureHttpFloor(context),
       databases: [],
       bulk: undefined,
+      bulkEndpoint: undefined,
       importCase: undefined,
       skipped,
     };
     results.databases.push(await runDatabaseSuite(context, 'sqlite'));
     if (settings.postgresUrl) results.databases.push(await runDatabaseSuite(context, 'postgres'));
     results.bulk = await runBulkCase(context);
+    results.bulkEndpoint = await runBulkEndpointCase(context);
     results.importCase = await runImportCase(context);
     meta.finishedAt = new Date().toISOString();
     meta.loadAverageAtEnd = os

@@ -1,0 +1,53 @@
+/**
+ * The benchmark's verdict on the bulk creates through Bulk create guests: judged only on a run of
+ * at least 100,000 guests that finished, and under the limit.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { BulkEndpointResult } from '../../bench/lib/bulk-endpoint.js';
+import { evaluateTargets, rssPhases, type RunResults } from '../../bench/lib/report.js';
+
+function run(endpoint: Partial<BulkEndpointResult>): RunResults {
+  const bulkEndpoint: BulkEndpointResult = {
+    guests: 100_000,
+    created: 100_000,
+    requests: 100,
+    inFlight: 2,
+    finished: true,
+    wallSec: 19,
+    slowestMs: 900,
+    countInDatabase: 100_000,
+    peakRssBytes: 150 * 1024 * 1024,
+    ...endpoint,
+  };
+  return { meta: {}, httpFloor: {}, databases: [], bulk: undefined, bulkEndpoint, importCase: undefined, skipped: [] };
+}
+
+const verdict = (results: RunResults) => {
+  const target = evaluateTargets(results, []).find((t) => t.target.includes('Bulk create guests'));
+  assert.ok(target, 'the bulk endpoint has its target');
+  return target;
+};
+
+test('100,000 guests through Bulk create guests: met under 20 s, missed over it or when cut, not judged on fewer', () => {
+  assert.equal(verdict(run({})).met, true);
+  assert.match(verdict(run({})).measured, /^100000 in 19\.0 s \(5263\/s\)$/);
+  assert.equal(verdict(run({ wallSec: 23.2 })).met, false);
+  assert.equal(verdict(run({ finished: false, created: 60_000, wallSec: 600 })).met, false);
+  const small = verdict(run({ guests: 2000, created: 2000, wallSec: 0.5 }));
+  assert.equal(small.met, null);
+  assert.match(small.measured, /at that rate 100,000 would take 25 s/);
+});
+
+test("the bulk endpoint's peak RSS is a phase of its own, held to the RSS target", () => {
+  const phase = rssPhases(run({})).find((p) => p.phase === 'service (sqlite, bulk endpoint)');
+  assert.deepEqual(phase, {
+    phase: 'service (sqlite, bulk endpoint)',
+    bytes: 150 * 1024 * 1024,
+    drivenBy: '100000 creates in 100 requests',
+  });
+  const rss = evaluateTargets(run({ peakRssBytes: 210 * 1024 * 1024 }), []).find((t) =>
+    t.target.startsWith('peak RSS'),
+  );
+  assert.equal(rss?.met, false);
+});
