@@ -294,6 +294,41 @@ describe('L: bulk create', () => {
     );
   });
 
+  it('two requests at once naming the same guests in opposite orders: each joined once, answered 201 in one and 200 in the other', async () => {
+    const existing = await Promise.all(Array.from({ length: 5 }, () => newGuest(ctx)));
+    const emails = [...Array.from({ length: 60 }, () => uniqueEmail('race')), ...existing.map((g) => g.email)];
+    const forward = emails.map((email) => ({ email }));
+    const backward = [...forward].reverse();
+    // The standard member's token and the admin's: one token may run only so many bulk creates at once.
+    const [a, b] = await Promise.all([bulk(forward, ctx.tokens.admin), bulk(backward, ctx.tokens.standard)]);
+    assert.equal(a.statusCode, 200, a.body.slice(0, 500));
+    assert.equal(b.statusCode, 200, b.body.slice(0, 500));
+    const first = a.json<BulkBody>();
+    const second = b.json<BulkBody>();
+    assert.equal(first.meta.failed + second.meta.failed, 0, JSON.stringify([first.meta, second.meta]));
+    assert.equal(first.meta.created + second.meta.created, 60, 'each new email is created by one of the two');
+    for (const [i, email] of emails.entries()) {
+      const here = first.data[i];
+      const there = second.data[emails.length - 1 - i];
+      assert.equal(here?.data?.email, email);
+      assert.equal(there?.data?.email, email);
+      const statuses = [here?.status, there?.status].sort();
+      assert.deepEqual(statuses, i < 60 ? [200, 201] : [200, 200], email);
+      assert.equal(here?.data?.id, there?.data?.id, 'both answers show the one record');
+      assert.equal(here?.data?.link, there?.data?.link);
+    }
+    const records = await ctx.db.kysely
+      .selectFrom('organization_guests')
+      .innerJoin('guests', 'guests.id', 'organization_guests.guest_id')
+      .select((eb) => ['guests.email', eb.fn.countAll<number>().as('n')])
+      .where('organization_guests.organization_id', '=', ctx.orgId)
+      .where('guests.email', 'in', emails)
+      .groupBy('guests.email')
+      .execute();
+    assert.equal(records.length, emails.length);
+    assert.ok(records.every((r) => Number(r.n) === 1));
+  });
+
   it('1,000 items with full profiles (a body over the single-create limit) are all created', async (t) => {
     const big = await buildTestApp();
     try {
