@@ -209,33 +209,35 @@ export function evaluateTargets(results: RunResults, rows: Row[]): Target[] {
     measured: worst ? `${mb(worst.bytes)} (${worst.phase}, during ${worst.drivenBy})` : 'n/a (no /proc)',
     met: worst ? (worst.bytes ?? 0) < RSS_LIMIT_MB * 1024 * 1024 : null,
   });
-  const bulk = results.bulk;
-  if (bulk) {
-    const full = bulk.guests >= 100_000;
-    const rate = bulk.created / bulk.wallSec;
-    const done = bulk.finished
-      ? `${bulk.created} in ${bulk.wallSec.toFixed(1)} s`
-      : `only ${bulk.created} of ${bulk.guests} in ${bulk.wallSec.toFixed(0)} s (cut)`;
-    targets.push({
-      target: `100,000 guests created through the API in one organization in < ${BULK_LIMIT_SEC} s (sqlite, 50 connections)`,
-      measured: `${done} (${rate.toFixed(0)}/s)${full ? '' : `; at that rate 100,000 would take ${(100_000 / rate).toFixed(0)} s (not evaluated: fewer guests than the target's)`}`,
-      met: full ? bulk.created >= 100_000 && bulk.wallSec < BULK_LIMIT_SEC : null,
-    });
-  }
+  if (results.bulk) targets.push(bulkTarget('the API', '50 connections', results.bulk));
   const endpoint = results.bulkEndpoint;
-  if (endpoint) {
-    const full = endpoint.guests >= 100_000;
-    const rate = endpoint.created / endpoint.wallSec;
-    const done = endpoint.finished
-      ? `${endpoint.created} in ${endpoint.wallSec.toFixed(1)} s`
-      : `only ${endpoint.created} of ${endpoint.guests} in ${endpoint.wallSec.toFixed(0)} s (cut)`;
-    targets.push({
-      target: `100,000 guests created through Bulk create guests in one organization in < ${BULK_LIMIT_SEC} s (sqlite, ${BULK_ITEMS.toLocaleString('en-US')} per request, ${endpoint.inFlight} at once)`,
-      measured: `${done} (${rate.toFixed(0)}/s)${full ? '' : `; at that rate 100,000 would take ${(100_000 / rate).toFixed(0)} s (not evaluated: fewer guests than the target's)`}`,
-      met: full ? endpoint.finished && endpoint.created >= 100_000 && endpoint.wallSec < BULK_LIMIT_SEC : null,
-    });
-  }
+  if (endpoint)
+    targets.push(
+      bulkTarget(
+        'Bulk create guests',
+        `${BULK_ITEMS.toLocaleString('en-US')} per request, ${endpoint.inFlight} at once`,
+        endpoint,
+      ),
+    );
   return targets;
+}
+
+/** A bulk case's target: 100,000 guests created in under BULK_LIMIT_SEC, judged only on a run of that many. */
+function bulkTarget(
+  way: string,
+  how: string,
+  run: { guests: number; created: number; finished: boolean; wallSec: number },
+): Target {
+  const full = run.guests >= 100_000;
+  const rate = run.created / run.wallSec;
+  const done = run.finished
+    ? `${run.created} in ${run.wallSec.toFixed(1)} s`
+    : `only ${run.created} of ${run.guests} in ${run.wallSec.toFixed(0)} s (cut)`;
+  return {
+    target: `100,000 guests created through ${way} in one organization in < ${BULK_LIMIT_SEC} s (sqlite, ${how})`,
+    measured: `${done} (${rate.toFixed(0)}/s)${full ? '' : `; at that rate 100,000 would take ${(100_000 / rate).toFixed(0)} s (not evaluated: fewer guests than the target's)`}`,
+    met: full ? run.finished && run.created >= 100_000 && run.wallSec < BULK_LIMIT_SEC : null,
+  };
 }
 
 const scalesOf = (results: RunResults): ScaleResults[] => results.databases.flatMap((d) => (d.scale ? [d.scale] : []));
