@@ -52,6 +52,8 @@ describe('guest codes at rest', () => {
       assert.equal(stored.guest_code, null);
       const code = codes.open(stored) as string;
       assert.match(code, /^[A-Za-z0-9_-]{32}$/);
+      // The instance that sealed it answers from memory; one that never saw it decrypts it.
+      assert.equal(new GuestCodes(testKey).open(stored), code, 'another instance with the key decrypts it');
       assert.equal(stored.guest_code_hash, sha256(code));
       assert.ok(!stored.guest_code_encrypted.includes(code));
       const other = codes.fresh();
