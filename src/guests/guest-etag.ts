@@ -7,17 +7,24 @@
  * transaction that writes, so nothing can change between the check and the write.
  */
 import { hash } from 'node:crypto';
+import type { FastifyReply } from 'fastify';
 import { AppError } from '../core/errors.js';
+import { guestJson } from './guest.mapper.js';
 import type { Guest } from './guest.schemas.js';
 
 /**
- * The strong ETag of a guest object: the first 128 bits of the SHA-256 of its JSON (the mapper
- * builds it with its keys in one fixed order). It depends on who reads (a light member's `link` is
- * null) and on `with=stats`, as the answer does.
+ * The strong ETag of a guest's JSON text as its answer writes it (guest.mapper.ts: guestJson, or
+ * the row writer, which writes the same bytes): the first 128 bits of its SHA-256. It depends on
+ * who reads (a light member's `link` is null) and on `with=stats`, as the answer does.
  */
-export function etagOf(guest: Guest): string {
+export function etagOfJson(json: string): string {
   // One-shot `hash`: the same digest as a createHash object, at a fraction of its set-up cost.
-  return `"${hash('sha256', JSON.stringify(guest), 'base64url').slice(0, 22)}"`;
+  return `"${hash('sha256', json, 'base64url').slice(0, 22)}"`;
+}
+
+/** The strong ETag of a guest object: that of its answer's text. */
+export function etagOf(guest: Guest): string {
+  return etagOfJson(guestJson(guest));
 }
 
 /** One entity tag of a list, as RFC 9110 writes it: `"opaque"` or `W/"opaque"`. */
@@ -82,18 +89,20 @@ export function noneMatchHolds(header: ConditionHeader, etag: string): boolean {
   return !list.some((t) => t.tag === etag);
 }
 
-/** A reply that can take a header: the routes' typed replies all can. */
-interface HeaderTaking {
-  header(name: string, value: string): unknown;
+/**
+ * Sends a single-guest answer, `{"data": guest}`, with its ETag (docs/guests.md, ETags and
+ * preconditions). The guest is written to text once: the tag is the hash of that text and the
+ * body is that text, sent as it is (Fastify does not serialize a string of a JSON type again).
+ * `json` is the guest's text (guestJson, or the row writer's same bytes); `etag` its tag when
+ * the caller has computed it already.
+ */
+export function sendGuestJson(reply: FastifyReply, json: string, etag = etagOfJson(json)): FastifyReply {
+  return reply.header('etag', etag).type('application/json; charset=utf-8').send(`{"data":${json}}`);
 }
 
-/**
- * The body of a single-guest answer, its ETag set on the reply (docs/guests.md, ETags and
- * preconditions); `etag` when the caller has computed it already for this same guest object.
- */
-export function tagged(reply: HeaderTaking, guest: Guest, etag = etagOf(guest)): { data: Guest } {
-  reply.header('etag', etag);
-  return { data: guest };
+/** Sends the answer of `guest`, as sendGuestJson. */
+export function sendGuest(reply: FastifyReply, guest: Guest): FastifyReply {
+  return sendGuestJson(reply, guestJson(guest));
 }
 
 /** The 412 of an operation that takes If-Match, for its schema and the OpenAPI document. */

@@ -63,6 +63,11 @@ export function guestRowToGuest(row: GuestRecord, audience: GuestAudience, stats
 /** The guest object's own serializer, for the rare row the fast writer below does not take. */
 const serializeGuest = fastJson(GuestSchema as object);
 
+/** The JSON text of a guest object, as the Guest schema writes it (an answer's `data`, its ETag). */
+export function guestJson(guest: Guest): string {
+  return serializeGuest(guest);
+}
+
 /** Thrown by the writers below for a value of a type its field does not declare. */
 const UNEXPECTED = Symbol('unexpected value');
 

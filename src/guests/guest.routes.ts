@@ -25,14 +25,13 @@ import {
 import { actorOf, bodyToCheck, unchecked } from '../http/request-parts.js';
 import type { RouteApp } from '../http/route-app.js';
 import type { Services } from '../services.js';
-import { etagOf, noneMatchHolds, PRECONDITION_DESCRIPTION, tagged } from './guest-etag.js';
+import { etagOfJson, noneMatchHolds, PRECONDITION_DESCRIPTION, sendGuest, sendGuestJson } from './guest-etag.js';
 import { keepAnswer, type KeptPage } from './guest-list-cache.js';
+import { guestJson } from './guest.mapper.js';
 
 const TAG = 'Guests';
 
 export function guestRoutes(app: RouteApp, { guests, config: { publicBaseUrl }, heavy }: Services): void {
-  const serializeGuest = fastJson(Guest as object);
-
   app.post(
     '/organizations/:org_id/guests',
     {
@@ -58,7 +57,7 @@ export function guestRoutes(app: RouteApp, { guests, config: { publicBaseUrl }, 
     async (request, reply) => {
       const { fields, failures } = bodyToCheck(request);
       const result = await guests.create(actorOf(request), fields, failures);
-      return reply.code(result.created ? 201 : 200).send(tagged(reply, result.guest));
+      return sendGuest(reply.code(result.created ? 201 : 200), result.guest);
     },
   );
 
@@ -96,7 +95,7 @@ export function guestRoutes(app: RouteApp, { guests, config: { publicBaseUrl }, 
         heavy.enter(request, reply);
         const tokenId = request.principal.tokenId;
         const counted = (rows: number) => void heavy.countRows(tokenId, rows).catch(() => undefined);
-        return sendJsonText(reply, streamAll(guests.listAll(actor, query), serializeGuest, counted));
+        return sendJsonText(reply, streamAll(guests.listAll(actor, query), guestJson, counted));
       }
       const page = await guests.list(actor, query);
       return sendListPage(reply, request.url, page, () =>
@@ -125,12 +124,12 @@ export function guestRoutes(app: RouteApp, { guests, config: { publicBaseUrl }, 
       },
     },
     async (request, reply) => {
-      const guest = await guests.get(actorOf(request), request.params.guest_email, request.query.with === 'stats');
-      const etag = etagOf(guest);
+      const json = await guests.getJson(actorOf(request), request.params.guest_email, request.query.with === 'stats');
+      const etag = etagOfJson(json);
       // docs/guests.md, ETags and preconditions: the client's copy is current.
       if (!noneMatchHolds(request.headers['if-none-match'], etag)) return notModified(reply, etag);
-      // The tag just computed: hashing the same guest again would cost as much once more.
-      return tagged(reply, guest, etag);
+      // The tag just computed: hashing the same text again would cost as much once more.
+      return sendGuestJson(reply, json, etag);
     },
   );
 
@@ -159,7 +158,7 @@ export function guestRoutes(app: RouteApp, { guests, config: { publicBaseUrl }, 
       const { fields, failures } = bodyToCheck(request);
       const ifMatch = request.headers['if-match'];
       const guest = await guests.update(actorOf(request), request.params.guest_email, fields, failures, ifMatch);
-      return reply.code(201).send(tagged(reply, guest));
+      return sendGuest(reply.code(201), guest);
     },
   );
 
@@ -183,7 +182,7 @@ export function guestRoutes(app: RouteApp, { guests, config: { publicBaseUrl }, 
       },
     },
     async (request, reply) =>
-      tagged(reply, await guests.remove(actorOf(request), request.params.guest_email, request.headers['if-match'])),
+      sendGuest(reply, await guests.remove(actorOf(request), request.params.guest_email, request.headers['if-match'])),
   );
 }
 

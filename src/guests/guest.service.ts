@@ -305,10 +305,11 @@ export function createGuestService(deps: GuestServiceDeps) {
      */
     consumeInvite,
 
-    /** Get guest: one guest of the organization. */
-    async get(actor: Actor, email: string, withStats: boolean): Promise<Guest> {
-      const [guest] = await withStatsIf(actor, [await activeRecord(db, actor.organizationId, email)], withStats);
-      return guest as Guest;
+    /** Get guest: one guest of the organization, as its answer's JSON text (written once, straight from the row, as a list page's guests are). */
+    async getJson(actor: Actor, email: string, withStats: boolean): Promise<string> {
+      const row = await activeRecord(db, actor.organizationId, email);
+      const stats = await statsIf(actor, [row], withStats);
+      return guestJsonWriter({ links: deps.links, role: actor.role })(row, stats?.get(row.id));
     },
 
     /**

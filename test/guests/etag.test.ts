@@ -8,6 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildTestApp, call, guestsUrl, type TestContext } from '../../support/app.js';
 import { assertProblem } from '../../support/problem.js';
+import { etagOfJson } from '../../src/guests/guest-etag.js';
+import { guestJson } from '../../src/guests/guest.mapper.js';
 import { codeOf, disableGuest, guestData, newGuest } from './lifecycle-helpers.js';
 
 const STRONG = /^"[A-Za-z0-9_-]{22}"$/;
@@ -196,5 +198,60 @@ describe('guest ETags and preconditions', () => {
         assertProblem(response, 404, 'RESOURCE_NOT_FOUND');
       }
     }
+  });
+
+  it("answers Get guest with the Guest schema's own text of the guest, and tags that text", async () => {
+    // Get guest writes its answer straight from the row; create, update and the other writes
+    // serialize the guest object. Both must give the same bytes, so the same tag, for any value.
+    const odd = [
+      {
+        email: 'odd.quote@partner.test',
+        first_name: 'Zoë "Z" O\'Neil',
+        last_name: 'back\\slash',
+        company_name: '</script>',
+      },
+      {
+        email: 'odd.emoji@partner.test',
+        first_name: '😀 smile',
+        last_name: '',
+        associated_members: [ctx.members.standard],
+      },
+      { email: 'odd.plain@partner.test', cadence_days: ['Monday', 'Friday'], phone_1: '+44 20 7946 0000' },
+      { email: 'odd.control@partner.test', first_name: 'tab\tand\nnewline', status: 'Lead' },
+    ];
+    for (const body of odd) {
+      const created = await call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId), body);
+      assert.equal(created.statusCode, 201, created.body);
+    }
+    // A stored value of a type its field does not declare (never written by the API) takes the
+    // writer's long way: still the same bytes.
+    await ctx.db.kysely
+      .updateTable('organization_guests')
+      .set({ cadence_days: '{"not":"an array"}' })
+      .where('guest_id', '=', guestData(await get('odd.plain@partner.test')).id)
+      .execute();
+    for (const role of ['admin', 'light'] as const) {
+      for (const query of ['', '?with=stats']) {
+        for (const { email } of odd) {
+          const answer = await call(ctx, ctx.tokens[role], 'GET', guestsUrl(ctx.orgId, email) + query);
+          assert.equal(answer.statusCode, 200);
+          assert.equal(answer.headers['content-type'], 'application/json; charset=utf-8');
+          const guest = (JSON.parse(answer.body) as { data: Parameters<typeof guestJson>[0] }).data;
+          const text = guestJson(guest);
+          assert.equal(answer.body, `{"data":${text}}`, `${role} ${email}${query}`);
+          assert.equal(answer.headers.etag, etagOfJson(text), `${role} ${email}${query}`);
+        }
+      }
+    }
+    const plain = await get('odd.plain@partner.test');
+    assert.equal(
+      (JSON.parse(plain.body) as { data: { details: { cadence_days: unknown } } }).data.details.cadence_days,
+      null,
+    );
+    // A write's answer carries the tag Get guest gives for the same guest.
+    const updated = await update('odd.quote@partner.test', { last_name: 'Ø "quoted"' });
+    assert.equal(updated.statusCode, 201);
+    assert.equal(updated.headers.etag, await etagOf('odd.quote@partner.test'));
+    assert.equal(updated.body, (await get('odd.quote@partner.test')).body);
   });
 });

@@ -21,7 +21,7 @@ import {
   MemberParams,
 } from './lifecycle.schemas.js';
 import { collectFieldErrors } from '../../core/validation.js';
-import { PRECONDITION_DESCRIPTION, tagged } from '../guest-etag.js';
+import { PRECONDITION_DESCRIPTION, sendGuest } from '../guest-etag.js';
 
 const TAG = 'Guests';
 
@@ -67,7 +67,10 @@ export function guestLifecycleRoutes(app: RouteApp, services: Services): void {
       },
     },
     async (request, reply) =>
-      tagged(reply, await lifecycle.disable(actorOf(request), request.params.guest_email, request.headers['if-match'])),
+      sendGuest(
+        reply,
+        await lifecycle.disable(actorOf(request), request.params.guest_email, request.headers['if-match']),
+      ),
   );
 
   app.put(
@@ -87,7 +90,10 @@ export function guestLifecycleRoutes(app: RouteApp, services: Services): void {
       },
     },
     async (request, reply) =>
-      tagged(reply, await lifecycle.enable(actorOf(request), request.params.guest_email, request.headers['if-match'])),
+      sendGuest(
+        reply,
+        await lifecycle.enable(actorOf(request), request.params.guest_email, request.headers['if-match']),
+      ),
   );
 
   app.delete(
@@ -133,7 +139,7 @@ export function guestLifecycleRoutes(app: RouteApp, services: Services): void {
       },
     },
     async (request, reply) =>
-      tagged(
+      sendGuest(
         reply,
         await lifecycle.resetLink(actorOf(request), request.params.guest_email, request.headers['if-match']),
       ),
@@ -184,7 +190,7 @@ export function guestLifecycleRoutes(app: RouteApp, services: Services): void {
         },
       },
     },
-    async (request, reply) => tagged(reply, await conversions.toGuest(actorOf(request), request.params.user_id)),
+    async (request, reply) => sendGuest(reply, await conversions.toGuest(actorOf(request), request.params.user_id)),
   );
 
   app.post(
