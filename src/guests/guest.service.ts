@@ -57,9 +57,11 @@ export interface GuestServiceDeps extends EmailRules {
 
 const JSON_FIELDS = new Set<ProfileField>(['associated_members', 'cadence_days']);
 
-/** The profile columns from a body: only the keys present; JSON arrays stored as text. */
-function profileColumns(body: Partial<Record<ProfileField, unknown>>): OrganizationGuestUpdate {
-  const out: Record<string, unknown> = {};
+/** Writes the profile columns of a body into `out`: only the keys present; JSON arrays stored as text. */
+function writeProfile(
+  out: Record<string, unknown>,
+  body: Partial<Record<ProfileField, unknown>>,
+): OrganizationGuestUpdate {
   for (const field of PROFILE_FIELDS) {
     if (!(field in body)) continue;
     const value = body[field] ?? null;
@@ -73,6 +75,11 @@ function profileColumns(body: Partial<Record<ProfileField, unknown>>): Organizat
   return out as OrganizationGuestUpdate;
 }
 
+/** The profile columns from a body: only the keys present; JSON arrays stored as text. */
+function profileColumns(body: Partial<Record<ProfileField, unknown>>): OrganizationGuestUpdate {
+  return writeProfile({}, body);
+}
+
 /**
  * The associated members a body names (none when it names none), for the one-statement writes;
  * undefined when they are not distinct integers, which only the general path answers (its 422).
@@ -84,10 +91,15 @@ function distinctMemberIds(input: unknown): number[] | undefined {
   return new Set(ids).size === ids.length ? ids : undefined;
 }
 
+/** Every profile column null. */
+const BLANK_PROFILE: Readonly<Record<ProfileField, null>> = Object.freeze(
+  Object.fromEntries(PROFILE_FIELDS.map((f) => [f, null])) as Record<ProfileField, null>,
+);
+
 /** Every profile column null, then the body's values: a new or re-joined guest starts fresh. */
 function freshProfile(body: Partial<Record<ProfileField, unknown>>): OrganizationGuestUpdate {
-  const blank = Object.fromEntries(PROFILE_FIELDS.map((f) => [f, null]));
-  return { ...blank, ...profileColumns(body) } as OrganizationGuestUpdate;
+  // One object written in place: a batch of 1,000 creates makes 1,000 of these.
+  return writeProfile({ ...BLANK_PROFILE }, body);
 }
 
 export function createGuestService(deps: GuestServiceDeps) {
@@ -136,7 +148,11 @@ export function createGuestService(deps: GuestServiceDeps) {
 
   /** A new or re-joined record's columns at `at` (without its organization and guest): the body's profile and a new code. */
   function freshRecord(body: Partial<Record<ProfileField, unknown>>, at: string) {
-    return { ...freshProfile(body), ...deps.links.codes.fresh(), created_at: at, updated_at: at, deleted_at: null };
+    return Object.assign(freshProfile(body), deps.links.codes.fresh(), {
+      created_at: at,
+      updated_at: at,
+      deleted_at: null,
+    });
   }
 
   /**

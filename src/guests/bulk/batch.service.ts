@@ -119,13 +119,11 @@ export function createGuestBatch(deps: GuestBatchDeps) {
         trx,
         fresh
           .filter((row) => guests.has(row.email))
-          .map(
-            (row) =>
-              ({
-                ...deps.guests.freshRecord(row.body, at),
-                organization_id: actor.organizationId,
-                guest_id: guests.get(row.email),
-              }) as NewOrganizationGuest,
+          .map((row): NewOrganizationGuest =>
+            Object.assign(deps.guests.freshRecord(row.body, at), {
+              organization_id: actor.organizationId,
+              guest_id: guests.get(row.email) as number,
+            }),
           ),
       );
       for (const row of fresh) {
@@ -133,7 +131,7 @@ export function createGuestBatch(deps: GuestBatchDeps) {
         const record = guestId === undefined ? undefined : records.get(guestId);
         if (!record) continue;
         await deps.guests.consumeInvite(trx, actor.organizationId);
-        written.set(row.index, { created: true, record: { ...record, email: row.email } });
+        written.set(row.index, { created: true, record: Object.assign(record, { email: row.email }) });
       }
       for (const row of rows) {
         if (written.has(row.index)) continue;
