@@ -223,11 +223,11 @@ describe('guest ETags and preconditions', () => {
       const created = await call(ctx, ctx.tokens.admin, 'POST', guestsUrl(ctx.orgId), body);
       assert.equal(created.statusCode, 201, created.body);
     }
-    // A stored value of a type its field does not declare (never written by the API) takes the
-    // writer's long way: still the same bytes.
+    // Stored days that are numbers, a type the field does not declare (never written by the API),
+    // take the row writer's long way through the guest object: still the same bytes.
     await ctx.db.kysely
       .updateTable('organization_guests')
-      .set({ cadence_days: '{"not":"an array"}' })
+      .set({ cadence_days: '[1,2]' })
       .where('guest_id', '=', guestData(await get('odd.plain@partner.test')).id)
       .execute();
     for (const role of ['admin', 'light'] as const) {
@@ -244,9 +244,10 @@ describe('guest ETags and preconditions', () => {
       }
     }
     const plain = await get('odd.plain@partner.test');
-    assert.equal(
+    // The schema's serializer writes the numbers as the strings the field declares.
+    assert.deepEqual(
       (JSON.parse(plain.body) as { data: { details: { cadence_days: unknown } } }).data.details.cadence_days,
-      null,
+      ['1', '2'],
     );
     // A write's answer carries the tag Get guest gives for the same guest.
     const updated = await update('odd.quote@partner.test', { last_name: 'Ø "quoted"' });
