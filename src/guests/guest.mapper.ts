@@ -60,13 +60,11 @@ export function guestRowToGuest(row: GuestRecord, audience: GuestAudience, stats
   return guest;
 }
 
-/** The guest object's own serializer, for the rare row the fast writer below does not take. */
-const serializeGuest = fastJson(GuestSchema as object);
-
-/** The JSON text of a guest object, as the Guest schema writes it (an answer's `data`, its ETag). */
-export function guestJson(guest: Guest): string {
-  return serializeGuest(guest);
-}
+/**
+ * The JSON text of a guest object, as the Guest schema writes it (an answer's `data`, its ETag);
+ * also the rare row the fast writer below does not take.
+ */
+export const guestJson: (guest: Guest) => string = fastJson(GuestSchema as object);
 
 /** Thrown by the writers below for a value of a type its field does not declare. */
 const UNEXPECTED = Symbol('unexpected value');
@@ -122,7 +120,7 @@ export function guestJsonWriter(audience: GuestAudience): (row: GuestRecord, sta
       return `{"id":${integer(row.guest_id, false)},"email":${requiredText(row.email)},"last_accessed_at":${lastAccessedAt},"last_known_ip":${text(row.last_known_ip)},"last_known_country":${country},"first_name":${text(row.first_name)},"last_name":${text(row.last_name)},"created_at":${requiredText(row.created_at)},"deleted_at":${text(row.deleted_at)},"link":${text(link)},"details":{"status":${text(row.status)},"phone_1":${text(row.phone_1)},"phone_2":${text(row.phone_2)},"timezone":${text(row.timezone)},"image_url":${text(row.image_url)},"contact_url":${text(row.contact_url)},"company_url":${text(row.company_url)},"opportunity_url":${text(row.opportunity_url)},"company_name":${text(row.company_name)},"opportunity_name":${text(row.opportunity_name)},"external_sync_source":${text(row.external_sync_source)},"external_date_creation":${text(row.external_date_creation)},"cadence_days":${array(row.cadence_days, 'string')},"associated_members":${array(row.associated_members, 'integer')},"last_city":${text(row.last_city)},"last_country":${country},"last_accessed_at":${lastAccessedAt},"disabled_at":${text(row.disabled_at)},"disabled_by":${integer(row.disabled_by)},"reactivated_at":${text(row.reactivated_at)},"reactivated_by":${integer(row.reactivated_by)}}${stats ? `,"stats":${statsJson(stats)}` : ''}}`;
     } catch (error) {
       if (error !== UNEXPECTED) throw error;
-      return serializeGuest(guestRowToGuest(row, audience, stats));
+      return guestJson(guestRowToGuest(row, audience, stats));
     }
   };
 }
