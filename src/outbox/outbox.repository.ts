@@ -92,22 +92,30 @@ export async function claimBatch(db: Q, workerId: string, leaseMs: number, limit
   const current = formatTimestamp(at);
   const claim = { locked_by: workerId, locked_until: formatTimestamp(new Date(at.getTime() + leaseMs)) };
   if (kindOf(db) === 'postgres') {
+    // The candidates are picked once, in a materialized CTE. Written as `id in (subquery)`, the
+    // planner may run the locking subquery again for each row of the outer scan (a nested-loop
+    // semi join), each run passing over the rows the runs before it locked: the claim then took
+    // more than `limit` messages (seen: all 4 due messages for a limit of 3).
     const rows = await db
-      .updateTable('outbox')
-      .set((eb) => ({ ...claim, attempts: eb('attempts', '+', 1) }))
-      .where('id', 'in', (eb) =>
-        eb
-          .selectFrom('outbox')
-          .select('id')
-          .where(isDue(current))
-          .orderBy('available_at')
-          .orderBy('id')
-          .limit(limit)
-          .forUpdate()
-          .skipLocked(),
+      .with(
+        (cte) => cte('picked').materialized(),
+        (q) =>
+          q
+            .selectFrom('outbox')
+            .select('id')
+            .where(isDue(current))
+            .orderBy('available_at')
+            .orderBy('id')
+            .limit(limit)
+            .forUpdate()
+            .skipLocked(),
       )
+      .updateTable('outbox')
+      .from('picked')
+      .set((eb) => ({ ...claim, attempts: eb('outbox.attempts', '+', 1) }))
+      .whereRef('outbox.id', '=', 'picked.id')
       .where(isDue(current))
-      .returningAll()
+      .returningAll('outbox')
       .execute();
     return rows.sort((a, b) => a.id - b.id);
   }

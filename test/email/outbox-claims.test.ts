@@ -74,6 +74,7 @@ describe('outbox claims', () => {
       for (;;) {
         const rows = await claimBatch(db, worker, 60_000, 3);
         if (rows.length === 0) return;
+        assert.ok(rows.length <= 3, `a claim of at most 3 took ${rows.length}`);
         into.push(...rows.map((r) => r.id));
         for (const r of rows) assert.equal(r.locked_by, worker);
       }
@@ -83,6 +84,22 @@ describe('outbox claims', () => {
     assert.deepEqual(overlap, [], 'no message claimed twice');
     assert.equal(new Set([...a, ...b]).size, 40);
     assert.equal(a.length + b.length, 40);
+  });
+
+  it('a claim takes at most the batch size, the oldest first', async () => {
+    await queue(4);
+    const due = await ctx.db.kysely.selectFrom('outbox').select('id').orderBy('id').execute();
+    const claimed = await claimBatch(ctx.db.kysely, 'worker-a', 60_000, 3);
+    assert.deepEqual(
+      claimed.map((r) => r.id),
+      due.slice(0, 3).map((r) => r.id),
+    );
+    const locked = await ctx.db.kysely.selectFrom('outbox').select('id').where('locked_by', 'is not', null).execute();
+    assert.equal(locked.length, 3, 'the fourth is left for the next claim');
+    assert.deepEqual(
+      (await claimBatch(otherDb, 'worker-b', 60_000, 3)).map((r) => r.id),
+      due.slice(3).map((r) => r.id),
+    );
   });
 
   it('two workers sending at once deliver each message exactly once', async () => {
