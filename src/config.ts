@@ -67,6 +67,8 @@ export interface Config {
     pollIntervalMs: number;
     /** Attempts before a message is given up (each after a growing backoff). */
     maxAttempts: number;
+    /** Messages one worker sends at once (each pass claims this many). */
+    concurrency: number;
   };
   /** Scheduled jobs such as digest emails (docs/notifications.md). */
   scheduler: {
@@ -424,6 +426,7 @@ export function loadConfig(env: Env = process.env): Config {
       worker: bool(env, 'OUTBOX_WORKER', true),
       pollIntervalMs: int(env, 'OUTBOX_POLL_INTERVAL_MS', 1000, 20, 600_000),
       maxAttempts: int(env, 'OUTBOX_MAX_ATTEMPTS', 15, 1, 1000),
+      concurrency: int(env, 'OUTBOX_CONCURRENCY', 8, 1, 100),
     },
     scheduler: {
       enabled: bool(env, 'SCHEDULER', true),

@@ -208,19 +208,58 @@ describe('outbox worker over SMTP', () => {
     }
   });
 
-  it('stop() waits for the send in flight and leaves it recorded as sent', async () => {
+  it('stop() waits for the sends in flight and leaves them recorded as sent', async () => {
     smtp.holdMs = 1500;
     const w = worker({ config: { ...ctx.config, outbox: { ...ctx.config.outbox, pollIntervalMs: 600_000 } } });
+    const messages = [await queue(), await queue(), await queue()];
     w.start();
-    const message = await queue();
     notifyOutbox(ctx.db.kysely);
     const deadline = Date.now() + 20_000;
-    while (smtp.dataStarted === 0 && Date.now() < deadline) await delay(20);
-    assert.ok(smtp.dataStarted > 0, 'the relay got the message');
+    while (smtp.dataStarted < 3 && Date.now() < deadline) await delay(20);
+    assert.equal(smtp.dataStarted, 3, 'the relay got the three messages');
     await w.stop();
-    const done = await row(message.id);
-    assert.ok(done.sent_at, 'recorded as sent before stop() returned');
-    assert.equal(smtp.received.length, 1);
+    for (const message of messages)
+      assert.ok((await row(message.id)).sent_at, 'recorded as sent before stop() returned');
+    assert.equal(smtp.received.length, 3);
+  });
+
+  it('sends the messages of a pass at once: OUTBOX_CONCURRENCY of them', async () => {
+    // The relay holds each message for 3 s: sent one after another, the second would reach it
+    // only after the first was answered.
+    smtp.holdMs = 3000;
+    const w = worker({ config: { ...ctx.config, outbox: { ...ctx.config.outbox, concurrency: 3 } } });
+    const messages = [await queue(), await queue(), await queue(), await queue()];
+    const started = Date.now();
+    const pass = w.runOnce();
+    while (smtp.dataStarted < 3 && Date.now() - started < 2500) await delay(20);
+    assert.equal(smtp.dataStarted, 3, 'three messages reached the relay before the first was answered');
+    assert.deepEqual(await pass, { claimed: 3, sent: 3, retried: 0, failed: 0 });
+    assert.equal(smtp.dataStarted, 3, 'the fourth waits for the next pass');
+    smtp.holdMs = 0;
+    assert.deepEqual(await w.runOnce(), { claimed: 1, sent: 1, retried: 0, failed: 0 });
+    assert.deepEqual(smtp.received.map((m) => m.messageId).sort(), messages.map((m) => m.messageId).sort());
+    for (const message of messages) assert.equal((await row(message.id)).attempts, 1);
+  });
+
+  it('a message that fails to be prepared fails its pass, after the others were sent and recorded', async () => {
+    const [first, broken, last] = [await queue(), await queue(), await queue()];
+    const handlers = accessRequestHandlers(ctx.links);
+    const w = worker({
+      handlers: {
+        ...handlers,
+        prepare: async (db, claimed) => {
+          if (claimed.id === broken.id) throw new Error('the database went away');
+          return handlers.prepare(db, claimed);
+        },
+      },
+    });
+    await assert.rejects(w.runOnce(), /the database went away/);
+    assert.ok((await row(first.id)).sent_at);
+    assert.ok((await row(last.id)).sent_at);
+    const unsent = await row(broken.id);
+    assert.equal(unsent.sent_at, null);
+    assert.equal(unsent.locked_by, w.id, 'still claimed: it goes again when its lease runs out');
+    assert.deepEqual(smtp.received.map((m) => m.messageId).sort(), [first.messageId, last.messageId].sort());
   });
 });
 
