@@ -89,19 +89,32 @@ export function emlFileName(row: Pick<OutboxRow, 'id' | 'created_at' | 'message_
 
 function fileDelivery(dir: string, from: string): Delivery {
   const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  /** The folder is made once, not for every message; again only when it went away meanwhile. */
+  let folderMade = false;
+  async function openNew(temporary: string): Promise<fs.FileHandle> {
+    if (!folderMade) {
+      await fs.mkdir(dir, { recursive: true });
+      folderMade = true;
+    }
+    try {
+      return await fs.open(temporary, 'wx', 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      await fs.mkdir(dir, { recursive: true });
+      return fs.open(temporary, 'wx', 0o600);
+    }
+  }
   return {
     kind: 'file',
     async deliver(row) {
       const file = path.join(dir, emlFileName(row));
-      // Written before (by a worker that stopped before marking it sent): do not write it twice.
-      if (await exists(file)) return file;
       const info = await composer.sendMail(mailOptions(from, row));
-      await fs.mkdir(dir, { recursive: true });
       // Complete and on disk under a temporary name first, then linked into place: a crash leaves
       // at most a stray temporary file, never half a message under the real name. link() fails if
-      // the name exists, so two writers racing for one message leave exactly one file.
+      // the name exists (written before, by a worker that stopped before recording it, or by a
+      // second writer racing for it), and the file there is kept: a message is written once.
       const temporary = path.join(dir, `.${path.basename(file)}.${randomSecret(6)}.tmp`);
-      const handle = await fs.open(temporary, 'wx', 0o600);
+      const handle = await openNew(temporary);
       try {
         await handle.writeFile(info.message as Buffer);
         await handle.sync();
@@ -121,11 +134,3 @@ function fileDelivery(dir: string, from: string): Delivery {
   };
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await fs.access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}

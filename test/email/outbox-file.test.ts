@@ -75,6 +75,16 @@ describe('outbox worker without SMTP: .eml files', () => {
     assert.ok(fs.readFileSync(file).equals(first), 'the file is the one written first');
   });
 
+  it('a mail folder removed while the service runs is made again', async () => {
+    const w = worker();
+    await requestAccess();
+    assert.equal((await w.runOnce()).sent, 1);
+    fs.rmSync(path.join(dir, 'mail'), { recursive: true });
+    const second = (await requestAccess()).row;
+    assert.deepEqual(await w.runOnce(), { claimed: 1, sent: 1, retried: 0, failed: 0 });
+    assert.deepEqual(files(), [emlFileName(second)]);
+  });
+
   it('each message gets its own file', async () => {
     const rows = [(await requestAccess()).row, (await requestAccess()).row, (await requestAccess()).row];
     assert.equal((await worker().runOnce()).sent, 3);
