@@ -29,6 +29,8 @@ export interface TestSmtpServer {
   holdMs: number;
   /** Messages whose data has arrived, answered or not. */
   dataStarted: number;
+  /** Connections opened by clients so far. */
+  connections: number;
   stop(): Promise<void>;
   /** Listens again on the same port. */
   start(): Promise<void>;
@@ -48,6 +50,7 @@ export async function startTestSmtpServer(port?: number): Promise<TestSmtpServer
     refuseWith: undefined,
     holdMs: 0,
     dataStarted: 0,
+    connections: 0,
     async start() {
       if (server) return;
       const instance = new SMTPServer({
@@ -56,6 +59,10 @@ export async function startTestSmtpServer(port?: number): Promise<TestSmtpServer
         disabledCommands: ['STARTTLS', 'AUTH'],
         logger: false,
         closeTimeout: 500,
+        onConnect(_session, callback) {
+          state.connections += 1;
+          callback();
+        },
         onData(stream, session, callback) {
           const chunks: Buffer[] = [];
           stream.on('data', (chunk: Buffer) => chunks.push(chunk));

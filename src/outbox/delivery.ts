@@ -12,6 +12,8 @@ import type { OutboxRow } from './outbox.repository.js';
 
 /** Each SMTP step (connect, greeting, any silence after) gives up after this long. */
 const SMTP_TIMEOUT_MS = 10_000;
+/** A pooled connection is closed and replaced after this many messages. */
+const MESSAGES_PER_CONNECTION = 100;
 
 export interface Delivery {
   /** `smtp` or `file`, for the log. */
@@ -56,16 +58,27 @@ function storedHeaders(json: string | null): Record<string, string> {
   }
 }
 
-export function createDelivery(mail: Config['mail']): Delivery {
-  return mail.smtpUrl ? smtpDelivery(mail.smtpUrl, mail.from) : fileDelivery(mail.dir, mail.from);
+/** `connections`: how many messages may be on their way at once (the worker's OUTBOX_CONCURRENCY). */
+export function createDelivery(mail: Config['mail'], connections: number): Delivery {
+  return mail.smtpUrl ? smtpDelivery(mail.smtpUrl, mail.from, connections) : fileDelivery(mail.dir, mail.from);
 }
 
-function smtpDelivery(url: string, from: string): Delivery {
-  // No pool: one connection per message keeps a relay restart from leaving a dead pooled socket,
-  // and the volume here (access emails) does not need connection reuse.
+/**
+ * Messages go over a pool of up to `connections` open connections to the relay, each used for up
+ * to MESSAGES_PER_CONNECTION messages. A connection (TCP, the greeting, EHLO, TLS when the URL asks
+ * for it) made for every message cost 1 to 2 ms more CPU per message, measured without TLS
+ * against a local relay (2.7 to 4.1 ms per message, against 1.7 to 2.1 ms). A connection the relay
+ * closed, or that broke, leaves the pool: the message on it fails like any other attempt and is
+ * retried by the worker (nodemailer's own requeueing is off, so the worker alone decides when a
+ * message goes again), and the next message opens a new connection.
+ */
+function smtpDelivery(url: string, from: string, connections: number): Delivery {
   const transport = nodemailer.createTransport({
     url,
-    pool: false,
+    pool: true,
+    maxConnections: connections,
+    maxMessages: MESSAGES_PER_CONNECTION,
+    maxRequeues: 0,
     connectionTimeout: SMTP_TIMEOUT_MS,
     greetingTimeout: SMTP_TIMEOUT_MS,
     socketTimeout: SMTP_TIMEOUT_MS,
@@ -133,4 +146,3 @@ function fileDelivery(dir: string, from: string): Delivery {
     close: () => composer.close(),
   };
 }
-

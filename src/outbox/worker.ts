@@ -105,7 +105,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const batchSize = options.batchSize ?? config.outbox.concurrency;
   const backoff = options.backoffMs ?? ((attempts: number) => repo.backoffMs(attempts));
-  const delivery: Delivery = createDelivery(config.mail);
+  const delivery: Delivery = createDelivery(config.mail, batchSize);
 
   let started = false;
   let stopping = false;

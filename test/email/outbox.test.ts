@@ -44,6 +44,7 @@ describe('outbox worker over SMTP', () => {
     smtp.refuseWith = undefined;
     smtp.holdMs = 0;
     smtp.dataStarted = 0;
+    smtp.connections = 0;
     await smtp.start();
   });
 
@@ -239,6 +240,41 @@ describe('outbox worker over SMTP', () => {
     assert.deepEqual(await w.runOnce(), { claimed: 1, sent: 1, retried: 0, failed: 0 });
     assert.deepEqual(smtp.received.map((m) => m.messageId).sort(), messages.map((m) => m.messageId).sort());
     for (const message of messages) assert.equal((await row(message.id)).attempts, 1);
+  });
+
+  it('keeps its connections to the relay open from one message to the next, OUTBOX_CONCURRENCY at most', async () => {
+    const w = worker({ config: { ...ctx.config, outbox: { ...ctx.config.outbox, concurrency: 3 } } });
+    try {
+      const messages = [];
+      for (let i = 0; i < 9; i += 1) messages.push(await queue());
+      for (let pass = 0; pass < 3; pass += 1)
+        assert.deepEqual(await w.runOnce(), { claimed: 3, sent: 3, retried: 0, failed: 0 });
+      assert.deepEqual(smtp.received.map((m) => m.messageId).sort(), messages.map((m) => m.messageId).sort());
+      assert.ok(smtp.connections <= 3, `9 messages over ${smtp.connections} connections`);
+    } finally {
+      await w.stop();
+    }
+  });
+
+  it('a relay restarted between two messages costs the second at most one retry, never the message', async () => {
+    const w = worker({ backoffMs: () => 0 });
+    try {
+      const first = await queue();
+      assert.deepEqual(await w.runOnce(), { claimed: 1, sent: 1, retried: 0, failed: 0 });
+      // The pooled connection the first message went over is closed by the relay's restart.
+      await smtp.stop();
+      await smtp.start();
+      const second = await queue();
+      const passes = [await w.runOnce()];
+      if (passes[0]?.sent === 0) passes.push(await w.runOnce());
+      assert.equal(passes.at(-1)?.sent, 1, JSON.stringify(passes));
+      assert.deepEqual(
+        smtp.received.map((m) => m.messageId),
+        [first.messageId, second.messageId],
+      );
+    } finally {
+      await w.stop();
+    }
   });
 
   it('a message that fails to be prepared fails its pass, after the others were sent and recorded', async () => {
