@@ -81,65 +81,44 @@ function isDue(current: string) {
 }
 
 /**
- * Claims up to `limit` due messages for `workerId` until `leaseMs` from now, counting the attempt.
- * Two workers never hold the same message: on PostgreSQL the candidates are locked with
- * `FOR UPDATE SKIP LOCKED`, so concurrent claims pass over each other's rows; on SQLite each row is
- * taken by its own conditional UPDATE, which only one writer can win. A worker that dies holding a
- * claim delays its messages by the lease, after which any worker takes them again.
+ * Claims up to `limit` due messages for `workerId` until `leaseMs` from now, counting the attempt,
+ * in one statement. Two workers never hold the same message: on PostgreSQL the candidates are
+ * locked with `FOR UPDATE SKIP LOCKED`, so concurrent claims pass over each other's rows; on SQLite
+ * the statement runs under the database's single write lock, so no other writer comes between
+ * picking the candidates and taking them. A worker that dies holding a claim delays its messages
+ * by the lease, after which any worker takes them again.
+ *
+ * The candidates are picked once, in a materialized CTE. Written as `id in (subquery)`,
+ * PostgreSQL's planner may run the locking subquery again for each row of the outer scan (a
+ * nested-loop semi join), each run passing over the rows the runs before it locked: the claim then
+ * took more than `limit` messages (seen: all 4 due messages for a limit of 3).
  */
 export async function claimBatch(db: Q, workerId: string, leaseMs: number, limit: number): Promise<OutboxRow[]> {
   const at = new Date();
   const current = formatTimestamp(at);
   const claim = { locked_by: workerId, locked_until: formatTimestamp(new Date(at.getTime() + leaseMs)) };
-  if (kindOf(db) === 'postgres') {
-    // The candidates are picked once, in a materialized CTE. Written as `id in (subquery)`, the
-    // planner may run the locking subquery again for each row of the outer scan (a nested-loop
-    // semi join), each run passing over the rows the runs before it locked: the claim then took
-    // more than `limit` messages (seen: all 4 due messages for a limit of 3).
-    const rows = await db
-      .with(
-        (cte) => cte('picked').materialized(),
-        (q) =>
-          q
-            .selectFrom('outbox')
-            .select('id')
-            .where(isDue(current))
-            .orderBy('available_at')
-            .orderBy('id')
-            .limit(limit)
-            .forUpdate()
-            .skipLocked(),
-      )
-      .updateTable('outbox')
-      .from('picked')
-      .set((eb) => ({ ...claim, attempts: eb('outbox.attempts', '+', 1) }))
-      .whereRef('outbox.id', '=', 'picked.id')
-      .where(isDue(current))
-      .returningAll('outbox')
-      .execute();
-    return rows.sort((a, b) => a.id - b.id);
-  }
-
-  const candidates = await db
-    .selectFrom('outbox')
-    .select('id')
-    .where(isDue(current))
-    .orderBy('available_at')
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-  const claimed: OutboxRow[] = [];
-  for (const { id } of candidates) {
-    const row = await db
-      .updateTable('outbox')
-      .set((eb) => ({ ...claim, attempts: eb('attempts', '+', 1) }))
-      .where('id', '=', id)
-      .where(isDue(current))
-      .returningAll()
-      .executeTakeFirst();
-    if (row) claimed.push(row);
-  }
-  return claimed;
+  const postgres = kindOf(db) === 'postgres';
+  const claiming = db
+    .with(
+      (cte) => cte('picked').materialized(),
+      (q) =>
+        q
+          .selectFrom('outbox')
+          .select('id')
+          .where(isDue(current))
+          .orderBy('available_at')
+          .orderBy('id')
+          .limit(limit)
+          .$if(postgres, (locking) => locking.forUpdate().skipLocked()),
+    )
+    .updateTable('outbox')
+    .from('picked')
+    .set((eb) => ({ ...claim, attempts: eb('outbox.attempts', '+', 1) }))
+    .whereRef('outbox.id', '=', 'picked.id')
+    .where(isDue(current));
+  // SQLite's RETURNING names only the updated table's columns, and refuses `outbox.*`.
+  const rows = await (postgres ? claiming.returningAll('outbox') : claiming.returningAll()).execute();
+  return rows.sort((a, b) => a.id - b.id);
 }
 
 /**
