@@ -102,13 +102,8 @@ export function emlFileName(row: Pick<OutboxRow, 'id' | 'created_at' | 'message_
 
 function fileDelivery(dir: string, from: string): Delivery {
   const composer = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
-  /** The folder is made once, not for every message; again only when it went away meanwhile. */
-  let folderMade = false;
+  /** The folder is made only when it is missing (the first message, or after it was removed). */
   async function openNew(temporary: string): Promise<fs.FileHandle> {
-    if (!folderMade) {
-      await fs.mkdir(dir, { recursive: true });
-      folderMade = true;
-    }
     try {
       return await fs.open(temporary, 'wx', 0o600);
     } catch (error) {
