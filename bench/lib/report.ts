@@ -11,6 +11,7 @@ import { formatScale, scaleRows, scaleTargets } from './scale-report.js';
 import type { ScaleResults } from './scale.js';
 import type { BulkResult, DatabaseResults } from './suites.js';
 import { BULK_ITEMS, type BulkEndpointResult } from './bulk-endpoint.js';
+import { formatEmailDelivery } from './email-delivery.js';
 
 export interface RunResults {
   meta: Record<string, unknown>;
@@ -374,6 +375,15 @@ export function formatReport(results: RunResults, rows: Row[], targets: Target[]
       `  ${db.kind}: ${db.queries.counts.map((c) => `${c.probe} ${c.perRequest}`).join('; ')}${db.queries.idleStatements ? ` (with ${db.queries.idleStatements} background statements seen while idle)` : ''}`,
     );
   }
+  const deliveries = results.databases.flatMap((db) =>
+    db.cases.flatMap((c) => (c.emails ? [{ kind: db.kind, operation: c.operation, emails: c.emails }] : [])),
+  );
+  if (deliveries.length > 0) {
+    out.push(
+      `Email delivery beside ${[...new Set(deliveries.map((d) => d.operation))].join(', ')} (the service's own outbox worker, as shipped; written as .eml files):`,
+    );
+    for (const d of deliveries) out.push(formatEmailDelivery(d.kind, d.emails));
+  }
   const scales = scalesOf(results);
   const scaled = scaleRows(scales);
   if (scales.length > 0) out.push('', ...formatScale(scales, scaled, (headers, body) => table(headers, body, 2)), '');
@@ -414,5 +424,5 @@ export function reportJson(results: RunResults, rows: Row[], targets: Target[]):
     ratioToFloor: r.ratioToFloor === undefined ? undefined : round(r.ratioToFloor, 3),
     ratioToHttp: r.ratioToHttp === undefined ? undefined : round(r.ratioToHttp, 3),
   }));
-  return `${JSON.stringify({ meta: results.meta, skipped: results.skipped, rows: clean, targets, peakRssByPhase: rssPhases(results), scale: scaleRows(scalesOf(results)), statementsPerRequest: Object.fromEntries(results.databases.map((d) => [d.kind, d.queries])), bulk: results.bulk, bulkEndpoint: results.bulkEndpoint, importCase: results.importCase, raw: { httpFloor: results.httpFloor, databases: results.databases } }, null, 2)}\n`;
+  return `${JSON.stringify({ meta: results.meta, skipped: results.skipped, rows: clean, targets, peakRssByPhase: rssPhases(results), scale: scaleRows(scalesOf(results)), statementsPerRequest: Object.fromEntries(results.databases.map((d) => [d.kind, d.queries])), emailDelivery: Object.fromEntries(results.databases.map((d) => [d.kind, d.cases.find((c) => c.emails)?.emails])), bulk: results.bulk, bulkEndpoint: results.bulkEndpoint, importCase: results.importCase, raw: { httpFloor: results.httpFloor, databases: results.databases } }, null, 2)}\n`;
 }

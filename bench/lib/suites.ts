@@ -40,7 +40,7 @@ export async function runDatabaseSuite(context: BenchContext, kind: DbKind): Pro
     const service = await startService(context, `service-${kind}`, serviceDb);
     let cases: ServiceCaseResult[];
     try {
-      cases = await runServiceCases(context, service, kind, seed);
+      cases = await runServiceCases(context, service, kind, seed, serviceDb);
     } finally {
       await service.stop();
     }
