@@ -69,6 +69,45 @@ describe('background WAL checkpoints', () => {
     assert.equal(fs.existsSync(`${file}-wal`), false, 'closed cleanly: the WAL is gone');
   });
 
+  it('starts the WAL over under steady writes, not only when they pause', async () => {
+    const { file, db } = openFile('steady.sqlite');
+    const checkpointer = startCheckpointer(db, file, () => undefined);
+    // The WAL's header holds a salt that changes each time the WAL starts over from its first frame.
+    const salt = (): number => {
+      const header = Buffer.alloc(20);
+      const fd = fs.openSync(`${file}-wal`, 'r');
+      try {
+        fs.readSync(fd, header, 0, 20, 0);
+      } finally {
+        fs.closeSync(fd);
+      }
+      return header.readUInt32BE(16);
+    };
+    const insert = db.prepare('insert into items (body) values (?)');
+    const batch = db.transaction(() => {
+      for (let i = 0; i < 20; i += 1) insert.run('x'.repeat(2000));
+    });
+    let restarts = 0;
+    try {
+      // A busy server's rhythm: a commit every few milliseconds, so one commits while each
+      // checkpoint runs; far fewer pages than the server's own checkpoint waits for.
+      batch();
+      let last = salt();
+      const end = Date.now() + 1500;
+      while (Date.now() < end) {
+        batch();
+        const now = salt();
+        if (now !== last) restarts += 1;
+        last = now;
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+    } finally {
+      await checkpointer.stop();
+      db.close();
+    }
+    assert.ok(restarts >= 5, `the WAL started over ${restarts} times in 1.5 s of writes`);
+  });
+
   it("without it, the same writes stay in the WAL (the measure above is the worker's doing)", () => {
     const { file, db } = openFile('quiet.sqlite');
     try {
