@@ -8,6 +8,9 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../src/db/types.js';
+import type { BenchContext } from './context.js';
+import { openBenchDatabase, type BenchDatabase } from './database.js';
+import type { LoadResult } from './load.js';
 
 /** The outbox's messages: all of them, those sent and those given up on. */
 export interface OutboxCounts {
@@ -30,7 +33,7 @@ export interface EmailDelivery {
   /** Whether the backlog was sent within the wait; otherwise `backlogLeft` is what remained. */
   drained: boolean;
   backlogLeft: number;
-  /** Seconds of the timed case. */
+  /** Seconds the timed case's load ran. */
   caseSec: number;
 }
 
@@ -89,6 +92,35 @@ export function emailDelivery(
   };
 }
 
+/** How long the benchmark waits, after the case, for the service to send what it queued. */
+const DRAIN_MAX_SEC = 120;
+
+/**
+ * Runs a timed case whose requests queue email, counting the outbox of the service's `database`
+ * before and after it, then waits for the backlog to be sent.
+ */
+export async function withEmailDelivery<T extends { result: LoadResult }>(
+  context: BenchContext,
+  database: BenchDatabase,
+  run: () => Promise<T>,
+): Promise<T & { emails: EmailDelivery }> {
+  const db = openBenchDatabase(database);
+  try {
+    const count = () => outboxCounts(db.kysely);
+    const atStart = await count();
+    const measured = await run();
+    const atEnd = await count();
+    const drain = await waitForDrain(count, { maxSec: DRAIN_MAX_SEC, pollMs: 100 });
+    const emails = emailDelivery(atStart, atEnd, drain, measured.result.durationSec);
+    context.log(
+      `  emails: ${emails.queued} queued, ${emails.sentDuring} sent during the case, ${emails.backlogAtEnd} left at its end, ${emails.drained ? `sent in ${emails.drainSec.toFixed(1)} s` : `${emails.backlogLeft} still unsent after ${emails.drainSec.toFixed(0)} s`}`,
+    );
+    return { ...measured, emails };
+  } finally {
+    await db.close();
+  }
+}
+
 /** One line of the report. */
 export function formatEmailDelivery(kind: string, d: EmailDelivery): string {
   const perSec = (n: number, sec: number) => (sec > 0 ? `${(n / sec).toFixed(0)}/s` : 'n/a');
@@ -97,5 +129,5 @@ export function formatEmailDelivery(kind: string, d: EmailDelivery): string {
       ? 'nothing left to send at its end'
       : `a backlog of ${d.backlogAtEnd} at its end, sent in ${d.drainSec.toFixed(1)} s with no load (${perSec(d.backlogAtEnd, d.drainSec)})`
     : `a backlog of ${d.backlogAtEnd} at its end, ${d.backlogLeft} still unsent after ${d.drainSec.toFixed(0)} s (gave up waiting)`;
-  return `  ${kind}: ${d.queued} queued (${perSec(d.queued, d.caseSec)}) and ${d.sentDuring} sent (${perSec(d.sentDuring, d.caseSec)}) during the ${d.caseSec} s case; ${drain}${d.failed > 0 ? `; ${d.failed} GIVEN UP (delivery failed)` : ''}`;
+  return `  ${kind}: ${d.queued} queued (${perSec(d.queued, d.caseSec)}) and ${d.sentDuring} sent (${perSec(d.sentDuring, d.caseSec)}) during the ${d.caseSec.toFixed(0)} s case; ${drain}${d.failed > 0 ? `; ${d.failed} GIVEN UP (delivery failed)` : ''}`;
 }

@@ -12,8 +12,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { BenchError, logFileFor, measure, warmUp, type BenchContext } from './context.js';
-import { BENCH_GUEST_CODE_KEY, openBenchDatabase, type BenchDatabase, type Seed } from './database.js';
-import { emailDelivery, outboxCounts, waitForDrain, type EmailDelivery } from './email-delivery.js';
+import { BENCH_GUEST_CODE_KEY, type BenchDatabase, type Seed } from './database.js';
+import { withEmailDelivery, type EmailDelivery } from './email-delivery.js';
 import type { LoadResult } from './load.js';
 import { freePort, GUESTS_BIN, guestsNodeOptions, ROOT, startProcess, type BenchProcess } from './processes.js';
 import {
@@ -40,9 +40,6 @@ export interface ServiceCaseResult {
 
 /** The cases whose requests queue an email each. */
 const QUEUES_EMAIL: ReadonlySet<Operation> = new Set(['create task with one new guest']);
-
-/** How long the benchmark waits, after such a case, for the service to send what it queued. */
-const DRAIN_MAX_SEC = 120;
 
 export function serviceEnv(context: BenchContext, database: BenchDatabase): Record<string, string> {
   const dataDir = path.join(context.tmp, 'data');
@@ -118,38 +115,23 @@ export async function runServiceCases(
   const headers = apiHeaders(seed.token);
   const results: ServiceCaseResult[] = [];
   const warmed = new Set<Operation>();
-  const db = openBenchDatabase(database);
-  try {
-    for (const { operation, connections } of serviceCases(context.settings.connections)) {
-      const spec = { ...requestsFor(operation, seed), headers };
-      service.resetPeakRss();
-      if (!warmed.has(operation)) {
-        warmed.add(operation);
-        await warmUp(context, `${kind} ${operation}`, service.url, spec);
-      }
-      const queues = QUEUES_EMAIL.has(operation);
-      const atStart = queues ? await outboxCounts(db.kysely) : undefined;
-      const durationSec = context.settings.durationSec;
+  for (const { operation, connections } of serviceCases(context.settings.connections)) {
+    const spec = { ...requestsFor(operation, seed), headers };
+    service.resetPeakRss();
+    if (!warmed.has(operation)) {
+      warmed.add(operation);
+      await warmUp(context, `${kind} ${operation}`, service.url, spec);
+    }
+    const timed = async () => {
       const result = await measure(context, `${kind} ${operation} @${connections}`, service.url, {
         ...spec,
         connections,
-        durationSec,
+        durationSec: context.settings.durationSec,
       });
-      const peakRssBytes = service.peakRssBytes();
-      let emails: EmailDelivery | undefined;
-      if (atStart) {
-        const atEnd = await outboxCounts(db.kysely);
-        const drain = await waitForDrain(() => outboxCounts(db.kysely), { maxSec: DRAIN_MAX_SEC, pollMs: 100 });
-        emails = emailDelivery(atStart, atEnd, drain, durationSec);
-        context.log(
-          `  emails: ${emails.queued} queued, ${emails.sentDuring} sent during the case, ${emails.backlogAtEnd} left at its end, ${emails.drained ? `sent in ${emails.drainSec.toFixed(1)} s` : `${emails.backlogLeft} still unsent after ${emails.drainSec.toFixed(0)} s`}`,
-        );
-      }
-      results.push({ operation, connections, result, peakRssBytes, ...(emails && { emails }) });
-      if (!service.running) throw new BenchError(`the service stopped during ${operation}\n${service.describe()}`);
-    }
-  } finally {
-    await db.close();
+      return { operation, connections, result, peakRssBytes: service.peakRssBytes() };
+    };
+    results.push(QUEUES_EMAIL.has(operation) ? await withEmailDelivery(context, database, timed) : await timed());
+    if (!service.running) throw new BenchError(`the service stopped during ${operation}\n${service.describe()}`);
   }
   return results;
 }
