@@ -17,7 +17,7 @@
  * and stalled every request (task creates at 2 connections: the slowest commit took 14–17 ms). So
  * the worker checkpoints again at once while the last one saw new frames, up to MAX_ROUNDS times:
  * the later rounds copy only what was committed during the one before, and soon find nothing new
- * (the same load: 4–5 ms). Under saturation the server commits again before any round ends, and
+ * (the same load: 4–6 ms). Under saturation the server commits again before any round ends, and
  * the WAL starts over less often; the rounds then run on the worker's thread, not the server's.
  */
 import { createRequire } from 'node:module';
