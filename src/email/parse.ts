@@ -17,6 +17,7 @@
  */
 import { analyzeEmail, type EmailOptions } from '@hapi/address';
 import { domainToASCII, domainToUnicode } from 'node:url';
+import { RecentMap } from '../core/recent-map.js';
 
 /** Laravel-style message returned for every syntactically invalid address. */
 export const INVALID_EMAIL_MESSAGE = 'The email must be a valid email address.';
@@ -129,7 +130,6 @@ export function parseEmailAddress(input: string): ParsedEmailAddress {
   let parsed = parsedLately.get(input);
   if (parsed === undefined) {
     parsed = Object.freeze(parse(input));
-    if (parsedLately.size >= PARSED_ADDRESSES) parsedLately.delete(parsedLately.keys().next().value as string);
     parsedLately.set(input, parsed);
   }
   return parsed;
@@ -140,9 +140,9 @@ export function parseEmailAddress(input: string): ParsedEmailAddress {
  * body's checks, the DNS check of its domain, the write), and a bulk create or an import each of
  * its thousand items at every step, at about 10 µs a parse. The answers are frozen: callers share them.
  */
-const parsedLately = new Map<string, ParsedEmailAddress>();
 /** Two bulk requests' items, or two import batches' rows, fit. */
 const PARSED_ADDRESSES = 4096;
+const parsedLately = new RecentMap<string, ParsedEmailAddress>(PARSED_ADDRESSES);
 /** Longer inputs are parsed every time, so what the memory holds stays small (an address is at most 254 octets). */
 const PARSED_INPUT_CHARS = 512;
 

@@ -15,6 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, type Config } from '../config.js';
 import type { Role } from '../db/types.js';
+import { RecentMap } from '../core/recent-map.js';
 import { parseKey, randomSecret, secureRandomBytes, sha256 } from '../core/secrets.js';
 
 /** The columns a guest code is stored in. `guest_code` (the plain code of old) stays empty. */
@@ -61,7 +62,7 @@ export class GuestCodes {
    * record, or under another key id, misses it and is checked in full as before. The plain codes
    * held here are no more exposed than the keys this object holds anyway.
    */
-  readonly #opened = new Map<string, { hash: string; keyId: string | null; code: string }>();
+  readonly #opened = new RecentMap<string, { hash: string; keyId: string | null; code: string }>(OPENED_CODES);
 
   constructor(current: Buffer, previous: readonly Buffer[] = []) {
     if (current.length !== 32) throw new Error('a guest code key is 32 bytes');
@@ -132,7 +133,6 @@ export class GuestCodes {
   }
 
   #remember(encrypted: string, hash: string, keyId: string | null, code: string): void {
-    if (this.#opened.size >= OPENED_CODES) this.#opened.delete(this.#opened.keys().next().value as string);
     this.#opened.set(encrypted, { hash, keyId, code });
   }
 

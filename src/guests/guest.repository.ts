@@ -8,6 +8,7 @@ import type { SortKey } from './guest.schemas.js';
 import { placeholdersFor, prepared, selectRows, type Placeholder, type Prepared } from '../db/prepared.js';
 import { kindOf, sqliteConnectionOf, type DatabaseKind } from '../db/database.js';
 import { randomId } from '../core/ids.js';
+import { RecentMap } from '../core/recent-map.js';
 import { escapeLike } from '../db/like.js';
 
 type Q = Kysely<Database>;
@@ -225,7 +226,7 @@ export async function updateRecordIn(db: Q, state: 'active' | 'removed', id: num
 // fields, a removal, a re-join), and the map is bounded all the same.
 type UpdateColumn = keyof OrganizationGuestUpdate & string;
 type UpdateParams = OrganizationGuestUpdate & { id: number };
-const updateQueries = new Map<string, Prepared<UpdateParams, RecordRow>>();
+const updateQueries = new RecentMap<string, Prepared<UpdateParams, RecordRow>>(512);
 
 function updateQueryFor(state: 'active' | 'removed', columns: UpdateColumn[]): Prepared<UpdateParams, RecordRow> {
   const key = `${state}:${columns.join(',')}`;
@@ -239,7 +240,6 @@ function updateQueryFor(state: 'active' | 'removed', columns: UpdateColumn[]): P
         .where('deleted_at', state === 'active' ? 'is' : 'is not', null)
         .returning(RECORD_READ_COLUMNS),
     );
-    if (updateQueries.size >= 512) updateQueries.delete(updateQueries.keys().next().value as string);
     updateQueries.set(key, query);
   }
   return query;
