@@ -132,13 +132,39 @@ describe('L: bulk create', () => {
     const gone = await call(ctx, ctx.tokens.admin, 'DELETE', guestsUrl(ctx.orgId, removed.email));
     assert.equal(gone.statusCode, 200, gone.body);
     const emails = Array.from({ length: 30 }, () => uniqueEmail('same'));
+    // Every profile field set: the answer is made from the values written, not read back.
+    const full = {
+      email: uniqueEmail('full'),
+      first_name: 'Ada',
+      last_name: 'Lovelace',
+      phone_1: '+44 20 7946 0000',
+      phone_2: null,
+      company_name: 'Analytical Engines',
+      company_url: 'https://engines.test',
+      contact_url: 'https://engines.test/ada',
+      image_url: 'https://engines.test/ada.png',
+      opportunity_url: 'https://crm.test/opp/1',
+      opportunity_name: 'Difference engine',
+      timezone: 'Europe/London',
+      status: 'lead',
+      external_sync_source: 'salesforce',
+      external_date_creation: '2026-01-02 03:04:05',
+      cadence_days: ['Monday', 'Thursday'],
+      associated_members: [ctx.members.standard, ctx.members.admin],
+    };
     const body = (
       await bulk([
         ...emails.map((email, i) => ({ email, first_name: `Item ${i}`, associated_members: [ctx.members.standard] })),
         { email: removed.email, first_name: 'After' },
+        full,
       ])
     ).json<BulkBody>();
-    assert.deepEqual(body.meta, { total: 31, created: 31, existing: 0, failed: 0 });
+    assert.deepEqual(body.meta, { total: 32, created: 32, existing: 0, failed: 0 });
+    const fullAnswer = body.data[31]?.data as
+      (Record<string, unknown> & { details?: Record<string, unknown> }) | undefined;
+    const { email: fullEmail, first_name: first, last_name: last, ...details } = full;
+    assert.deepEqual([fullAnswer?.email, fullAnswer?.first_name, fullAnswer?.last_name], [fullEmail, first, last]);
+    for (const [field, value] of Object.entries(details)) assert.deepEqual(fullAnswer?.details?.[field], value, field);
     for (const outcome of body.data) {
       const email = outcome.data?.email ?? '';
       const got = await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId, email));

@@ -43,6 +43,10 @@ export async function insertGlobalGuests(
 /**
  * Inserts the organization records that do not exist yet (every column given, null where the
  * record has none); the guest ids whose record was inserted, with the record as written.
+ *
+ * Only the new id is read back: every other column of the record is the value just written.
+ * Returning all 33 columns cost 1.4 of 3.8 s of the inserts of 100,000 records on SQLite
+ * (measured), the driver building each returned row as an object of 33 properties.
  */
 export async function insertRecords(db: Q, records: readonly NewOrganizationGuest[]): Promise<Map<number, RecordRow>> {
   const inserted = new Map<number, RecordRow>();
@@ -57,9 +61,22 @@ export async function insertRecords(db: Q, records: readonly NewOrganizationGues
       .insertInto('organization_guests')
       .values(values)
       .onConflict((oc) => oc.columns(['organization_id', 'guest_id']).doNothing())
-      .returning(RECORD_READ_COLUMNS)
+      .returning(['id', 'guest_id'])
       .execute();
-    for (const row of rows) inserted.set(row.guest_id, row);
+    const byGuest = new Map(values.map((row) => [row.guest_id, row]));
+    for (const { id, guest_id } of rows) {
+      const written = byGuest.get(guest_id);
+      if (!written) throw new Error(`insertRecords: the database returned guest ${guest_id}, which was not inserted`);
+      inserted.set(guest_id, recordAsWritten(id, written));
+    }
   }
   return inserted;
+}
+
+/** The record as a read of it answers: its id and the columns read (RECORD_READ_COLUMNS), each as written. */
+function recordAsWritten(id: number, written: RecordValues): RecordRow {
+  const row: Record<string, unknown> = { id };
+  for (const column of RECORD_READ_COLUMNS) if (column !== 'id') row[column] = written[column];
+  // Every column of RECORD_READ_COLUMNS is set: the id just above, the rest from the values written.
+  return row as RecordRow;
 }
