@@ -88,18 +88,15 @@ export interface Prepared<P extends object, O> {
   run(db: Q, params: ParamsOf<P>): Promise<QueryResult<O>>;
 }
 
-export function prepared<O, P extends object = Untyped>(
-  build: (db: Q, p: Placeholder<P>) => Compilable<O>,
-): Prepared<P, O> {
-  // One compiled form per dialect (SQLite and PostgreSQL differ in placeholders and quoting).
+/** Compiles `build` once per dialect (SQLite and PostgreSQL differ in placeholders and quoting). */
+function compiledOnce<O>(build: (db: Q, p: (name: string) => unknown) => Compilable<O>): (db: Q) => Compiled {
   // Transactions share their database's adapter, so they use the same entry.
   const byAdapter = new WeakMap<object, Compiled>();
-
-  function compile(db: Q): Compiled {
+  return (db) => {
     const adapter = db.getExecutor().adapter;
     let compiled = byAdapter.get(adapter);
     if (!compiled) {
-      const query = build(db, ((name: string) => `${MARK}${name}`) as Placeholder<P>).compile();
+      const query = build(db, (name: string) => `${MARK}${name}`).compile();
       compiled = {
         sql: query.sql,
         query: query.query,
@@ -113,7 +110,28 @@ export function prepared<O, P extends object = Untyped>(
       byAdapter.set(adapter, compiled);
     }
     return compiled;
+  };
+}
+
+/** Runs a compiled query with its parameters: directly on SQLite when it may, otherwise through Kysely. */
+async function execute<O>(db: Q, compiled: Compiled, parameters: unknown[]): Promise<QueryResult<O>> {
+  const direct = compiled.sqlite;
+  if (direct && mayRunDirectly(db, direct.connection)) {
+    try {
+      return runOn(direct.statement, parameters);
+    } catch (error) {
+      // Another connection holds the lock: through Kysely, which waits for it without blocking.
+      if (!isSqliteBusy(error) || direct.connection.inTransaction) throw error;
+    }
   }
+  const query: CompiledQuery<O> = { ...CompiledQuery.raw(compiled.sql, parameters), query: compiled.query };
+  return db.executeQuery(query);
+}
+
+export function prepared<O, P extends object = Untyped>(
+  build: (db: Q, p: Placeholder<P>) => Compilable<O>,
+): Prepared<P, O> {
+  const compile = compiledOnce(build as (db: Q, p: (name: string) => unknown) => Compilable<O>);
 
   async function run(db: Q, params: ParamsOf<P>): Promise<QueryResult<O>> {
     const compiled = compile(db);
@@ -124,23 +142,108 @@ export function prepared<O, P extends object = Untyped>(
       if (value === undefined) throw new Error(`prepared query: no value for parameter "${slot.name}"`);
       return value;
     });
-    const direct = compiled.sqlite;
-    if (direct && mayRunDirectly(db, direct.connection)) {
-      try {
-        return runOn(direct.statement, parameters);
-      } catch (error) {
-        // Another connection holds the lock: through Kysely, which waits for it without blocking.
-        if (!isSqliteBusy(error) || direct.connection.inTransaction) throw error;
-      }
-    }
-    const query: CompiledQuery<O> = { ...CompiledQuery.raw(compiled.sql, parameters), query: compiled.query };
-    return db.executeQuery(query);
+    return execute(db, compiled, parameters);
   }
 
   return {
     run,
     all: async (db, params) => (await run(db, params)).rows,
     first: async (db, params) => (await run(db, params)).rows[0],
+  };
+}
+
+/** The most rows one statement of `preparedRows` takes; it also takes every smaller power of two. */
+export const MAX_ROWS_PER_STATEMENT = 256;
+
+/** The rows of each statement `preparedRows` writes `count` rows in: full statements, then powers of two. */
+export function statementSizes(count: number): number[] {
+  const sizes: number[] = [];
+  for (let left = count; left > 0;) {
+    const size = left >= MAX_ROWS_PER_STATEMENT ? MAX_ROWS_PER_STATEMENT : 2 ** Math.floor(Math.log2(left));
+    sizes.push(size);
+    left -= size;
+  }
+  return sizes;
+}
+
+/** A statement over many rows, compiled once per shape (see preparedRows). */
+export interface PreparedRows<R extends object, O> {
+  /** Every row the statements answer, for `rows` in statements of at most MAX_ROWS_PER_STATEMENT. */
+  all(db: Q, rows: readonly R[]): Promise<O[]>;
+}
+
+/** Joins a row's index and a column's name into one placeholder name, and back. */
+const ROW_MARK = '\u0001';
+
+/**
+ * A multi-row statement (an insert of many rows) compiled once per number of rows, and run with
+ * each row's values by position. Building and compiling a Kysely insert of 250 rows of 33
+ * columns makes some 8,000 value nodes and cost 0.8 s of the CPU of 100,000 bulk creates
+ * (measured); compiled once, a call only lines the values up.
+ *
+ * `build` gets one placeholder per row, each standing for that row's values. The rows of a call
+ * are written MAX_ROWS_PER_STATEMENT at a time, and the rest in powers of two (100 rows: 64, 32
+ * and 4), so that whatever the count a builder has at most nine shapes, each compiled once.
+ */
+export function preparedRows<R extends object, O>(
+  build: (db: Q, rows: ReadonlyArray<Placeholder<R>>) => Compilable<O>,
+): PreparedRows<R, O> {
+  const shapes = new Map<number, { compile: (db: Q) => Compiled; positions: WeakMap<Compiled, Position[]> }>();
+  type Position = { row: number; column: string } | { value: unknown };
+
+  function shapeOf(size: number) {
+    let shape = shapes.get(size);
+    if (!shape) {
+      shape = {
+        compile: compiledOnce((db, p) =>
+          build(
+            db,
+            Array.from(
+              { length: size },
+              (_, row) => ((column: string) => p(`${row}${ROW_MARK}${column}`)) as Placeholder<R>,
+            ),
+          ),
+        ),
+        positions: new WeakMap(),
+      };
+      shapes.set(size, shape);
+    }
+    return shape;
+  }
+
+  /** Where each parameter's value comes from, worked out once per compiled form. */
+  function positionsOf(shape: NonNullable<ReturnType<typeof shapeOf>>, compiled: Compiled): Position[] {
+    let positions = shape.positions.get(compiled);
+    if (!positions) {
+      positions = compiled.slots.map((slot) => {
+        if (!('name' in slot)) return { value: slot.value };
+        const at = slot.name.indexOf(ROW_MARK);
+        return { row: Number(slot.name.slice(0, at)), column: slot.name.slice(at + 1) };
+      });
+      shape.positions.set(compiled, positions);
+    }
+    return positions;
+  }
+
+  return {
+    async all(db, rows) {
+      const out: O[] = [];
+      let from = 0;
+      for (const size of statementSizes(rows.length)) {
+        const shape = shapeOf(size);
+        const compiled = shape.compile(db);
+        const parameters = positionsOf(shape, compiled).map((position) => {
+          if ('value' in position) return position.value;
+          const value = (rows[from + position.row] as Record<string, unknown>)[position.column];
+          if (value === undefined)
+            throw new Error(`prepared rows: no value for "${position.column}" of row ${position.row}`);
+          return value;
+        });
+        for (const row of (await execute<O>(db, compiled, parameters)).rows) out.push(row);
+        from += size;
+      }
+      return out;
+    },
   };
 }
 

@@ -4,17 +4,31 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database, NewOrganizationGuest } from '../../db/types.js';
+import { placeholdersFor, preparedRows, type Placeholder } from '../../db/prepared.js';
 import { RECORD_COLUMNS, RECORD_READ_COLUMNS, type RecordRow, type RecordValues } from '../guest.repository.js';
 
 type Q = Kysely<Database>;
 
-/** Rows per statement: 33 columns a record stays far under either database's limit of bound values. */
-const ROWS_PER_STATEMENT = 250;
+const insertGuestRows = preparedRows((db, rows: ReadonlyArray<Placeholder<NewGlobalGuest>>) =>
+  db
+    .insertInto('guests')
+    .values(rows.map((p) => ({ id: p('id'), email: p('email'), created_at: p('created_at'), deleted_at: null })))
+    .onConflict((oc) => oc.doNothing())
+    .returning(['id', 'email']),
+);
 
-function chunksOf<T>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += ROWS_PER_STATEMENT) out.push(items.slice(i, i + ROWS_PER_STATEMENT));
-  return out;
+const insertRecordRows = preparedRows((db, rows: ReadonlyArray<Placeholder<RecordValues>>) =>
+  db
+    .insertInto('organization_guests')
+    .values(rows.map((p) => placeholdersFor(p, RECORD_COLUMNS)))
+    .onConflict((oc) => oc.columns(['organization_id', 'guest_id']).doNothing())
+    .returning(['id', 'guest_id']),
+);
+
+interface NewGlobalGuest {
+  id: number;
+  email: string;
+  created_at: string;
 }
 
 /**
@@ -27,17 +41,11 @@ export async function insertGlobalGuests(
   guests: ReadonlyArray<{ id: number; email: string }>,
   at: string,
 ): Promise<Map<string, number>> {
-  const inserted = new Map<string, number>();
-  for (const chunk of chunksOf(guests)) {
-    const rows = await db
-      .insertInto('guests')
-      .values(chunk.map((g) => ({ id: g.id, email: g.email, created_at: at, deleted_at: null })))
-      .onConflict((oc) => oc.doNothing())
-      .returning(['id', 'email'])
-      .execute();
-    for (const row of rows) inserted.set(row.email, row.id);
-  }
-  return inserted;
+  const rows = await insertGuestRows.all(
+    db,
+    guests.map((g) => ({ id: g.id, email: g.email, created_at: at })),
+  );
+  return new Map(rows.map((row) => [row.email, row.id]));
 }
 
 /**
@@ -49,26 +57,18 @@ export async function insertGlobalGuests(
  * (measured), the driver building each returned row as an object of 33 properties.
  */
 export async function insertRecords(db: Q, records: readonly NewOrganizationGuest[]): Promise<Map<number, RecordRow>> {
+  const values = records.map((record) => {
+    const row: Record<string, unknown> = {};
+    for (const column of RECORD_COLUMNS) row[column] = record[column] ?? null;
+    // Every column of RECORD_COLUMNS is set just above, each to its value or null.
+    return row as RecordValues;
+  });
+  const byGuest = new Map(values.map((row) => [row.guest_id, row]));
   const inserted = new Map<number, RecordRow>();
-  for (const chunk of chunksOf(records)) {
-    const values = chunk.map((record) => {
-      const row: Record<string, unknown> = {};
-      for (const column of RECORD_COLUMNS) row[column] = record[column] ?? null;
-      // Every column of RECORD_COLUMNS is set just above, each to its value or null.
-      return row as RecordValues;
-    });
-    const rows = await db
-      .insertInto('organization_guests')
-      .values(values)
-      .onConflict((oc) => oc.columns(['organization_id', 'guest_id']).doNothing())
-      .returning(['id', 'guest_id'])
-      .execute();
-    const byGuest = new Map(values.map((row) => [row.guest_id, row]));
-    for (const { id, guest_id } of rows) {
-      const written = byGuest.get(guest_id);
-      if (!written) throw new Error(`insertRecords: the database returned guest ${guest_id}, which was not inserted`);
-      inserted.set(guest_id, recordAsWritten(id, written));
-    }
+  for (const { id, guest_id } of await insertRecordRows.all(db, values)) {
+    const written = byGuest.get(guest_id);
+    if (!written) throw new Error(`insertRecords: the database returned guest ${guest_id}, which was not inserted`);
+    inserted.set(guest_id, recordAsWritten(id, written));
   }
   return inserted;
 }
