@@ -45,10 +45,18 @@ export function normalizeBody(body: unknown, depth = 0): unknown {
     }
     return body;
   }
-  // fromEntries defines own properties: a key such as "__proto__" stays data, never a prototype.
-  return Object.fromEntries(
-    Object.entries(body as Record<string, unknown>).map(([key, value]) => [key, normalizeBody(value, depth + 1)]),
-  );
+  // A loop, not fromEntries over entries: every request body passes here, and the arrays of
+  // entries were a tenth of what a bulk create allocated per item.
+  const source = body as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(source)) {
+    const value = normalizeBody(source[key], depth + 1);
+    // Defined, not assigned: a key such as "__proto__" stays data, never a prototype.
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    else out[key] = value;
+  }
+  return out;
 }
 
 interface ObjectSchemaLike {
@@ -81,9 +89,14 @@ export function unknownFields(
 ): string[] {
   if (schema === null || typeof schema !== 'object' || value === null || typeof value !== 'object') return out;
   const s = schema as ObjectSchemaLike;
+  // Only objects and arrays can hold unknown keys: a path is built for those alone (a bulk body's
+  // thousand items otherwise made a path array for every string in them).
+  const holdsKeys = (inner: unknown) => inner !== null && typeof inner === 'object';
   if (Array.isArray(value)) {
     if (s.items !== undefined)
-      value.forEach((item, index) => unknownFields(s.items, item, drop, [...path, String(index)], out));
+      value.forEach((item, index) => {
+        if (holdsKeys(item)) unknownFields(s.items, item, drop, [...path, String(index)], out);
+      });
     return out;
   }
   if (!closedObject(s)) return out;
@@ -95,7 +108,7 @@ export function unknownFields(
     if (propertySchema === undefined) {
       out.push([...path, key].join('.'));
       if (drop) delete record[key];
-    } else {
+    } else if (holdsKeys(record[key])) {
       unknownFields(propertySchema, record[key], drop, [...path, key], out);
     }
   }
