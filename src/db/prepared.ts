@@ -254,6 +254,24 @@ function runOn<O>(statement: SQLite.Statement, parameters: unknown[]): QueryResu
   return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
 }
 
+/**
+ * A function copying `columns` of an object into a new object of one fixed shape, null for a column
+ * the object lacks: for rows built in bulk. Setting 33 columns one by one by name (`row[column] =`)
+ * made each row a slow dictionary of about 5 KB (measured: 243 of 2,000 MB allocated by 50,000 bulk
+ * creates); an object literal is one allocation of fixed shape.
+ */
+export function columnPicker<C extends string>(
+  columns: readonly C[],
+): (source: Partial<Record<C, unknown>>) => Record<C, unknown> {
+  // The keys are the caller's own column names, quoted as JSON string literals ("__proto__" in a
+  // literal would set the prototype: never a column).
+  if (columns.includes('__proto__' as C)) throw new Error('columnPicker: "__proto__" is not a column');
+  return new Function(
+    'row',
+    `return {${columns.map((name) => `${JSON.stringify(name)}: row[${JSON.stringify(name)}] ?? null`).join(', ')}};`,
+  ) as (source: Partial<Record<C, unknown>>) => Record<C, unknown>;
+}
+
 /** Turns raw rows into objects with these keys; made once per column list. */
 const rowBuilders = new Map<string, (values: unknown[]) => unknown>();
 

@@ -8,7 +8,13 @@ import assert from 'node:assert/strict';
 import { sql, type Kysely } from 'kysely';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase, type Db } from '../../src/db/database.js';
-import { MAX_ROWS_PER_STATEMENT, preparedRows, statementSizes, type Placeholder } from '../../src/db/prepared.js';
+import {
+  MAX_ROWS_PER_STATEMENT,
+  columnPicker,
+  preparedRows,
+  statementSizes,
+  type Placeholder,
+} from '../../src/db/prepared.js';
 import type { Database } from '../../src/db/types.js';
 import { freshDatabaseUrl } from '../../support/app.js';
 import { statementsSentBy } from '../../support/statement-counter.js';
@@ -54,6 +60,20 @@ describe('statementSizes', () => {
       [...shapes].sort((a, b) => a - b),
       [1, 2, 4, 8, 16, 32, 64, 128, 256],
     );
+  });
+});
+
+describe('columnPicker', () => {
+  it('copies the columns named, in their order, null where the source has none, nothing else', () => {
+    const pick = columnPicker(['b', 'a', 'c'] as const);
+    const row = pick({ a: 1, b: 'two', extra: true } as { a: number; b: string });
+    assert.deepEqual(Object.keys(row), ['b', 'a', 'c']);
+    assert.deepEqual(row, { b: 'two', a: 1, c: null });
+    assert.deepEqual(pick({ a: undefined, b: 0, c: '' }), { b: 0, a: null, c: '' });
+  });
+
+  it('refuses "__proto__" as a column', () => {
+    assert.throws(() => columnPicker(['id', '__proto__']), /not a column/);
   });
 });
 

@@ -4,7 +4,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Database, NewOrganizationGuest } from '../../db/types.js';
-import { placeholdersFor, preparedRows, type Placeholder } from '../../db/prepared.js';
+import { columnPicker, placeholdersFor, preparedRows, type Placeholder } from '../../db/prepared.js';
 import { RECORD_COLUMNS, RECORD_READ_COLUMNS, type RecordRow, type RecordValues } from '../guest.repository.js';
 
 type Q = Kysely<Database>;
@@ -57,12 +57,8 @@ export async function insertGlobalGuests(
  * (measured), the driver building each returned row as an object of 33 properties.
  */
 export async function insertRecords(db: Q, records: readonly NewOrganizationGuest[]): Promise<Map<number, RecordRow>> {
-  const values = records.map((record) => {
-    const row: Record<string, unknown> = {};
-    for (const column of RECORD_COLUMNS) row[column] = record[column] ?? null;
-    // Every column of RECORD_COLUMNS is set just above, each to its value or null.
-    return row as RecordValues;
-  });
+  // Every column of RECORD_COLUMNS, each to its value or null.
+  const values = records.map((record) => recordValues(record) as RecordValues);
   const byGuest = new Map(values.map((row) => [row.guest_id, row]));
   const inserted = new Map<number, RecordRow>();
   for (const { id, guest_id } of await insertRecordRows.all(db, values)) {
@@ -73,10 +69,11 @@ export async function insertRecords(db: Q, records: readonly NewOrganizationGues
   return inserted;
 }
 
+const recordValues = columnPicker(RECORD_COLUMNS);
+const readColumns = columnPicker(RECORD_READ_COLUMNS);
+
 /** The record as a read of it answers: its id and the columns read (RECORD_READ_COLUMNS), each as written. */
 function recordAsWritten(id: number, written: RecordValues): RecordRow {
-  const row: Record<string, unknown> = { id };
-  for (const column of RECORD_READ_COLUMNS) if (column !== 'id') row[column] = written[column];
-  // Every column of RECORD_READ_COLUMNS is set: the id just above, the rest from the values written.
-  return row as RecordRow;
+  // Every column of RECORD_READ_COLUMNS is set: the id, the rest from the values written.
+  return readColumns({ ...written, id }) as RecordRow;
 }
