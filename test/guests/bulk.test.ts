@@ -13,7 +13,7 @@ import {
   uniqueEmail,
   type TestContext,
 } from '../../support/app.js';
-import { globalGuest, isLive, newGuest, type GuestData } from './lifecycle-helpers.js';
+import { fullBody, globalGuest, isLive, newGuest, type GuestData } from './lifecycle-helpers.js';
 import { assertProblem } from '../../support/problem.js';
 
 interface Outcome {
@@ -133,25 +133,7 @@ describe('L: bulk create', () => {
     assert.equal(gone.statusCode, 200, gone.body);
     const emails = Array.from({ length: 30 }, () => uniqueEmail('same'));
     // Every profile field set: the answer is made from the values written, not read back.
-    const full = {
-      email: uniqueEmail('full'),
-      first_name: 'Ada',
-      last_name: 'Lovelace',
-      phone_1: '+44 20 7946 0000',
-      phone_2: null,
-      company_name: 'Analytical Engines',
-      company_url: 'https://engines.test',
-      contact_url: 'https://engines.test/ada',
-      image_url: 'https://engines.test/ada.png',
-      opportunity_url: 'https://crm.test/opp/1',
-      opportunity_name: 'Difference engine',
-      timezone: 'Europe/London',
-      status: 'lead',
-      external_sync_source: 'salesforce',
-      external_date_creation: '2026-01-02 03:04:05',
-      cadence_days: ['Monday', 'Thursday'],
-      associated_members: [ctx.members.standard, ctx.members.admin],
-    };
+    const full = fullBody(uniqueEmail('full'), [ctx.members.standard, ctx.members.admin]);
     const body = (
       await bulk([
         ...emails.map((email, i) => ({ email, first_name: `Item ${i}`, associated_members: [ctx.members.standard] })),

@@ -22,34 +22,12 @@ import {
 import { assertProblem } from '../../support/problem.js';
 import { statementsOf } from '../../support/statement-counter.js';
 import { adminOf, guestServiceOf } from './guest-service.js';
+import { fullBody } from './lifecycle-helpers.js';
 import { inGroupCommit } from '../../src/db/group-commit.js';
 import type { Guest } from '../../src/guests/guest.schemas.js';
 import { hourWindow } from '../../src/core/time.js';
 
 const onPostgres = process.env.TEST_DATABASE_URL !== undefined;
-
-/** A body with every profile field set. */
-function fullBody(email: string, associated: number[]) {
-  return {
-    email,
-    first_name: 'Ada',
-    last_name: 'Lovelace',
-    phone_1: '+44 20 7946 0000',
-    phone_2: null,
-    company_name: 'Analytical Engines',
-    company_url: 'https://engines.test',
-    contact_url: 'https://engines.test/ada',
-    image_url: 'https://engines.test/ada.png',
-    opportunity_url: 'https://crm.test/opp/1',
-    opportunity_name: 'Difference engine',
-    timezone: 'Europe/London',
-    status: 'lead',
-    external_sync_source: 'salesforce',
-    external_date_creation: '2026-01-02 03:04:05',
-    cadence_days: ['Monday', 'Thursday'],
-    associated_members: associated,
-  };
-}
 
 async function recordsOf(ctx: TestContext, email: string) {
   return ctx.db.kysely

@@ -77,3 +77,26 @@ export async function roleOf(ctx: TestContext, orgId: string, userId: number) {
     .executeTakeFirst();
   return row?.role;
 }
+
+/** A body with every profile field set. */
+export function fullBody(email: string, associated: number[]) {
+  return {
+    email,
+    first_name: 'Ada',
+    last_name: 'Lovelace',
+    phone_1: '+44 20 7946 0000',
+    phone_2: null,
+    company_name: 'Analytical Engines',
+    company_url: 'https://engines.test',
+    contact_url: 'https://engines.test/ada',
+    image_url: 'https://engines.test/ada.png',
+    opportunity_url: 'https://crm.test/opp/1',
+    opportunity_name: 'Difference engine',
+    timezone: 'Europe/London',
+    status: 'lead',
+    external_sync_source: 'salesforce',
+    external_date_creation: '2026-01-02 03:04:05',
+    cadence_days: ['Monday', 'Thursday'],
+    associated_members: associated,
+  };
+}
