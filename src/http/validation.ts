@@ -46,7 +46,7 @@ export function normalizeBody(body: unknown, depth = 0): unknown {
     return body;
   }
   // A loop, not fromEntries over entries: every request body passes here, and the arrays of
-  // entries were a tenth of what a bulk create allocated per item.
+  // entries were about a twentieth of what a bulk create allocated (101 of 2,179 MB).
   const source = body as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(source)) {
@@ -75,6 +75,14 @@ function closedObject(schema: ObjectSchemaLike): boolean {
 }
 
 /**
+ * Only objects and arrays can hold unknown keys: a path is built for those alone (a bulk body's
+ * thousand items otherwise made a path array for every string in them).
+ */
+function holdsKeys(value: unknown): boolean {
+  return value !== null && typeof value === 'object';
+}
+
+/**
  * The keys of `value` that `schema` does not know, as dotted paths (`name`, `3.phone` for an item
  * of an array body), searched through nested objects and array items. With `drop`, each is removed
  * from `value` as well. Schemas given by reference or by `anyOf` are left alone: what they admit is
@@ -89,9 +97,6 @@ export function unknownFields(
 ): string[] {
   if (schema === null || typeof schema !== 'object' || value === null || typeof value !== 'object') return out;
   const s = schema as ObjectSchemaLike;
-  // Only objects and arrays can hold unknown keys: a path is built for those alone (a bulk body's
-  // thousand items otherwise made a path array for every string in them).
-  const holdsKeys = (inner: unknown) => inner !== null && typeof inner === 'object';
   if (Array.isArray(value)) {
     if (s.items !== undefined)
       value.forEach((item, index) => {

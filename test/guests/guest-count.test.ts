@@ -455,11 +455,17 @@ describe('the maintained guest count', () => {
     });
     await assert.rejects(
       db.transaction().execute(async (trx) => {
-        await insertRecords(trx, [record(guest.id, ctx.orgId), record(guest.id, other.orgId)]);
+        await insertRecords(trx, [record(guest.id, ctx.orgId)]);
+        await insertRecords(trx, [record(guest.id, other.orgId)]);
         assert.equal(await maintained(trx, ctx.orgId), before + 1, 'counted inside the transaction');
         throw new Error('the batch fails');
       }),
       /the batch fails/,
+    );
+    // Records of two organizations in one call are refused before anything is written.
+    await assert.rejects(
+      insertRecords(db, [record(guest.id, ctx.orgId), record(guest.id, other.orgId)]),
+      /of one organization/,
     );
     await assertCounts('after a failed batch transaction');
     assert.equal(await maintained(db, ctx.orgId), before);
