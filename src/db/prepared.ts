@@ -188,41 +188,40 @@ const ROW_MARK = '\u0001';
 export function preparedRows<R extends object, O>(
   build: (db: Q, rows: ReadonlyArray<Placeholder<R>>) => Compilable<O>,
 ): PreparedRows<R, O> {
-  const shapes = new Map<number, { compile: (db: Q) => Compiled; positions: WeakMap<Compiled, Position[]> }>();
   type Position = { row: number; column: string } | { value: unknown };
+  /** Each number of rows' compiler (one compiled form per dialect). */
+  const shapes = new Map<number, (db: Q) => Compiled>();
+  /** Where each parameter's value comes from, worked out once per compiled form. */
+  const positions = new WeakMap<Compiled, Position[]>();
 
-  function shapeOf(size: number) {
-    let shape = shapes.get(size);
-    if (!shape) {
-      shape = {
-        compile: compiledOnce((db, p) =>
-          build(
-            db,
-            Array.from(
-              { length: size },
-              (_, row) => ((column: string) => p(`${row}${ROW_MARK}${column}`)) as Placeholder<R>,
-            ),
+  function compiledFor(db: Q, size: number): Compiled {
+    let compile = shapes.get(size);
+    if (!compile) {
+      compile = compiledOnce((db, p) =>
+        build(
+          db,
+          Array.from(
+            { length: size },
+            (_, row) => ((column: string) => p(`${row}${ROW_MARK}${column}`)) as Placeholder<R>,
           ),
         ),
-        positions: new WeakMap(),
-      };
-      shapes.set(size, shape);
+      );
+      shapes.set(size, compile);
     }
-    return shape;
+    return compile(db);
   }
 
-  /** Where each parameter's value comes from, worked out once per compiled form. */
-  function positionsOf(shape: NonNullable<ReturnType<typeof shapeOf>>, compiled: Compiled): Position[] {
-    let positions = shape.positions.get(compiled);
-    if (!positions) {
-      positions = compiled.slots.map((slot) => {
+  function positionsOf(compiled: Compiled): Position[] {
+    let known = positions.get(compiled);
+    if (!known) {
+      known = compiled.slots.map((slot) => {
         if (!('name' in slot)) return { value: slot.value };
         const at = slot.name.indexOf(ROW_MARK);
         return { row: Number(slot.name.slice(0, at)), column: slot.name.slice(at + 1) };
       });
-      shape.positions.set(compiled, positions);
+      positions.set(compiled, known);
     }
-    return positions;
+    return known;
   }
 
   return {
@@ -230,9 +229,8 @@ export function preparedRows<R extends object, O>(
       const out: O[] = [];
       let from = 0;
       for (const size of statementSizes(rows.length)) {
-        const shape = shapeOf(size);
-        const compiled = shape.compile(db);
-        const parameters = positionsOf(shape, compiled).map((position) => {
+        const compiled = compiledFor(db, size);
+        const parameters = positionsOf(compiled).map((position) => {
           if ('value' in position) return position.value;
           const value = (rows[from + position.row] as Record<string, unknown>)[position.column];
           if (value === undefined)

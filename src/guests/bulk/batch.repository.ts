@@ -78,6 +78,8 @@ const readColumns = columnPicker(RECORD_READ_COLUMNS);
 
 /** The record as a read of it answers: its id and the columns read (RECORD_READ_COLUMNS), each as written. */
 function recordAsWritten(id: number, written: RecordValues): RecordRow {
-  // Every column of RECORD_READ_COLUMNS is set: the id, the rest from the values written.
-  return readColumns({ ...written, id }) as RecordRow;
+  // Every column of RECORD_READ_COLUMNS is set: the rest from the values written, then the id.
+  const row = readColumns(written) as RecordRow;
+  row.id = id;
+  return row;
 }
