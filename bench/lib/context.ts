@@ -3,7 +3,8 @@
  * server behind the service's email checks, and how a case is measured and checked.
  */
 import path from 'node:path';
-import { loadProblem, runLoad, type LoadResult, type LoadSpec } from './load.js';
+import { loadProblem, runLoad, type LoadResult, type LoadSpec, type ServerCpu } from './load.js';
+import type { BenchProcess, CpuTime } from './processes.js';
 
 export interface BenchSettings {
   quick: boolean;
@@ -54,7 +55,8 @@ export class BenchError extends Error {
 }
 
 function figures(result: LoadResult): string {
-  return `${result.rps.toFixed(0)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (${result.requests} requests)`;
+  const cpu = result.serverCpu ? `; server CPU ${result.serverCpu.mainUsPerRequest.toFixed(0)} µs/request` : '';
+  return `${result.rps.toFixed(0)} req/s, p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (${result.requests} requests${cpu})`;
 }
 
 /** One more request like the failing ones, to show what the server answers. */
@@ -73,15 +75,34 @@ async function sampleAnswer(url: string, spec: Pick<LoadSpec, 'method' | 'header
   }
 }
 
-/** Runs one case against `url`; a case with errors is a broken benchmark, not a slow one. */
+/** The server's CPU time per request between two readings; undefined without both readings or requests. */
+export function serverCpuPerRequest(
+  before: CpuTime | undefined,
+  after: CpuTime | undefined,
+  requests: number,
+): ServerCpu | undefined {
+  if (!before || !after || requests <= 0) return undefined;
+  return {
+    mainUsPerRequest: ((after.mainMs - before.mainMs) * 1000) / requests,
+    allUsPerRequest: ((after.allMs - before.allMs) * 1000) / requests,
+  };
+}
+
+/**
+ * Runs one case against `url`; a case with errors is a broken benchmark, not a slow one. With the
+ * server's process, the result also says what CPU time each request cost it.
+ */
 export async function measure(
   context: BenchContext,
   label: string,
   url: string,
   spec: LoadSpec,
-  options: { shedOk?: boolean } = {},
+  options: { shedOk?: boolean; server?: Pick<BenchProcess, 'cpuTime'> } = {},
 ): Promise<LoadResult> {
+  const before = options.server?.cpuTime();
   const result = await runLoad(url, spec);
+  const serverCpu = serverCpuPerRequest(before, options.server?.cpuTime(), result.requests);
+  if (serverCpu) result.serverCpu = serverCpu;
   const problem = loadProblem(result, options);
   if (problem) throw new BenchError(`${label}: ${problem}\n  ${await sampleAnswer(url, spec)}`);
   const shed = result.statusCodes['503'] ?? 0;

@@ -37,11 +37,13 @@ export async function measureHttpFloor(context: BenchContext): Promise<ByConnect
     await warmUp(context, 'floor 1 http', floor.url, spec);
     const results: ByConnections = {};
     for (const connections of context.settings.connections) {
-      results[connections] = await measure(context, `floor 1 http @${connections}`, floor.url, {
-        ...spec,
-        connections,
-        durationSec: context.settings.durationSec,
-      });
+      results[connections] = await measure(
+        context,
+        `floor 1 http @${connections}`,
+        floor.url,
+        { ...spec, connections, durationSec: context.settings.durationSec },
+        { server: floor },
+      );
     }
     if (!floor.running) throw new BenchError(`floor 1 stopped during the run\n${floor.describe()}`);
     return results;
@@ -80,6 +82,7 @@ export async function measureDbFloor(
             connections,
             durationSec: context.settings.durationSec,
           },
+          { server: floor },
         );
       }
     }

@@ -49,6 +49,17 @@ export interface LoadResult {
   statusCodes: Record<string, number>;
   /** Stopped by `maxSec` before every request of `amount` was answered. */
   cut?: boolean;
+  /**
+   * The server process's CPU time per request of the case, in microseconds (measure() in
+   * bench/lib/context.ts): what answering costs it, whatever the load generator beside it leaves.
+   */
+  serverCpu?: ServerCpu;
+}
+
+/** CPU time per request, µs: the server's main thread (its event loop) and all its threads. */
+export interface ServerCpu {
+  mainUsPerRequest: number;
+  allUsPerRequest: number;
 }
 
 /** More failed requests than this in one case means the benchmark itself broke. */

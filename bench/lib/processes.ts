@@ -92,6 +92,46 @@ export function peakRssBytes(pid: number): number | undefined {
   }
 }
 
+/**
+ * CPU time a process has used so far, in milliseconds: its main thread's (the event loop, which
+ * answers every request) and all its threads' (the main thread, libuv's pool, V8's collector and
+ * compiler threads, the service's workers).
+ */
+export interface CpuTime {
+  mainMs: number;
+  allMs: number;
+}
+
+/** Kernel clock ticks per second, the unit of /proc/PID/stat's times (USER_HZ: 100 on Linux). */
+const CLOCK_TICKS_PER_SEC = 100;
+
+/**
+ * The main thread's time from the scheduler's own accounting (`/proc/PID/task/PID/schedstat`, in
+ * nanoseconds); all threads' from `/proc/PID/stat` (user + system, clock ticks), which also keeps
+ * the time of threads that have ended. Undefined where /proc has neither (not Linux, process gone).
+ */
+export function cpuTime(pid: number): CpuTime | undefined {
+  try {
+    const schedstat = fs.readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8');
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return parseCpuTime(schedstat, stat);
+  } catch {
+    return undefined;
+  }
+}
+
+/** {@link cpuTime} from the two files' text; undefined when either is not what Linux writes. */
+export function parseCpuTime(schedstat: string, stat: string): CpuTime | undefined {
+  const runNs = /^(\d+) \d+ \d+\s*$/.exec(schedstat)?.[1];
+  // The command name, in parentheses, may hold spaces and parentheses: the fields follow the last `)`.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After the name: state (field 3 of proc(5)) is fields[0], utime (14) fields[11], stime (15) fields[12].
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  if (runNs === undefined || !Number.isInteger(utime) || !Number.isInteger(stime)) return undefined;
+  return { mainMs: Number(runNs) / 1e6, allMs: ((utime + stime) * 1000) / CLOCK_TICKS_PER_SEC };
+}
+
 export interface StartOptions {
   /** For messages: "service (sqlite)", "floor 1", ... */
   name: string;
@@ -163,6 +203,11 @@ export class BenchProcess {
   /** The peak RSS so far: read while the process runs, since it is gone after the stop. */
   peakRssBytes(): number | undefined {
     return this.child.pid === undefined || !this.running ? undefined : peakRssBytes(this.child.pid);
+  }
+
+  /** The CPU time it has used so far; undefined once it has stopped, or without /proc. */
+  cpuTime(): CpuTime | undefined {
+    return this.child.pid === undefined || !this.running ? undefined : cpuTime(this.child.pid);
   }
 
   /**

@@ -6,6 +6,7 @@
 import type { ImportCaseResult } from './import-case.js';
 import type { DbKind } from './database.js';
 import type { ByConnections } from './floors.js';
+import type { ServerCpu } from './load.js';
 import { LIST_PAGE_SIZE, LIST_STATS_WITH_TASKS, MATCHING_FLOOR } from './scenarios.js';
 import { formatScale, scaleRows, scaleTargets } from './scale-report.js';
 import type { ScaleResults } from './scale.js';
@@ -39,6 +40,14 @@ export interface Row {
   ratioToFloor?: number;
   /** rps / floor 1's rps at the same connection count. */
   ratioToHttp?: number;
+  /** The server's main-thread CPU time per request, µs (LoadResult.serverCpu). */
+  cpuUs?: number;
+  /**
+   * The matching floor's CPU per request over this case's: the req/s ratio the two would show if
+   * each had a core to itself and CPU were all that held them back (the load generator shares
+   * this machine, and at times sets the floors' req/s rather than their own cost).
+   */
+  cpuRatioToFloor?: number;
   /** The service's peak RSS during the case, bytes. */
   peakRssBytes?: number;
   targets: string[];
@@ -65,6 +74,12 @@ const BULK_LIMIT_SEC = 20;
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 const mb = (bytes: number | undefined) => (bytes === undefined ? 'n/a' : `${(bytes / 1024 / 1024).toFixed(0)} MB`);
 
+/** The floor's main-thread CPU per request over the case's; undefined without both, or a case that cost none. */
+function cpuRatio(floor: ServerCpu | undefined, service: ServerCpu | undefined): number | undefined {
+  if (!floor || !service || service.mainUsPerRequest <= 0) return undefined;
+  return floor.mainUsPerRequest / service.mainUsPerRequest;
+}
+
 export function buildRows(results: RunResults): Row[] {
   const http = results.httpFloor;
   const rows: Row[] = [];
@@ -76,6 +91,7 @@ export function buildRows(results: RunResults): Row[] {
       rps: r.rps,
       p50Ms: r.p50Ms,
       p99Ms: r.p99Ms,
+      cpuUs: r.serverCpu?.mainUsPerRequest,
       targets: [],
       missed: [],
     });
@@ -92,6 +108,7 @@ export function buildRows(results: RunResults): Row[] {
           p50Ms: r.p50Ms,
           p99Ms: r.p99Ms,
           ratioToHttp,
+          cpuUs: r.serverCpu?.mainUsPerRequest,
           targets: [],
           missed: [],
         });
@@ -111,6 +128,8 @@ export function buildRows(results: RunResults): Row[] {
         floorRps: floor?.rps,
         ratioToFloor: floor ? result.rps / floor.rps : undefined,
         ratioToHttp: http[connections] ? result.rps / (http[connections]?.rps ?? 1) : undefined,
+        cpuUs: result.serverCpu?.mainUsPerRequest,
+        cpuRatioToFloor: cpuRatio(floor?.serverCpu, result.serverCpu),
         peakRssBytes,
         targets: [],
         missed: [],
@@ -332,6 +351,8 @@ export function formatReport(results: RunResults, rows: Row[], targets: Target[]
     r.floor ? `${r.floor} ${fmt(r.floorRps, 0)}` : '',
     fmt(r.ratioToFloor),
     fmt(r.ratioToHttp),
+    fmt(r.cpuUs, 0),
+    fmt(r.cpuRatioToFloor),
     r.peakRssBytes === undefined ? '' : (r.peakRssBytes / 1024 / 1024).toFixed(0),
     r.targets.join(' '),
     r.targets.length === 0 ? '' : r.missed.length === 0 ? 'pass' : `MISS ${r.missed.join(',')}`,
@@ -359,12 +380,17 @@ export function formatReport(results: RunResults, rows: Row[], targets: Target[]
         'floor 2 (req/s)',
         'x floor 2',
         'x floor 1',
+        'CPU µs/req',
+        'x floor 2 CPU',
         'RSS MB',
         'target',
         'result',
       ],
       body,
     ),
+  );
+  out.push(
+    "CPU µs/req: the server process's main-thread CPU time per request of the case (/proc schedstat); x floor 2 CPU: the floor's over the case's, the req/s ratio if CPU alone set both (the load generator runs on the same cores).",
   );
   out.push('');
   out.push(
@@ -423,6 +449,8 @@ export function reportJson(results: RunResults, rows: Row[], targets: Target[]):
     ...r,
     ratioToFloor: r.ratioToFloor === undefined ? undefined : round(r.ratioToFloor, 3),
     ratioToHttp: r.ratioToHttp === undefined ? undefined : round(r.ratioToHttp, 3),
+    cpuUs: r.cpuUs === undefined ? undefined : round(r.cpuUs, 1),
+    cpuRatioToFloor: r.cpuRatioToFloor === undefined ? undefined : round(r.cpuRatioToFloor, 3),
   }));
   return `${JSON.stringify({ meta: results.meta, skipped: results.skipped, rows: clean, targets, peakRssByPhase: rssPhases(results), scale: scaleRows(scalesOf(results)), statementsPerRequest: Object.fromEntries(results.databases.map((d) => [d.kind, d.queries])), emailDelivery: Object.fromEntries(results.databases.map((d) => [d.kind, d.cases.find((c) => c.emails)?.emails])), bulk: results.bulk, bulkEndpoint: results.bulkEndpoint, importCase: results.importCase, raw: { httpFloor: results.httpFloor, databases: results.databases } }, null, 2)}\n`;
 }

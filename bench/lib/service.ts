@@ -123,11 +123,13 @@ export async function runServiceCases(
       await warmUp(context, `${kind} ${operation}`, service.url, spec);
     }
     const timed = async () => {
-      const result = await measure(context, `${kind} ${operation} @${connections}`, service.url, {
-        ...spec,
-        connections,
-        durationSec: context.settings.durationSec,
-      });
+      const result = await measure(
+        context,
+        `${kind} ${operation} @${connections}`,
+        service.url,
+        { ...spec, connections, durationSec: context.settings.durationSec },
+        { server: service },
+      );
       return { operation, connections, result, peakRssBytes: service.peakRssBytes() };
     };
     results.push(QUEUES_EMAIL.has(operation) ? await withEmailDelivery(context, database, timed) : await timed());

@@ -1,0 +1,95 @@
+/**
+ * The benchmark's reading of a server's CPU time per request: /proc parsed as Linux writes it,
+ * per request between two readings, and each case's row set against its floor's.
+ */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { serverCpuPerRequest } from '../../bench/lib/context.js';
+import type { LoadResult } from '../../bench/lib/load.js';
+import { cpuTime, parseCpuTime } from '../../bench/lib/processes.js';
+import { buildRows, type RunResults } from '../../bench/lib/report.js';
+import type { DatabaseResults } from '../../bench/lib/suites.js';
+
+// A name with spaces and parentheses, as a thread may set it: the fields follow the last `)`.
+const STAT =
+  '4242 (node (main) x) S 1 4242 4242 0 -1 4194560 9000 0 0 0 1234 567 0 0 20 0 11 0 100 1000000 5000 18446744073709551615 0 0 0 0 0 0 0 4096 0 0 0 17 1 0 0 0 0 0\n';
+
+test('parseCpuTime: the main thread from schedstat (ns), all threads from stat (user + system ticks)', () => {
+  assert.deepEqual(parseCpuTime('2500000000 120000 300\n', STAT), { mainMs: 2500, allMs: 18_010 });
+  assert.equal(parseCpuTime('not numbers\n', STAT), undefined);
+  assert.equal(parseCpuTime('2500000000 120000 300\n', '4242 (node) S 1'), undefined);
+});
+
+test('cpuTime reads a live process: this one, its time growing with work done', () => {
+  const before = cpuTime(process.pid);
+  assert.ok(before, '/proc is readable on the machines the benchmark runs on');
+  const until = Date.now() + 60;
+  let spin = 0;
+  while (Date.now() < until) spin += 1;
+  const after = cpuTime(process.pid);
+  assert.ok(spin > 0 && after);
+  assert.ok(after.mainMs - before.mainMs >= 40, `main thread grew by ${after.mainMs - before.mainMs} ms`);
+  assert.ok(after.allMs >= after.mainMs - 10, 'all threads hold at least the main one (to the tick)');
+  assert.equal(cpuTime(2 ** 22 + 1), undefined, 'no such process');
+});
+
+test('serverCpuPerRequest: µs per request between readings; nothing without both readings or requests', () => {
+  assert.deepEqual(serverCpuPerRequest({ mainMs: 1000, allMs: 1500 }, { mainMs: 2200, allMs: 3000 }, 10_000), {
+    mainUsPerRequest: 120,
+    allUsPerRequest: 150,
+  });
+  assert.equal(serverCpuPerRequest(undefined, { mainMs: 1, allMs: 1 }, 10), undefined);
+  assert.equal(serverCpuPerRequest({ mainMs: 1, allMs: 1 }, undefined, 10), undefined);
+  assert.equal(serverCpuPerRequest({ mainMs: 1, allMs: 1 }, { mainMs: 2, allMs: 2 }, 0), undefined);
+});
+
+function load(rps: number, mainUsPerRequest?: number): LoadResult {
+  return {
+    requests: rps * 10,
+    durationSec: 10,
+    rps,
+    connections: 10,
+    meanMs: 1,
+    latencyCount: rps * 10,
+    p50Ms: 1,
+    p90Ms: 2,
+    p99Ms: 3,
+    maxMs: 4,
+    non2xx: 0,
+    errors: 0,
+    timeouts: 0,
+    statusCodes: { '200': rps * 10 },
+    ...(mainUsPerRequest !== undefined && { serverCpu: { mainUsPerRequest, allUsPerRequest: mainUsPerRequest } }),
+  };
+}
+
+test("each case's row carries its CPU per request and the floor's over it", () => {
+  const database = {
+    kind: 'sqlite',
+    floor: { insert: { 10: load(3000, 300) }, select: { 10: load(14_000, 60) } },
+    cases: [
+      { operation: 'get', connections: 10, result: load(7000, 120) },
+      { operation: 'create', connections: 10, result: load(2000) },
+    ],
+  } as unknown as DatabaseResults;
+  const results: RunResults = {
+    meta: {},
+    httpFloor: { 10: load(28_000, 25) },
+    databases: [database],
+    bulk: undefined,
+    bulkEndpoint: undefined,
+    importCase: undefined,
+    skipped: [],
+  };
+  const rows = buildRows(results);
+  const row = (operation: string) => rows.find((r) => r.operation === operation);
+  assert.equal(row('floor 1: node:http, fixed JSON')?.cpuUs, 25);
+  assert.equal(row('floor 2: select')?.cpuUs, 60);
+  assert.equal(row('get')?.cpuUs, 120);
+  assert.equal(row('get')?.cpuRatioToFloor, 0.5);
+  assert.equal(row('get')?.ratioToFloor, 0.5);
+  // A case read without the process's CPU has no CPU figures; its req/s ratio stands.
+  assert.equal(row('create')?.cpuUs, undefined);
+  assert.equal(row('create')?.cpuRatioToFloor, undefined);
+  assert.equal(row('create')?.ratioToFloor, 2000 / 3000);
+});
