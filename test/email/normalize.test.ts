@@ -35,6 +35,9 @@ describe('normalizeEmail', () => {
       'a@xn--bcher-kva.example',
       'Jo\u0308rg@BU\u0308CHER.test',
       'plain@example.com',
+      '  Padded.Name+Tag@Sub.Example.COM  ',
+      'ÅSA.Öberg@Bücher.Example',
+      'x@XN--BCHER-KVA.Example',
     ]) {
       const parsed = parseEmailAddress(input);
       assert.ok(parsed.ok, input);
