@@ -9,7 +9,9 @@
  * at 10 and 50 connections, as requests/s and p50/p99 latency, and compares them with:
  *   floor 1: a bare node:http server answering a fixed JSON body (the HTTP ceiling);
  *   floor 2: a bare node:http server doing only the database work of a create (one transaction,
- *            two inserts) or a get (one indexed select), on the same database kind and schema.
+ *            two inserts) or a get (one indexed select), on the same database kind and schema;
+ *   floor 3: floor 2's database work served by Fastify with one request-log line per request
+ *            (what the framework and the log cost; reported beside the floor-2 targets).
  * It also counts the statements each request sends, and measures list and get at scale: an
  * organization of 1,000,000 guests, seeded straight into the database as an import leaves one,
  * beside one of 10,000 seeded the same way, the same cases on both (page 1, the middle page by

@@ -10,7 +10,12 @@ import { ROOT, startProcess } from './processes.js';
 import { apiHeaders, requestsFor, type FloorOperation } from './scenarios.js';
 
 const HTTP_FLOOR = path.join(ROOT, 'bench', 'floors', 'http-floor.ts');
-const DB_FLOOR = path.join(ROOT, 'bench', 'floors', 'db-floor.ts');
+/** The floors that do the database work of the guest API, by number: bare node:http, or Fastify with a request log. */
+const DB_FLOORS = {
+  2: { script: path.join(ROOT, 'bench', 'floors', 'db-floor.ts'), name: 'floor 2' },
+  3: { script: path.join(ROOT, 'bench', 'floors', 'framework-floor.ts'), name: 'floor 3' },
+} as const;
+export type DbFloorNumber = keyof typeof DB_FLOORS;
 
 /** Results by connection count. */
 export type ByConnections = Record<number, LoadResult>;
@@ -52,17 +57,22 @@ export async function measureHttpFloor(context: BenchContext): Promise<ByConnect
   }
 }
 
-/** Floor 2 on one database kind: the minimal insert and select, by connection count. */
+/**
+ * Floor 2 (bare node:http) or floor 3 (Fastify and a request log) on one database kind: the
+ * minimal insert and select, by connection count.
+ */
 export async function measureDbFloor(
   context: BenchContext,
   database: BenchDatabase,
   seed: Seed,
+  number: DbFloorNumber = 2,
 ): Promise<Record<FloorOperation, ByConnections>> {
-  const name = `floor 2 (${database.kind})`;
+  const { script, name: floorName } = DB_FLOORS[number];
+  const name = `${floorName} (${database.kind})`;
   const floor = await startProcess({
     name,
     logFile: logFileFor(context, name),
-    args: ['--import', 'tsx', DB_FLOOR],
+    args: ['--import', 'tsx', script],
     // The service's default pool size.
     env: { FLOOR_DATABASE_URL: database.url, FLOOR_POOL_SIZE: '10' },
     readyPath: '/health/live',
@@ -71,11 +81,11 @@ export async function measureDbFloor(
     const results: Record<FloorOperation, ByConnections> = { insert: {}, select: {} };
     for (const operation of ['insert', 'select'] as const) {
       const spec = { ...requestsFor(operation, seed), headers: apiHeaders(undefined) };
-      await warmUp(context, `floor 2 ${database.kind} ${operation}`, floor.url, spec);
+      await warmUp(context, `${floorName} ${database.kind} ${operation}`, floor.url, spec);
       for (const connections of context.settings.connections) {
         results[operation][connections] = await measure(
           context,
-          `floor 2 ${database.kind} ${operation} @${connections}`,
+          `${floorName} ${database.kind} ${operation} @${connections}`,
           floor.url,
           {
             ...spec,
@@ -86,7 +96,7 @@ export async function measureDbFloor(
         );
       }
     }
-    if (!floor.running) throw new BenchError(`floor 2 stopped during the run\n${floor.describe()}`);
+    if (!floor.running) throw new BenchError(`${floorName} stopped during the run\n${floor.describe()}`);
     return results;
   } finally {
     await floor.stop();

@@ -15,6 +15,8 @@ import { runScaleCases, type ScaleResults } from './scale.js';
 export interface DatabaseResults {
   kind: DbKind;
   floor: Record<FloorOperation, ByConnections>;
+  /** Floor 3: floor 2's work served by Fastify with a request log (bench/floors/framework-floor.ts). */
+  frameworkFloor?: Record<FloorOperation, ByConnections>;
   cases: ServiceCaseResult[];
   queries: QueryCountRun;
   /** The list and get cases at two organization sizes (bench/lib/scale.ts); undefined = skipped. */
@@ -34,6 +36,8 @@ export async function runDatabaseSuite(context: BenchContext, kind: DbKind): Pro
     const floorSeed = await seedDatabase(floorDb, settings.listGuests);
     context.log(`== ${kind}: floor 2 (bare node:http + ${kind === 'sqlite' ? 'better-sqlite3' : 'pg'})`);
     const floor = await measureDbFloor(context, floorDb, floorSeed);
+    context.log(`== ${kind}: floor 3 (floor 2's work served by Fastify, one request-log line per request)`);
+    const frameworkFloor = await measureDbFloor(context, floorDb, floorSeed, 3);
     await floorDb.drop();
 
     context.log(`== ${kind}: the service (node bin/guests.js serve)`);
@@ -55,7 +59,7 @@ export async function runDatabaseSuite(context: BenchContext, kind: DbKind): Pro
       );
       scale = await runScaleCases(context, kind, serviceDb, seed, settings.largeGuests);
     }
-    return { kind, floor, cases, queries, scale };
+    return { kind, floor, frameworkFloor, cases, queries, scale };
   } finally {
     await serviceDb.drop();
     await floorDb.drop();
