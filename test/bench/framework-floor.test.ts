@@ -4,29 +4,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { LoadResult } from '../../bench/lib/load.js';
 import { buildRows, evaluateTargets, formatReport, type RunResults } from '../../bench/lib/report.js';
 import type { DatabaseResults } from '../../bench/lib/suites.js';
-
-function load(rps: number, mainUsPerRequest: number): LoadResult {
-  return {
-    requests: rps * 10,
-    durationSec: 10,
-    rps,
-    connections: 10,
-    meanMs: 1,
-    latencyCount: rps * 10,
-    p50Ms: 1,
-    p90Ms: 2,
-    p99Ms: 3,
-    maxMs: 4,
-    non2xx: 0,
-    errors: 0,
-    timeouts: 0,
-    statusCodes: { '200': rps * 10 },
-    serverCpu: { mainUsPerRequest, allUsPerRequest: mainUsPerRequest },
-  };
-}
+import { loadResult as load, runOf } from './report-fixtures.js';
 
 function results(withFloor3: boolean): RunResults {
   const database = {
@@ -47,15 +27,7 @@ function results(withFloor3: boolean): RunResults {
     ],
     queries: { counts: [] },
   } as unknown as DatabaseResults;
-  return {
-    meta: { source: { commit: '0123456789abcdef', modified: false }, quick: true },
-    httpFloor: { 10: load(28_000, 25) },
-    databases: [database],
-    bulk: undefined,
-    bulkEndpoint: undefined,
-    importCase: undefined,
-    skipped: [],
-  };
+  return runOf([database], { source: { commit: '0123456789abcdef', modified: false }, quick: true });
 }
 
 const targetOf = (run: RunResults, operation: string) => {

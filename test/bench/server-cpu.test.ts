@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { serverCpuPerRequest } from '../../bench/lib/context.js';
-import type { LoadResult } from '../../bench/lib/load.js';
 import { cpuTime, parseCpuTime } from '../../bench/lib/processes.js';
-import { buildRows, type RunResults } from '../../bench/lib/report.js';
+import { buildRows } from '../../bench/lib/report.js';
 import type { DatabaseResults } from '../../bench/lib/suites.js';
+import { loadResult as load, runOf } from './report-fixtures.js';
 
 // A name with spaces and parentheses, as a thread may set it: the fields follow the last `)`.
 const STAT =
@@ -51,26 +51,6 @@ test('serverCpuPerRequest: µs per request between readings; nothing without bot
   assert.equal(serverCpuPerRequest({ mainMs: 1, allMs: 1 }, { mainMs: 2, allMs: 2 }, 0), undefined);
 });
 
-function load(rps: number, mainUsPerRequest?: number): LoadResult {
-  return {
-    requests: rps * 10,
-    durationSec: 10,
-    rps,
-    connections: 10,
-    meanMs: 1,
-    latencyCount: rps * 10,
-    p50Ms: 1,
-    p90Ms: 2,
-    p99Ms: 3,
-    maxMs: 4,
-    non2xx: 0,
-    errors: 0,
-    timeouts: 0,
-    statusCodes: { '200': rps * 10 },
-    ...(mainUsPerRequest !== undefined && { serverCpu: { mainUsPerRequest, allUsPerRequest: mainUsPerRequest } }),
-  };
-}
-
 test("each case's row carries its CPU per request and the floor's over it", () => {
   const database = {
     kind: 'sqlite',
@@ -80,15 +60,7 @@ test("each case's row carries its CPU per request and the floor's over it", () =
       { operation: 'create', connections: 10, result: load(2000) },
     ],
   } as unknown as DatabaseResults;
-  const results: RunResults = {
-    meta: {},
-    httpFloor: { 10: load(28_000, 25) },
-    databases: [database],
-    bulk: undefined,
-    bulkEndpoint: undefined,
-    importCase: undefined,
-    skipped: [],
-  };
+  const results = runOf([database]);
   const rows = buildRows(results);
   const row = (operation: string) => rows.find((r) => r.operation === operation);
   assert.equal(row('floor 1: node:http, fixed JSON')?.cpuUs, 25);
