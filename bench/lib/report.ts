@@ -6,8 +6,8 @@
 import type { ImportCaseResult } from './import-case.js';
 import type { DbKind } from './database.js';
 import type { ByConnections } from './floors.js';
-import type { ServerCpu } from './load.js';
-import { LIST_PAGE_SIZE, LIST_STATS_WITH_TASKS, MATCHING_FLOOR } from './scenarios.js';
+import type { LoadResult, ServerCpu } from './load.js';
+import { LIST_PAGE_SIZE, LIST_STATS_WITH_TASKS, MATCHING_FLOOR, type FloorOperation } from './scenarios.js';
 import { formatScale, scaleRows, scaleTargets } from './scale-report.js';
 import type { ScaleResults } from './scale.js';
 import type { BulkResult, DatabaseResults } from './suites.js';
@@ -80,6 +80,29 @@ function cpuRatio(floor: ServerCpu | undefined, service: ServerCpu | undefined):
   return floor.mainUsPerRequest / service.mainUsPerRequest;
 }
 
+/** A measured server's figures, and its ratios to its floor 2 (`floor`, of `floorOperation`) and to floor 1 (`http`). */
+function againstFloors(
+  result: LoadResult,
+  floorOperation: FloorOperation,
+  floor: LoadResult | undefined,
+  http: LoadResult | undefined,
+): Pick<
+  Row,
+  'rps' | 'p50Ms' | 'p99Ms' | 'floor' | 'floorRps' | 'ratioToFloor' | 'ratioToHttp' | 'cpuUs' | 'cpuRatioToFloor'
+> {
+  return {
+    rps: result.rps,
+    p50Ms: result.p50Ms,
+    p99Ms: result.p99Ms,
+    floor: floorOperation,
+    floorRps: floor?.rps,
+    ratioToFloor: floor ? result.rps / floor.rps : undefined,
+    ratioToHttp: http ? result.rps / http.rps : undefined,
+    cpuUs: result.serverCpu?.mainUsPerRequest,
+    cpuRatioToFloor: cpuRatio(floor?.serverCpu, result.serverCpu),
+  };
+}
+
 export function buildRows(results: RunResults): Row[] {
   const http = results.httpFloor;
   const rows: Row[] = [];
@@ -116,20 +139,11 @@ export function buildRows(results: RunResults): Row[] {
     }
     for (const operation of ['insert', 'select'] as const) {
       for (const [c, r] of Object.entries(db.frameworkFloor?.[operation] ?? {})) {
-        const floor = db.floor[operation][Number(c)];
         rows.push({
           db: db.kind,
           operation: `floor 3: ${operation}, Fastify + request log`,
           connections: Number(c),
-          rps: r.rps,
-          p50Ms: r.p50Ms,
-          p99Ms: r.p99Ms,
-          floor: operation,
-          floorRps: floor?.rps,
-          ratioToFloor: floor ? r.rps / floor.rps : undefined,
-          ratioToHttp: http[Number(c)] ? r.rps / (http[Number(c)]?.rps ?? 1) : undefined,
-          cpuUs: r.serverCpu?.mainUsPerRequest,
-          cpuRatioToFloor: cpuRatio(floor?.serverCpu, r.serverCpu),
+          ...againstFloors(r, operation, db.floor[operation][Number(c)], http[Number(c)]),
           targets: [],
           missed: [],
         });
@@ -137,20 +151,11 @@ export function buildRows(results: RunResults): Row[] {
     }
     for (const { operation, connections, result, peakRssBytes } of db.cases) {
       const floorOperation = MATCHING_FLOOR[operation];
-      const floor = db.floor[floorOperation][connections];
       const row: Row = {
         db: db.kind,
         operation,
         connections,
-        rps: result.rps,
-        p50Ms: result.p50Ms,
-        p99Ms: result.p99Ms,
-        floor: floorOperation,
-        floorRps: floor?.rps,
-        ratioToFloor: floor ? result.rps / floor.rps : undefined,
-        ratioToHttp: http[connections] ? result.rps / (http[connections]?.rps ?? 1) : undefined,
-        cpuUs: result.serverCpu?.mainUsPerRequest,
-        cpuRatioToFloor: cpuRatio(floor?.serverCpu, result.serverCpu),
+        ...againstFloors(result, floorOperation, db.floor[floorOperation][connections], http[connections]),
         peakRssBytes,
         targets: [],
         missed: [],
@@ -175,13 +180,16 @@ export function buildRows(results: RunResults): Row[] {
  * req/s and by CPU, for the operation and connection count of a row: the framework's own share of
  * the ratio, which no service built on it can better. Undefined without floor 3.
  */
-function frameworkShare(rows: Row[], row: Row): string | undefined {
-  const floor3 = rows.find(
-    (r) => r.db === row.db && r.connections === row.connections && r.operation.startsWith(`floor 3: ${row.floor},`),
-  );
-  if (floor3?.ratioToFloor === undefined) return undefined;
-  const cpu = floor3.cpuRatioToFloor === undefined ? '' : `, ${round(floor3.cpuRatioToFloor)} by CPU`;
-  return `floor 3 (Fastify + request log) reaches ${round(floor3.ratioToFloor)}${cpu}`;
+function frameworkShare(results: RunResults, row: Row): string | undefined {
+  const db = results.databases.find((d) => d.kind === row.db);
+  const operation = row.floor as FloorOperation | undefined;
+  if (!db || !operation) return undefined;
+  const floor2 = db.floor[operation][row.connections];
+  const floor3 = db.frameworkFloor?.[operation][row.connections];
+  if (!floor2 || !floor3) return undefined;
+  const byCpu = cpuRatio(floor2.serverCpu, floor3.serverCpu);
+  const cpu = byCpu === undefined ? '' : `, ${round(byCpu)} by CPU`;
+  return `floor 3 (Fastify + request log) reaches ${round(floor3.rps / floor2.rps)}${cpu}`;
 }
 
 export function evaluateTargets(results: RunResults, rows: Row[]): Target[] {
@@ -189,7 +197,7 @@ export function evaluateTargets(results: RunResults, rows: Row[]): Target[] {
   for (const row of rows) {
     const ratioTarget = row.db === '-' ? undefined : RATIO_TARGETS[row.db][row.operation];
     if (row.connections === 10 && ratioTarget !== undefined && row.ratioToFloor !== undefined) {
-      const framework = frameworkShare(rows, row);
+      const framework = frameworkShare(results, row);
       targets.push({
         target: `${row.operation} >= ${ratioTarget} x floor 2 ${row.floor} (${row.db}, 10 connections)`,
         measured: `${round(row.ratioToFloor)} (${row.rps.toFixed(0)} vs ${row.floorRps?.toFixed(0)} req/s)${framework ? `; ${framework}` : ''}`,
