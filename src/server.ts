@@ -6,10 +6,8 @@
  * database itself hangs does it exit 1.
  */
 import { hostname } from 'node:os';
-import pino from 'pino';
 import { buildApp } from './app.js';
-import { LOG_SERIALIZERS } from './core/log-redaction.js';
-import { BatchedLines } from './core/log-lines.js';
+import { serverLog } from './core/log-lines.js';
 import type { Config } from './config.js';
 import { openDatabase, sqliteConnectionOf, type Db } from './db/database.js';
 import { startCheckpointer } from './db/checkpointer.js';
@@ -68,9 +66,6 @@ export async function seedDemoIfEmpty(db: Db, config: Config, out: (text: string
   return true;
 }
 
-/** The longest a log line waits in the buffer. */
-const LOG_FLUSH_MS = 200;
-
 export interface RunningServer {
   url: string;
   close(): Promise<void>;
@@ -80,14 +75,9 @@ export async function startServer(
   config: Config,
   out: (text: string) => void = (t) => process.stdout.write(`${t}\n`),
 ): Promise<RunningServer> {
-  // Log lines go out in batches (at 16 K characters, or every LOG_FLUSH_MS) rather than one write
-  // each: at one line per request the writes cost a third of a simple GET's server time
-  // (measured), and gathering them cheaply is src/core/log-lines.ts. Written out at shutdown and
-  // on any exit, a crash included; only a SIGKILL can lose the last LOG_FLUSH_MS of lines.
-  const destination = new BatchedLines(pino.destination({ dest: 1, sync: false }));
-  const flusher = setInterval(() => destination.flush(), LOG_FLUSH_MS);
-  flusher.unref();
-  const logger = pino({ level: config.logLevel, serializers: LOG_SERIALIZERS }, destination);
+  // Lines go out in batches, written out at shutdown and on any exit (src/core/log-lines.ts).
+  const log = serverLog(config.logLevel);
+  const { logger } = log;
   const db = openDatabase(config.database);
   await migrateToLatest(db, logger.child({ component: 'migrate' }));
   // Plain codes left from before encryption are encrypted now; a key that cannot open the stored
@@ -180,8 +170,7 @@ export async function startServer(
         clearTimeout(cut);
       }
       await db.close();
-      clearInterval(flusher);
-      destination.end();
+      log.end();
     })());
   return { url, close };
 }

@@ -1,8 +1,8 @@
 /**
  * Floor 3, what the web framework and the request log cost on top of the database: the same
  * database work as floor 2 (bench/floors/store.ts), served by Fastify (the service's version)
- * with one access-log line per request, written as the service writes its lines (pino, gathered
- * into batches by src/core/log-lines.ts, to standard output, which the benchmark sends to a file).
+ * with one access-log line per request, written by the service's own logger (serverLog in
+ * src/core/log-lines.ts: batches to standard output, which the benchmark sends to a file).
  * Nothing of the service's own: no authentication, no validation, no schemas for the answers
  * (JSON.stringify), no hooks but the log line's.
  *
@@ -14,21 +14,14 @@
  * `PORT=… FLOOR_DATABASE_URL=sqlite:/path|postgres://… node --import tsx bench/floors/framework-floor.ts`.
  */
 import Fastify, { LogController } from 'fastify';
-import pino from 'pino';
-import { BatchedLines } from '../../src/core/log-lines.js';
-import { LOG_SERIALIZERS } from '../../src/core/log-redaction.js';
+import { serverLog } from '../../src/core/log-lines.js';
 import { openStore, type Row } from './store.js';
 
-/** As the service: lines leave at 16 K characters or after this long. */
-const LOG_FLUSH_MS = 200;
-
-const destination = new BatchedLines(pino.destination({ dest: 1, sync: false }));
-const flusher = setInterval(() => destination.flush(), LOG_FLUSH_MS);
-flusher.unref();
+const log = serverLog('info');
 const store = openStore();
 
 const app = Fastify({
-  loggerInstance: pino({ level: 'info', serializers: LOG_SERIALIZERS }, destination),
+  loggerInstance: log.logger,
   // One line per request, in onResponse, as the service writes it; not Fastify's two.
   logController: new LogController({ disableRequestLogging: true }),
 });
@@ -58,7 +51,7 @@ const stop = () => {
     .close()
     .then(() => store.close())
     .finally(() => {
-      destination.end();
+      log.end();
       process.exit(0);
     });
 };

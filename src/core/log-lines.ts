@@ -10,6 +10,8 @@
  * A process that exits with lines still gathered, by a crash as well as by `process.exit`, hands
  * them over and writes them out synchronously on its `exit` event; only a SIGKILL loses them.
  */
+import pino from 'pino';
+import { LOG_SERIALIZERS } from './log-redaction.js';
 
 /** What the lines are handed to: pino's destination (SonicBoom) has both. */
 export interface LineTarget {
@@ -76,4 +78,33 @@ export class BatchedLines {
     open.delete(this);
     this.flushSync();
   }
+}
+
+/** The longest a log line waits in the batch. */
+const LOG_FLUSH_MS = 200;
+
+/** The server's logger and what ends it. */
+export interface ServerLog {
+  logger: pino.Logger;
+  /** Stops the timer and writes out every line still gathered. */
+  end(): void;
+}
+
+/**
+ * The server's logger: pino with the service's serializers, its lines gathered here and handed
+ * to standard output at BATCH_CHARS or every LOG_FLUSH_MS, rather than one write each (at one line
+ * per request the writes cost a third of a simple GET's server time, measured). Written out at
+ * `end()` and on any exit, a crash included; only a SIGKILL loses the last LOG_FLUSH_MS of lines.
+ */
+export function serverLog(level: string): ServerLog {
+  const destination = new BatchedLines(pino.destination({ dest: 1, sync: false }));
+  const flusher = setInterval(() => destination.flush(), LOG_FLUSH_MS);
+  flusher.unref();
+  return {
+    logger: pino({ level, serializers: LOG_SERIALIZERS }, destination),
+    end() {
+      clearInterval(flusher);
+      destination.end();
+    },
+  };
 }
