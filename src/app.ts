@@ -64,6 +64,7 @@ import { publicAccessRoutes } from './public/access.routes.js';
 import { unsubscribeRoutes } from './notifications/unsubscribe.routes.js';
 import { isWellFormedUnsubscribeToken } from './notifications/unsubscribe.js';
 import { guestCodesFor, type GuestCodes } from './guests/guest-code.js';
+import type { Slots } from './core/slots.js';
 import { createServices } from './services.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { NO_FIELD_ERRORS, collectFieldErrors } from './core/validation.js';
@@ -80,6 +81,8 @@ export interface AppContext {
   logger?: FastifyServerOptions['logger'] | FastifyServerOptions['loggerInstance'];
   /** Told of every route as it is added: the tests read the route table from it. */
   onRoute?: (route: RouteOptions) => void;
+  /** The places for searches of List guests; made from the configuration when not given. */
+  listSearches?: Slots;
 }
 
 function trustHops(hops: number) {
@@ -293,6 +296,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
       links,
       log: app.log,
       rateLimitStore,
+      listSearches: context.listSearches,
     });
     const failures = services.authFailures;
     registerFileHousekeeping(app, services.files);

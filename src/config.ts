@@ -103,6 +103,11 @@ export interface Config {
    * are unchanged (src/guests/guest-list-cache.ts); 0 = every page is read from the database.
    */
   listCacheBytes: number;
+  /**
+   * Searches of List guests (`q`) an instance runs at once, 0 = no bound, and how long one waits
+   * for its turn before the answer is 503 (src/core/slots.ts).
+   */
+  listSearches: { concurrency: number; waitMs: number };
   /** Unknown tokens and guest/invitation codes per client address per window; past it, 429. 0 = off. */
   authFailures: { limit: number; windowMs: number };
   /** Work one token may cause: unpaginated lists and bulk requests at once, rows of unpaginated lists per minute. 0 = off. */
@@ -447,6 +452,12 @@ export function loadConfig(env: Env = process.env): Config {
     },
     authCacheTtlMs: int(env, 'AUTH_CACHE_TTL_MS', 5000, 0, 60_000),
     listCacheBytes: int(env, 'LIST_CACHE_MB', 16, 0, 4096) * 1024 * 1024,
+    // A search holds one connection for its count and one for its page: a quarter of the pool's
+    // searches at once leave at least half of it to every other request.
+    listSearches: {
+      concurrency: int(env, 'SEARCH_CONCURRENCY', Math.max(1, Math.floor(poolSize / 4)), 0, 1000),
+      waitMs: int(env, 'SEARCH_WAIT_MS', 30_000, 0, 600_000),
+    },
     authFailures: {
       limit: int(env, 'AUTH_FAILURE_LIMIT', 60, 0, 10_000_000),
       windowMs: int(env, 'AUTH_FAILURE_WINDOW_SECONDS', 60, 1, 86400) * 1000,

@@ -12,6 +12,8 @@ import type { GuestLinks } from './guests/guest-code.js';
 import type { RateLimitStore } from './http/rate-limit.js';
 import { createFailureThrottle } from './http/auth-throttle.js';
 import { createHeavyRequestGate } from './http/heavy-requests.js';
+import type { Slots } from './core/slots.js';
+import { createListSearches } from './guests/guest-list.js';
 import { createGuestService } from './guests/guest.service.js';
 import { createGuestListCache } from './guests/guest-list-cache.js';
 import { createGuestListPositions } from './guests/guest-list-positions.js';
@@ -46,6 +48,8 @@ export interface ServiceContext {
   log: FastifyBaseLogger;
   /** Where request counts live (memory, or Redis shared by every instance). */
   rateLimitStore: RateLimitStore;
+  /** The places for searches of List guests; made from SEARCH_CONCURRENCY when not given. */
+  listSearches?: Slots | undefined;
 }
 
 /**
@@ -77,6 +81,7 @@ export async function createServices(context: ServiceContext) {
     inviteLimitPerHour: config.inviteLimitPerHour,
     listCache: config.listCacheBytes > 0 ? createGuestListCache(config.listCacheBytes) : undefined,
     listPositions: createGuestListPositions(),
+    listSearches: context.listSearches ?? createListSearches(config.listSearches),
   });
   const invitations = createInvitationService({
     db: db.kysely,

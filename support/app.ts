@@ -61,6 +61,8 @@ export interface TestOptions {
   env?: Record<string, string>;
   /** Told of every route as the app adds it. */
   onRoute?: AppContext['onRoute'];
+  /** The places for searches of List guests, instead of those SEARCH_CONCURRENCY makes. */
+  listSearches?: AppContext['listSearches'];
 }
 
 export async function createOrgWithMembers(admin: AdminService, name: string, prefix: string) {
@@ -163,6 +165,7 @@ export async function buildTestApp(options: TestOptions = {}): Promise<TestConte
     logger,
     codes: links.codes,
     ...(options.onRoute && { onRoute: options.onRoute }),
+    ...(options.listSearches && { listSearches: options.listSearches }),
   });
   await app.ready();
   const admin = createAdminService(db.kysely);

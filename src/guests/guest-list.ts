@@ -14,6 +14,9 @@ import type { Guest, ListGuestsQuery, SortKey } from './guest.schemas.js';
 import { mayReceiveLinks } from './guest-code.js';
 import type { GuestListCache, KeptPage } from './guest-list-cache.js';
 import type { GuestListPositions, KnownStart } from './guest-list-positions.js';
+import { createSlots, type Slots } from '../core/slots.js';
+import { AppError } from '../core/errors.js';
+import type { Config } from '../config.js';
 
 /** The guest objects of these records, with their stats when asked (the guest service's). */
 type ToGuests = (actor: Actor, rows: repo.GuestRecord[], withStats: boolean) => Promise<Guest[]>;
@@ -52,13 +55,40 @@ function listAt(actor: Actor, version: string, order: repo.ListOrder, q: string 
   };
 }
 
+/**
+ * The instance's places for searches (SEARCH_CONCURRENCY, SEARCH_WAIT_MS; docs/guests.md, List
+ * guests): a search that waited its whole time answers 503 with Retry-After. None for 0.
+ */
+export function createListSearches({ concurrency, waitMs }: Config['listSearches']): Slots | undefined {
+  if (concurrency === 0) return undefined;
+  return createSlots(
+    concurrency,
+    waitMs,
+    () =>
+      new AppError(
+        'SERVICE_UNAVAILABLE',
+        `Too many searches of guest lists are running on this server (at most ${concurrency} at once); this one waited ${waitMs / 1000} s for its turn. Retry in a moment.`,
+        { headers: { 'retry-after': '2' } },
+      ),
+  );
+}
+
 export function createGuestListing(
   db: Kysely<Database>,
   withStatsIf: ToGuests,
   pageJson: ToJson,
   cache: GuestListCache | undefined,
   positions: GuestListPositions | undefined,
+  searches?: Slots,
 ) {
+  /**
+   * The database reads of a list: a search's (`q`) wait for one of the instance's places for
+   * searches first (SEARCH_CONCURRENCY), since each reads every record of the organization.
+   */
+  function reading<T>(filter: repo.ListFilter, read: () => Promise<T>): Promise<T> {
+    return filter.q && searches ? searches.run(read) : read();
+  }
+
   /**
    * The rows at offsets [start, end) of a list of `total` (end at most the total), read the
    * cheapest way this instance knows; `known`, a start at or before `start`. An offset read passes over `offset` index entries, so the
@@ -188,8 +218,11 @@ export function createGuestListing(
             page,
             kept,
           };
-        const total = filter.q ? await repo.countRecords(db, filter) : state.total;
-        const rows = await pageAt(filter, order, listAt(actor, state.version, order, filter.q), total, offset, perPage);
+        const { total, rows } = await reading(filter, async () => {
+          const total = filter.q ? await repo.countRecords(db, filter) : state.total;
+          const list = listAt(actor, state.version, order, filter.q);
+          return { total, rows: await pageAt(filter, order, list, total, offset, perPage) };
+        });
         const fresh: KeptPage = {
           data: Buffer.from(await pageJson(actor, rows, withStats)),
           count: rows.length,
@@ -203,18 +236,17 @@ export function createGuestListing(
       // start from before a write kept under the version after it would be used by every later
       // reader (the second page learns its own start). Later pages are read from the nearer end
       // or a known start, which the total and the version tell.
-      let total: number;
-      let rows: repo.GuestRecord[];
-      if (offset === 0) {
-        [total, rows] = await Promise.all([
-          repo.countRecords(db, filter),
-          repo.listPage(db, filter, order, { limit: perPage, offset }),
-        ]);
-      } else {
+      const [total, rows] = await reading(filter, async () => {
+        if (offset === 0)
+          return Promise.all([
+            repo.countRecords(db, filter),
+            repo.listPage(db, filter, order, { limit: perPage, offset }),
+          ]);
         const state = await repo.listState(db, actor.organizationId);
-        total = filter.q ? await repo.countRecords(db, filter) : state.total;
-        rows = await pageAt(filter, order, listAt(actor, state.version, order, filter.q), total, offset, perPage);
-      }
+        const total = filter.q ? await repo.countRecords(db, filter) : state.total;
+        const list = listAt(actor, state.version, order, filter.q);
+        return [total, await pageAt(filter, order, list, total, offset, perPage)] as const;
+      });
       return { data: await pageJson(actor, rows, withStats), count: rows.length, total, perPage, page };
     },
 
@@ -252,34 +284,46 @@ export function createGuestListing(
             kept,
           };
         }
-        const [total, fresh] = await Promise.all([
-          filter.q ? repo.countRecords(db, filter) : state.total,
-          readAfter(actor, filter, order, scope, position, perPage, withStats),
-        ]);
+        const [total, fresh] = await reading(filter, () =>
+          Promise.all([
+            filter.q ? repo.countRecords(db, filter) : state.total,
+            readAfter(actor, filter, order, scope, position, perPage, withStats),
+          ]),
+        );
         const made: KeptPage = { ...fresh, data: Buffer.from(fresh.data), total };
         cache.set(actor.organizationId, state.version, key, made);
         return { ...made, nextCursor: fresh.nextCursor, perPage, page, kept: made };
       }
-      const [total, fresh] = await Promise.all([
-        repo.countRecords(db, filter),
-        readAfter(actor, filter, order, scope, position, perPage, withStats),
-      ]);
+      const [total, fresh] = await reading(filter, () =>
+        Promise.all([
+          repo.countRecords(db, filter),
+          readAfter(actor, filter, order, scope, position, perPage, withStats),
+        ]),
+      );
       return { ...fresh, total, perPage, page };
     },
 
     /**
-     * Every guest in order, in chunks: the ids are read once (a consistent order, a few bytes a
-     * guest), then the rows chunk by chunk, so memory stays bounded however many guests there are
-     * and no connection is held while a slow client reads.
+     * Every guest in order, in chunks: the ids are read once, before anything is sent (a consistent
+     * order, a few bytes a guest; a search waits for its place here, so that a refusal is still a
+     * whole answer), then the rows chunk by chunk as the answer is sent, so memory stays bounded
+     * however many guests there are and no connection is held while a slow client reads.
      */
-    async *listAll(actor: Actor, query: ListGuestsQuery, chunkSize = 500): AsyncGenerator<Guest[], void, undefined> {
-      const ids = await repo.listRecordIds(db, { organizationId: actor.organizationId, q: query.q }, sortOrder(query));
-      for (let i = 0; i < ids.length; i += chunkSize) {
-        const rows = (await repo.findRecordsByIds(db, ids.slice(i, i + chunkSize))).filter(
-          (r) => r.deleted_at === null,
-        );
-        yield await withStatsIf(actor, rows, query.with === 'stats');
-      }
+    async listAll(
+      actor: Actor,
+      query: ListGuestsQuery,
+      chunkSize = 500,
+    ): Promise<AsyncGenerator<Guest[], void, undefined>> {
+      const filter = { organizationId: actor.organizationId, q: query.q };
+      const ids = await reading(filter, () => repo.listRecordIds(db, filter, sortOrder(query)));
+      return (async function* chunks() {
+        for (let i = 0; i < ids.length; i += chunkSize) {
+          const rows = (await repo.findRecordsByIds(db, ids.slice(i, i + chunkSize))).filter(
+            (r) => r.deleted_at === null,
+          );
+          yield await withStatsIf(actor, rows, query.with === 'stats');
+        }
+      })();
     },
   };
 }

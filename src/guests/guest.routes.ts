@@ -95,7 +95,7 @@ export function guestRoutes(app: RouteApp, { guests, config: { publicBaseUrl }, 
         heavy.enter(request, reply);
         const tokenId = request.principal.tokenId;
         const counted = (rows: number) => void heavy.countRows(tokenId, rows).catch(() => undefined);
-        return sendJsonText(reply, streamAll(guests.listAll(actor, query), guestJson, counted));
+        return sendJsonText(reply, streamAll(await guests.listAll(actor, query), guestJson, counted));
       }
       const page = await guests.list(actor, query);
       return sendListPage(reply, request.url, page, () =>

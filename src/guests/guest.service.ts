@@ -16,6 +16,7 @@ import { checkIfMatch, type ConditionHeader } from './guest-etag.js';
 import type { GuestLinks } from './guest-code.js';
 import { statsForRecords } from './guest-stats.js';
 import { createGuestListing } from './guest-list.js';
+import type { Slots } from '../core/slots.js';
 import type { GuestListPositions } from './guest-list-positions.js';
 import type { GuestListCache } from './guest-list-cache.js';
 import {
@@ -53,6 +54,8 @@ export interface GuestServiceDeps extends EmailRules {
   listCache?: GuestListCache;
   /** Where numbered pages start, learned from the pages read (guest-list-positions.ts); none when absent. */
   listPositions?: GuestListPositions;
+  /** The places for searches of the list (SEARCH_CONCURRENCY, src/core/slots.ts); unbounded when absent. */
+  listSearches?: Slots;
 }
 
 const JSON_FIELDS = new Set<ProfileField>(['associated_members', 'cadence_days']);
@@ -381,7 +384,7 @@ export function createGuestService(deps: GuestServiceDeps) {
       });
     },
 
-    ...createGuestListing(db, withStatsIf, pageJson, deps.listCache, deps.listPositions),
+    ...createGuestListing(db, withStatsIf, pageJson, deps.listCache, deps.listPositions, deps.listSearches),
   };
 }
 
