@@ -209,7 +209,9 @@ const MAX_LATENCY_SHARE = 1.1;
  * answer (a slow operation on a busy machine); a timed case with no answer at all is broken.
  */
 export function loadProblem(result: LoadResult, { warmUp = false, shedOk = false } = {}): string | undefined {
-  // shedOk: 503s of the service's stalled-loop guard are its answer to the case, counted apart.
+  // shedOk: 503s of an overloaded service (its stalled-loop guard, a search that waited its whole
+  // SEARCH_WAIT_MS, a request that waited 5 s for a database connection) are its answer to the
+  // case, counted apart.
   const failed = result.non2xx - (shedOk ? (result.statusCodes['503'] ?? 0) : 0) + result.errors;
   if (result.requests === 0 && !warmUp) return 'no request was answered';
   if (failed > MAX_FAILED_REQUESTS) {

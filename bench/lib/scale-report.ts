@@ -123,7 +123,7 @@ export function formatScale(scales: ScaleResults[], rows: ScaleRow[], table: Tab
   );
   if (shedRuns.length > 0)
     out.push(
-      `  answered 503 by the service's stalled-loop guard (a request held the process longer than EVENT_LOOP_STALL_MS; req/s counts 200s only, latencies include the 503s): ${shedRuns.join('; ')}`,
+      `  answered 503, overloaded (the stalled-loop guard: a request held the process longer than EVENT_LOOP_STALL_MS; or a wait for a search's turn or a database connection that ran out; req/s counts 200s only, latencies include the 503s): ${shedRuns.join('; ')}`,
     );
   if (fixedRuns.length > 0)
     out.push(

@@ -166,7 +166,7 @@ export interface ScaleOrgResult {
     peakRssBytes: number | undefined;
     /** Run as this many requests rather than for the case duration (a slow case). */
     fixedRequests: number | undefined;
-    /** Requests answered 503 by the stalled-loop guard (not counted in req/s). */
+    /** Requests answered 503, the service overloaded (not counted in req/s). */
     shed: number;
   }>;
 }
