@@ -6,7 +6,7 @@
  */
 import type { DbKind } from './database.js';
 import type { LoadResult } from './load.js';
-import { SCALE_JUDGED, type ScaleCase, type ScaleResults } from './scale.js';
+import { formatBesideSearches, SCALE_JUDGED, type ScaleCase, type ScaleResults } from './scale.js';
 
 /** A list case at the large size may cost at most this many times what it costs at the small one. */
 export const SCALE_COST_LIMIT = 1.5;
@@ -77,7 +77,7 @@ export function scaleTargets(rows: ScaleRow[]): ScaleTarget[] {
 
 type Table = (headers: string[], body: string[][]) => string;
 
-/** The seed times and the table of the scale cases. */
+/** The seed times, the table of the scale cases, and the gets beside searches. */
 export function formatScale(scales: ScaleResults[], rows: ScaleRow[], table: Table): string[] {
   if (scales.length === 0) return [];
   const out: string[] = [];
@@ -150,5 +150,6 @@ export function formatScale(scales: ScaleResults[], rows: ScaleRow[], table: Tab
       body,
     ),
   );
+  for (const s of scales) if (s.besideSearches) out.push(`  ${s.kind}: ${formatBesideSearches(s.besideSearches)}`);
   return out;
 }

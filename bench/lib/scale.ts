@@ -20,6 +20,11 @@
  *   with each active record's email, first name, last name and company (LIKE/ILIKE '%term%',
  *   which no index serves), once to count and once for the page;
  * - get: guests by email, strided over the whole organization.
+ *
+ * Then, on the large organization only, gets beside searches: the get case on
+ * GETS_BESIDE_SEARCHES connections for as long as a round of the q search case runs (20 searches
+ * over 10 connections): whether the searches leave the instance serving its other requests
+ * (docs/guests.md, List guests: SEARCH_CONCURRENCY). Reported, not judged.
  */
 import { encodeCursor } from '../../src/guests/guest-cursor.js';
 import { BenchError, measure, warmUp, type BenchContext } from './context.js';
@@ -58,20 +63,26 @@ const SCALE_TIMEOUT_SEC = 120;
 /** A slow case (see runScaleCases) sends this many requests per connection. */
 const SLOW_CASE_ROUNDS = 2;
 
+/** Connections of the gets sent beside the searches (see runScaleCases). */
+export const GETS_BESIDE_SEARCHES = 2;
+
 /**
  * `total` requests over `spec.connections` keep-alive connections, each sending its next request
- * when the previous one was answered, timed by the wall clock. For slow cases: autocannon ends a
- * run of a fixed number of requests on its one-second tick, which would count 20 requests
- * answered in 0.3 s as 20 req/s.
+ * when the previous one was answered, timed by the wall clock; or, when `total` is a promise,
+ * requests until it has settled. For slow cases: autocannon ends a run of a fixed number of
+ * requests on its one-second tick, which would count 20 requests answered in 0.3 s as 20 req/s.
  */
-async function runFixed(url: string, spec: LoadSpec, total: number): Promise<LoadResult> {
+async function runFixed(url: string, spec: LoadSpec, total: number | Promise<unknown>): Promise<LoadResult> {
   const latencies: number[] = [];
   const statusCodes: Record<string, number> = {};
   let errors = 0;
   let sent = 0;
+  let over = false;
+  if (typeof total !== 'number') void total.finally(() => (over = true)).catch(() => undefined);
+  const more = () => (typeof total === 'number' ? sent < total : !over);
   const started = process.hrtime.bigint();
   const connection = async () => {
-    while (sent < total) {
+    while (more()) {
       sent += 1;
       const request = spec.next();
       const at = process.hrtime.bigint();
@@ -171,12 +182,20 @@ export interface ScaleOrgResult {
   }>;
 }
 
+/** Gets of the large organization sent while its searches ran (see runScaleCases). */
+export interface BesideSearches {
+  guests: number;
+  gets: LoadResult;
+  searches: LoadResult;
+}
+
 export interface ScaleResults {
   kind: DbKind;
   connections: number;
   searchTerm: string;
   small: ScaleOrgResult;
   large: ScaleOrgResult;
+  besideSearches?: BesideSearches;
 }
 
 function guestsPath(organizationId: string): string {
@@ -301,6 +320,7 @@ export async function runScaleCases(
   const service = await startService(context, `service-${kind}-scale`, database, { env: PAGES_NOT_KEPT });
   const headers = apiHeaders(seed.token);
   const results = new Map<LargeOrg, ScaleOrgResult>();
+  let besideSearches: BesideSearches | undefined;
   const specsOf = new Map<LargeOrg, Map<ScaleCase, Pick<LoadSpec, 'method' | 'next'>>>();
   try {
     for (const org of orgs) {
@@ -368,6 +388,21 @@ export async function runScaleCases(
         if (!service.running) throw new BenchError(`the service stopped during ${label}\n${service.describe()}`);
       }
     }
+    await settled(service.url);
+    const specOfLarge = (scaleCase: ScaleCase) => ({
+      ...(specsOf.get(large)?.get(scaleCase) as Pick<LoadSpec, 'method' | 'next'>),
+      headers,
+      timeoutSec: SCALE_TIMEOUT_SEC,
+      durationSec,
+    });
+    const searches = runFixed(
+      service.url,
+      { ...specOfLarge('list q search'), connections: SCALE_CONNECTIONS },
+      SLOW_CASE_ROUNDS * SCALE_CONNECTIONS,
+    );
+    const gets = await runFixed(service.url, { ...specOfLarge('get'), connections: GETS_BESIDE_SEARCHES }, searches);
+    besideSearches = { guests: large.guests, gets, searches: await searches };
+    context.log(`  ${kind} ${formatBesideSearches(besideSearches)}`);
   } finally {
     await service.stop();
   }
@@ -377,5 +412,13 @@ export async function runScaleCases(
     searchTerm: SEARCH_TERM,
     small: results.get(small) as ScaleOrgResult,
     large: results.get(large) as ScaleOrgResult,
+    ...(besideSearches && { besideSearches }),
   };
+}
+
+/** One line: the gets and the searches beside them, with every answer's status. */
+export function formatBesideSearches(b: BesideSearches): string {
+  const { gets, searches } = b;
+  const statuses = (r: LoadResult) => JSON.stringify({ ...r.statusCodes, ...(r.errors > 0 && { errors: r.errors }) });
+  return `get beside searches @${b.guests}: ${gets.requests} gets on ${gets.connections} connections in ${gets.durationSec.toFixed(1)} s (${gets.rps.toFixed(0)}/s), p50 ${gets.p50Ms} ms, p99 ${gets.p99Ms} ms, max ${gets.maxMs} ms ${statuses(gets)}, while ${searches.requests} q searches over ${searches.connections} connections ran, p50 ${searches.p50Ms} ms, p99 ${searches.p99Ms} ms ${statuses(searches)}`;
 }
