@@ -383,6 +383,16 @@ function fileLimits(env: Env): Config['files'] {
   return { maxBytes, taskMaxBytes, taskMaxCount: int(env, 'TASK_FILES_MAX_COUNT', 100, 1, 100_000) };
 }
 
+/**
+ * The default of SEARCH_CONCURRENCY. On PostgreSQL a search holds one connection for its count and
+ * one for its page: a quarter of the pool's searches at once leave at least half of it to every
+ * other request. On SQLite a search holds the process while it reads: one at a time, with the
+ * requests that arrived meanwhile served in between.
+ */
+function searchesAtOnce(db: Config['database']): number {
+  return db.kind === 'sqlite' ? 1 : Math.max(1, Math.floor(db.poolSize / 4));
+}
+
 /** Reads and validates the configuration; throws ConfigError naming the first bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const host = read(env, 'HOST') ?? '127.0.0.1';
@@ -452,10 +462,8 @@ export function loadConfig(env: Env = process.env): Config {
     },
     authCacheTtlMs: int(env, 'AUTH_CACHE_TTL_MS', 5000, 0, 60_000),
     listCacheBytes: int(env, 'LIST_CACHE_MB', 16, 0, 4096) * 1024 * 1024,
-    // A search holds one connection for its count and one for its page: a quarter of the pool's
-    // searches at once leave at least half of it to every other request.
     listSearches: {
-      concurrency: int(env, 'SEARCH_CONCURRENCY', Math.max(1, Math.floor(poolSize / 4)), 0, 1000),
+      concurrency: int(env, 'SEARCH_CONCURRENCY', searchesAtOnce(db), 0, 1000),
       waitMs: int(env, 'SEARCH_WAIT_MS', 30_000, 0, 600_000),
     },
     authFailures: {

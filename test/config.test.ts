@@ -59,7 +59,7 @@ describe('loadConfig defaults', () => {
       accessEmailLimits: { perIpPerHour: 20, perEmailPerHour: 3 },
       authCacheTtlMs: 5000,
       listCacheBytes: 16 * 1024 * 1024,
-      listSearches: { concurrency: 2, waitMs: 30_000 },
+      listSearches: { concurrency: 1, waitMs: 30_000 },
       authFailures: { limit: 60, windowMs: 60_000 },
       heavyRequests: { concurrencyPerToken: 2, unpaginatedRowsPerMinute: 100_000 },
       bulk: { deadlineMs: 30_000, dnsConcurrency: 8 },
@@ -104,11 +104,14 @@ describe('loadConfig defaults', () => {
     assert.throws(() => loadConfig({ LIST_CACHE_MB: '4097' }), /LIST_CACHE_MB must be between 0 and 4096/);
   });
 
-  test('SEARCH_CONCURRENCY: a quarter of the pool by default, at least 1; SEARCH_WAIT_MS 30 s', () => {
-    assert.deepEqual(loadConfig({}).listSearches, { concurrency: 2, waitMs: 30_000 });
-    assert.equal(loadConfig({ DATABASE_POOL_SIZE: '40' }).listSearches.concurrency, 10);
-    assert.equal(loadConfig({ DATABASE_POOL_SIZE: '3' }).listSearches.concurrency, 1);
-    assert.equal(loadConfig({ DATABASE_POOL_SIZE: '40', SEARCH_CONCURRENCY: '3' }).listSearches.concurrency, 3);
+  test('SEARCH_CONCURRENCY: 1 on SQLite, a quarter of the pool on PostgreSQL (at least 1); SEARCH_WAIT_MS 30 s', () => {
+    assert.deepEqual(loadConfig({}).listSearches, { concurrency: 1, waitMs: 30_000 });
+    const postgres = { DATABASE_URL: 'postgres://guests@db.internal:5432/guests', GUEST_CODE_KEY: 'ab'.repeat(32) };
+    assert.equal(loadConfig(postgres).listSearches.concurrency, 2);
+    assert.equal(loadConfig({ ...postgres, DATABASE_POOL_SIZE: '40' }).listSearches.concurrency, 10);
+    assert.equal(loadConfig({ ...postgres, DATABASE_POOL_SIZE: '3' }).listSearches.concurrency, 1);
+    assert.equal(loadConfig({ ...postgres, SEARCH_CONCURRENCY: '3' }).listSearches.concurrency, 3);
+    assert.equal(loadConfig({ SEARCH_CONCURRENCY: '3' }).listSearches.concurrency, 3);
     assert.equal(loadConfig({ SEARCH_CONCURRENCY: '0' }).listSearches.concurrency, 0);
     assert.equal(loadConfig({ SEARCH_WAIT_MS: '0' }).listSearches.waitMs, 0);
     assert.throws(() => loadConfig({ SEARCH_CONCURRENCY: '1001' }), /SEARCH_CONCURRENCY must be between 0 and 1000/);

@@ -3,6 +3,13 @@
  * once, the others wait their turn in arrival order, each for at most `maxWaitMs`, after which it
  * gives up with the error `busy()` makes (and its place in the queue goes to the next).
  *
+ * Work starts on a later turn of the event loop, never in the turn that asked (a free place is
+ * taken at once, a freed one passes to the next caller at once, but the work waits for the
+ * turn): such work may hold the process while it runs (a search on SQLite runs synchronously), and
+ * a turn of the event loop runs every request that arrived in it. So requests that arrived
+ * meanwhile are served between two pieces of such work, not after all of those that arrived
+ * with them.
+ *
  * Used for searches of the guest list (docs/guests.md, List guests): their cost grows with the
  * organization, and without a bound a few of them at once can hold every database connection of
  * the instance, so that its other requests wait for one and fail.
@@ -29,14 +36,15 @@ export function createSlots(size: number, maxWaitMs: number, busy: () => Error):
   function take(): Promise<void> {
     if (taken < size) {
       taken += 1;
-      return Promise.resolve();
+      return new Promise((resolve) => setImmediate(resolve));
     }
     return new Promise((resolve, reject) => {
       const waiter: Waiter = {
         grant() {
+          // Given the place now (it can no longer give up), it starts on the next turn. The place
+          // passes from the caller that freed it: `taken` is unchanged.
           clearTimeout(timer);
-          // The place passes from the caller that freed it: `taken` is unchanged.
-          resolve();
+          setImmediate(resolve);
         },
       };
       const timer = setTimeout(() => {

@@ -11,6 +11,11 @@ function gate() {
 
 const busy = () => new Error('busy');
 
+/** Lets `n` turns of the event loop pass. */
+async function turns(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
 describe('slots', () => {
   it('runs at most `size` at once; the others start as places free, in arrival order', async () => {
     const slots = createSlots(2, 10_000, busy);
@@ -33,7 +38,7 @@ describe('slots', () => {
     assert.equal(slots.taken, 2);
     assert.equal(slots.waiting, 2);
     gates[1]?.open();
-    await new Promise((resolve) => setImmediate(resolve));
+    await turns(2);
     assert.deepEqual(started, [0, 1, 2]);
     gates[0]?.open();
     gates[2]?.open();
@@ -60,6 +65,23 @@ describe('slots', () => {
     await held;
     assert.equal(await next, 'next');
     assert.equal(slots.taken, 0);
+  });
+
+  it('a freed place passes on a later turn of the event loop: what arrived meanwhile runs first', async () => {
+    const slots = createSlots(1, 1000, busy);
+    const order: string[] = [];
+    const holder = gate();
+    const held = slots.run(async () => {
+      await holder.opened;
+      // Stands for a request whose data arrived while this work held the process.
+      setImmediate(() => order.push('arrived meanwhile'));
+    });
+    const next = slots.run(async () => {
+      order.push('next work');
+    });
+    holder.open();
+    await Promise.all([held, next]);
+    assert.deepEqual(order, ['arrived meanwhile', 'next work']);
   });
 
   it('a place is freed when its work fails', async () => {
