@@ -82,8 +82,8 @@ export function createGuestListing(
   searches?: Slots,
 ) {
   /**
-   * The database reads of a list: a search's (`q`) wait for one of the instance's places for
-   * searches first (SEARCH_CONCURRENCY), since each reads every record of the organization.
+   * The database reads of a list. A search (`q`) first waits for one of the instance's places for
+   * searches (SEARCH_CONCURRENCY): it reads every record of the organization.
    */
   function reading<T>(filter: repo.ListFilter, read: () => Promise<T>): Promise<T> {
     return filter.q && searches ? searches.run(read) : read();
