@@ -338,14 +338,16 @@ export async function runScaleCases(
         cases: [],
       });
     }
+    /** What one case sends to one organization, with the run's token and time-out. */
+    const specFor = (org: LargeOrg, scaleCase: ScaleCase) => ({
+      ...(specsOf.get(org)?.get(scaleCase) as Pick<LoadSpec, 'method' | 'next'>),
+      headers,
+      timeoutSec: SCALE_TIMEOUT_SEC,
+    });
     // Each case on the small organization, then at once on the large one: the two figures of a
     // ratio are measured as close together as the machine allows.
     for (const scaleCase of SCALE_CASES) {
-      const specOf = (org: LargeOrg) => ({
-        ...(specsOf.get(org)?.get(scaleCase) as Pick<LoadSpec, 'method' | 'next'>),
-        headers,
-        timeoutSec: SCALE_TIMEOUT_SEC,
-      });
+      const specOf = (org: LargeOrg) => specFor(org, scaleCase);
       // A case whose one request takes long (a search of a large organization) would answer
       // nothing in a short run, and a warm-up's requests still queued when it ends would be
       // served during the timed run: such a case runs a fixed number of requests instead, at
@@ -389,18 +391,16 @@ export async function runScaleCases(
       }
     }
     await settled(service.url);
-    const specOfLarge = (scaleCase: ScaleCase) => ({
-      ...(specsOf.get(large)?.get(scaleCase) as Pick<LoadSpec, 'method' | 'next'>),
-      headers,
-      timeoutSec: SCALE_TIMEOUT_SEC,
-      durationSec,
-    });
     const searches = runFixed(
       service.url,
-      { ...specOfLarge('list q search'), connections: SCALE_CONNECTIONS },
+      { ...specFor(large, 'list q search'), connections: SCALE_CONNECTIONS, durationSec },
       SLOW_CASE_ROUNDS * SCALE_CONNECTIONS,
     );
-    const gets = await runFixed(service.url, { ...specOfLarge('get'), connections: GETS_BESIDE_SEARCHES }, searches);
+    const gets = await runFixed(
+      service.url,
+      { ...specFor(large, 'get'), connections: GETS_BESIDE_SEARCHES, durationSec },
+      searches,
+    );
     besideSearches = { guests: large.guests, gets, searches: await searches };
     context.log(`  ${kind} ${formatBesideSearches(besideSearches)}`);
   } finally {
