@@ -41,7 +41,12 @@ export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly options: { errors?: FieldErrors; headers?: Record<string, string> } = {},
+    readonly options: {
+      errors?: FieldErrors;
+      headers?: Record<string, string>;
+      /** How a 5xx is logged: `error` unless it is expected (a client that has gone). */
+      logLevel?: 'error' | 'info';
+    } = {},
   ) {
     super(message);
     this.name = 'AppError';

@@ -15,8 +15,13 @@
  * the instance, so that its other requests wait for one and fail.
  */
 export interface Slots {
-  /** Runs `work` in a place, waiting for one first when all are taken; the place is freed however it ends. */
-  run<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in a place, waiting for one first when all are taken; the place is freed however
+   * it ends. When `signal` aborts before the work has a place (the caller is gone), the caller
+   * leaves the queue at once and the run fails with the signal's reason; work that has its place
+   * runs to its end.
+   */
+  run<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T>;
   /** Places taken now. */
   readonly taken: number;
   /** Callers waiting for a place now. */
@@ -33,25 +38,32 @@ export function createSlots(size: number, maxWaitMs: number, busy: () => Error):
   // Arrival order; a waiter that gave up is removed from it.
   const queue: Waiter[] = [];
 
-  function take(): Promise<void> {
+  function take(signal: AbortSignal | undefined): Promise<void> {
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
     if (taken < size) {
       taken += 1;
       return new Promise((resolve) => setImmediate(resolve));
     }
     return new Promise((resolve, reject) => {
+      const leave = (error: Error) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', gone);
+        const at = queue.indexOf(waiter);
+        if (at >= 0) queue.splice(at, 1);
+        reject(error);
+      };
       const waiter: Waiter = {
         grant() {
           // Given the place now (it can no longer give up), it starts on the next turn. The place
           // passes from the caller that freed it: `taken` is unchanged.
           clearTimeout(timer);
+          signal?.removeEventListener('abort', gone);
           setImmediate(resolve);
         },
       };
-      const timer = setTimeout(() => {
-        const at = queue.indexOf(waiter);
-        if (at >= 0) queue.splice(at, 1);
-        reject(busy());
-      }, maxWaitMs);
+      const gone = () => leave(signal?.reason as Error);
+      const timer = setTimeout(() => leave(busy()), maxWaitMs);
+      signal?.addEventListener('abort', gone, { once: true });
       queue.push(waiter);
     });
   }
@@ -63,8 +75,8 @@ export function createSlots(size: number, maxWaitMs: number, busy: () => Error):
   }
 
   return {
-    async run(work) {
-      await take();
+    async run(work, signal) {
+      await take(signal);
       try {
         return await work();
       } finally {

@@ -83,10 +83,11 @@ export function createGuestListing(
 ) {
   /**
    * The database reads of a list. A search (`q`) first waits for one of the instance's places for
-   * searches (SEARCH_CONCURRENCY): it reads every record of the organization.
+   * searches (SEARCH_CONCURRENCY): it reads every record of the organization. A search whose
+   * `signal` aborts while it waits (its client has gone) leaves the queue and is not run.
    */
-  function reading<T>(filter: repo.ListFilter, read: () => Promise<T>): Promise<T> {
-    return filter.q && searches ? searches.run(read) : read();
+  function reading<T>(filter: repo.ListFilter, signal: AbortSignal | undefined, read: () => Promise<T>): Promise<T> {
+    return filter.q && searches ? searches.run(read, signal) : read();
   }
 
   /**
@@ -198,7 +199,7 @@ export function createGuestListing(
      * straight from the rows), with the numbers for the pagination block, and the kept page it
      * came from or went into when pages are kept (for keepAnswer, guest-list-cache.ts).
      */
-    async list(actor: Actor, query: ListGuestsQuery) {
+    async list(actor: Actor, query: ListGuestsQuery, signal?: AbortSignal) {
       const filter = { organizationId: actor.organizationId, q: query.q };
       const order = sortOrder(query);
       const { page, perPage } = pageRequest(query, DEFAULT_PER_PAGE);
@@ -218,7 +219,7 @@ export function createGuestListing(
             page,
             kept,
           };
-        const { total, rows } = await reading(filter, async () => {
+        const { total, rows } = await reading(filter, signal, async () => {
           const total = filter.q ? await repo.countRecords(db, filter) : state.total;
           const list = listAt(actor, state.version, order, filter.q);
           return { total, rows: await pageAt(filter, order, list, total, offset, perPage) };
@@ -236,7 +237,7 @@ export function createGuestListing(
       // start from before a write kept under the version after it would be used by every later
       // reader (the second page learns its own start). Later pages are read from the nearer end
       // or a known start, which the total and the version tell.
-      const [total, rows] = await reading(filter, async () => {
+      const [total, rows] = await reading(filter, signal, async () => {
         if (offset === 0)
           return Promise.all([
             repo.countRecords(db, filter),
@@ -255,7 +256,7 @@ export function createGuestListing(
      * and the cursor after this page's last row, null at the end (docs/guests.md, List guests,
      * Cursor paging); the page's guests as list() gives them.
      */
-    async listByCursor(actor: Actor, query: ListGuestsQuery, cursor: string) {
+    async listByCursor(actor: Actor, query: ListGuestsQuery, cursor: string, signal?: AbortSignal) {
       const filter = { organizationId: actor.organizationId, q: query.q };
       const order = sortOrder(query);
       const scope: CursorScope = {
@@ -284,7 +285,7 @@ export function createGuestListing(
             kept,
           };
         }
-        const [total, fresh] = await reading(filter, () =>
+        const [total, fresh] = await reading(filter, signal, () =>
           Promise.all([
             filter.q ? repo.countRecords(db, filter) : state.total,
             readAfter(actor, filter, order, scope, position, perPage, withStats),
@@ -294,7 +295,7 @@ export function createGuestListing(
         cache.set(actor.organizationId, state.version, key, made);
         return { ...made, nextCursor: fresh.nextCursor, perPage, page, kept: made };
       }
-      const [total, fresh] = await reading(filter, () =>
+      const [total, fresh] = await reading(filter, signal, () =>
         Promise.all([
           repo.countRecords(db, filter),
           readAfter(actor, filter, order, scope, position, perPage, withStats),
@@ -312,10 +313,11 @@ export function createGuestListing(
     async listAll(
       actor: Actor,
       query: ListGuestsQuery,
+      signal?: AbortSignal,
       chunkSize = 500,
     ): Promise<AsyncGenerator<Guest[], void, undefined>> {
       const filter = { organizationId: actor.organizationId, q: query.q };
-      const ids = await reading(filter, () => repo.listRecordIds(db, filter, sortOrder(query)));
+      const ids = await reading(filter, signal, () => repo.listRecordIds(db, filter, sortOrder(query)));
       return (async function* chunks() {
         for (let i = 0; i < ids.length; i += chunkSize) {
           const rows = (await repo.findRecordsByIds(db, ids.slice(i, i + chunkSize))).filter(

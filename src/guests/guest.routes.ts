@@ -9,7 +9,7 @@ import fastJson from 'fast-json-stringify';
 import type { Static } from 'typebox';
 import { AUTH_ERRORS, BODY_ERRORS, errorResponses } from '../http/schemas.js';
 import { cursorPaginationMeta, paginationMeta } from '../http/pagination.js';
-import { validationFailed } from '../core/errors.js';
+import { AppError, validationFailed } from '../core/errors.js';
 import {
   CreateGuestBody,
   Guest,
@@ -80,13 +80,14 @@ export function guestRoutes(app: RouteApp, { guests, config: { publicBaseUrl }, 
     async (request, reply) => {
       const query = request.query;
       const actor = actorOf(request);
+      const signal = searchSignal(reply, query.q);
       if (query.cursor !== undefined) {
         // `page` has a default: whether the client sent it is in the URL only.
         const sent = new URL(request.url, 'http://placeholder').searchParams;
         if (sent.has('page') || query.without_pagination) {
           throw validationFailed({ cursor: ['A cursor cannot be combined with page or without_pagination.'] });
         }
-        const page = await guests.listByCursor(actor, query, query.cursor);
+        const page = await guests.listByCursor(actor, query, query.cursor, signal);
         return sendListPage(reply, request.url, page, () => cursorPaginationMeta(publicBaseUrl, request, page));
       }
       if (query.without_pagination) {
@@ -95,9 +96,9 @@ export function guestRoutes(app: RouteApp, { guests, config: { publicBaseUrl }, 
         heavy.enter(request, reply);
         const tokenId = request.principal.tokenId;
         const counted = (rows: number) => void heavy.countRows(tokenId, rows).catch(() => undefined);
-        return sendJsonText(reply, streamAll(await guests.listAll(actor, query), guestJson, counted));
+        return sendJsonText(reply, streamAll(await guests.listAll(actor, query, signal), guestJson, counted));
       }
-      const page = await guests.list(actor, query);
+      const page = await guests.list(actor, query, signal);
       return sendListPage(reply, request.url, page, () =>
         paginationMeta(publicBaseUrl, request, page.total, page.count, page.perPage, page.page),
       );
@@ -184,6 +185,27 @@ export function guestRoutes(app: RouteApp, { guests, config: { publicBaseUrl }, 
     async (request, reply) =>
       sendGuest(reply, await guests.remove(actorOf(request), request.params.guest_email, request.headers['if-match'])),
   );
+}
+
+/**
+ * For a search (`q`): a signal that aborts when the connection closes before the answer is sent,
+ * so that a search still waiting for its place is dropped rather than run for nobody
+ * (docs/guests.md, List guests). None for a list without `q`, which never waits.
+ */
+function searchSignal(reply: FastifyReply, q: string | undefined): AbortSignal | undefined {
+  if (!q) return undefined;
+  const gone = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished)
+      gone.abort(
+        new AppError(
+          'SERVICE_UNAVAILABLE',
+          'The connection closed while this search waited for its turn; it was not run.',
+          { logLevel: 'info' },
+        ),
+      );
+  });
+  return gone.signal;
 }
 
 /** 304 with the ETag and no body at all (the response schema's `null` only documents it). */

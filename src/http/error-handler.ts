@@ -52,7 +52,7 @@ function internalError(requestId: string): AppError {
 export function registerErrorHandling(app: FastifyInstance, baseUrl: string): void {
   app.setErrorHandler((raw: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => {
     if (raw instanceof AppError) {
-      if (raw.status >= 500) request.log.error({ err: raw }, 'request failed');
+      if (raw.status >= 500) request.log[raw.options.logLevel ?? 'error']({ err: raw }, 'request failed');
       return sendProblem(reply, baseUrl, raw);
     }
     const mapped = fromRequestSchema(raw as FastifyError) ?? toAppError(raw);

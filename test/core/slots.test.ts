@@ -67,6 +67,52 @@ describe('slots', () => {
     assert.equal(slots.taken, 0);
   });
 
+  it("a caller whose signal aborts while it waits leaves the queue at once with the signal's reason; its work never runs", async () => {
+    const slots = createSlots(1, 10_000, busy);
+    const holder = gate();
+    const held = slots.run(() => holder.opened);
+    const gone = new AbortController();
+    const started = Date.now();
+    const waiting = slots.run(async () => assert.fail('ran for a caller that had gone'), gone.signal);
+    const after = slots.run(async () => 'after');
+    await turns(1);
+    assert.equal(slots.waiting, 2);
+    gone.abort(new Error('client gone'));
+    await assert.rejects(waiting, /client gone/);
+    assert.ok(Date.now() - started < 1000, 'left at once, not after maxWaitMs');
+    assert.equal(slots.waiting, 1, 'only the caller behind it still waits');
+    holder.open();
+    await held;
+    assert.equal(await after, 'after', 'the freed place went to the next caller');
+    assert.equal(slots.taken, 0);
+  });
+
+  it('a caller whose signal has already aborted is refused without taking a place', async () => {
+    const slots = createSlots(1, 10_000, busy);
+    await assert.rejects(
+      slots.run(async () => assert.fail('ran'), AbortSignal.abort(new Error('gone before'))),
+      /gone before/,
+    );
+    assert.equal(slots.taken, 0);
+    assert.equal(slots.waiting, 0);
+  });
+
+  it('work that has its place runs to its end when its signal aborts', async () => {
+    const slots = createSlots(1, 10_000, busy);
+    const gone = new AbortController();
+    const holder = gate();
+    const running = slots.run(async () => {
+      await holder.opened;
+      return 'finished';
+    }, gone.signal);
+    await turns(2);
+    assert.equal(slots.taken, 1);
+    gone.abort(new Error('client gone'));
+    holder.open();
+    assert.equal(await running, 'finished');
+    assert.equal(slots.taken, 0);
+  });
+
   it('a freed place passes on a later turn of the event loop: what arrived meanwhile runs first', async () => {
     const slots = createSlots(1, 1000, busy);
     const order: string[] = [];
