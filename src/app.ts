@@ -12,7 +12,8 @@ import Fastify, {
 } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { Config } from './config.js';
-import type { Db } from './db/database.js';
+import { SQLITE_BUSY_TIMEOUT_MS, type Db } from './db/database.js';
+import { createSqliteReader, type SqliteReader } from './db/sqlite-reader.js';
 import type { EmailDomainChecker } from './email/dns-check.js';
 import { registerAuthentication, registerOrganizationAccess } from './http/auth.js';
 import { openAuthMemory } from './auth/auth-channels.js';
@@ -83,6 +84,8 @@ export interface AppContext {
   onRoute?: (route: RouteOptions) => void;
   /** The places for searches of List guests; made from the configuration when not given. */
   listSearches?: Slots;
+  /** Where searches of List guests read; on a SQLite file a worker of its own when not given (db/sqlite-reader.ts). */
+  searchReader?: SqliteReader;
 }
 
 function trustHops(hops: number) {
@@ -289,6 +292,13 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     app.addHook('onClose', () => authMemory.close());
     await authMemory.ready(2000);
     const links = { publicBaseUrl: config.publicBaseUrl, codes: context.codes ?? guestCodesFor(config) };
+    // On a SQLite file, searches of the guest list read in a worker thread (db/sqlite-reader.ts).
+    const searchReader =
+      context.searchReader ??
+      (config.database.kind === 'sqlite' && config.database.file !== ':memory:'
+        ? createSqliteReader(config.database.file, config.database.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS)
+        : undefined);
+    if (searchReader) app.addHook('onClose', () => searchReader.close());
     const services = await createServices({
       config,
       db,
@@ -297,6 +307,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
       log: app.log,
       rateLimitStore,
       listSearches: context.listSearches,
+      searchReader,
     });
     const failures = services.authFailures;
     registerFileHousekeeping(app, services.files);

@@ -14,6 +14,7 @@ import { createFailureThrottle } from './http/auth-throttle.js';
 import { createHeavyRequestGate } from './http/heavy-requests.js';
 import type { Slots } from './core/slots.js';
 import { createListSearches } from './guests/guest-list.js';
+import type { SqliteReader } from './db/sqlite-reader.js';
 import { createGuestService } from './guests/guest.service.js';
 import { createGuestListCache } from './guests/guest-list-cache.js';
 import { createGuestListPositions } from './guests/guest-list-positions.js';
@@ -50,6 +51,8 @@ export interface ServiceContext {
   rateLimitStore: RateLimitStore;
   /** The places for searches of List guests; made from SEARCH_CONCURRENCY when not given. */
   listSearches?: Slots | undefined;
+  /** Where searches of List guests read on a SQLite file, off the server's thread; none elsewhere. */
+  searchReader?: SqliteReader | undefined;
 }
 
 /**
@@ -82,6 +85,7 @@ export async function createServices(context: ServiceContext) {
     listCache: config.listCacheBytes > 0 ? createGuestListCache(config.listCacheBytes) : undefined,
     listPositions: createGuestListPositions(),
     listSearches: context.listSearches ?? createListSearches(config.listSearches),
+    searchReader: context.searchReader,
   });
   const invitations = createInvitationService({
     db: db.kysely,

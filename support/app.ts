@@ -63,6 +63,8 @@ export interface TestOptions {
   onRoute?: AppContext['onRoute'];
   /** The places for searches of List guests, instead of those SEARCH_CONCURRENCY makes. */
   listSearches?: AppContext['listSearches'];
+  /** Where searches of List guests read, instead of the worker a SQLite file gets. */
+  searchReader?: AppContext['searchReader'];
 }
 
 export async function createOrgWithMembers(admin: AdminService, name: string, prefix: string) {
@@ -166,6 +168,7 @@ export async function buildTestApp(options: TestOptions = {}): Promise<TestConte
     codes: links.codes,
     ...(options.onRoute && { onRoute: options.onRoute }),
     ...(options.listSearches && { listSearches: options.listSearches }),
+    ...(options.searchReader && { searchReader: options.searchReader }),
   });
   await app.ready();
   const admin = createAdminService(db.kysely);

@@ -36,7 +36,7 @@
  */
 import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely';
 import type SQLite from 'better-sqlite3';
-import { isSqliteBusy, keepPostgresPlan, mayRunDirectly, sqliteConnectionOf } from './database.js';
+import { isSqliteBusy, keepPostgresPlan, kindOf, mayRunDirectly, sqliteConnectionOf } from './database.js';
 import type { Database } from './types.js';
 
 type Q = Kysely<Database>;
@@ -106,7 +106,8 @@ function compiledOnce<O>(build: (db: Q, p: (name: string) => unknown) => Compila
       };
       const connection = sqliteConnectionOf(db);
       if (connection) compiled.sqlite = { connection, statement: connection.prepare(query.sql) };
-      else keepPostgresPlan(query.sql);
+      // (A SQLite instance without a connection of its own, the read worker's, sends the text as is.)
+      else if (kindOf(db) === 'postgres') keepPostgresPlan(query.sql);
       byAdapter.set(adapter, compiled);
     }
     return compiled;

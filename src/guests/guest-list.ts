@@ -17,6 +17,7 @@ import type { GuestListPositions, KnownStart } from './guest-list-positions.js';
 import { createSlots, type Slots } from '../core/slots.js';
 import { AppError } from '../core/errors.js';
 import type { Config } from '../config.js';
+import { SqliteReaderUnavailable, type SqliteReader } from '../db/sqlite-reader.js';
 
 /** The guest objects of these records, with their stats when asked (the guest service's). */
 type ToGuests = (actor: Actor, rows: repo.GuestRecord[], withStats: boolean) => Promise<Guest[]>;
@@ -80,14 +81,33 @@ export function createGuestListing(
   cache: GuestListCache | undefined,
   positions: GuestListPositions | undefined,
   searches?: Slots,
+  searchReader?: SqliteReader,
 ) {
   /**
-   * The database reads of a list. A search (`q`) first waits for one of the instance's places for
-   * searches (SEARCH_CONCURRENCY): it reads every record of the organization. A search whose
-   * `signal` aborts while it waits (its client has gone) leaves the queue and is not run.
+   * The database reads of a list, made on the connection `read` is given. A search (`q`) first
+   * waits for one of the instance's places for searches (SEARCH_CONCURRENCY): it reads every
+   * record of the organization. A search whose `signal` aborts while it waits (its client has gone)
+   * leaves the queue and is not run. On a SQLite file a search reads on the read worker's
+   * connection (db/sqlite-reader.ts), so that the server's thread is not held meanwhile; on the
+   * server's own when the worker cannot run.
    */
-  function reading<T>(filter: repo.ListFilter, signal: AbortSignal | undefined, read: () => Promise<T>): Promise<T> {
-    return filter.q && searches ? searches.run(read, signal) : read();
+  function reading<T>(
+    filter: repo.ListFilter,
+    signal: AbortSignal | undefined,
+    read: (from: Kysely<Database>) => Promise<T>,
+  ): Promise<T> {
+    if (!filter.q) return read(db);
+    const search = searchReader ? () => readOffThread(searchReader, read) : () => read(db);
+    return searches ? searches.run(search, signal) : search();
+  }
+
+  async function readOffThread<T>(reader: SqliteReader, read: (from: Kysely<Database>) => Promise<T>): Promise<T> {
+    try {
+      return await read(reader.kysely);
+    } catch (error) {
+      if (!(error instanceof SqliteReaderUnavailable)) throw error;
+      return read(db);
+    }
   }
 
   /**
@@ -98,6 +118,7 @@ export function createGuestListing(
    * known start before them (guest-list-positions.ts) with the offset that remains after it.
    */
   async function readRange(
+    from: Kysely<Database>,
     filter: repo.ListFilter,
     order: repo.ListOrder,
     known: KnownStart | undefined,
@@ -109,13 +130,13 @@ export function createGuestListing(
     const fromEnd = total - end;
     if (known && start - known.offset < Math.min(start, fromEnd)) {
       positions?.noteUsed();
-      return listAfter(db, filter, order, known.position, limit, start - known.offset);
+      return listAfter(from, filter, order, known.position, limit, start - known.offset);
     }
     if (fromEnd < start) {
-      const rows = await repo.listPage(db, filter, { ...order, fromEnd: true }, { limit, offset: fromEnd });
+      const rows = await repo.listPage(from, filter, { ...order, fromEnd: true }, { limit, offset: fromEnd });
       return rows.reverse();
     }
-    return repo.listPage(db, filter, order, { limit, offset: start });
+    return repo.listPage(from, filter, order, { limit, offset: start });
   }
 
   /** Learns that the list's rows from `at` on are those after `row` (the row at `at - 1`). */
@@ -139,6 +160,7 @@ export function createGuestListing(
    * page, and the one of the next, are learned from what was read.
    */
   async function pageAt(
+    from: Kysely<Database>,
     filter: repo.ListFilter,
     order: repo.ListOrder,
     list: ListAt | undefined,
@@ -151,23 +173,23 @@ export function createGuestListing(
     };
     // The first page is read whatever the total says: a count repaired by hand may be behind.
     if (offset === 0) {
-      const rows = await repo.listPage(db, filter, order, { limit, offset });
+      const rows = await repo.listPage(from, filter, order, { limit, offset });
       learn(rows.length, rows.at(-1));
       return rows;
     }
     if (offset >= total) return [];
     const end = Math.min(total, offset + limit);
-    if (!list || !positions) return readRange(filter, order, undefined, total, offset, end);
+    if (!list || !positions) return readRange(from, filter, order, undefined, total, offset, end);
     // The nearest start at or before the page: when not at it, it is also the nearest at or
     // before the row read ahead of the page.
     const known = positions.nearest(list.organizationId, list.version, list.key, offset);
     if (known?.offset === offset) {
       positions.noteUsed();
-      const rows = await listAfter(db, filter, order, known.position, end - offset);
+      const rows = await listAfter(from, filter, order, known.position, end - offset);
       learn(end, rows.at(-1));
       return rows;
     }
-    const rows = await readRange(filter, order, known, total, offset - 1, end);
+    const rows = await readRange(from, filter, order, known, total, offset - 1, end);
     learn(offset, rows[0]);
     learn(offset - 1 + rows.length, rows.at(-1));
     return rows.slice(1);
@@ -175,6 +197,7 @@ export function createGuestListing(
 
   /** The page after `position` (one row more is read: whether another follows) and the cursor after it. */
   async function readAfter(
+    from: Kysely<Database>,
     actor: Actor,
     filter: repo.ListFilter,
     order: repo.ListOrder,
@@ -183,7 +206,7 @@ export function createGuestListing(
     perPage: number,
     withStats: boolean,
   ): Promise<{ data: string; count: number; nextCursor: string | null }> {
-    const rows = await listAfter(db, filter, order, position, perPage + 1);
+    const rows = await listAfter(from, filter, order, position, perPage + 1);
     const pageRows = rows.slice(0, perPage);
     const last = pageRows.at(-1);
     const nextCursor =
@@ -219,10 +242,10 @@ export function createGuestListing(
             page,
             kept,
           };
-        const { total, rows } = await reading(filter, signal, async () => {
-          const total = filter.q ? await repo.countRecords(db, filter) : state.total;
+        const { total, rows } = await reading(filter, signal, async (from) => {
+          const total = filter.q ? await repo.countRecords(from, filter) : state.total;
           const list = listAt(actor, state.version, order, filter.q);
-          return { total, rows: await pageAt(filter, order, list, total, offset, perPage) };
+          return { total, rows: await pageAt(from, filter, order, list, total, offset, perPage) };
         });
         const fresh: KeptPage = {
           data: Buffer.from(await pageJson(actor, rows, withStats)),
@@ -237,16 +260,16 @@ export function createGuestListing(
       // start from before a write kept under the version after it would be used by every later
       // reader (the second page learns its own start). Later pages are read from the nearer end
       // or a known start, which the total and the version tell.
-      const [total, rows] = await reading(filter, signal, async () => {
+      const [total, rows] = await reading(filter, signal, async (from) => {
         if (offset === 0)
           return Promise.all([
-            repo.countRecords(db, filter),
-            repo.listPage(db, filter, order, { limit: perPage, offset }),
+            repo.countRecords(from, filter),
+            repo.listPage(from, filter, order, { limit: perPage, offset }),
           ]);
-        const state = await repo.listState(db, actor.organizationId);
-        const total = filter.q ? await repo.countRecords(db, filter) : state.total;
+        const state = await repo.listState(from, actor.organizationId);
+        const total = filter.q ? await repo.countRecords(from, filter) : state.total;
         const list = listAt(actor, state.version, order, filter.q);
-        return [total, await pageAt(filter, order, list, total, offset, perPage)] as const;
+        return [total, await pageAt(from, filter, order, list, total, offset, perPage)] as const;
       });
       return { data: await pageJson(actor, rows, withStats), count: rows.length, total, perPage, page };
     },
@@ -285,20 +308,20 @@ export function createGuestListing(
             kept,
           };
         }
-        const [total, fresh] = await reading(filter, signal, () =>
+        const [total, fresh] = await reading(filter, signal, (from) =>
           Promise.all([
-            filter.q ? repo.countRecords(db, filter) : state.total,
-            readAfter(actor, filter, order, scope, position, perPage, withStats),
+            filter.q ? repo.countRecords(from, filter) : state.total,
+            readAfter(from, actor, filter, order, scope, position, perPage, withStats),
           ]),
         );
         const made: KeptPage = { ...fresh, data: Buffer.from(fresh.data), total };
         cache.set(actor.organizationId, state.version, key, made);
         return { ...made, nextCursor: fresh.nextCursor, perPage, page, kept: made };
       }
-      const [total, fresh] = await reading(filter, signal, () =>
+      const [total, fresh] = await reading(filter, signal, (from) =>
         Promise.all([
-          repo.countRecords(db, filter),
-          readAfter(actor, filter, order, scope, position, perPage, withStats),
+          repo.countRecords(from, filter),
+          readAfter(from, actor, filter, order, scope, position, perPage, withStats),
         ]),
       );
       return { ...fresh, total, perPage, page };
@@ -317,7 +340,7 @@ export function createGuestListing(
       chunkSize = 500,
     ): Promise<AsyncGenerator<Guest[], void, undefined>> {
       const filter = { organizationId: actor.organizationId, q: query.q };
-      const ids = await reading(filter, signal, () => repo.listRecordIds(db, filter, sortOrder(query)));
+      const ids = await reading(filter, signal, (from) => repo.listRecordIds(from, filter, sortOrder(query)));
       return (async function* chunks() {
         for (let i = 0; i < ids.length; i += chunkSize) {
           const rows = (await repo.findRecordsByIds(db, ids.slice(i, i + chunkSize))).filter(

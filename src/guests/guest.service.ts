@@ -17,6 +17,7 @@ import type { GuestLinks } from './guest-code.js';
 import { statsForRecords } from './guest-stats.js';
 import { createGuestListing } from './guest-list.js';
 import type { Slots } from '../core/slots.js';
+import type { SqliteReader } from '../db/sqlite-reader.js';
 import type { GuestListPositions } from './guest-list-positions.js';
 import type { GuestListCache } from './guest-list-cache.js';
 import {
@@ -56,6 +57,8 @@ export interface GuestServiceDeps extends EmailRules {
   listPositions?: GuestListPositions;
   /** The places for searches of the list (SEARCH_CONCURRENCY, src/core/slots.ts); unbounded when absent. */
   listSearches?: Slots;
+  /** Where searches of the list read on a SQLite file, off the server's thread (db/sqlite-reader.ts); the server's connection when absent. */
+  searchReader?: SqliteReader;
 }
 
 const JSON_FIELDS = new Set<ProfileField>(['associated_members', 'cadence_days']);
@@ -384,7 +387,15 @@ export function createGuestService(deps: GuestServiceDeps) {
       });
     },
 
-    ...createGuestListing(db, withStatsIf, pageJson, deps.listCache, deps.listPositions, deps.listSearches),
+    ...createGuestListing(
+      db,
+      withStatsIf,
+      pageJson,
+      deps.listCache,
+      deps.listPositions,
+      deps.listSearches,
+      deps.searchReader,
+    ),
   };
 }
 
