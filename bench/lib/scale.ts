@@ -24,7 +24,8 @@
  * Then, on the large organization only, gets beside searches: the get case on
  * GETS_BESIDE_SEARCHES connections for as long as a round of the q search case runs (20 searches
  * over 10 connections): whether the searches leave the instance serving its other requests
- * (docs/guests.md, List guests: SEARCH_CONCURRENCY). Reported, not judged.
+ * (docs/guests.md, List guests: SEARCH_CONCURRENCY, and on a SQLite file the search worker
+ * thread). Reported, not judged.
  */
 import { encodeCursor } from '../../src/guests/guest-cursor.js';
 import { BenchError, measure, warmUp, type BenchContext } from './context.js';
