@@ -12,8 +12,8 @@ import Fastify, {
 } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { Config } from './config.js';
-import { SQLITE_BUSY_TIMEOUT_MS, type Db } from './db/database.js';
-import { createSqliteReader, type SqliteReader } from './db/sqlite-reader.js';
+import type { Db } from './db/database.js';
+import { searchReaderFor, type SqliteReader } from './db/sqlite-reader.js';
 import type { EmailDomainChecker } from './email/dns-check.js';
 import { registerAuthentication, registerOrganizationAccess } from './http/auth.js';
 import { openAuthMemory } from './auth/auth-channels.js';
@@ -293,11 +293,7 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     await authMemory.ready(2000);
     const links = { publicBaseUrl: config.publicBaseUrl, codes: context.codes ?? guestCodesFor(config) };
     // On a SQLite file, searches of the guest list read in a worker thread (db/sqlite-reader.ts).
-    const searchReader =
-      context.searchReader ??
-      (config.database.kind === 'sqlite' && config.database.file !== ':memory:'
-        ? createSqliteReader(config.database.file, config.database.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS)
-        : undefined);
+    const searchReader = context.searchReader ?? searchReaderFor(config.database);
     if (searchReader) app.addHook('onClose', () => searchReader.close());
     const services = await createServices({
       config,

@@ -274,7 +274,7 @@ export function columnPicker<C extends string>(
 /** Turns raw rows into objects with these keys; made once per column list. */
 const rowBuilders = new Map<string, (values: unknown[]) => unknown>();
 
-function rowBuilder(columns: string[]): (values: unknown[]) => unknown {
+export function rowBuilder(columns: string[]): (values: unknown[]) => unknown {
   const key = columns.join('\u0000');
   let build = rowBuilders.get(key);
   if (!build) {

@@ -11,8 +11,9 @@
  * Writes never go there (the connection is read-only, and a statement that is not a read is
  * refused before it runs).
  *
- * The reads arrive as Kysely queries: `readerKysely` is a Kysely instance of the SQLite dialect
- * whose driver sends each compiled statement to the worker, so the same query code runs on either
+ * The reads arrive as Kysely queries: the reader's `kysely` is a Kysely instance of the SQLite
+ * dialect whose driver sends each compiled statement to the worker (its raw rows come back and are
+ * made into objects as prepared.ts makes them), so the same query code runs on either
  * connection. The worker starts with the first read (an idle server pays nothing for it) and runs
  * one statement at a time, in order.
  */
@@ -30,6 +31,9 @@ import {
   type QueryResult,
 } from 'kysely';
 import type { Database } from './types.js';
+import { rowBuilder } from './prepared.js';
+import { SQLITE_BUSY_TIMEOUT_MS } from './database.js';
+import type { Config } from '../config.js';
 
 /** How long after a failure of the worker reads go to the server's connection. */
 const RETRY_AFTER_FAILURE_MS = 60_000;
@@ -103,13 +107,13 @@ export interface SqliteReader {
   close(): Promise<void>;
 }
 
-/** The objects of raw rows, one fixed shape per column list. */
-function toObjects(columns: string[], rows: unknown[][]): Array<Record<string, unknown>> {
-  return rows.map((row) => {
-    const out: Record<string, unknown> = {};
-    for (let i = 0; i < columns.length; i++) out[columns[i] as string] = row[i];
-    return out;
-  });
+/**
+ * The reader of the searches of a server on this database: a worker of its own on a SQLite file;
+ * none on PostgreSQL (no statement holds the process there) or in memory (no file to share).
+ */
+export function searchReaderFor(database: Config['database']): SqliteReader | undefined {
+  if (database.kind !== 'sqlite' || database.file === ':memory:') return undefined;
+  return createSqliteReader(database.file, database.busyTimeoutMs ?? SQLITE_BUSY_TIMEOUT_MS);
 }
 
 export function createSqliteReader(file: string, busyTimeoutMs: number): SqliteReader {
@@ -139,7 +143,10 @@ export function createSqliteReader(file: string, busyTimeoutMs: number): SqliteR
       if (!waiting) return;
       pending.delete(answer.id);
       if (answer.error) waiting.reject(new SqliteReadError(answer.error.message, answer.error.code));
-      else waiting.resolve(toObjects(answer.columns ?? [], answer.rows ?? []));
+      else {
+        const build = rowBuilder(answer.columns ?? []);
+        waiting.resolve((answer.rows ?? []).map((row) => build(row) as Record<string, unknown>));
+      }
     });
     thread.on('error', (error) => {
       // The thread is ending: the next read must not be sent to it.

@@ -10,7 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { sql } from 'kysely';
-import { createSqliteReader, SqliteReaderUnavailable, type SqliteReader } from '../../src/db/sqlite-reader.js';
+import {
+  createSqliteReader,
+  searchReaderFor,
+  SqliteReaderUnavailable,
+  type SqliteReader,
+} from '../../src/db/sqlite-reader.js';
 
 describe('SQLite read worker', () => {
   let dir: string;
@@ -118,5 +123,18 @@ describe('SQLite read worker', () => {
     await sql`select 1`.execute(used.kysely);
     await used.close();
     await assert.rejects(sql`select 1`.execute(used.kysely), SqliteReaderUnavailable);
+  });
+  it('a server gets a reader on a SQLite file only: none in memory, none on PostgreSQL', async () => {
+    const onFile = searchReaderFor({ kind: 'sqlite', file });
+    assert.ok(onFile, 'a reader on a file');
+    try {
+      const { rows } = await sql<{ n: number }>`select count(*) as n from guests`.execute(onFile.kysely);
+      assert.deepEqual(rows, [{ n: 51 }]);
+      assert.equal(onFile.statements, 1, 'it read on its worker');
+    } finally {
+      await onFile.close();
+    }
+    assert.equal(searchReaderFor({ kind: 'sqlite', file: ':memory:' }), undefined);
+    assert.equal(searchReaderFor({ kind: 'postgres', url: 'postgres://127.0.0.1/none', poolSize: 1 }), undefined);
   });
 });
