@@ -146,7 +146,13 @@ export async function createServices(context: ServiceContext) {
     members: createMemberService({ db: db.kysely }),
     account: createAccountService({ db: db.kysely }),
     groups: createGroupService({ db: db.kysely }),
-    tasks: createTaskService({ db: db.kysely, emailChecker, links, guests }),
+    tasks: createTaskService({
+      db: db.kysely,
+      emailChecker,
+      links,
+      guests,
+      inviteLimitPerHour: config.inviteLimitPerHour,
+    }),
     invitations,
     portal: createPortalService({ db: db.kysely }),
     /** Values, comments and completion of tasks, for members and for the tasks' guests. */

@@ -40,8 +40,13 @@ export function newMessageId(publicBaseUrl: string): string {
 
 /** The insert that queues a message: what enqueue runs, or a WriteBatch sends with other writes. */
 export function outboxInsert(db: Q, message: OutgoingMessage, messageId: string) {
+  return db.insertInto('outbox').values(outboxValues(message, messageId));
+}
+
+/** A queued message's columns, due now: what outboxInsert writes, and what a statement of its own may. */
+export function outboxValues(message: OutgoingMessage, messageId: string) {
   const at = now();
-  return db.insertInto('outbox').values({
+  return {
     kind: message.kind,
     recipient: message.recipient,
     subject: message.subject,
@@ -56,7 +61,7 @@ export function outboxInsert(db: Q, message: OutgoingMessage, messageId: string)
     sent_at: null,
     failed_at: null,
     last_error: null,
-  });
+  };
 }
 
 /** Queues a message; call it inside the transaction of the change that causes it. */

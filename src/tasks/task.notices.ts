@@ -4,9 +4,10 @@
  * so the email exists exactly when the assignment does.
  */
 import { findRecordsByIds, type GuestRecord } from '../guests/guest.repository.js';
-import { guestLinkOf, type GuestLinks } from '../guests/guest-code.js';
-import { newMessageId, outboxInsert } from '../outbox/outbox.repository.js';
+import { guestLinkOf, type GuestLinks, type SealedCodeColumns } from '../guests/guest-code.js';
+import { newMessageId, outboxInsert, type OutgoingMessage } from '../outbox/outbox.repository.js';
 import type { WriteBatch } from '../db/write-batch.js';
+import { organizationName } from './task.repository.js';
 import { TASK_ASSIGNED_KIND, taskAssignedMessage } from '../outbox/messages.js';
 
 /** What the transaction has read already, so queueAssignments does not read it again. */
@@ -36,9 +37,7 @@ export async function queueAssignments(
   const trx = batch.db;
   const [read, organization] = await Promise.all([
     findRecordsByIds(trx, unread),
-    known.organizationName === undefined
-      ? trx.selectFrom('organizations').select('name').where('id', '=', organizationId).executeTakeFirst()
-      : { name: known.organizationName },
+    known.organizationName ?? organizationName(trx, organizationId),
   ]);
   const readById = new Map(read.map((record) => [record.id, record]));
   const records = guestIds.flatMap((id) => {
@@ -48,24 +47,32 @@ export async function queueAssignments(
   let queued = 0;
   for (const record of records) {
     emails.set(record.id, record.email);
-    // A disabled guest's link does not open until they are enabled (with a new link): nothing to send.
-    if (record.deleted_at !== null || record.disabled_at !== null) continue;
-    const link = guestLinkOf(links, record);
-    if (link === null) continue;
-    const message = taskAssignedMessage({
-      organizationName: organization?.name ?? 'An organization',
-      title: task.title,
-      deadline: task.deadline,
-      link,
-    });
-    batch.add(
-      outboxInsert(
-        trx,
-        { kind: TASK_ASSIGNED_KIND, recipient: record.email, ...message },
-        newMessageId(links.publicBaseUrl),
-      ),
-    );
+    const email = assignmentEmail(links, organization, task, record);
+    if (email === null) continue;
+    batch.add(outboxInsert(trx, email, newMessageId(links.publicBaseUrl)));
     queued += 1;
   }
   return { queued, emails };
+}
+
+/**
+ * The assignment email of one guest record, or null when there is none to send: a disabled or
+ * removed guest's link does not open (until they are enabled, with a new link).
+ */
+export function assignmentEmail(
+  links: GuestLinks,
+  organizationName: string | undefined,
+  task: { title: string; deadline: string },
+  record: SealedCodeColumns & Pick<GuestRecord, 'email' | 'deleted_at' | 'disabled_at'>,
+): OutgoingMessage | null {
+  if (record.deleted_at !== null || record.disabled_at !== null) return null;
+  const link = guestLinkOf(links, record);
+  if (link === null) return null;
+  const message = taskAssignedMessage({
+    organizationName: organizationName ?? 'An organization',
+    title: task.title,
+    deadline: task.deadline,
+    link,
+  });
+  return { kind: TASK_ASSIGNED_KIND, recipient: record.email, ...message };
 }

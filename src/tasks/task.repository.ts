@@ -41,6 +41,12 @@ export async function insertTask(db: Q, row: Insertable<TasksTable>): Promise<st
   return inserted?.organization_name ?? undefined;
 }
 
+/** The organization's name, as the assignment emails give it (undefined for an organization that is gone). */
+export async function organizationName(db: Q, organizationId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('organizations').select('name').where('id', '=', organizationId).executeTakeFirst();
+  return row?.name;
+}
+
 export async function updateTask(db: Q, id: string, changes: Updateable<TasksTable>): Promise<void> {
   await db.updateTable('tasks').set(changes).where('id', '=', id).execute();
 }

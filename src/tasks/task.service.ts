@@ -15,11 +15,15 @@ import type { EmailDomainChecker } from '../email/dns-check.js';
 import type { GuestService } from '../guests/guest.service.js';
 import type { GuestLinks } from '../guests/guest-code.js';
 import { notifyOutbox } from '../outbox/outbox-signal.js';
+import { newMessageId, outboxValues } from '../outbox/outbox.repository.js';
+import { kindOf } from '../db/database.js';
+import { randomId } from '../core/ids.js';
 import { DEADLINE_MESSAGE, parseDeadline } from './deadline.js';
 import { checkFields, fieldRows } from './task.fields.js';
 import { isHexId, newHexId } from '../core/secrets.js';
 import { checkOwners, creatorOf, settleOwners, type CheckedOwners } from './task.owners.js';
-import { queueAssignments } from './task.notices.js';
+import { assignmentEmail, queueAssignments } from './task.notices.js';
+import { createTaskAtOnce } from './task-create-at-once.js';
 import { createdTask, readTasks, type TaskRow } from './task.read.js';
 import * as ownerRepo from './task-owners.repository.js';
 import * as repo from './task.repository.js';
@@ -32,7 +36,9 @@ export interface TaskServiceDeps {
   db: Kysely<Database>;
   emailChecker: Pick<EmailDomainChecker, 'checkDomain'>;
   links: GuestLinks;
-  guests: Pick<GuestService, 'joinIn' | 'consumeInvite'>;
+  guests: Pick<GuestService, 'joinIn' | 'consumeInvite' | 'freshRecord'>;
+  /** New guests per organization per hour (0 = no cap), as Create guest counts them. */
+  inviteLimitPerHour: number;
 }
 
 /** The deadline's failure, or its UTC form (not checked when the schema refused it already). */
@@ -133,6 +139,45 @@ export function createTaskService(deps: TaskServiceDeps) {
     return createdTask(row, { ...owners, guestEmails }, fields, now());
   }
 
+  // PostgreSQL writes a task whose owners are members and new addresses in one statement
+  // (task-create-at-once.ts); SQLite's statements are in-process, and its group commit already
+  // shares one commit among the writes arriving together.
+  const atOnce = kindOf(db) === 'postgres';
+
+  /**
+   * Create task in one statement, when its owners are members and addresses new to the
+   * organization (no group, no existing guest: their emails need their records read first).
+   * Undefined when the general path must answer; nothing was written then.
+   */
+  async function createAtOnce(actor: Actor, row: TaskRow, checked: CheckedOwners, fields: FieldRow[]) {
+    if (checked.groupIds.length > 0 || checked.guestIds.length > 0) return undefined;
+    const at = row.created_at;
+    const guests = checked.newEmails.map((email) => ({
+      email,
+      newGuestId: randomId(),
+      record: deps.guests.freshRecord({}, at),
+    }));
+    const organizationName = guests.length === 0 ? undefined : await repo.organizationName(db, actor.organizationId);
+    const messages = guests.flatMap((guest) => {
+      const record = { ...guest.record, disabled_at: null, email: guest.email };
+      const email = assignmentEmail(links, organizationName, row, record);
+      return email === null ? [] : [outboxValues(email, newMessageId(links.publicBaseUrl))];
+    });
+    const userIds = checked.userIds.length > 0 ? checked.userIds : [actor.userId];
+    const recordIds = await createTaskAtOnce(db, {
+      task: row,
+      userIds,
+      guests,
+      fields,
+      messages,
+      cap: deps.inviteLimitPerHour,
+    });
+    if (recordIds === undefined) return undefined;
+    if (messages.length > 0) notifyOutbox(db);
+    const owners = { userIds, guestIds: recordIds, groupIds: [] };
+    return answerCreated(row, owners, new Map(recordIds.map((id, i) => [id, checked.newEmails[i] as string])), fields);
+  }
+
   return {
     ...reads,
 
@@ -166,13 +211,15 @@ export function createTaskService(deps: TaskServiceDeps) {
         is_approved: null,
         reminders_enabled: body.reminders_enabled === false ? 0 : 1,
       };
+      const fields = fieldRows(row.id, body.form_fields ?? [], [], at);
+      const created = atOnce ? await createAtOnce(actor, row, owners.owners, fields) : undefined;
+      if (created) return created;
       return write(actor, async (trx) => {
         const organizationName = await repo.insertTask(trx, row);
         const none = { userIds: [], guestIds: [], groupIds: [] };
         // The owners, the emails and the fields: one round trip on PostgreSQL.
         const batch = new WriteBatch(trx);
         const assigned = await assign(trx, batch, actor, row, owners.owners, actor.userId, none, organizationName);
-        const fields = fieldRows(row.id, body.form_fields ?? [], [], at);
         repo.insertFields(batch, fields);
         await batch.run();
         const result = answerCreated(row, assigned.owners, assigned.emails, fields);
