@@ -132,12 +132,13 @@ export async function claimBatch(db: Q, workerId: string, leaseMs: number, limit
  */
 const NO_BODY = { text_body: '', html_body: null };
 
-/** Records a successful send; the claim ends with it, and the bodies go. */
-export async function markSent(db: Q, id: number): Promise<void> {
+/** Records successful sends, in one statement; their claims end with it, and the bodies go. */
+export async function markSent(db: Q, ids: readonly number[]): Promise<void> {
+  if (ids.length === 0) return;
   await db
     .updateTable('outbox')
     .set({ sent_at: now(), locked_until: null, locked_by: null, last_error: null, ...NO_BODY })
-    .where('id', '=', id)
+    .where('id', 'in', ids)
     .where('sent_at', 'is', null)
     .execute();
 }

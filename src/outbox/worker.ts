@@ -5,8 +5,8 @@
  * Delivery is at least once. A message is marked sent only after the relay accepted it (or the
  * file is on disk); the message row itself was committed with the change that caused it. So a
  * crash anywhere loses no message, and under normal operation none is sent twice. The one window
- * for a duplicate is a crash (or a lost database) between the relay's acceptance and `markSent`:
- * the claim then expires and the message is sent again, with the same Message-ID, which lets
+ * for a duplicate is a crash (or a lost database) between the relay's acceptance and its record
+ * (`markSent`, which waits at most for the record before it): the claim then expires and the message is sent again, with the same Message-ID, which lets
  * mail systems and people recognise the copy. Without a relay the .eml file name is unique to the
  * message, so the file is never written twice.
  */
@@ -16,6 +16,7 @@ import type { Config } from '../config.js';
 import type { Database } from '../db/types.js';
 import { redactText } from '../core/log-redaction.js';
 import { randomSecret } from '../core/secrets.js';
+import { coalesce } from '../core/coalesce.js';
 import { settlesWithin } from '../core/settle.js';
 import { formatTimestamp } from '../core/time.js';
 import { createDelivery, type Delivery } from './delivery.js';
@@ -106,6 +107,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const batchSize = options.batchSize ?? config.outbox.concurrency;
   const backoff = options.backoffMs ?? ((attempts: number) => repo.backoffMs(attempts));
   const delivery: Delivery = createDelivery(config.mail, batchSize);
+  // The sends of a pass end at different times: each is recorded at once, or with those that
+  // ended while the record before it was written (one statement, not one per message).
+  const recordSent = coalesce((ids: number[]) => repo.markSent(db, ids));
 
   let started = false;
   let stopping = false;
@@ -148,7 +152,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
     // Sent: from here a failure to record it (the database gone) means the claim runs out and the
     // message goes again, the at-least-once window described above.
-    await repo.markSent(db, row.id);
+    await recordSent(row.id);
     log.info(
       { ...about, via: delivery.kind, to: redactText(where) },
       delivery.kind === 'file' ? 'email written to file' : 'email sent',

@@ -33,8 +33,7 @@ test('the outbox is counted as the worker leaves it: all, sent, given up on', as
         .executeTakeFirstOrThrow();
       ids.push(row.id);
     }
-    await markSent(db.kysely, ids[0] as number);
-    await markSent(db.kysely, ids[1] as number);
+    await markSent(db.kysely, [ids[0] as number, ids[1] as number]);
     await markFailed(db.kysely, ids[2] as number, 'refused', null);
     // A failure to be retried is still to send.
     await markFailed(db.kysely, ids[3] as number, 'busy', new Date(Date.now() + 60_000));

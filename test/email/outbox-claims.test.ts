@@ -172,7 +172,7 @@ describe('outbox claims', () => {
     const recent = (
       await ctx.db.kysely.selectFrom('outbox').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow()
     ).id;
-    await markSent(ctx.db.kysely, recent);
+    await markSent(ctx.db.kysely, [recent]);
     assert.equal(await pruneFinished(ctx.db.kysely, '2021-01-01 00:00:00'), 2);
     const left = (await ctx.db.kysely.selectFrom('outbox').select('id').orderBy('id').execute()).map((r) => r.id);
     assert.deepEqual(left, [pending, recent]);

@@ -13,6 +13,7 @@ import { accessRequestHandlers } from '../../src/public/access.resolve.js';
 import { backoffMs, enqueue, newMessageId } from '../../src/outbox/outbox.repository.js';
 import { notifyOutbox } from '../../src/outbox/outbox-signal.js';
 import { formatTimestamp } from '../../src/core/time.js';
+import { statementsSentBy } from '../../support/statement-counter.js';
 
 const MAX_ATTEMPTS = 3;
 
@@ -240,6 +241,23 @@ describe('outbox worker over SMTP', () => {
     assert.deepEqual(await w.runOnce(), { claimed: 1, sent: 1, retried: 0, failed: 0 });
     assert.deepEqual(smtp.received.map((m) => m.messageId).sort(), messages.map((m) => m.messageId).sort());
     for (const message of messages) assert.equal((await row(message.id)).attempts, 1);
+  });
+
+  it('records the sends of a pass together: each message once, in no more statements than messages', async () => {
+    const w = worker({ config: { ...ctx.config, outbox: { ...ctx.config.outbox, concurrency: 5 } } });
+    const messages = [await queue(), await queue(), await queue(), await queue(), await queue()];
+    const { sent, result } = await statementsSentBy(() => w.runOnce());
+    assert.deepEqual(result, { claimed: 5, sent: 5, retried: 0, failed: 0 });
+    const records = sent.filter((s) => /^update "outbox" set "sent_at"/.test(s.text));
+    assert.ok(records.length >= 1 && records.length <= 5, `${records.length} statements`);
+    // The ids are the statements' only numbers (the rest: the time, nulls, empty bodies).
+    const recorded = records.flatMap((s) => s.values.filter((v): v is number => typeof v === 'number'));
+    assert.deepEqual(
+      recorded.sort((a, b) => a - b),
+      messages.map((m) => m.id),
+    );
+    for (const message of messages) assert.ok((await row(message.id)).sent_at);
+    assert.equal(smtp.received.length, 5);
   });
 
   it('keeps its connections to the relay open from one message to the next, OUTBOX_CONCURRENCY at most', async () => {
