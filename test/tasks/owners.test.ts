@@ -157,6 +157,31 @@ describe('tasks: owners', () => {
     assertProblem(bad, 422, 'VALIDATION_FAILED', { fields: ['owners.groups'] });
   });
 
+  it('owners failing in all three kinds: one 422 naming each, users then guests then groups, nothing written', async () => {
+    const before = await ctx.db.kysely
+      .selectFrom('tasks')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const bad = await post({
+      owners: {
+        users: [999_999],
+        guests: [uniqueEmail('fine'), 'not an address'],
+        groups: ['0123456789abcdef0123456789abcdef'],
+      },
+    });
+    assertProblem(bad, 422, 'VALIDATION_FAILED', { fields: ['owners.users', 'owners.guests', 'owners.groups'] });
+    const errors = bad.json<{ errors: Record<string, string[]> }>().errors;
+    assert.deepEqual(Object.keys(errors), ['owners.users', 'owners.guests', 'owners.groups']);
+    assert.match(errors['owners.users']?.[0] ?? '', /999999/);
+    assert.equal(errors['owners.guests']?.length, 1);
+    assert.match(errors['owners.groups']?.[0] ?? '', /0123456789abcdef0123456789abcdef/);
+    const after = await ctx.db.kysely
+      .selectFrom('tasks')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    assert.equal(Number(after.n), Number(before.n));
+  });
+
   it('each guest newly made owner gets one email with title, deadline and link (HTML escaped)', async () => {
     const existing = await createGuest(ctx);
     const fresh = uniqueEmail('mailed');
