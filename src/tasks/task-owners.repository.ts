@@ -3,7 +3,7 @@
  * active guests, the organization's groups and their people), and the owner rows themselves.
  * Plain functions taking the database (or a transaction) first.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/types.js';
 import type { WriteBatch } from '../db/write-batch.js';
 
@@ -20,6 +20,57 @@ export async function activeMemberIds(db: Q, organizationId: string, ids: number
     .where('user_id', 'in', ids)
     .execute();
   return new Set(rows.map((r) => r.user_id));
+}
+
+/** What the checks of guest owners read (see guestOwnerFacts). */
+export interface GuestOwnerFacts {
+  /** The organization's active guest records among the addresses asked, by email. */
+  records: Map<string, number>;
+  /** The addresses asked that are emails of the organization's members (any membership). */
+  memberEmails: Set<string>;
+  /** The organization's name, when asked for (undefined: not asked, or the organization is gone). */
+  organizationName: string | undefined;
+}
+
+/**
+ * The guest owners' facts in one statement (on PostgreSQL, one round trip for what was three):
+ * the active records of `recordEmails`, which of `memberEmails` are members' emails, and, with
+ * `withName`, the organization's name (Create task's assignment emails give it). Every address is
+ * normalized by the caller; an empty list reads nothing of its kind.
+ */
+export async function guestOwnerFacts(
+  db: Q,
+  organizationId: string,
+  recordEmails: string[],
+  memberEmails: string[],
+  withName: boolean,
+): Promise<GuestOwnerFacts> {
+  const facts: GuestOwnerFacts = { records: new Map(), memberEmails: new Set(), organizationName: undefined };
+  const parts = [];
+  if (recordEmails.length > 0)
+    parts.push(sql`select 'record' as kind, g.email as text, r.id as id
+      from guests g join organization_guests r
+        on r.guest_id = g.id and r.organization_id = ${organizationId} and r.deleted_at is null
+      where g.email in (${sql.join(recordEmails)})`);
+  if (memberEmails.length > 0)
+    parts.push(sql`select 'member' as kind, u.email as text, cast(null as integer) as id
+      from memberships m join users u on u.id = m.user_id
+      where m.organization_id = ${organizationId} and u.email in (${sql.join(memberEmails)})`);
+  if (withName)
+    parts.push(sql`select 'name' as kind, o.name as text, cast(null as integer) as id
+      from organizations o where o.id = ${organizationId}`);
+  if (parts.length === 0) return facts;
+  const { rows } = await sql<{
+    kind: string;
+    text: string;
+    id: number | null;
+  }>`${sql.join(parts, sql` union all `)}`.execute(db);
+  for (const row of rows) {
+    if (row.kind === 'record' && row.id !== null) facts.records.set(row.text, Number(row.id));
+    else if (row.kind === 'member') facts.memberEmails.add(row.text);
+    else if (row.kind === 'name') facts.organizationName = row.text;
+  }
+  return facts;
 }
 
 /** The ids among these that are groups of the organization. */

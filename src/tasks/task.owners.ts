@@ -11,10 +11,15 @@ import type { Actor } from '../core/actor.js';
 import { ErrorBag, type FieldErrors } from '../core/errors.js';
 import { MAX_ID } from '../core/limits.js';
 import type { ReadonlyFieldErrors } from '../core/validation.js';
-import { normalizeEmail } from '../email/parse.js';
-import { activeRecordIdsByEmail, type GuestRecord } from '../guests/guest.repository.js';
+import { normalizeEmail, parseEmailAddress } from '../email/parse.js';
+import type { GuestRecord } from '../guests/guest.repository.js';
 import type { GuestService } from '../guests/guest.service.js';
-import { checkNewGuestEmail, type EmailRules } from '../guests/guest.validation.js';
+import {
+  checkNewGuestEmail,
+  membersInDatabase,
+  type EmailRules,
+  type MemberLookups,
+} from '../guests/guest.validation.js';
 import * as repo from './task-owners.repository.js';
 
 /** The owners a body asks for, checked: what is left to do inside the transaction. */
@@ -38,15 +43,20 @@ function listOf(value: unknown): unknown[] {
 /**
  * Checks the owners of a body; the failures are keyed `owners.users`, `owners.guests`,
  * `owners.groups`, in that order. The three kinds are looked up at once (on PostgreSQL, their
- * reads go out together rather than one round trip after another).
+ * reads go out together rather than one round trip after another), the guests' in one statement
+ * (their records, and which new addresses are members' emails). With `organizationName`, that
+ * statement also reads the organization's name when the body names guests (for the emails of new
+ * ones).
  */
 export async function checkOwners(
   rules: EmailRules,
   organizationId: string,
   input: unknown,
   failures: ReadonlyFieldErrors,
-): Promise<{ owners: CheckedOwners; errors: FieldErrors }> {
+  options: { organizationName?: boolean } = {},
+): Promise<{ owners: CheckedOwners; errors: FieldErrors; organizationName: string | undefined }> {
   const owners: CheckedOwners = { userIds: [], guestIds: [], newEmails: [], groupIds: [] };
+  let organizationName: string | undefined;
   const body = (input !== null && typeof input === 'object' ? input : {}) as Record<string, unknown>;
   // Each kind's messages, added to the answer in the kinds' order whichever lookup ends first.
   const messages = { 'owners.users': [] as string[], 'owners.guests': [] as string[], 'owners.groups': [] as string[] };
@@ -64,15 +74,30 @@ export async function checkOwners(
 
   const guests = async () => {
     if (failed(failures, 'owners.guests')) return;
-    const emails = [...new Set(listOf(body.guests).map((v) => normalizeEmail(String(v))))];
-    const existing = new Map(
-      (await activeRecordIdsByEmail(rules.db, organizationId, emails)).map((r) => [r.email, r.id]),
+    const inputs = listOf(body.guests);
+    if (inputs.length === 0) return;
+    const emails = [...new Set(inputs.map((v) => normalizeEmail(String(v))))];
+    // The member check of the create-guest rules asks about the address as they parse it.
+    const parsed = inputs.map((v) => (typeof v === 'string' ? parseEmailAddress(v) : undefined));
+    const facts = await repo.guestOwnerFacts(
+      rules.db,
+      organizationId,
+      emails,
+      [...new Set(parsed.flatMap((p) => (p?.ok ? [p.email] : [])))],
+      options.organizationName === true,
     );
+    organizationName = facts.organizationName;
+    const existing = facts.records;
     owners.guestIds = [...existing.values()];
-    // Every other address becomes a guest by the create-guest rules: the same checks, the same messages.
-    const others = listOf(body.guests).filter((v) => !existing.has(normalizeEmail(String(v))));
+    // Every other address becomes a guest by the create-guest rules: the same checks, the same
+    // messages, with the members' emails as the statement above read them.
+    const members: MemberLookups = {
+      isMemberEmail: async (_organizationId, email) => facts.memberEmails.has(email),
+      memberIdsAmong: (id, ids) => membersInDatabase(rules.db).memberIdsAmong(id, ids),
+    };
+    const others = inputs.filter((v) => !existing.has(normalizeEmail(String(v))));
     const checked = await Promise.all(
-      others.map((email) => checkNewGuestEmail(rules, organizationId, email, {}, 'email')),
+      others.map((email) => checkNewGuestEmail({ ...rules, members }, organizationId, email, {}, 'email')),
     );
     const fresh = new Set<string>();
     for (const result of checked) {
@@ -98,7 +123,7 @@ export async function checkOwners(
   await Promise.all([users(), guests(), groups()]);
   const bag = new ErrorBag();
   for (const [field, list] of Object.entries(messages)) for (const message of list) bag.add(field, message);
-  return { owners, errors: bag.errors };
+  return { owners, errors: bag.errors, organizationName };
 }
 
 /**

@@ -149,7 +149,13 @@ export function createTaskService(deps: TaskServiceDeps) {
    * organization (no group, no existing guest: their emails need their records read first).
    * Undefined when the general path must answer; nothing was written then.
    */
-  async function createAtOnce(actor: Actor, row: TaskRow, checked: CheckedOwners, fields: FieldRow[]) {
+  async function createAtOnce(
+    actor: Actor,
+    row: TaskRow,
+    checked: CheckedOwners,
+    fields: FieldRow[],
+    organizationName: string | undefined,
+  ) {
     if (checked.groupIds.length > 0 || checked.guestIds.length > 0) return undefined;
     const at = row.created_at;
     const guests = checked.newEmails.map((email) => ({
@@ -157,7 +163,6 @@ export function createTaskService(deps: TaskServiceDeps) {
       newGuestId: randomId(),
       record: deps.guests.freshRecord({}, at),
     }));
-    const organizationName = guests.length === 0 ? undefined : await repo.organizationName(db, actor.organizationId);
     const messages = guests.flatMap((guest) => {
       const record = { ...guest.record, disabled_at: null, email: guest.email };
       const email = assignmentEmail(links, organizationName, row, record);
@@ -184,7 +189,10 @@ export function createTaskService(deps: TaskServiceDeps) {
     /** `schemaFailures` are answered together with the deadline's, the owners' and the fields' in one 422. */
     async create(actor: Actor, input: UncheckedFields<CreateTaskBody>, schemaFailures: ReadonlyFieldErrors) {
       const deadline = checkDeadline(input.deadline, schemaFailures);
-      const owners = await checkOwners(rules, actor.organizationId, input.owners, schemaFailures);
+      // The statement of one write needs the organization's name for its emails: read with the owners.
+      const owners = await checkOwners(rules, actor.organizationId, input.owners, schemaFailures, {
+        organizationName: atOnce,
+      });
       collectFieldErrors(
         schemaFailures,
         deadline.errors,
@@ -212,7 +220,9 @@ export function createTaskService(deps: TaskServiceDeps) {
         reminders_enabled: body.reminders_enabled === false ? 0 : 1,
       };
       const fields = fieldRows(row.id, body.form_fields ?? [], [], at);
-      const created = atOnce ? await createAtOnce(actor, row, owners.owners, fields) : undefined;
+      const created = atOnce
+        ? await createAtOnce(actor, row, owners.owners, fields, owners.organizationName)
+        : undefined;
       if (created) return created;
       return write(actor, async (trx) => {
         const organizationName = await repo.insertTask(trx, row);

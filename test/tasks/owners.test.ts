@@ -157,11 +157,36 @@ describe('tasks: owners', () => {
     assertProblem(bad, 422, 'VALIDATION_FAILED', { fields: ['owners.groups'] });
   });
 
+  it("a member's email among the guests is 422 (any case), beside an existing guest and a new address; nothing written", async () => {
+    const existing = await createGuest(ctx);
+    const fresh = uniqueEmail('beside-member');
+    const before = await rowCounts(ctx);
+    const bad = await post({ owners: { guests: [existing.email, ' ACME-Standard@Members.test ', fresh] } });
+    assertProblem(bad, 422, 'VALIDATION_FAILED', { fields: ['owners.guests'] });
+    assert.deepEqual(bad.json<{ errors: Record<string, string[]> }>().errors['owners.guests'], [
+      'The email belongs to a member of this organization; a member cannot also be a guest.',
+    ]);
+    assert.deepEqual(await rowCounts(ctx), before);
+    const lookup = await call(ctx, ctx.tokens.admin, 'GET', `${guestsUrl(ctx.orgId)}/${encodeURIComponent(fresh)}`);
+    assert.equal(lookup.statusCode, 404, 'the new address was not joined');
+  });
+
+  it('a member of another organization may be a guest owner here', async () => {
+    const other = await ctx.admin.createOrganization({ name: 'Elsewhere' });
+    const outsider = await ctx.admin.addMember({
+      organizationId: other.id,
+      email: uniqueEmail('member-elsewhere'),
+      role: 'standard',
+      firstName: 'Out',
+      lastName: 'Sider',
+    });
+    const task = await createTask(ctx, { owners: { guests: [outsider.email] } });
+    assert.deepEqual(task.owners.guests, [outsider.email]);
+    await assertAssignmentEmail(ctx, outsider.email, task.title);
+  });
+
   it('owners failing in all three kinds: one 422 naming each, users then guests then groups, nothing written', async () => {
-    const before = await ctx.db.kysely
-      .selectFrom('tasks')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
+    const before = await rowCounts(ctx);
     const bad = await post({
       owners: {
         users: [999_999],
@@ -175,11 +200,7 @@ describe('tasks: owners', () => {
     assert.match(errors['owners.users']?.[0] ?? '', /999999/);
     assert.equal(errors['owners.guests']?.length, 1);
     assert.match(errors['owners.groups']?.[0] ?? '', /0123456789abcdef0123456789abcdef/);
-    const after = await ctx.db.kysely
-      .selectFrom('tasks')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .executeTakeFirstOrThrow();
-    assert.equal(Number(after.n), Number(before.n));
+    assert.deepEqual(await rowCounts(ctx), before);
   });
 
   it('each guest newly made owner gets one email with title, deadline and link (HTML escaped)', async () => {
@@ -535,9 +556,11 @@ describe('tasks: a create reads back nothing it wrote', () => {
       'outbox',
     ])
       assert.match(writes[0] as string, new RegExp(`insert into "?${table}"? `), table);
-    // Reads: the owners' checks (the members, the guests, and each new address's member check)
-    // and the organization's name.
-    assert.equal(texts.length - writes.length, 5, texts.join('\n'));
+    // Reads: the owners' checks, the members' and the guests' (their records, which new address
+    // is a member's, and the organization's name, in one statement).
+    const reads = texts.filter((t) => t.startsWith('select'));
+    assert.equal(reads.length, 2, reads.join('\n'));
+    assert.equal(reads.filter((t) => /from memberships m .* union all .* from organizations o/.test(t)).length, 1);
 
     // All of it written, as the answer says; the guests joined as Create guest joins them.
     const task = result.json<{ data: TaskData }>().data;
