@@ -6,9 +6,10 @@
  * file is on disk); the message row itself was committed with the change that caused it. So a
  * crash anywhere loses no message, and under normal operation none is sent twice. The one window
  * for a duplicate is a crash (or a lost database) between the relay's acceptance and its record
- * (`markSent`, which waits at most for the record before it): the claim then expires and the message is sent again, with the same Message-ID, which lets
- * mail systems and people recognise the copy. Without a relay the .eml file name is unique to the
- * message, so the file is never written twice.
+ * (`markSent`, which waits at most for the record before it): the claim then expires and the
+ * message is sent again, with the same Message-ID, which lets mail systems and people recognise
+ * the copy. Without a relay the .eml file name is unique to the message, so the file is never
+ * written twice.
  */
 import os from 'node:os';
 import type { Kysely } from 'kysely';
