@@ -243,7 +243,7 @@ describe('outbox worker over SMTP', () => {
     for (const message of messages) assert.equal((await row(message.id)).attempts, 1);
   });
 
-  it('records the sends of a pass together: each message once, in no more statements than messages', async () => {
+  it('records each sent message of a pass exactly once, however many share a statement', async () => {
     const w = worker({ config: { ...ctx.config, outbox: { ...ctx.config.outbox, concurrency: 5 } } });
     const messages = [await queue(), await queue(), await queue(), await queue(), await queue()];
     const { sent, result } = await statementsSentBy(() => w.runOnce());
