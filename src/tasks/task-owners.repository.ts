@@ -36,7 +36,10 @@ export interface GuestOwnerFacts {
  * The guest owners' facts in one statement (on PostgreSQL, one round trip for what was three):
  * the active records of `recordEmails`, which of `memberEmails` are members' emails, and, with
  * `withName`, the organization's name (Create task's assignment emails give it). Every address is
- * normalized by the caller; an empty list reads nothing of its kind.
+ * normalized by the caller; an empty list reads nothing of its kind. Its records and members are
+ * the rows `activeRecordIdsByEmail` (guest.repository.ts) and `memberEmailsAmong`
+ * (member.repository.ts) answer, written here as parts of one union: a change to what counts as
+ * an active record or a member changes all of them.
  */
 export async function guestOwnerFacts(
   db: Q,
