@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { kindOf } from '../db/database.js';
 import type { Database, Role } from '../db/types.js';
 import { prepared, type Placeholder } from '../db/prepared.js';
@@ -98,6 +98,23 @@ export async function memberEmailsAmong(
   return new Set(rows.map((r) => r.email));
 }
 
+/**
+ * The members among a list of ids, compiled once: the list is one parameter (an array on
+ * PostgreSQL, its JSON text on SQLite) instead of one placeholder per id, so the text is the same
+ * whatever the list's length. Create guest checks its associated members with it on every request.
+ */
+const memberIdsIn = prepared((db, p: Placeholder<{ organizationId: string; ids: number[] | string }>) =>
+  db
+    .selectFrom('memberships')
+    .select('user_id')
+    .where('organization_id', '=', p('organizationId'))
+    .where(({ ref }) =>
+      kindOf(db) === 'postgres'
+        ? sql<boolean>`${ref('user_id')} = any(${p('ids')}::bigint[])`
+        : sql<boolean>`${ref('user_id')} in (select value from json_each(${p('ids')}))`,
+    ),
+);
+
 /** Which of `ids` are members of the organization. */
 export async function existingMemberIds(
   db: Kysely<Database>,
@@ -105,12 +122,8 @@ export async function existingMemberIds(
   ids: number[],
 ): Promise<Set<number>> {
   if (ids.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('memberships')
-    .select('user_id')
-    .where('organization_id', '=', organizationId)
-    .where('user_id', 'in', ids)
-    .execute();
+  const list = kindOf(db) === 'postgres' ? ids : JSON.stringify(ids);
+  const rows = await memberIdsIn.all(db, { organizationId, ids: list });
   return new Set(rows.map((r) => r.user_id));
 }
 
