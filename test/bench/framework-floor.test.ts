@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { buildRows, evaluateTargets, formatReport, type RunResults } from '../../bench/lib/report.js';
+import { beside, buildRows, evaluateTargets, formatReport, type RunResults } from '../../bench/lib/report.js';
 import type { DatabaseResults } from '../../bench/lib/suites.js';
 import { loadResult as load, runOf } from './report-fixtures.js';
 
@@ -63,6 +63,21 @@ test("each floor-ratio target says what floor 3 reached for its operation; the v
   assert.equal(create.met, true);
   // Without floor 3 the lines are as they were.
   assert.equal(targetOf(results(false), 'get').measured, '0.5 (7000 vs 14000 req/s)');
+});
+
+test('a figure next to its limit is printed with the decimals that keep it off the limit', () => {
+  assert.equal(beside(0.6971, 0.7), '0.697');
+  assert.equal(beside(0.7049, 0.7), '0.705');
+  assert.equal(beside(0.89996, 0.9), '0.9');
+  assert.equal(beside(0.7, 0.7), '0.7');
+  assert.equal(beside(0.8512, 0.9), '0.85');
+  const run = results(true);
+  const database = run.databases[0] as DatabaseResults;
+  // 2,699 creates/s against the floor's 3,000: a miss of 0.9 by 0.0003.
+  database.cases = database.cases.map((c) => (c.operation === 'create' ? { ...c, result: load(2699, 310) } : c));
+  const create = targetOf(run, 'create');
+  assert.equal(create.met, false);
+  assert.match(create.measured, /^0\.8997 \(2699 vs 3000 req\/s\)/);
 });
 
 test('the printed report has the floor 3 rows and says what floor 3 is', () => {
