@@ -23,6 +23,7 @@ import * as m015 from './migrations/015_idempotency_keys.js';
 import * as m016 from './migrations/016_guest_counts.js';
 import * as m017 from './migrations/017_guest_list_versions.js';
 import * as m018 from './migrations/018_guest_stats_versions.js';
+import * as m019 from './migrations/019_outbox_due_index.js';
 
 /** Where migrations report what needs an operator, when the caller gives no logger: stderr, one JSON line each. */
 const stderrLog: m008.MigrationLog = {
@@ -51,6 +52,7 @@ function migrationsFor(kind: Db['kind'], log: m008.MigrationLog = stderrLog): Re
     '016_guest_counts': { up: (k) => m016.up(k, kind), down: (k) => m016.down(k, kind) },
     '017_guest_list_versions': { up: (k) => m017.up(k, kind), down: (k) => m017.down(k, kind) },
     '018_guest_stats_versions': { up: (k) => m018.up(k, kind), down: (k) => m018.down(k, kind) },
+    '019_outbox_due_index': { up: (k) => m019.up(k, kind), down: (k) => m019.down(k) },
   };
 }
 

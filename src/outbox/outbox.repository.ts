@@ -99,6 +99,15 @@ function isDue(current: string) {
  * took more than `limit` messages (seen: all 4 due messages for a limit of 3).
  */
 export async function claimBatch(db: Q, workerId: string, leaseMs: number, limit: number): Promise<OutboxRow[]> {
+  const rows = await claimStatement(db, workerId, leaseMs, limit).execute();
+  return rows.sort((a, b) => a.id - b.id);
+}
+
+/**
+ * The statement of claimBatch. Its candidates are read by the index of pending messages in the
+ * claim's order (migration 019_outbox_due_index): a claim reads its few rows, however many wait.
+ */
+export function claimStatement(db: Q, workerId: string, leaseMs: number, limit: number) {
   const at = new Date();
   const current = formatTimestamp(at);
   const claim = { locked_by: workerId, locked_until: formatTimestamp(new Date(at.getTime() + leaseMs)) };
@@ -122,8 +131,7 @@ export async function claimBatch(db: Q, workerId: string, leaseMs: number, limit
     .whereRef('outbox.id', '=', 'picked.id')
     .where(isDue(current));
   // SQLite's RETURNING names only the updated table's columns, and refuses `outbox.*`.
-  const rows = await (postgres ? claiming.returningAll('outbox') : claiming.returningAll()).execute();
-  return rows.sort((a, b) => a.id - b.id);
+  return postgres ? claiming.returningAll('outbox') : claiming.returningAll();
 }
 
 /**

@@ -11,11 +11,14 @@ import { buildTestApp, uniqueEmail, type TestContext } from '../../support/app.j
 import { startTestSmtpServer, type TestSmtpServer } from '../../support/smtp.js';
 import { openDatabase, type Db } from '../../src/db/database.js';
 import type { Database } from '../../src/db/types.js';
+import { sql } from 'kysely';
 import {
   claimBatch,
+  claimStatement,
   enqueue,
   markSent,
   newMessageId,
+  outboxValues,
   pruneFinished,
   release,
 } from '../../src/outbox/outbox.repository.js';
@@ -84,6 +87,58 @@ describe('outbox claims', () => {
     assert.deepEqual(overlap, [], 'no message claimed twice');
     assert.equal(new Set([...a, ...b]).size, 40);
     assert.equal(a.length + b.length, 40);
+  });
+
+  it('a claim reads the oldest due messages by their index, not every message waiting', async () => {
+    // A backlog of 3,000 (sent in statements of 500), then one claim in flight.
+    const waiting = 3000;
+    for (let start = 0; start < waiting; start += 500) {
+      const rows = Array.from({ length: 500 }, (_, i) =>
+        outboxValues(
+          { kind: 'test', recipient: `backlog-${start + i}@guests.test`, subject: 'Backlog', text: 'Body', html: null },
+          newMessageId(ctx.config.publicBaseUrl),
+        ),
+      );
+      await ctx.db.kysely.insertInto('outbox').values(rows).execute();
+    }
+    const first = await claimBatch(ctx.db.kysely, 'worker-a', 60_000, 10);
+    assert.equal(first.length, 10);
+    const next = claimStatement(ctx.db.kysely, 'worker-b', 60_000, 10).compile();
+    if (ctx.config.database.kind === 'sqlite') {
+      const plan = await ctx.db.kysely.executeQuery<{ detail: string }>({
+        ...next,
+        sql: `explain query plan ${next.sql}`,
+      });
+      const steps = plan.rows.map((r) => r.detail);
+      // An index entry ends with the rowid (the id): the pending messages' index gives the order.
+      assert.ok(
+        steps.some((step) =>
+          /^SEARCH outbox USING INDEX outbox__pending \(sent_at=\? AND failed_at=\? AND available_at<\?\)/.test(step),
+        ),
+        `the candidates are read by the index of pending messages: ${steps.join('; ')}`,
+      );
+      assert.ok(!steps.some((step) => step.includes('TEMP B-TREE')), `no sort of the backlog: ${steps.join('; ')}`);
+      return;
+    }
+    await sql`analyze outbox`.execute(ctx.db.kysely);
+    // EXPLAIN ANALYZE runs the update: in a transaction given up after.
+    const rowsRead = await ctx.db.kysely
+      .transaction()
+      .execute(async (trx) => {
+        const plan = await trx.executeQuery<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>({
+          ...next,
+          sql: `explain (analyze, format json) ${next.sql}`,
+        });
+        const root = plan.rows[0]?.['QUERY PLAN'][0]?.Plan;
+        assert.ok(root);
+        throw new PlanRead(outboxRowsRead(root));
+      })
+      .catch((error: unknown) => {
+        if (error instanceof PlanRead) return error.rows;
+        throw error;
+      });
+    // The ten in flight passed over, ten taken, each read again by the update: not the 3,000.
+    assert.ok(rowsRead <= 40, `the claim read ${rowsRead} rows of the outbox`);
   });
 
   it('a claim takes at most the batch size, the oldest first', async () => {
@@ -200,3 +255,23 @@ describe('outbox claims', () => {
     assert.equal(results.filter(Boolean).length, 5);
   });
 });
+
+interface PlanNode {
+  'Relation Name'?: string;
+  'Actual Rows'?: number;
+  'Actual Loops'?: number;
+  Plans?: PlanNode[];
+}
+
+/** Rows of the outbox a plan read, over all its nodes and loops. */
+function outboxRowsRead(node: PlanNode): number {
+  const own = node['Relation Name'] === 'outbox' ? (node['Actual Rows'] ?? 0) * (node['Actual Loops'] ?? 1) : 0;
+  return own + (node.Plans ?? []).reduce((sum, child) => sum + outboxRowsRead(child), 0);
+}
+
+/** Carries a plan's figure out of the transaction it is rolled back with. */
+class PlanRead extends Error {
+  constructor(readonly rows: number) {
+    super('plan read');
+  }
+}
