@@ -101,7 +101,8 @@ export async function memberEmailsAmong(
 /**
  * The members among a list of ids, compiled once: the list is one parameter (an array on
  * PostgreSQL, its JSON text on SQLite) instead of one placeholder per id, so the text is the same
- * whatever the list's length. Create guest checks its associated members with it on every request.
+ * whatever the list's length. Create guest's general path (every create on SQLite) checks its
+ * associated members with it.
  */
 const memberIdsIn = prepared((db, p: Placeholder<{ organizationId: string; ids: number[] | string }>) =>
   db
