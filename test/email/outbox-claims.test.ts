@@ -12,6 +12,7 @@ import { startTestSmtpServer, type TestSmtpServer } from '../../support/smtp.js'
 import { openDatabase, type Db } from '../../src/db/database.js';
 import type { Database } from '../../src/db/types.js';
 import { sql } from 'kysely';
+import { rowsRead, type PlanNode } from '../guests/plan-reads.js';
 import {
   claimBatch,
   claimStatement,
@@ -122,7 +123,7 @@ describe('outbox claims', () => {
     }
     await sql`analyze outbox`.execute(ctx.db.kysely);
     // EXPLAIN ANALYZE runs the update: in a transaction given up after.
-    const rowsRead = await ctx.db.kysely
+    const read = await ctx.db.kysely
       .transaction()
       .execute(async (trx) => {
         const plan = await trx.executeQuery<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>({
@@ -131,14 +132,14 @@ describe('outbox claims', () => {
         });
         const root = plan.rows[0]?.['QUERY PLAN'][0]?.Plan;
         assert.ok(root);
-        throw new PlanRead(outboxRowsRead(root));
+        throw new PlanRead(rowsRead(root, 'outbox'));
       })
       .catch((error: unknown) => {
         if (error instanceof PlanRead) return error.rows;
         throw error;
       });
     // The ten in flight passed over, ten taken, each read again by the update: not the 3,000.
-    assert.ok(rowsRead <= 40, `the claim read ${rowsRead} rows of the outbox`);
+    assert.ok(read <= 40, `the claim read ${read} rows of the outbox`);
   });
 
   it('a claim takes at most the batch size, the oldest first', async () => {
@@ -255,19 +256,6 @@ describe('outbox claims', () => {
     assert.equal(results.filter(Boolean).length, 5);
   });
 });
-
-interface PlanNode {
-  'Relation Name'?: string;
-  'Actual Rows'?: number;
-  'Actual Loops'?: number;
-  Plans?: PlanNode[];
-}
-
-/** Rows of the outbox a plan read, over all its nodes and loops. */
-function outboxRowsRead(node: PlanNode): number {
-  const own = node['Relation Name'] === 'outbox' ? (node['Actual Rows'] ?? 0) * (node['Actual Loops'] ?? 1) : 0;
-  return own + (node.Plans ?? []).reduce((sum, child) => sum + outboxRowsRead(child), 0);
-}
 
 /** Carries a plan's figure out of the transaction it is rolled back with. */
 class PlanRead extends Error {

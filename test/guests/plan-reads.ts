@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import type { TestContext } from '../../support/app.js';
 import { statementsSentBy, type SentStatement } from '../../support/statement-counter.js';
 
-interface PlanNode {
+export interface PlanNode {
   'Relation Name'?: string;
   'Actual Rows'?: number;
   'Actual Loops'?: number;
@@ -16,7 +16,7 @@ interface PlanNode {
 }
 
 /** Rows the plan read from `relation`, over all its loops. */
-function rowsRead(node: PlanNode, relation: string): number {
+export function rowsRead(node: PlanNode, relation: string): number {
   const own = node['Relation Name'] === relation ? (node['Actual Rows'] ?? 0) * (node['Actual Loops'] ?? 1) : 0;
   return own + (node.Plans ?? []).reduce((sum, child) => sum + rowsRead(child, relation), 0);
 }
