@@ -4,6 +4,8 @@
  * Plain functions taking the database (or a transaction) first.
  */
 import { sql, type Kysely } from 'kysely';
+import { kindOf } from '../db/database.js';
+import { prepared, type Placeholder } from '../db/prepared.js';
 import type { Database } from '../db/types.js';
 import type { WriteBatch } from '../db/write-batch.js';
 
@@ -33,13 +35,51 @@ export interface GuestOwnerFacts {
 }
 
 /**
+ * The guest owners' facts, compiled once (prepared.ts): the same text whatever the lists' lengths
+ * (each list is one parameter: an array on PostgreSQL, its JSON text on SQLite), so PostgreSQL
+ * parses and plans it once per connection instead of once per Create task. An empty list reads
+ * nothing of its kind; `withName` 0 reads no name.
+ */
+const ownerFacts = prepared(
+  (
+    db,
+    p: Placeholder<{
+      organizationId: string;
+      records: string[] | string;
+      members: string[] | string;
+      withName: number;
+    }>,
+  ) => {
+    // Each list is read first, its addresses looked up by index: SQLite keeps the order of a
+    // cross join (given `in (select ...)`, it scanned the organization's guests instead).
+    const emailsOf = (list: unknown) =>
+      kindOf(db) === 'postgres' ? sql`unnest(${list}::text[]) as e(value)` : sql`json_each(${list}) as e`;
+    const organizationId = p('organizationId');
+    const text = sql<{
+      kind: string;
+      text: string;
+      id: number | null;
+    }>`select 'record' as kind, g.email as text, r.id as id
+      from ${emailsOf(p('records'))} cross join ${sql.table('guests')} g cross join ${sql.table('organization_guests')} r
+      where g.email = e.value and r.guest_id = g.id and r.organization_id = ${organizationId} and r.deleted_at is null
+      union all
+      select 'member' as kind, u.email as text, cast(null as integer) as id
+      from ${emailsOf(p('members'))} cross join ${sql.table('users')} u cross join ${sql.table('memberships')} m
+      where u.email = e.value and m.user_id = u.id and m.organization_id = ${organizationId}
+      union all
+      select 'name' as kind, o.name as text, cast(null as integer) as id
+      from ${sql.table('organizations')} o where o.id = ${organizationId} and ${p('withName')} = 1`;
+    return { compile: () => text.compile(db) };
+  },
+);
+
+/**
  * The guest owners' facts in one statement (on PostgreSQL, one round trip for what was three):
  * the active records of `recordEmails`, which of `memberEmails` are members' emails, and, with
  * `withName`, the organization's name (Create task's assignment emails give it). Every address is
- * normalized by the caller; an empty list reads nothing of its kind. Its records and members are
- * the rows `activeRecordIdsByEmail` (guest.repository.ts) and `memberEmailsAmong`
- * (member.repository.ts) answer, written here as parts of one union: a change to what counts as
- * an active record or a member changes all of them.
+ * normalized by the caller. Its records and members are the rows `activeRecordIdsByEmail`
+ * (guest.repository.ts) and `memberEmailsAmong` (member.repository.ts) answer, written here as
+ * parts of one union: a change to what counts as an active record or a member changes all of them.
  */
 export async function guestOwnerFacts(
   db: Q,
@@ -49,25 +89,14 @@ export async function guestOwnerFacts(
   withName: boolean,
 ): Promise<GuestOwnerFacts> {
   const facts: GuestOwnerFacts = { records: new Map(), memberEmails: new Set(), organizationName: undefined };
-  const parts = [];
-  if (recordEmails.length > 0)
-    parts.push(sql`select 'record' as kind, g.email as text, r.id as id
-      from guests g join organization_guests r
-        on r.guest_id = g.id and r.organization_id = ${organizationId} and r.deleted_at is null
-      where g.email in (${sql.join(recordEmails)})`);
-  if (memberEmails.length > 0)
-    parts.push(sql`select 'member' as kind, u.email as text, cast(null as integer) as id
-      from memberships m join users u on u.id = m.user_id
-      where m.organization_id = ${organizationId} and u.email in (${sql.join(memberEmails)})`);
-  if (withName)
-    parts.push(sql`select 'name' as kind, o.name as text, cast(null as integer) as id
-      from organizations o where o.id = ${organizationId}`);
-  if (parts.length === 0) return facts;
-  const { rows } = await sql<{
-    kind: string;
-    text: string;
-    id: number | null;
-  }>`${sql.join(parts, sql` union all `)}`.execute(db);
+  if (recordEmails.length === 0 && memberEmails.length === 0 && !withName) return facts;
+  const list = (emails: string[]) => (kindOf(db) === 'postgres' ? emails : JSON.stringify(emails));
+  const rows = await ownerFacts.all(db, {
+    organizationId,
+    records: list(recordEmails),
+    members: list(memberEmails),
+    withName: withName ? 1 : 0,
+  });
   for (const row of rows) {
     if (row.kind === 'record' && row.id !== null) facts.records.set(row.text, Number(row.id));
     else if (row.kind === 'member') facts.memberEmails.add(row.text);

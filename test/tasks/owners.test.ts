@@ -514,7 +514,7 @@ describe('tasks: a create reads back nothing it wrote', () => {
     );
     const reads = sent.map(({ text }) => text.replace(/\s+/g, ' ').toLowerCase()).filter((t) => t.startsWith('select'));
     assert.deepEqual(
-      reads.filter((t) => /from "organizations"/.test(t) && !/from "organization_guests"/.test(t)),
+      reads.filter((t) => /from "organizations"/.test(t) && !/"organization_guests"/.test(t)),
       [],
       "the organization's name has a statement of its own",
     );
@@ -524,6 +524,41 @@ describe('tasks: a create reads back nothing it wrote', () => {
       'the joined guest is read back by id',
     );
     await assertAssignmentEmail(ctx, fresh, 'Read nothing back');
+  });
+
+  it("the guest owners' check sends one text whatever the number of addresses (each list is one parameter)", async () => {
+    const factsRead = async (guests: string[]) => {
+      const { sent, result } = await statementsSentBy(() =>
+        call(ctx, ctx.tokens.admin, 'POST', tasksUrl(ctx.orgId), {
+          title: 'Same text',
+          deadline: DEADLINE,
+          owners: { guests },
+        }),
+      );
+      assert.equal(result.statusCode, 201, result.body);
+      const facts = sent.filter(({ text }) => /union all/i.test(text) && /from "organizations" o/i.test(text));
+      assert.equal(facts.length, 1, sent.map(({ text }) => text.slice(0, 80)).join('\n'));
+      return facts[0] as (typeof sent)[number];
+    };
+    const one = await factsRead([uniqueEmail('alone')]);
+    const three = await factsRead([uniqueEmail('first'), uniqueEmail('second'), uniqueEmail('third')]);
+    assert.equal(three.text, one.text);
+    assert.equal(three.values.length, one.values.length);
+    if (postgres) return; // Its plan there: test/guests/by-email-plans.test.ts.
+    // Each address looked up by index; nothing of the organization walked.
+    const plan = await ctx.db.kysely.executeQuery<{ detail: string }>({
+      sql: `explain query plan ${three.text}`,
+      parameters: three.values,
+      query: { kind: 'RawNode' } as never,
+      queryId: { queryId: 'explain' },
+    });
+    const steps = plan.rows.map((r) => r.detail);
+    const scans = steps.filter((step) => step.startsWith('SCAN') && !step.startsWith('SCAN e '));
+    assert.deepEqual(scans, [], steps.join('; '));
+    assert.ok(
+      steps.some((step) => /^SEARCH g USING COVERING INDEX \S+ \(email=\?\)/.test(step)),
+      steps.join('; '),
+    );
   });
 
   it('on PostgreSQL, members and new guests as owners: the whole create is one write, after the checks and the name', async (t) => {
@@ -560,7 +595,7 @@ describe('tasks: a create reads back nothing it wrote', () => {
     // is a member's, and the organization's name, in one statement).
     const reads = texts.filter((t) => t.startsWith('select'));
     assert.equal(reads.length, 2, reads.join('\n'));
-    assert.equal(reads.filter((t) => /from memberships m .* union all .* from organizations o/.test(t)).length, 1);
+    assert.equal(reads.filter((t) => /"memberships" m .* union all .* from "organizations" o/.test(t)).length, 1);
 
     // All of it written, as the answer says; the guests joined as Create guest joins them.
     const task = result.json<{ data: TaskData }>().data;
