@@ -34,7 +34,7 @@
  * skips the executor's promises and connection lock, a fifth of a simple read's cost (measured on
  * GET guest).
  */
-import { CompiledQuery, type Compilable, type Kysely, type QueryResult } from 'kysely';
+import { CompiledQuery, sql, type Compilable, type Kysely, type QueryResult, type RawBuilder } from 'kysely';
 import type SQLite from 'better-sqlite3';
 import { isSqliteBusy, keepPostgresPlan, kindOf, mayRunDirectly, sqliteConnectionOf } from './database.js';
 import type { Database } from './types.js';
@@ -151,6 +151,23 @@ export function prepared<O, P extends object = Untyped>(
     all: async (db, params) => (await run(db, params)).rows,
     first: async (db, params) => (await run(db, params)).rows[0],
   };
+}
+
+/**
+ * A list bound as one parameter, so that a prepared text is the same whatever the list's length:
+ * `listRows` is the list's rows (column `value`, table alias `e`) for the text, and `listValue`
+ * the parameter's value, in the form that text reads (an array on PostgreSQL, typed `type`; its
+ * JSON text on SQLite).
+ */
+export function listRows(db: Q, list: unknown, type: 'text' | 'bigint'): RawBuilder<unknown> {
+  return kindOf(db) === 'postgres'
+    ? sql`unnest(${list}::${sql.raw(type)}[]) as e(value)`
+    : sql`json_each(${list}) as e`;
+}
+
+/** The value of a `listRows` parameter. */
+export function listValue<T extends string | number>(db: Q, values: readonly T[]): readonly T[] | string {
+  return kindOf(db) === 'postgres' ? values : JSON.stringify(values);
 }
 
 /** The most rows one statement of `preparedRows` takes; it also takes every smaller power of two. */

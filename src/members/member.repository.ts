@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { kindOf } from '../db/database.js';
 import type { Database, Role } from '../db/types.js';
-import { prepared, type Placeholder } from '../db/prepared.js';
+import { listRows, listValue, prepared, type Placeholder } from '../db/prepared.js';
 import { withRandomId } from '../core/ids.js';
 
 /** A membership with its user: what the member object is made from (see member.mapper.ts). */
@@ -99,21 +99,17 @@ export async function memberEmailsAmong(
 }
 
 /**
- * The members among a list of ids, compiled once: the list is one parameter (an array on
- * PostgreSQL, its JSON text on SQLite) instead of one placeholder per id, so the text is the same
+ * The members among a list of ids, compiled once: the list is one parameter (listRows,
+ * prepared.ts) instead of one placeholder per id, so the text is the same
  * whatever the list's length. Create guest's general path (every create on SQLite) checks its
  * associated members with it.
  */
-const memberIdsIn = prepared((db, p: Placeholder<{ organizationId: string; ids: number[] | string }>) =>
+const memberIdsIn = prepared((db, p: Placeholder<{ organizationId: string; ids: readonly number[] | string }>) =>
   db
     .selectFrom('memberships')
     .select('user_id')
     .where('organization_id', '=', p('organizationId'))
-    .where(({ ref }) =>
-      kindOf(db) === 'postgres'
-        ? sql<boolean>`${ref('user_id')} = any(${p('ids')}::bigint[])`
-        : sql<boolean>`${ref('user_id')} in (select value from json_each(${p('ids')}))`,
-    ),
+    .where(({ ref }) => sql<boolean>`${ref('user_id')} in (select e.value from ${listRows(db, p('ids'), 'bigint')})`),
 );
 
 /** Which of `ids` are members of the organization. */
@@ -123,8 +119,7 @@ export async function existingMemberIds(
   ids: number[],
 ): Promise<Set<number>> {
   if (ids.length === 0) return new Set();
-  const list = kindOf(db) === 'postgres' ? ids : JSON.stringify(ids);
-  const rows = await memberIdsIn.all(db, { organizationId, ids: list });
+  const rows = await memberIdsIn.all(db, { organizationId, ids: listValue(db, ids) });
   return new Set(rows.map((r) => r.user_id));
 }
 

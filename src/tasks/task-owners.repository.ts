@@ -4,8 +4,7 @@
  * Plain functions taking the database (or a transaction) first.
  */
 import { sql, type Kysely } from 'kysely';
-import { kindOf } from '../db/database.js';
-import { prepared, type Placeholder } from '../db/prepared.js';
+import { listRows, listValue, prepared, type Placeholder } from '../db/prepared.js';
 import type { Database } from '../db/types.js';
 import type { WriteBatch } from '../db/write-batch.js';
 
@@ -36,7 +35,7 @@ export interface GuestOwnerFacts {
 
 /**
  * The guest owners' facts, compiled once (prepared.ts): the same text whatever the lists' lengths
- * (each list is one parameter: an array on PostgreSQL, its JSON text on SQLite), so PostgreSQL
+ * (each list is one parameter: listRows, prepared.ts), so PostgreSQL
  * parses and plans it once per connection instead of once per Create task. An empty list reads
  * nothing of its kind; `withName` 0 reads no name.
  */
@@ -45,26 +44,24 @@ const ownerFacts = prepared(
     db,
     p: Placeholder<{
       organizationId: string;
-      records: string[] | string;
-      members: string[] | string;
+      records: readonly string[] | string;
+      members: readonly string[] | string;
       withName: number;
     }>,
   ) => {
     // Each list is read first, its addresses looked up by index: SQLite keeps the order of a
     // cross join (given `in (select ...)`, it scanned the organization's guests instead).
-    const emailsOf = (list: unknown) =>
-      kindOf(db) === 'postgres' ? sql`unnest(${list}::text[]) as e(value)` : sql`json_each(${list}) as e`;
     const organizationId = p('organizationId');
     const text = sql<{
       kind: string;
       text: string;
       id: number | null;
     }>`select 'record' as kind, g.email as text, r.id as id
-      from ${emailsOf(p('records'))} cross join ${sql.table('guests')} g cross join ${sql.table('organization_guests')} r
+      from ${listRows(db, p('records'), 'text')} cross join ${sql.table('guests')} g cross join ${sql.table('organization_guests')} r
       where g.email = e.value and r.guest_id = g.id and r.organization_id = ${organizationId} and r.deleted_at is null
       union all
       select 'member' as kind, u.email as text, cast(null as integer) as id
-      from ${emailsOf(p('members'))} cross join ${sql.table('users')} u cross join ${sql.table('memberships')} m
+      from ${listRows(db, p('members'), 'text')} cross join ${sql.table('users')} u cross join ${sql.table('memberships')} m
       where u.email = e.value and m.user_id = u.id and m.organization_id = ${organizationId}
       union all
       select 'name' as kind, o.name as text, cast(null as integer) as id
@@ -90,11 +87,10 @@ export async function guestOwnerFacts(
 ): Promise<GuestOwnerFacts> {
   const facts: GuestOwnerFacts = { records: new Map(), memberEmails: new Set(), organizationName: undefined };
   if (recordEmails.length === 0 && memberEmails.length === 0 && !withName) return facts;
-  const list = (emails: string[]) => (kindOf(db) === 'postgres' ? emails : JSON.stringify(emails));
   const rows = await ownerFacts.all(db, {
     organizationId,
-    records: list(recordEmails),
-    members: list(memberEmails),
+    records: listValue(db, recordEmails),
+    members: listValue(db, memberEmails),
     withName: withName ? 1 : 0,
   });
   for (const row of rows) {
