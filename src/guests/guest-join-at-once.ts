@@ -29,6 +29,7 @@ import { randomId } from '../core/ids.js';
 import { hourWindow } from '../core/time.js';
 import { keepPostgresPlan } from '../db/database.js';
 import { namedParameters } from '../db/named-parameters.js';
+import { jsonRowSelection, jsonRowsReader } from '../db/prepared.js';
 import type { Database, NewOrganizationGuest } from '../db/types.js';
 import { RECORD_COLUMNS, RECORD_READ_COLUMNS, type GuestRecord } from './guest.repository.js';
 
@@ -52,6 +53,9 @@ const INTEGER_COLUMNS = new Set(['disabled_by', 'reactivated_by']);
 const valueColumns = RECORD_COLUMNS.filter((c) => c !== 'organization_id' && c !== 'guest_id');
 const org = $('organization_id', 'text');
 const email = $('email', 'text');
+
+/** What the statement answers, in the order of its row's JSON array: the record, and whether it is new. */
+const ANSWER = [...RECORD_READ_COLUMNS, 'created'];
 
 const SQL = `with
 checked as (
@@ -104,11 +108,15 @@ existing as (
   from checked, known k join organization_guests r on r.guest_id = k.id
   where r.organization_id = ${org} and k.deleted_at is null and r.deleted_at is null
 )
-select *, true as created from joined
-union all
-select *, false from existing`;
+select ${jsonRowSelection(ANSWER)} from (
+  select *, true as created from joined
+  union all
+  select *, false from existing
+) answer`;
 
 keepPostgresPlan(SQL);
+
+const readAnswer = jsonRowsReader<Omit<GuestRecord, 'email'> & { created: boolean }>(ANSWER);
 
 /** PostgreSQL's codes for the constraint errors that tell of a concurrent request (see above). */
 const CONCURRENT_WRITE = new Set(['23505', '23502']);
@@ -131,12 +139,8 @@ export async function joinAtOnce(
     new_guest_id: randomId(),
   };
   try {
-    const { rows } = await db.executeQuery(
-      CompiledQuery.raw(SQL, parameters.values(values)) as CompiledQuery<
-        Omit<GuestRecord, 'email'> & { created: boolean }
-      >,
-    );
-    const row = rows[0];
+    const { rows } = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(SQL, parameters.values(values)));
+    const row = readAnswer(rows)[0];
     if (!row) return undefined;
     const { created, ...record } = row;
     return { record: { ...record, email: input.email }, created };

@@ -14,6 +14,7 @@ import {
   listParams,
   orderIds,
   records,
+  RECORDS_AS_JSON,
   type FilterParams,
   type GuestRecord,
   type ListFilter,
@@ -123,7 +124,7 @@ function keysetQueryFor(kind: DatabaseKind, searching: boolean, order: ListOrder
         .limit(p('limit'))
         .offset(p('offset'));
       return orderIds(records(db).innerJoin(pageIds.as('page'), 'page.id', 'organization_guests.id'), kind, order);
-    });
+    }, RECORDS_AS_JSON);
     keysetQueries.set(key, query);
   }
   return query;

@@ -18,6 +18,7 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import { keepPostgresPlan } from '../db/database.js';
 import { namedParameters } from '../db/named-parameters.js';
+import { jsonRowSelection, jsonRowsReader } from '../db/prepared.js';
 import type { Database, OrganizationGuestUpdate } from '../db/types.js';
 import { RECORD_READ_COLUMNS, type GuestRecord } from './guest.repository.js';
 import { PROFILE_FIELDS } from './guest.schemas.js';
@@ -45,9 +46,14 @@ update organization_guests o set
   updated_at = ${$('updated_at', 'text')}
 from target t
 where o.id = t.id and o.deleted_at is null
-returning ${RECORD_READ_COLUMNS.map((c) => `o.${c}`).join(', ')}, t.email`;
+returning ${jsonRowSelection([...RECORD_READ_COLUMNS.map((c) => `o.${c}`), 't.email'])}`;
+
+/** What the statement answers, in the order of its row's JSON array. */
+const ANSWER = [...RECORD_READ_COLUMNS, 'email'];
 
 keepPostgresPlan(SQL);
+
+const readAnswer = jsonRowsReader<GuestRecord>(ANSWER);
 
 export interface UpdateAtOnce {
   organizationId: string;
@@ -74,8 +80,6 @@ export async function updateAtOnce(db: Kysely<Database>, input: UpdateAtOnce): P
     member_ids: input.memberIds,
     updated_at: input.updatedAt,
   };
-  const { rows } = await db.executeQuery(
-    CompiledQuery.raw(SQL, parameters.values(values)) as CompiledQuery<GuestRecord>,
-  );
-  return rows[0];
+  const { rows } = await db.executeQuery<Record<string, unknown>>(CompiledQuery.raw(SQL, parameters.values(values)));
+  return readAnswer(rows)[0];
 }

@@ -68,6 +68,12 @@ export type RecordRow = Omit<GuestRecord, 'email'>;
 
 const readColumns = RECORD_READ_COLUMNS.map((column) => `organization_guests.${column}` as const);
 
+/**
+ * How the reads of whole records are prepared: on PostgreSQL each record comes as one JSON array
+ * (prepared.ts, rowsAsJson); its columns are text and integers.
+ */
+export const RECORDS_AS_JSON = { rowsAsJson: true } as const;
+
 export function records(db: Q) {
   return db
     .selectFrom('organization_guests')
@@ -172,10 +178,12 @@ export async function activeRecordIdsByEmail(
 }
 
 /** The organization's record of the guest with this email, removed ones included. */
-const recordByEmail = prepared((db, p: Placeholder<{ organizationId: string; email: string }>) =>
-  records(db)
-    .where('organization_guests.organization_id', '=', p('organizationId'))
-    .where('organization_guests.guest_id', '=', guestIdOfEmail(db, p('email'))),
+const recordByEmail = prepared(
+  (db, p: Placeholder<{ organizationId: string; email: string }>) =>
+    records(db)
+      .where('organization_guests.organization_id', '=', p('organizationId'))
+      .where('organization_guests.guest_id', '=', guestIdOfEmail(db, p('email'))),
+  RECORDS_AS_JSON,
 );
 
 export async function findRecordByEmail(
@@ -425,7 +433,7 @@ function listQueriesFor(kind: DatabaseKind, searching: boolean, order: ListOrder
       page: prepared((db, p: Placeholder<PageParams>) => {
         const pageIds = ids(db, p).limit(p('limit')).offset(p('offset'));
         return orderIds(records(db).innerJoin(pageIds.as('page'), 'page.id', 'organization_guests.id'), kind, order);
-      }),
+      }, RECORDS_AS_JSON),
     };
     listQueries.set(key, queries);
   }
