@@ -23,25 +23,17 @@ const probe = (db: Kysely<Database>) => db as unknown as Kysely<Probe>;
 
 const COLUMNS = ['id', 'label', 'n', 'big', 'flag'] as const;
 
-const asColumns = prepared((db, p: Placeholder<{ from: number }>) =>
+/** The rows from `from` on, their columns and a subquery's count (a bigint on PostgreSQL), named by its alias. */
+const fromRow = (db: Kysely<Database>, p: Placeholder<{ from: number }>) =>
   probe(db)
     .selectFrom('json_rows_probe')
     .select([...COLUMNS])
     .select((eb) => eb.selectFrom('json_rows_probe as c').select(eb.fn.countAll<number>().as('n')).as('total'))
     .where('id', '>=', p('from'))
-    .orderBy('id'),
-);
+    .orderBy('id');
 
-const asJson = prepared(
-  (db, p: Placeholder<{ from: number }>) =>
-    probe(db)
-      .selectFrom('json_rows_probe')
-      .select([...COLUMNS])
-      .select((eb) => eb.selectFrom('json_rows_probe as c').select(eb.fn.countAll<number>().as('n')).as('total'))
-      .where('id', '>=', p('from'))
-      .orderBy('id'),
-  { rowsAsJson: true },
-);
+const asColumns = prepared(fromRow);
+const asJson = prepared(fromRow, { rowsAsJson: true });
 
 const everything = prepared((db) => probe(db).selectFrom('json_rows_probe').selectAll(), { rowsAsJson: true });
 
