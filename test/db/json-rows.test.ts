@@ -35,6 +35,9 @@ const fromRow = (db: Kysely<Database>, p: Placeholder<{ from: number }>) =>
 const asColumns = prepared(fromRow);
 const asJson = prepared(fromRow, { rowsAsJson: true });
 
+const notASelect = prepared((db) => probe(db).deleteFrom('json_rows_probe').where('id', '<', 0).returning('id'), {
+  rowsAsJson: true,
+});
 const everything = prepared((db) => probe(db).selectFrom('json_rows_probe').selectAll(), { rowsAsJson: true });
 
 /** Text JSON must escape, text it must not touch, the integers' ends, and nulls. */
@@ -109,9 +112,14 @@ describe('rows as one JSON array', () => {
     );
   });
 
-  it('refuses, on PostgreSQL, a selection it cannot name (select *)', { skip: !postgres }, async () => {
-    await assert.rejects(() => everything.all(db.kysely, {}), /rowsAsJson: every selection needs a name/);
-  });
+  it(
+    'refuses, on PostgreSQL, a selection it cannot name (select *) and a statement that is no select',
+    { skip: !postgres },
+    async () => {
+      await assert.rejects(() => everything.all(db.kysely, {}), /rowsAsJson: every selection needs a name/);
+      await assert.rejects(() => notASelect.all(db.kysely, {}), /rowsAsJson: only for a select/);
+    },
+  );
 
   it('makes the rows of a statement written out in full from their arrays', { skip: !postgres }, async () => {
     const names = ['id', 'label', 'doubled'];
@@ -170,15 +178,21 @@ describe('guest records as one JSON array on PostgreSQL', { skip: !postgres }, (
     assert.equal(after.last_name, 'Berg');
     assert.equal((after.details as Record<string, unknown>).phone_2, '0');
 
-    const listed = await statementsSentBy(() =>
-      call(ctx, ctx.tokens.admin, 'GET', `${guestsUrl(ctx.orgId)}?per_page=5`),
-    );
-    assert.equal(listed.result.statusCode, 200, listed.result.body);
-    assertAnsweredAsJson(listed.sent, /inner join \(select/, 'list page');
-    const page = listed.result.json<{ data: Array<Record<string, unknown>> }>().data;
-    assert.deepEqual(
-      page.find((row) => row.email === body.email),
-      (await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId, body.email))).json<{ data: unknown }>().data,
-    );
+    const read = (await call(ctx, ctx.tokens.admin, 'GET', guestsUrl(ctx.orgId, body.email))).json<{ data: unknown }>()
+      .data;
+    // A page by number and a page by cursor: the list's two statements of whole records.
+    for (const query of ['per_page=5', 'cursor=&per_page=5']) {
+      const listed = await statementsSentBy(() =>
+        call(ctx, ctx.tokens.admin, 'GET', `${guestsUrl(ctx.orgId)}?${query}`),
+      );
+      assert.equal(listed.result.statusCode, 200, listed.result.body);
+      assertAnsweredAsJson(listed.sent, /inner join \(select/, `list ${query}`);
+      const page = listed.result.json<{ data: Array<Record<string, unknown>> }>().data;
+      assert.deepEqual(
+        page.find((row) => row.email === body.email),
+        read,
+        query,
+      );
+    }
   });
 });
