@@ -6,7 +6,7 @@ import path from 'node:path';
 import { BenchError, logFileFor, measure, warmUp, type BenchContext } from './context.js';
 import type { BenchDatabase, Seed } from './database.js';
 import type { LoadResult } from './load.js';
-import { ROOT, startProcess } from './processes.js';
+import { ROOT, startProcess, type BenchProcess } from './processes.js';
 import { apiHeaders, requestsFor, type FloorOperation } from './scenarios.js';
 
 const HTTP_FLOOR = path.join(ROOT, 'bench', 'floors', 'http-floor.ts');
@@ -57,6 +57,25 @@ export async function measureHttpFloor(context: BenchContext): Promise<ByConnect
   }
 }
 
+/** Starts floor 2 or floor 3 on `database`, as its own process; the caller stops it. */
+export function startDbFloor(
+  context: BenchContext,
+  database: BenchDatabase,
+  number: DbFloorNumber,
+  label = '',
+): Promise<BenchProcess> {
+  const { script, name: floorName } = DB_FLOORS[number];
+  const name = `${floorName} (${database.kind})${label}`;
+  return startProcess({
+    name,
+    logFile: logFileFor(context, name),
+    args: ['--import', 'tsx', script],
+    // The service's default pool size.
+    env: { FLOOR_DATABASE_URL: database.url, FLOOR_POOL_SIZE: '10' },
+    readyPath: '/health/live',
+  });
+}
+
 /**
  * Floor 2 (bare node:http) or floor 3 (Fastify and a request log) on one database kind: the
  * minimal insert and select, by connection count.
@@ -67,16 +86,8 @@ export async function measureDbFloor(
   seed: Seed,
   number: DbFloorNumber = 2,
 ): Promise<Record<FloorOperation, ByConnections>> {
-  const { script, name: floorName } = DB_FLOORS[number];
-  const name = `${floorName} (${database.kind})`;
-  const floor = await startProcess({
-    name,
-    logFile: logFileFor(context, name),
-    args: ['--import', 'tsx', script],
-    // The service's default pool size.
-    env: { FLOOR_DATABASE_URL: database.url, FLOOR_POOL_SIZE: '10' },
-    readyPath: '/health/live',
-  });
+  const floorName = DB_FLOORS[number].name;
+  const floor = await startDbFloor(context, database, number);
   try {
     const results: Record<FloorOperation, ByConnections> = { insert: {}, select: {} };
     for (const operation of ['insert', 'select'] as const) {

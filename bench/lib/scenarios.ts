@@ -5,7 +5,7 @@
  * generators drive the service and the floors, so both answer the same requests.
  */
 import { randomBytes } from 'node:crypto';
-import type { Seed } from './database.js';
+import type { DbKind, Seed } from './database.js';
 import type { LoadSpec, NextRequest } from './load.js';
 import { guestProfile } from './people.js';
 
@@ -37,6 +37,12 @@ export const MATCHING_FLOOR: Record<Operation, FloorOperation> = {
   'list with=stats': 'select',
   [LIST_STATS_WITH_TASKS]: 'select',
   'create task with one new guest': 'insert',
+};
+
+/** At 10 connections: the operation's req/s over its floor 2's, at least (the floor-ratio targets). */
+export const RATIO_TARGETS: Record<DbKind, Partial<Record<Operation, number>>> = {
+  sqlite: { create: 0.9, get: 0.8, update: 0.6 },
+  postgres: { create: 0.7, get: 0.7 },
 };
 
 export const LIST_PAGE_SIZE = 100;

@@ -11,6 +11,7 @@ import type { FloorOperation } from './scenarios.js';
 import { apiHeaders, nextCreate } from './scenarios.js';
 import { countQueries, runServiceCases, startService, type QueryCountRun, type ServiceCaseResult } from './service.js';
 import { runScaleCases, type ScaleResults } from './scale.js';
+import { runPairedRounds, type PairedCase } from './paired.js';
 
 export interface DatabaseResults {
   kind: DbKind;
@@ -18,6 +19,8 @@ export interface DatabaseResults {
   /** Floor 3: floor 2's work served by Fastify with a request log (bench/floors/framework-floor.ts). */
   frameworkFloor?: Record<FloorOperation, ByConnections>;
   cases: ServiceCaseResult[];
+  /** The floor-ratio targets' operations, floors and service in alternating rounds (bench/lib/paired.ts). */
+  paired?: PairedCase[];
   queries: QueryCountRun;
   /** The list and get cases at two organization sizes (bench/lib/scale.ts); undefined = skipped. */
   scale: ScaleResults | undefined;
@@ -38,16 +41,18 @@ export async function runDatabaseSuite(context: BenchContext, kind: DbKind): Pro
     const floor = await measureDbFloor(context, floorDb, floorSeed);
     context.log(`== ${kind}: floor 3 (floor 2's work served by Fastify, one request-log line per request)`);
     const frameworkFloor = await measureDbFloor(context, floorDb, floorSeed, 3);
-    await floorDb.drop();
 
     context.log(`== ${kind}: the service (node bin/guests.js serve)`);
     const service = await startService(context, `service-${kind}`, serviceDb);
     let cases: ServiceCaseResult[];
+    let paired: PairedCase[];
     try {
       cases = await runServiceCases(context, service, kind, seed, serviceDb);
+      paired = await runPairedRounds(context, kind, service, seed, floorDb, floorSeed);
     } finally {
       await service.stop();
     }
+    await floorDb.drop();
     context.log(`== ${kind}: statements per request (a second service process with the statement counter)`);
     const queries = await countQueries(context, serviceDb, seed, kind);
     for (const count of queries.counts)
@@ -59,7 +64,7 @@ export async function runDatabaseSuite(context: BenchContext, kind: DbKind): Pro
       );
       scale = await runScaleCases(context, kind, serviceDb, seed, settings.largeGuests);
     }
-    return { kind, floor, frameworkFloor, cases, queries, scale };
+    return { kind, floor, frameworkFloor, cases, paired, queries, scale };
   } finally {
     await serviceDb.drop();
     await floorDb.drop();
