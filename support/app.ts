@@ -129,6 +129,20 @@ export async function freshDatabaseUrl(): Promise<{ url: string; drop(): Promise
 export async function buildTestApp(options: TestOptions = {}): Promise<TestContext> {
   const server = await testDns();
   const database = await freshDatabaseUrl();
+  try {
+    return await buildOnDatabase(options, server, database);
+  } catch (error) {
+    // A build that fails part-way (a test of a bad setting, say) must not leave its schema behind.
+    await database.drop();
+    throw error;
+  }
+}
+
+async function buildOnDatabase(
+  options: TestOptions,
+  server: TestDnsServer,
+  database: { url: string; drop(): Promise<void> },
+): Promise<TestContext> {
   const env: Record<string, string> = {
     DATA_DIR: '/nonexistent',
     DATABASE_URL: database.url,
@@ -160,17 +174,24 @@ export async function buildTestApp(options: TestOptions = {}): Promise<TestConte
   const emailChecker = new EmailDomainChecker(config.dns, logger);
   await emailChecker.start();
   const links: GuestLinks = { publicBaseUrl: config.publicBaseUrl, codes: guestCodesFor(config) };
-  const app = await buildApp({
-    config,
-    db,
-    emailChecker,
-    logger,
-    codes: links.codes,
-    ...(options.onRoute && { onRoute: options.onRoute }),
-    ...(options.listSearches && { listSearches: options.listSearches }),
-    ...(options.searchReader && { searchReader: options.searchReader }),
-  });
-  await app.ready();
+  let app: FastifyInstance;
+  try {
+    app = await buildApp({
+      config,
+      db,
+      emailChecker,
+      logger,
+      codes: links.codes,
+      ...(options.onRoute && { onRoute: options.onRoute }),
+      ...(options.listSearches && { listSearches: options.listSearches }),
+      ...(options.searchReader && { searchReader: options.searchReader }),
+    });
+    await app.ready();
+  } catch (error) {
+    emailChecker.stop();
+    await db.close();
+    throw error;
+  }
   const admin = createAdminService(db.kysely);
   const org = await createOrgWithMembers(admin, 'Acme', 'acme');
   return {

@@ -2,7 +2,8 @@
  * A start that fails part-way (here: GEOIP_DATABASE names no MaxMind file, found after the
  * change listener and the request-limit store are open) closes what it opened. On PostgreSQL the
  * change listener's own connection (docs/conventions.md, Authentication) must be gone: left open,
- * it kept the process alive after its last test.
+ * it kept the process alive after its last test. Nor may the test's own schema outlive the failed
+ * start.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,21 @@ async function listenersOfThisProcess(): Promise<number> {
   }
 }
 
+/** The test schemas this process has made and not dropped. */
+async function schemasOfThisProcess(): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ nspname: string }>(
+      'select nspname from pg_namespace where starts_with(nspname, $1)',
+      [`test_${process.pid}_`],
+    );
+    return rows.map((row) => row.nspname);
+  } finally {
+    await client.end();
+  }
+}
+
 describe('a start that fails part-way', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'failed-build-'));
   after(() => rmSync(dir, { recursive: true, force: true }));
@@ -47,6 +63,7 @@ describe('a start that fails part-way', () => {
         open = await listenersOfThisProcess();
       }
       assert.equal(open, 0, 'the failed start left its change listener connected');
+      assert.deepEqual(await schemasOfThisProcess(), [], 'the failed start left its schema behind');
     },
   );
 });
