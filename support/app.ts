@@ -128,55 +128,49 @@ export async function freshDatabaseUrl(): Promise<{ url: string; drop(): Promise
 
 export async function buildTestApp(options: TestOptions = {}): Promise<TestContext> {
   const server = await testDns();
-  const database = await freshDatabaseUrl();
-  try {
-    return await buildOnDatabase(options, server, database);
-  } catch (error) {
-    // A build that fails part-way (a test of a bad setting, say) must not leave its schema behind.
-    await database.drop();
-    throw error;
-  }
-}
-
-async function buildOnDatabase(
-  options: TestOptions,
-  server: TestDnsServer,
-  database: { url: string; drop(): Promise<void> },
-): Promise<TestContext> {
-  const env: Record<string, string> = {
-    DATA_DIR: '/nonexistent',
-    DATABASE_URL: database.url,
-    PUBLIC_BASE_URL: 'http://guests.test',
-    DNS_SERVERS: server.address,
-    DNS_TIMEOUT_MS: '500',
-    LOG_LEVEL: 'info',
-    GUEST_CODE_KEY: TEST_GUEST_CODE_KEY,
-    // The invite cap has its own tests; elsewhere it would only limit how many guests a test makes.
-    GUEST_INVITE_LIMIT_PER_HOUR: '0',
-    // So is the throttle of unknown tokens and codes; elsewhere tests try many from one address.
-    AUTH_FAILURE_LIMIT: '0',
-    ...options.env,
+  // What the build has opened so far, undone last first: by close(), or at once when the build
+  // fails part-way (a test of a bad setting, say), so that no schema or connection outlives it.
+  const opened: Array<() => unknown> = [];
+  const closeOpened = async () => {
+    for (const undo of opened.splice(0).reverse()) await undo();
   };
-  const config = loadConfig(env);
-  const db = openDatabase(config.database);
-  await migrateToLatest(db);
-  const logs: Array<Record<string, unknown>> = [];
-  const logger = pino(
-    { level: config.logLevel, serializers: LOG_SERIALIZERS },
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        for (const line of chunk.toString().split('\n'))
-          if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
-        done();
-      },
-    }),
-  );
-  const emailChecker = new EmailDomainChecker(config.dns, logger);
-  await emailChecker.start();
-  const links: GuestLinks = { publicBaseUrl: config.publicBaseUrl, codes: guestCodesFor(config) };
-  let app: FastifyInstance;
   try {
-    app = await buildApp({
+    const database = await freshDatabaseUrl();
+    opened.push(() => database.drop());
+    const env: Record<string, string> = {
+      DATA_DIR: '/nonexistent',
+      DATABASE_URL: database.url,
+      PUBLIC_BASE_URL: 'http://guests.test',
+      DNS_SERVERS: server.address,
+      DNS_TIMEOUT_MS: '500',
+      LOG_LEVEL: 'info',
+      GUEST_CODE_KEY: TEST_GUEST_CODE_KEY,
+      // The invite cap has its own tests; elsewhere it would only limit how many guests a test makes.
+      GUEST_INVITE_LIMIT_PER_HOUR: '0',
+      // So is the throttle of unknown tokens and codes; elsewhere tests try many from one address.
+      AUTH_FAILURE_LIMIT: '0',
+      ...options.env,
+    };
+    const config = loadConfig(env);
+    const db = openDatabase(config.database);
+    opened.push(() => db.close());
+    await migrateToLatest(db);
+    const logs: Array<Record<string, unknown>> = [];
+    const logger = pino(
+      { level: config.logLevel, serializers: LOG_SERIALIZERS },
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          for (const line of chunk.toString().split('\n'))
+            if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
+          done();
+        },
+      }),
+    );
+    const emailChecker = new EmailDomainChecker(config.dns, logger);
+    opened.push(() => emailChecker.stop());
+    await emailChecker.start();
+    const links: GuestLinks = { publicBaseUrl: config.publicBaseUrl, codes: guestCodesFor(config) };
+    const app = await buildApp({
       config,
       db,
       emailChecker,
@@ -186,29 +180,15 @@ async function buildOnDatabase(
       ...(options.listSearches && { listSearches: options.listSearches }),
       ...(options.searchReader && { searchReader: options.searchReader }),
     });
+    opened.push(() => app.close());
     await app.ready();
+    const admin = createAdminService(db.kysely);
+    const org = await createOrgWithMembers(admin, 'Acme', 'acme');
+    return { app, db, config, admin, links, logs, ...org, close: closeOpened };
   } catch (error) {
-    emailChecker.stop();
-    await db.close();
+    await closeOpened();
     throw error;
   }
-  const admin = createAdminService(db.kysely);
-  const org = await createOrgWithMembers(admin, 'Acme', 'acme');
-  return {
-    app,
-    db,
-    config,
-    admin,
-    links,
-    logs,
-    ...org,
-    async close() {
-      emailChecker.stop();
-      await app.close();
-      await db.close();
-      await database.drop();
-    },
-  };
 }
 
 export function authHeaders(token: string): Record<string, string> {

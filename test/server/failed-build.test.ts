@@ -15,34 +15,31 @@ import { buildTestApp } from '../../support/app.js';
 
 const url = process.env.TEST_DATABASE_URL;
 
-/** The change-listener connections this process has open now. */
-async function listenersOfThisProcess(): Promise<number> {
+/** The rows of one query, on a connection of its own (the app under test may have closed its pool). */
+async function rowsOf<Row extends pg.QueryResultRow>(text: string, values: unknown[]): Promise<Row[]> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ n: string }>(
-      'select count(*) as n from pg_stat_activity where application_name = $1',
-      [`guests-auth-listener:${process.pid}`],
-    );
-    return Number(rows[0]?.n ?? 0);
+    return (await client.query<Row>(text, values)).rows;
   } finally {
     await client.end();
   }
 }
 
+/** The change-listener connections this process has open now. */
+async function listenersOfThisProcess(): Promise<number> {
+  const rows = await rowsOf<{ n: string }>('select count(*) as n from pg_stat_activity where application_name = $1', [
+    `guests-auth-listener:${process.pid}`,
+  ]);
+  return Number(rows[0]?.n ?? 0);
+}
+
 /** The test schemas this process has made and not dropped. */
 async function schemasOfThisProcess(): Promise<string[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ nspname: string }>(
-      'select nspname from pg_namespace where starts_with(nspname, $1)',
-      [`test_${process.pid}_`],
-    );
-    return rows.map((row) => row.nspname);
-  } finally {
-    await client.end();
-  }
+  const rows = await rowsOf<{ nspname: string }>('select nspname from pg_namespace where starts_with(nspname, $1)', [
+    `test_${process.pid}_`,
+  ]);
+  return rows.map((row) => row.nspname);
 }
 
 describe('a start that fails part-way', () => {
