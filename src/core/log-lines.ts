@@ -9,6 +9,14 @@
  *
  * A process that exits with lines still gathered, by a crash as well as by `process.exit`, hands
  * them over and writes them out synchronously on its `exit` event; only a SIGKILL loses them.
+ *
+ * The server's destination writes synchronously (`serverLog`): once a batch, so the system call
+ * is paid once for dozens of lines. An asynchronous destination hands each batch to libuv's thread
+ * pool, and a batch still waiting there when the process exits is written after the batches that
+ * the exit handler writes, or never: a crash while the pool was busy (DNS lookups, file reads)
+ * lost or reordered the lines that led up to it. A reader of standard output that stops reading
+ * now holds the server back, as pino's default destination does, rather than letting the unwritten
+ * lines grow in memory.
  */
 import pino from 'pino';
 import { LOG_SERIALIZERS } from './log-redaction.js';
@@ -97,7 +105,7 @@ export interface ServerLog {
  * `end()` and on any exit, a crash included; only a SIGKILL loses the last LOG_FLUSH_MS of lines.
  */
 export function serverLog(level: string): ServerLog {
-  const destination = new BatchedLines(pino.destination({ dest: 1, sync: false }));
+  const destination = new BatchedLines(pino.destination({ dest: 1, sync: true }));
   const flusher = setInterval(() => destination.flush(), LOG_FLUSH_MS);
   flusher.unref();
   return {

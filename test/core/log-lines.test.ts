@@ -65,36 +65,65 @@ describe('BatchedLines', () => {
   });
 });
 
-describe('BatchedLines in a process that crashes', () => {
-  it('every line logged before an uncaught exception reaches stdout', { timeout: 30_000 }, async () => {
-    // A pino logger on fd 1 as the server makes it; far more lines than one batch, the last ones
-    // still gathered when the exception ends the process.
-    const script = `
-      import pino from 'pino';
-      import { BatchedLines } from ${JSON.stringify(path.join(ROOT, 'src/core/log-lines.ts'))};
-      const log = pino({ level: 'info' }, new BatchedLines(pino.destination({ dest: 1, sync: false })));
-      for (let i = 0; i < 1000; i += 1) log.info({ n: i }, 'before the crash');
-      setImmediate(() => { throw new Error('crash on purpose'); });
-    `;
-    const outcome = await promisify(execFile)(
-      process.execPath,
-      ['--import', 'tsx', '--input-type=module', '--eval', script],
-      {
-        cwd: ROOT,
-        maxBuffer: 16 * 1024 * 1024,
-      },
-    ).then(
-      () => ({ code: 0, stdout: '', stderr: '' }),
-      (error: { code: number; stdout: string; stderr: string }) => error,
+/** Runs `body` after the server's logger is made, in a process of its own; what it printed. */
+async function crashingProcess(
+  body: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const script = `
+    import { serverLog } from ${JSON.stringify(path.join(ROOT, 'src/core/log-lines.ts'))};
+    const { logger: log } = serverLog('info');
+    ${body}
+  `;
+  return promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', script], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    maxBuffer: 16 * 1024 * 1024,
+  }).then(
+    () => ({ code: 0, stdout: '', stderr: '' }),
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  );
+}
+
+function loggedNumbers(stdout: string): number[] {
+  return stdout
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => (JSON.parse(line) as { n: number }).n);
+}
+
+describe("the server's logger in a process that crashes", () => {
+  // Far more lines than one batch, the last ones still gathered when the exception ends the process.
+  const LOG_AND_CRASH = `
+    for (let i = 0; i < 1000; i += 1) log.info({ n: i }, 'before the crash');
+    setImmediate(() => { throw new Error('crash on purpose'); });
+  `;
+
+  it('every line logged before an uncaught exception reaches stdout, in order', { timeout: 30_000 }, async () => {
+    const outcome = await crashingProcess(LOG_AND_CRASH);
+    assert.notEqual(outcome.code, 0, 'the process crashed');
+    assert.match(outcome.stderr, /crash on purpose/);
+    assert.deepEqual(
+      loggedNumbers(outcome.stdout),
+      Array.from({ length: 1000 }, (_, i) => i),
+    );
+  });
+
+  it('and so when the thread pool is busy at the crash', { timeout: 30_000 }, async () => {
+    // One thread, kept busy by a slow key derivation: a batch handed to the pool would wait behind
+    // it and be written after the exit's own writes, or not at all.
+    const outcome = await crashingProcess(
+      `
+      const { pbkdf2 } = await import('node:crypto');
+      pbkdf2('secret', 'salt', 1_000_000, 32, 'sha256', () => {});
+      ${LOG_AND_CRASH}
+      `,
+      { UV_THREADPOOL_SIZE: '1' },
     );
     assert.notEqual(outcome.code, 0, 'the process crashed');
     assert.match(outcome.stderr, /crash on purpose/);
-    const numbers = outcome.stdout
-      .split('\n')
-      .filter((line) => line.startsWith('{'))
-      .map((line) => (JSON.parse(line) as { n: number }).n);
     assert.deepEqual(
-      numbers,
+      loggedNumbers(outcome.stdout),
       Array.from({ length: 1000 }, (_, i) => i),
     );
   });
