@@ -13,9 +13,9 @@
  * The server's destination writes synchronously (`serverLog`): once a batch, so the system call
  * is paid once for dozens of lines. An asynchronous destination hands each batch to libuv's thread
  * pool, and a batch still waiting there when the process exits is written after the batches that
- * the exit handler writes, or never: a crash while the pool was busy (DNS lookups, file reads)
- * lost or reordered the lines that led up to it. A reader of standard output that stops reading
- * now holds the server back, as pino's default destination does, rather than letting the unwritten
+ * the exit handler writes, or never: a crash while the pool is busy (DNS lookups, file reads)
+ * loses or reorders the lines that lead up to it. A reader of standard output that stops reading
+ * holds the server back, as pino's default destination does, rather than letting the unwritten
  * lines grow in memory.
  */
 import pino from 'pino';

@@ -65,11 +65,15 @@ describe('BatchedLines', () => {
   });
 });
 
+/** How a child process ended, and what it printed. */
+interface ProcessOutcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
 /** Runs `body` after the server's logger is made, in a process of its own; what it printed. */
-async function crashingProcess(
-  body: string,
-  env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
+async function crashingProcess(body: string, env: NodeJS.ProcessEnv = {}): Promise<ProcessOutcome> {
   const script = `
     import { serverLog } from ${JSON.stringify(path.join(ROOT, 'src/core/log-lines.ts'))};
     const { logger: log } = serverLog('info');
@@ -81,15 +85,22 @@ async function crashingProcess(
     maxBuffer: 16 * 1024 * 1024,
   }).then(
     () => ({ code: 0, stdout: '', stderr: '' }),
-    (error: { code: number; stdout: string; stderr: string }) => error,
+    (error: ProcessOutcome) => error,
   );
 }
 
-function loggedNumbers(stdout: string): number[] {
-  return stdout
+/** The process crashed, and stdout holds lines 0 to 999, each once, in order. */
+function assertCrashedWithEveryLine(outcome: ProcessOutcome): void {
+  assert.notEqual(outcome.code, 0, 'the process crashed');
+  assert.match(outcome.stderr, /crash on purpose/);
+  const numbers = outcome.stdout
     .split('\n')
     .filter((line) => line.startsWith('{'))
     .map((line) => (JSON.parse(line) as { n: number }).n);
+  assert.deepEqual(
+    numbers,
+    Array.from({ length: 1000 }, (_, i) => i),
+  );
 }
 
 describe("the server's logger in a process that crashes", () => {
@@ -101,12 +112,7 @@ describe("the server's logger in a process that crashes", () => {
 
   it('every line logged before an uncaught exception reaches stdout, in order', { timeout: 30_000 }, async () => {
     const outcome = await crashingProcess(LOG_AND_CRASH);
-    assert.notEqual(outcome.code, 0, 'the process crashed');
-    assert.match(outcome.stderr, /crash on purpose/);
-    assert.deepEqual(
-      loggedNumbers(outcome.stdout),
-      Array.from({ length: 1000 }, (_, i) => i),
-    );
+    assertCrashedWithEveryLine(outcome);
   });
 
   it('and so when the thread pool is busy at the crash', { timeout: 30_000 }, async () => {
@@ -120,11 +126,6 @@ describe("the server's logger in a process that crashes", () => {
       `,
       { UV_THREADPOOL_SIZE: '1' },
     );
-    assert.notEqual(outcome.code, 0, 'the process crashed');
-    assert.match(outcome.stderr, /crash on purpose/);
-    assert.deepEqual(
-      loggedNumbers(outcome.stdout),
-      Array.from({ length: 1000 }, (_, i) => i),
-    );
+    assertCrashedWithEveryLine(outcome);
   });
 });
