@@ -15,8 +15,8 @@
  * It also counts the statements each request sends, and measures list and get at scale: an
  * organization of 1,000,000 guests, seeded straight into the database as an import leaves one,
  * beside one of 10,000 seeded the same way, the same cases on both (page 1, the middle page by
- * number and by cursor, the last page, a `q` search, get) at 10 connections, each list case's cost
- * at 1,000,000 over its cost at 10,000 (bench/lib/scale.ts). It watches the service's peak RSS per
+ * number and by cursor, the last page, a `q` search, get) at 10 connections, the two sizes taking
+ * turns, each list case's cost at 1,000,000 over its cost at 10,000 (bench/lib/scale.ts). It watches the service's peak RSS per
  * case and reports each phase's peak with the case that drove it, creates 100,000 guests through
  * the API in one organization (SQLite, 50 connections), and imports 100,000 guests from a CSV file
  * with `guests import` (SQLite, invite cap off; target < 60 s).

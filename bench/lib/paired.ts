@@ -63,6 +63,16 @@ export function median(values: readonly number[]): number {
     : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
+/**
+ * Each `subject` round over the mean of the two `reference` rounds around it (`reference` holds one
+ * round more: before each subject round, and one after the last).
+ */
+export function bracketedRatios(reference: readonly number[], subject: readonly number[]): number[] {
+  if (subject.length === 0 || reference.length !== subject.length + 1)
+    throw new Error(`${reference.length} reference rounds do not bracket ${subject.length} rounds`);
+  return subject.map((value, i) => value / (((reference[i] as number) + (reference[i + 1] as number)) / 2));
+}
+
 /** The ratios of an operation's rounds (see the top of this file). */
 export function pairedRatios(c: PairedCase): PairedRatios {
   if (c.service.length === 0 || c.floor2.length !== c.service.length + 1 || c.floor3.length > c.service.length)
@@ -76,9 +86,19 @@ export function pairedRatios(c: PairedCase): PairedRatios {
     const b = after && pick(after);
     return a === undefined || b === undefined ? undefined : (a + b) / 2;
   };
-  const byRps = (r: LoadResult, i: number) => r.rps / (around(i, (f) => f.rps) as number);
-  const rounds = c.service.map(byRps);
-  const framework = c.floor3.map(byRps);
+  const floorRps = c.floor2.map((r) => r.rps);
+  const rounds = bracketedRatios(
+    floorRps,
+    c.service.map((r) => r.rps),
+  );
+  // Floor 3 may have fewer rounds than the service (none, in a run without it).
+  const framework =
+    c.floor3.length === 0
+      ? []
+      : bracketedRatios(
+          floorRps.slice(0, c.floor3.length + 1),
+          c.floor3.map((r) => r.rps),
+        );
   const cpu = c.service.map((s, i) => {
     const floor = around(i, (f) => f.serverCpu?.mainUsPerRequest);
     const own = s.serverCpu?.mainUsPerRequest;

@@ -1,10 +1,16 @@
 /**
  * The scale cases: the same list and get cases on an organization of `listGuests` guests (10,000)
  * and on one of `largeGuests` (1,000,000; 100,000 with --quick), both seeded the same way
- * (bench/lib/large-org.ts) into the suite's service database, measured by one service process,
- * back to back, at 10 connections, with no page kept in memory (LIST_CACHE_MB=0). What a case
- * costs at the large size over what it costs at the small one says whether it grows with the
- * organization.
+ * (bench/lib/large-org.ts) into the suite's service database, measured by one service process at
+ * 10 connections, with no page kept in memory (LIST_CACHE_MB=0). What a case costs at the large
+ * size over what it costs at the small one says whether it grows with the organization.
+ *
+ * The two sizes take turns (small, large, small, ... SCALE_ROUNDS rounds at the large size, each
+ * half a case long, and the small size once more at the end), and each large round is set against
+ * the mean of the two small rounds around it, as the floor ratios are (bench/lib/paired.ts): this
+ * machine's speed drifts by a third within minutes, which one pass at each size, back to back, took
+ * for a change in cost. The judged cost is the median of the rounds'. A case whose one request is
+ * too slow for that (the search) runs a fixed number of requests at each size instead.
  *
  * The cases (100 guests a page, the default order, created_at):
  * - list page 1;
@@ -32,6 +38,7 @@ import { BenchError, measure, warmUp, type BenchContext } from './context.js';
 import type { BenchDatabase, DbKind, Seed } from './database.js';
 import { largeOrgGuest, listRowAt, seedLargeOrganization, type LargeOrg } from './large-org.js';
 import { loadProblem, type LoadResult, type LoadSpec } from './load.js';
+import { median } from './paired.js';
 import { RARE_GUESTS, SEARCH_TERM } from './people.js';
 import { apiHeaders, LIST_PAGE_SIZE } from './scenarios.js';
 import { PAGES_NOT_KEPT, startService } from './service.js';
@@ -66,6 +73,51 @@ const SLOW_CASE_ROUNDS = 2;
 
 /** Connections of the gets sent beside the searches (see runScaleCases). */
 export const GETS_BESIDE_SEARCHES = 2;
+
+/** Rounds at the large size of a case that alternates (see the top of this file). */
+export const SCALE_ROUNDS = 3;
+
+export type ScaleSize = 'small' | 'large';
+
+/** The turns of an alternating case: small and large `rounds` times, then small once more. */
+export function scaleSchedule(rounds: number): ScaleSize[] {
+  const turns: ScaleSize[] = [];
+  for (let i = 0; i < rounds; i += 1) turns.push('small', 'large');
+  turns.push('small');
+  return turns;
+}
+
+/**
+ * An alternating case's rounds at one size as one figure: every round's requests and time added,
+ * req/s over the whole time, and each latency percentile the median of the rounds' (the rounds'
+ * latencies are not kept, so no percentile over all of them can be taken).
+ */
+export function combineRounds(rounds: readonly LoadResult[]): LoadResult {
+  const first = rounds[0];
+  if (!first) throw new Error('no rounds to combine');
+  const sum = (pick: (r: LoadResult) => number) => rounds.reduce((total, r) => total + pick(r), 0);
+  const statusCodes: Record<string, number> = {};
+  for (const r of rounds)
+    for (const [code, count] of Object.entries(r.statusCodes)) statusCodes[code] = (statusCodes[code] ?? 0) + count;
+  const durationSec = sum((r) => r.durationSec);
+  const latencyCount = sum((r) => r.latencyCount);
+  return {
+    ...first,
+    requests: sum((r) => r.requests),
+    durationSec,
+    rps: durationSec > 0 ? sum((r) => r.rps * r.durationSec) / durationSec : 0,
+    meanMs: latencyCount > 0 ? sum((r) => r.meanMs * r.latencyCount) / latencyCount : 0,
+    latencyCount,
+    p50Ms: median(rounds.map((r) => r.p50Ms)),
+    p90Ms: median(rounds.map((r) => r.p90Ms)),
+    p99Ms: median(rounds.map((r) => r.p99Ms)),
+    maxMs: Math.max(...rounds.map((r) => r.maxMs)),
+    non2xx: sum((r) => r.non2xx),
+    errors: sum((r) => r.errors),
+    timeouts: sum((r) => r.timeouts),
+    statusCodes,
+  };
+}
 
 /**
  * `total` requests over `spec.connections` keep-alive connections, each sending its next request
@@ -174,7 +226,11 @@ export interface ScaleOrgResult {
   lastPage: number;
   cases: Array<{
     case: ScaleCase;
+    /** The case at this size: its rounds combined (combineRounds), or its one fixed run. */
     result: LoadResult;
+    /** An alternating case's rounds at this size, in order (req/s of 200s only); undefined for a fixed run. */
+    rounds?: LoadResult[];
+    /** The service's peak RSS during the case (both sizes, when they alternate). */
     peakRssBytes: number | undefined;
     /** Run as this many requests rather than for the case duration (a slow case). */
     fixedRequests: number | undefined;
@@ -345,50 +401,87 @@ export async function runScaleCases(
       headers,
       timeoutSec: SCALE_TIMEOUT_SEC,
     });
-    // Each case on the small organization, then at once on the large one: the two figures of a
-    // ratio are measured as close together as the machine allows.
+    // A request that blocks the process for longer than EVENT_LOOP_STALL_MS makes the service
+    // answer the requests queued behind it 503 (README, Connections, timeouts and overload): a
+    // case's req/s counts its 200s only, and the 503s are reported beside it.
+    const answered200 = (label: string, measured: LoadResult): LoadResult => {
+      const answered = measured.statusCodes['200'] ?? 0;
+      if (answered === 0)
+        throw new BenchError(
+          `${label}: no request was answered 200 (${measured.statusCodes['503'] ?? 0} answered 503)`,
+        );
+      return { ...measured, rps: answered / measured.durationSec };
+    };
+    const checkRunning = (label: string) => {
+      if (!service.running) throw new BenchError(`the service stopped during ${label}\n${service.describe()}`);
+    };
+    const roundSec = Math.max(1, durationSec / 2);
     for (const scaleCase of SCALE_CASES) {
       const specOf = (org: LargeOrg) => specFor(org, scaleCase);
+      const labelOf = (org: LargeOrg) => `${kind} ${scaleCase} @${org.guests}`;
       // A case whose one request takes long (a search of a large organization) would answer
       // nothing in a short run, and a warm-up's requests still queued when it ends would be
-      // served during the timed run: such a case runs a fixed number of requests instead, at
-      // both sizes alike (the slower one decides).
+      // served during the timed run: such a case runs a fixed number of requests instead, once at
+      // each size (the slower one decides).
       let latencySec = 0;
       for (const org of orgs) latencySec = Math.max(latencySec, await oneRequestSec(service.url, specOf(org)));
-      const slow = latencySec * SCALE_CONNECTIONS * 4 > durationSec;
-      for (const org of orgs) {
-        const spec = specOf(org);
-        const label = `${kind} ${scaleCase} @${org.guests}`;
-        await settled(service.url);
-        service.resetPeakRss();
-        if (!slow) await warmUp(context, label, service.url, spec);
-        const load = { ...spec, connections: SCALE_CONNECTIONS, durationSec };
-        let measured: LoadResult;
-        if (slow) {
-          measured = await runFixed(service.url, load, SLOW_CASE_ROUNDS * SCALE_CONNECTIONS);
+      if (latencySec * SCALE_CONNECTIONS * 4 > durationSec) {
+        for (const org of orgs) {
+          const label = labelOf(org);
+          await settled(service.url);
+          service.resetPeakRss();
+          const measured = await runFixed(
+            service.url,
+            { ...specOf(org), connections: SCALE_CONNECTIONS, durationSec },
+            SLOW_CASE_ROUNDS * SCALE_CONNECTIONS,
+          );
           const problem = loadProblem(measured, { shedOk: true });
           if (problem) throw new BenchError(`${label}: ${problem}`);
           context.log(
             `  ${label}: ${SLOW_CASE_ROUNDS * SCALE_CONNECTIONS} requests in ${measured.durationSec.toFixed(1)} s, p50 ${measured.p50Ms} ms, p99 ${measured.p99Ms} ms ${JSON.stringify(measured.statusCodes)}`,
           );
-        } else {
-          measured = await measure(context, label, service.url, load, { shedOk: true });
+          results.get(org)?.cases.push({
+            case: scaleCase,
+            result: answered200(label, measured),
+            peakRssBytes: service.peakRssBytes(),
+            fixedRequests: SLOW_CASE_ROUNDS * SCALE_CONNECTIONS,
+            shed: measured.statusCodes['503'] ?? 0,
+          });
+          checkRunning(label);
         }
-        // A request that blocks the process for longer than EVENT_LOOP_STALL_MS makes the service
-        // answer the requests queued behind it 503 (README, Connections, timeouts and overload):
-        // the case's req/s counts its 200s only, and the 503s are reported beside it.
-        const shed = measured.statusCodes['503'] ?? 0;
-        const answered = measured.statusCodes['200'] ?? 0;
-        if (answered === 0) throw new BenchError(`${label}: no request was answered 200 (${shed} answered 503)`);
-        const result = { ...measured, rps: answered / measured.durationSec };
+        continue;
+      }
+      // The sizes take turns (see the top of this file), both warmed first.
+      await settled(service.url);
+      service.resetPeakRss();
+      for (const org of orgs) await warmUp(context, labelOf(org), service.url, specOf(org));
+      const rounds = new Map<LargeOrg, LoadResult[]>(orgs.map((org) => [org, []]));
+      for (const size of scaleSchedule(SCALE_ROUNDS)) {
+        const org = size === 'small' ? small : large;
+        const done = rounds.get(org) as LoadResult[];
+        const label = `${labelOf(org)} round ${done.length + 1}`;
+        await settled(service.url);
+        const measured = await measure(
+          context,
+          label,
+          service.url,
+          { ...specOf(org), connections: SCALE_CONNECTIONS, durationSec: roundSec },
+          { shedOk: true },
+        );
+        done.push(answered200(label, measured));
+        checkRunning(label);
+      }
+      const peakRssBytes = service.peakRssBytes();
+      for (const org of orgs) {
+        const done = rounds.get(org) as LoadResult[];
         results.get(org)?.cases.push({
           case: scaleCase,
-          result,
-          peakRssBytes: service.peakRssBytes(),
-          fixedRequests: slow ? SLOW_CASE_ROUNDS * SCALE_CONNECTIONS : undefined,
-          shed,
+          result: combineRounds(done),
+          rounds: done,
+          peakRssBytes,
+          fixedRequests: undefined,
+          shed: done.reduce((n, r) => n + (r.statusCodes['503'] ?? 0), 0),
         });
-        if (!service.running) throw new BenchError(`the service stopped during ${label}\n${service.describe()}`);
       }
     }
     await settled(service.url);
