@@ -29,6 +29,45 @@ describe('normalizeEmail', () => {
     assert.equal(normalizeEmail(''), '');
   });
 
+  test('an address already in the one form comes back exactly as the full conversion gives it', () => {
+    // A leading space sends an address through every step (it is trimmed first): the reference.
+    const full = (address: string) => normalizeEmail(` ${address}`);
+    const label = (n: number) => 'a'.repeat(n);
+    const edges = [
+      'plain@example.com',
+      "o'brien+tag@sub.example.co",
+      `x@${label(63)}.example`,
+      `x@${label(64)}.example`,
+      `x@${[label(63), label(63), label(63), label(61)].join('.')}`,
+      `x@${[label(63), label(63), label(63), label(62)].join('.')}`,
+      'x@b.example.',
+      'x@b%41.test',
+      'x@0x7f.1',
+      'x@b.0x7f',
+      'x@1.2.3.4',
+      'x@xn--bcher-kva.example',
+      'x@xn--a.example',
+      'x@ab--cd.example',
+      'x@a_b.example',
+      'x@-a.example',
+      'x@a-.example',
+      'x@b..example',
+      'x@example',
+      'a@b@c.example',
+    ];
+    for (const address of edges) assert.equal(normalizeEmail(address), full(address), address);
+    // Random strings of the characters that matter to the form's edges.
+    const alphabet = 'abcxyz019.-_%@+ABX';
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let i = 0; i < 5000; i += 1) {
+      const length = 3 + Math.floor(next() * 24);
+      let address = '';
+      for (let j = 0; j < length; j += 1) address += alphabet[Math.floor(next() * alphabet.length)];
+      assert.equal(normalizeEmail(address), full(address), address);
+    }
+  });
+
   test('parseEmailAddress answers exactly the normalized form', () => {
     for (const input of [
       'A@Bücher.Example',
