@@ -422,10 +422,19 @@ export async function runScaleCases(
       // A case whose one request takes long (a search of a large organization) would answer
       // nothing in a short run, and a warm-up's requests still queued when it ends would be
       // served during the timed run: such a case runs a fixed number of requests instead, once at
-      // each size (the slower one decides).
+      // each size (the slower one decides). A request that looks too slow is timed once more and
+      // the faster time counts: a case's first request may be slow only for being first (a deep
+      // page's start not yet learned, a cold cache), and 20 requests are too few to judge a fast
+      // case by (in a quick run, where 25 ms is too slow, they read PostgreSQL's last page at
+      // about 2 x, against about 1 x at full length).
+      const tooSlow = (sec: number) => sec * SCALE_CONNECTIONS * 4 > durationSec;
       let latencySec = 0;
-      for (const org of orgs) latencySec = Math.max(latencySec, await oneRequestSec(service.url, specOf(org)));
-      if (latencySec * SCALE_CONNECTIONS * 4 > durationSec) {
+      for (const org of orgs) {
+        let sec = await oneRequestSec(service.url, specOf(org));
+        if (tooSlow(sec)) sec = Math.min(sec, await oneRequestSec(service.url, specOf(org)));
+        latencySec = Math.max(latencySec, sec);
+      }
+      if (tooSlow(latencySec)) {
         for (const org of orgs) {
           const label = labelOf(org);
           await settled(service.url);
