@@ -65,10 +65,10 @@ export function median(values: readonly number[]): number {
 
 /**
  * Each `subject` round over the mean of the two `reference` rounds around it (`reference` holds one
- * round more: before each subject round, and one after the last).
+ * round more: before each subject round, and one after the last). No rounds, no ratios.
  */
 export function bracketedRatios(reference: readonly number[], subject: readonly number[]): number[] {
-  if (subject.length === 0 || reference.length !== subject.length + 1)
+  if (reference.length !== subject.length + 1)
     throw new Error(`${reference.length} reference rounds do not bracket ${subject.length} rounds`);
   return subject.map((value, i) => value / (((reference[i] as number) + (reference[i + 1] as number)) / 2));
 }
@@ -79,37 +79,23 @@ export function pairedRatios(c: PairedCase): PairedRatios {
     throw new Error(
       `alternating rounds of ${c.operation}: ${c.floor2.length} floor-2, ${c.floor3.length} floor-3 and ${c.service.length} service rounds`,
     );
-  const around = (i: number, pick: (r: LoadResult) => number | undefined): number | undefined => {
-    const before = c.floor2[i];
-    const after = c.floor2[i + 1];
-    const a = before && pick(before);
-    const b = after && pick(after);
-    return a === undefined || b === undefined ? undefined : (a + b) / 2;
-  };
-  const floorRps = c.floor2.map((r) => r.rps);
-  const rounds = bracketedRatios(
-    floorRps,
-    c.service.map((r) => r.rps),
-  );
+  const rps = (rounds: LoadResult[]) => rounds.map((r) => r.rps);
+  const rounds = bracketedRatios(rps(c.floor2), rps(c.service));
   // Floor 3 may have fewer rounds than the service (none, in a run without it).
-  const framework =
-    c.floor3.length === 0
-      ? []
-      : bracketedRatios(
-          floorRps.slice(0, c.floor3.length + 1),
-          c.floor3.map((r) => r.rps),
-        );
-  const cpu = c.service.map((s, i) => {
-    const floor = around(i, (f) => f.serverCpu?.mainUsPerRequest);
-    const own = s.serverCpu?.mainUsPerRequest;
-    return floor === undefined || !own ? undefined : floor / own;
-  });
+  const framework = bracketedRatios(rps(c.floor2).slice(0, c.floor3.length + 1), rps(c.floor3));
+  // By CPU the floor's cost is over the service's: the inverse of the service's over the floor's.
+  const cpu = (rounds: LoadResult[]) => rounds.map((r) => r.serverCpu?.mainUsPerRequest);
+  const floorCpu = cpu(c.floor2);
+  const serviceCpu = cpu(c.service);
+  const cpuKnown = [...floorCpu, ...serviceCpu].every((us) => us !== undefined && us > 0);
   return {
     rounds,
     median: median(rounds),
     framework,
     frameworkMedian: framework.length > 0 ? median(framework) : undefined,
-    cpuMedian: cpu.every((x) => x !== undefined) ? median(cpu as number[]) : undefined,
+    cpuMedian: cpuKnown
+      ? median(bracketedRatios(floorCpu as number[], serviceCpu as number[]).map((ratio) => 1 / ratio))
+      : undefined,
   };
 }
 

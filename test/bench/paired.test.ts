@@ -50,6 +50,10 @@ test('each service round is set against the mean of the floor-2 rounds around it
   assert.equal(Math.round((ratios.frameworkMedian ?? 0) * 1000) / 1000, 0.914);
   // CPU: floor 2's (mean of the two around) over the service's, each round: 230/300, 330/380, 400/500.
   assert.equal(Math.round((ratios.cpuMedian ?? 0) * 1000) / 1000, 0.8);
+  // One round without a CPU reading: no ratio by CPU rather than a median of the others.
+  const c = drifting();
+  assert.equal(pairedRatios({ ...c, service: [...c.service.slice(0, 2), load(1900)] }).cpuMedian, undefined);
+  assert.equal(pairedRatios({ ...c, floor2: [load(4000), ...c.floor2.slice(1)] }).cpuMedian, undefined);
 });
 
 test('rounds that do not bracket every service round with floor 2 are refused', () => {
