@@ -13,7 +13,9 @@
  *
  * Where it lives: here (`prepared`, and `selectRows` for the one varying-text read), used by the
  * repositories of the hottest requests (guests/guest.repository.ts, auth/token.repository.ts,
- * members/member.repository.ts). The SQLite connection it may run on directly is found in
+ * members/member.repository.ts, and Create task's writes in tasks/ and outbox/). A prepared
+ * statement may also be bound to its values without being run (`bind`), for a WriteBatch to send
+ * with other writes. The SQLite connection it may run on directly is found in
  * database.ts (`sqliteConnectionOf`, `mayRunDirectly`).
  *
  * When to use it: a query on a path measured to matter (bench/: guest create, get, list, token
@@ -167,6 +169,8 @@ export interface Prepared<P extends object, O> {
   first(db: Q, params: ParamsOf<P>): Promise<O | undefined>;
   /** The raw result (row counts of a write). */
   run(db: Q, params: ParamsOf<P>): Promise<QueryResult<O>>;
+  /** The statement with these parameters, not run: for a WriteBatch to send with others. */
+  bind(db: Q, params: ParamsOf<P>): Compilable<O>;
 }
 
 /** Compiles `build` once per dialect (SQLite and PostgreSQL differ in placeholders and quoting). */
@@ -237,23 +241,36 @@ export function prepared<O, P extends object = Untyped>(
 ): Prepared<P, O> {
   const compile = compiledOnce(build as (db: Q, p: (name: string) => unknown) => Compilable<O>, options);
 
-  async function run(db: Q, params: ParamsOf<P>): Promise<QueryResult<O>> {
-    const compiled = compile(db);
+  function parametersOf(compiled: Compiled, params: ParamsOf<P>): unknown[] {
     const values = params as Record<string, unknown>;
-    const parameters = compiled.slots.map((slot) => {
+    return compiled.slots.map((slot) => {
       if (!('name' in slot)) return slot.value;
       const value = values[slot.name];
       if (value === undefined) throw new Error(`prepared query: no value for parameter "${slot.name}"`);
       return value;
     });
-    return execute(db, compiled, parameters);
+  }
+
+  async function run(db: Q, params: ParamsOf<P>): Promise<QueryResult<O>> {
+    const compiled = compile(db);
+    return execute(db, compiled, parametersOf(compiled, params));
   }
 
   return {
     run,
     all: async (db, params) => (await run(db, params)).rows,
     first: async (db, params) => (await run(db, params)).rows[0],
+    bind(db, params) {
+      const compiled = compile(db);
+      return boundQuery<O>(compiled, parametersOf(compiled, params));
+    },
   };
+}
+
+/** A compiled statement with its values, as Kysely's `compile()` answers it (a WriteBatch takes it). */
+function boundQuery<O>(compiled: Compiled, parameters: unknown[]): Compilable<O> {
+  const query: CompiledQuery<O> = { ...CompiledQuery.raw(compiled.sql, parameters), query: compiled.query };
+  return { compile: () => query };
 }
 
 /**
@@ -291,6 +308,8 @@ export function statementSizes(count: number): number[] {
 export interface PreparedRows<R extends object, O> {
   /** Every row the statements answer, for `rows` in statements of at most MAX_ROWS_PER_STATEMENT. */
   all(db: Q, rows: readonly R[]): Promise<O[]>;
+  /** The statements writing `rows`, not run: for a WriteBatch to send with others. */
+  bind(db: Q, rows: readonly R[]): Array<Compilable<O>>;
 }
 
 /** Joins a row's index and a column's name into one placeholder name, and back. */
@@ -345,24 +364,33 @@ export function preparedRows<R extends object, O>(
     return known;
   }
 
+  /** Each statement writing `rows`, with its values. */
+  function statements(db: Q, rows: readonly R[]): Array<{ compiled: Compiled; parameters: unknown[] }> {
+    const out: Array<{ compiled: Compiled; parameters: unknown[] }> = [];
+    let from = 0;
+    for (const size of statementSizes(rows.length)) {
+      const compiled = compiledFor(db, size);
+      const parameters = positionsOf(compiled).map((position) => {
+        if ('value' in position) return position.value;
+        const value = (rows[from + position.row] as Record<string, unknown>)[position.column];
+        if (value === undefined)
+          throw new Error(`prepared rows: no value for "${position.column}" of row ${position.row}`);
+        return value;
+      });
+      out.push({ compiled, parameters });
+      from += size;
+    }
+    return out;
+  }
+
   return {
     async all(db, rows) {
       const out: O[] = [];
-      let from = 0;
-      for (const size of statementSizes(rows.length)) {
-        const compiled = compiledFor(db, size);
-        const parameters = positionsOf(compiled).map((position) => {
-          if ('value' in position) return position.value;
-          const value = (rows[from + position.row] as Record<string, unknown>)[position.column];
-          if (value === undefined)
-            throw new Error(`prepared rows: no value for "${position.column}" of row ${position.row}`);
-          return value;
-        });
+      for (const { compiled, parameters } of statements(db, rows))
         for (const row of (await execute<O>(db, compiled, parameters)).rows) out.push(row);
-        from += size;
-      }
       return out;
     },
+    bind: (db, rows) => statements(db, rows).map(({ compiled, parameters }) => boundQuery<O>(compiled, parameters)),
   };
 }
 

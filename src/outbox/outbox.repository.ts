@@ -3,7 +3,8 @@
  * transaction as the change that causes it, so it exists exactly when the change does; workers
  * (one per instance) claim due messages with a lease, send them, and mark them sent or failed.
  */
-import type { ExpressionBuilder, Kysely, Selectable } from 'kysely';
+import type { Compilable, ExpressionBuilder, Kysely, Selectable } from 'kysely';
+import { placeholdersFor, prepared, type Placeholder } from '../db/prepared.js';
 import { kindOf } from '../db/database.js';
 import type { Database, OutboxTable } from '../db/types.js';
 import { randomSecret } from '../core/secrets.js';
@@ -35,12 +36,51 @@ const BACKOFF_CAP_MS = 15 * 60_000;
  * with the message and sent on every attempt, so a copy sent twice is recognisable downstream.
  */
 export function newMessageId(publicBaseUrl: string): string {
-  return `<${randomSecret(18)}@${new URL(publicBaseUrl).hostname}>`;
+  return `<${randomSecret(18)}@${hostOf(publicBaseUrl)}>`;
+}
+
+/** The host name of the last base URL asked for: one URL per service, parsed once, not per email. */
+let lastHost: { url: string; host: string } | undefined;
+
+function hostOf(url: string): string {
+  if (lastHost?.url !== url) lastHost = { url, host: new URL(url).hostname };
+  return lastHost.host;
 }
 
 /** The insert that queues a message: what enqueue runs, or a WriteBatch sends with other writes. */
 export function outboxInsert(db: Q, message: OutgoingMessage, messageId: string) {
   return db.insertInto('outbox').values(outboxValues(message, messageId));
+}
+
+type QueuedValues = ReturnType<typeof outboxValues>;
+
+const QUEUED_COLUMNS = [
+  'kind',
+  'recipient',
+  'subject',
+  'text_body',
+  'html_body',
+  'headers',
+  'message_id',
+  'created_at',
+  'available_at',
+  'locked_until',
+  'locked_by',
+  'sent_at',
+  'failed_at',
+  'last_error',
+] as const satisfies ReadonlyArray<keyof QueuedValues>;
+
+const queueInsert = prepared((db, p: Placeholder<QueuedValues>) =>
+  db.insertInto('outbox').values(placeholdersFor(p, QUEUED_COLUMNS)),
+);
+
+/**
+ * outboxInsert compiled once, for a WriteBatch: Create task queues an email per new guest owner
+ * (docs/tasks.md, Create task), and building the insert cost more than running it.
+ */
+export function preparedOutboxInsert(db: Q, message: OutgoingMessage, messageId: string): Compilable {
+  return queueInsert.bind(db, outboxValues(message, messageId));
 }
 
 /** A queued message's columns, due now: what outboxInsert writes, and what a statement of its own may. */

@@ -4,7 +4,7 @@
  * Plain functions taking the database (or a transaction) first.
  */
 import { sql, type Kysely } from 'kysely';
-import { listRows, listValue, prepared, type Placeholder } from '../db/prepared.js';
+import { listRows, listValue, prepared, preparedRows, type Placeholder } from '../db/prepared.js';
 import type { Database } from '../db/types.js';
 import type { WriteBatch } from '../db/write-batch.js';
 
@@ -175,6 +175,25 @@ export async function ownersOf(db: Q, taskId: string): Promise<TaskOwnerIds> {
   };
 }
 
+/** One owner row to write: the task, and the member's user id or the guest's record id. */
+interface NewOwner {
+  task_id: string;
+  owner_id: number;
+}
+
+// Prepared (compiled once per number of rows): new owners are written by every Create task.
+const insertUserOwners = preparedRows((db, rows: ReadonlyArray<Placeholder<NewOwner>>) =>
+  db
+    .insertInto('task_users')
+    .values(rows.map((p) => ({ task_id: p('task_id'), user_id: p('owner_id'), completed_at: null }))),
+);
+
+const insertGuestOwners = preparedRows((db, rows: ReadonlyArray<Placeholder<NewOwner>>) =>
+  db
+    .insertInto('task_guests')
+    .values(rows.map((p) => ({ task_id: p('task_id'), organization_guest_id: p('owner_id'), completed_at: null }))),
+);
+
 /**
  * Makes the task's owners exactly these, in `batch` (sent when its caller runs it). Owners kept
  * keep their completion; only the difference is written.
@@ -199,15 +218,17 @@ export function setOwners(batch: WriteBatch, taskId: string, before: TaskOwnerId
   const groups = gone(after.groupIds, before.groupIds);
   if (users.length > 0)
     batch.add(
-      db.insertInto('task_users').values(users.map((user_id) => ({ task_id: taskId, user_id, completed_at: null }))),
+      ...insertUserOwners.bind(
+        db,
+        users.map((user_id) => ({ task_id: taskId, owner_id: user_id })),
+      ),
     );
   if (guests.length > 0)
     batch.add(
-      db
-        .insertInto('task_guests')
-        .values(
-          guests.map((organization_guest_id) => ({ task_id: taskId, organization_guest_id, completed_at: null })),
-        ),
+      ...insertGuestOwners.bind(
+        db,
+        guests.map((guest_id) => ({ task_id: taskId, owner_id: guest_id })),
+      ),
     );
   if (groups.length > 0)
     batch.add(db.insertInto('task_groups').values(groups.map((group_id) => ({ task_id: taskId, group_id }))));

@@ -2,8 +2,9 @@
  * Task queries (docs/tasks.md). Plain functions taking the database (or a transaction) first;
  * column names stay here and in task.read.ts, never in the API.
  */
-import { sql, type Kysely, type Insertable, type Selectable, type Updateable } from 'kysely';
+import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import { kindOf } from '../db/database.js';
+import { placeholdersFor, prepared, preparedRows, type Placeholder } from '../db/prepared.js';
 import type { Database, TaskFieldsTable, TasksTable } from '../db/types.js';
 import type { WriteBatch } from '../db/write-batch.js';
 import type { TaskStatusFilter } from './task.ports.js';
@@ -22,22 +23,45 @@ export async function findTask(db: Q, organizationId: string, id: string, lock =
   return (lock && kindOf(db) === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
 }
 
-/**
- * Inserts the task. Answers its organization's name, read by the same statement: the assignment
- * emails carry it, and this spares them a statement of their own (a round trip on PostgreSQL).
- */
-export async function insertTask(db: Q, row: Insertable<TasksTable>): Promise<string | undefined> {
-  const inserted = await db
+/** Every column of a task, in the order the insert names them. */
+const TASK_COLUMNS = [
+  'id',
+  'organization_id',
+  'title',
+  'summary',
+  'deadline',
+  'task_type',
+  'everyone_must_complete',
+  'created_by',
+  'created_at',
+  'updated_at',
+  'completed_at',
+  'completed_by_user_id',
+  'completed_by_guest_id',
+  'is_approved',
+  'reminders_enabled',
+] as const satisfies ReadonlyArray<keyof TasksTable>;
+
+const insertTaskQuery = prepared((db, p: Placeholder<Selectable<TasksTable>>) =>
+  db
     .insertInto('tasks')
-    .values(row)
+    .values(placeholdersFor(p, TASK_COLUMNS))
     .returning((eb) =>
       eb
         .selectFrom('organizations')
         .select('name')
         .whereRef('organizations.id', '=', 'tasks.organization_id')
         .as('organization_name'),
-    )
-    .executeTakeFirst();
+    ),
+);
+
+/**
+ * Inserts the task, every column given. Answers its organization's name, read by the same
+ * statement: the assignment emails carry it, and this spares them a statement of their own (a
+ * round trip on PostgreSQL). Prepared: a task created or copied is on the path of Create task.
+ */
+export async function insertTask(db: Q, row: Selectable<TasksTable>): Promise<string | undefined> {
+  const inserted = await insertTaskQuery.first(db, row);
   return inserted?.organization_name ?? undefined;
 }
 
@@ -79,9 +103,26 @@ export async function fieldsOf(db: Q, taskId: string) {
   return db.selectFrom('task_fields').selectAll().where('task_id', '=', taskId).orderBy('position').execute();
 }
 
+/** Every column of a field, in the order the insert names them. */
+const FIELD_COLUMNS = [
+  'id',
+  'task_id',
+  'position',
+  'field_type',
+  'label',
+  'required',
+  'options',
+  'value',
+  'updated_at',
+] as const satisfies ReadonlyArray<keyof TaskFieldsTable>;
+
+const insertFieldRows = preparedRows((db, rows: ReadonlyArray<Placeholder<FieldRow>>) =>
+  db.insertInto('task_fields').values(rows.map((p) => placeholdersFor(p, FIELD_COLUMNS))),
+);
+
 /** Adds field definitions to a task that has none (a new one), in `batch` (sent when its caller runs it). */
 export function insertFields(batch: WriteBatch, rows: FieldRow[]): void {
-  if (rows.length > 0) batch.add(batch.db.insertInto('task_fields').values(rows));
+  if (rows.length > 0) batch.add(...insertFieldRows.bind(batch.db, rows));
 }
 
 /** Replaces the task's field definitions with these rows (their positions are unique among them). */

@@ -18,6 +18,7 @@ import {
 import type { Database } from '../../src/db/types.js';
 import { freshDatabaseUrl } from '../../support/app.js';
 import { statementsSentBy } from '../../support/statement-counter.js';
+import { WriteBatch } from '../../src/db/write-batch.js';
 
 // A scratch table of this test only, reached through the untyped builder.
 type Scratch = Kysely<Record<string, Record<string, unknown>>>;
@@ -144,6 +145,33 @@ describe('preparedRows', () => {
       await scratch().selectFrom('pr_items').select('id').where('id', '>=', 6000).executeTakeFirst(),
       undefined,
     );
+  });
+
+  it('binds the same statements without running them, for a WriteBatch to send', async () => {
+    const rows = items(40_000, 300);
+    await db.kysely.transaction().execute(async (trx) => {
+      const bound = insertItems.bind(trx as Kysely<Database>, rows);
+      // 256 + 32 + 8 + 4 rows, as all() writes them; nothing is sent yet.
+      assert.equal(bound.length, 4);
+      assert.equal(
+        await (trx as unknown as Scratch)
+          .selectFrom('pr_items')
+          .select('id')
+          .where('id', '>=', 40_000)
+          .executeTakeFirst(),
+        undefined,
+      );
+      const batch = new WriteBatch(trx as Kysely<Database>);
+      batch.add(...bound);
+      await batch.run();
+    });
+    const stored = await scratch().selectFrom('pr_items').selectAll().where('id', '>=', 40_000).orderBy('id').execute();
+    assert.deepEqual(
+      stored,
+      rows.map((item) => ({ ...item, kind: 'fixed' })),
+    );
+    const missing = [{ id: 41_000, label: 'a', note: null }, { id: 41_001, note: null } as unknown as Item];
+    assert.throws(() => insertItems.bind(db.kysely as Kysely<Database>, missing), /no value for "label" of row 1/);
   });
 
   it(

@@ -8,10 +8,15 @@ import assert from 'node:assert/strict';
 import { buildTestApp, type TestContext } from '../../support/app.js';
 import { statementsSentBy } from '../../support/statement-counter.js';
 import { WriteBatch } from '../../src/db/write-batch.js';
-import { outboxInsert } from '../../src/outbox/outbox.repository.js';
+import { outboxInsert, preparedOutboxInsert } from '../../src/outbox/outbox.repository.js';
+import { prepared, type Placeholder } from '../../src/db/prepared.js';
 
 const postgres = Boolean(process.env.TEST_DATABASE_URL);
 let n = 0;
+
+const insertOrganization = prepared((db, p: Placeholder<{ id: string; name: string; created_at: string }>) =>
+  db.insertInto('organizations').values({ id: p('id'), name: p('name'), created_at: p('created_at') }),
+);
 
 describe('a batch of writes', () => {
   let ctx: TestContext;
@@ -96,6 +101,77 @@ describe('a batch of writes', () => {
         .execute();
       assert.deepEqual(lost, []);
     }
+  });
+
+  it('takes prepared statements bound to their values beside built ones, each with its own values', async () => {
+    const first = org('batch-prepared-a');
+    const second = org('batch-prepared-b');
+    const { sent } = await statementsSentBy(() =>
+      ctx.db.kysely.transaction().execute(async (trx) => {
+        const batch = new WriteBatch(trx);
+        batch.add(insertOrganization.bind(trx, first));
+        batch.add(preparedOutboxInsert(trx, message('two@batch.test'), '<two@batch.test>'));
+        batch.add(outboxInsert(trx, message('three@batch.test'), '<three@batch.test>'));
+        batch.add(insertOrganization.bind(trx, second));
+        await batch.run();
+      }),
+    );
+    const writes = sent.filter((s) => !/^\s*(begin|commit)/i.test(s.text));
+    assert.equal(writes.length, postgres ? 1 : 4, writes.map((w) => w.text).join('\n'));
+    assert.deepEqual(await orgsNamed(['batch-prepared-a', 'batch-prepared-b']), [
+      { id: first.id, name: 'batch-prepared-a' },
+      { id: second.id, name: 'batch-prepared-b' },
+    ]);
+    // The prepared insert queues a message exactly as the built one does.
+    const queued = await ctx.db.kysely
+      .selectFrom('outbox')
+      .selectAll()
+      .where('recipient', 'in', ['two@batch.test', 'three@batch.test'])
+      .orderBy('recipient', 'desc')
+      .execute();
+    assert.equal(queued.length, 2);
+    const [two, three] = queued.map(
+      ({
+        id: _id,
+        recipient: _r,
+        subject: _s,
+        text_body: _t,
+        message_id: _m,
+        created_at: _c,
+        available_at: _a,
+        ...rest
+      }) => rest,
+    );
+    assert.deepEqual(two, three);
+    assert.deepEqual(
+      queued.map((q) => [q.recipient, q.subject, q.text_body, q.message_id, q.sent_at, q.attempts]),
+      [
+        ['two@batch.test', 'To two@batch.test', 'Hello two@batch.test', '<two@batch.test>', null, 0],
+        ['three@batch.test', 'To three@batch.test', 'Hello three@batch.test', '<three@batch.test>', null, 0],
+      ],
+    );
+  });
+
+  it('writes nothing of a failing transaction whose writes were prepared', async () => {
+    const taken = org('batch-prepared-taken');
+    await insertOrganization.run(ctx.db.kysely, taken);
+    const fresh = org('batch-prepared-lost');
+    await assert.rejects(
+      ctx.db.kysely.transaction().execute(async (trx) => {
+        const batch = new WriteBatch(trx);
+        batch.add(insertOrganization.bind(trx, fresh));
+        batch.add(preparedOutboxInsert(trx, message('lost-prepared@batch.test'), '<lost-prepared@batch.test>'));
+        batch.add(insertOrganization.bind(trx, { ...taken, name: 'again-prepared' }));
+        await batch.run();
+      }),
+    );
+    assert.deepEqual(await orgsNamed([fresh.name, 'again-prepared']), []);
+    const lost = await ctx.db.kysely
+      .selectFrom('outbox')
+      .select('id')
+      .where('recipient', '=', 'lost-prepared@batch.test')
+      .execute();
+    assert.deepEqual(lost, []);
   });
 
   it('sends nothing when empty, and each write once', async () => {
