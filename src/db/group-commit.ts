@@ -120,3 +120,14 @@ export function inGroupCommit<T>(db: Kysely<Database>, work: Work<T>): Promise<T
   }
   return batcher.run(work);
 }
+
+/**
+ * One statement's write that needs no transaction of its own (the outbox's claims and sent marks):
+ * on SQLite it shares the commit of the writes that arrive with it, as `inGroupCommit` does, instead
+ * of paying a commit of its own on the event loop; on PostgreSQL it runs alone, in autocommit, so
+ * it costs no BEGIN and COMMIT round trips.
+ */
+export function inSharedCommit<T>(db: Kysely<Database>, work: (q: Kysely<Database>) => Promise<T>): Promise<T> {
+  if (!db.isTransaction && sqliteConnectionOf(db)) return inGroupCommit(db, work);
+  return work(db);
+}

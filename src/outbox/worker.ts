@@ -19,6 +19,7 @@ import { redactText } from '../core/log-redaction.js';
 import { randomSecret } from '../core/secrets.js';
 import { coalesce } from '../core/coalesce.js';
 import { settlesWithin } from '../core/settle.js';
+import { inSharedCommit } from '../db/group-commit.js';
 import { formatTimestamp } from '../core/time.js';
 import { createDelivery, type Delivery } from './delivery.js';
 import { onOutboxQueued } from './outbox-signal.js';
@@ -110,7 +111,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const delivery: Delivery = createDelivery(config.mail, batchSize);
   // The sends of a pass end at different times: each is recorded at once, or with those that
   // ended while the record before it was written (one statement, not one per message).
-  const recordSent = coalesce((ids: number[]) => repo.markSent(db, ids));
+  const recordSent = coalesce((ids: number[]) => inSharedCommit(db, (q) => repo.markSent(q, ids)));
 
   let started = false;
   let stopping = false;
@@ -170,7 +171,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
    */
   async function runOnce(): Promise<PassResult> {
     await housekeeping();
-    const rows = await repo.claimBatch(db, id, leaseMs, batchSize);
+    const rows = await inSharedCommit(db, (q) => repo.claimBatch(q, id, leaseMs, batchSize));
     const result: PassResult = { claimed: rows.length, sent: 0, retried: 0, failed: 0 };
     if (stopping) {
       await repo.release(
