@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase, type Db } from '../../src/db/database.js';
-import { MAX_BATCH, inGroupCommit } from '../../src/db/group-commit.js';
+import { MAX_BATCH, inGroupCommit, inSharedCommit } from '../../src/db/group-commit.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
 import { prepared } from '../../src/db/prepared.js';
 import type { Database } from '../../src/db/types.js';
@@ -169,6 +169,46 @@ describe('group commit and direct statements', () => {
     );
     if (db.kind === 'sqlite') assert.deepEqual(order, results, 'run in arrival order');
     assert.equal((await names()).length, count);
+  });
+
+  it('a shared-commit write joins the group transaction on SQLite, and runs alone in autocommit on PostgreSQL', async () => {
+    const seen = new Map<string, Kysely<Database>>();
+    const results = await Promise.all([
+      inGroupCommit(q, async (trx) => {
+        seen.set('request', trx);
+        await insertItem.run(trx, { name: 'request' });
+        return 'request';
+      }),
+      inSharedCommit(q, async (on) => {
+        seen.set('claim', on);
+        await insertItem.run(on, { name: 'claim' });
+        return 'claim';
+      }),
+    ]);
+    assert.deepEqual(results, ['request', 'claim']);
+    assert.deepEqual(await names(), ['claim', 'request']);
+    if (db.kind === 'sqlite') {
+      assert.equal(seen.get('claim'), seen.get('request'), 'one transaction, one commit for both');
+      assert.ok(seen.get('claim')?.isTransaction);
+    } else {
+      assert.equal(seen.get('claim'), q, 'the database itself: no BEGIN and COMMIT of its own');
+    }
+    // A failing shared write is undone alone, as any write of a group is.
+    const outcomes = await Promise.allSettled([
+      inGroupCommit(q, (trx) => insertItem.run(trx, { name: 'kept' })),
+      inSharedCommit(q, (on) => insertItem.run(on, { name: 'request' })),
+    ]);
+    assert.equal(outcomes[0].status, 'fulfilled');
+    assert.equal(outcomes[1].status, 'rejected');
+    assert.deepEqual(await names(), ['claim', 'kept', 'request']);
+    // Inside a transaction already, it runs in that transaction.
+    await q.transaction().execute(async (trx) => {
+      await inSharedCommit(trx, async (on) => {
+        assert.equal(on, trx);
+        await insertItem.run(on, { name: 'inner' });
+      });
+    });
+    assert.deepEqual(await names(), ['claim', 'inner', 'kept', 'request']);
   });
 
   it('inside a transaction already, runs in that transaction', async () => {
