@@ -54,7 +54,8 @@ export function outboxInsert(db: Q, message: OutgoingMessage, messageId: string)
 
 type QueuedValues = ReturnType<typeof outboxValues>;
 
-const QUEUED_COLUMNS = [
+/** The columns of a queued message, as outboxValues gives them, in the order the inserts name them. */
+export const QUEUED_COLUMNS = [
   'kind',
   'recipient',
   'subject',

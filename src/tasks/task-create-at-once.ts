@@ -30,9 +30,9 @@ import { namedParameters } from '../db/named-parameters.js';
 import type { Database } from '../db/types.js';
 import type { JoinValues } from '../guests/guest-join-at-once.js';
 import { RECORD_COLUMNS } from '../guests/guest.repository.js';
-import type { outboxValues } from '../outbox/outbox.repository.js';
+import { QUEUED_COLUMNS, type outboxValues } from '../outbox/outbox.repository.js';
 import type { TaskRow } from './task.read.js';
-import type { FieldRow } from './task.repository.js';
+import { FIELD_COLUMNS, TASK_COLUMNS, type FieldRow } from './task.repository.js';
 
 export interface NewGuestOwner {
   email: string;
@@ -58,23 +58,6 @@ export interface CreateTaskAtOnce {
 const parameters = namedParameters();
 const $ = parameters.$;
 
-const TASK_COLUMNS = [
-  'id',
-  'organization_id',
-  'title',
-  'summary',
-  'deadline',
-  'task_type',
-  'everyone_must_complete',
-  'created_by',
-  'created_at',
-  'updated_at',
-  'completed_at',
-  'completed_by_user_id',
-  'completed_by_guest_id',
-  'is_approved',
-  'reminders_enabled',
-] as const satisfies ReadonlyArray<keyof TaskRow>;
 const INTEGER_TASK_COLUMNS = new Set([
   'everyone_must_complete',
   'created_by',
@@ -83,33 +66,6 @@ const INTEGER_TASK_COLUMNS = new Set([
   'is_approved',
   'reminders_enabled',
 ]);
-const FIELD_COLUMNS = [
-  'id',
-  'task_id',
-  'position',
-  'field_type',
-  'label',
-  'required',
-  'options',
-  'value',
-  'updated_at',
-] as const satisfies ReadonlyArray<keyof FieldRow>;
-const MESSAGE_COLUMNS = [
-  'kind',
-  'recipient',
-  'subject',
-  'text_body',
-  'html_body',
-  'headers',
-  'message_id',
-  'created_at',
-  'available_at',
-  'locked_until',
-  'locked_by',
-  'sent_at',
-  'failed_at',
-  'last_error',
-] as const satisfies ReadonlyArray<keyof CreateTaskAtOnce['messages'][number]>;
 const valueColumns = RECORD_COLUMNS.filter((c) => c !== 'organization_id' && c !== 'guest_id');
 
 const org = $('organization_id', 'text');
@@ -159,8 +115,8 @@ fields as (
   from jsonb_populate_recordset(null::task_fields, ${$('fields', 'jsonb')}) as f
 ),
 queued as (
-  insert into outbox (${listed(MESSAGE_COLUMNS)})
-  select ${listed(MESSAGE_COLUMNS, 'm.')}
+  insert into outbox (${listed(QUEUED_COLUMNS)})
+  select ${listed(QUEUED_COLUMNS, 'm.')}
   from jsonb_populate_recordset(null::outbox, ${$('messages', 'jsonb')}) as m
 ),
 counted as (

@@ -23,8 +23,8 @@ export async function findTask(db: Q, organizationId: string, id: string, lock =
   return (lock && kindOf(db) === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
 }
 
-/** Every column of a task, in the order the insert names them. */
-const TASK_COLUMNS = [
+/** Every column of a task, in the order the inserts name them. */
+export const TASK_COLUMNS = [
   'id',
   'organization_id',
   'title',
@@ -103,8 +103,8 @@ export async function fieldsOf(db: Q, taskId: string) {
   return db.selectFrom('task_fields').selectAll().where('task_id', '=', taskId).orderBy('position').execute();
 }
 
-/** Every column of a field, in the order the insert names them. */
-const FIELD_COLUMNS = [
+/** Every column of a field, in the order the inserts name them. */
+export const FIELD_COLUMNS = [
   'id',
   'task_id',
   'position',
