@@ -47,11 +47,6 @@ function hostOf(url: string): string {
   return lastHost.host;
 }
 
-/** The insert that queues a message: what enqueue runs, or a WriteBatch sends with other writes. */
-export function outboxInsert(db: Q, message: OutgoingMessage, messageId: string) {
-  return db.insertInto('outbox').values(outboxValues(message, messageId));
-}
-
 type QueuedValues = ReturnType<typeof outboxValues>;
 
 /** The columns of a queued message, as outboxValues gives them, in the order the inserts name them. */
@@ -72,15 +67,16 @@ export const QUEUED_COLUMNS = [
   'last_error',
 ] as const satisfies ReadonlyArray<keyof QueuedValues>;
 
+/**
+ * The insert that queues a message, compiled once: Create task queues an email per new guest
+ * owner (docs/tasks.md, Create task), and building the insert cost more than running it.
+ */
 const queueInsert = prepared((db, p: Placeholder<QueuedValues>) =>
-  db.insertInto('outbox').values(placeholdersFor(p, QUEUED_COLUMNS)),
+  db.insertInto('outbox').values(placeholdersFor(p, QUEUED_COLUMNS)).returning('id'),
 );
 
-/**
- * outboxInsert compiled once, for a WriteBatch: Create task queues an email per new guest owner
- * (docs/tasks.md, Create task), and building the insert cost more than running it.
- */
-export function preparedOutboxInsert(db: Q, message: OutgoingMessage, messageId: string): Compilable {
+/** The insert that queues a message, not run: for a WriteBatch to send with other writes. */
+export function outboxInsert(db: Q, message: OutgoingMessage, messageId: string): Compilable<{ id: number }> {
   return queueInsert.bind(db, outboxValues(message, messageId));
 }
 
@@ -111,7 +107,8 @@ export async function enqueue(
   message: OutgoingMessage,
   messageId: string,
 ): Promise<{ id: number; messageId: string }> {
-  const row = await outboxInsert(db, message, messageId).returning('id').executeTakeFirstOrThrow();
+  const row = await queueInsert.first(db, outboxValues(message, messageId));
+  if (!row) throw new Error('the outbox insert answered no id');
   return { id: row.id, messageId };
 }
 

@@ -5,7 +5,7 @@
  */
 import { findRecordsByIds, type GuestRecord } from '../guests/guest.repository.js';
 import { guestLinkOf, type GuestLinks, type SealedCodeColumns } from '../guests/guest-code.js';
-import { newMessageId, preparedOutboxInsert, type OutgoingMessage } from '../outbox/outbox.repository.js';
+import { newMessageId, outboxInsert, type OutgoingMessage } from '../outbox/outbox.repository.js';
 import type { WriteBatch } from '../db/write-batch.js';
 import { organizationName } from './task.repository.js';
 import { TASK_ASSIGNED_KIND, taskAssignedMessage } from '../outbox/messages.js';
@@ -49,7 +49,7 @@ export async function queueAssignments(
     emails.set(record.id, record.email);
     const email = assignmentEmail(links, organization, task, record);
     if (email === null) continue;
-    batch.add(preparedOutboxInsert(trx, email, newMessageId(links.publicBaseUrl)));
+    batch.add(outboxInsert(trx, email, newMessageId(links.publicBaseUrl)));
     queued += 1;
   }
   return { queued, emails };

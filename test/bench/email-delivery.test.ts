@@ -16,7 +16,7 @@ import type { LoadResult } from '../../bench/lib/load.js';
 import { loadConfig } from '../../src/config.js';
 import { openDatabase } from '../../src/db/database.js';
 import { migrateToLatest } from '../../src/db/migrate.js';
-import { markFailed, markSent, newMessageId, outboxInsert } from '../../src/outbox/outbox.repository.js';
+import { enqueue, markFailed, markSent, newMessageId } from '../../src/outbox/outbox.repository.js';
 import { freshDatabaseUrl, TEST_GUEST_CODE_KEY } from '../../support/app.js';
 
 test('the outbox is counted as the worker leaves it: all, sent, given up on', async () => {
@@ -28,10 +28,8 @@ test('the outbox is counted as the worker leaves it: all, sent, given up on', as
     const ids: number[] = [];
     for (let i = 0; i < 6; i++) {
       const message = { kind: 'task_assigned', recipient: `g${i}@mail.example`, subject: 's', text: 't', html: null };
-      const row = await outboxInsert(db.kysely, message, newMessageId('http://localhost'))
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      ids.push(row.id);
+      const { id } = await enqueue(db.kysely, message, newMessageId('http://localhost'));
+      ids.push(id);
     }
     await markSent(db.kysely, [ids[0] as number, ids[1] as number]);
     await markFailed(db.kysely, ids[2] as number, 'refused', null);
