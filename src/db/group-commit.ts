@@ -128,6 +128,6 @@ export function inGroupCommit<T>(db: Kysely<Database>, work: Work<T>): Promise<T
  * it costs no BEGIN and COMMIT round trips.
  */
 export function inSharedCommit<T>(db: Kysely<Database>, work: (q: Kysely<Database>) => Promise<T>): Promise<T> {
-  if (!db.isTransaction && sqliteConnectionOf(db)) return inGroupCommit(db, work);
-  return work(db);
+  // inGroupCommit runs it in the transaction it is given, if it is given one.
+  return sqliteConnectionOf(db) ? inGroupCommit(db, work) : work(db);
 }
