@@ -5,7 +5,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { BulkEndpointResult } from '../../bench/lib/bulk-endpoint.js';
+import type { LoadResult } from '../../bench/lib/load.js';
 import { evaluateTargets, rssPhases, type RunResults } from '../../bench/lib/report.js';
+import type { DatabaseResults } from '../../bench/lib/suites.js';
 
 function run(endpoint: Partial<BulkEndpointResult>): RunResults {
   const bulkEndpoint: BulkEndpointResult = {
@@ -61,4 +63,30 @@ test('one request per guest keeps its own target, with its own words', () => {
     measured: '100000 in 50.1 s (1996/s)',
     met: false,
   });
+});
+
+test("one request per guest names the time floor 2's insert at the same connections would take", () => {
+  const results = run({});
+  results.bulk = {
+    guests: 100_000,
+    created: 100_000,
+    finished: true,
+    wallSec: 34.1,
+    connections: 50,
+  } as RunResults['bulk'];
+  const insert = (rps: number) => ({ rps }) as LoadResult;
+  results.databases = [
+    {
+      kind: 'sqlite',
+      floor: { insert: { 10: insert(4351), 50: insert(4517) } },
+      cases: [],
+      queries: { counts: [] },
+    } as unknown as DatabaseResults,
+  ];
+  const target = evaluateTargets(results, []).find((t) => t.target.includes('through the API'));
+  assert.equal(
+    target?.measured,
+    "100000 in 34.1 s (2933/s); floor 2's insert ran 4517/s, at which 100,000 would take 22.1 s",
+  );
+  assert.equal(target?.met, false);
 });
