@@ -3,8 +3,8 @@
  * case against a floor measured minutes before it, and this machine's speed drifts over minutes:
  * the SQLite floor-2 select cost 130 µs a request in one run and 83 µs in the next, half an hour
  * later, and SQLite create cost 597 and 387 µs in its 10- and 50-connection cases of one run. Here
- * floor 2, floor 3 and the service, all three started and warm, take short turns with the same
- * requests (floor 2, floor 3, the service, round after round, and floor 2 once more at the end),
+ * floor 2, floor 3 and the service, all three started and each warmed with the operation just
+ * before its rounds, take short turns with the same requests (floor 2, floor 3, the service, round after round, and floor 2 once more at the end),
  * so each service round is set against the mean of the two floor-2 rounds around it. The judged
  * ratio is the median of the rounds' ratios: a steady drift is taken out by the floor rounds on
  * either side, and one disturbed round does not decide.
@@ -101,18 +101,32 @@ export function pairedRatios(c: PairedCase): PairedRatios {
 
 export type Turn = 'floor 2' | 'floor 3' | 'service';
 
-/** Whose turn each round is: floor 2, floor 3 and the service, `rounds` times, then floor 2. */
-export function pairedSchedule(rounds: number): Turn[] {
-  const turns: Turn[] = [];
-  for (let i = 0; i < rounds; i += 1) turns.push('floor 2', 'floor 3', 'service');
-  turns.push('floor 2');
-  return turns;
+/** One step of an operation's rounds: a turn's warm-up (not measured), or one of its rounds. */
+export interface Step {
+  turn: Turn;
+  warmUp: boolean;
+}
+
+/**
+ * Whose turn each step is: a warm-up of each of the three, then floor 2, floor 3 and the service,
+ * `rounds` times, then floor 2. The service is warmed with the floors: its own cases warmed it
+ * minutes earlier, with other operations since, and without a warm-up of its own its first round
+ * of create and of get cost 30–40% more CPU per request than its later rounds (both databases,
+ * measured), while the floors, each warmed just before, showed no such first round.
+ */
+export function pairedSchedule(rounds: number): Step[] {
+  const turns: Turn[] = ['floor 2', 'floor 3', 'service'];
+  const steps: Step[] = turns.map((turn) => ({ turn, warmUp: true }));
+  for (let i = 0; i < rounds; i += 1) steps.push(...turns.map((turn) => ({ turn, warmUp: false })));
+  steps.push({ turn: 'floor 2', warmUp: false });
+  return steps;
 }
 
 /**
  * The alternating rounds of every operation with a floor-ratio target on `kind`, against
- * `service` (running, its operations warmed by its own cases) and floors 2 and 3 started here on
- * the floors' own database. Each round lasts half a case (at least 1 s).
+ * `service` (running) and floors 2 and 3 started here on the floors' own database, each warmed
+ * with the operation before its rounds (see pairedSchedule). Each round lasts half a case (at
+ * least 1 s).
  */
 export async function runPairedRounds(
   context: BenchContext,
@@ -141,8 +155,6 @@ export async function runPairedRounds(
         'floor 3': floorSpec,
         service: { ...requestsFor(operation, seed), headers: apiHeaders(seed.token) },
       };
-      for (const turn of ['floor 2', 'floor 3'] as const)
-        await warmUp(context, `${turn} ${kind} ${floorOperation} (alternating)`, servers[turn].url, specs[turn]);
       const paired: PairedCase = {
         operation,
         floorOperation,
@@ -156,13 +168,18 @@ export async function runPairedRounds(
         'floor 3': paired.floor3,
         service: paired.service,
       };
-      for (const turn of pairedSchedule(PAIRED_ROUNDS)) {
+      for (const { turn, warmUp: warming } of pairedSchedule(PAIRED_ROUNDS)) {
         const server = servers[turn];
+        const label = turn === 'service' ? operation : floorOperation;
+        if (warming) {
+          await warmUp(context, `${turn} ${kind} ${label} (alternating)`, server.url, specs[turn]);
+          continue;
+        }
         const rounds = roundsOf[turn];
         rounds.push(
           await measure(
             context,
-            `${turn} ${kind} ${turn === 'service' ? operation : floorOperation} round ${rounds.length + 1}`,
+            `${turn} ${kind} ${label} round ${rounds.length + 1}`,
             server.url,
             { ...specs[turn], connections: PAIRED_CONNECTIONS, durationSec: roundSec },
             { server },

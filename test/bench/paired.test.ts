@@ -10,11 +10,24 @@ import { buildRows, evaluateTargets, formatReport, type RunResults } from '../..
 import type { DatabaseResults } from '../../bench/lib/suites.js';
 import { loadResult as load, runOf } from './report-fixtures.js';
 
-test('the schedule: floor 2, floor 3 and the service in turn, and floor 2 once more at the end', () => {
-  assert.deepEqual(pairedSchedule(2), ['floor 2', 'floor 3', 'service', 'floor 2', 'floor 3', 'service', 'floor 2']);
-  const turns = pairedSchedule(3);
-  assert.equal(turns.filter((t) => t === 'floor 2').length, 4);
-  assert.equal(turns.filter((t) => t === 'service').length, 3);
+test('the schedule: each of the three warmed, then floor 2, floor 3 and the service in turn, and floor 2 once more', () => {
+  const steps = pairedSchedule(2);
+  // The service is warmed with the floors, right before the rounds, not only by its earlier cases.
+  assert.deepEqual(
+    steps.filter((s) => s.warmUp).map((s) => s.turn),
+    ['floor 2', 'floor 3', 'service'],
+  );
+  assert.ok(
+    steps.slice(0, 3).every((s) => s.warmUp),
+    'every warm-up comes before the first round',
+  );
+  assert.deepEqual(
+    steps.filter((s) => !s.warmUp).map((s) => s.turn),
+    ['floor 2', 'floor 3', 'service', 'floor 2', 'floor 3', 'service', 'floor 2'],
+  );
+  const rounds = pairedSchedule(3).filter((s) => !s.warmUp);
+  assert.equal(rounds.filter((s) => s.turn === 'floor 2').length, 4);
+  assert.equal(rounds.filter((s) => s.turn === 'service').length, 3);
 });
 
 test('median of odd and even counts, whatever the order', () => {
