@@ -111,7 +111,7 @@ export interface Step {
  * Whose turn each step is: a warm-up of each of the three, then floor 2, floor 3 and the service,
  * `rounds` times, then floor 2. The service is warmed with the floors: its own cases warmed it
  * minutes earlier, with other operations since, and without a warm-up of its own its first round
- * of create and of get cost 30–40% more CPU per request than its later rounds (both databases,
+ * of create and of get cost 10–30% more CPU per request than its later rounds did (both databases,
  * measured), while the floors, each warmed just before, showed no such first round.
  */
 export function pairedSchedule(rounds: number): Step[] {
