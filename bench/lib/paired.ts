@@ -4,10 +4,11 @@
  * the SQLite floor-2 select cost 130 µs a request in one run and 83 µs in the next, half an hour
  * later, and SQLite create cost 597 and 387 µs in its 10- and 50-connection cases of one run. Here
  * floor 2, floor 3 and the service, all three started and each warmed with the operation just
- * before its rounds, take short turns with the same requests (floor 2, floor 3, the service, round after round, and floor 2 once more at the end),
- * so each service round is set against the mean of the two floor-2 rounds around it. The judged
- * ratio is the median of the rounds' ratios: a steady drift is taken out by the floor rounds on
- * either side, and one disturbed round does not decide.
+ * before its rounds, take short turns with the same requests (floor 2, floor 3, the service, round
+ * after round, and floor 2 once more at the end), so each service round is set against the mean
+ * of the two floor-2 rounds around it. The judged ratio is the median of the rounds' ratios: a
+ * steady drift is taken out by the floor rounds on either side, and one disturbed round does not
+ * decide.
  */
 import { BenchError, measure, warmUp, type BenchContext } from './context.js';
 import type { BenchDatabase, DbKind, Seed } from './database.js';
