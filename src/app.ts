@@ -22,7 +22,6 @@ import { registerErrorHandling, sendProblem } from './http/error-handler.js';
 import { AppError } from './core/errors.js';
 import { ProblemSchema } from './http/schemas.js';
 import { createValidatorCompiler, normalizeBody } from './http/validation.js';
-import { unsafeTextErrors } from './core/validation.js';
 import {
   IGNORED_FIELDS_HEADER,
   ignoreUnknownFields,
@@ -68,7 +67,7 @@ import { guestCodesFor, type GuestCodes } from './guests/guest-code.js';
 import type { Slots } from './core/slots.js';
 import { createServices } from './services.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { NO_FIELD_ERRORS, collectFieldErrors } from './core/validation.js';
+import { NO_FIELD_ERRORS, collectFieldErrors, hasUnsafeText, unsafeTextErrors } from './core/validation.js';
 
 export interface AppContext {
   config: Config;
@@ -261,15 +260,21 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
     // Unknown body fields and query parameters are dropped, as Tallyfy drops them, and named in a
     // header and the access log so that a misspelt field is still visible; UNKNOWN_FIELDS=reject
     // answers them with 422 instead (docs/conventions.md, "Unknown fields").
-    app.addHook('preValidation', async (request, reply) => {
+    // A callback hook, as nothing here waits: what it throws is answered as an async hook's would be.
+    app.addHook('preValidation', (request, reply, done) => {
       if (request.body !== null && typeof request.body === 'object') request.body = normalizeBody(request.body);
       const ignored = ignoreUnknownFields(request, config.unknownFields);
       if (ignored.length > 0) {
         request.ignoredFields = ignored;
         reply.header(IGNORED_FIELDS_HEADER, ignoredFieldsHeader(ignored));
       }
-      const body = request.routeOptions.config.bodyCheckedPerItem ? NO_FIELD_ERRORS : unsafeTextErrors(request.body);
-      collectFieldErrors(unsafeTextErrors(request.params), unsafeTextErrors(request.query), body).throwIfAny();
+      const checkBody = !request.routeOptions.config.bodyCheckedPerItem;
+      // The errors, with their field paths, are only made when there is something to name.
+      if (hasUnsafeText(request.params) || hasUnsafeText(request.query) || (checkBody && hasUnsafeText(request.body))) {
+        const body = checkBody ? unsafeTextErrors(request.body) : NO_FIELD_ERRORS;
+        collectFieldErrors(unsafeTextErrors(request.params), unsafeTextErrors(request.query), body).throwIfAny();
+      }
+      done();
     });
 
     const rateLimitStore: RateLimitStore =

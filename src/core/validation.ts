@@ -181,6 +181,20 @@ const UNSAFE_TEXT =
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/**
+ * Whether any string in `value` (a body, query or params) holds unsafe characters: the walk of
+ * `unsafeTextErrors` without its paths and errors, for the requests (nearly all) that have none.
+ */
+export function hasUnsafeText(value: unknown): boolean {
+  if (typeof value === 'string') return UNSAFE_TEXT.test(value);
+  if (Array.isArray(value)) return value.some(hasUnsafeText);
+  if (value === null || typeof value !== 'object') return false;
+  for (const key in value) {
+    if (Object.hasOwn(value, key) && hasUnsafeText((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}
+
 /** Field errors for every string in `value` (a body, query or params) holding unsafe characters. */
 export function unsafeTextErrors(value: unknown): FieldErrors {
   const bag = new ErrorBag();
