@@ -67,7 +67,7 @@ import { guestCodesFor, type GuestCodes } from './guests/guest-code.js';
 import type { Slots } from './core/slots.js';
 import { createServices } from './services.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { NO_FIELD_ERRORS, collectFieldErrors, hasUnsafeText, unsafeTextErrors } from './core/validation.js';
+import { NO_FIELD_ERRORS, collectFieldErrors, unsafeTextErrors } from './core/validation.js';
 
 export interface AppContext {
   config: Config;
@@ -268,12 +268,8 @@ export async function buildApp(context: AppContext): Promise<FastifyInstance> {
         request.ignoredFields = ignored;
         reply.header(IGNORED_FIELDS_HEADER, ignoredFieldsHeader(ignored));
       }
-      const checkBody = !request.routeOptions.config.bodyCheckedPerItem;
-      // The errors, with their field paths, are only made when there is something to name.
-      if (hasUnsafeText(request.params) || hasUnsafeText(request.query) || (checkBody && hasUnsafeText(request.body))) {
-        const body = checkBody ? unsafeTextErrors(request.body) : NO_FIELD_ERRORS;
-        collectFieldErrors(unsafeTextErrors(request.params), unsafeTextErrors(request.query), body).throwIfAny();
-      }
+      const body = request.routeOptions.config.bodyCheckedPerItem ? NO_FIELD_ERRORS : unsafeTextErrors(request.body);
+      collectFieldErrors(unsafeTextErrors(request.params), unsafeTextErrors(request.query), body).throwIfAny();
       done();
     });
 

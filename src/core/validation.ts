@@ -182,8 +182,8 @@ const UNSAFE_TEXT =
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
- * Whether any string in `value` (a body, query or params) holds unsafe characters: the walk of
- * `unsafeTextErrors` without its paths and errors, for the requests (nearly all) that have none.
+ * Whether any string in `value` holds unsafe characters: the walk of `unsafeTextErrors` without its
+ * paths and errors, for the values (nearly all) that have none.
  */
 export function hasUnsafeText(value: unknown): boolean {
   if (typeof value === 'string') return UNSAFE_TEXT.test(value);
@@ -196,7 +196,9 @@ export function hasUnsafeText(value: unknown): boolean {
 }
 
 /** Field errors for every string in `value` (a body, query or params) holding unsafe characters. */
-export function unsafeTextErrors(value: unknown): FieldErrors {
+export function unsafeTextErrors(value: unknown): ReadonlyFieldErrors {
+  // Paths and messages are only made when there is something to name.
+  if (!hasUnsafeText(value)) return NO_FIELD_ERRORS;
   const bag = new ErrorBag();
   const visit = (item: unknown, path: string[]): void => {
     if (typeof item === 'string') {
